@@ -1,0 +1,16 @@
+// Force the timezone so that date formatting is the same on every machine.
+process.env.TZ = 'UTC';
+
+const baseConfig = require('./.config/jest.config');
+
+// The scaffold's swc transform, reused for `.mjs` files: d3-color (a dependency of
+// @grafana/data) ships only ES modules with that extension.
+const [tsTransformPattern, swcTransform] = Object.entries(baseConfig.transform)[0];
+
+module.exports = {
+  ...baseConfig,
+  transform: {
+    [tsTransformPattern]: swcTransform,
+    '^.+\\.mjs$': swcTransform,
+  },
+};

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/mlops/modelwatch/pkg/demo"
+	"github.com/mlops/modelwatch/pkg/ingest"
+	"github.com/mlops/modelwatch/pkg/plugin"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/settings"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+)
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("modelwatch "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+func required(fs *flag.FlagSet, values map[string]string) error {
+	for name, v := range values {
+		if v == "" {
+			fmt.Fprintf(fs.Output(), "--%s is required\n", name)
+			fs.Usage()
+			return errUsage
+		}
+	}
+	return nil
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", stderr)
+	db := fs.String("db", "", "DuckDB file to write (created if missing)")
+	rows := fs.Int("rows", demo.DefaultRows, "number of predictions")
+	days := fs.Int("days", int(demo.DefaultSpan/(24*time.Hour)), "days covered, ending at --end")
+	end := fs.String("end", "now", "end of the data set, RFC 3339 or now")
+	seed := fs.Uint64("seed", demo.DefaultSeed, "random seed (same seed, same data)")
+	table := fs.String("table", settings.DefaultTable, "table name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, map[string]string{"db": *db}); err != nil {
+		return err
+	}
+	endT, err := parseTime(*end, time.Now())
+	if err != nil {
+		return err
+	}
+	o := demo.Options{Rows: *rows, Span: time.Duration(*days) * 24 * time.Hour, End: endT.Truncate(time.Minute), Seed: *seed}
+	w, err := duckdb.OpenWriter(*db, *table)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	res, err := w.Load(ctx, demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
+	if err != nil {
+		return err
+	}
+	t := o.Landmarks()
+	fmt.Fprintf(stdout, "wrote %d demo predictions to %s (%d already present) covering %s .. %s; churn-classifier A degrades from %s\n",
+		res.Inserted, *db, res.Skipped, t.Start.Format(time.RFC3339), t.End.Format(time.RFC3339), t.DegradeAt.Format(time.RFC3339))
+	return nil
+}
+
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(s string) error { *f = append(*f, s); return nil }
+
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("load", stderr)
+	db := fs.String("db", "", "DuckDB file to load into (created if missing)")
+	table := fs.String("table", settings.DefaultTable, "table name")
+	var files fileList
+	fs.Var(&files, "file", "CSV, CSV.gz or Parquet file (repeatable)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, map[string]string{"db": *db, "file": files.String()}); err != nil {
+		return err
+	}
+	w, err := duckdb.OpenWriter(*db, *table)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	for _, f := range files {
+		res, err := ingest.LoadFile(ctx, w, f)
+		if err != nil {
+			return fmt.Errorf("%w (nothing from this file was loaded)", err)
+		}
+		fmt.Fprintf(stdout, "%s: %d rows read, %d loaded, %d already present\n", f, res.Read, res.Inserted, res.Skipped)
+	}
+	return nil
+}
+
+func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("query", stderr)
+	db := fs.String("db", "", "DuckDB file to query")
+	table := fs.String("table", settings.DefaultTable, "table name")
+	from := fs.String("from", "now-24h", "start of the range, RFC 3339 or now-<duration>")
+	to := fs.String("to", "now", "end of the range, RFC 3339 or now")
+	interval := fs.String("interval", "", "Grafana's interval (bucket width), e.g. 1h; the query's own interval wins")
+	q := fs.String("query", "", `query JSON, e.g. {"queryType":"classification","model":"churn-classifier","positiveClass":"churn"}`)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, map[string]string{"db": *db, "query": *q}); err != nil {
+		return err
+	}
+	now := time.Now()
+	fromT, err := parseTime(*from, now)
+	if err != nil {
+		return err
+	}
+	toT, err := parseTime(*to, now)
+	if err != nil {
+		return err
+	}
+	var step time.Duration
+	if *interval != "" {
+		if step, err = query.ParseDuration(*interval); err != nil {
+			return err
+		}
+	}
+	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	ds := plugin.New(cfg, plugin.OpenStore)
+	defer ds.Dispose()
+	var probe struct {
+		QueryType string `json:"queryType"`
+	}
+	_ = json.Unmarshal([]byte(*q), &probe)
+	resp, err := ds.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{{
+		RefID: "A", QueryType: probe.QueryType, JSON: json.RawMessage(*q),
+		TimeRange: backend.TimeRange{From: fromT, To: toT}, Interval: step, MaxDataPoints: 1000,
+	}}})
+	if err != nil {
+		return err
+	}
+	r := resp.Responses["A"]
+	if r.Error != nil {
+		return r.Error
+	}
+	out, err := json.Marshal(map[string]any{"frames": r.Frames})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, string(out))
+	return err
+}
+
+func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("health", stderr)
+	db := fs.String("db", "", "DuckDB file")
+	table := fs.String("table", settings.DefaultTable, "table name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	ds := plugin.New(cfg, plugin.OpenStore)
+	defer ds.Dispose()
+	res, err := ds.CheckHealth(ctx, &backend.CheckHealthRequest{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", res.Status, res.Message)
+	if res.Status != backend.HealthStatusOk {
+		return errors.New("health check failed")
+	}
+	return nil
+}
+
+// parseTime reads RFC 3339 or Grafana-style relative times: now, now-24h, now-7d.
+func parseTime(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "now" {
+		return now.UTC(), nil
+	}
+	if rest, ok := strings.CutPrefix(s, "now-"); ok {
+		d, err := query.ParseDuration(rest)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("time %q: %w", s, err)
+		}
+		return now.Add(-d).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("time %q is neither RFC 3339 (2026-03-01T00:00:00Z) nor now-<duration> (now-24h)", s)
+	}
+	return t.UTC(), nil
+}

@@ -1,0 +1,53 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// CheckHealth reports whether the store opens, the prediction table exists with the expected
+// columns, and how many rows and models it holds; failures say what to fix.
+func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	fail := func(err error) (*backend.CheckHealthResult, error) {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
+	}
+	eng, err := d.engine()
+	if err != nil {
+		return fail(err)
+	}
+	st := eng.Store
+	sch, err := st.Schema(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if err := sch.Require("prediction_id", "ts", "model", "model_version"); err != nil {
+		return fail(err)
+	}
+	rows, err := st.Count(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	models, err := st.Models(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	features := 0
+	for _, c := range sch.Columns {
+		if c.Role == "feature" {
+			features++
+		}
+	}
+	msg := fmt.Sprintf("%s store %q: table %s has %d rows, %d models, %d feature columns",
+		d.settings.Store, d.settings.Path, sch.Table, rows, len(models), features)
+	status := backend.HealthStatusOk
+	if missing := sch.Missing(); len(missing) > 0 {
+		msg += fmt.Sprintf("; missing optional columns %s (the query families that read them will fail)", strings.Join(missing, ", "))
+	}
+	if rows == 0 {
+		msg += "; the table is empty: load predictions with `modelwatch load`"
+	}
+	return &backend.CheckHealthResult{Status: status, Message: msg}, nil
+}

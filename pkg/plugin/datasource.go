@@ -1,0 +1,92 @@
+// Package plugin holds the Grafana SDK handlers of the Modelwatch data source: query data,
+// health checks and resource routes. It decodes and validates requests, hands them to the
+// engine and reports errors with their source (user and store faults are downstream).
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+
+	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/settings"
+	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+)
+
+// ID is the data source plugin's id.
+const ID = "mlops-modelwatch-datasource"
+
+// Compile-time checks of the handlers Grafana calls.
+var (
+	_ backend.QueryDataHandler      = (*Datasource)(nil)
+	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ backend.CallResourceHandler   = (*Datasource)(nil)
+	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
+)
+
+// Datasource is one configured data source instance. The store is opened on first use, so a
+// missing file is reported by the query or health check that needs it (and retried on the next
+// call) instead of failing the instance.
+type Datasource struct {
+	settings settings.Settings
+	open     func(settings.Settings) (store.Store, error)
+
+	mu    sync.Mutex
+	store store.Store
+
+	resources backend.CallResourceHandler
+}
+
+// NewDatasource is the instance factory Grafana calls for each data source configuration.
+func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	cfg, _, err := settings.Load(s.JSONData, s.DecryptedSecureJSONData)
+	if err != nil {
+		return nil, backend.DownstreamError(err)
+	}
+	return New(cfg, OpenStore), nil
+}
+
+// New builds a data source over settings with the given store opener.
+func New(cfg settings.Settings, open func(settings.Settings) (store.Store, error)) *Datasource {
+	ds := &Datasource{settings: cfg, open: open}
+	ds.resources = httpadapter.New(ds.routes())
+	return ds
+}
+
+// OpenStore opens the store the settings name.
+func OpenStore(cfg settings.Settings) (store.Store, error) {
+	switch cfg.Store {
+	case settings.EngineDuckDB:
+		return duckdb.Open(cfg.Path, cfg.Table)
+	}
+	return nil, fmt.Errorf("%w: store %q", settings.ErrSettings, cfg.Store)
+}
+
+// engine returns the engine over the instance's store, opening it if needed.
+func (d *Datasource) engine() (*engine.Engine, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.store == nil {
+		s, err := d.open(d.settings)
+		if err != nil {
+			return nil, err
+		}
+		d.store = s
+	}
+	return &engine.Engine{Store: d.store}, nil
+}
+
+// Dispose closes the store when Grafana replaces the instance (settings changed).
+func (d *Datasource) Dispose() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.store != nil {
+		_ = d.store.Close()
+		d.store = nil
+	}
+}

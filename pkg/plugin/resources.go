@@ -1,0 +1,83 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/settings"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// CallResource serves the editors' lookups: models, versions, classes and columns. All are
+// reads; any signed-in Viewer may call them.
+func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	return d.resources.CallResource(ctx, req, sender)
+}
+
+func (d *Datasource) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /models", d.lookup(func(ctx context.Context, s store.Store, _ *http.Request) (any, error) {
+		return s.Models(ctx)
+	}))
+	mux.HandleFunc("GET /versions", d.lookup(func(ctx context.Context, s store.Store, r *http.Request) (any, error) {
+		model, err := requireParam(r, "model")
+		if err != nil {
+			return nil, err
+		}
+		return s.Versions(ctx, model)
+	}))
+	mux.HandleFunc("GET /classes", d.lookup(func(ctx context.Context, s store.Store, r *http.Request) (any, error) {
+		model, err := requireParam(r, "model")
+		if err != nil {
+			return nil, err
+		}
+		return s.Classes(ctx, model)
+	}))
+	mux.HandleFunc("GET /columns", d.lookup(func(ctx context.Context, s store.Store, _ *http.Request) (any, error) {
+		sch, err := s.Schema(ctx)
+		return sch.Columns, err
+	}))
+	return mux
+}
+
+func requireParam(r *http.Request, name string) (string, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return "", errors.Join(query.ErrInvalidQuery, errors.New("query parameter "+name+" is required, e.g. ?"+name+"=churn-classifier"))
+	}
+	return v, nil
+}
+
+// lookup adapts a store read to an HTTP handler writing JSON; errors become JSON
+// {"error": message} with a status that says whose fault it is.
+func (d *Datasource) lookup(read func(context.Context, store.Store, *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		eng, err := d.engine()
+		var out any
+		if err == nil {
+			out, err = read(r.Context(), eng.Store, r)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if err != nil {
+			status := http.StatusInternalServerError
+			switch {
+			case errors.Is(err, query.ErrInvalidQuery), errors.Is(err, settings.ErrSettings), errors.Is(err, store.ErrSchema):
+				status = http.StatusBadRequest
+			case errors.Is(err, store.ErrUnavailable):
+				status = http.StatusBadGateway
+			}
+			w.WriteHeader(status)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+			return
+		}
+		if out == nil {
+			out = []string{}
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	}
+}

@@ -1,0 +1,82 @@
+// Package query holds the typed query model of the Modelwatch data source: the JSON a dashboard
+// or alert rule saves, its migration from older saved shapes, and its validation. It knows
+// nothing about SQL or the plugin SDK.
+package query
+
+import "time"
+
+// SchemaVersion is the version of the saved query JSON that this build writes and reads.
+const SchemaVersion = 1
+
+// Type is the query family.
+type Type string
+
+// The query families.
+const (
+	TypeClassification Type = "classification"
+	TypeConfusion      Type = "confusion"
+)
+
+// Types lists every family, in the order the docs and errors show them.
+var Types = []Type{TypeClassification, TypeConfusion}
+
+// Format is the shape of a classification result.
+type Format string
+
+// Result formats.
+const (
+	// FormatTimeSeries returns one series per version and metric over buckets.
+	FormatTimeSeries Format = "timeseries"
+	// FormatNumeric returns one number per version and metric over the whole range.
+	FormatNumeric Format = "numeric"
+)
+
+// Formats lists the accepted formats.
+var Formats = []Format{FormatTimeSeries, FormatNumeric}
+
+// Metric is a public metric name; these names appear in provisioning files and alert rules.
+type Metric string
+
+// Binary classification metrics, computed against the positive class.
+const (
+	Accuracy         Metric = "accuracy"
+	Precision        Metric = "precision"
+	Recall           Metric = "recall"
+	F1               Metric = "f1"
+	Specificity      Metric = "specificity"
+	MCC              Metric = "mcc"
+	BalancedAccuracy Metric = "balanced_accuracy"
+)
+
+// ClassificationMetrics lists the classification metrics in their documented order; an empty
+// metrics list in a query means all of them.
+var ClassificationMetrics = []Metric{Accuracy, Precision, Recall, F1, Specificity, MCC, BalancedAccuracy}
+
+// Raw is the query JSON as saved by the editor, a dashboard or an alert rule (schemaVersion 1).
+type Raw struct {
+	RefID         string   `json:"refId,omitempty"`
+	SchemaVersion int      `json:"schemaVersion"`
+	QueryType     Type     `json:"queryType"`
+	Model         string   `json:"model,omitempty"`
+	Versions      []string `json:"versions,omitempty"`
+	Metrics       []Metric `json:"metrics,omitempty"`
+	PositiveClass string   `json:"positiveClass,omitempty"`
+	Threshold     *float64 `json:"threshold,omitempty"`
+	Format        Format   `json:"format,omitempty"`
+	Interval      string   `json:"interval,omitempty"`
+}
+
+// Query is a validated query: every field checked, defaults applied, the time range and bucket
+// width resolved. Stores and metrics only ever see this type.
+type Query struct {
+	RefID         string
+	Type          Type
+	Model         string
+	Versions      []string // empty: every version of the model
+	Metrics       []Metric
+	PositiveClass string
+	Threshold     *float64
+	Format        Format
+	From, To      time.Time
+	Bucket        time.Duration
+}

@@ -1,0 +1,149 @@
+package query
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Window is the time range and Grafana's suggested bucket width for a query.
+type Window struct {
+	From, To time.Time
+	Interval time.Duration
+}
+
+// MinBucket is the smallest bucket accepted; finer buckets cost more than they show.
+const MinBucket = time.Second
+
+// Validate checks a parsed query against the query model and resolves defaults.
+func Validate(raw Raw, w Window) (Query, error) {
+	q := Query{
+		RefID:         raw.RefID,
+		Type:          raw.QueryType,
+		Model:         strings.TrimSpace(raw.Model),
+		Versions:      compact(raw.Versions),
+		PositiveClass: raw.PositiveClass,
+		Threshold:     raw.Threshold,
+		Format:        raw.Format,
+		From:          w.From.UTC(),
+		To:            w.To.UTC(),
+	}
+	if !slices.Contains(Types, q.Type) {
+		return Query{}, invalid("unknown queryType %q: use one of %s", raw.QueryType, join(Types))
+	}
+	if q.Model == "" {
+		return Query{}, invalid("model is required: pick a model (the data source's models route lists them)")
+	}
+	if !q.To.After(q.From) {
+		return Query{}, invalid("time range is empty: from %s is not before to %s",
+			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	if q.Threshold != nil {
+		t := *q.Threshold
+		if math.IsNaN(t) || t < 0 || t > 1 {
+			return Query{}, invalid("threshold %g is outside [0, 1]: it is compared with score, a probability", t)
+		}
+		if q.PositiveClass == "" {
+			return Query{}, invalid("positiveClass is required with a threshold: it names the class predicted when score >= threshold")
+		}
+	}
+	bucket, err := bucketWidth(raw.Interval, w)
+	if err != nil {
+		return Query{}, err
+	}
+	q.Bucket = bucket
+	switch q.Type {
+	case TypeClassification:
+		return validateClassification(q, raw)
+	case TypeConfusion:
+		return q, nil
+	}
+	return q, nil
+}
+
+func validateClassification(q Query, raw Raw) (Query, error) {
+	if q.PositiveClass == "" {
+		return Query{}, invalid("positiveClass is required for classification metrics: name the class that counts as positive")
+	}
+	if q.Format == "" {
+		q.Format = FormatTimeSeries
+	}
+	if !slices.Contains(Formats, q.Format) {
+		return Query{}, invalid("unknown format %q: use one of %s", raw.Format, join(Formats))
+	}
+	q.Metrics = ClassificationMetrics
+	if len(raw.Metrics) > 0 {
+		q.Metrics = nil
+		for _, m := range raw.Metrics {
+			if !slices.Contains(ClassificationMetrics, m) {
+				return Query{}, invalid("unknown metric %q for classification: use one of %s", m, join(ClassificationMetrics))
+			}
+			if !slices.Contains(q.Metrics, m) {
+				q.Metrics = append(q.Metrics, m)
+			}
+		}
+	}
+	return q, nil
+}
+
+// bucketWidth picks the query's own interval when set, else Grafana's, else a width that gives
+// about 100 buckets over the range.
+func bucketWidth(interval string, w Window) (time.Duration, error) {
+	if interval != "" {
+		d, err := ParseDuration(interval)
+		if err != nil {
+			return 0, err
+		}
+		if d < MinBucket {
+			return 0, invalid("interval %q is below the minimum of %s", interval, MinBucket)
+		}
+		return d, nil
+	}
+	if w.Interval >= MinBucket {
+		return w.Interval, nil
+	}
+	d := w.To.Sub(w.From) / 100
+	return max(d.Truncate(time.Second), MinBucket), nil
+}
+
+// ParseDuration reads Grafana-style durations: Go's units plus d (day) and w (week).
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			var k int
+			if _, err := fmt.Sscanf(n, "%d", &k); err == nil && fmt.Sprint(k) == n && k > 0 {
+				return time.Duration(k) * unit, nil
+			}
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, invalid("interval %q is not a duration: write it like 30s, 15m, 1h, 1d or 1w", s)
+	}
+	return d, nil
+}
+
+func compact(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func join[T ~string](values []T) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = string(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,73 @@
+// Package settings decodes a data source instance's settings into a typed struct, with secrets
+// kept apart, and validates them once when the instance is created.
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// ErrSettings marks invalid data source settings.
+var ErrSettings = errors.New("data source settings")
+
+// Engine names the prediction store engine.
+type Engine string
+
+// Engines.
+const (
+	EngineDuckDB Engine = "duckdb"
+)
+
+// DefaultTable is the prediction table's default name.
+const DefaultTable = "predictions"
+
+// Settings are the data source's jsonData. DuckDB needs no secrets; engines that do keep them in
+// secureJsonData (see Secrets).
+type Settings struct {
+	Store Engine `json:"store"`
+	Path  string `json:"path"`
+	Table string `json:"table"`
+}
+
+// Secrets are the decrypted secureJsonData; never logged or returned.
+type Secrets struct {
+	Password string
+}
+
+// Load decodes and validates jsonData and secureJsonData.
+func Load(jsonData []byte, secure map[string]string) (Settings, Secrets, error) {
+	s := Settings{Store: EngineDuckDB, Table: DefaultTable}
+	if len(strings.TrimSpace(string(jsonData))) > 0 {
+		if err := json.Unmarshal(jsonData, &s); err != nil {
+			return Settings{}, Secrets{}, fmt.Errorf("%w: jsonData does not decode: %v", ErrSettings, err)
+		}
+	}
+	if s.Store == "" {
+		s.Store = EngineDuckDB
+	}
+	if s.Table == "" {
+		s.Table = DefaultTable
+	}
+	if err := s.Validate(); err != nil {
+		return Settings{}, Secrets{}, err
+	}
+	return s, Secrets{Password: secure["password"]}, nil
+}
+
+// Validate checks the settings and says what to change.
+func (s Settings) Validate() error {
+	if s.Store != EngineDuckDB {
+		return fmt.Errorf("%w: store %q is not supported: use %q", ErrSettings, s.Store, EngineDuckDB)
+	}
+	if strings.TrimSpace(s.Path) == "" {
+		return fmt.Errorf("%w: path is empty: set it to the DuckDB file, e.g. /var/lib/grafana/modelwatch/demo.duckdb", ErrSettings)
+	}
+	if err := store.ValidIdentifier(s.Table); err != nil {
+		return fmt.Errorf("%w: table: %v", ErrSettings, err)
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+// Package duckdb is the embedded prediction store: a DuckDB file opened read-only and locked
+// down for queries, and read-write only by the loader and the demo generator.
+package duckdb
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+)
+
+// Dialect is DuckDB's SQL.
+type Dialect struct{}
+
+var _ sqlstore.Dialect = Dialect{}
+
+// Name implements sqlstore.Dialect.
+func (Dialect) Name() string { return "DuckDB" }
+
+// Placeholder implements sqlstore.Dialect.
+func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+
+// QuoteIdent implements sqlstore.Dialect.
+func (Dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// BucketMicros implements sqlstore.Dialect; // is DuckDB's integer division.
+func (Dialect) BucketMicros(column, width string) string {
+	return "(epoch_us(" + column + ") // " + width + ") * " + width
+}
+
+// ColumnsQuery implements sqlstore.Dialect.
+func (Dialect) ColumnsQuery() string {
+	return "SELECT column_name, data_type FROM information_schema.columns " +
+		"WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position"
+}
+
+// Kind implements sqlstore.Dialect.
+func (Dialect) Kind(engineType string) store.Kind {
+	t := strings.ToUpper(engineType)
+	switch {
+	case t == "BOOLEAN":
+		return store.KindBoolean
+	case strings.HasPrefix(t, "TIMESTAMP"), t == "DATE":
+		return store.KindTimestamp
+	case t == "DOUBLE", t == "FLOAT", t == "REAL", strings.HasPrefix(t, "DECIMAL"):
+		return store.KindDouble
+	case strings.HasSuffix(t, "INT"), t == "INTEGER", t == "BIGINT", t == "SMALLINT", t == "TINYINT", t == "HUGEINT":
+		return store.KindInteger
+	}
+	return store.KindText
+}
+
+// engineType spells a kind as a DuckDB column type.
+func engineType(k store.Kind) string {
+	switch k {
+	case store.KindBoolean:
+		return "BOOLEAN"
+	case store.KindTimestamp:
+		return "TIMESTAMP"
+	case store.KindDouble:
+		return "DOUBLE"
+	case store.KindInteger:
+		return "BIGINT"
+	}
+	return "VARCHAR"
+}

@@ -1,0 +1,248 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
+
+	duck "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+const staging = "_modelwatch_staging"
+
+// Writer loads predictions into a DuckDB file; it is used by the CLI, never by the plugin.
+type Writer struct {
+	db    *sql.DB
+	table string
+	d     Dialect
+}
+
+// LoadResult says what a load did.
+type LoadResult struct {
+	Read     int64 // rows in the input
+	Inserted int64 // rows new to the table
+	Skipped  int64 // rows whose prediction_id was already stored (idempotent re-load)
+}
+
+// AppendFunc appends one row: the values of the load's columns in order, then the input's line
+// number (for error messages).
+type AppendFunc func(values []driver.Value) error
+
+// OpenWriter opens (creating if needed) a DuckDB file for loading.
+func OpenWriter(path, table string) (*Writer, error) {
+	if err := store.ValidIdentifier(table); err != nil {
+		return nil, fmt.Errorf("table name: %w", err)
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: opening DuckDB file %s: %v", store.ErrUnavailable, path, err)
+	}
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("%w: opening DuckDB file %s for writing: %v (is Grafana or another process holding it?)", store.ErrUnavailable, path, err)
+	}
+	db.SetMaxOpenConns(1)
+	return &Writer{db: db, table: table}, nil
+}
+
+// Close closes the file.
+func (w *Writer) Close() error { return w.db.Close() }
+
+// Columns returns the table's current columns, or nil if the table does not exist yet.
+func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
+	rows, err := w.db.QueryContext(ctx, w.d.ColumnsQuery(), w.table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []store.Column
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		cols = append(cols, store.Column{Name: name, Kind: w.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
+	}
+	return cols, rows.Err()
+}
+
+// Load appends rows in one transaction: either every row of the input is stored (or skipped as
+// already present by prediction_id) or nothing is. columns names the values fill appends, in
+// order (then the input line); base columns not listed are stored as NULL and feature columns
+// are added to the table when new.
+func (w *Writer) Load(ctx context.Context, columns []store.Column, fill func(AppendFunc) error) (LoadResult, error) {
+	return w.load(ctx, columns, func(conn *sql.Conn, res *LoadResult) error {
+		return conn.Raw(func(dc any) error {
+			app, err := duck.NewAppender(dc.(driver.Conn), "temp", "main", staging)
+			if err != nil {
+				return err
+			}
+			fillErr := fill(func(values []driver.Value) error {
+				res.Read++
+				return app.AppendRow(values...)
+			})
+			closeErr := app.Close()
+			if fillErr != nil {
+				return fillErr
+			}
+			return closeErr
+		})
+	})
+}
+
+// ParquetColumns describes a Parquet file's columns as store columns.
+func (w *Writer) ParquetColumns(ctx context.Context, path string) ([]store.Column, error) {
+	rows, err := w.db.QueryContext(ctx, "SELECT name, type FROM parquet_schema($1) WHERE num_children IS NULL OR num_children = 0", path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable Parquet file: %w", path, err)
+	}
+	defer rows.Close()
+	var cols []store.Column
+	for rows.Next() {
+		var name string
+		var typ sql.NullString
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		cols = append(cols, store.Column{Name: name, Role: store.RoleOf(name), EngineType: typ.String})
+	}
+	return cols, rows.Err()
+}
+
+// LoadParquet loads a Parquet file whose columns are the given store columns (kinds decided by
+// the caller); values are cast to those kinds, and a value that does not convert fails the
+// whole load.
+func (w *Writer) LoadParquet(ctx context.Context, path string, columns []store.Column) (LoadResult, error) {
+	return w.load(ctx, columns, func(conn *sql.Conn, res *LoadResult) error {
+		exprs := make([]string, 0, len(columns)+1)
+		for _, c := range columns {
+			exprs = append(exprs, "CAST("+w.d.QuoteIdent(c.Name)+" AS "+engineType(c.Kind)+")")
+		}
+		exprs = append(exprs, "row_number() OVER ()")
+		r, err := conn.ExecContext(ctx, "INSERT INTO "+staging+" SELECT "+strings.Join(exprs, ", ")+" FROM read_parquet($1)", path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		res.Read, _ = r.RowsAffected()
+		return nil
+	})
+}
+
+func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*sql.Conn, *LoadResult) error) (LoadResult, error) {
+	var res LoadResult
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+	exec := func(q string, args ...any) error {
+		_, err := conn.ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := exec("BEGIN TRANSACTION"); err != nil {
+		return res, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = exec("ROLLBACK")
+		}
+	}()
+	if err := w.ensureTable(ctx, conn, columns); err != nil {
+		return res, err
+	}
+	defs := make([]string, 0, len(columns)+1)
+	names := make([]string, 0, len(columns))
+	for _, c := range columns {
+		defs = append(defs, w.d.QuoteIdent(c.Name)+" "+engineType(c.Kind))
+		names = append(names, w.d.QuoteIdent(c.Name))
+	}
+	defs = append(defs, "_line BIGINT")
+	if err := exec("CREATE OR REPLACE TEMP TABLE " + staging + " (" + strings.Join(defs, ", ") + ")"); err != nil {
+		return res, fmt.Errorf("creating staging table: %w", err)
+	}
+	if err := stage(conn, &res); err != nil {
+		return res, err
+	}
+	if err := w.checkDuplicates(ctx, conn); err != nil {
+		return res, err
+	}
+	id := w.d.QuoteIdent(store.ColPredictionID)
+	insert := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = s.%s)",
+		w.d.QuoteIdent(w.table), strings.Join(names, ", "), strings.Join(names, ", "), staging, w.d.QuoteIdent(w.table), id, id)
+	r, err := conn.ExecContext(ctx, insert)
+	if err != nil {
+		return res, fmt.Errorf("inserting into %s: %w", w.table, err)
+	}
+	res.Inserted, _ = r.RowsAffected()
+	res.Skipped = res.Read - res.Inserted
+	if err := exec("DROP TABLE " + staging); err != nil {
+		return res, err
+	}
+	if err := exec("COMMIT"); err != nil {
+		return res, err
+	}
+	committed = true
+	return res, nil
+}
+
+// ensureTable creates the prediction table with the base columns and adds feature columns the
+// input has and the table lacks. A column whose kind differs from the table's is an error.
+func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []store.Column) error {
+	existing, err := w.Columns(ctx)
+	if err != nil {
+		return err
+	}
+	if existing == nil {
+		defs := make([]string, 0, len(store.BaseColumns))
+		for _, c := range store.BaseColumns {
+			def := w.d.QuoteIdent(c.Name) + " " + engineType(c.Kind)
+			if slices.Contains(store.RequiredColumns, c.Name) {
+				def += " NOT NULL"
+			}
+			defs = append(defs, def)
+		}
+		if _, err := conn.ExecContext(ctx, "CREATE TABLE "+w.d.QuoteIdent(w.table)+" ("+strings.Join(defs, ", ")+")"); err != nil {
+			return fmt.Errorf("creating table %s: %w", w.table, err)
+		}
+		existing = store.BaseColumns
+	}
+	for _, c := range columns {
+		i := slices.IndexFunc(existing, func(e store.Column) bool { return e.Name == c.Name })
+		if i >= 0 {
+			if existing[i].Kind != c.Kind {
+				return fmt.Errorf("%w: column %q is %s in table %s but %s in the input", store.ErrSchema, c.Name, existing[i].Kind, w.table, c.Kind)
+			}
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+w.d.QuoteIdent(w.table)+" ADD COLUMN "+w.d.QuoteIdent(c.Name)+" "+engineType(c.Kind)); err != nil {
+			return fmt.Errorf("adding column %s: %w", c.Name, err)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) checkDuplicates(ctx context.Context, conn *sql.Conn) error {
+	id := w.d.QuoteIdent(store.ColPredictionID)
+	var (
+		dup         string
+		first, last sql.NullInt64
+	)
+	err := conn.QueryRowContext(ctx, "SELECT "+id+", min(_line), max(_line) FROM "+staging+
+		" GROUP BY "+id+" HAVING count(*) > 1 ORDER BY 2 LIMIT 1").Scan(&dup, &first, &last)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if first.Valid {
+		return fmt.Errorf("prediction_id %q appears more than once in the input (lines %d and %d): ids must be unique", dup, first.Int64, last.Int64)
+	}
+	return fmt.Errorf("prediction_id %q appears more than once in the input: ids must be unique", dup)
+}

@@ -1,0 +1,37 @@
+package sqlstore
+
+import (
+	"fmt"
+	"strings"
+)
+
+// builder accumulates a statement and its bound arguments.
+type builder struct {
+	d    Dialect
+	sql  strings.Builder
+	args []any
+}
+
+func (b *builder) write(parts ...string) *builder {
+	for _, p := range parts {
+		b.sql.WriteString(p)
+	}
+	return b
+}
+
+// bind appends a value and returns its placeholder.
+func (b *builder) bind(v any) string {
+	b.args = append(b.args, v)
+	return b.d.Placeholder(len(b.args))
+}
+
+// in returns "col IN (p1, p2, ...)" for a non-empty list.
+func (b *builder) in(col string, values []string) string {
+	marks := make([]string, len(values))
+	for i, v := range values {
+		marks[i] = b.bind(v)
+	}
+	return fmt.Sprintf("%s IN (%s)", col, strings.Join(marks, ", "))
+}
+
+func (b *builder) String() string { return b.sql.String() }

@@ -1,0 +1,25 @@
+// Package sqlstore implements store.Store over database/sql for any engine described by a
+// Dialect. It generates every statement from typed requests: identifiers are validated against
+// the discovered schema and quoted, values are bound parameters.
+package sqlstore
+
+import "github.com/mlops/modelwatch/pkg/store"
+
+// Dialect is what differs between SQL engines.
+type Dialect interface {
+	// Name is the engine's name in messages.
+	Name() string
+	// Placeholder returns the bind marker of the n-th parameter (1-based).
+	Placeholder(n int) string
+	// QuoteIdent quotes a validated identifier.
+	QuoteIdent(name string) string
+	// BucketMicros is an expression giving the start of the bucket holding a timestamp column, as
+	// a 64-bit count of microseconds since the epoch; width is the bucket width's placeholder
+	// (microseconds, an integer).
+	BucketMicros(column, width string) string
+	// ColumnsQuery returns a statement listing (column_name, data_type) of a table, in order,
+	// taking the table name as its only parameter.
+	ColumnsQuery() string
+	// Kind maps an engine type name to a logical kind.
+	Kind(engineType string) store.Kind
+}

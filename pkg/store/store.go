@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Store is a prediction store engine. Every method generates its SQL from typed arguments,
+// validates identifiers against the discovered schema and binds every value.
+type Store interface {
+	// Schema discovers the prediction table's columns.
+	Schema(ctx context.Context) (Schema, error)
+	// Count returns the number of rows in the prediction table.
+	Count(ctx context.Context) (int64, error)
+	// Models lists the distinct model names.
+	Models(ctx context.Context) ([]string, error)
+	// Versions lists the versions of a model.
+	Versions(ctx context.Context, model string) ([]string, error)
+	// Classes lists the class labels a model predicted or was labelled with.
+	Classes(ctx context.Context, model string) ([]string, error)
+	// ConfusionCounts returns row counts per bucket x version x actual x predicted class.
+	ConfusionCounts(ctx context.Context, req ConfusionRequest) ([]ConfusionCount, error)
+	// Close releases the store's connections.
+	Close() error
+}
+
+// ConfusionRequest asks for confusion counts of one model over a time range.
+type ConfusionRequest struct {
+	Model    string
+	Versions []string // empty: all versions
+	From, To time.Time
+	// Bucket is the bucket width; zero counts the whole range as one bucket.
+	Bucket time.Duration
+	// Threshold, when set, derives the predicted class from score: PositiveClass when
+	// score >= Threshold, else NegativeClass. When nil, predicted_label is used.
+	Threshold     *float64
+	PositiveClass string
+	NegativeClass string
+}
+
+// ConfusionCount is the number of rows of one version in one bucket with one actual and one
+// predicted class. Actual or Predicted is nil where the row has none (no ground truth yet, or
+// no prediction); those rows are counted so that their share can be reported.
+type ConfusionCount struct {
+	Bucket    time.Time
+	Version   string
+	Actual    *string
+	Predicted *string
+	Count     int64
+}

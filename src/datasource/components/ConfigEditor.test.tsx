@@ -1,0 +1,48 @@
+import React from 'react';
+import type { DataSourceSettings } from '@grafana/data';
+import { fireEvent, render, screen } from '@testing-library/react';
+
+import { labels } from '../../labels';
+import { selectors } from '../../selectors';
+import type { ModelwatchOptions } from '../types';
+import { ConfigEditor } from './ConfigEditor';
+
+const options = {
+  id: 1,
+  uid: 'modelwatch',
+  name: 'Modelwatch',
+  type: 'mlops-modelwatch-datasource',
+  jsonData: { store: 'duckdb', path: '/var/lib/grafana/modelwatch/demo.duckdb' },
+  secureJsonFields: {},
+} as unknown as DataSourceSettings<ModelwatchOptions>;
+
+describe('ConfigEditor', () => {
+  it('shows the store, path and table settings', () => {
+    render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
+    expect(screen.getByText(labels.config.storeOptions.duckdb.label)).toBeInTheDocument();
+    expect(screen.getByTestId(selectors.config.path)).toHaveValue('/var/lib/grafana/modelwatch/demo.duckdb');
+    expect(screen.getByTestId(selectors.config.table)).toHaveValue('');
+    expect(screen.getByTestId(selectors.config.table)).toHaveAttribute('placeholder', 'predictions');
+  });
+
+  it('reports a new path in jsonData, keeping the other settings', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.path), { target: { value: '/data/prod.duckdb' } });
+    expect(onOptionsChange).toHaveBeenCalledWith({
+      ...options,
+      jsonData: { store: 'duckdb', path: '/data/prod.duckdb' },
+    });
+  });
+
+  it('reports a new table', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.table), { target: { value: 'scored' } });
+    expect(onOptionsChange.mock.calls[0][0].jsonData).toEqual({
+      store: 'duckdb',
+      path: '/var/lib/grafana/modelwatch/demo.duckdb',
+      table: 'scored',
+    });
+  });
+});

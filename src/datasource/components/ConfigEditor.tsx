@@ -1,0 +1,69 @@
+/* eslint-disable @typescript-eslint/no-deprecated -- Select and MultiSelect exist in every Grafana release that
+   grafanaDependency admits; move to Combobox when the minimum version is raised. */
+import React, { type ChangeEvent } from 'react';
+import type { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/data';
+import { InlineField, Input, Select } from '@grafana/ui';
+
+import { labels } from '../../labels';
+import { selectors } from '../../selectors';
+import type { ModelwatchOptions, StoreType } from '../types';
+
+const LABEL_WIDTH = 16;
+const INPUT_WIDTH = 48;
+
+const STORE_OPTIONS: Array<SelectableValue<StoreType>> = [{ value: 'duckdb', ...labels.config.storeOptions.duckdb }];
+
+type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions>;
+
+/** Settings of one Modelwatch data source: which prediction store to read. */
+export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const jsonData = options.jsonData ?? {};
+
+  const update = (patch: Partial<ModelwatchOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+
+  return (
+    <>
+      <InlineField
+        label={labels.config.store.label}
+        tooltip={labels.config.store.tooltip}
+        labelWidth={LABEL_WIDTH}
+        htmlFor="modelwatch-config-store"
+      >
+        <Select
+          inputId="modelwatch-config-store"
+          data-testid={selectors.config.store}
+          width={INPUT_WIDTH}
+          options={STORE_OPTIONS}
+          value={jsonData.store ?? 'duckdb'}
+          onChange={(option) => update({ store: option.value ?? 'duckdb' })}
+        />
+      </InlineField>
+      <InlineField
+        label={labels.config.path.label}
+        tooltip={labels.config.path.tooltip}
+        labelWidth={LABEL_WIDTH}
+        required
+      >
+        <Input
+          id="modelwatch-config-path"
+          data-testid={selectors.config.path}
+          width={INPUT_WIDTH}
+          placeholder={labels.config.path.placeholder}
+          value={jsonData.path ?? ''}
+          onChange={(event: ChangeEvent<HTMLInputElement>) => update({ path: event.currentTarget.value })}
+        />
+      </InlineField>
+      <InlineField label={labels.config.table.label} tooltip={labels.config.table.tooltip} labelWidth={LABEL_WIDTH}>
+        <Input
+          id="modelwatch-config-table"
+          data-testid={selectors.config.table}
+          width={INPUT_WIDTH}
+          placeholder={labels.config.table.placeholder}
+          value={jsonData.table ?? ''}
+          onChange={(event: ChangeEvent<HTMLInputElement>) => update({ table: event.currentTarget.value })}
+        />
+      </InlineField>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import type { DataSourceInstanceSettings } from '@grafana/data';
+
+import { fakeTemplateSrv } from '../test/templateSrv';
+import { ModelwatchDataSource } from './datasource';
+import type { ModelwatchOptions, ModelwatchQuery } from './types';
+
+const settings = {
+  id: 1,
+  uid: 'modelwatch-uid',
+  type: 'mlops-modelwatch-datasource',
+  name: 'Modelwatch',
+  jsonData: { store: 'duckdb', path: '/tmp/demo.duckdb' },
+  meta: {},
+  access: 'proxy',
+  readOnly: false,
+} as unknown as DataSourceInstanceSettings<ModelwatchOptions>;
+
+const templateSrv = fakeTemplateSrv({
+  model: 'churn-classifier',
+  version: 'B',
+  versions: ['A', 'B'],
+  cls: 'churn',
+  step: '1h',
+});
+
+const newDataSource = () => new ModelwatchDataSource(settings, templateSrv);
+
+const baseQuery: ModelwatchQuery = {
+  refId: 'A',
+  schemaVersion: 1,
+  queryType: 'classification',
+  model: '$model',
+  versions: ['$versions'],
+  metrics: ['precision'],
+  positiveClass: '$cls',
+  format: 'timeseries',
+};
+
+describe('ModelwatchDataSource.applyTemplateVariables', () => {
+  it('replaces variables in model and positive class', () => {
+    const result = newDataSource().applyTemplateVariables(baseQuery, {});
+    expect(result.model).toBe('churn-classifier');
+    expect(result.positiveClass).toBe('churn');
+  });
+
+  it('expands a multi-value variable into the versions array', () => {
+    const result = newDataSource().applyTemplateVariables(baseQuery, {});
+    expect(result.versions).toEqual(['A', 'B']);
+  });
+
+  it('mixes literal versions and variables without duplicates', () => {
+    const result = newDataSource().applyTemplateVariables(
+      { ...baseQuery, versions: ['A', '$version', '$versions'] },
+      {}
+    );
+    expect(result.versions).toEqual(['A', 'B']);
+  });
+
+  it('prefers scoped variables (repeated panels)', () => {
+    const result = newDataSource().applyTemplateVariables(baseQuery, {
+      model: { text: 'basket-forecaster', value: 'basket-forecaster' },
+    });
+    expect(result.model).toBe('basket-forecaster');
+  });
+
+  it('keeps empty versions empty (every version)', () => {
+    const result = newDataSource().applyTemplateVariables({ ...baseQuery, versions: [] }, {});
+    expect(result.versions).toEqual([]);
+  });
+
+  it('does not add fields the query did not have', () => {
+    const query: ModelwatchQuery = { refId: 'C', schemaVersion: 1, queryType: 'confusion', model: 'm' };
+    expect(newDataSource().applyTemplateVariables(query, {})).toEqual(query);
+  });
+
+  it('migrates an unversioned query before it is sent', () => {
+    const legacy = { refId: 'D', queryType: 'classification', model: '$model', version: 'A', metric: 'recall' };
+    const result = newDataSource().applyTemplateVariables(legacy as ModelwatchQuery, {});
+    expect(result).toMatchObject({ schemaVersion: 1, model: 'churn-classifier', versions: ['A'], metrics: ['recall'] });
+    expect(result).not.toHaveProperty('version');
+  });
+
+  it('interpolates the interval', () => {
+    const result = newDataSource().applyTemplateVariables({ ...baseQuery, interval: '$step' }, {});
+    expect(result.interval).toBe('1h');
+  });
+});
+
+describe('ModelwatchDataSource', () => {
+  it('hides queries without a model', () => {
+    const ds = newDataSource();
+    expect(ds.filterQuery({ refId: 'A', schemaVersion: 1, queryType: 'confusion' })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A', schemaVersion: 1, queryType: 'confusion', model: '' })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A', schemaVersion: 1, queryType: 'confusion', model: 'm', hide: true })).toBe(
+      false
+    );
+    expect(ds.filterQuery({ refId: 'A', schemaVersion: 1, queryType: 'confusion', model: 'm' })).toBe(true);
+  });
+
+  it('starts new queries at the current schema version', () => {
+    expect(newDataSource().getDefaultQuery()).toMatchObject({ schemaVersion: 1, queryType: 'classification' });
+  });
+
+  it('asks the resource routes of docs/contract.md', async () => {
+    const ds = newDataSource();
+    const getResource = jest.spyOn(ds, 'getResource').mockResolvedValue(['x']);
+    await expect(ds.getModels()).resolves.toEqual(['x']);
+    await ds.getVersions('$model');
+    await ds.getClasses('churn-classifier');
+    expect(getResource.mock.calls).toEqual([
+      ['models'],
+      ['versions', { model: 'churn-classifier' }],
+      ['classes', { model: 'churn-classifier' }],
+    ]);
+  });
+
+  it('returns no choices when a route answers something else than a list', async () => {
+    const ds = newDataSource();
+    jest.spyOn(ds, 'getResource').mockResolvedValue({ error: 'boom' });
+    await expect(ds.getModels()).resolves.toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import type { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+
+import { migrateQuery } from './migration';
+import { DEFAULT_QUERY, type ModelwatchOptions, type ModelwatchQuery, type StoreColumn } from './types';
+
+// Joins the values of a multi-value variable so they can be split back into an array after
+// interpolation; the unit separator cannot appear in a model version typed by a user.
+const MULTI_VALUE_SEPARATOR = '\u001f';
+
+function joinMultiValue(value: unknown): string {
+  if (Array.isArray(value)) {
+    return value.map(String).join(MULTI_VALUE_SEPARATOR);
+  }
+  return value === undefined || value === null ? '' : String(value);
+}
+
+function asStringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The Modelwatch data source: queries run on the Go backend; this class prepares them. */
+export class ModelwatchDataSource extends DataSourceWithBackend<ModelwatchQuery, ModelwatchOptions> {
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<ModelwatchOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv()
+  ) {
+    super(instanceSettings);
+  }
+
+  getDefaultQuery(): Partial<ModelwatchQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  /** A query without a model cannot run: the editor is still being filled in. */
+  filterQuery(query: ModelwatchQuery): boolean {
+    return !query.hide && Boolean(query.model);
+  }
+
+  applyTemplateVariables(query: ModelwatchQuery, scopedVars: ScopedVars): ModelwatchQuery {
+    const migrated = migrateQuery(query);
+    const replace = (value: string | undefined) =>
+      value === undefined ? undefined : this.templateSrv.replace(value, scopedVars);
+    const result: ModelwatchQuery = {
+      ...migrated,
+      model: replace(migrated.model),
+      positiveClass: replace(migrated.positiveClass),
+      interval: replace(migrated.interval),
+    };
+    if (migrated.versions) {
+      result.versions = this.expandList(migrated.versions, scopedVars);
+    }
+    if (migrated.metrics) {
+      result.metrics = this.expandList(migrated.metrics, scopedVars);
+    }
+    for (const key of ['model', 'positiveClass', 'interval'] as const) {
+      if (result[key] === undefined) {
+        delete result[key];
+      }
+    }
+    return result;
+  }
+
+  /** Interpolates each entry; a multi-value variable becomes one entry per selected value. */
+  private expandList(values: string[], scopedVars: ScopedVars): string[] {
+    const expanded = values.flatMap((value) =>
+      this.templateSrv.replace(value, scopedVars, joinMultiValue).split(MULTI_VALUE_SEPARATOR)
+    );
+    return Array.from(new Set(expanded.filter((value) => value !== '')));
+  }
+
+  /** Dashboard variables as `$name`, for the editor's pickers. */
+  getVariableNames(): string[] {
+    return this.templateSrv.getVariables().map((variable) => `$${variable.name}`);
+  }
+
+  async getModels(): Promise<string[]> {
+    return asStringList(await this.getResource('models'));
+  }
+
+  async getVersions(model: string): Promise<string[]> {
+    return asStringList(await this.getResource('versions', { model: this.templateSrv.replace(model) }));
+  }
+
+  async getClasses(model: string): Promise<string[]> {
+    return asStringList(await this.getResource('classes', { model: this.templateSrv.replace(model) }));
+  }
+
+  async getColumns(): Promise<StoreColumn[]> {
+    const columns = await this.getResource('columns');
+    return Array.isArray(columns) ? (columns as StoreColumn[]) : [];
+  }
+}

@@ -1,0 +1,68 @@
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+
+/** The saved query's schema version; bump it together with migration.ts and the Go query model. */
+export const QUERY_SCHEMA_VERSION = 1;
+
+export type QueryType = 'classification' | 'confusion';
+export const QUERY_TYPES: readonly QueryType[] = ['classification', 'confusion'];
+
+/** Classification metrics that the backend computes, in display order. */
+export const CLASSIFICATION_METRICS = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'specificity',
+  'mcc',
+  'balanced_accuracy',
+] as const;
+export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
+
+export type ResultFormat = 'timeseries' | 'numeric';
+export const RESULT_FORMATS: readonly ResultFormat[] = ['timeseries', 'numeric'];
+
+/** The query JSON of docs/contract.md (schemaVersion 1). */
+export interface ModelwatchQuery extends DataQuery {
+  schemaVersion?: number;
+  queryType?: QueryType;
+  model?: string;
+  /** Empty or absent: every version of the model. */
+  versions?: string[];
+  /** Classification only; empty: every metric. */
+  metrics?: string[];
+  positiveClass?: string;
+  /** Predicted positive when `score >= threshold`; absent: use the logged predicted label. */
+  threshold?: number;
+  /** Classification only. */
+  format?: ResultFormat;
+  /** Overrides Grafana's interval for buckets, e.g. `1h`. */
+  interval?: string;
+}
+
+export const DEFAULT_QUERY: Partial<ModelwatchQuery> = {
+  schemaVersion: QUERY_SCHEMA_VERSION,
+  queryType: 'classification',
+  versions: [],
+  metrics: ['precision', 'recall', 'f1'],
+  format: 'timeseries',
+};
+
+export type StoreType = 'duckdb';
+
+/** `jsonData` of the data source settings. */
+export interface ModelwatchOptions extends DataSourceJsonData {
+  store?: StoreType;
+  path?: string;
+  /** Defaults to `predictions` on the backend. */
+  table?: string;
+}
+
+export const DEFAULT_TABLE = 'predictions';
+
+/** One row of the `columns` resource route. */
+export interface StoreColumn {
+  name: string;
+  type: string;
+  role: string;
+}

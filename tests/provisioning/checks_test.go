@@ -1,0 +1,660 @@
+package provisioning_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Ids and names from docs/contract.md.
+const (
+	appID             = "mlops-modelwatch-app"
+	datasourceID      = "mlops-modelwatch-datasource"
+	panelID           = "mlops-modelwatch-panel"
+	backendExecutable = "gpx_modelwatch"
+	exprUID           = "__expr__"
+
+	grafanaService   = "grafana"
+	demoStoreService = "demo-store"
+	pluginsDir       = "/var/lib/grafana/plugins/"
+	provisioningDir  = "/etc/grafana/provisioning"
+	unsignedEnv      = "GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS"
+)
+
+var (
+	pluginIDs = []string{appID, datasourceID, panelID}
+
+	knownMetrics = []string{"accuracy", "precision", "recall", "f1", "specificity", "mcc", "balanced_accuracy"}
+
+	// builtinPanels are the panel types Grafana ships (a provisioned dashboard may use only
+	// these and the panel of this repository).
+	builtinPanels = []string{
+		"alertlist", "annolist", "barchart", "bargauge", "candlestick", "canvas", "dashlist",
+		"datagrid", "flamegraph", "gauge", "geomap", "heatmap", "histogram", "logs", "news",
+		"nodeGraph", "piechart", "row", "stat", "state-timeline", "status-history", "table",
+		"text", "timeseries", "traces", "trend", "xychart",
+	}
+
+	// Grafana's interval syntax ("1d", "15m"), as the query's interval override uses it.
+	intervalRE = regexp.MustCompile(`^\d+(ms|s|m|h|d|w|y)$`)
+	// A math expression's reference to another query: $A or ${A}.
+	mathRefRE = regexp.MustCompile(`\$\{([^}]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+// check is one cross-check over everything provisioned; it returns every problem it finds.
+type check func(p *provisioned) []error
+
+var checks = []struct {
+	name string
+	fn   check
+}{
+	{"datasources", checkDatasources},
+	{"plugins", checkPlugins},
+	{"dashboard providers", checkProviders},
+	{"dashboards", checkDashboards},
+	{"alert rules", checkAlerting},
+	{"docker compose", checkCompose},
+}
+
+// datasourceTypes maps every provisioned data source uid to its plugin type.
+func (p *provisioned) datasourceTypes() map[string]string {
+	types := map[string]string{}
+	for _, f := range p.datasources {
+		for _, ds := range f.Datasources {
+			types[ds.UID] = ds.Type
+		}
+	}
+	return types
+}
+
+func checkDatasources(p *provisioned) []error {
+	var errs []error
+	seenUID, seenName := map[string]string{}, map[string]string{}
+	count := 0
+	for _, rel := range sortedKeys(p.datasources) {
+		f := p.datasources[rel]
+		if f.APIVersion != 1 {
+			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
+		}
+		for i, ds := range f.Datasources {
+			count++
+			where := fmt.Sprintf("%s: datasources[%d] (%q)", rel, i, ds.Name)
+			if ds.Name == "" {
+				errs = append(errs, fmt.Errorf("%s: name is empty", where))
+			}
+			if ds.UID == "" {
+				errs = append(errs, fmt.Errorf("%s: uid is empty (dashboards and alert rules refer to data sources by uid)", where))
+			} else if prev, ok := seenUID[ds.UID]; ok {
+				errs = append(errs, fmt.Errorf("%s: uid %q is also used by %s", where, ds.UID, prev))
+			} else {
+				seenUID[ds.UID] = where
+			}
+			if prev, ok := seenName[ds.Name]; ok {
+				errs = append(errs, fmt.Errorf("%s: name is also used by %s", where, prev))
+			}
+			seenName[ds.Name] = where
+			if ds.Type != datasourceID {
+				errs = append(errs, fmt.Errorf("%s: type %q, want %q", where, ds.Type, datasourceID))
+				continue
+			}
+			if ds.Access != "proxy" {
+				errs = append(errs, fmt.Errorf("%s: access %q, want proxy (a backend data source)", where, ds.Access))
+			}
+			if ds.OrgID < 0 {
+				errs = append(errs, fmt.Errorf("%s: orgId %d", where, ds.OrgID))
+			}
+			switch ds.JSONData.Store {
+			case "duckdb":
+				if !filepath.IsAbs(ds.JSONData.Path) {
+					errs = append(errs, fmt.Errorf("%s: jsonData.path %q must be an absolute path in the Grafana container", where, ds.JSONData.Path))
+				}
+			default:
+				errs = append(errs, fmt.Errorf("%s: jsonData.store %q, want duckdb", where, ds.JSONData.Store))
+			}
+			if len(ds.SecureJSONData) > 0 && ds.JSONData.Store == "duckdb" {
+				errs = append(errs, fmt.Errorf("%s: secureJsonData set, but the DuckDB store has no secrets", where))
+			}
+		}
+	}
+	if count == 0 {
+		errs = append(errs, fmt.Errorf("provisioning/datasources: no data source provisioned"))
+	}
+	return errs
+}
+
+func checkPlugins(p *provisioned) []error {
+	var errs []error
+	enabled := false
+	for _, rel := range sortedKeys(p.plugins) {
+		f := p.plugins[rel]
+		if f.APIVersion != 1 {
+			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
+		}
+		for i, app := range f.Apps {
+			where := fmt.Sprintf("%s: apps[%d]", rel, i)
+			if app.Type != appID {
+				errs = append(errs, fmt.Errorf("%s: type %q, want the app %q (only apps are provisioned here; its nested plugins come with it)", where, app.Type, appID))
+			}
+			if app.OrgID < 1 && app.OrgName == "" {
+				errs = append(errs, fmt.Errorf("%s: neither org_id nor org_name set", where))
+			}
+			if app.Type == appID && !app.Disabled {
+				enabled = true
+			}
+		}
+	}
+	if !enabled {
+		errs = append(errs, fmt.Errorf("provisioning/plugins: the app %q is not enabled", appID))
+	}
+	return errs
+}
+
+func checkProviders(p *provisioned) []error {
+	var errs []error
+	names := map[string]bool{}
+	for _, rel := range sortedKeys(p.providers) {
+		f := p.providers[rel]
+		if f.APIVersion != 1 {
+			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
+		}
+		for i, prov := range f.Providers {
+			where := fmt.Sprintf("%s: providers[%d] (%q)", rel, i, prov.Name)
+			if prov.Name == "" || names[prov.Name] {
+				errs = append(errs, fmt.Errorf("%s: provider names must be set and unique", where))
+			}
+			names[prov.Name] = true
+			if prov.Type != "file" {
+				errs = append(errs, fmt.Errorf("%s: type %q, want file", where, prov.Type))
+			}
+			if prov.Folder == "" {
+				errs = append(errs, fmt.Errorf("%s: folder is empty (dashboards would land in General)", where))
+			}
+			if !within(prov.Options.Path, provisioningDir) {
+				errs = append(errs, fmt.Errorf("%s: options.path %q is outside %s, which the compose file mounts from ./provisioning", where, prov.Options.Path, provisioningDir))
+			}
+		}
+	}
+	if len(p.dashboards) == 0 {
+		errs = append(errs, fmt.Errorf("provisioning/dashboards: no dashboard found through the providers"))
+	}
+	return errs
+}
+
+func checkDashboards(p *provisioned) []error {
+	var errs []error
+	dsTypes := p.datasourceTypes()
+	uids := map[string]string{}
+	for _, rel := range sortedKeys(p.dashboards) {
+		db := p.dashboards[rel]
+		if db.UID == "" {
+			errs = append(errs, fmt.Errorf("%s: uid is empty (links and alert rules need a stable uid)", rel))
+		} else if prev, ok := uids[db.UID]; ok {
+			errs = append(errs, fmt.Errorf("%s: uid %q is also used by %s", rel, db.UID, prev))
+		}
+		uids[db.UID] = rel
+		if db.Title == "" {
+			errs = append(errs, fmt.Errorf("%s: title is empty", rel))
+		}
+		if db.SchemaVersion < 36 {
+			errs = append(errs, fmt.Errorf("%s: schemaVersion %d predates datasource references by uid (36)", rel, db.SchemaVersion))
+		}
+		panelIDs := map[int]bool{}
+		for _, pan := range flattenPanels(db.Panels) {
+			where := fmt.Sprintf("%s: panel %d (%q)", rel, pan.ID, pan.Title)
+			if pan.ID <= 0 || panelIDs[pan.ID] {
+				errs = append(errs, fmt.Errorf("%s: panel ids must be positive and unique", where))
+			}
+			panelIDs[pan.ID] = true
+			if pan.Type != panelID && !slices.Contains(builtinPanels, pan.Type) {
+				errs = append(errs, fmt.Errorf("%s: type %q is neither a built-in panel nor %q", where, pan.Type, panelID))
+			}
+			if pan.Type == "row" {
+				continue
+			}
+			errs = append(errs, checkPanelTargets(where, pan, dsTypes)...)
+			if pan.Type == panelID {
+				var opts confusionPanelOptions
+				if err := decodeStrictJSON(pan.Options, &opts); err != nil {
+					errs = append(errs, fmt.Errorf("%s: options: %w", where, err))
+				} else if !slices.Contains([]string{"none", "row", "column", "total"}, opts.Normalize) {
+					errs = append(errs, fmt.Errorf("%s: options.normalize %q, want none, row, column or total", where, opts.Normalize))
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// flattenPanels lists panels with the ones inside collapsed rows.
+func flattenPanels(panels []dashboardPan) []dashboardPan {
+	var out []dashboardPan
+	for _, pan := range panels {
+		out = append(out, pan)
+		out = append(out, flattenPanels(pan.Panels)...)
+	}
+	return out
+}
+
+func checkPanelTargets(where string, pan dashboardPan, dsTypes map[string]string) []error {
+	var errs []error
+	if len(pan.Targets) == 0 {
+		errs = append(errs, fmt.Errorf("%s: no targets", where))
+	}
+	refIDs := map[string]bool{}
+	for i, target := range pan.Targets {
+		twhere := fmt.Sprintf("%s: targets[%d]", where, i)
+		var ref struct {
+			RefID      string         `json:"refId"`
+			Datasource *datasourceRef `json:"datasource"`
+		}
+		if err := decodeLenient(target, &ref); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
+			continue
+		}
+		if ref.RefID == "" || refIDs[ref.RefID] {
+			errs = append(errs, fmt.Errorf("%s: refId %q must be set and unique in the panel", twhere, ref.RefID))
+		}
+		refIDs[ref.RefID] = true
+		if ref.Datasource == nil {
+			errs = append(errs, fmt.Errorf("%s: no datasource reference", twhere))
+			continue
+		}
+		typ, ok := dsTypes[ref.Datasource.UID]
+		switch {
+		case ref.Datasource.UID == exprUID:
+			continue
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s: datasource uid %q is not provisioned", twhere, ref.Datasource.UID))
+			continue
+		case ref.Datasource.Type != typ:
+			errs = append(errs, fmt.Errorf("%s: datasource type %q, but %q is a %q", twhere, ref.Datasource.Type, ref.Datasource.UID, typ))
+		}
+		if pan.Datasource != nil && pan.Datasource.UID != ref.Datasource.UID && pan.Datasource.UID != "-- Mixed --" {
+			errs = append(errs, fmt.Errorf("%s: datasource %q differs from the panel's %q", twhere, ref.Datasource.UID, pan.Datasource.UID))
+		}
+		if typ == datasourceID {
+			var q modelwatchQuery
+			if err := decodeStrictJSON(target, &q); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
+				continue
+			}
+			for _, err := range checkQuery(q) {
+				errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
+			}
+		}
+	}
+	return errs
+}
+
+// checkQuery applies the rules of docs/contract.md to a schemaVersion 1 query. Its messages
+// contain the `error` strings of the invalid fixtures in testdata/queries.
+func checkQuery(q modelwatchQuery) []error {
+	var errs []error
+	if q.SchemaVersion == nil || *q.SchemaVersion != 1 {
+		errs = append(errs, fmt.Errorf("schemaVersion must be 1 in a provisioned query"))
+	}
+	switch q.QueryType {
+	case "classification", "confusion":
+	default:
+		errs = append(errs, fmt.Errorf("unknown queryType %q (known: classification, confusion)", q.QueryType))
+	}
+	if q.Model == "" {
+		errs = append(errs, fmt.Errorf("model is required"))
+	}
+	seen := map[string]bool{}
+	for _, v := range q.Versions {
+		if v == "" || seen[v] {
+			errs = append(errs, fmt.Errorf("versions %q: empty or repeated version", q.Versions))
+		}
+		seen[v] = true
+	}
+	for _, m := range q.Metrics {
+		if !slices.Contains(knownMetrics, m) {
+			errs = append(errs, fmt.Errorf("unknown metric %q (known: %s)", m, strings.Join(knownMetrics, ", ")))
+		}
+	}
+	if q.Threshold != nil && (*q.Threshold < 0 || *q.Threshold > 1) {
+		errs = append(errs, fmt.Errorf("threshold %v is outside [0, 1]", *q.Threshold))
+	}
+	if q.Interval != "" && !intervalRE.MatchString(q.Interval) {
+		errs = append(errs, fmt.Errorf("interval %q is not like 1h, 15m or 1d", q.Interval))
+	}
+	switch q.QueryType {
+	case "classification":
+		if q.PositiveClass == "" {
+			errs = append(errs, fmt.Errorf("positiveClass is required for classification"))
+		}
+		if q.Format != "" && q.Format != "timeseries" && q.Format != "numeric" {
+			errs = append(errs, fmt.Errorf("format %q, want timeseries or numeric", q.Format))
+		}
+	case "confusion":
+		if len(q.Metrics) > 0 || q.Format != "" {
+			errs = append(errs, fmt.Errorf("metrics and format are for classification only"))
+		}
+		if q.Threshold != nil && q.PositiveClass == "" {
+			errs = append(errs, fmt.Errorf("positiveClass is required with a threshold"))
+		}
+	}
+	return errs
+}
+
+func checkAlerting(p *provisioned) []error {
+	var errs []error
+	dsTypes := p.datasourceTypes()
+	dashboards := map[string]*dashboard{}
+	for _, db := range p.dashboards {
+		dashboards[db.UID] = db
+	}
+	ruleUIDs := map[string]string{}
+	groups := map[string]bool{}
+	count := 0
+	for _, rel := range sortedKeys(p.alerting) {
+		f := p.alerting[rel]
+		if f.APIVersion != 1 {
+			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
+		}
+		for gi, g := range f.Groups {
+			gwhere := fmt.Sprintf("%s: groups[%d] (%q)", rel, gi, g.Name)
+			key := fmt.Sprintf("%d/%s/%s", g.OrgID, g.Folder, g.Name)
+			if g.Name == "" || g.Folder == "" || groups[key] {
+				errs = append(errs, fmt.Errorf("%s: name and folder must be set, and a group defined once", gwhere))
+			}
+			groups[key] = true
+			if g.OrgID < 1 {
+				errs = append(errs, fmt.Errorf("%s: orgId %d, want >= 1", gwhere, g.OrgID))
+			}
+			interval, err := parsePromDuration(g.Interval)
+			if err != nil || interval <= 0 || interval%(10*time.Second) != 0 {
+				errs = append(errs, fmt.Errorf("%s: interval %q must be a positive multiple of 10s", gwhere, g.Interval))
+			}
+			for ri, r := range g.Rules {
+				count++
+				where := fmt.Sprintf("%s: rules[%d] (%q)", gwhere, ri, r.UID)
+				if r.UID == "" {
+					errs = append(errs, fmt.Errorf("%s: uid is empty", where))
+				} else if prev, ok := ruleUIDs[r.UID]; ok {
+					errs = append(errs, fmt.Errorf("%s: uid is also used by %s", where, prev))
+				}
+				ruleUIDs[r.UID] = where
+				errs = append(errs, checkRule(where, r, dsTypes, dashboards)...)
+			}
+		}
+	}
+	if count == 0 {
+		errs = append(errs, fmt.Errorf("provisioning/alerting: no alert rule provisioned"))
+	}
+	return errs
+}
+
+func checkRule(where string, r alertRule, dsTypes map[string]string, dashboards map[string]*dashboard) []error {
+	var errs []error
+	if r.Title == "" {
+		errs = append(errs, fmt.Errorf("%s: title is empty", where))
+	}
+	if !slices.Contains([]string{"", "Alerting", "NoData", "OK", "KeepLast"}, r.NoDataState) {
+		errs = append(errs, fmt.Errorf("%s: noDataState %q", where, r.NoDataState))
+	}
+	if !slices.Contains([]string{"", "Alerting", "Error", "OK", "KeepLast"}, r.ExecErrState) {
+		errs = append(errs, fmt.Errorf("%s: execErrState %q", where, r.ExecErrState))
+	}
+	if r.For != "" {
+		if _, err := parsePromDuration(r.For); err != nil {
+			errs = append(errs, fmt.Errorf("%s: for: %w", where, err))
+		}
+	}
+	if r.DashboardUID != "" {
+		db, ok := dashboards[r.DashboardUID]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s: dashboardUid %q is not provisioned", where, r.DashboardUID))
+		case !slices.ContainsFunc(flattenPanels(db.Panels), func(p dashboardPan) bool { return int64(p.ID) == r.PanelID }):
+			errs = append(errs, fmt.Errorf("%s: dashboard %q has no panel %d", where, r.DashboardUID, r.PanelID))
+		}
+	}
+
+	refIDs := map[string]bool{}
+	for _, q := range r.Data {
+		if q.RefID == "" || refIDs[q.RefID] {
+			errs = append(errs, fmt.Errorf("%s: refId %q must be set and unique in the rule", where, q.RefID))
+		}
+		refIDs[q.RefID] = true
+	}
+	if !refIDs[r.Condition] {
+		errs = append(errs, fmt.Errorf("%s: condition %q names no query of the rule", where, r.Condition))
+	}
+	for _, q := range r.Data {
+		qwhere := fmt.Sprintf("%s: data %q", where, q.RefID)
+		if q.DatasourceUID == exprUID {
+			errs = append(errs, checkExpression(qwhere, q, refIDs)...)
+			continue
+		}
+		typ, ok := dsTypes[q.DatasourceUID]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: datasourceUid %q is neither provisioned nor %s", qwhere, q.DatasourceUID, exprUID))
+			continue
+		}
+		if q.RelativeTimeRange.From <= q.RelativeTimeRange.To || q.RelativeTimeRange.To < 0 {
+			errs = append(errs, fmt.Errorf("%s: relativeTimeRange from %d to %d is empty", qwhere, q.RelativeTimeRange.From, q.RelativeTimeRange.To))
+		}
+		if typ != datasourceID {
+			continue
+		}
+		var m modelwatchQuery
+		if err := decodeStrictJSON(q.Model, &m); err != nil {
+			errs = append(errs, fmt.Errorf("%s: model: %w", qwhere, err))
+			continue
+		}
+		for _, err := range checkQuery(m) {
+			errs = append(errs, fmt.Errorf("%s: model: %w", qwhere, err))
+		}
+		if m.RefID != q.RefID {
+			errs = append(errs, fmt.Errorf("%s: model.refId %q differs", qwhere, m.RefID))
+		}
+		if m.Datasource != nil && (m.Datasource.UID != q.DatasourceUID || m.Datasource.Type != typ) {
+			errs = append(errs, fmt.Errorf("%s: model.datasource %+v differs from datasourceUid", qwhere, *m.Datasource))
+		}
+		if q.QueryType != "" && q.QueryType != m.QueryType {
+			errs = append(errs, fmt.Errorf("%s: queryType %q differs from model.queryType %q", qwhere, q.QueryType, m.QueryType))
+		}
+		// Server-side expressions key results by labels only: two numbers with the same labels
+		// (two metrics of one version) make the evaluation fail with "duplicate results".
+		switch m.QueryType {
+		case "classification":
+			if len(m.Metrics) != 1 {
+				errs = append(errs, fmt.Errorf("%s: an alert query needs exactly one metric, has %q", qwhere, m.Metrics))
+			}
+		case "confusion":
+			if len(m.Versions) != 1 {
+				errs = append(errs, fmt.Errorf("%s: an alert on confusion counts needs exactly one version", qwhere))
+			}
+		}
+	}
+	return errs
+}
+
+func checkExpression(where string, q alertQuery, refIDs map[string]bool) []error {
+	var errs []error
+	var m exprModel
+	if err := decodeStrictJSON(q.Model, &m); err != nil {
+		return []error{fmt.Errorf("%s: model: %w", where, err)}
+	}
+	if m.RefID != "" && m.RefID != q.RefID {
+		errs = append(errs, fmt.Errorf("%s: model.refId %q differs", where, m.RefID))
+	}
+	if m.Datasource != nil && m.Datasource.UID != exprUID {
+		errs = append(errs, fmt.Errorf("%s: model.datasource.uid %q, want %s", where, m.Datasource.UID, exprUID))
+	}
+	var refs []string
+	switch m.Type {
+	case "reduce", "threshold", "resample":
+		refs = []string{m.Expression}
+	case "math":
+		for _, sub := range mathRefRE.FindAllStringSubmatch(m.Expression, -1) {
+			refs = append(refs, sub[1]+sub[2])
+		}
+	case "classic_conditions":
+		for _, c := range m.Conditions {
+			if c.Query != nil {
+				refs = append(refs, c.Query.Params...)
+			}
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%s: expression type %q", where, m.Type))
+	}
+	if len(refs) == 0 && m.Type != "" {
+		errs = append(errs, fmt.Errorf("%s: the %s expression refers to no query", where, m.Type))
+	}
+	for _, ref := range refs {
+		if !refIDs[ref] || ref == q.RefID {
+			errs = append(errs, fmt.Errorf("%s: expression refers to %q, which is not another query of the rule", where, ref))
+		}
+	}
+	switch m.Type {
+	case "reduce":
+		if !slices.Contains([]string{"last", "mean", "min", "max", "sum", "count", "median"}, m.Reducer) {
+			errs = append(errs, fmt.Errorf("%s: reducer %q", where, m.Reducer))
+		}
+		if m.Settings != nil && !slices.Contains([]string{"", "strict", "dropNN", "replaceNN"}, m.Settings.Mode) {
+			errs = append(errs, fmt.Errorf("%s: settings.mode %q", where, m.Settings.Mode))
+		}
+	case "threshold":
+		if len(m.Conditions) == 0 {
+			errs = append(errs, fmt.Errorf("%s: threshold without conditions", where))
+		}
+		for _, c := range m.Conditions {
+			want := map[string]int{"gt": 1, "lt": 1, "within_range": 2, "outside_range": 2}[c.Evaluator.Type]
+			if want == 0 || len(c.Evaluator.Params) != want {
+				errs = append(errs, fmt.Errorf("%s: evaluator %q with %d params", where, c.Evaluator.Type, len(c.Evaluator.Params)))
+			}
+		}
+	}
+	return errs
+}
+
+func checkCompose(p *provisioned) []error {
+	var errs []error
+	c := p.compose
+	for _, name := range []string{demoStoreService, grafanaService} {
+		if _, ok := c.Services[name]; !ok {
+			errs = append(errs, fmt.Errorf("%s: no %q service", composePath, name))
+		}
+	}
+	used := map[string]bool{}
+	for _, name := range sortedKeys(c.Services) {
+		svc := c.Services[name]
+		where := fmt.Sprintf("%s: service %q", composePath, name)
+		if svc.Image == "" {
+			errs = append(errs, fmt.Errorf("%s: no image", where))
+		}
+		for dep, cond := range svc.DependsOn {
+			if _, ok := c.Services[dep]; !ok || dep == name {
+				errs = append(errs, fmt.Errorf("%s: depends_on %q, which is not another service", where, dep))
+			}
+			if !slices.Contains([]string{"", "service_started", "service_healthy", "service_completed_successfully"}, cond.Condition) {
+				errs = append(errs, fmt.Errorf("%s: depends_on %q condition %q", where, dep, cond.Condition))
+			}
+		}
+		for _, spec := range svc.Volumes {
+			m, err := parseVolume(spec)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", where, err))
+				continue
+			}
+			if m.named() {
+				used[m.Source] = true
+				if _, ok := c.Volumes[m.Source]; !ok {
+					errs = append(errs, fmt.Errorf("%s: named volume %q is not declared under volumes", where, m.Source))
+				}
+			}
+		}
+	}
+	for _, name := range sortedKeys(c.Volumes) {
+		if !used[name] {
+			errs = append(errs, fmt.Errorf("%s: volume %q is declared but no service mounts it", composePath, name))
+		}
+	}
+
+	g, ok := c.Services[grafanaService]
+	if !ok {
+		return errs
+	}
+	var pluginMount, provisioningMount bool
+	for _, spec := range g.Volumes {
+		m, err := parseVolume(spec)
+		if err != nil {
+			continue
+		}
+		if m.Source == "./dist" {
+			pluginMount = true
+			if !strings.HasPrefix(m.Target, pluginsDir) || len(m.Target) == len(pluginsDir) {
+				errs = append(errs, fmt.Errorf("%s: ./dist is mounted at %q, want a folder of %s", composePath, m.Target, pluginsDir))
+			}
+		}
+		if m.Source == "./provisioning" && m.Target == provisioningDir {
+			provisioningMount = true
+		}
+	}
+	if !pluginMount {
+		errs = append(errs, fmt.Errorf("%s: the grafana service does not mount ./dist under %s", composePath, pluginsDir))
+	}
+	if !provisioningMount {
+		errs = append(errs, fmt.Errorf("%s: the grafana service does not mount ./provisioning:%s", composePath, provisioningDir))
+	}
+	unsigned := strings.Split(g.Environment[unsignedEnv], ",")
+	for i := range unsigned {
+		unsigned[i] = strings.TrimSpace(unsigned[i])
+	}
+	slices.Sort(unsigned)
+	want := slices.Clone(pluginIDs)
+	slices.Sort(want)
+	if !slices.Equal(unsigned, want) {
+		errs = append(errs, fmt.Errorf("%s: %s lists %q, want exactly %q", composePath, unsignedEnv, unsigned, want))
+	}
+	if !slices.ContainsFunc(g.Ports, func(p string) bool { return strings.HasSuffix(p, ":3000") }) {
+		errs = append(errs, fmt.Errorf("%s: the grafana service does not publish port 3000", composePath))
+	}
+	errs = append(errs, checkDemoStore(p)...)
+	return errs
+}
+
+// checkDemoStore follows each DuckDB data source's path: Grafana must see it on a named volume
+// that the demo-store service also mounts at the same place and writes with --db.
+func checkDemoStore(p *provisioned) []error {
+	var errs []error
+	g := p.compose.Services[grafanaService]
+	store, ok := p.compose.Services[demoStoreService]
+	if !ok {
+		return nil
+	}
+	mountOf := func(svc composeService, path string) (volumeMount, bool) {
+		for _, spec := range svc.Volumes {
+			if m, err := parseVolume(spec); err == nil && m.named() && within(path, m.Target) {
+				return m, true
+			}
+		}
+		return volumeMount{}, false
+	}
+	run := strings.Join(append(slices.Clone(store.Entrypoint), store.Command...), " ")
+	for _, rel := range sortedKeys(p.datasources) {
+		for _, ds := range p.datasources[rel].Datasources {
+			if ds.Type != datasourceID || ds.JSONData.Store != "duckdb" {
+				continue
+			}
+			gm, ok := mountOf(g, ds.JSONData.Path)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: %q: path %s is on no named volume of the grafana service", rel, ds.Name, ds.JSONData.Path))
+				continue
+			}
+			if sm, ok := mountOf(store, ds.JSONData.Path); !ok || sm.Source != gm.Source || sm.Target != gm.Target {
+				errs = append(errs, fmt.Errorf("%s: %q: the demo-store service does not mount %s at %s", rel, ds.Name, gm.Source, gm.Target))
+			}
+			if !strings.Contains(run, "--db "+ds.JSONData.Path) {
+				errs = append(errs, fmt.Errorf("%s: %q: the demo-store service does not write --db %s", rel, ds.Name, ds.JSONData.Path))
+			}
+		}
+	}
+	return errs
+}
