@@ -168,8 +168,8 @@ type prediction struct {
 
 // churnLogit is the log-odds of churn: the old world (weight 0) or the new one (weight 1).
 func churnLogit(c customer, newWorld float64) float64 {
-	old := -1.1 + 1.3*bit(c.plan == "basic") - 0.06*float64(c.tenure) + 0.03*(c.age-35)
-	recent := -1.3 + 2.4*bit(c.mobile) - 0.12*float64(c.tenure) - 0.02*(c.age-35) + 0.6*bit(c.plan == "basic")
+	old := -0.6 + 3.2*bit(c.plan == "basic") - 0.22*float64(c.tenure) + 0.09*(c.age-35)
+	recent := -1.8 + 4.0*bit(c.mobile) - 0.25*float64(c.tenure) - 0.06*(c.age-35) - 1.5*bit(c.plan == "basic")
 	return (1-newWorld)*old + newWorld*recent
 }
 

@@ -67,14 +67,14 @@ func checkPluginTree(t *testing.T, schema *jsonschema.Schema, dir string) {
 	})
 }
 
-// compilePluginSchema loads Grafana's plugin.json schema: $PLUGIN_SCHEMA, or
-// ../shared/schemas/plugin.schema.json beside the repository. A missing schema is a failure:
+// compilePluginSchema loads Grafana's plugin.json schema: $PLUGIN_SCHEMA, or the copy kept in
+// testdata/schemas/plugin.schema.json. A missing schema is a failure:
 // without it the plugin.json files would go unchecked.
 func compilePluginSchema(t *testing.T, root string) *jsonschema.Schema {
 	t.Helper()
 	path := os.Getenv("PLUGIN_SCHEMA")
 	if path == "" {
-		path = filepath.Join(root, "..", "shared", "schemas", "plugin.schema.json")
+		path = filepath.Join(root, "testdata", "schemas", "plugin.schema.json")
 	}
 	path, err := filepath.Abs(path)
 	if err != nil {

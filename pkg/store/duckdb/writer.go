@@ -53,9 +53,18 @@ func OpenWriter(path, table string) (*Writer, error) {
 // Close closes the file.
 func (w *Writer) Close() error { return w.db.Close() }
 
+// querier is what *sql.DB and *sql.Conn share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // Columns returns the table's current columns, or nil if the table does not exist yet.
 func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
-	rows, err := w.db.QueryContext(ctx, w.d.ColumnsQuery(), w.table)
+	return w.columns(ctx, w.db)
+}
+
+func (w *Writer) columns(ctx context.Context, q querier) ([]store.Column, error) {
+	rows, err := q.QueryContext(ctx, w.d.ColumnsQuery(), w.table)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +203,7 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 // ensureTable creates the prediction table with the base columns and adds feature columns the
 // input has and the table lacks. A column whose kind differs from the table's is an error.
 func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []store.Column) error {
-	existing, err := w.Columns(ctx)
+	existing, err := w.columns(ctx, conn)
 	if err != nil {
 		return err
 	}

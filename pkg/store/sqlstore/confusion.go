@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -40,7 +41,11 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 	if len(req.Versions) > 0 {
 		b.write(" AND ", b.in(version, req.Versions))
 	}
-	b.write(" GROUP BY ", bucket, ", ", version, ", ", actual, ", ", predicted)
+	groups := []string{version, actual, predicted}
+	if req.Bucket > 0 {
+		groups = append(groups, bucket)
+	}
+	b.write(" GROUP BY ", strings.Join(groups, ", "))
 
 	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
 	if err != nil {
