@@ -45,7 +45,7 @@ var (
 )
 
 // check is one cross-check over everything provisioned; it returns every problem it finds.
-type check func(p *provisioned) []error
+type check func(p *provfiles.Provisioned) []error
 
 var checks = []struct {
 	name string
@@ -60,9 +60,9 @@ var checks = []struct {
 }
 
 // datasourceTypes maps every provisioned data source uid to its plugin type.
-func (p *provisioned) datasourceTypes() map[string]string {
+func (p *provfiles.Provisioned) datasourceTypes() map[string]string {
 	types := map[string]string{}
-	for _, f := range p.datasources {
+	for _, f := range p.Datasources {
 		for _, ds := range f.Datasources {
 			types[ds.UID] = ds.Type
 		}
@@ -70,12 +70,12 @@ func (p *provisioned) datasourceTypes() map[string]string {
 	return types
 }
 
-func checkDatasources(p *provisioned) []error {
+func checkDatasources(p *provfiles.Provisioned) []error {
 	var errs []error
 	seenUID, seenName := map[string]string{}, map[string]string{}
 	count := 0
-	for _, rel := range sortedKeys(p.datasources) {
-		f := p.datasources[rel]
+	for _, rel := range provfiles.SortedKeys(p.Datasources) {
+		f := p.Datasources[rel]
 		if f.APIVersion != 1 {
 			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
 		}
@@ -125,11 +125,11 @@ func checkDatasources(p *provisioned) []error {
 	return errs
 }
 
-func checkPlugins(p *provisioned) []error {
+func checkPlugins(p *provfiles.Provisioned) []error {
 	var errs []error
 	enabled := false
-	for _, rel := range sortedKeys(p.plugins) {
-		f := p.plugins[rel]
+	for _, rel := range provfiles.SortedKeys(p.Plugins) {
+		f := p.Plugins[rel]
 		if f.APIVersion != 1 {
 			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
 		}
@@ -152,11 +152,11 @@ func checkPlugins(p *provisioned) []error {
 	return errs
 }
 
-func checkProviders(p *provisioned) []error {
+func checkProviders(p *provfiles.Provisioned) []error {
 	var errs []error
 	names := map[string]bool{}
-	for _, rel := range sortedKeys(p.providers) {
-		f := p.providers[rel]
+	for _, rel := range provfiles.SortedKeys(p.Providers) {
+		f := p.Providers[rel]
 		if f.APIVersion != 1 {
 			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
 		}
@@ -172,23 +172,23 @@ func checkProviders(p *provisioned) []error {
 			if prov.Folder == "" {
 				errs = append(errs, fmt.Errorf("%s: folder is empty (dashboards would land in General)", where))
 			}
-			if !within(prov.Options.Path, provisioningDir) {
+			if !provfiles.Within(prov.Options.Path, provisioningDir) {
 				errs = append(errs, fmt.Errorf("%s: options.path %q is outside %s, which the compose file mounts from ./provisioning", where, prov.Options.Path, provisioningDir))
 			}
 		}
 	}
-	if len(p.dashboards) == 0 {
+	if len(p.Dashboards) == 0 {
 		errs = append(errs, fmt.Errorf("provisioning/dashboards: no dashboard found through the providers"))
 	}
 	return errs
 }
 
-func checkDashboards(p *provisioned) []error {
+func checkDashboards(p *provfiles.Provisioned) []error {
 	var errs []error
-	dsTypes := p.datasourceTypes()
+	dsTypes := p.DatasourceTypes()
 	uids := map[string]string{}
-	for _, rel := range sortedKeys(p.dashboards) {
-		db := p.dashboards[rel]
+	for _, rel := range provfiles.SortedKeys(p.Dashboards) {
+		db := p.Dashboards[rel]
 		if db.UID == "" {
 			errs = append(errs, fmt.Errorf("%s: uid is empty (links and alert rules need a stable uid)", rel))
 		} else if prev, ok := uids[db.UID]; ok {
@@ -202,7 +202,7 @@ func checkDashboards(p *provisioned) []error {
 			errs = append(errs, fmt.Errorf("%s: schemaVersion %d predates datasource references by uid (36)", rel, db.SchemaVersion))
 		}
 		panelIDs := map[int]bool{}
-		for _, pan := range flattenPanels(db.Panels) {
+		for _, pan := range provfiles.FlattenPanels(db.Panels) {
 			where := fmt.Sprintf("%s: panel %d (%q)", rel, pan.ID, pan.Title)
 			if pan.ID <= 0 || panelIDs[pan.ID] {
 				errs = append(errs, fmt.Errorf("%s: panel ids must be positive and unique", where))
@@ -216,8 +216,8 @@ func checkDashboards(p *provisioned) []error {
 			}
 			errs = append(errs, checkPanelTargets(where, pan, dsTypes)...)
 			if pan.Type == panelID {
-				var opts confusionPanelOptions
-				if err := decodeStrictJSON(pan.Options, &opts); err != nil {
+				var opts provfiles.ConfusionPanelOptions
+				if err := provfiles.DecodeStrictJSON(pan.Options, &opts); err != nil {
 					errs = append(errs, fmt.Errorf("%s: options: %w", where, err))
 				} else if !slices.Contains([]string{"none", "row", "column", "total"}, opts.Normalize) {
 					errs = append(errs, fmt.Errorf("%s: options.normalize %q, want none, row, column or total", where, opts.Normalize))
@@ -229,16 +229,16 @@ func checkDashboards(p *provisioned) []error {
 }
 
 // flattenPanels lists panels with the ones inside collapsed rows.
-func flattenPanels(panels []dashboardPan) []dashboardPan {
-	var out []dashboardPan
+func provfiles.FlattenPanels(panels []provfiles.Panel) []provfiles.Panel {
+	var out []provfiles.Panel
 	for _, pan := range panels {
 		out = append(out, pan)
-		out = append(out, flattenPanels(pan.Panels)...)
+		out = append(out, provfiles.FlattenPanels(pan.Panels)...)
 	}
 	return out
 }
 
-func checkPanelTargets(where string, pan dashboardPan, dsTypes map[string]string) []error {
+func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]string) []error {
 	var errs []error
 	if len(pan.Targets) == 0 {
 		errs = append(errs, fmt.Errorf("%s: no targets", where))
@@ -247,10 +247,10 @@ func checkPanelTargets(where string, pan dashboardPan, dsTypes map[string]string
 	for i, target := range pan.Targets {
 		twhere := fmt.Sprintf("%s: targets[%d]", where, i)
 		var ref struct {
-			RefID      string         `json:"refId"`
-			Datasource *datasourceRef `json:"datasource"`
+			RefID      string                   `json:"refId"`
+			Datasource *provfiles.DatasourceRef `json:"datasource"`
 		}
-		if err := decodeLenient(target, &ref); err != nil {
+		if err := provfiles.DecodeLenient(target, &ref); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
 			continue
 		}
@@ -276,8 +276,8 @@ func checkPanelTargets(where string, pan dashboardPan, dsTypes map[string]string
 			errs = append(errs, fmt.Errorf("%s: datasource %q differs from the panel's %q", twhere, ref.Datasource.UID, pan.Datasource.UID))
 		}
 		if typ == datasourceID {
-			var q modelwatchQuery
-			if err := decodeStrictJSON(target, &q); err != nil {
+			var q provfiles.Query
+			if err := provfiles.DecodeStrictJSON(target, &q); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
 				continue
 			}
@@ -291,7 +291,7 @@ func checkPanelTargets(where string, pan dashboardPan, dsTypes map[string]string
 
 // checkQuery applies the rules of docs/contract.md to a schemaVersion 1 query. Its messages
 // contain the `error` strings of the invalid fixtures in testdata/queries.
-func checkQuery(q modelwatchQuery) []error {
+func checkQuery(q provfiles.Query) []error {
 	var errs []error
 	if q.SchemaVersion == nil || *q.SchemaVersion != 1 {
 		errs = append(errs, fmt.Errorf("schemaVersion must be 1 in a provisioned query"))
@@ -341,18 +341,18 @@ func checkQuery(q modelwatchQuery) []error {
 	return errs
 }
 
-func checkAlerting(p *provisioned) []error {
+func checkAlerting(p *provfiles.Provisioned) []error {
 	var errs []error
-	dsTypes := p.datasourceTypes()
-	dashboards := map[string]*dashboard{}
-	for _, db := range p.dashboards {
+	dsTypes := p.DatasourceTypes()
+	dashboards := map[string]*provfiles.Dashboard{}
+	for _, db := range p.Dashboards {
 		dashboards[db.UID] = db
 	}
 	ruleUIDs := map[string]string{}
 	groups := map[string]bool{}
 	count := 0
-	for _, rel := range sortedKeys(p.alerting) {
-		f := p.alerting[rel]
+	for _, rel := range provfiles.SortedKeys(p.Alerting) {
+		f := p.Alerting[rel]
 		if f.APIVersion != 1 {
 			errs = append(errs, fmt.Errorf("%s: apiVersion is %d, want 1", rel, f.APIVersion))
 		}
@@ -366,7 +366,7 @@ func checkAlerting(p *provisioned) []error {
 			if g.OrgID < 1 {
 				errs = append(errs, fmt.Errorf("%s: orgId %d, want >= 1", gwhere, g.OrgID))
 			}
-			interval, err := parsePromDuration(g.Interval)
+			interval, err := provfiles.ParsePromDuration(g.Interval)
 			if err != nil || interval <= 0 || interval%(10*time.Second) != 0 {
 				errs = append(errs, fmt.Errorf("%s: interval %q must be a positive multiple of 10s", gwhere, g.Interval))
 			}
@@ -389,7 +389,7 @@ func checkAlerting(p *provisioned) []error {
 	return errs
 }
 
-func checkRule(where string, r alertRule, dsTypes map[string]string, dashboards map[string]*dashboard) []error {
+func checkRule(where string, r provfiles.AlertRule, dsTypes map[string]string, dashboards map[string]*provfiles.Dashboard) []error {
 	var errs []error
 	if r.Title == "" {
 		errs = append(errs, fmt.Errorf("%s: title is empty", where))
@@ -401,7 +401,7 @@ func checkRule(where string, r alertRule, dsTypes map[string]string, dashboards 
 		errs = append(errs, fmt.Errorf("%s: execErrState %q", where, r.ExecErrState))
 	}
 	if r.For != "" {
-		if _, err := parsePromDuration(r.For); err != nil {
+		if _, err := provfiles.ParsePromDuration(r.For); err != nil {
 			errs = append(errs, fmt.Errorf("%s: for: %w", where, err))
 		}
 	}
@@ -410,7 +410,7 @@ func checkRule(where string, r alertRule, dsTypes map[string]string, dashboards 
 		switch {
 		case !ok:
 			errs = append(errs, fmt.Errorf("%s: dashboardUid %q is not provisioned", where, r.DashboardUID))
-		case !slices.ContainsFunc(flattenPanels(db.Panels), func(p dashboardPan) bool { return int64(p.ID) == r.PanelID }):
+		case !slices.ContainsFunc(provfiles.FlattenPanels(db.Panels), func(p provfiles.Panel) bool { return int64(p.ID) == r.PanelID }):
 			errs = append(errs, fmt.Errorf("%s: dashboard %q has no panel %d", where, r.DashboardUID, r.PanelID))
 		}
 	}
@@ -442,8 +442,8 @@ func checkRule(where string, r alertRule, dsTypes map[string]string, dashboards 
 		if typ != datasourceID {
 			continue
 		}
-		var m modelwatchQuery
-		if err := decodeStrictJSON(q.Model, &m); err != nil {
+		var m provfiles.Query
+		if err := provfiles.DecodeStrictJSON(q.Model, &m); err != nil {
 			errs = append(errs, fmt.Errorf("%s: model: %w", qwhere, err))
 			continue
 		}
@@ -475,10 +475,10 @@ func checkRule(where string, r alertRule, dsTypes map[string]string, dashboards 
 	return errs
 }
 
-func checkExpression(where string, q alertQuery, refIDs map[string]bool) []error {
+func checkExpression(where string, q provfiles.AlertQuery, refIDs map[string]bool) []error {
 	var errs []error
-	var m exprModel
-	if err := decodeStrictJSON(q.Model, &m); err != nil {
+	var m provfiles.ExprModel
+	if err := provfiles.DecodeStrictJSON(q.Model, &m); err != nil {
 		return []error{fmt.Errorf("%s: model: %w", where, err)}
 	}
 	if m.RefID != "" && m.RefID != q.RefID {
@@ -534,16 +534,16 @@ func checkExpression(where string, q alertQuery, refIDs map[string]bool) []error
 	return errs
 }
 
-func checkCompose(p *provisioned) []error {
+func checkCompose(p *provfiles.Provisioned) []error {
 	var errs []error
-	c := p.compose
+	c := p.Compose
 	for _, name := range []string{demoStoreService, grafanaService} {
 		if _, ok := c.Services[name]; !ok {
 			errs = append(errs, fmt.Errorf("%s: no %q service", composePath, name))
 		}
 	}
 	used := map[string]bool{}
-	for _, name := range sortedKeys(c.Services) {
+	for _, name := range provfiles.SortedKeys(c.Services) {
 		svc := c.Services[name]
 		where := fmt.Sprintf("%s: service %q", composePath, name)
 		if svc.Image == "" {
@@ -558,12 +558,12 @@ func checkCompose(p *provisioned) []error {
 			}
 		}
 		for _, spec := range svc.Volumes {
-			m, err := parseVolume(spec)
+			m, err := provfiles.ParseVolume(spec)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", where, err))
 				continue
 			}
-			if m.named() {
+			if m.Named() {
 				used[m.Source] = true
 				if _, ok := c.Volumes[m.Source]; !ok {
 					errs = append(errs, fmt.Errorf("%s: named volume %q is not declared under volumes", where, m.Source))
@@ -571,7 +571,7 @@ func checkCompose(p *provisioned) []error {
 			}
 		}
 	}
-	for _, name := range sortedKeys(c.Volumes) {
+	for _, name := range provfiles.SortedKeys(c.Volumes) {
 		if !used[name] {
 			errs = append(errs, fmt.Errorf("%s: volume %q is declared but no service mounts it", composePath, name))
 		}
@@ -583,7 +583,7 @@ func checkCompose(p *provisioned) []error {
 	}
 	var pluginMount, provisioningMount bool
 	for _, spec := range g.Volumes {
-		m, err := parseVolume(spec)
+		m, err := provfiles.ParseVolume(spec)
 		if err != nil {
 			continue
 		}
@@ -622,24 +622,24 @@ func checkCompose(p *provisioned) []error {
 
 // checkDemoStore follows each DuckDB data source's path: Grafana must see it on a named volume
 // that the demo-store service also mounts at the same place and writes with --db.
-func checkDemoStore(p *provisioned) []error {
+func checkDemoStore(p *provfiles.Provisioned) []error {
 	var errs []error
-	g := p.compose.Services[grafanaService]
-	store, ok := p.compose.Services[demoStoreService]
+	g := p.Compose.Services[grafanaService]
+	store, ok := p.Compose.Services[demoStoreService]
 	if !ok {
 		return nil
 	}
-	mountOf := func(svc composeService, path string) (volumeMount, bool) {
+	mountOf := func(svc provfiles.ComposeService, path string) (provfiles.VolumeMount, bool) {
 		for _, spec := range svc.Volumes {
-			if m, err := parseVolume(spec); err == nil && m.named() && within(path, m.Target) {
+			if m, err := provfiles.ParseVolume(spec); err == nil && m.Named() && provfiles.Within(path, m.Target) {
 				return m, true
 			}
 		}
-		return volumeMount{}, false
+		return provfiles.VolumeMount{}, false
 	}
 	run := strings.Join(append(slices.Clone(store.Entrypoint), store.Command...), " ")
-	for _, rel := range sortedKeys(p.datasources) {
-		for _, ds := range p.datasources[rel].Datasources {
+	for _, rel := range provfiles.SortedKeys(p.Datasources) {
+		for _, ds := range p.Datasources[rel].Datasources {
 			if ds.Type != datasourceID || ds.JSONData.Store != "duckdb" {
 				continue
 			}

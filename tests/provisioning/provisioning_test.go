@@ -30,7 +30,7 @@ func TestPluginJSON(t *testing.T) {
 	root := repoRoot(t)
 	schema := compilePluginSchema(t, root)
 	bases := []string{"src"}
-	if isDir(filepath.Join(root, "dist")) {
+	if provfiles.IsDir(filepath.Join(root, "dist")) {
 		bases = append(bases, "dist")
 	} else {
 		t.Log("dist/ does not exist: only src/ is checked (build the plugin to check dist/ too)")
@@ -54,7 +54,7 @@ func checkPluginTree(t *testing.T, schema *jsonschema.Schema, dir string) {
 			dir, strings.Join([]string{pluginLocations[appID], pluginLocations[datasourceID], pluginLocations[panelID]}, ", "))
 	}
 	for _, f := range files {
-		t.Run(relTo(dir, f), func(t *testing.T) {
+		t.Run(provfiles.RelTo(dir, f), func(t *testing.T) {
 			if err := validatePluginJSON(schema, f); err != nil {
 				t.Error(err)
 			}
@@ -92,7 +92,7 @@ func compilePluginSchema(t *testing.T, root string) *jsonschema.Schema {
 
 func findPluginJSON(dir string) ([]string, error) {
 	var files []string
-	if !isDir(dir) {
+	if !provfiles.IsDir(dir) {
 		return nil, nil
 	}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -127,15 +127,15 @@ func validatePluginJSON(schema *jsonschema.Schema, path string) error {
 // three ids, each in its place, the app including the other two, the data source a backend one.
 func checkPluginSet(dir string, files []string) []error {
 	var errs []error
-	byID := map[string]pluginJSON{}
+	byID := map[string]provfiles.PluginJSON{}
 	for _, f := range files {
-		rel := relTo(dir, f)
+		rel := provfiles.RelTo(dir, f)
 		data, err := os.ReadFile(f)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		var pj pluginJSON
+		var pj provfiles.PluginJSON
 		if err := json.Unmarshal(data, &pj); err != nil {
 			errs = append(errs, errors.New(rel+": "+err.Error()))
 			continue
@@ -175,8 +175,8 @@ func checkPluginSet(dir string, files []string) []error {
 			if !ok {
 				continue
 			}
-			inc := pluginInclude{Type: pluginTypes[id], Name: nested.Name}
-			if !slices.ContainsFunc(app.Includes, func(i pluginInclude) bool { return i.Type == inc.Type && i.Name == inc.Name }) {
+			inc := provfiles.PluginInclude{Type: pluginTypes[id], Name: nested.Name}
+			if !slices.ContainsFunc(app.Includes, func(i provfiles.PluginInclude) bool { return i.Type == inc.Type && i.Name == inc.Name }) {
 				errs = append(errs, errors.New(pluginLocations[appID]+": includes has no {type: "+inc.Type+", name: "+quote(inc.Name)+"} for "+id))
 			}
 		}
@@ -285,22 +285,22 @@ func TestQueryFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var fx queryFixture
+		var fx provfiles.QueryFixture
 		if err := json.Unmarshal(data, &fx); err != nil {
-			t.Fatalf("%s: %v", relTo(root, f), err)
+			t.Fatalf("%s: %v", provfiles.RelTo(root, f), err)
 		}
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			query := fx.Query
 			if fx.Migrated != nil {
 				// A provisioned query must already be in the current version.
-				var legacy modelwatchQuery
-				if err := decodeStrictJSON(fx.Query, &legacy); err == nil && len(checkQuery(legacy)) == 0 {
+				var legacy provfiles.Query
+				if err := provfiles.DecodeStrictJSON(fx.Query, &legacy); err == nil && len(checkQuery(legacy)) == 0 {
 					t.Errorf("the unmigrated query passes the checks; provisioned queries must be schemaVersion 1")
 				}
 				query = fx.Migrated
 			}
-			var q modelwatchQuery
-			if err := decodeStrictJSON(query, &q); err != nil {
+			var q provfiles.Query
+			if err := provfiles.DecodeStrictJSON(query, &q); err != nil {
 				t.Fatalf("does not decode into the typed query: %v", err)
 			}
 			errs := checkQuery(q)
@@ -322,82 +322,82 @@ func TestQueryFixtures(t *testing.T) {
 func TestChecksRejectBrokenFiles(t *testing.T) {
 	cases := []struct {
 		name   string
-		mutate func(t *testing.T, p *provisioned)
+		mutate func(t *testing.T, p *provfiles.Provisioned)
 		want   string
 	}{
-		{"alert condition names no query", func(t *testing.T, p *provisioned) {
+		{"alert condition names no query", func(t *testing.T, p *provfiles.Provisioned) {
 			firstRule(t, p).Condition = "Z"
 		}, `condition "Z" names no query`},
-		{"reduce refers to a missing query", func(t *testing.T, p *provisioned) {
+		{"reduce refers to a missing query", func(t *testing.T, p *provfiles.Provisioned) {
 			ruleQuery(t, p, "B").Model["expression"] = "Q"
 		}, `refers to "Q"`},
-		{"alert query on an unknown data source", func(t *testing.T, p *provisioned) {
+		{"alert query on an unknown data source", func(t *testing.T, p *provfiles.Provisioned) {
 			ruleQuery(t, p, "A").DatasourceUID = "nowhere"
 		}, `datasourceUid "nowhere" is neither provisioned`},
-		{"alert query with two metrics", func(t *testing.T, p *provisioned) {
+		{"alert query with two metrics", func(t *testing.T, p *provfiles.Provisioned) {
 			ruleQuery(t, p, "A").Model["metrics"] = []any{"precision", "recall"}
 		}, "exactly one metric"},
-		{"alert query with a misspelt key", func(t *testing.T, p *provisioned) {
+		{"alert query with a misspelt key", func(t *testing.T, p *provfiles.Provisioned) {
 			m := ruleQuery(t, p, "A").Model
 			m["positiveclass"] = m["positiveClass"]
 			delete(m, "positiveClass")
 		}, `unknown field "positiveclass"`},
-		{"duplicate alert rule uid", func(t *testing.T, p *provisioned) {
-			g := &firstFile(t, p.alerting).Groups[0]
+		{"duplicate alert rule uid", func(t *testing.T, p *provfiles.Provisioned) {
+			g := &firstFile(t, p.Alerting).Groups[0]
 			g.Rules = append(g.Rules, g.Rules[0])
 		}, "uid is also used by"},
-		{"duplicate data source uid", func(t *testing.T, p *provisioned) {
-			f := firstFile(t, p.datasources)
+		{"duplicate data source uid", func(t *testing.T, p *provfiles.Provisioned) {
+			f := firstFile(t, p.Datasources)
 			dup := f.Datasources[0]
 			dup.Name += " copy"
 			f.Datasources = append(f.Datasources, dup)
 		}, "is also used by"},
-		{"dashboard target on an unknown data source", func(t *testing.T, p *provisioned) {
+		{"dashboard target on an unknown data source", func(t *testing.T, p *provfiles.Provisioned) {
 			firstTarget(t, p)["datasource"] = map[string]any{"type": datasourceID, "uid": "nowhere"}
 		}, `datasource uid "nowhere" is not provisioned`},
-		{"dashboard query without schemaVersion", func(t *testing.T, p *provisioned) {
+		{"dashboard query without schemaVersion", func(t *testing.T, p *provfiles.Provisioned) {
 			delete(firstTarget(t, p), "schemaVersion")
 		}, "schemaVersion must be 1"},
-		{"dashboard query with an unknown metric", func(t *testing.T, p *provisioned) {
+		{"dashboard query with an unknown metric", func(t *testing.T, p *provfiles.Provisioned) {
 			firstTarget(t, p)["metrics"] = []any{"precisoin"}
 		}, `unknown metric "precisoin"`},
-		{"unknown panel type", func(t *testing.T, p *provisioned) {
+		{"unknown panel type", func(t *testing.T, p *provfiles.Provisioned) {
 			firstDashboard(t, p).Panels[0].Type = "graph-old"
 		}, `type "graph-old" is neither a built-in panel`},
-		{"duplicate dashboard uid", func(t *testing.T, p *provisioned) {
-			p.dashboards["provisioning/dashboards/copy.json"] = firstDashboard(t, p)
+		{"duplicate dashboard uid", func(t *testing.T, p *provfiles.Provisioned) {
+			p.Dashboards["provisioning/dashboards/copy.json"] = firstDashboard(t, p)
 		}, "is also used by"},
-		{"alert links a missing dashboard panel", func(t *testing.T, p *provisioned) {
+		{"alert links a missing dashboard panel", func(t *testing.T, p *provfiles.Provisioned) {
 			r := firstRule(t, p)
 			r.DashboardUID, r.PanelID = firstDashboard(t, p).UID, 999
 		}, "has no panel 999"},
-		{"provider path outside the provisioning mount", func(t *testing.T, p *provisioned) {
-			firstFile(t, p.providers).Providers[0].Options.Path = "/var/lib/grafana/dashboards"
+		{"provider path outside the provisioning mount", func(t *testing.T, p *provfiles.Provisioned) {
+			firstFile(t, p.Providers).Providers[0].Options.Path = "/var/lib/grafana/dashboards"
 		}, "is outside /etc/grafana/provisioning"},
-		{"plugin provisioning names the data source", func(t *testing.T, p *provisioned) {
-			firstFile(t, p.plugins).Apps[0].Type = datasourceID
+		{"plugin provisioning names the data source", func(t *testing.T, p *provfiles.Provisioned) {
+			firstFile(t, p.Plugins).Apps[0].Type = datasourceID
 		}, "want the app"},
-		{"unsigned plugins miss the panel", func(t *testing.T, p *provisioned) {
-			p.compose.Services[grafanaService].Environment[unsignedEnv] = appID + "," + datasourceID
+		{"unsigned plugins miss the panel", func(t *testing.T, p *provfiles.Provisioned) {
+			p.Compose.Services[grafanaService].Environment[unsignedEnv] = appID + "," + datasourceID
 		}, "want exactly"},
-		{"plugin mount outside the plugins folder", func(t *testing.T, p *provisioned) {
+		{"plugin mount outside the plugins folder", func(t *testing.T, p *provfiles.Provisioned) {
 			replaceVolume(t, p, grafanaService, "./dist", "./dist:/opt/plugins:ro")
 		}, "want a folder of /var/lib/grafana/plugins/"},
-		{"provisioning mounted elsewhere", func(t *testing.T, p *provisioned) {
+		{"provisioning mounted elsewhere", func(t *testing.T, p *provfiles.Provisioned) {
 			replaceVolume(t, p, grafanaService, "./provisioning", "./provisioning:/etc/provisioning:ro")
 		}, "does not mount ./provisioning"},
-		{"named volume not declared", func(t *testing.T, p *provisioned) {
-			clear(p.compose.Volumes)
+		{"named volume not declared", func(t *testing.T, p *provfiles.Provisioned) {
+			clear(p.Compose.Volumes)
 		}, "is not declared under volumes"},
-		{"depends_on an unknown service", func(t *testing.T, p *provisioned) {
-			svc := p.compose.Services[grafanaService]
-			svc.DependsOn = map[string]composeDependsOn{"nowhere": {Condition: "service_started"}}
-			p.compose.Services[grafanaService] = svc
+		{"depends_on an unknown service", func(t *testing.T, p *provfiles.Provisioned) {
+			svc := p.Compose.Services[grafanaService]
+			svc.DependsOn = map[string]provfiles.ComposeDependsOn{"nowhere": {Condition: "service_started"}}
+			p.Compose.Services[grafanaService] = svc
 		}, `depends_on "nowhere"`},
-		{"demo store writes elsewhere", func(t *testing.T, p *provisioned) {
-			svc := p.compose.Services[demoStoreService]
-			svc.Command = stringList{"/modelwatch/bin/modelwatch demo --db /tmp/demo.duckdb"}
-			p.compose.Services[demoStoreService] = svc
+		{"demo store writes elsewhere", func(t *testing.T, p *provfiles.Provisioned) {
+			svc := p.Compose.Services[demoStoreService]
+			svc.Command = provfiles.StringList{"/modelwatch/bin/modelwatch demo --db /tmp/demo.duckdb"}
+			p.Compose.Services[demoStoreService] = svc
 		}, "does not write --db"},
 	}
 	for _, c := range cases {
@@ -419,23 +419,23 @@ func TestChecksRejectBrokenFiles(t *testing.T) {
 
 func firstFile[T any](t *testing.T, m map[string]*T) *T {
 	t.Helper()
-	keys := sortedKeys(m)
+	keys := provfiles.SortedKeys(m)
 	if len(keys) == 0 {
 		t.Fatal("no file to break")
 	}
 	return m[keys[0]]
 }
 
-func firstRule(t *testing.T, p *provisioned) *alertRule {
+func firstRule(t *testing.T, p *provfiles.Provisioned) *provfiles.AlertRule {
 	t.Helper()
-	f := firstFile(t, p.alerting)
+	f := firstFile(t, p.Alerting)
 	if len(f.Groups) == 0 || len(f.Groups[0].Rules) == 0 {
 		t.Fatal("no alert rule to break")
 	}
 	return &f.Groups[0].Rules[0]
 }
 
-func ruleQuery(t *testing.T, p *provisioned, refID string) *alertQuery {
+func ruleQuery(t *testing.T, p *provfiles.Provisioned, refID string) *provfiles.AlertQuery {
 	t.Helper()
 	r := firstRule(t, p)
 	for i := range r.Data {
@@ -447,16 +447,16 @@ func ruleQuery(t *testing.T, p *provisioned, refID string) *alertQuery {
 	return nil
 }
 
-func firstDashboard(t *testing.T, p *provisioned) *dashboard {
+func firstDashboard(t *testing.T, p *provfiles.Provisioned) *provfiles.Dashboard {
 	t.Helper()
-	db := firstFile(t, p.dashboards)
+	db := firstFile(t, p.Dashboards)
 	if len(db.Panels) == 0 {
 		t.Fatal("no panel to break")
 	}
 	return db
 }
 
-func firstTarget(t *testing.T, p *provisioned) map[string]any {
+func firstTarget(t *testing.T, p *provfiles.Provisioned) map[string]any {
 	t.Helper()
 	db := firstDashboard(t, p)
 	if len(db.Panels[0].Targets) == 0 {
@@ -465,14 +465,14 @@ func firstTarget(t *testing.T, p *provisioned) map[string]any {
 	return db.Panels[0].Targets[0]
 }
 
-func replaceVolume(t *testing.T, p *provisioned, service, source, spec string) {
+func replaceVolume(t *testing.T, p *provfiles.Provisioned, service, source, spec string) {
 	t.Helper()
-	svc := p.compose.Services[service]
+	svc := p.Compose.Services[service]
 	i := slices.IndexFunc(svc.Volumes, func(v string) bool { return strings.HasPrefix(v, source+":") })
 	if i < 0 {
 		t.Fatalf("service %s mounts no %s", service, source)
 	}
 	svc.Volumes = slices.Clone(svc.Volumes)
 	svc.Volumes[i] = spec
-	p.compose.Services[service] = svc
+	p.Compose.Services[service] = svc
 }

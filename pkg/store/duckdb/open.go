@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 
 	// Registers the "duckdb" database/sql driver.
 	_ "github.com/duckdb/duckdb-go/v2"
@@ -33,6 +34,10 @@ func Open(path, table string) (*sqlstore.Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: no DuckDB file configured: set the data source's path to the .duckdb file", store.ErrUnavailable)
 	}
+	conn, err := dsn(path, lockdown)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: DuckDB file %s does not exist: create it with `modelwatch demo --db %s` or `modelwatch load`",
@@ -40,7 +45,7 @@ func Open(path, table string) (*sqlstore.Store, error) {
 		}
 		return nil, fmt.Errorf("%w: DuckDB file %s: %v", store.ErrUnavailable, path, err)
 	}
-	db, err := sql.Open("duckdb", path+"?"+lockdown.Encode())
+	db, err := sql.Open("duckdb", conn)
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening DuckDB file %s: %v", store.ErrUnavailable, path, err)
 	}
@@ -54,4 +59,18 @@ func Open(path, table string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// dsn builds the driver's connection string. The driver parses the whole string as a URL but
+// hands the part before "?" to DuckDB unescaped, so a path with "?" or "%" cannot be expressed:
+// such paths are refused with advice rather than misread.
+func dsn(path string, options url.Values) (string, error) {
+	if strings.ContainsAny(path, "?%") {
+		return "", fmt.Errorf("%w: DuckDB file path %q contains ? or %%, which the DuckDB driver cannot open: rename the file or its folder",
+			store.ErrUnavailable, path)
+	}
+	if len(options) == 0 {
+		return path, nil
+	}
+	return path + "?" + options.Encode(), nil
 }

@@ -38,7 +38,11 @@ func OpenWriter(path, table string) (*Writer, error) {
 	if err := store.ValidIdentifier(table); err != nil {
 		return nil, fmt.Errorf("table name: %w", err)
 	}
-	db, err := sql.Open("duckdb", path)
+	conn, err := dsn(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("duckdb", conn)
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening DuckDB file %s: %v", store.ErrUnavailable, path, err)
 	}

@@ -12,6 +12,46 @@ import (
 // ConfusionCounts groups the model's rows in the range by bucket, version, actual and predicted
 // class and counts them: O(rows) in the engine, O(buckets x versions x classes²) returned.
 func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest) ([]store.ConfusionCount, error) {
+	b, err := s.confusionStatement(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return nil, s.queryErr(ctx, "counting classes", err)
+	}
+	defer rows.Close()
+	var out []store.ConfusionCount
+	for rows.Next() {
+		var (
+			micros    int64
+			ver       sql.NullString
+			act, pred sql.NullString
+			n         int64
+		)
+		if err := rows.Scan(&micros, &ver, &act, &pred, &n); err != nil {
+			return nil, s.queryErr(ctx, "reading class counts", err)
+		}
+		c := store.ConfusionCount{Version: ver.String, Count: n}
+		if req.Bucket > 0 {
+			c.Bucket = time.UnixMicro(micros).UTC()
+		}
+		if act.Valid {
+			c.Actual = &act.String
+		}
+		if pred.Valid {
+			c.Predicted = &pred.String
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.queryErr(ctx, "reading class counts", err)
+	}
+	return out, nil
+}
+
+// confusionStatement generates the counting statement; every value is bound.
+func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionRequest) (*builder, error) {
 	need := []string{store.ColTS, store.ColModel, store.ColModelVersion, store.ColActualLabel}
 	if req.Threshold != nil {
 		need = append(need, store.ColScore)
@@ -47,36 +87,5 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 	}
 	b.write(" GROUP BY ", strings.Join(groups, ", "))
 
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, "counting classes", err)
-	}
-	defer rows.Close()
-	var out []store.ConfusionCount
-	for rows.Next() {
-		var (
-			micros    int64
-			ver       sql.NullString
-			act, pred sql.NullString
-			n         int64
-		)
-		if err := rows.Scan(&micros, &ver, &act, &pred, &n); err != nil {
-			return nil, s.queryErr(ctx, "reading class counts", err)
-		}
-		c := store.ConfusionCount{Version: ver.String, Count: n}
-		if req.Bucket > 0 {
-			c.Bucket = time.UnixMicro(micros).UTC()
-		}
-		if act.Valid {
-			c.Actual = &act.String
-		}
-		if pred.Valid {
-			c.Predicted = &pred.String
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, "reading class counts", err)
-	}
-	return out, nil
+	return b, nil
 }

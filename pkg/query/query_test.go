@@ -1,0 +1,191 @@
+package query
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fixture is one file of testdata/queries, shared with the frontend's jest tests.
+type fixture struct {
+	Name     string          `json:"name"`
+	Query    json.RawMessage `json:"query"`
+	Migrated json.RawMessage `json:"migrated"`
+	Valid    bool            `json:"valid"`
+	Error    string          `json:"error"`
+}
+
+var window = Window{
+	From:     time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+	To:       time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+	Interval: time.Hour,
+}
+
+func TestSharedFixtures(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/queries/*.json")
+	if err != nil || len(files) < 8 {
+		t.Fatalf("expected the shared query fixtures, found %d (%v)", len(files), err)
+	}
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fx fixture
+		if err := json.Unmarshal(raw, &fx); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		t.Run(fx.Name, func(t *testing.T) {
+			parsed, err := Parse(fx.Query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fx.Migrated != nil {
+				want, err := Parse(fx.Migrated)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(parsed, want) {
+					t.Fatalf("migration: got %+v, want %+v", parsed, want)
+				}
+			}
+			_, err = Validate(parsed, window)
+			if fx.Valid {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalidQuery) || !strings.Contains(err.Error(), fx.Error) {
+				t.Fatalf("want an ErrInvalidQuery containing %q, got %v", fx.Error, err)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	half := 0.5
+	cases := []struct {
+		name    string
+		raw     Raw
+		w       Window
+		wantErr string
+		check   func(t *testing.T, q Query)
+	}{
+		{name: "empty metrics means every classification metric",
+			raw: Raw{QueryType: TypeClassification, Model: "m", PositiveClass: "p"}, w: window,
+			check: func(t *testing.T, q Query) {
+				if !reflect.DeepEqual(q.Metrics, ClassificationMetrics) || q.Format != FormatTimeSeries {
+					t.Fatalf("got metrics %v format %s", q.Metrics, q.Format)
+				}
+			}},
+		{name: "duplicate metrics and blank versions are dropped",
+			raw: Raw{QueryType: TypeClassification, Model: " m ", PositiveClass: "p", Metrics: []Metric{F1, F1}, Versions: []string{"A", " ", "A"}}, w: window,
+			check: func(t *testing.T, q Query) {
+				if q.Model != "m" || len(q.Metrics) != 1 || !reflect.DeepEqual(q.Versions, []string{"A"}) {
+					t.Fatalf("got %+v", q)
+				}
+			}},
+		{name: "the query's interval overrides Grafana's",
+			raw: Raw{QueryType: TypeConfusion, Model: "m", Interval: "1d"}, w: window,
+			check: func(t *testing.T, q Query) {
+				if q.Bucket != 24*time.Hour {
+					t.Fatalf("bucket %s", q.Bucket)
+				}
+			}},
+		{name: "no interval anywhere gives about 100 buckets",
+			raw: Raw{QueryType: TypeConfusion, Model: "m"}, w: Window{From: window.From, To: window.To},
+			check: func(t *testing.T, q Query) {
+				if q.Bucket != 864*time.Second {
+					t.Fatalf("bucket %s", q.Bucket)
+				}
+			}},
+		{name: "positive class is required for classification",
+			raw: Raw{QueryType: TypeClassification, Model: "m"}, w: window, wantErr: "positiveClass is required"},
+		{name: "threshold needs a positive class even for confusion",
+			raw: Raw{QueryType: TypeConfusion, Model: "m", Threshold: &half}, w: window, wantErr: "positiveClass is required with a threshold"},
+		{name: "unknown format names the accepted ones",
+			raw: Raw{QueryType: TypeClassification, Model: "m", PositiveClass: "p", Format: "table"}, w: window, wantErr: "use one of timeseries, numeric"},
+		{name: "an empty time range is refused",
+			raw: Raw{QueryType: TypeConfusion, Model: "m"}, w: Window{From: window.To, To: window.From}, wantErr: "time range is empty"},
+		{name: "a malformed interval says how to write one",
+			raw: Raw{QueryType: TypeConfusion, Model: "m", Interval: "hourly"}, w: window, wantErr: "write it like 30s"},
+		{name: "an interval below a second is refused",
+			raw: Raw{QueryType: TypeConfusion, Model: "m", Interval: "10ms"}, w: window, wantErr: "below the minimum"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := Validate(tc.raw, tc.w)
+			if tc.wantErr != "" {
+				if !errors.Is(err, ErrInvalidQuery) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want error containing %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, q)
+		})
+	}
+}
+
+func TestParseRejectsNewerSchema(t *testing.T) {
+	_, err := Parse([]byte(`{"schemaVersion": 99, "queryType": "confusion", "model": "m"}`))
+	if !errors.Is(err, ErrInvalidQuery) || !strings.Contains(err.Error(), "upgrade the plugin") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	cases := map[string]time.Duration{"1d": 24 * time.Hour, "2w": 14 * 24 * time.Hour, "15m": 15 * time.Minute, "90s": 90 * time.Second}
+	for in, want := range cases {
+		got, err := ParseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("%s: got %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0d", "-1d", "1.5d", "d", "1x"} {
+		if _, err := ParseDuration(bad); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+// FuzzParseValidate: no input makes Parse or Validate panic, and a validated query always
+// satisfies the model's invariants.
+func FuzzParseValidate(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/queries/*.json")
+	for _, file := range files {
+		raw, _ := os.ReadFile(file)
+		var fx fixture
+		if json.Unmarshal(raw, &fx) == nil {
+			f.Add([]byte(fx.Query))
+		}
+	}
+	f.Add([]byte(`{"queryType":"classification","model":"m","positiveClass":"p","threshold":-0,"interval":"9999999w"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		raw, err := Parse(data)
+		if err != nil {
+			return
+		}
+		q, err := Validate(raw, window)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidQuery) {
+				t.Fatalf("validation error is not ErrInvalidQuery: %v", err)
+			}
+			return
+		}
+		if q.Model == "" || q.Bucket < MinBucket {
+			t.Fatalf("invariant broken: %+v", q)
+		}
+		if q.Threshold != nil && (*q.Threshold < 0 || *q.Threshold > 1) {
+			t.Fatalf("threshold out of range: %v", *q.Threshold)
+		}
+	})
+}

@@ -1,0 +1,366 @@
+package provfiles
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The YAML types below are decoded with unknown keys rejected, so a misspelt key
+// (datasourceUID, isdefault) fails here instead of being silently ignored by Grafana.
+
+// DatasourcesFile is provisioning/datasources/*.yaml (Grafana's apiVersion 1 format).
+type DatasourcesFile struct {
+	APIVersion        int                `yaml:"apiVersion"`
+	Datasources       []Datasource       `yaml:"datasources"`
+	DeleteDatasources []DeleteDatasource `yaml:"deleteDatasources"`
+	Prune             bool               `yaml:"prune"`
+}
+
+// DeleteDatasource names a data source that provisioning removes.
+type DeleteDatasource struct {
+	Name  string `yaml:"name"`
+	OrgID int64  `yaml:"orgId"`
+}
+
+// Datasource is one provisioned data source.
+type Datasource struct {
+	Name           string             `yaml:"name"`
+	Type           string             `yaml:"type"`
+	UID            string             `yaml:"uid"`
+	OrgID          int64              `yaml:"orgId"`
+	Access         string             `yaml:"access"`
+	URL            string             `yaml:"url"`
+	IsDefault      bool               `yaml:"isDefault"`
+	Editable       bool               `yaml:"editable"`
+	Version        int                `yaml:"version"`
+	JSONData       DatasourceJSONData `yaml:"jsonData"`
+	SecureJSONData map[string]string  `yaml:"secureJsonData"`
+}
+
+// DatasourceJSONData is the data source's jsonData as docs/contract.md defines it.
+type DatasourceJSONData struct {
+	Store string `yaml:"store"`
+	Path  string `yaml:"path"`
+	Table string `yaml:"table"`
+}
+
+// PluginsFile is provisioning/plugins/*.yaml.
+type PluginsFile struct {
+	APIVersion int   `yaml:"apiVersion"`
+	Apps       []App `yaml:"apps"`
+}
+
+// App is one app plugin that provisioning enables (or disables) in an organisation.
+type App struct {
+	Type           string            `yaml:"type"`
+	OrgID          int64             `yaml:"org_id"`
+	OrgName        string            `yaml:"org_name"`
+	Disabled       bool              `yaml:"disabled"`
+	JSONData       map[string]any    `yaml:"jsonData"`
+	SecureJSONData map[string]string `yaml:"secureJsonData"`
+}
+
+// DashboardsFile is provisioning/dashboards/*.yaml (dashboard providers).
+type DashboardsFile struct {
+	APIVersion int                 `yaml:"apiVersion"`
+	Providers  []DashboardProvider `yaml:"providers"`
+}
+
+// DashboardProvider is one dashboard provider: where Grafana reads dashboard files from.
+type DashboardProvider struct {
+	Name                  string          `yaml:"name"`
+	OrgID                 int64           `yaml:"orgId"`
+	Type                  string          `yaml:"type"`
+	Folder                string          `yaml:"folder"`
+	FolderUID             string          `yaml:"folderUid"`
+	DisableDeletion       bool            `yaml:"disableDeletion"`
+	AllowUIUpdates        bool            `yaml:"allowUiUpdates"`
+	UpdateIntervalSeconds int             `yaml:"updateIntervalSeconds"`
+	Options               ProviderOptions `yaml:"options"`
+}
+
+// ProviderOptions are a file provider's options.
+type ProviderOptions struct {
+	Path                      string `yaml:"path"`
+	FoldersFromFilesStructure bool   `yaml:"foldersFromFilesStructure"`
+}
+
+// AlertingFile is provisioning/alerting/*.yaml, restricted to rule groups (the only part the
+// repository provisions; contact points and policies stay with the operator).
+type AlertingFile struct {
+	APIVersion  int               `yaml:"apiVersion"`
+	Groups      []AlertRuleGroup  `yaml:"groups"`
+	DeleteRules []AlertRuleDelete `yaml:"deleteRules"`
+}
+
+// AlertRuleDelete names an alert rule that provisioning removes.
+type AlertRuleDelete struct {
+	OrgID int64  `yaml:"orgId"`
+	UID   string `yaml:"uid"`
+}
+
+// AlertRuleGroup is a group of alert rules evaluated together, at the group's interval.
+type AlertRuleGroup struct {
+	OrgID    int64       `yaml:"orgId"`
+	Name     string      `yaml:"name"`
+	Folder   string      `yaml:"folder"`
+	Interval string      `yaml:"interval"`
+	Rules    []AlertRule `yaml:"rules"`
+}
+
+// AlertRule is one Grafana-managed alert rule: its queries and expressions (Data) and the
+// refId of the expression whose result decides the state (Condition).
+type AlertRule struct {
+	UID          string            `yaml:"uid"`
+	Title        string            `yaml:"title"`
+	Condition    string            `yaml:"condition"`
+	Data         []AlertQuery      `yaml:"data"`
+	DashboardUID string            `yaml:"dashboardUid"`
+	PanelID      int64             `yaml:"panelId"`
+	NoDataState  string            `yaml:"noDataState"`
+	ExecErrState string            `yaml:"execErrState"`
+	For          string            `yaml:"for"`
+	IsPaused     bool              `yaml:"isPaused"`
+	Annotations  map[string]string `yaml:"annotations"`
+	Labels       map[string]string `yaml:"labels"`
+}
+
+// AlertQuery is one entry of a rule's data. Model is free-form in Grafana's format; readers
+// decode it again, strictly, as a Query or an ExprModel depending on the data source.
+type AlertQuery struct {
+	RefID             string            `yaml:"refId"`
+	QueryType         string            `yaml:"queryType"`
+	RelativeTimeRange RelativeTimeRange `yaml:"relativeTimeRange"`
+	DatasourceUID     string            `yaml:"datasourceUid"`
+	Model             map[string]any    `yaml:"model"`
+}
+
+// RelativeTimeRange is in seconds before the evaluation time.
+type RelativeTimeRange struct {
+	From int64 `yaml:"from"`
+	To   int64 `yaml:"to"`
+}
+
+// ExprModel is the model of a server-side expression (datasourceUid __expr__), JSON-decoded.
+type ExprModel struct {
+	RefID         string          `json:"refId"`
+	Datasource    *DatasourceRef  `json:"datasource,omitempty"`
+	Type          string          `json:"type"`
+	Expression    string          `json:"expression"`
+	Reducer       string          `json:"reducer,omitempty"`
+	Settings      *ReduceSettings `json:"settings,omitempty"`
+	Conditions    []ExprCondition `json:"conditions,omitempty"`
+	Hide          bool            `json:"hide,omitempty"`
+	IntervalMs    float64         `json:"intervalMs,omitempty"`
+	MaxDataPoints float64         `json:"maxDataPoints,omitempty"`
+}
+
+// ReduceSettings is how a reduce expression treats values that are not numbers (mode
+// "" keeps them, dropNN drops them, replaceNN replaces them with ReplaceWithValue).
+type ReduceSettings struct {
+	Mode             string   `json:"mode"`
+	ReplaceWithValue *float64 `json:"replaceWithValue,omitempty"`
+}
+
+// ExprCondition is one condition of a threshold or classic condition expression.
+type ExprCondition struct {
+	Evaluator ExprEvaluator   `json:"evaluator"`
+	Operator  *ExprOperator   `json:"operator,omitempty"`
+	Query     *ExprQueryRef   `json:"query,omitempty"`
+	Reducer   *ExprReducerRef `json:"reducer,omitempty"`
+	Type      string          `json:"type,omitempty"`
+}
+
+// ExprEvaluator is a threshold test (gt, lt, within_range, outside_range) and its parameters.
+type ExprEvaluator struct {
+	Type   string    `json:"type"`
+	Params []float64 `json:"params"`
+}
+
+// ExprOperator joins classic conditions (and, or).
+type ExprOperator struct {
+	Type string `json:"type"`
+}
+
+// ExprQueryRef names the query a classic condition reads.
+type ExprQueryRef struct {
+	Params []string `json:"params"`
+}
+
+// ExprReducerRef is the reducer of a classic condition.
+type ExprReducerRef struct {
+	Type   string `json:"type"`
+	Params []any  `json:"params"`
+}
+
+// Dashboard is the part of a dashboard JSON model the cross-checks read. Dashboards are
+// often exported from Grafana with many more keys, so unknown keys are allowed here; the
+// queries inside (ours) are decoded strictly.
+type Dashboard struct {
+	UID           string        `json:"uid"`
+	Title         string        `json:"title"`
+	Timezone      string        `json:"timezone"`
+	SchemaVersion int           `json:"schemaVersion"`
+	Time          DashboardTime `json:"time"`
+	Panels        []Panel       `json:"panels"`
+}
+
+// DashboardTime is a dashboard's default time range, in Grafana's relative syntax (now-30d).
+type DashboardTime struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Panel is one dashboard panel; a collapsed row holds its panels in Panels.
+type Panel struct {
+	ID         int              `json:"id"`
+	Type       string           `json:"type"`
+	Title      string           `json:"title"`
+	Datasource *DatasourceRef   `json:"datasource"`
+	Targets    []map[string]any `json:"targets"`
+	Options    map[string]any   `json:"options"`
+	Panels     []Panel          `json:"panels"` // collapsed rows hold their panels here
+}
+
+// DatasourceRef is Grafana's {type, uid} reference to a data source.
+type DatasourceRef struct {
+	Type string `json:"type"`
+	UID  string `json:"uid"`
+}
+
+// Query is the query JSON of docs/contract.md (schemaVersion 1), plus the keys
+// Grafana itself adds to every query.
+type Query struct {
+	RefID         string         `json:"refId"`
+	Datasource    *DatasourceRef `json:"datasource,omitempty"`
+	Hide          bool           `json:"hide,omitempty"`
+	Key           string         `json:"key,omitempty"`
+	IntervalMs    float64        `json:"intervalMs,omitempty"`
+	MaxDataPoints float64        `json:"maxDataPoints,omitempty"`
+
+	SchemaVersion *int     `json:"schemaVersion,omitempty"`
+	QueryType     string   `json:"queryType"`
+	Model         string   `json:"model"`
+	Versions      []string `json:"versions,omitempty"`
+	Metrics       []string `json:"metrics,omitempty"`
+	PositiveClass string   `json:"positiveClass,omitempty"`
+	Threshold     *float64 `json:"threshold,omitempty"`
+	Format        string   `json:"format,omitempty"`
+	Interval      string   `json:"interval,omitempty"`
+}
+
+// ConfusionPanelOptions are the options of an mlops-modelwatch-panel showing a confusion matrix.
+type ConfusionPanelOptions struct {
+	View       string `json:"view"`
+	Normalize  string `json:"normalize"`
+	ShowCounts bool   `json:"showCounts"`
+}
+
+// QueryFixture is one file of testdata/queries/.
+type QueryFixture struct {
+	Name     string         `json:"name"`
+	Query    map[string]any `json:"query"`
+	Migrated map[string]any `json:"migrated"`
+	Valid    bool           `json:"valid"`
+	Error    string         `json:"error"`
+}
+
+// PluginJSON is the part of plugin.json the contract checks read (the schema checks the rest).
+type PluginJSON struct {
+	ID         string          `json:"id"`
+	Type       string          `json:"type"`
+	Name       string          `json:"name"`
+	Backend    bool            `json:"backend"`
+	Alerting   bool            `json:"alerting"`
+	Metrics    bool            `json:"metrics"`
+	Executable string          `json:"executable"`
+	Includes   []PluginInclude `json:"includes"`
+}
+
+// PluginInclude is one entry of an app's includes.
+type PluginInclude struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// ComposeFile is docker-compose.yml, limited to the keys this repository uses.
+type ComposeFile struct {
+	Name     string                    `yaml:"name"`
+	Services map[string]ComposeService `yaml:"services"`
+	Volumes  map[string]*ComposeVolume `yaml:"volumes"`
+}
+
+// ComposeService is one service of docker-compose.yml.
+type ComposeService struct {
+	Image       string                      `yaml:"image"`
+	Entrypoint  StringList                  `yaml:"entrypoint"`
+	Command     StringList                  `yaml:"command"`
+	User        string                      `yaml:"user"`
+	Ports       []string                    `yaml:"ports"`
+	Environment ComposeEnv                  `yaml:"environment"`
+	Volumes     []string                    `yaml:"volumes"`
+	DependsOn   map[string]ComposeDependsOn `yaml:"depends_on"`
+	Restart     string                      `yaml:"restart"`
+}
+
+// ComposeDependsOn is the condition of a depends_on entry.
+type ComposeDependsOn struct {
+	Condition string `yaml:"condition"`
+}
+
+// ComposeVolume is a named volume declared in docker-compose.yml.
+type ComposeVolume struct {
+	Driver string `yaml:"driver"`
+	Name   string `yaml:"name"`
+}
+
+// StringList is a compose command or entrypoint: a string or a list of strings.
+type StringList []string
+
+// UnmarshalYAML accepts a scalar or a sequence.
+func (l *StringList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*l = StringList{n.Value}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*l = list
+	return nil
+}
+
+// ComposeEnv is a compose environment: a map, or a list of NAME=value.
+type ComposeEnv map[string]string
+
+// UnmarshalYAML accepts a mapping or a sequence of NAME=value.
+func (e *ComposeEnv) UnmarshalYAML(n *yaml.Node) error {
+	env := ComposeEnv{}
+	if n.Kind == yaml.SequenceNode {
+		var list []string
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		for _, kv := range list {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return fmt.Errorf("line %d: environment entry %q is not NAME=value", n.Line, kv)
+			}
+			env[k] = v
+		}
+		*e = env
+		return nil
+	}
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		env[k] = v
+	}
+	*e = env
+	return nil
+}
