@@ -7,17 +7,20 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
 // Ids and names from docs/contract.md.
 const (
-	appID             = "mlops-modelwatch-app"
-	datasourceID      = "mlops-modelwatch-datasource"
-	panelID           = "mlops-modelwatch-panel"
+	appID             = provfiles.AppID
+	datasourceID      = provfiles.DatasourceID
+	panelID           = provfiles.PanelID
 	backendExecutable = "gpx_modelwatch"
-	exprUID           = "__expr__"
+	exprUID           = provfiles.ExprUID
 
-	grafanaService   = "grafana"
+	composePath      = provfiles.ComposePath
+	grafanaService   = provfiles.GrafanaService
 	demoStoreService = "demo-store"
 	pluginsDir       = "/var/lib/grafana/plugins/"
 	provisioningDir  = "/etc/grafana/provisioning"
@@ -57,17 +60,6 @@ var checks = []struct {
 	{"dashboards", checkDashboards},
 	{"alert rules", checkAlerting},
 	{"docker compose", checkCompose},
-}
-
-// datasourceTypes maps every provisioned data source uid to its plugin type.
-func (p *provfiles.Provisioned) datasourceTypes() map[string]string {
-	types := map[string]string{}
-	for _, f := range p.Datasources {
-		for _, ds := range f.Datasources {
-			types[ds.UID] = ds.Type
-		}
-	}
-	return types
 }
 
 func checkDatasources(p *provfiles.Provisioned) []error {
@@ -226,16 +218,6 @@ func checkDashboards(p *provfiles.Provisioned) []error {
 		}
 	}
 	return errs
-}
-
-// flattenPanels lists panels with the ones inside collapsed rows.
-func provfiles.FlattenPanels(panels []provfiles.Panel) []provfiles.Panel {
-	var out []provfiles.Panel
-	for _, pan := range panels {
-		out = append(out, pan)
-		out = append(out, provfiles.FlattenPanels(pan.Panels)...)
-	}
-	return out
 }
 
 func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]string) []error {

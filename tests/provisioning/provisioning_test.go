@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
 // pluginLocations is where docs/contract.md puts each plugin.json, relative to src/ (and dist/).
