@@ -1,0 +1,77 @@
+# Modelwatch: the two commands of the README are `make demo` and `make test`.
+# Every target installs what it needs from the package registries (npm, Go modules).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+ARTIFACTS   := artifacts
+DEMO_DB     := data/demo.duckdb
+# The browser test renders frames from a demo store with a fixed end, so its screenshots are
+# comparable between runs.
+TEST_END    := 2026-03-31T00:00:00Z
+TEST_DB     := $(ARTIFACTS)/test-demo.duckdb
+PLUGIN_BIN  := dist/datasource/gpx_modelwatch_linux_amd64
+CLI         := bin/modelwatch
+
+.PHONY: demo test build frontend backend deps test-frontend test-go test-host test-browser lint-go clean
+
+## demo: build everything, write the demo store and query it with the CLI (Grafana: docker compose up)
+demo: build
+	rm -f $(DEMO_DB) && mkdir -p $(dir $(DEMO_DB))
+	$(CLI) demo --db $(DEMO_DB)
+	$(CLI) health --db $(DEMO_DB)
+	@echo "== churn-classifier, last 24 hours, champion A and challenger B"
+	$(CLI) query --db $(DEMO_DB) --from now-24h --to now --query \
+	  '{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","metrics":["accuracy","precision","recall","f1"],"positiveClass":"churn","threshold":0.5,"format":"numeric"}'
+	@echo "== churn-classifier, 24 hours two weeks ago (before the degradation)"
+	$(CLI) query --db $(DEMO_DB) --from now-15d --to now-14d --query \
+	  '{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","versions":["A"],"metrics":["precision","recall"],"positiveClass":"churn","threshold":0.5,"format":"numeric"}'
+	@echo "== confusion matrix of A, last 7 days"
+	$(CLI) query --db $(DEMO_DB) --from now-7d --to now --query \
+	  '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","versions":["A"],"positiveClass":"churn","threshold":0.5}'
+	@if docker info >/dev/null 2>&1; then echo "Docker is available: run 'docker compose up' and open http://localhost:3000"; \
+	else echo "No Docker engine here: the CLI above ran the same queries as the Grafana data source."; fi
+
+## build: frontend bundle into dist/, then the static backend and CLI
+build: frontend backend
+
+deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+frontend: deps
+	npm run build
+
+backend:
+	go tool mage -v build
+
+## test: every test suite (frontend, Go unit and integration, host, browser, provisioning)
+test: build test-frontend lint-go test-go test-browser
+	@echo "all test suites passed"
+
+test-frontend: deps
+	npm run typecheck
+	npm run lint
+	npm run lint:cycles
+	npm run test:ci
+
+lint-go:
+	@unformatted=$$(gofmt -l pkg tests Magefile.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	go vet ./...
+
+test-go: backend
+	go test -race -count=1 ./pkg/...
+	MODELWATCH_PLUGIN_BINARY=$(CURDIR)/$(PLUGIN_BIN) go test -count=1 ./tests/...
+
+test-browser: backend deps
+	mkdir -p $(ARTIFACTS)/frames $(ARTIFACTS)/screenshots
+	rm -f $(TEST_DB)
+	$(CLI) demo --db $(TEST_DB) --end $(TEST_END) >/dev/null
+	$(CLI) query --db $(TEST_DB) --from 2026-03-24T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.5}' \
+	  > $(ARTIFACTS)/frames/confusion.json
+	MODELWATCH_FRAMES=$(ARTIFACTS)/frames/confusion.json npm run test:browser
+
+clean:
+	rm -rf dist bin $(ARTIFACTS) data
