@@ -140,11 +140,12 @@ func (e *Engine) confusion(ctx context.Context, q query.Query) (data.Frames, err
 	if err != nil {
 		return nil, err
 	}
-	out := make(data.Frames, 0, len(c.versions))
-	for _, v := range c.versions {
-		out = append(out, frames.Confusion(q.RefID, q.Model, v, c.matrices[v][0], c.coverage[v]))
+	versions := make([]frames.VersionMatrix, len(c.versions))
+	for i, v := range c.versions {
+		versions[i] = frames.VersionMatrix{Version: v, Matrix: c.matrices[v][0], Coverage: c.coverage[v]}
 	}
-	return out, nil
+	labels := metrics.NewConfusion(c.labels).Labels
+	return data.Frames{frames.Confusion(q.RefID, q.Model, labels, versions)}, nil
 }
 
 // buckets lists bucket starts aligned to the epoch, from the one holding from to the one
@@ -158,9 +159,9 @@ func buckets(from, to time.Time, width time.Duration) ([]time.Time, error) {
 	}
 	start := time.UnixMicro(floor).UTC()
 	n := int(to.Sub(start)+width-1) / int(width)
-	if n > MaxBuckets {
+	if n > query.MaxBuckets {
 		return nil, fmt.Errorf("%w: %s buckets over this range would make %d points (at most %d): widen the interval",
-			query.ErrInvalidQuery, width, n, MaxBuckets)
+			query.ErrInvalidQuery, width, n, query.MaxBuckets)
 	}
 	out := make([]time.Time, n)
 	for i := range out {

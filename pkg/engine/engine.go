@@ -19,9 +19,6 @@ import (
 // ErrUnsupported marks a query family this build cannot answer yet.
 var ErrUnsupported = errors.New("unsupported query")
 
-// MaxBuckets bounds the buckets of one time series; a finer interval is refused with advice.
-const MaxBuckets = 20000
-
 // Engine answers queries from one store.
 type Engine struct {
 	Store store.Store

@@ -171,14 +171,18 @@ func matrixOf(t *testing.T, f *data.Frame, labels []string) [][]int64 {
 		m[i] = make([]int64, len(labels))
 	}
 	for r := range f.Rows() {
-		a := f.Fields[0].At(r).(string)
-		p := f.Fields[1].At(r).(string)
+		if v := stringAt(t, f, "version", r); v != "A" {
+			t.Fatalf("row %d: version %q, want only A", r, v)
+		}
+		a := stringAt(t, f, "actual", r)
+		p := stringAt(t, f, "predicted", r)
 		i, ok1 := idx[a]
 		j, ok2 := idx[p]
 		if !ok1 || !ok2 {
 			t.Fatalf("unexpected label pair %q/%q", a, p)
 		}
-		m[i][j] = f.Fields[2].At(r).(int64)
+		count, _ := f.FieldByName("count")
+		m[i][j] = count.At(r).(int64)
 	}
 	return m
 }
@@ -200,4 +204,13 @@ func deref(v *float64) any {
 		return "null"
 	}
 	return *v
+}
+
+func stringAt(t *testing.T, f *data.Frame, name string, row int) string {
+	t.Helper()
+	field, _ := f.FieldByName(name)
+	if field == nil {
+		t.Fatalf("no field %q", name)
+	}
+	return field.At(row).(string)
 }

@@ -69,15 +69,31 @@ func TestConfusionFrame(t *testing.T) {
 	c := metrics.NewConfusion([]string{"stay", "churn"})
 	c.Add("churn", "churn", 7)
 	c.Add("stay", "churn", 2)
-	fr := Confusion("C", "m", "A", c, Coverage{Rows: 10, Unlabeled: 1})
-	if fr.Rows() != 4 {
-		t.Fatalf("want every label pair (zeros included), got %d rows", fr.Rows())
+	fr := Confusion("C", "m", c.Labels, []VersionMatrix{
+		{Version: "A", Matrix: c, Coverage: Coverage{Rows: 10, Unlabeled: 1}},
+		{Version: "B", Matrix: metrics.NewConfusion(c.Labels), Coverage: Coverage{}},
+	})
+	if fr.Rows() != 8 {
+		t.Fatalf("want every version and label pair (zeros included), got %d rows", fr.Rows())
 	}
 	if len(fr.Meta.Notices) != 1 {
 		t.Fatalf("want one coverage notice, got %v", fr.Meta.Notices)
 	}
-	if _, err := (&numeric.LongFrame{Frame: fr}).GetCollection(false); err != nil {
+	col, err := (&numeric.LongFrame{Frame: fr}).GetCollection(false)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Alertable: one item per row, each with a distinct label set.
+	seen := map[string]bool{}
+	for _, r := range col.Refs {
+		key := r.GetLabels().String()
+		if seen[key] {
+			t.Fatalf("duplicate item labels %s", key)
+		}
+		seen[key] = true
+	}
+	if len(seen) != 8 {
+		t.Fatalf("want 8 items, got %d", len(seen))
 	}
 	experimental.CheckGoldenJSONResponse(t, "testdata", "confusion", &backend.DataResponse{Frames: data.Frames{fr}}, *update)
 }

@@ -46,7 +46,9 @@ type Datasource struct {
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	cfg, _, err := settings.Load(s.JSONData, s.DecryptedSecureJSONData)
 	if err != nil {
-		return nil, backend.DownstreamError(err)
+		// Every query and health check reports a broken configuration as the user's to fix
+		// (status 400); failing the instance would reach the user as an internal error.
+		return New(cfg, func(settings.Settings) (store.Store, error) { return nil, err }), nil
 	}
 	return New(cfg, OpenStore), nil
 }

@@ -132,9 +132,22 @@ func TestResources(t *testing.T) {
 	}
 }
 
-func TestNewDatasourceRejectsBadSettings(t *testing.T) {
-	_, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: []byte(`{"path":""}`)})
-	if err == nil || !strings.Contains(err.Error(), "path is empty") {
-		t.Fatalf("got %v", err)
+// Regression: a settings error failed the instance, which Grafana reports as a 500.
+func TestBadSettingsAreReportedAsUserErrors(t *testing.T) {
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: []byte(`{"path":""}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := inst.(*Datasource)
+	resp, _ := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
+		dq("A", `{"schemaVersion":1,"queryType":"confusion","model":"m"}`),
+	}})
+	r := resp.Responses["A"]
+	if r.Status != backend.StatusBadRequest || r.ErrorSource != backend.ErrorSourceDownstream || !strings.Contains(r.Error.Error(), "path is empty") {
+		t.Fatalf("got %v %q %v", r.Status, r.ErrorSource, r.Error)
+	}
+	h, _ := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "path is empty") {
+		t.Fatalf("health: %v %s", h.Status, h.Message)
 	}
 }

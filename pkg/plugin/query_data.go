@@ -56,7 +56,9 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (resp back
 	if raw.QueryType == "" {
 		raw.QueryType = query.Type(dq.QueryType)
 	}
-	q, err := query.Validate(raw, query.Window{From: dq.TimeRange.From, To: dq.TimeRange.To, Interval: dq.Interval})
+	q, err := query.Validate(raw, query.Window{
+		From: dq.TimeRange.From, To: dq.TimeRange.To, Interval: dq.Interval, MaxDataPoints: dq.MaxDataPoints,
+	})
 	if err != nil {
 		return errorResponse(err)
 	}

@@ -105,6 +105,31 @@ func TestValidate(t *testing.T) {
 					t.Fatalf("bucket %s", q.Bucket)
 				}
 			}},
+		// Regression: alert evaluation sends a 1s interval and 43200 points for any range; a
+		// time series must widen its buckets to the budget instead of failing.
+		{name: "alert evaluation's 1s interval widens to the point budget",
+			raw: Raw{QueryType: TypeConfusion, Model: "m"}, w: Window{From: window.From, To: window.From.Add(24 * time.Hour), Interval: time.Second, MaxDataPoints: 43200},
+			check: func(t *testing.T, q Query) {
+				if q.Bucket != 5*time.Second {
+					t.Fatalf("bucket %s, want 5s (86400 s in at most 19999 buckets, whole seconds)", q.Bucket)
+				}
+			}},
+		{name: "Grafana's point budget bounds the buckets",
+			raw: Raw{QueryType: TypeConfusion, Model: "m"}, w: Window{From: window.From, To: window.From.Add(24 * time.Hour), Interval: time.Second, MaxDataPoints: 1000},
+			check: func(t *testing.T, q Query) {
+				if q.Bucket != 87*time.Second {
+					t.Fatalf("bucket %s, want 87s (86400 s in at most 999 buckets)", q.Bucket)
+				}
+			}},
+		{name: "a huge range never exceeds the bucket limit",
+			raw: Raw{QueryType: TypeConfusion, Model: "m"}, w: Window{From: window.From, To: window.From.Add(10 * 365 * 24 * time.Hour), Interval: time.Second},
+			check: func(t *testing.T, q Query) {
+				if n := (10 * 365 * 24 * time.Hour) / q.Bucket; n >= MaxBuckets {
+					t.Fatalf("%d buckets", n)
+				}
+			}},
+		{name: "an explicit interval that makes too many buckets is refused with advice",
+			raw: Raw{QueryType: TypeConfusion, Model: "m", Interval: "1s"}, w: window, wantErr: "widen the interval"},
 		{name: "positive class is required for classification",
 			raw: Raw{QueryType: TypeClassification, Model: "m"}, w: window, wantErr: "positiveClass is required"},
 		{name: "threshold needs a positive class even for confusion",

@@ -8,14 +8,18 @@ import (
 	"time"
 )
 
-// Window is the time range and Grafana's suggested bucket width for a query.
+// Window is the time range, Grafana's suggested bucket width and its point budget.
 type Window struct {
-	From, To time.Time
-	Interval time.Duration
+	From, To      time.Time
+	Interval      time.Duration
+	MaxDataPoints int64
 }
 
 // MinBucket is the smallest bucket accepted; finer buckets cost more than they show.
 const MinBucket = time.Second
+
+// MaxBuckets bounds the buckets of one series.
+const MaxBuckets = 20000
 
 // Validate checks a parsed query against the query model and resolves defaults.
 func Validate(raw Raw, w Window) (Query, error) {
@@ -88,9 +92,11 @@ func validateClassification(q Query, raw Raw) (Query, error) {
 	return q, nil
 }
 
-// bucketWidth picks the query's own interval when set, else Grafana's, else a width that gives
-// about 100 buckets over the range.
+// bucketWidth picks the query's own interval when set (refusing one that makes more than
+// MaxBuckets buckets), else Grafana's interval widened to fit the point budget (alert
+// evaluation asks for 1s buckets and 43200 points whatever the range), else about 100 buckets.
 func bucketWidth(interval string, w Window) (time.Duration, error) {
+	span := w.To.Sub(w.From)
 	if interval != "" {
 		d, err := ParseDuration(interval)
 		if err != nil {
@@ -99,13 +105,27 @@ func bucketWidth(interval string, w Window) (time.Duration, error) {
 		if d < MinBucket {
 			return 0, invalid("interval %q is below the minimum of %s", interval, MinBucket)
 		}
+		if n := span / d; n >= MaxBuckets {
+			return 0, invalid("interval %q over this range makes %d buckets (at most %d): widen the interval", interval, n+1, MaxBuckets)
+		}
 		return d, nil
 	}
-	if w.Interval >= MinBucket {
-		return w.Interval, nil
+	d := w.Interval
+	if d < MinBucket {
+		d = span / 100
 	}
-	d := w.To.Sub(w.From) / 100
-	return max(d.Truncate(time.Second), MinBucket), nil
+	// One bucket of slack: epoch alignment can add a partial bucket at the start.
+	limit := int64(MaxBuckets - 1)
+	if w.MaxDataPoints > 1 && w.MaxDataPoints-1 < limit {
+		limit = w.MaxDataPoints - 1
+	}
+	if int64(span/max(d, 1)) > limit {
+		d = time.Duration((int64(span) + limit - 1) / limit)
+	}
+	if r := d % time.Second; r != 0 {
+		d += time.Second - r // whole seconds, rounded up to stay within the budget
+	}
+	return max(d, MinBucket), nil
 }
 
 // ParseDuration reads Grafana-style durations: Go's units plus d (day) and w (week).

@@ -4,7 +4,7 @@
 Writes one CSV per case (prediction-store schema) and cases.json with the expected
 metrics, computed with scikit-learn, under testdata/golden/classification/.
 
-Rules the expected values follow (the plugin's contract, docs/contract.md):
+Rules the expected values follow (the plugin's contract, docs/query-reference.md):
 - only rows of the case's model and version ("golden", "A") count;
 - rows without actual_label (empty = NULL) are left out before computing;
 - threshold set: predicted = positiveClass if score >= threshold, else the negative

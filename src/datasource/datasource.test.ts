@@ -101,7 +101,7 @@ describe('ModelwatchDataSource', () => {
     expect(newDataSource().getDefaultQuery()).toMatchObject({ schemaVersion: 1, queryType: 'classification' });
   });
 
-  it('asks the resource routes of docs/contract.md', async () => {
+  it('asks the resource routes of docs/query-reference.md', async () => {
     const ds = newDataSource();
     const getResource = jest.spyOn(ds, 'getResource').mockResolvedValue(['x']);
     await expect(ds.getModels()).resolves.toEqual(['x']);

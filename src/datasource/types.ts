@@ -22,7 +22,7 @@ export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
 export type ResultFormat = 'timeseries' | 'numeric';
 export const RESULT_FORMATS: readonly ResultFormat[] = ['timeseries', 'numeric'];
 
-/** The query JSON of docs/contract.md (schemaVersion 1). */
+/** The query JSON of docs/query-reference.md (schemaVersion 1). */
 export interface ModelwatchQuery extends DataQuery {
   schemaVersion?: number;
   queryType?: QueryType;

@@ -13,49 +13,55 @@ export interface ConfusionFixture {
   rowOrder?: string[];
 }
 
-/** The SDK JSON of a confusion frame, exactly as the backend encodes it. */
-export function confusionFrameJSON({
-  model = 'churn-classifier',
-  version = 'A',
-  labels,
-  counts,
-  rowOrder = labels,
-}: ConfusionFixture): DataFrameJSON {
+/**
+ * The SDK JSON of a confusion frame, exactly as the backend encodes it: every version of the
+ * query in one frame with model and version columns (labels must be the same across fixtures).
+ */
+export function confusionFrameJSON(...fixtures: ConfusionFixture[]): DataFrameJSON {
+  const models: string[] = [];
+  const versions: string[] = [];
   const actual: string[] = [];
   const predicted: string[] = [];
   const count: number[] = [];
-  for (const a of rowOrder) {
-    for (const p of rowOrder) {
-      actual.push(a);
-      predicted.push(p);
-      count.push(counts[labels.indexOf(a)][labels.indexOf(p)]);
+  for (const { model = 'churn-classifier', version = 'A', labels, counts, rowOrder = labels } of fixtures) {
+    for (const a of rowOrder) {
+      for (const p of rowOrder) {
+        models.push(model);
+        versions.push(version);
+        actual.push(a);
+        predicted.push(p);
+        count.push(counts[labels.indexOf(a)][labels.indexOf(p)]);
+      }
     }
   }
+  const first = fixtures[0];
   // Typed loosely on purpose: this is the wire format, with SDK-only keys such as typeInfo.
   const json = {
     schema: {
-      name: `confusion ${model} ${version}`,
+      name: first.model ?? 'churn-classifier',
       meta: {
         type: 'numeric-long',
         typeVersion: [0, 1],
-        custom: { kind: 'confusion', model, version, labels },
+        custom: { kind: 'confusion', model: first.model ?? 'churn-classifier', labels: first.labels },
       },
       fields: [
+        { name: 'model', type: 'string', typeInfo: { frame: 'string' } },
+        { name: 'version', type: 'string', typeInfo: { frame: 'string' } },
         { name: 'actual', type: 'string', typeInfo: { frame: 'string' } },
         { name: 'predicted', type: 'string', typeInfo: { frame: 'string' } },
         { name: 'count', type: 'number', typeInfo: { frame: 'int64' } },
       ],
     },
-    data: { values: [actual, predicted, count] },
+    data: { values: [models, versions, actual, predicted, count] },
   };
   return json as unknown as DataFrameJSON;
 }
 
-export function confusionFrame(fixture: ConfusionFixture): DataFrame {
-  return dataFrameFromJSON(confusionFrameJSON(fixture));
+export function confusionFrame(...fixtures: ConfusionFixture[]): DataFrame {
+  return dataFrameFromJSON(confusionFrameJSON(...fixtures));
 }
 
-/** The churn example of docs/contract.md: 120 TP, 30 FN, 25 FP, 800 TN. */
+/** The churn example of docs/query-reference.md: 120 TP, 30 FN, 25 FP, 800 TN. */
 export const CHURN: ConfusionFixture = {
   labels: ['churn', 'stay'],
   counts: [

@@ -11,7 +11,7 @@ import (
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
-// Ids and names from docs/contract.md.
+// Ids and names from docs/query-reference.md.
 const (
 	appID             = provfiles.AppID
 	datasourceID      = provfiles.DatasourceID
@@ -271,7 +271,7 @@ func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]str
 	return errs
 }
 
-// checkQuery applies the rules of docs/contract.md to a schemaVersion 1 query. Its messages
+// checkQuery applies the rules of docs/query-reference.md to a schemaVersion 1 query. Its messages
 // contain the `error` strings of the invalid fixtures in testdata/queries.
 func checkQuery(q provfiles.Query) []error {
 	var errs []error

@@ -1,5 +1,5 @@
 // Package provisioning_test checks the files that install Modelwatch into Grafana: the three
-// plugin.json files against Grafana's schema and docs/contract.md, the provisioning files
+// plugin.json files against Grafana's schema and docs/query-reference.md, the provisioning files
 // (data source, app, dashboards, alert rules) against each other, and docker-compose.yml.
 // Nothing here needs a Grafana server or a Docker engine.
 package provisioning_test
@@ -19,7 +19,7 @@ import (
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
-// pluginLocations is where docs/contract.md puts each plugin.json, relative to src/ (and dist/).
+// pluginLocations is where docs/query-reference.md puts each plugin.json, relative to src/ (and dist/).
 var pluginLocations = map[string]string{
 	appID:        "plugin.json",
 	datasourceID: "datasource/plugin.json",
@@ -125,7 +125,7 @@ func validatePluginJSON(schema *jsonschema.Schema, path string) error {
 	return schema.Validate(doc)
 }
 
-// checkPluginSet checks the plugin.json files under dir against docs/contract.md: exactly the
+// checkPluginSet checks the plugin.json files under dir against docs/query-reference.md: exactly the
 // three ids, each in its place, the app including the other two, the data source a backend one.
 func checkPluginSet(dir string, files []string) []error {
 	var errs []error
@@ -271,7 +271,7 @@ func TestProvisioning(t *testing.T) {
 	}
 }
 
-// TestQueryFixtures keeps checkQuery in step with the shared fixtures of docs/contract.md:
+// TestQueryFixtures keeps checkQuery in step with the shared fixtures of docs/query-reference.md:
 // every valid fixture passes, every invalid one fails with the fixture's own message.
 func TestQueryFixtures(t *testing.T) {
 	root := repoRoot(t)

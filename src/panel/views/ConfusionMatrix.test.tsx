@@ -10,7 +10,7 @@ import { ConfusionMatrix, formatCount } from './ConfusionMatrix';
 const ids = selectors.panel.confusion;
 
 function renderMatrices(fixtures: Array<Parameters<typeof confusionFrame>[0]>, normalize: 'none' | 'row' = 'row') {
-  const matrices = confusionMatricesFromFrames(fixtures.map(confusionFrame));
+  const matrices = confusionMatricesFromFrames(fixtures.map((fixture) => confusionFrame(fixture)));
   return render(
     <ConfusionMatrix matrices={matrices} options={{ normalize, showCounts: true }} width={800} height={600} />
   );

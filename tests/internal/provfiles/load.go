@@ -23,7 +23,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Ids and names from docs/contract.md and docker-compose.yml.
+// Ids and names from docs/query-reference.md and docker-compose.yml.
 const (
 	// AppID is the app plugin's id.
 	AppID = "mlops-modelwatch-app"

@@ -39,7 +39,7 @@ type Datasource struct {
 	SecureJSONData map[string]string  `yaml:"secureJsonData"`
 }
 
-// DatasourceJSONData is the data source's jsonData as docs/contract.md defines it.
+// DatasourceJSONData is the data source's jsonData as docs/query-reference.md defines it.
 type DatasourceJSONData struct {
 	Store string `yaml:"store"`
 	Path  string `yaml:"path"`
@@ -230,7 +230,7 @@ type DatasourceRef struct {
 	UID  string `json:"uid"`
 }
 
-// Query is the query JSON of docs/contract.md (schemaVersion 1), plus the keys
+// Query is the query JSON of docs/query-reference.md (schemaVersion 1), plus the keys
 // Grafana itself adds to every query.
 type Query struct {
 	RefID         string         `json:"refId"`

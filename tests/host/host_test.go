@@ -1,0 +1,675 @@
+package host_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/dataplane/sdata/numeric"
+	"github.com/grafana/dataplane/sdata/reader"
+	"github.com/grafana/dataplane/sdata/timeseries"
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/demo"
+	"github.com/mlops/modelwatch/tests/internal/provfiles"
+)
+
+// firstUID is the provisioned Modelwatch data source that the tests not tied to a provisioned
+// query talk to.
+func firstUID(t *testing.T) string {
+	t.Helper()
+	return slices.Sorted(maps.Keys(fixture.settings))[0]
+}
+
+func TestCheckHealth(t *testing.T) {
+	for uid := range fixture.settings {
+		t.Run(uid, func(t *testing.T) {
+			res, err := fixture.plugin.checkHealth(requestContext(t), pluginContext(t, uid, viewer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != backend.HealthStatusOk {
+				t.Fatalf("status %s: %s", res.Status, res.Message)
+			}
+			if !strings.Contains(res.Message, strconv.Itoa(demoRows)) {
+				t.Errorf("message %q does not mention the %d rows", res.Message, demoRows)
+			}
+			t.Log(res.Message)
+		})
+	}
+}
+
+func TestResources(t *testing.T) {
+	pc := pluginContext(t, firstUID(t), viewer)
+	strs := func(t *testing.T, body []byte) []string {
+		var out []string
+		if err := json.Unmarshal(body, &out); err != nil {
+			t.Fatalf("body %s: %v", body, err)
+		}
+		return out
+	}
+	cases := []struct {
+		name  string
+		route string
+		check func(t *testing.T, body []byte)
+	}{
+		{"models", "models", func(t *testing.T, body []byte) {
+			got := strs(t, body)
+			for _, want := range []string{demo.ChurnModel, demo.BasketModel} {
+				if !slices.Contains(got, want) {
+					t.Errorf("models %q lack %q", got, want)
+				}
+			}
+		}},
+		{"versions", "versions?model=" + demo.ChurnModel, func(t *testing.T, body []byte) {
+			if got := strs(t, body); !slices.Equal(slices.Sorted(slices.Values(got)), []string{"A", "B"}) {
+				t.Errorf("versions %q, want A and B", got)
+			}
+		}},
+		{"classes", "classes?model=" + demo.ChurnModel, func(t *testing.T, body []byte) {
+			if got := strs(t, body); !slices.Equal(slices.Sorted(slices.Values(got)), []string{demo.PositiveClass, demo.NegativeClass}) {
+				t.Errorf("classes %q, want %s and %s", got, demo.PositiveClass, demo.NegativeClass)
+			}
+		}},
+		{"columns", "columns", func(t *testing.T, body []byte) {
+			var cols []struct {
+				Name string `json:"name"`
+				Type string `json:"type"`
+				Role string `json:"role"`
+			}
+			if err := json.Unmarshal(body, &cols); err != nil {
+				t.Fatalf("body %s: %v", body, err)
+			}
+			byName := map[string]int{}
+			for i, c := range cols {
+				byName[c.Name] = i
+			}
+			for _, want := range demo.Columns {
+				i, ok := byName[want.Name]
+				if !ok {
+					t.Errorf("column %q missing from %s", want.Name, body)
+					continue
+				}
+				got := cols[i]
+				// docs/query-reference.md spells types as the engine does (DOUBLE); compare without case.
+				if !strings.EqualFold(got.Type, string(want.Kind)) || got.Role != string(want.Role) {
+					t.Errorf("column %q: type %q role %q, want type %q role %q", want.Name, got.Type, got.Role, want.Kind, want.Role)
+				}
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := fixture.plugin.callResource(requestContext(t), pc, c.route)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != http.StatusOK {
+				t.Fatalf("status %d: %s", res.Status, res.Body)
+			}
+			if ct := strings.Join(res.Headers["Content-Type"], ","); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type %q, want application/json", ct)
+			}
+			c.check(t, res.Body)
+		})
+	}
+	t.Run("versions without model", func(t *testing.T) {
+		res, err := fixture.plugin.callResource(requestContext(t), pc, "versions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != http.StatusBadRequest {
+			t.Errorf("status %d (%s), want 400", res.Status, res.Body)
+		}
+	})
+}
+
+// dashboardTarget is one query of a provisioned dashboard panel.
+type dashboardTarget struct {
+	name      string
+	dashboard *provfiles.Dashboard
+	panel     provfiles.Panel
+	uid       string
+	target    map[string]any
+}
+
+func dashboardTargets(t *testing.T) []dashboardTarget {
+	t.Helper()
+	types := fixture.prov.DatasourceTypes()
+	var out []dashboardTarget
+	for _, rel := range provfiles.SortedKeys(fixture.prov.Dashboards) {
+		db := fixture.prov.Dashboards[rel]
+		for _, pan := range provfiles.FlattenPanels(db.Panels) {
+			for i, target := range pan.Targets {
+				var ref struct {
+					RefID      string                   `json:"refId"`
+					Datasource *provfiles.DatasourceRef `json:"datasource"`
+				}
+				if err := provfiles.DecodeLenient(target, &ref); err != nil {
+					t.Fatalf("%s panel %d target %d: %v", rel, pan.ID, i, err)
+				}
+				ds := ref.Datasource
+				if ds == nil {
+					ds = pan.Datasource // a target without a data source uses the panel's
+				}
+				if ds == nil || types[ds.UID] != provfiles.DatasourceID {
+					continue
+				}
+				out = append(out, dashboardTarget{
+					name:      fmt.Sprintf("%s/panel-%d/%s", db.UID, pan.ID, ref.RefID),
+					dashboard: db, panel: pan, uid: ds.UID, target: target,
+				})
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no provisioned dashboard queries this data source")
+	}
+	return out
+}
+
+// dashboardQuery builds the request Grafana's query API sends for a panel target: the
+// dashboard's default time range against now, the panel's interval and max data points.
+func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.DataQuery {
+	t.Helper()
+	from, err := parseDashboardTime(dt.dashboard.Time.From, now)
+	if err != nil {
+		t.Fatalf("dashboard time.from: %v", err)
+	}
+	to, err := parseDashboardTime(dt.dashboard.Time.To, now)
+	if err != nil {
+		t.Fatalf("dashboard time.to: %v", err)
+	}
+	interval := time.Hour
+	if s, _ := dt.target["interval"].(string); s != "" {
+		d, err := provfiles.ParsePromDuration(s)
+		if err != nil {
+			t.Fatalf("target interval: %v", err)
+		}
+		interval = d
+	}
+	const maxDataPoints = 1000
+	model := map[string]any{}
+	for k, v := range dt.target {
+		model[k] = v
+	}
+	model["intervalMs"] = interval.Milliseconds()
+	model["maxDataPoints"] = maxDataPoints
+	raw, err := json.Marshal(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queryType, _ := dt.target["queryType"].(string)
+	refID, _ := dt.target["refId"].(string)
+	return backend.DataQuery{
+		RefID: refID, QueryType: queryType, JSON: raw,
+		TimeRange: backend.TimeRange{From: from, To: to}, Interval: interval, MaxDataPoints: maxDataPoints,
+	}
+}
+
+func TestDashboardQueries(t *testing.T) {
+	for _, dt := range dashboardTargets(t) {
+		t.Run(dt.name, func(t *testing.T) {
+			q := dashboardQuery(t, dt, fixture.marks.End)
+			started := time.Now()
+			resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+				PluginContext: pluginContext(t, dt.uid, viewer),
+				Headers:       map[string]string{"X-Dashboard-Uid": dt.dashboard.UID, "X-Panel-Id": strconv.Itoa(dt.panel.ID)},
+				Queries:       []backend.DataQuery{q},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, ok := resp.Responses[q.RefID]
+			if !ok || len(resp.Responses) != 1 {
+				t.Fatalf("responses for %q, want exactly %q", slices.Sorted(maps.Keys(resp.Responses)), q.RefID)
+			}
+			if r.Error != nil {
+				t.Fatalf("query error (status %d, source %s): %v", r.Status, r.ErrorSource, r.Error)
+			}
+			if r.Status != backend.StatusOK {
+				t.Errorf("status %d, want 200", r.Status)
+			}
+			checkDataplane(t, r.Frames)
+			t.Logf("%d frames in %s", len(r.Frames), time.Since(started).Round(time.Millisecond))
+		})
+	}
+}
+
+// checkDataplane validates a response against the data plane contract with grafana/dataplane's
+// readers, then the contract of docs/query-reference.md for the frame type.
+func checkDataplane(t *testing.T, frames data.Frames) {
+	t.Helper()
+	if len(frames) == 0 {
+		t.Fatal("no frames")
+	}
+	kind, err := reader.CanReadBasedOnMeta(frames)
+	if err != nil {
+		t.Fatalf("data plane reader refuses the frames: %v", err)
+	}
+	for i, f := range frames {
+		if f.Meta == nil || f.Meta.Type != kind || f.Meta.TypeVersion != frames[0].Meta.TypeVersion {
+			t.Fatalf("frame %d: meta %+v differs from frame 0's type %s", i, f.Meta, kind)
+		}
+	}
+	switch kind {
+	case data.FrameTypeTimeSeriesMulti:
+		checkTimeSeriesMulti(t, frames)
+	case data.FrameTypeNumericLong:
+		// A numeric-long response is one frame: Grafana's expressions read only the first.
+		if len(frames) != 1 {
+			t.Fatalf("%d numeric-long frames: the data plane contract allows one (Grafana would ignore all but the first)", len(frames))
+		}
+		checkNumericLong(t, frames[0])
+	default:
+		t.Fatalf("frame type %s: the contract uses timeseries-multi and numeric-long only", kind)
+	}
+}
+
+func checkTimeSeriesMulti(t *testing.T, frames data.Frames) {
+	t.Helper()
+	r, err := timeseries.CollectionReaderFromFrames(frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.GetCollection(true)
+	if err != nil {
+		t.Fatalf("timeseries-multi: %v", err)
+	}
+	if c.Warning != nil {
+		t.Errorf("timeseries-multi: %v", c.Warning)
+	}
+	for _, ff := range c.RemainderIndices {
+		t.Errorf("timeseries-multi: frame %d field %d is ignored by readers: %s", ff.FrameIdx, ff.FieldIdx, ff.Reason)
+	}
+	if c.NoData() {
+		t.Fatal("timeseries-multi: no data, but the demo store has data in the dashboard's range")
+	}
+	points := 0
+	for _, ref := range c.Refs {
+		if typ := ref.ValueField.Type(); typ != data.FieldTypeNullableFloat64 {
+			t.Errorf("series %s %s: value type %s, want nullable float64", ref.GetMetricName(), ref.GetLabels(), typ)
+		}
+		for _, l := range []string{"model", "version"} {
+			if ref.GetLabels()[l] == "" {
+				t.Errorf("series %s %s: no %s label", ref.GetMetricName(), ref.GetLabels(), l)
+			}
+		}
+		n, err := ref.Len()
+		if err != nil {
+			t.Error(err)
+		}
+		for i := range n {
+			if v, _ := ref.NullableFloat64Value(i); v != nil {
+				points++
+			}
+		}
+	}
+	if points == 0 {
+		t.Error("timeseries-multi: every point is null")
+	}
+}
+
+func checkNumericLong(t *testing.T, f *data.Frame) {
+	t.Helper()
+	r, err := numeric.CollectionReaderFromFrames(data.Frames{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.GetCollection(false)
+	if err != nil {
+		t.Fatalf("numeric-long: %v", err)
+	}
+	if c.Warning != nil {
+		t.Errorf("numeric-long: %v", c.Warning)
+	}
+	if c.NoData() || len(c.Refs) == 0 {
+		t.Fatal("numeric-long: no data, but the demo store has data in the dashboard's range")
+	}
+	kind := ""
+	if f.Meta.Custom != nil {
+		if m, ok := f.Meta.Custom.(map[string]any); ok {
+			kind, _ = m["kind"].(string)
+		}
+	}
+	var labels, numbers []string
+	for _, field := range f.Fields {
+		typ := field.Type()
+		switch {
+		case typ == data.FieldTypeString || typ == data.FieldTypeNullableString:
+			labels = append(labels, field.Name)
+		case typ.Numeric():
+			numbers = append(numbers, field.Name)
+			// Counts are integers by nature (docs/query-reference.md: "number field count"); every
+			// other number may be undefined and must be a nullable float.
+			if kind == "confusion" && field.Name == "count" {
+				if typ != data.FieldTypeInt64 && typ != data.FieldTypeNullableInt64 {
+					t.Errorf("numeric-long confusion: count is %s, want int64", typ)
+				}
+				continue
+			}
+			if typ != data.FieldTypeNullableFloat64 {
+				t.Errorf("numeric-long: field %q is %s, want nullable float64", field.Name, typ)
+			}
+		default:
+			t.Errorf("numeric-long: field %q of type %s is neither a label (string) nor a number", field.Name, typ)
+		}
+	}
+	if len(labels) == 0 {
+		t.Error("numeric-long: no string label columns")
+	}
+	if len(numbers) == 0 {
+		t.Error("numeric-long: no number columns")
+	}
+	want := []string{"model", "version"}
+	if kind == "confusion" {
+		want = []string{"actual", "predicted"}
+	}
+	for _, l := range want {
+		if !slices.Contains(labels, l) {
+			t.Errorf("numeric-long: no %q label column (have %q)", l, labels)
+		}
+	}
+}
+
+// parseDashboardTime reads a dashboard time ("now", "now-30d", "now-1d/d", RFC 3339 or epoch
+// milliseconds) against now.
+func parseDashboardTime(s string, now time.Time) (time.Time, error) {
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	m := relTimeRE.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, fmt.Errorf("time %q is not now[-N<unit>][/<unit>]", s)
+	}
+	t := now
+	if m[1] != "" {
+		n, _ := strconv.Atoi(m[2])
+		if m[1] == "-" {
+			n = -n
+		}
+		switch m[3] {
+		case "s":
+			t = t.Add(time.Duration(n) * time.Second)
+		case "m":
+			t = t.Add(time.Duration(n) * time.Minute)
+		case "h":
+			t = t.Add(time.Duration(n) * time.Hour)
+		case "d":
+			t = t.AddDate(0, 0, n)
+		case "w":
+			t = t.AddDate(0, 0, 7*n)
+		case "M":
+			t = t.AddDate(0, n, 0)
+		case "y":
+			t = t.AddDate(n, 0, 0)
+		}
+	}
+	switch m[4] {
+	case "":
+	case "d":
+		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	case "h":
+		t = t.Truncate(time.Hour)
+	default:
+		return time.Time{}, fmt.Errorf("time %q: rounding to %s is not supported here", s, m[4])
+	}
+	return t, nil
+}
+
+var relTimeRE = regexp.MustCompile(`^now(?:([+-])(\d+)([smhdwMy]))?(?:/([smhdwMy]))?$`)
+
+// ruleCase is one evaluation of an alert rule and the states it must give.
+type ruleCase struct {
+	name string
+	at   func(demo.Times) time.Time
+	want map[string]alertState // by instance labels
+}
+
+// ruleCases are the expected outcomes of every provisioned rule on the demo scenario. A rule
+// without cases fails the test: each rule must show it fires on its incident and only then.
+var ruleCases = map[string][]ruleCase{
+	"modelwatch-precision-drop": {
+		{"degraded at the end", func(m demo.Times) time.Time { return m.End }, churnA(stateAlerting)},
+		{"degraded two days before the end", func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) }, churnA(stateAlerting)},
+		{"healthy fifteen days before the end", func(m demo.Times) time.Time { return m.End.Add(-15 * 24 * time.Hour) }, churnA(stateNormal)},
+		{"healthy twenty days before the end", func(m demo.Times) time.Time { return m.End.Add(-20 * 24 * time.Hour) }, churnA(stateNormal)},
+	},
+}
+
+func churnA(s alertState) map[string]alertState {
+	return map[string]alertState{data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): s}
+}
+
+func TestAlertRules(t *testing.T) {
+	seen := 0
+	for _, rel := range provfiles.SortedKeys(fixture.prov.Alerting) {
+		for _, g := range fixture.prov.Alerting[rel].Groups {
+			for _, rule := range g.Rules {
+				seen++
+				t.Run(rule.UID, func(t *testing.T) {
+					cases, ok := ruleCases[rule.UID]
+					if !ok {
+						t.Fatalf("rule %q (%s) has no expected outcomes in ruleCases", rule.UID, rule.Title)
+					}
+					for _, c := range cases {
+						t.Run(c.name, func(t *testing.T) {
+							at := c.at(fixture.marks)
+							states, values, err := evaluateRule(t, g.OrgID, rule, at)
+							if err != nil {
+								t.Fatalf("evaluation at %s: %v", at.Format(time.RFC3339), err)
+							}
+							t.Logf("at %s: %s", at.Format(time.RFC3339), values)
+							for inst, want := range c.want {
+								if got := states[inst]; got != want {
+									t.Errorf("instance {%s}: state %q, want %q", inst, got, want)
+								}
+							}
+							for inst, got := range states {
+								if _, ok := c.want[inst]; !ok {
+									t.Errorf("unexpected instance {%s} in state %q", inst, got)
+								}
+							}
+						})
+					}
+				})
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no alert rule provisioned")
+	}
+}
+
+// evaluateRule runs one evaluation of a rule at the time at, as Grafana's alert scheduler
+// does: the data source queries go in one request per data source with the FromAlert header
+// and no user, the expressions run on the results, and the condition gives the states. It
+// returns the states and a description of every refId's values.
+func evaluateRule(t *testing.T, orgID int64, rule provfiles.AlertRule, at time.Time) (map[string]alertState, string, error) {
+	t.Helper()
+	byDS := map[string][]backend.DataQuery{}
+	for _, q := range rule.Data {
+		if q.DatasourceUID == provfiles.ExprUID {
+			continue
+		}
+		model := map[string]any{}
+		for k, v := range q.Model {
+			model[k] = v
+		}
+		// Grafana fills these in when the model lacks them (ngalert's AlertQuery defaults).
+		if _, ok := model["intervalMs"]; !ok {
+			model["intervalMs"] = 1000
+		}
+		if _, ok := model["maxDataPoints"]; !ok {
+			model["maxDataPoints"] = 43200
+		}
+		raw, err := json.Marshal(model)
+		if err != nil {
+			return nil, "", err
+		}
+		byDS[q.DatasourceUID] = append(byDS[q.DatasourceUID], backend.DataQuery{
+			RefID:     q.RefID,
+			QueryType: q.QueryType,
+			JSON:      raw,
+			TimeRange: backend.TimeRange{
+				From: at.Add(-time.Duration(q.RelativeTimeRange.From) * time.Second),
+				To:   at.Add(-time.Duration(q.RelativeTimeRange.To) * time.Second),
+			},
+			Interval:      time.Second,
+			MaxDataPoints: 43200,
+		})
+	}
+	queried := map[string]exprResult{}
+	for uid, queries := range byDS {
+		resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+			PluginContext: pluginContext(t, uid, nil),
+			Headers: map[string]string{
+				"FromAlert":        "true",
+				"X-Rule-Uid":       rule.UID,
+				"X-Grafana-Org-Id": strconv.FormatInt(orgID, 10),
+			},
+			Queries: queries,
+		})
+		if err != nil {
+			return nil, "", err
+		}
+		for _, q := range queries {
+			r, ok := resp.Responses[q.RefID]
+			if !ok {
+				return nil, "", fmt.Errorf("query %s: no response", q.RefID)
+			}
+			if r.Error != nil {
+				return nil, "", fmt.Errorf("query %s: %v (status %d, source %s)", q.RefID, r.Error, r.Status, r.ErrorSource)
+			}
+			checkDataplane(t, r.Frames)
+			res, err := fromFrames(r.Frames)
+			if err != nil {
+				return nil, "", fmt.Errorf("query %s: %w", q.RefID, err)
+			}
+			queried[q.RefID] = res
+		}
+	}
+	all, err := evaluateExpressions(rule, queried)
+	if err != nil {
+		return nil, "", err
+	}
+	cond, ok := all[rule.Condition]
+	if !ok {
+		return nil, "", fmt.Errorf("condition %s is not a refId of the rule", rule.Condition)
+	}
+	states, err := conditionStates(cond)
+	return states, describe(all), err
+}
+
+// describe prints every refId's values, for the test log.
+func describe(all map[string]exprResult) string {
+	var parts []string
+	for _, ref := range provfiles.SortedKeys(all) {
+		r := all[ref]
+		if r.noData {
+			parts = append(parts, ref+": no data")
+			continue
+		}
+		var vals []string
+		for _, it := range r.items {
+			if it.series {
+				vals = append(vals, fmt.Sprintf("{%s} series of %d", it.labels, len(it.values)))
+				continue
+			}
+			v := "null"
+			if it.values[0] != nil {
+				v = strconv.FormatFloat(*it.values[0], 'f', 4, 64)
+			}
+			vals = append(vals, fmt.Sprintf("{%s} %s", it.labels, v))
+		}
+		parts = append(parts, ref+": "+strings.Join(vals, "; "))
+	}
+	return strings.Join(parts, " | ")
+}
+
+// TestQueryErrorIsPerQuery sends a query with an unknown metric next to a valid one: the bad
+// one gets its own error (400, the user's fault), the good one its frames.
+func TestQueryErrorIsPerQuery(t *testing.T) {
+	query := func(refID string, metric string) backend.DataQuery {
+		raw, err := json.Marshal(map[string]any{
+			"refId": refID, "schemaVersion": 1, "queryType": "classification", "model": demo.ChurnModel,
+			"versions": []string{"A"}, "metrics": []string{metric}, "positiveClass": demo.PositiveClass,
+			"threshold": 0.5, "format": "numeric",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return backend.DataQuery{
+			RefID: refID, QueryType: "classification", JSON: raw,
+			TimeRange: backend.TimeRange{From: fixture.marks.End.Add(-24 * time.Hour), To: fixture.marks.End},
+			Interval:  time.Hour, MaxDataPoints: 1000,
+		}
+	}
+	resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+		PluginContext: pluginContext(t, firstUID(t), viewer),
+		Queries:       []backend.DataQuery{query("bad", "precisoin"), query("good", "precision")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := resp.Responses["bad"]
+	if bad.Error == nil {
+		t.Fatalf("unknown metric: no error, frames %d", len(bad.Frames))
+	}
+	if bad.Status != backend.StatusBadRequest {
+		t.Errorf("unknown metric: status %d, want 400", bad.Status)
+	}
+	if bad.ErrorSource != backend.ErrorSourceDownstream {
+		t.Errorf("unknown metric: error source %q, want downstream", bad.ErrorSource)
+	}
+	if !strings.Contains(bad.Error.Error(), "precisoin") {
+		t.Errorf("unknown metric: error %q does not name the metric", bad.Error)
+	}
+	good := resp.Responses["good"]
+	if good.Error != nil {
+		t.Fatalf("valid query next to a bad one: %v", good.Error)
+	}
+	checkDataplane(t, good.Frames)
+}
+
+// TestStandalone starts the binary with an empty environment (only go-plugin's handshake
+// variables), as a minimal container would, and expects it to handshake and answer.
+func TestStandalone(t *testing.T) {
+	if out, err := exec.Command("file", "-L", fixture.binary).CombinedOutput(); err == nil {
+		linking := "dynamically linked"
+		if strings.Contains(string(out), "statically linked") || strings.Contains(string(out), "static-pie linked") {
+			linking = "statically linked"
+		}
+		t.Logf("binary is %s: %s", linking, strings.TrimSpace(string(out)))
+	} else {
+		t.Logf("file(1) is not available: %v", err)
+	}
+	logs := &syncBuffer{}
+	started := time.Now()
+	p, err := startPlugin(fixture.binary, startOptions{skipHostEnv: true, logs: logs})
+	if err != nil {
+		t.Fatalf("handshake with an empty environment: %v\n%s", err, logs.tail(20))
+	}
+	defer p.kill()
+	t.Logf("handshake in %s", time.Since(started).Round(time.Millisecond))
+	pc := pluginContext(t, firstUID(t), viewer)
+	res, err := p.checkHealth(requestContext(t), pc)
+	if err != nil {
+		t.Fatalf("health check: %v\n%s", err, logs.tail(20))
+	}
+	if res.Status != backend.HealthStatusOk {
+		t.Fatalf("health check: %s: %s", res.Status, res.Message)
+	}
+}
