@@ -2,7 +2,7 @@
 // what a user sees, and keeps screenshots for review.
 //
 // Input: MODELWATCH_FRAMES (default artifacts/frames/confusion.json), the output of the backend
-// CLI: {"frames": [<SDK frame JSON>, ...]} with one confusion frame per model version.
+// CLI: {"frames": [<SDK frame JSON>, ...]} with a confusion frame holding every version of the query.
 // Output: artifacts/screenshots/confusion-dark.png and confusion-light.png.
 // Chromium: /usr/bin/chromium (Debian's package), or MODELWATCH_CHROMIUM.
 import assert from 'node:assert/strict';
@@ -36,27 +36,42 @@ const CELL = '[data-testid="modelwatch-confusion-cell"]';
 const COUNT = '[data-testid="modelwatch-confusion-count"]';
 const MATRIX = '[data-testid="modelwatch-confusion-matrix"]';
 
-/** The expected matrices, computed from the raw SDK JSON independently of the panel code. */
+/**
+ * The expected matrices, computed from the raw SDK JSON independently of the panel code: one
+ * per (model, version) of each confusion frame (the backend puts every version in one frame).
+ */
 function expectedMatrices(frames) {
-  return frames
-    .filter((frame) => frame.schema?.meta?.custom?.kind === 'confusion')
-    .map((frame) => {
-      const names = frame.schema.fields.map((field) => field.name);
-      const [actual, predicted, count] = ['actual', 'predicted', 'count'].map(
-        (name) => frame.data.values[names.indexOf(name)]
-      );
+  const matrices = [];
+  for (const frame of frames.filter((f) => f.schema?.meta?.custom?.kind === 'confusion')) {
+    const names = frame.schema.fields.map((field) => field.name);
+    const column = (name) => frame.data.values[names.indexOf(name)];
+    const [actual, predicted, count, versions] = ['actual', 'predicted', 'count', 'version'].map(column);
+    const model = frame.schema.meta.custom.model;
+    const byVersion = new Map();
+    actual.forEach((a, i) => {
+      const version = versions ? versions[i] : frame.schema.meta.custom.version;
+      if (!byVersion.has(version)) {
+        byVersion.set(version, []);
+      }
+      byVersion.get(version).push(i);
+    });
+    for (const [version, rows] of byVersion) {
       const labels = [...(frame.schema.meta.custom.labels ?? [])];
-      for (const label of [...actual, ...predicted]) {
-        if (!labels.includes(label)) {
-          labels.push(label);
+      for (const i of rows) {
+        for (const label of [actual[i], predicted[i]]) {
+          if (!labels.includes(label)) {
+            labels.push(label);
+          }
         }
       }
       const counts = labels.map(() => labels.map(() => 0));
-      actual.forEach((a, i) => {
-        counts[labels.indexOf(a)][labels.indexOf(predicted[i])] += Number(count[i] ?? 0);
-      });
-      return { labels, counts, model: frame.schema.meta.custom.model, version: frame.schema.meta.custom.version };
-    });
+      for (const i of rows) {
+        counts[labels.indexOf(actual[i])][labels.indexOf(predicted[i])] += Number(count[i] ?? 0);
+      }
+      matrices.push({ labels, counts, model, version });
+    }
+  }
+  return matrices;
 }
 
 function readFrames() {
