@@ -1,6 +1,7 @@
 package provisioning_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -30,8 +32,6 @@ const (
 var (
 	pluginIDs = []string{appID, datasourceID, panelID}
 
-	knownMetrics = []string{"accuracy", "precision", "recall", "f1", "specificity", "mcc", "balanced_accuracy"}
-
 	// builtinPanels are the panel types Grafana ships (a provisioned dashboard may use only
 	// these and the panel of this repository).
 	builtinPanels = []string{
@@ -41,8 +41,6 @@ var (
 		"text", "timeseries", "traces", "trend", "xychart",
 	}
 
-	// Grafana's interval syntax ("1d", "15m"), as the query's interval override uses it.
-	intervalRE = regexp.MustCompile(`^\d+(ms|s|m|h|d|w|y)$`)
 	// A math expression's reference to another query: $A or ${A}.
 	mathRefRE = regexp.MustCompile(`\$\{([^}]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
 )
@@ -271,54 +269,24 @@ func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]str
 	return errs
 }
 
-// checkQuery applies the rules of docs/query-reference.md to a schemaVersion 1 query. Its messages
-// contain the `error` strings of the invalid fixtures in testdata/queries.
+// checkQuery validates a provisioned query with the data source's own query model
+// (pkg/query), over a nominal day: what the backend would refuse, the check refuses too.
 func checkQuery(q provfiles.Query) []error {
 	var errs []error
 	if q.SchemaVersion == nil || *q.SchemaVersion != 1 {
 		errs = append(errs, fmt.Errorf("schemaVersion must be 1 in a provisioned query"))
 	}
-	switch q.QueryType {
-	case "classification", "confusion":
-	default:
-		errs = append(errs, fmt.Errorf("unknown queryType %q (known: classification, confusion)", q.QueryType))
+	body, err := json.Marshal(q)
+	if err != nil {
+		return append(errs, err)
 	}
-	if q.Model == "" {
-		errs = append(errs, fmt.Errorf("model is required"))
+	raw, err := query.Parse(body)
+	if err == nil {
+		from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		_, err = query.Validate(raw, query.Window{From: from, To: from.Add(24 * time.Hour), Interval: time.Hour})
 	}
-	seen := map[string]bool{}
-	for _, v := range q.Versions {
-		if v == "" || seen[v] {
-			errs = append(errs, fmt.Errorf("versions %q: empty or repeated version", q.Versions))
-		}
-		seen[v] = true
-	}
-	for _, m := range q.Metrics {
-		if !slices.Contains(knownMetrics, m) {
-			errs = append(errs, fmt.Errorf("unknown metric %q (known: %s)", m, strings.Join(knownMetrics, ", ")))
-		}
-	}
-	if q.Threshold != nil && (*q.Threshold < 0 || *q.Threshold > 1) {
-		errs = append(errs, fmt.Errorf("threshold %v is outside [0, 1]", *q.Threshold))
-	}
-	if q.Interval != "" && !intervalRE.MatchString(q.Interval) {
-		errs = append(errs, fmt.Errorf("interval %q is not like 1h, 15m or 1d", q.Interval))
-	}
-	switch q.QueryType {
-	case "classification":
-		if q.PositiveClass == "" {
-			errs = append(errs, fmt.Errorf("positiveClass is required for classification"))
-		}
-		if q.Format != "" && q.Format != "timeseries" && q.Format != "numeric" {
-			errs = append(errs, fmt.Errorf("format %q, want timeseries or numeric", q.Format))
-		}
-	case "confusion":
-		if len(q.Metrics) > 0 || q.Format != "" {
-			errs = append(errs, fmt.Errorf("metrics and format are for classification only"))
-		}
-		if q.Threshold != nil && q.PositiveClass == "" {
-			errs = append(errs, fmt.Errorf("positiveClass is required with a threshold"))
-		}
+	if err != nil {
+		errs = append(errs, err)
 	}
 	return errs
 }
