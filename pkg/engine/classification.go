@@ -13,18 +13,18 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// counted is the confusion statistics of one model, per version and bucket.
+// counted is the confusion statistics of one model, per series (version and group) and bucket.
 type counted struct {
-	versions []string
-	labels   []string
-	buckets  []time.Time // empty for a whole-range query
-	// matrices[version][bucket index]; a whole-range query has one bucket.
-	matrices map[string][]metrics.Confusion
-	coverage map[string]frames.Coverage
+	keys    []seriesKey
+	labels  []string
+	buckets []time.Time // empty for a whole-range query
+	// matrices[key][bucket index]; a whole-range query has one bucket.
+	matrices map[seriesKey][]metrics.Confusion
+	coverage map[seriesKey]frames.Coverage
 }
 
-// count fetches confusion counts and folds them into matrices, one per version and bucket,
-// every bucket of the range present (an empty bucket is an all-zero matrix).
+// count fetches confusion counts and folds them into matrices, one per series and bucket, every
+// bucket of the range present (an empty bucket is an all-zero matrix).
 func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*counted, error) {
 	versions, err := e.versions(ctx, q)
 	if err != nil {
@@ -35,35 +35,39 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 		return nil, err
 	}
 	req := store.ConfusionRequest{
-		Model: q.Model, Versions: versions, From: q.From, To: q.To,
+		Scope:     scope(q, versions),
 		Threshold: q.Threshold, PositiveClass: q.PositiveClass, NegativeClass: negative,
 	}
-	c := &counted{versions: versions, labels: labels,
-		matrices: map[string][]metrics.Confusion{}, coverage: map[string]frames.Coverage{}}
+	c := &counted{labels: labels, matrices: map[seriesKey][]metrics.Confusion{}, coverage: map[seriesKey]frames.Coverage{}}
 	if bucketed {
 		req.Bucket = q.Bucket
-		c.buckets, err = buckets(q.From, q.To, q.Bucket)
-		if err != nil {
+		if c.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
 			return nil, err
-		}
-	}
-	n := max(len(c.buckets), 1)
-	for _, v := range versions {
-		c.matrices[v] = make([]metrics.Confusion, n)
-		for i := range n {
-			c.matrices[v][i] = metrics.NewConfusion(labels)
 		}
 	}
 	rows, err := e.Store.ConfusionCounts(ctx, req)
 	if err != nil {
 		return nil, err
 	}
+	seen := map[seriesKey]bool{}
 	for _, r := range rows {
-		ms, ok := c.matrices[r.Version]
+		seen[seriesKey{r.Version, r.Group}] = true
+	}
+	c.keys = seriesKeys(versions, seen, q.GroupBy != "")
+	n := max(len(c.buckets), 1)
+	for _, k := range c.keys {
+		c.matrices[k] = make([]metrics.Confusion, n)
+		for i := range n {
+			c.matrices[k][i] = metrics.NewConfusion(labels)
+		}
+	}
+	for _, r := range rows {
+		k := seriesKey{r.Version, r.Group}
+		ms, ok := c.matrices[k]
 		if !ok {
 			continue
 		}
-		cov := c.coverage[r.Version]
+		cov := c.coverage[k]
 		cov.Rows += r.Count
 		switch {
 		case r.Actual == nil:
@@ -71,20 +75,16 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 		case r.Predicted == nil:
 			cov.Unpredicted += r.Count
 		default:
-			i := 0
-			if bucketed {
-				i = int(r.Bucket.Sub(c.buckets[0]) / q.Bucket)
-			}
-			if i >= 0 && i < len(ms) {
+			if i := bucketIndex(c.buckets, q.Bucket, r.Bucket); i >= 0 {
 				ms[i].Add(*r.Actual, *r.Predicted, r.Count)
 			}
 		}
-		c.coverage[r.Version] = cov
+		c.coverage[k] = cov
 	}
 	return c, nil
 }
 
-// total sums the coverage of every version.
+// total sums the coverage of every series.
 func (c *counted) total() frames.Coverage {
 	var t frames.Coverage
 	for _, v := range c.coverage {
@@ -101,38 +101,43 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 	if err != nil {
 		return nil, err
 	}
-	var out data.Frames
-	if bucketed {
-		var series []frames.Series
-		for _, v := range c.versions {
-			for _, m := range q.Metrics {
-				f := metrics.Classification[string(m)]
-				vals := make([]*float64, len(c.buckets))
-				for i, mat := range c.matrices[v] {
-					vals[i] = f(mat, q.PositiveClass)
-				}
-				series = append(series, frames.Series{Metric: string(m), Times: c.buckets, Values: vals,
-					Labels: data.Labels{"model": q.Model, "version": v}})
-			}
-		}
-		out = frames.TimeSeries(q.RefID, series)
-	} else {
-		names := make([]string, len(q.Metrics))
-		for i, m := range q.Metrics {
-			names[i] = string(m)
-		}
-		rows := make([]frames.Row, 0, len(c.versions))
-		for _, v := range c.versions {
-			row := frames.Row{Labels: []string{q.Model, v}, Values: map[string]*float64{}}
-			for _, m := range names {
-				row.Values[m] = metrics.Classification[m](c.matrices[v][0], q.PositiveClass)
-			}
-			rows = append(rows, row)
-		}
-		out = data.Frames{frames.NumericLong(q.RefID, []string{"model", "version"}, names, rows)}
+	value := func(k seriesKey, m query.Metric, bucket int) *float64 {
+		return metrics.Classification[string(m)](c.matrices[k][bucket], q.PositiveClass)
 	}
+	out := shape(q, c.keys, c.buckets, value)
 	frames.Annotate(out, c.total(), map[string]any{"positiveClass": q.PositiveClass})
 	return out, nil
+}
+
+// shape builds the frames of a metric family: one timeseries-multi frame per series and
+// metric over the buckets, or one numeric-long frame with a row per series.
+func shape(q query.Query, keys []seriesKey, bucketTimes []time.Time, value func(k seriesKey, m query.Metric, bucket int) *float64) data.Frames {
+	if q.Format == query.FormatTimeSeries {
+		var series []frames.Series
+		for _, k := range keys {
+			for _, m := range q.Metrics {
+				vals := make([]*float64, len(bucketTimes))
+				for i := range bucketTimes {
+					vals[i] = value(k, m, i)
+				}
+				series = append(series, frames.Series{Metric: string(m), Times: bucketTimes, Values: vals, Labels: labels(q, k)})
+			}
+		}
+		return frames.TimeSeries(q.RefID, series)
+	}
+	names := make([]string, len(q.Metrics))
+	for i, m := range q.Metrics {
+		names[i] = string(m)
+	}
+	rows := make([]frames.Row, 0, len(keys))
+	for _, k := range keys {
+		row := frames.Row{Labels: labelValues(q, k), Values: map[string]*float64{}}
+		for _, m := range q.Metrics {
+			row.Values[string(m)] = value(k, m, 0)
+		}
+		rows = append(rows, row)
+	}
+	return data.Frames{frames.NumericLong(q.RefID, labelNames(q), names, rows)}
 }
 
 func (e *Engine) confusion(ctx context.Context, q query.Query) (data.Frames, error) {
@@ -140,9 +145,9 @@ func (e *Engine) confusion(ctx context.Context, q query.Query) (data.Frames, err
 	if err != nil {
 		return nil, err
 	}
-	versions := make([]frames.VersionMatrix, len(c.versions))
-	for i, v := range c.versions {
-		versions[i] = frames.VersionMatrix{Version: v, Matrix: c.matrices[v][0], Coverage: c.coverage[v]}
+	versions := make([]frames.VersionMatrix, len(c.keys))
+	for i, k := range c.keys {
+		versions[i] = frames.VersionMatrix{Version: k.Version, Matrix: c.matrices[k][0], Coverage: c.coverage[k]}
 	}
 	labels := metrics.NewConfusion(c.labels).Labels
 	return data.Frames{frames.Confusion(q.RefID, q.Model, labels, versions)}, nil

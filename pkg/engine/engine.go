@@ -31,6 +31,10 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.classification(ctx, q)
 	case query.TypeConfusion:
 		return e.confusion(ctx, q)
+	case query.TypeOperations:
+		return e.operations(ctx, q)
+	case query.TypeCoverage:
+		return e.coverage(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

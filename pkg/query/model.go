@@ -15,10 +15,13 @@ type Type string
 const (
 	TypeClassification Type = "classification"
 	TypeConfusion      Type = "confusion"
+	TypeRegression     Type = "regression"
+	TypeOperations     Type = "operations"
+	TypeCoverage       Type = "coverage"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage}
 
 // Format is the shape of a classification result.
 type Format string
@@ -52,6 +55,52 @@ const (
 // metrics list in a query means all of them.
 var ClassificationMetrics = []Metric{Accuracy, Precision, Recall, F1, Specificity, MCC, BalancedAccuracy}
 
+// Regression metrics; error is predicted − actual.
+const (
+	MAE       Metric = "mae"
+	MSE       Metric = "mse"
+	RMSE      Metric = "rmse"
+	MAPE      Metric = "mape"
+	R2        Metric = "r2"
+	MeanError Metric = "mean_error"
+	ErrorP50  Metric = "error_p50"
+	ErrorP90  Metric = "error_p90"
+	ErrorP99  Metric = "error_p99"
+)
+
+// RegressionMetrics lists the regression metrics in their documented order.
+var RegressionMetrics = []Metric{MAE, MSE, RMSE, MAPE, R2, MeanError, ErrorP50, ErrorP90, ErrorP99}
+
+// Operations metrics of the model as a service.
+const (
+	Throughput Metric = "throughput"
+	ErrorRate  Metric = "error_rate"
+	LatencyP50 Metric = "latency_p50"
+	LatencyP95 Metric = "latency_p95"
+	LatencyP99 Metric = "latency_p99"
+	Requests   Metric = "requests"
+)
+
+// OperationsMetrics lists the operations metrics in their documented order.
+var OperationsMetrics = []Metric{Throughput, ErrorRate, LatencyP50, LatencyP95, LatencyP99, Requests}
+
+// Coverage metrics of the ground truth.
+const (
+	LabelCoverage Metric = "label_coverage"
+	LabeledRows   Metric = "labeled_rows"
+)
+
+// CoverageMetrics lists the coverage metrics.
+var CoverageMetrics = []Metric{LabelCoverage, LabeledRows}
+
+// metricsOf gives each family's metrics; families without a metrics list are absent.
+var metricsOf = map[Type][]Metric{
+	TypeClassification: ClassificationMetrics,
+	TypeRegression:     RegressionMetrics,
+	TypeOperations:     OperationsMetrics,
+	TypeCoverage:       CoverageMetrics,
+}
+
 // Raw is the query JSON as saved by the editor, a dashboard or an alert rule (schemaVersion 1).
 type Raw struct {
 	RefID         string   `json:"refId,omitempty"`
@@ -64,6 +113,8 @@ type Raw struct {
 	Threshold     *float64 `json:"threshold,omitempty"`
 	Format        Format   `json:"format,omitempty"`
 	Interval      string   `json:"interval,omitempty"`
+	Filters       []Filter `json:"filters,omitempty"`
+	GroupBy       string   `json:"groupBy,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -79,4 +130,6 @@ type Query struct {
 	Format        Format
 	From, To      time.Time
 	Bucket        time.Duration
+	Filters       []Filter
+	GroupBy       string
 }

@@ -33,6 +33,8 @@ func Validate(raw Raw, w Window) (Query, error) {
 		Format:        raw.Format,
 		From:          w.From.UTC(),
 		To:            w.To.UTC(),
+		Filters:       raw.Filters,
+		GroupBy:       strings.TrimSpace(raw.GroupBy),
 	}
 	if !slices.Contains(Types, q.Type) {
 		return Query{}, invalid("unknown queryType %q: use one of %s", raw.QueryType, join(Types))
@@ -53,23 +55,25 @@ func Validate(raw Raw, w Window) (Query, error) {
 			return Query{}, invalid("positiveClass is required with a threshold: it names the class predicted when score >= threshold")
 		}
 	}
+	for _, f := range q.Filters {
+		if err := f.Check(); err != nil {
+			return Query{}, err
+		}
+	}
 	bucket, err := bucketWidth(raw.Interval, w)
 	if err != nil {
 		return Query{}, err
 	}
 	q.Bucket = bucket
-	switch q.Type {
-	case TypeClassification:
-		return validateClassification(q, raw)
-	case TypeConfusion:
-		return q, nil
+	if q.Type == TypeConfusion && q.GroupBy != "" {
+		return Query{}, invalid("groupBy is not available for confusion matrices: filter on the column instead")
 	}
-	return q, nil
-}
-
-func validateClassification(q Query, raw Raw) (Query, error) {
-	if q.PositiveClass == "" {
+	if q.Type == TypeClassification && q.PositiveClass == "" {
 		return Query{}, invalid("positiveClass is required for classification metrics: name the class that counts as positive")
+	}
+	known, hasMetrics := metricsOf[q.Type]
+	if !hasMetrics {
+		return q, nil
 	}
 	if q.Format == "" {
 		q.Format = FormatTimeSeries
@@ -77,12 +81,12 @@ func validateClassification(q Query, raw Raw) (Query, error) {
 	if !slices.Contains(Formats, q.Format) {
 		return Query{}, invalid("unknown format %q: use one of %s", raw.Format, join(Formats))
 	}
-	q.Metrics = ClassificationMetrics
+	q.Metrics = known
 	if len(raw.Metrics) > 0 {
 		q.Metrics = nil
 		for _, m := range raw.Metrics {
-			if !slices.Contains(ClassificationMetrics, m) {
-				return Query{}, invalid("unknown metric %q for classification: use one of %s", m, join(ClassificationMetrics))
+			if !slices.Contains(known, m) {
+				return Query{}, invalid("unknown metric %q for %s: use one of %s", m, q.Type, join(known))
 			}
 			if !slices.Contains(q.Metrics, m) {
 				q.Metrics = append(q.Metrics, m)

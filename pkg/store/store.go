@@ -18,17 +18,17 @@ type Store interface {
 	Versions(ctx context.Context, model string) ([]string, error)
 	// Classes lists the class labels a model predicted or was labelled with.
 	Classes(ctx context.Context, model string) ([]string, error)
-	// ConfusionCounts returns row counts per bucket x version x actual x predicted class.
+	// ConfusionCounts returns row counts per bucket x version x group x actual x predicted class.
 	ConfusionCounts(ctx context.Context, req ConfusionRequest) ([]ConfusionCount, error)
+	// Aggregates returns measures per bucket x version x group.
+	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.
 	Close() error
 }
 
-// ConfusionRequest asks for confusion counts of one model over a time range.
+// ConfusionRequest asks for confusion counts over a scope.
 type ConfusionRequest struct {
-	Model    string
-	Versions []string // empty: all versions
-	From, To time.Time
+	Scope
 	// Bucket is the bucket width; zero counts the whole range as one bucket.
 	Bucket time.Duration
 	// Threshold, when set, derives the predicted class from score: PositiveClass when
@@ -44,6 +44,7 @@ type ConfusionRequest struct {
 type ConfusionCount struct {
 	Bucket    time.Time
 	Version   string
+	Group     string
 	Actual    *string
 	Predicted *string
 	Count     int64

@@ -31,6 +31,14 @@ func (Dialect) BucketMicros(column, width string) string {
 	return "(epoch_us(" + column + ") // " + width + ") * " + width
 }
 
+// TextType implements sqlstore.Dialect.
+func (Dialect) TextType() string { return "VARCHAR" }
+
+// Quantile implements sqlstore.Dialect: quantile_cont interpolates linearly, as numpy does.
+func (Dialect) Quantile(expr string, q float64) string {
+	return "quantile_cont(" + expr + ", " + strconv.FormatFloat(q, 'g', -1, 64) + ")"
+}
+
 // ColumnsQuery implements sqlstore.Dialect.
 func (Dialect) ColumnsQuery() string {
 	return "SELECT column_name, data_type FROM information_schema.columns " +

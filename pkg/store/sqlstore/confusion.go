@@ -9,8 +9,8 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// ConfusionCounts groups the model's rows in the range by bucket, version, actual and predicted
-// class and counts them: O(rows) in the engine, O(buckets x versions x classes²) returned.
+// ConfusionCounts groups the scope's rows by bucket, version, group, actual and predicted class
+// and counts them: O(rows) in the engine, O(buckets x versions x groups x classes²) returned.
 func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest) ([]store.ConfusionCount, error) {
 	b, err := s.confusionStatement(ctx, req)
 	if err != nil {
@@ -24,15 +24,14 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 	var out []store.ConfusionCount
 	for rows.Next() {
 		var (
-			micros    int64
-			ver       sql.NullString
-			act, pred sql.NullString
-			n         int64
+			micros              int64
+			ver, grp, act, pred sql.NullString
+			n                   int64
 		)
-		if err := rows.Scan(&micros, &ver, &act, &pred, &n); err != nil {
+		if err := rows.Scan(&micros, &ver, &grp, &act, &pred, &n); err != nil {
 			return nil, s.queryErr(ctx, "reading class counts", err)
 		}
-		c := store.ConfusionCount{Version: ver.String, Count: n}
+		c := store.ConfusionCount{Version: ver.String, Group: grp.String, Count: n}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
 		}
@@ -50,42 +49,38 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 	return out, nil
 }
 
-// confusionStatement generates the counting statement; every value is bound.
+// confusionStatement generates the counting statement; every value is bound, in the order the
+// placeholders appear.
 func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionRequest) (*builder, error) {
-	need := []string{store.ColTS, store.ColModel, store.ColModelVersion, store.ColActualLabel}
+	src := store.ColPredictedLabel
 	if req.Threshold != nil {
-		need = append(need, store.ColScore)
-	} else {
-		need = append(need, store.ColPredictedLabel)
+		src = store.ColScore
 	}
-	cols, err := s.columns(ctx, need...)
+	cols, err := s.columns(ctx, store.ColActualLabel, src)
 	if err != nil {
 		return nil, err
 	}
-	ts, model, version, actual, predictedSrc := cols[0], cols[1], cols[2], cols[3], cols[4]
-
+	sc, err := s.scope(ctx, req.Scope)
+	if err != nil {
+		return nil, err
+	}
+	actual, predicted := cols[0], cols[1]
 	b := &builder{d: s.d}
-	bucket := "0"
-	if req.Bucket > 0 {
-		width := b.bind(req.Bucket.Microseconds())
-		bucket = s.d.BucketMicros(ts, width)
-	}
-	predicted := predictedSrc
+	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup, ", ", actual, ", ")
 	if req.Threshold != nil {
-		predicted = "CASE WHEN " + predictedSrc + " IS NULL THEN NULL WHEN " + predictedSrc + " >= " + b.bind(*req.Threshold) +
-			" THEN " + b.bind(req.PositiveClass) + " ELSE " + b.bind(req.NegativeClass) + " END"
+		b.write("CASE WHEN ", predicted, " IS NULL THEN NULL WHEN ", predicted, " >= ", b.bind(*req.Threshold),
+			" THEN ", b.bind(req.PositiveClass), " ELSE ", b.bind(req.NegativeClass), " END")
+	} else {
+		b.write(predicted)
 	}
-	b.write("SELECT ", bucket, " AS bucket, ", version, ", ", actual, ", ", predicted, " AS predicted, count(*)",
-		s.from(), " WHERE ", model, " = ", b.bind(req.Model),
-		" AND ", ts, " >= ", b.bind(req.From.UTC()), " AND ", ts, " < ", b.bind(req.To.UTC()))
-	if len(req.Versions) > 0 {
-		b.write(" AND ", b.in(version, req.Versions))
+	b.write(" AS ", aliasPredicted, ", count(*)")
+	if err := s.writeWhere(b, sc); err != nil {
+		return nil, err
 	}
-	groups := []string{version, actual, predicted}
+	groups := []string{sc.version, aliasGroup, actual, aliasPredicted}
 	if req.Bucket > 0 {
-		groups = append(groups, bucket)
+		groups = append(groups, aliasBucket)
 	}
 	b.write(" GROUP BY ", strings.Join(groups, ", "))
-
 	return b, nil
 }

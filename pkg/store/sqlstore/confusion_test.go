@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +14,10 @@ import (
 // testDialect spells placeholders and quotes distinctly so that the tests can see them.
 type testDialect struct{}
 
-func (testDialect) Name() string             { return "test" }
-func (testDialect) Placeholder(n int) string { return "$" + string(rune('0'+n)) }
+func (testDialect) Name() string                        { return "test" }
+func (testDialect) TextType() string                    { return "TEXT" }
+func (testDialect) Quantile(e string, _ float64) string { return "quantile(" + e + ")" }
+func (testDialect) Placeholder(n int) string            { return "$" + strconv.Itoa(n) }
 func (testDialect) QuoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
@@ -48,28 +51,28 @@ func TestConfusionStatement(t *testing.T) {
 	}{
 		{
 			name:     "whole range, logged labels: no bucket in GROUP BY (a literal 0 would be read as a position)",
-			req:      store.ConfusionRequest{Model: "m", From: from, To: to},
-			wantSQL:  []string{`SELECT 0 AS bucket`, `FROM "predictions"`, `"predicted_label" AS predicted`, `GROUP BY "model_version", "actual_label", "predicted_label"`},
-			notSQL:   []string{"bucket(", "score"},
+			req:      store.ConfusionRequest{Scope: store.Scope{Model: "m", From: from, To: to}},
+			wantSQL:  []string{`SELECT 0 AS mw_bucket`, `FROM "predictions"`, `"predicted_label" AS mw_predicted`, `GROUP BY "model_version", mw_group, "actual_label", mw_predicted`},
+			notSQL:   []string{"bucket(", "score", "mw_bucket\n"},
 			wantArgs: 3,
 		},
 		{
 			name:     "buckets and threshold: predicted class derived from score, all values bound",
-			req:      store.ConfusionRequest{Model: "m", From: from, To: to, Bucket: time.Hour, Threshold: &threshold, PositiveClass: "churn", NegativeClass: "stay"},
-			wantSQL:  []string{`bucket("ts", $1)`, `"score" >= $2 THEN $3 ELSE $4`, `GROUP BY`},
+			req:      store.ConfusionRequest{Scope: store.Scope{Model: "m", From: from, To: to}, Bucket: time.Hour, Threshold: &threshold, PositiveClass: "churn", NegativeClass: "stay"},
+			wantSQL:  []string{`bucket("ts", $1)`, `"score" >= $2 THEN $3 ELSE $4`, `"model" = $5`, `GROUP BY "model_version", mw_group, "actual_label", mw_predicted, mw_bucket`},
 			notSQL:   []string{"churn", "stay", "0.5"},
 			wantArgs: 7,
 		},
 		{
 			name:     "versions become an IN list of placeholders",
-			req:      store.ConfusionRequest{Model: "m", From: from, To: to, Versions: []string{"A", "B"}},
+			req:      store.ConfusionRequest{Scope: store.Scope{Model: "m", From: from, To: to, Versions: []string{"A", "B"}}},
 			wantSQL:  []string{`"model_version" IN ($4, $5)`},
 			wantArgs: 5,
 		},
 		{
 			// Regression: user-supplied names must only ever travel as bound values.
 			name:     "hostile model and version names stay out of the SQL text",
-			req:      store.ConfusionRequest{Model: hostile, From: from, To: to, Versions: []string{hostile}},
+			req:      store.ConfusionRequest{Scope: store.Scope{Model: hostile, From: from, To: to, Versions: []string{hostile}}},
 			notSQL:   []string{"DROP TABLE", "x')"},
 			wantArgs: 4,
 		},
@@ -94,7 +97,7 @@ func TestConfusionStatement(t *testing.T) {
 			if len(b.args) != tc.wantArgs {
 				t.Errorf("got %d args %v, want %d", len(b.args), b.args, tc.wantArgs)
 			}
-			if tc.req.Model == hostile && !slices.Contains(b.args, any(hostile)) {
+			if tc.req.Scope.Model == hostile && !slices.Contains(b.args, any(hostile)) {
 				t.Errorf("hostile model name should be a bound argument, args %v", b.args)
 			}
 		})
@@ -103,7 +106,7 @@ func TestConfusionStatement(t *testing.T) {
 
 func TestConfusionStatementNamesMissingColumns(t *testing.T) {
 	s := storeWithSchema("prediction_id", "ts", "model", "model_version", "actual_label")
-	_, err := s.confusionStatement(context.Background(), store.ConfusionRequest{Model: "m", Threshold: new(float64)})
+	_, err := s.confusionStatement(context.Background(), store.ConfusionRequest{Scope: store.Scope{Model: "m"}, Threshold: new(float64)})
 	if err == nil || !strings.Contains(err.Error(), "no column score") {
 		t.Fatalf("want an error naming the missing score column, got %v", err)
 	}

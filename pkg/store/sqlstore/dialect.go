@@ -20,6 +20,12 @@ type Dialect interface {
 	// ColumnsQuery returns a statement listing (column_name, data_type) of a table, in order,
 	// taking the table name as its only parameter.
 	ColumnsQuery() string
+	// TextType is the engine's text type, for casting group values to labels.
+	TextType() string
+	// Quantile is an aggregate giving the q-quantile of an expression with linear
+	// interpolation (numpy's default); q is a validated number in [0, 1], written as a literal
+	// because engines require a constant there.
+	Quantile(expr string, q float64) string
 	// Kind maps an engine type name to a logical kind.
 	Kind(engineType string) store.Kind
 }

@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// aggregated holds store measures per series and bucket: values[key][bucket][measure].
+type aggregated struct {
+	keys    []seriesKey
+	buckets []time.Time
+	values  map[seriesKey][][]*float64
+}
+
+// measure returns one measure of a series in a bucket; nil where the store had no row.
+func (a *aggregated) measure(k seriesKey, bucket, m int) *float64 {
+	return a.values[k][bucket][m]
+}
+
+// aggregate asks the store for measures over the query's scope, per bucket for a time series
+// and over the whole range otherwise.
+func (e *Engine) aggregate(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, error) {
+	versions, err := e.versions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	req := store.AggregateRequest{Scope: scope(q, versions), Measures: measures}
+	a := &aggregated{values: map[seriesKey][][]*float64{}}
+	if q.Format == query.FormatTimeSeries {
+		req.Bucket = q.Bucket
+		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := e.Store.Aggregates(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[seriesKey]bool{}
+	for _, r := range rows {
+		seen[seriesKey{r.Version, r.Group}] = true
+	}
+	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
+	n := max(len(a.buckets), 1)
+	for _, k := range a.keys {
+		a.values[k] = make([][]*float64, n)
+		for i := range n {
+			a.values[k][i] = make([]*float64, len(measures))
+		}
+	}
+	for _, r := range rows {
+		vals, ok := a.values[seriesKey{r.Version, r.Group}]
+		if !ok {
+			continue
+		}
+		if i := bucketIndex(a.buckets, q.Bucket, r.Bucket); i >= 0 {
+			vals[i] = r.Values
+		}
+	}
+	return a, nil
+}
+
+// seconds is the length of a bucket, or of the whole range for a single value.
+func seconds(q query.Query) float64 {
+	if q.Format == query.FormatTimeSeries {
+		return q.Bucket.Seconds()
+	}
+	return q.To.Sub(q.From).Seconds()
+}
+
+// orZero reads a count: no row means zero rows, which must show as 0 (a missing value cannot
+// alert), unlike a ratio or quantile over no rows, which is undefined.
+func orZero(v *float64) float64 {
+	if v == nil {
+		return 0
+	}
+	return *v
+}
+
+func ratioOf(a, b float64) *float64 {
+	if b == 0 {
+		return nil
+	}
+	r := a / b
+	return &r
+}

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// Measures of the operations family, in this order.
+var operationsMeasures = []store.Measure{
+	{Kind: store.MeasureRows},
+	{Kind: store.MeasureErrors},
+	{Kind: store.MeasureLatencyQuantile, Q: 0.5},
+	{Kind: store.MeasureLatencyQuantile, Q: 0.95},
+	{Kind: store.MeasureLatencyQuantile, Q: 0.99},
+}
+
+// operations answers request volume, error rate and latency percentiles (linear interpolation
+// between order statistics, numpy's default) per series.
+func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, error) {
+	a, err := e.aggregate(ctx, q, operationsMeasures)
+	if err != nil {
+		return nil, err
+	}
+	secs := seconds(q)
+	value := func(k seriesKey, m query.Metric, b int) *float64 {
+		rows := orZero(a.measure(k, b, 0))
+		switch m {
+		case query.Requests:
+			return &rows
+		case query.Throughput:
+			return ratioOf(rows, secs)
+		case query.ErrorRate:
+			return ratioOf(orZero(a.measure(k, b, 1)), rows)
+		case query.LatencyP50:
+			return a.measure(k, b, 2)
+		case query.LatencyP95:
+			return a.measure(k, b, 3)
+		case query.LatencyP99:
+			return a.measure(k, b, 4)
+		}
+		return nil
+	}
+	return shape(q, a.keys, a.buckets, value), nil
+}
+
+// coverage answers the share of rows whose ground truth has arrived.
+func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, error) {
+	a, err := e.aggregate(ctx, q, []store.Measure{{Kind: store.MeasureRows}, {Kind: store.MeasureLabeled}})
+	if err != nil {
+		return nil, err
+	}
+	value := func(k seriesKey, m query.Metric, b int) *float64 {
+		labeled := orZero(a.measure(k, b, 1))
+		switch m {
+		case query.LabelCoverage:
+			return ratioOf(labeled, orZero(a.measure(k, b, 0)))
+		case query.LabeledRows:
+			return &labeled
+		}
+		return nil
+	}
+	return shape(q, a.keys, a.buckets, value), nil
+}

@@ -1,0 +1,82 @@
+package engine
+
+import (
+	"slices"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// seriesKey identifies one series of a result: a version and, with groupBy, a group value.
+type seriesKey struct {
+	Version, Group string
+}
+
+// scope turns a validated query into the store's row selection.
+func scope(q query.Query, versions []string) store.Scope {
+	return store.Scope{Model: q.Model, Versions: versions, From: q.From, To: q.To, Filters: q.Filters, GroupBy: q.GroupBy}
+}
+
+// seriesKeys lists the series of a result in a stable order: every requested version (so that
+// a version without rows still gets its explicit null or zero row, which an alert can see) and,
+// with groupBy, every group seen for it.
+func seriesKeys(versions []string, seen map[seriesKey]bool, grouped bool) []seriesKey {
+	var out []seriesKey
+	for _, v := range versions {
+		var groups []string
+		for k := range seen {
+			if k.Version == v {
+				groups = append(groups, k.Group)
+			}
+		}
+		slices.Sort(groups)
+		if len(groups) == 0 || !grouped {
+			groups = []string{""}
+		}
+		for _, g := range groups {
+			out = append(out, seriesKey{Version: v, Group: g})
+		}
+	}
+	return out
+}
+
+// labels are a series' labels: model, version and the group column's value.
+func labels(q query.Query, k seriesKey) data.Labels {
+	l := data.Labels{"model": q.Model, "version": k.Version}
+	if q.GroupBy != "" {
+		l[q.GroupBy] = k.Group
+	}
+	return l
+}
+
+// labelNames and labelValues give the same labels as string columns of a numeric-long frame.
+func labelNames(q query.Query) []string {
+	names := []string{"model", "version"}
+	if q.GroupBy != "" {
+		names = append(names, q.GroupBy)
+	}
+	return names
+}
+
+func labelValues(q query.Query, k seriesKey) []string {
+	vals := []string{q.Model, k.Version}
+	if q.GroupBy != "" {
+		vals = append(vals, k.Group)
+	}
+	return vals
+}
+
+// bucketIndex places a bucket start among the result's buckets; -1 when outside.
+func bucketIndex(buckets []time.Time, width time.Duration, t time.Time) int {
+	if len(buckets) == 0 {
+		return 0
+	}
+	i := int(t.Sub(buckets[0]) / width)
+	if i < 0 || i >= len(buckets) {
+		return -1
+	}
+	return i
+}

@@ -1,0 +1,47 @@
+package store
+
+import "time"
+
+// MeasureKind names an aggregate the store computes per bucket, version and group. Each kind
+// maps to generated SQL over known columns; users never supply expressions.
+type MeasureKind string
+
+// Measures. Error is predicted_value − actual_value over rows that have both.
+const (
+	MeasureRows             MeasureKind = "rows"             // count(*)
+	MeasureErrors           MeasureKind = "errors"           // rows with a non-null error
+	MeasureLabeled          MeasureKind = "labeled"          // rows with actual_label or actual_value
+	MeasureLatencyQuantile  MeasureKind = "latency_quantile" // quantile of latency_ms (linear interpolation)
+	MeasurePaired           MeasureKind = "paired"           // rows with predicted_value and actual_value
+	MeasureSumError         MeasureKind = "sum_error"
+	MeasureSumAbsError      MeasureKind = "sum_abs_error"
+	MeasureSumSqError       MeasureKind = "sum_sq_error"
+	MeasureSumActual        MeasureKind = "sum_actual"
+	MeasureSumSqActual      MeasureKind = "sum_sq_actual"
+	MeasureNonZeroActual    MeasureKind = "nonzero_actual"     // paired rows with actual != 0 (MAPE's rows)
+	MeasureSumAbsPctError   MeasureKind = "sum_abs_pct_error"  // sum |error / actual| over those rows
+	MeasureErrorQuantile    MeasureKind = "error_quantile"     // quantile of error (linear interpolation)
+	MeasureAbsErrorQuantile MeasureKind = "abs_error_quantile" // quantile of |error|
+)
+
+// Measure is one aggregate; Q is the quantile in [0, 1] for the quantile kinds.
+type Measure struct {
+	Kind MeasureKind
+	Q    float64
+}
+
+// AggregateRequest asks for measures over a scope, per bucket (zero Bucket: the whole range).
+type AggregateRequest struct {
+	Scope
+	Bucket   time.Duration
+	Measures []Measure
+}
+
+// AggregateRow holds the measures of one bucket, version and group, in request order; a nil
+// value is SQL NULL (a quantile or sum over no rows).
+type AggregateRow struct {
+	Bucket  time.Time
+	Version string
+	Group   string
+	Values  []*float64
+}

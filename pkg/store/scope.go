@@ -1,0 +1,18 @@
+package store
+
+import (
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/query"
+)
+
+// Scope selects the rows of a request: one model, some versions, a half-open time range, row
+// filters, and an optional column whose values split the result into groups.
+type Scope struct {
+	Model    string
+	Versions []string // empty: all versions
+	From, To time.Time
+	Filters  []query.Filter
+	// GroupBy names a column whose values become a "group" label; empty: no grouping.
+	GroupBy string
+}

@@ -1,0 +1,170 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// scoped is a scope turned into SQL pieces over validated, quoted columns.
+type scoped struct {
+	sc          store.Scope
+	ts, version string
+	model       string
+	// group is the grouping expression, or a constant empty string when not grouping.
+	group string
+	sch   store.Schema
+}
+
+// Aliases of computed output columns; GROUP BY names them instead of repeating expressions
+// (which would repeat their bound values), and they are unlikely to shadow a real column.
+const (
+	aliasBucket    = "mw_bucket"
+	aliasGroup     = "mw_group"
+	aliasPredicted = "mw_predicted"
+)
+
+// scope checks a scope's columns against the schema and returns the quoted pieces.
+func (s *Store) scope(ctx context.Context, sc store.Scope) (scoped, error) {
+	cols, err := s.columns(ctx, store.ColTS, store.ColModel, store.ColModelVersion)
+	if err != nil {
+		return scoped{}, err
+	}
+	sch, err := s.Schema(ctx)
+	if err != nil {
+		return scoped{}, err
+	}
+	out := scoped{sc: sc, ts: cols[0], model: cols[1], version: cols[2], group: "''", sch: sch}
+	for _, f := range sc.Filters {
+		if err := f.Check(); err != nil {
+			return scoped{}, err
+		}
+		if err := sch.Require(f.Column); err != nil {
+			return scoped{}, err
+		}
+	}
+	if sc.GroupBy != "" {
+		if err := store.ValidIdentifier(sc.GroupBy); err != nil {
+			return scoped{}, err
+		}
+		if err := sch.Require(sc.GroupBy); err != nil {
+			return scoped{}, err
+		}
+		out.group = "CAST(" + s.d.QuoteIdent(sc.GroupBy) + " AS " + s.d.TextType() + ")"
+	}
+	return out, nil
+}
+
+// bucket is the bucket expression of a request: its start in epoch microseconds, or 0.
+func (s *Store) bucket(b *builder, sc scoped, width time.Duration) string {
+	if width <= 0 {
+		return "0"
+	}
+	return s.d.BucketMicros(sc.ts, b.bind(width.Microseconds()))
+}
+
+// writeWhere writes "FROM table WHERE ..." binding the scope's values. Filter values are
+// converted to the column's kind, so that "40" from a template variable compares as a number.
+func (s *Store) writeWhere(b *builder, sc scoped) error {
+	where := []string{
+		sc.model + " = " + b.bind(sc.sc.Model),
+		sc.ts + " >= " + b.bind(sc.sc.From.UTC()),
+		sc.ts + " < " + b.bind(sc.sc.To.UTC()),
+	}
+	if len(sc.sc.Versions) > 0 {
+		where = append(where, b.in(sc.version, sc.sc.Versions))
+	}
+	for _, f := range sc.sc.Filters {
+		col, _ := sc.sch.Column(f.Column)
+		cond, err := s.filter(b, col, f)
+		if err != nil {
+			return err
+		}
+		where = append(where, cond)
+	}
+	b.write(s.from(), " WHERE ", strings.Join(where, " AND "))
+	return nil
+}
+
+func (s *Store) filter(b *builder, col store.Column, f query.Filter) (string, error) {
+	q := s.d.QuoteIdent(col.Name)
+	marks := make([]string, len(f.Values))
+	for i, v := range f.Values {
+		cv, err := convertValue(col, v)
+		if err != nil {
+			return "", fmt.Errorf("%w: filter on %q: %v", store.ErrSchema, col.Name, err)
+		}
+		marks[i] = b.bind(cv)
+	}
+	switch f.Op {
+	case query.OpIn:
+		return q + " IN (" + strings.Join(marks, ", ") + ")", nil
+	case query.OpNotIn:
+		return q + " NOT IN (" + strings.Join(marks, ", ") + ")", nil
+	case query.OpNe:
+		return q + " <> " + marks[0], nil
+	}
+	return q + " " + string(f.Op) + " " + marks[0], nil
+}
+
+// convertValue turns a filter value into the column's Go type.
+func convertValue(col store.Column, v any) (any, error) {
+	s, isString := v.(string)
+	switch col.Kind {
+	case store.KindText:
+		if isString {
+			return s, nil
+		}
+		return fmt.Sprint(v), nil
+	case store.KindDouble:
+		switch x := v.(type) {
+		case float64:
+			return x, nil
+		case string:
+			f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a number (column %s is %s)", x, col.Name, col.Kind)
+			}
+			return f, nil
+		}
+	case store.KindInteger:
+		switch x := v.(type) {
+		case float64:
+			if x != float64(int64(x)) {
+				return nil, fmt.Errorf("%v is not an integer (column %s is %s)", x, col.Name, col.Kind)
+			}
+			return int64(x), nil
+		case string:
+			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an integer (column %s is %s)", x, col.Name, col.Kind)
+			}
+			return n, nil
+		}
+	case store.KindBoolean:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case string:
+			b, err := strconv.ParseBool(strings.TrimSpace(x))
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a boolean (column %s is %s)", x, col.Name, col.Kind)
+			}
+			return b, nil
+		}
+	case store.KindTimestamp:
+		if isString {
+			t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an RFC 3339 timestamp (column %s is %s)", s, col.Name, col.Kind)
+			}
+			return t.UTC(), nil
+		}
+	}
+	return nil, fmt.Errorf("%v (%T) does not fit column %s of kind %s", v, v, col.Name, col.Kind)
+}
