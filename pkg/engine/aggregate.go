@@ -41,7 +41,7 @@ func (e *Engine) aggregate(ctx context.Context, q query.Query, measures []store.
 	}
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
-		seen[seriesKey{r.Version, r.Group}] = true
+		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
 	}
 	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
 	n := max(len(a.buckets), 1)
@@ -52,7 +52,7 @@ func (e *Engine) aggregate(ctx context.Context, q query.Query, measures []store.
 		}
 	}
 	for _, r := range rows {
-		vals, ok := a.values[seriesKey{r.Version, r.Group}]
+		vals, ok := a.values[seriesKey{Version: r.Version, Group: r.Group}]
 		if !ok {
 			continue
 		}

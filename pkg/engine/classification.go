@@ -51,7 +51,7 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 	}
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
-		seen[seriesKey{r.Version, r.Group}] = true
+		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
 	}
 	c.keys = seriesKeys(versions, seen, q.GroupBy != "")
 	n := max(len(c.buckets), 1)
@@ -62,7 +62,7 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 		}
 	}
 	for _, r := range rows {
-		k := seriesKey{r.Version, r.Group}
+		k := seriesKey{Version: r.Version, Group: r.Group}
 		ms, ok := c.matrices[k]
 		if !ok {
 			continue

@@ -22,6 +22,8 @@ var ErrUnsupported = errors.New("unsupported query")
 // Engine answers queries from one store.
 type Engine struct {
 	Store store.Store
+	// Cache keeps reference-window statistics between queries; nil disables caching.
+	Cache *Cache
 }
 
 // Run answers one validated query.
@@ -31,10 +33,14 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.classification(ctx, q)
 	case query.TypeConfusion:
 		return e.confusion(ctx, q)
+	case query.TypeRegression:
+		return e.regression(ctx, q)
 	case query.TypeOperations:
 		return e.operations(ctx, q)
 	case query.TypeCoverage:
 		return e.coverage(ctx, q)
+	case query.TypeQuality:
+		return e.quality(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

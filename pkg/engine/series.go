@@ -10,9 +10,15 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// seriesKey identifies one series of a result: a version and, with groupBy, a group value.
+// seriesKey identifies one series of a result: a version, with groupBy a group value, and for
+// the per-feature families a feature.
 type seriesKey struct {
-	Version, Group string
+	Version, Group, Feature string
+}
+
+// perFeature reports whether a family answers per feature (a "feature" label on every series).
+func perFeature(q query.Query) bool {
+	return q.Type == query.TypeQuality
 }
 
 // scope turns a validated query into the store's row selection.
@@ -49,6 +55,9 @@ func labels(q query.Query, k seriesKey) data.Labels {
 	if q.GroupBy != "" {
 		l[q.GroupBy] = k.Group
 	}
+	if perFeature(q) {
+		l["feature"] = k.Feature
+	}
 	return l
 }
 
@@ -58,6 +67,9 @@ func labelNames(q query.Query) []string {
 	if q.GroupBy != "" {
 		names = append(names, q.GroupBy)
 	}
+	if perFeature(q) {
+		names = append(names, "feature")
+	}
 	return names
 }
 
@@ -65,6 +77,9 @@ func labelValues(q query.Query, k seriesKey) []string {
 	vals := []string{q.Model, k.Version}
 	if q.GroupBy != "" {
 		vals = append(vals, k.Group)
+	}
+	if perFeature(q) {
+		vals = append(vals, k.Feature)
 	}
 	return vals
 }

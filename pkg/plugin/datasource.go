@@ -38,6 +38,8 @@ type Datasource struct {
 
 	mu    sync.Mutex
 	store store.Store
+	// cache keeps reference-window statistics across queries of this instance.
+	cache *engine.Cache
 
 	resources backend.CallResourceHandler
 }
@@ -55,7 +57,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 
 // New builds a data source over settings with the given store opener.
 func New(cfg settings.Settings, open func(settings.Settings) (store.Store, error)) *Datasource {
-	ds := &Datasource{settings: cfg, open: open}
+	ds := &Datasource{settings: cfg, open: open, cache: engine.NewCache()}
 	ds.resources = httpadapter.New(ds.routes())
 	return ds
 }
@@ -80,7 +82,7 @@ func (d *Datasource) engine() (*engine.Engine, error) {
 		}
 		d.store = s
 	}
-	return &engine.Engine{Store: d.store}, nil
+	return &engine.Engine{Store: d.store, Cache: d.cache}, nil
 }
 
 // Dispose closes the store when Grafana replaces the instance (settings changed).

@@ -18,10 +18,11 @@ const (
 	TypeRegression     Type = "regression"
 	TypeOperations     Type = "operations"
 	TypeCoverage       Type = "coverage"
+	TypeQuality        Type = "quality"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality}
 
 // Format is the shape of a classification result.
 type Format string
@@ -93,28 +94,68 @@ const (
 // CoverageMetrics lists the coverage metrics.
 var CoverageMetrics = []Metric{LabelCoverage, LabeledRows}
 
+// Data quality metrics of one feature; the shares compare the current window with the
+// reference window.
+const (
+	Rows             Metric = "rows"
+	MissingShare     Metric = "missing_share"
+	OutOfRangeShare  Metric = "out_of_range_share"
+	NewCategoryShare Metric = "new_category_share"
+	Mean             Metric = "mean"
+	Std              Metric = "std"
+	Min              Metric = "min"
+	Max              Metric = "max"
+)
+
+// QualityMetrics lists the data quality metrics in their documented order.
+var QualityMetrics = []Metric{Rows, MissingShare, OutOfRangeShare, NewCategoryShare, Mean, Std, Min, Max}
+
 // metricsOf gives each family's metrics; families without a metrics list are absent.
 var metricsOf = map[Type][]Metric{
 	TypeClassification: ClassificationMetrics,
 	TypeRegression:     RegressionMetrics,
 	TypeOperations:     OperationsMetrics,
 	TypeCoverage:       CoverageMetrics,
+	TypeQuality:        QualityMetrics,
+}
+
+// ReferenceType says how the reference window is chosen.
+type ReferenceType string
+
+// Reference window types.
+const (
+	// ReferenceRange is a fixed range (from, to).
+	ReferenceRange ReferenceType = "range"
+	// ReferencePrevious is the period of the same length just before the query's range.
+	ReferencePrevious ReferenceType = "previous"
+	// ReferenceShift is the query's range moved back by a duration, e.g. 7d.
+	ReferenceShift ReferenceType = "shift"
+)
+
+// Reference is the saved form of a reference window.
+type Reference struct {
+	Type  ReferenceType `json:"type"`
+	From  string        `json:"from,omitempty"`
+	To    string        `json:"to,omitempty"`
+	Shift string        `json:"shift,omitempty"`
 }
 
 // Raw is the query JSON as saved by the editor, a dashboard or an alert rule (schemaVersion 1).
 type Raw struct {
-	RefID         string   `json:"refId,omitempty"`
-	SchemaVersion int      `json:"schemaVersion"`
-	QueryType     Type     `json:"queryType"`
-	Model         string   `json:"model,omitempty"`
-	Versions      []string `json:"versions,omitempty"`
-	Metrics       []Metric `json:"metrics,omitempty"`
-	PositiveClass string   `json:"positiveClass,omitempty"`
-	Threshold     *float64 `json:"threshold,omitempty"`
-	Format        Format   `json:"format,omitempty"`
-	Interval      string   `json:"interval,omitempty"`
-	Filters       []Filter `json:"filters,omitempty"`
-	GroupBy       string   `json:"groupBy,omitempty"`
+	RefID         string     `json:"refId,omitempty"`
+	SchemaVersion int        `json:"schemaVersion"`
+	QueryType     Type       `json:"queryType"`
+	Model         string     `json:"model,omitempty"`
+	Versions      []string   `json:"versions,omitempty"`
+	Metrics       []Metric   `json:"metrics,omitempty"`
+	PositiveClass string     `json:"positiveClass,omitempty"`
+	Threshold     *float64   `json:"threshold,omitempty"`
+	Format        Format     `json:"format,omitempty"`
+	Interval      string     `json:"interval,omitempty"`
+	Filters       []Filter   `json:"filters,omitempty"`
+	GroupBy       string     `json:"groupBy,omitempty"`
+	Features      []string   `json:"features,omitempty"`
+	Reference     *Reference `json:"reference,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -132,4 +173,8 @@ type Query struct {
 	Bucket        time.Duration
 	Filters       []Filter
 	GroupBy       string
+	// Features lists the feature columns of a per-feature family; empty: every feature.
+	Features []string
+	// RefFrom and RefTo bound the reference window of a per-feature family.
+	RefFrom, RefTo time.Time
 }

@@ -65,6 +65,12 @@ func Validate(raw Raw, w Window) (Query, error) {
 		return Query{}, err
 	}
 	q.Bucket = bucket
+	if q.Type == TypeQuality {
+		q.Features = compact(raw.Features)
+		if q.RefFrom, q.RefTo, err = referenceWindow(raw.Reference, q.From, q.To); err != nil {
+			return Query{}, err
+		}
+	}
 	if q.Type == TypeConfusion && q.GroupBy != "" {
 		return Query{}, invalid("groupBy is not available for confusion matrices: filter on the column instead")
 	}
@@ -170,4 +176,33 @@ func join[T ~string](values []T) string {
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
+}
+
+// referenceWindow resolves a saved reference to absolute times; absent means the previous
+// period of the same length.
+func referenceWindow(ref *Reference, from, to time.Time) (time.Time, time.Time, error) {
+	if ref == nil {
+		ref = &Reference{Type: ReferencePrevious}
+	}
+	switch ref.Type {
+	case ReferencePrevious, "":
+		return from.Add(-to.Sub(from)), from, nil
+	case ReferenceShift:
+		d, err := ParseDuration(ref.Shift)
+		if err != nil {
+			return time.Time{}, time.Time{}, invalid("reference shift: %v", err)
+		}
+		return from.Add(-d), to.Add(-d), nil
+	case ReferenceRange:
+		rf, err1 := time.Parse(time.RFC3339Nano, ref.From)
+		rt, err2 := time.Parse(time.RFC3339Nano, ref.To)
+		if err1 != nil || err2 != nil {
+			return time.Time{}, time.Time{}, invalid("reference range needs from and to as RFC 3339 times, e.g. 2026-03-01T00:00:00Z; got %q and %q", ref.From, ref.To)
+		}
+		if !rt.After(rf) {
+			return time.Time{}, time.Time{}, invalid("reference range is empty: from %s is not before to %s", ref.From, ref.To)
+		}
+		return rf.UTC(), rt.UTC(), nil
+	}
+	return time.Time{}, time.Time{}, invalid("unknown reference type %q: use range, previous or shift", ref.Type)
 }

@@ -8,26 +8,38 @@ type MeasureKind string
 
 // Measures. Error is predicted_value − actual_value over rows that have both.
 const (
-	MeasureRows             MeasureKind = "rows"             // count(*)
-	MeasureErrors           MeasureKind = "errors"           // rows with a non-null error
-	MeasureLabeled          MeasureKind = "labeled"          // rows with actual_label or actual_value
-	MeasureLatencyQuantile  MeasureKind = "latency_quantile" // quantile of latency_ms (linear interpolation)
-	MeasurePaired           MeasureKind = "paired"           // rows with predicted_value and actual_value
-	MeasureSumError         MeasureKind = "sum_error"
-	MeasureSumAbsError      MeasureKind = "sum_abs_error"
-	MeasureSumSqError       MeasureKind = "sum_sq_error"
-	MeasureSumActual        MeasureKind = "sum_actual"
-	MeasureSumSqActual      MeasureKind = "sum_sq_actual"
-	MeasureNonZeroActual    MeasureKind = "nonzero_actual"     // paired rows with actual != 0 (MAPE's rows)
-	MeasureSumAbsPctError   MeasureKind = "sum_abs_pct_error"  // sum |error / actual| over those rows
-	MeasureErrorQuantile    MeasureKind = "error_quantile"     // quantile of error (linear interpolation)
-	MeasureAbsErrorQuantile MeasureKind = "abs_error_quantile" // quantile of |error|
+	MeasureRows            MeasureKind = "rows"             // count(*)
+	MeasureErrors          MeasureKind = "errors"           // rows with a non-null error
+	MeasureLabeled         MeasureKind = "labeled"          // rows with actual_label or actual_value
+	MeasureLatencyQuantile MeasureKind = "latency_quantile" // quantile of latency_ms (linear interpolation)
+	MeasurePaired          MeasureKind = "paired"           // rows with predicted_value and actual_value
+	MeasureSumError        MeasureKind = "sum_error"
+	MeasureSumAbsError     MeasureKind = "sum_abs_error"
+	MeasureSumSqError      MeasureKind = "sum_sq_error"
+	MeasureVarPopActual    MeasureKind = "var_pop_actual"    // population variance of actual_value over paired rows, computed stably
+	MeasureNonZeroActual   MeasureKind = "nonzero_actual"    // paired rows with actual != 0 (MAPE's rows)
+	MeasureSumAbsPctError  MeasureKind = "sum_abs_pct_error" // sum |error / actual| over those rows
+	MeasureErrorQuantile   MeasureKind = "error_quantile"    // quantile of error (linear interpolation)
+
+	// Measures of one feature column (Measure.Column).
+	MeasureNonNull MeasureKind = "non_null" // rows where the column is not null
+	MeasureMean    MeasureKind = "mean"
+	MeasureStd     MeasureKind = "std" // sample standard deviation (ddof 1, as pandas)
+	MeasureMin     MeasureKind = "min"
+	MeasureMax     MeasureKind = "max"
+	MeasureOutside MeasureKind = "outside" // non-null values below Lo or above Hi
+	MeasureNotIn   MeasureKind = "not_in"  // non-null values (as text) not among Values
 )
 
-// Measure is one aggregate; Q is the quantile in [0, 1] for the quantile kinds.
+// Measure is one aggregate. Q is the quantile in [0, 1] for the quantile kinds; Column names the
+// feature of the feature measures; Lo, Hi and Values are MeasureOutside's and MeasureNotIn's
+// bounds and known values (bound as parameters).
 type Measure struct {
-	Kind MeasureKind
-	Q    float64
+	Kind   MeasureKind
+	Q      float64
+	Column string
+	Lo, Hi float64
+	Values []string
 }
 
 // AggregateRequest asks for measures over a scope, per bucket (zero Bucket: the whole range).

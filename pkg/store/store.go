@@ -20,6 +20,8 @@ type Store interface {
 	Classes(ctx context.Context, model string) ([]string, error)
 	// ConfusionCounts returns row counts per bucket x version x group x actual x predicted class.
 	ConfusionCounts(ctx context.Context, req ConfusionRequest) ([]ConfusionCount, error)
+	// Distinct lists up to limit distinct non-null values of a column over a scope, as text.
+	Distinct(ctx context.Context, sc Scope, column string, limit int) ([]string, error)
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.

@@ -60,15 +60,13 @@ func (s *Store) aggregateStatement(ctx context.Context, req store.AggregateReque
 	if err != nil {
 		return nil, err
 	}
-	exprs := make([]string, len(req.Measures))
-	for i, m := range req.Measures {
-		if exprs[i], err = s.measure(ctx, m); err != nil {
-			return nil, err
-		}
-	}
 	b := &builder{d: s.d}
 	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup)
-	for _, e := range exprs {
+	for _, m := range req.Measures {
+		e, err := s.measure(ctx, b, sc, m)
+		if err != nil {
+			return nil, err
+		}
 		b.write(", ", e)
 	}
 	if err := s.writeWhere(b, sc); err != nil {
@@ -82,23 +80,24 @@ func (s *Store) aggregateStatement(ctx context.Context, req store.AggregateReque
 	return b, nil
 }
 
-// measure returns the SQL of one measure. The expressions contain no bound values, so that
-// measures can be combined freely; quantiles are validated numbers written as literals.
-func (s *Store) measure(ctx context.Context, m store.Measure) (string, error) {
+// measure returns the SQL of one measure, binding its values in the order they appear;
+// quantiles are validated numbers written as literals (engines require constants there).
+func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Measure) (string, error) {
+	if m.Column != "" {
+		return s.featureMeasure(b, sc, m)
+	}
 	need := map[store.MeasureKind][]string{
-		store.MeasureErrors:           {store.ColError},
-		store.MeasureLabeled:          {store.ColActualLabel, store.ColActualValue},
-		store.MeasureLatencyQuantile:  {store.ColLatencyMS},
-		store.MeasurePaired:           {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumError:         {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumAbsError:      {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumSqError:       {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumActual:        {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumSqActual:      {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureNonZeroActual:    {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumAbsPctError:   {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureErrorQuantile:    {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureAbsErrorQuantile: {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureErrors:          {store.ColError},
+		store.MeasureLabeled:         {store.ColActualLabel, store.ColActualValue},
+		store.MeasureLatencyQuantile: {store.ColLatencyMS},
+		store.MeasurePaired:          {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumError:        {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumAbsError:     {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumSqError:      {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureVarPopActual:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureNonZeroActual:   {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumAbsPctError:  {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureErrorQuantile:   {store.ColPredictedValue, store.ColActualValue},
 	}
 	if m.Kind == store.MeasureRows {
 		return "CAST(count(*) AS DOUBLE PRECISION)", nil
@@ -111,7 +110,7 @@ func (s *Store) measure(ctx context.Context, m store.Measure) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if (m.Kind == store.MeasureLatencyQuantile || m.Kind == store.MeasureErrorQuantile || m.Kind == store.MeasureAbsErrorQuantile) && !(m.Q >= 0 && m.Q <= 1) {
+	if (m.Kind == store.MeasureLatencyQuantile || m.Kind == store.MeasureErrorQuantile) && !(m.Q >= 0 && m.Q <= 1) {
 		return "", fmt.Errorf("%w: quantile %v is outside [0, 1]", store.ErrSchema, m.Q)
 	}
 	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
@@ -138,18 +137,73 @@ func (s *Store) measure(ctx context.Context, m store.Measure) (string, error) {
 		return "sum(" + over("abs"+errExpr) + ")", nil
 	case store.MeasureSumSqError:
 		return "sum(" + over(errExpr+" * "+errExpr) + ")", nil
-	case store.MeasureSumActual:
-		return "sum(" + over(act) + ")", nil
-	case store.MeasureSumSqActual:
-		return "sum(" + over(act+" * "+act) + ")", nil
+	case store.MeasureVarPopActual:
+		// The engine's own variance aggregate is computed stably (not as sum of squares minus
+		// squared sum), which R2 needs when actuals are large compared with their spread.
+		return "var_pop(" + over(act) + ")", nil
 	case store.MeasureNonZeroActual:
 		return count(paired + " AND " + act + " <> 0"), nil
 	case store.MeasureSumAbsPctError:
 		return "sum(CASE WHEN " + paired + " AND " + act + " <> 0 THEN abs(" + errExpr + " / " + act + ") END)", nil
 	case store.MeasureErrorQuantile:
 		return s.d.Quantile(over(errExpr), m.Q), nil
-	case store.MeasureAbsErrorQuantile:
-		return s.d.Quantile(over("abs"+errExpr), m.Q), nil
 	}
 	return "", fmt.Errorf("%w: unknown measure %q", store.ErrSchema, m.Kind)
+}
+
+// featureMeasure is a measure of one feature column, checked against the schema.
+func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, error) {
+	col, ok := sc.sch.Column(m.Column)
+	if !ok {
+		return "", sc.sch.Require(m.Column)
+	}
+	q := s.d.QuoteIdent(col.Name)
+	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
+	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
+	asDouble := "CAST(" + q + " AS DOUBLE PRECISION)"
+	switch m.Kind {
+	case store.MeasureNonNull:
+		return count(q + " IS NOT NULL"), nil
+	case store.MeasureNotIn:
+		text := "CAST(" + q + " AS " + s.d.TextType() + ")"
+		if len(m.Values) == 0 {
+			return count(q + " IS NOT NULL"), nil
+		}
+		return count(q + " IS NOT NULL AND NOT " + b.in(text, m.Values)), nil
+	}
+	if !numeric {
+		return "", fmt.Errorf("%w: %s of column %q needs a number column; it is %s", store.ErrSchema, m.Kind, col.Name, col.Kind)
+	}
+	switch m.Kind {
+	case store.MeasureMean:
+		return "avg(" + asDouble + ")", nil
+	case store.MeasureStd:
+		return "stddev_samp(" + asDouble + ")", nil
+	case store.MeasureMin:
+		return "min(" + asDouble + ")", nil
+	case store.MeasureMax:
+		return "max(" + asDouble + ")", nil
+	case store.MeasureOutside:
+		return count(q + " < " + b.bind(m.Lo) + " OR " + q + " > " + b.bind(m.Hi)), nil
+	}
+	return "", fmt.Errorf("%w: unknown measure %q for column %q", store.ErrSchema, m.Kind, col.Name)
+}
+
+// Distinct lists up to limit distinct non-null values of a column over a scope, as text.
+func (s *Store) Distinct(ctx context.Context, req store.Scope, column string, limit int) ([]string, error) {
+	sc, err := s.scope(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.sch.Require(column); err != nil {
+		return nil, err
+	}
+	text := "CAST(" + s.d.QuoteIdent(column) + " AS " + s.d.TextType() + ")"
+	b := &builder{d: s.d}
+	b.write("SELECT DISTINCT ", text)
+	if err := s.writeWhere(b, sc); err != nil {
+		return nil, err
+	}
+	b.write(" AND ", s.d.QuoteIdent(column), " IS NOT NULL ORDER BY 1 LIMIT ", b.bind(int64(limit)))
+	return s.strings(ctx, "listing values of "+column, b)
 }

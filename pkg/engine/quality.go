@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// maxReferenceCategories bounds the categories remembered from the reference window; a column
+// with more distinct values is treated as free text (no new-category share).
+const maxReferenceCategories = 10000
+
+// featureInfo is a feature column and what the reference window says about it.
+type featureInfo struct {
+	store.Column
+	numeric    bool
+	refMin     *float64
+	refMax     *float64
+	categories []string
+	// measure indexes in the current request: nonNull, then mean, std, min, max, outside for
+	// numbers or notIn for categories.
+	first int
+}
+
+// features resolves the query's features against the schema: the listed ones, or every
+// feature column.
+func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, error) {
+	sch, err := e.Store.Schema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []store.Column
+	var names []string
+	for _, c := range sch.Columns {
+		if c.Role == store.RoleFeature {
+			all = append(all, c)
+			names = append(names, c.Name)
+		}
+	}
+	if len(q.Features) == 0 {
+		if len(all) == 0 {
+			return nil, fmt.Errorf("%w: table %s has no feature columns (columns other than the base ones)", store.ErrSchema, sch.Table)
+		}
+		return all, nil
+	}
+	out := make([]store.Column, 0, len(q.Features))
+	for _, f := range q.Features {
+		i := slices.Index(names, f)
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %q is not a feature column; features: %s", store.ErrNotFound, f, strings.Join(names, ", "))
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+// reference reads the reference window's range (numbers) or categories (text, booleans) of
+// each feature, pooled over the query's versions; the answers are cached, since a past window
+// does not change.
+func (e *Engine) reference(ctx context.Context, q query.Query, versions []string, cols []store.Column) ([]featureInfo, error) {
+	sc := scope(q, versions)
+	sc.From, sc.To, sc.GroupBy = q.RefFrom, q.RefTo, ""
+	cache := e.Cache
+	if !q.RefTo.Before(time.Now()) {
+		cache = nil // a window still open can still change
+	}
+	infos := make([]featureInfo, len(cols))
+	var measures []store.Measure
+	for i, c := range cols {
+		infos[i] = featureInfo{Column: c, numeric: c.Kind == store.KindDouble || c.Kind == store.KindInteger}
+		if infos[i].numeric {
+			measures = append(measures, store.Measure{Kind: store.MeasureMin, Column: c.Name}, store.Measure{Kind: store.MeasureMax, Column: c.Name})
+			continue
+		}
+		cats, err := cached(cache, cacheKey("categories", sc, c.Name), func() ([]string, error) {
+			return e.Store.Distinct(ctx, sc, c.Name, maxReferenceCategories+1)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(cats) <= maxReferenceCategories {
+			infos[i].categories = cats
+		}
+	}
+	if len(measures) > 0 {
+		rows, err := cached(cache, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
+			return e.Store.Aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
+		})
+		if err != nil {
+			return nil, err
+		}
+		// Pool the versions: the overall min and max.
+		j := 0
+		for i := range infos {
+			if !infos[i].numeric {
+				continue
+			}
+			for _, r := range rows {
+				infos[i].refMin = minPtr(infos[i].refMin, r.Values[j])
+				infos[i].refMax = maxPtr(infos[i].refMax, r.Values[j+1])
+			}
+			j += 2
+		}
+	}
+	return infos, nil
+}
+
+// quality answers volume, completeness, ranges and unseen categories per feature.
+func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error) {
+	versions, err := e.versions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := e.features(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	infos, err := e.reference(ctx, q, versions, cols)
+	if err != nil {
+		return nil, err
+	}
+	measures := []store.Measure{{Kind: store.MeasureRows}}
+	for i := range infos {
+		f := &infos[i]
+		f.first = len(measures)
+		measures = append(measures, store.Measure{Kind: store.MeasureNonNull, Column: f.Name})
+		if f.numeric {
+			lo, hi := 0.0, -1.0 // no reference values: every value is outside
+			if f.refMin != nil && f.refMax != nil {
+				lo, hi = *f.refMin, *f.refMax
+			}
+			measures = append(measures,
+				store.Measure{Kind: store.MeasureMean, Column: f.Name}, store.Measure{Kind: store.MeasureStd, Column: f.Name},
+				store.Measure{Kind: store.MeasureMin, Column: f.Name}, store.Measure{Kind: store.MeasureMax, Column: f.Name},
+				store.Measure{Kind: store.MeasureOutside, Column: f.Name, Lo: lo, Hi: hi})
+		} else {
+			measures = append(measures, store.Measure{Kind: store.MeasureNotIn, Column: f.Name, Values: f.categories})
+		}
+	}
+	a, err := e.aggregate(ctx, q, measures)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]*featureInfo{}
+	var keys []seriesKey
+	for _, k := range a.keys {
+		for i := range infos {
+			fk := k
+			fk.Feature = infos[i].Name
+			byName[fk.Feature] = &infos[i]
+			keys = append(keys, fk)
+		}
+	}
+	value := func(k seriesKey, m query.Metric, b int) *float64 {
+		f := byName[k.Feature]
+		base := seriesKey{Version: k.Version, Group: k.Group}
+		get := func(i int) *float64 { return a.measure(base, b, i) }
+		rows := orZero(get(0))
+		nonNull := orZero(get(f.first))
+		switch m {
+		case query.Rows:
+			return &rows
+		case query.MissingShare:
+			return ratioOf(rows-nonNull, rows)
+		}
+		if f.numeric {
+			switch m {
+			case query.Mean:
+				return get(f.first + 1)
+			case query.Std:
+				return get(f.first + 2)
+			case query.Min:
+				return get(f.first + 3)
+			case query.Max:
+				return get(f.first + 4)
+			case query.OutOfRangeShare:
+				return ratioOf(orZero(get(f.first+5)), nonNull)
+			}
+			return nil
+		}
+		if m == query.NewCategoryShare && f.categories != nil {
+			return ratioOf(orZero(get(f.first+1)), nonNull)
+		}
+		return nil
+	}
+	out := shape(q, keys, a.buckets, value)
+	for _, f := range out {
+		f.Meta.Custom = map[string]any{"referenceFrom": q.RefFrom, "referenceTo": q.RefTo}
+	}
+	return out, nil
+}
+
+func minPtr(a, b *float64) *float64 {
+	if a == nil || (b != nil && *b < *a) {
+		return b
+	}
+	return a
+}
+
+func maxPtr(a, b *float64) *float64 {
+	if a == nil || (b != nil && *b > *a) {
+		return b
+	}
+	return a
+}

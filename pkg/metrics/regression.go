@@ -1,0 +1,114 @@
+package metrics
+
+import "math"
+
+// RegressionSums are the sufficient statistics of the regression metrics over one group of rows
+// (a bucket, a version, a segment). Every field is a plain COUNT or SUM, so the store fills one
+// value per GROUP BY group and groups over the same shift can be added field by field.
+// With error e = predicted - actual and actual a, over the rows that have both values:
+//
+//	N            count(*)
+//	SumErr       sum(e)
+//	SumAbsErr    sum(abs(e))
+//	SumSqErr     sum(e*e)
+//	SumActual    sum(a - c)          c: a shift, see below
+//	SumSqActual  sum((a - c)*(a - c))
+//	MapeN        count of rows with a <> 0
+//	SumAbsPctErr sum(abs(e) / abs(a)) over the rows with a <> 0
+//	ZeroActual   count of rows with a = 0
+//
+// A SUM over no rows is NULL in SQL: the store passes 0.
+//
+// The shift c exists because R2 needs the spread of the actuals, SStot = SumSqActual -
+// SumActual²/N, and that difference cancels catastrophically when the actuals are far from 0
+// compared with their spread: with values around 1e6 and a standard deviation of 1, raw sums
+// keep only about 4 of their 16 digits in SStot (see TestR2Cancellation). SStot does not depend
+// on c, so the store may take any c near the data: one actual value of the model in the range
+// (a scalar subquery with LIMIT 1), or a reference mean. With such a c the spread is computed to
+// full precision and constant actuals give exactly zero. The store may also send SumActual = 0
+// and SumSqActual = N * var_pop(a), i.e. c = the group mean, where var_pop is numerically
+// stable (DuckDB, PostgreSQL; varPopStable in ClickHouse, whose varPop is not); groups centred
+// on their own means can no longer be added together.
+//
+// The errors themselves are computed per row before summing, so MAE, MSE, RMSE, MAPE and the
+// mean error do not cancel.
+//
+// Error quantiles are not computed here: the store takes quantile_cont(e, q), which is
+// numpy.quantile's default "linear" method (Hyndman and Fan type 7), in SQL.
+type RegressionSums struct {
+	N            int64
+	SumErr       float64
+	SumAbsErr    float64
+	SumSqErr     float64
+	SumActual    float64
+	SumSqActual  float64
+	MapeN        int64
+	SumAbsPctErr float64
+	ZeroActual   int64
+}
+
+// RegressionFunc computes one regression metric from the sums.
+type RegressionFunc func(s RegressionSums) *float64
+
+// Regression maps the public metric names to their definitions. Each equals scikit-learn's
+// function of the same meaning on the rows that the sums cover (nil where scikit-learn gives nan
+// or raises, e.g. on no rows):
+//
+//	mae         mean_absolute_error
+//	mse         mean_squared_error
+//	rmse        root_mean_squared_error
+//	mape        mean_absolute_percentage_error on the rows whose actual is not 0 (a fraction,
+//	            not a percentage); nil when every actual is 0. scikit-learn would divide by
+//	            machine epsilon there instead, giving numbers near 1e15 that mean nothing.
+//	r2          r2_score; nil below two rows; with constant actuals 1 for perfect predictions
+//	            and 0 otherwise (scikit-learn's force_finite default)
+//	mean_error  mean(predicted - actual), the bias: positive when the model over-predicts
+var Regression = map[string]RegressionFunc{
+	"mae":        func(s RegressionSums) *float64 { return meanOver(s.SumAbsErr, s.N) },
+	"mse":        func(s RegressionSums) *float64 { return meanOver(s.SumSqErr, s.N) },
+	"rmse":       rmse,
+	"mape":       func(s RegressionSums) *float64 { return meanOver(s.SumAbsPctErr, s.MapeN) },
+	"r2":         r2,
+	"mean_error": func(s RegressionSums) *float64 { return meanOver(s.SumErr, s.N) },
+}
+
+// r2ConstantSpread is the share of SumSqActual below which SStot counts as zero, i.e. the
+// actuals as constant. Constant actuals that are not exact binary fractions (0.1, say) leave a
+// few units of rounding in the last places of the sums instead of an exact zero; without this
+// floor R2 would be 1 - SSres/(rounding), a huge negative number. With a shift inside the data
+// a real spread is orders of magnitude above the floor; without a shift, data whose standard
+// deviation is below 1e-6 of its mean has lost its spread to rounding anyway.
+const r2ConstantSpread = 1e-12
+
+// r2 is 1 - SSres/SStot, as scikit-learn's r2_score computes it.
+func r2(s RegressionSums) *float64 {
+	if s.N < 2 {
+		// scikit-learn: "R^2 score is not well-defined with less than two samples" (nan).
+		return nil
+	}
+	ssTot := s.SumSqActual - s.SumActual*s.SumActual/float64(s.N)
+	if ssTot <= r2ConstantSpread*s.SumSqActual {
+		// Constant actuals: scikit-learn (force_finite=True) returns 1 for a perfect fit and 0
+		// otherwise, rather than nan or -inf. Both are numbers an alert can use, so we follow.
+		if s.SumSqErr == 0 {
+			return num(1)
+		}
+		return num(0)
+	}
+	return num(1 - s.SumSqErr/ssTot)
+}
+
+func rmse(s RegressionSums) *float64 {
+	m := meanOver(s.SumSqErr, s.N)
+	if m == nil {
+		return nil
+	}
+	return num(math.Sqrt(*m))
+}
+
+func meanOver(sum float64, n int64) *float64 {
+	if n <= 0 {
+		return nil
+	}
+	return num(sum / float64(n))
+}

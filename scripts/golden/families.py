@@ -1,0 +1,193 @@
+"""Golden cases for the regression, operations and coverage families.
+
+Writes testdata/golden/families/predictions.csv (the prediction-store schema) and
+testdata/golden/families/cases.json: for each case, the query and the expected numbers per
+series, computed with scikit-learn and numpy on the rows the query selects.
+Run: python3 scripts/golden/families.py
+"""
+import csv
+import json
+import math
+import os
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import sklearn
+from sklearn import metrics
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "testdata", "golden", "families")
+START = datetime(2026, 3, 1, tzinfo=timezone.utc)
+HEADER = ["prediction_id", "ts", "model", "model_version", "predicted_label", "predicted_value", "score",
+          "actual_label", "actual_value", "latency_ms", "error", "segment", "size"]
+
+
+def make_rows(rng):
+    rows = []
+    i = 0
+    for version, n, bias, noise in [("A", 3000, 0.0, 3.0), ("B", 700, 1.5, 6.0), ("C", 1, 0.0, 1.0)]:
+        for k in range(n):
+            i += 1
+            ts = START + timedelta(seconds=int(rng.integers(0, 2 * 86400)))
+            segment = ["north", "south", "east"][int(rng.integers(0, 3))]
+            if ts >= START + timedelta(hours=36) and rng.random() < 0.05:
+                segment = "west"  # a category the first day never saw
+            size = float(np.round(rng.normal(100.0, 30.0), 3))
+            actual = float(np.round(1e6 + rng.normal(50.0, 20.0), 4)) if k % 7 else 0.0  # zeros for MAPE
+            predicted = float(np.round(actual + bias + rng.normal(0.0, noise), 4))
+            latency = float(np.round(rng.lognormal(3.0, 0.4), 3))
+            error = "timeout" if rng.random() < 0.02 else ""
+            if error:
+                predicted = None
+            if rng.random() < 0.1:
+                actual = None  # ground truth not in yet
+            if rng.random() < 0.03:
+                latency = None
+            rows.append({
+                "prediction_id": f"f-{i:06d}", "ts": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "reg",
+                "model_version": version, "predicted_label": "", "predicted_value": "" if predicted is None else repr(predicted),
+                "score": "", "actual_label": "", "actual_value": "" if actual is None else repr(actual),
+                "latency_ms": "" if latency is None else repr(latency), "error": error, "segment": segment, "size": repr(size),
+            })
+    rows.sort(key=lambda r: r["ts"])
+    return rows
+
+
+def num(v):
+    return None if v == "" else float(v)
+
+
+def none_if_nan(x):
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def regression(rows):
+    pairs = [(num(r["predicted_value"]), num(r["actual_value"])) for r in rows]
+    pairs = [(p, a) for p, a in pairs if p is not None and a is not None]
+    if not pairs:
+        return {}
+    y_pred = np.array([p for p, _ in pairs])
+    y_true = np.array([a for _, a in pairs])
+    err = y_pred - y_true
+    nz = y_true != 0
+    out = {
+        "mae": metrics.mean_absolute_error(y_true, y_pred),
+        "mse": metrics.mean_squared_error(y_true, y_pred),
+        "rmse": math.sqrt(metrics.mean_squared_error(y_true, y_pred)),
+        "mape": metrics.mean_absolute_percentage_error(y_true[nz], y_pred[nz]) if nz.any() else None,
+        "r2": none_if_nan(metrics.r2_score(y_true, y_pred)) if len(pairs) > 1 else None,
+        "mean_error": float(np.mean(err)),
+        "error_p50": float(np.percentile(err, 50)),
+        "error_p90": float(np.percentile(err, 90)),
+        "error_p99": float(np.percentile(err, 99)),
+    }
+    return {k: (None if v is None else float(v)) for k, v in out.items()}
+
+
+def operations(rows, seconds):
+    lat = np.array([num(r["latency_ms"]) for r in rows if r["latency_ms"] != ""])
+    n = len(rows)
+    return {
+        "requests": float(n),
+        "throughput": n / seconds,
+        "error_rate": (sum(1 for r in rows if r["error"]) / n) if n else None,
+        "latency_p50": float(np.percentile(lat, 50)) if len(lat) else None,
+        "latency_p95": float(np.percentile(lat, 95)) if len(lat) else None,
+        "latency_p99": float(np.percentile(lat, 99)) if len(lat) else None,
+    }
+
+
+def coverage(rows):
+    n = len(rows)
+    labeled = sum(1 for r in rows if r["actual_value"] != "" or r["actual_label"] != "")
+    return {"label_coverage": labeled / n if n else None, "labeled_rows": float(labeled)}
+
+
+def quality(rows, ref_rows, feature, numeric):
+    n = len(rows)
+    vals = [r[feature] for r in rows if r[feature] != ""]
+    ref = [r[feature] for r in ref_rows if r[feature] != ""]
+    out = {"rows": float(n), "missing_share": (n - len(vals)) / n if n else None,
+           "out_of_range_share": None, "new_category_share": None,
+           "mean": None, "std": None, "min": None, "max": None}
+    if numeric:
+        x = np.array([float(v) for v in vals])
+        lo, hi = min(float(v) for v in ref), max(float(v) for v in ref)
+        if len(x):
+            out.update(out_of_range_share=float(np.mean((x < lo) | (x > hi))), mean=float(np.mean(x)),
+                       min=float(np.min(x)), max=float(np.max(x)))
+        if len(x) > 1:
+            out["std"] = float(np.std(x, ddof=1))  # pandas' default, as Evidently reports it
+    elif vals:
+        known = set(ref)
+        out["new_category_share"] = sum(1 for v in vals if v not in known) / len(vals)
+    return out
+
+
+def quality_cases(rows):
+    ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ref_rows = [r for r in rows if r["ts"] < ref_end]
+    # A category that exists only after the reference window, so that new_category_share is not 0.
+    cases = []
+    for name, extra, keep in [
+        ("quality: reference is the first day", {}, lambda r: True),
+        ("quality: filtered to size >= 100", {"filters": [{"column": "size", "op": ">=", "values": [100]}]},
+         lambda r: float(r["size"]) >= 100),
+    ]:
+        series = []
+        ref_sel = [r for r in ref_rows if keep(r)]
+        for version in ["A", "B", "C"]:
+            sel = [r for r in rows if r["model_version"] == version and keep(r)]
+            for feature, numeric in [("segment", False), ("size", True)]:
+                series.append({"labels": {"model": "reg", "version": version, "feature": feature},
+                               "values": quality(sel, ref_sel, feature, numeric)})
+        query = {"schemaVersion": 1, "queryType": "quality", "model": "reg", "format": "numeric",
+                 "reference": {"type": "range", "from": start, "to": ref_end}, **extra}
+        cases.append({"name": name, "query": query, "series": series})
+    return cases
+
+
+def main():
+    rng = np.random.default_rng(20260301)
+    rows = make_rows(rng)
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "predictions.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=HEADER, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    seconds = 2 * 86400.0
+    compute = {"regression": regression, "operations": lambda rs: operations(rs, seconds), "coverage": coverage}
+    cases = []
+    for family in ["regression", "operations", "coverage"]:
+        for name, extra, keep, group in [
+            ("all rows", {}, lambda r: True, None),
+            ("filter segment in (north, east) and size >= 100",
+             {"filters": [{"column": "segment", "op": "in", "values": ["north", "east"]},
+                          {"column": "size", "op": ">=", "values": ["100"]}]},
+             lambda r: r["segment"] in ("north", "east") and float(r["size"]) >= 100, None),
+            ("grouped by segment", {"groupBy": "segment"}, lambda r: True, "segment"),
+        ]:
+            series = []
+            for version in ["A", "B", "C"]:
+                sel = [r for r in rows if r["model_version"] == version and keep(r)]
+                groups = sorted({r[group] for r in sel}) if group else [None]
+                for g in groups:
+                    rs = [r for r in sel if g is None or r[group] == g]
+                    labels = {"model": "reg", "version": version}
+                    if group:
+                        labels[group] = g
+                    series.append({"labels": labels, "values": compute[family](rs)})
+            query = {"schemaVersion": 1, "queryType": family, "model": "reg", "format": "numeric", **extra}
+            cases.append({"name": f"{family}: {name}", "query": query, "series": series})
+    cases += quality_cases(rows)
+    with open(os.path.join(OUT, "cases.json"), "w") as f:
+        json.dump({"generator": f"scripts/golden/families.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}",
+                   "from": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "to": (START + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "cases": cases}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
