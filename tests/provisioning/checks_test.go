@@ -273,7 +273,7 @@ func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]str
 // (pkg/query), over a nominal day: what the backend would refuse, the check refuses too.
 func checkQuery(q provfiles.Query) []error {
 	var errs []error
-	if q.SchemaVersion == nil || *q.SchemaVersion != 1 {
+	if q.SchemaVersion != 1 {
 		errs = append(errs, fmt.Errorf("schemaVersion must be 1 in a provisioned query"))
 	}
 	body, err := json.Marshal(q)
@@ -406,7 +406,7 @@ func checkRule(where string, r provfiles.AlertRule, dsTypes map[string]string, d
 		if m.Datasource != nil && (m.Datasource.UID != q.DatasourceUID || m.Datasource.Type != typ) {
 			errs = append(errs, fmt.Errorf("%s: model.datasource %+v differs from datasourceUid", qwhere, *m.Datasource))
 		}
-		if q.QueryType != "" && q.QueryType != m.QueryType {
+		if q.QueryType != "" && q.QueryType != string(m.QueryType) {
 			errs = append(errs, fmt.Errorf("%s: queryType %q differs from model.queryType %q", qwhere, q.QueryType, m.QueryType))
 		}
 		// Server-side expressions key results by labels only: two numbers with the same labels

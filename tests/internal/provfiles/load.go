@@ -324,16 +324,26 @@ func exactKeys(obj map[string]any, out any) error {
 		return nil
 	}
 	names := map[string]bool{}
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		names[name] = true
-	}
+	jsonNames(t, names)
 	for _, k := range SortedKeys(obj) {
 		if !names[k] {
 			return fmt.Errorf("json: unknown field %q (keys are case-sensitive)", k)
 		}
 	}
 	return nil
+}
+
+// jsonNames collects a struct's JSON keys, including those of embedded structs.
+func jsonNames(t reflect.Type, names map[string]bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			jsonNames(f.Type, names)
+			continue
+		}
+		names[name] = true
+	}
 }
 
 var promDurationRE = regexp.MustCompile(`^(?:(\d+)(ms|s|m|h|d|w|y))+$`)

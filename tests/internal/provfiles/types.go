@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mlops/modelwatch/pkg/query"
 )
 
 // The YAML types below are decoded with unknown keys rejected, so a misspelt key
@@ -230,25 +232,16 @@ type DatasourceRef struct {
 	UID  string `json:"uid"`
 }
 
-// Query is the query JSON of docs/query-reference.md (schemaVersion 1), plus the keys
-// Grafana itself adds to every query.
+// Query is a data source query as a dashboard or alert rule saves it: the query JSON of
+// docs/query-reference.md (the data source's own type, so the two cannot drift apart) plus the
+// keys Grafana itself adds to every query.
 type Query struct {
-	RefID         string         `json:"refId"`
+	query.Raw
 	Datasource    *DatasourceRef `json:"datasource,omitempty"`
 	Hide          bool           `json:"hide,omitempty"`
 	Key           string         `json:"key,omitempty"`
 	IntervalMs    float64        `json:"intervalMs,omitempty"`
 	MaxDataPoints float64        `json:"maxDataPoints,omitempty"`
-
-	SchemaVersion *int     `json:"schemaVersion,omitempty"`
-	QueryType     string   `json:"queryType"`
-	Model         string   `json:"model"`
-	Versions      []string `json:"versions,omitempty"`
-	Metrics       []string `json:"metrics,omitempty"`
-	PositiveClass string   `json:"positiveClass,omitempty"`
-	Threshold     *float64 `json:"threshold,omitempty"`
-	Format        string   `json:"format,omitempty"`
-	Interval      string   `json:"interval,omitempty"`
 }
 
 // ConfusionPanelOptions are the options of an mlops-modelwatch-panel showing a confusion matrix.
