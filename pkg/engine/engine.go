@@ -41,6 +41,8 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.coverage(ctx, q)
 	case query.TypeQuality:
 		return e.quality(ctx, q)
+	case query.TypeDrift:
+		return e.drift(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

@@ -18,7 +18,7 @@ type seriesKey struct {
 
 // perFeature reports whether a family answers per feature (a "feature" label on every series).
 func perFeature(q query.Query) bool {
-	return q.Type == query.TypeQuality
+	return q.Type == query.TypeQuality || q.Type == query.TypeDrift
 }
 
 // scope turns a validated query into the store's row selection.

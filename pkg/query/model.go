@@ -19,10 +19,11 @@ const (
 	TypeOperations     Type = "operations"
 	TypeCoverage       Type = "coverage"
 	TypeQuality        Type = "quality"
+	TypeDrift          Type = "drift"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift}
 
 // Format is the shape of a classification result.
 type Format string
@@ -33,9 +34,11 @@ const (
 	FormatTimeSeries Format = "timeseries"
 	// FormatNumeric returns one number per version and metric over the whole range.
 	FormatNumeric Format = "numeric"
+	// FormatHistogram returns, for drift, reference and current shares on the same bins.
+	FormatHistogram Format = "histogram"
 )
 
-// Formats lists the accepted formats.
+// Formats lists the accepted formats of the families with metrics.
 var Formats = []Format{FormatTimeSeries, FormatNumeric}
 
 // Metric is a public metric name; these names appear in provisioning files and alert rules.
@@ -110,6 +113,22 @@ const (
 // QualityMetrics lists the data quality metrics in their documented order.
 var QualityMetrics = []Metric{Rows, MissingShare, OutOfRangeShare, NewCategoryShare, Mean, Std, Min, Max}
 
+// Drift outputs: what a drift query returns per feature. An alert rule picks one (score or
+// drifted), since each numeric column becomes one alert item.
+const (
+	DriftStatistic Metric = "statistic"
+	DriftPValue    Metric = "p_value"
+	DriftScore     Metric = "score"
+	DriftThreshold Metric = "threshold"
+	Drifted        Metric = "drifted"
+)
+
+// DriftMetrics lists the drift outputs in their documented order.
+var DriftMetrics = []Metric{DriftStatistic, DriftPValue, DriftScore, DriftThreshold, Drifted}
+
+// DefaultBins is the number of equal-width reference bins of a numeric feature.
+const DefaultBins = 20
+
 // metricsOf gives each family's metrics; families without a metrics list are absent.
 var metricsOf = map[Type][]Metric{
 	TypeClassification: ClassificationMetrics,
@@ -117,6 +136,7 @@ var metricsOf = map[Type][]Metric{
 	TypeOperations:     OperationsMetrics,
 	TypeCoverage:       CoverageMetrics,
 	TypeQuality:        QualityMetrics,
+	TypeDrift:          DriftMetrics,
 }
 
 // ReferenceType says how the reference window is chosen.
@@ -142,20 +162,23 @@ type Reference struct {
 
 // Raw is the query JSON as saved by the editor, a dashboard or an alert rule (schemaVersion 1).
 type Raw struct {
-	RefID         string     `json:"refId,omitempty"`
-	SchemaVersion int        `json:"schemaVersion"`
-	QueryType     Type       `json:"queryType"`
-	Model         string     `json:"model,omitempty"`
-	Versions      []string   `json:"versions,omitempty"`
-	Metrics       []Metric   `json:"metrics,omitempty"`
-	PositiveClass string     `json:"positiveClass,omitempty"`
-	Threshold     *float64   `json:"threshold,omitempty"`
-	Format        Format     `json:"format,omitempty"`
-	Interval      string     `json:"interval,omitempty"`
-	Filters       []Filter   `json:"filters,omitempty"`
-	GroupBy       string     `json:"groupBy,omitempty"`
-	Features      []string   `json:"features,omitempty"`
-	Reference     *Reference `json:"reference,omitempty"`
+	RefID          string     `json:"refId,omitempty"`
+	SchemaVersion  int        `json:"schemaVersion"`
+	QueryType      Type       `json:"queryType"`
+	Model          string     `json:"model,omitempty"`
+	Versions       []string   `json:"versions,omitempty"`
+	Metrics        []Metric   `json:"metrics,omitempty"`
+	PositiveClass  string     `json:"positiveClass,omitempty"`
+	Threshold      *float64   `json:"threshold,omitempty"`
+	Format         Format     `json:"format,omitempty"`
+	Interval       string     `json:"interval,omitempty"`
+	Filters        []Filter   `json:"filters,omitempty"`
+	GroupBy        string     `json:"groupBy,omitempty"`
+	Features       []string   `json:"features,omitempty"`
+	Reference      *Reference `json:"reference,omitempty"`
+	Method         string     `json:"method,omitempty"`
+	Bins           int        `json:"bins,omitempty"`
+	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -177,4 +200,9 @@ type Query struct {
 	Features []string
 	// RefFrom and RefTo bound the reference window of a per-feature family.
 	RefFrom, RefTo time.Time
+	// Method, Bins and DriftThreshold configure drift: the method name (auto by default), the
+	// number of reference bins and the threshold (nil: the method's default).
+	Method         string
+	Bins           int
+	DriftThreshold *float64
 }

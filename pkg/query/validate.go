@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
 )
 
 // Window is the time range, Grafana's suggested bucket width and its point budget.
@@ -65,7 +67,12 @@ func Validate(raw Raw, w Window) (Query, error) {
 		return Query{}, err
 	}
 	q.Bucket = bucket
-	if q.Type == TypeQuality {
+	if q.Type == TypeDrift {
+		if err := validateDrift(&q, raw); err != nil {
+			return Query{}, err
+		}
+	}
+	if q.Type == TypeQuality || q.Type == TypeDrift {
 		q.Features = compact(raw.Features)
 		if q.RefFrom, q.RefTo, err = referenceWindow(raw.Reference, q.From, q.To); err != nil {
 			return Query{}, err
@@ -84,10 +91,17 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Format == "" {
 		q.Format = FormatTimeSeries
 	}
-	if !slices.Contains(Formats, q.Format) {
-		return Query{}, invalid("unknown format %q: use one of %s", raw.Format, join(Formats))
+	formats := Formats
+	if q.Type == TypeDrift {
+		formats = append(slices.Clone(Formats), FormatHistogram)
+	}
+	if !slices.Contains(formats, q.Format) {
+		return Query{}, invalid("unknown format %q: use one of %s", raw.Format, join(formats))
 	}
 	q.Metrics = known
+	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
+		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
+	}
 	if len(raw.Metrics) > 0 {
 		q.Metrics = nil
 		for _, m := range raw.Metrics {
@@ -205,4 +219,26 @@ func referenceWindow(ref *Reference, from, to time.Time) (time.Time, time.Time, 
 		return rf.UTC(), rt.UTC(), nil
 	}
 	return time.Time{}, time.Time{}, invalid("unknown reference type %q: use range, previous or shift", ref.Type)
+}
+
+func validateDrift(q *Query, raw Raw) error {
+	q.Method = strings.TrimSpace(raw.Method)
+	if q.Method == "" {
+		q.Method = "auto"
+	}
+	if !slices.Contains(metrics.DriftMethods, q.Method) {
+		return invalid("unknown drift method %q: use one of %s", raw.Method, strings.Join(metrics.DriftMethods, ", "))
+	}
+	q.Bins = raw.Bins
+	if q.Bins == 0 {
+		q.Bins = DefaultBins
+	}
+	if q.Bins < 2 || q.Bins > 1000 {
+		return invalid("bins %d is outside [2, 1000]", raw.Bins)
+	}
+	if t := raw.DriftThreshold; t != nil && (math.IsNaN(*t) || *t < 0) {
+		return invalid("driftThreshold %g must be a non-negative number", *t)
+	}
+	q.DriftThreshold = raw.DriftThreshold
+	return nil
 }

@@ -22,6 +22,8 @@ type Store interface {
 	ConfusionCounts(ctx context.Context, req ConfusionRequest) ([]ConfusionCount, error)
 	// Distinct lists up to limit distinct non-null values of a column over a scope, as text.
 	Distinct(ctx context.Context, sc Scope, column string, limit int) ([]string, error)
+	// Distribution returns counts per distinct value of a feature column.
+	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.

@@ -149,6 +149,43 @@ def quality_cases(rows):
     return cases
 
 
+def drift_cases(rows):
+    from scipy import stats
+    from scipy.spatial import distance
+    ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ref_rows = [r for r in rows if r["ts"] < ref_end]
+    cases = []
+    for method, feature in [("ks", "size"), ("wasserstein", "size"), ("chisquare", "segment"), ("jensenshannon", "segment")]:
+        series = []
+        for version in ["A", "B"]:
+            cur = [r[feature] for r in rows if r["model_version"] == version and r[feature] != ""]
+            # The reference window pools the query's versions (A and B).
+            ref = [r[feature] for r in ref_rows if r[feature] != "" and r["model_version"] in ("A", "B")]
+            if feature == "size":
+                x, y = np.array([float(v) for v in ref]), np.array([float(v) for v in cur])
+                if method == "ks":
+                    res = stats.ks_2samp(x, y)
+                    vals = {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
+                else:
+                    w = stats.wasserstein_distance(x, y)
+                    vals = {"statistic": float(w), "score": float(w / np.std(x))}
+            else:
+                cats = sorted(set(ref) | set(cur))
+                table = np.array([[ref.count(c) for c in cats], [cur.count(c) for c in cats]])
+                if method == "chisquare":
+                    chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
+                    vals = {"statistic": float(chi2), "p_value": float(p), "score": float(p)}
+                else:
+                    js = distance.jensenshannon(table[0] / table[0].sum(), table[1] / table[1].sum())
+                    vals = {"statistic": float(js), "score": float(js)}
+            series.append({"labels": {"model": "reg", "version": version, "feature": feature, "method": method}, "values": vals})
+        query = {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": [feature],
+                 "method": method, "format": "numeric", "reference": {"type": "range", "from": start, "to": ref_end}}
+        cases.append({"name": f"drift: {method} on {feature}", "query": query, "series": series})
+    return cases
+
+
 def main():
     rng = np.random.default_rng(20260301)
     rows = make_rows(rng)
@@ -182,8 +219,9 @@ def main():
             query = {"schemaVersion": 1, "queryType": family, "model": "reg", "format": "numeric", **extra}
             cases.append({"name": f"{family}: {name}", "query": query, "series": series})
     cases += quality_cases(rows)
+    cases += drift_cases(rows)
     with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump({"generator": f"scripts/golden/families.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}",
+        json.dump({"generator": f"scripts/golden/families.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}, scipy {__import__('scipy').__version__}",
                    "from": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
                    "to": (START + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                    "cases": cases}, f, indent=1)

@@ -1,0 +1,301 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/frames"
+	"github.com/mlops/modelwatch/pkg/metrics"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// maxDistinctValues bounds the distinct values of a feature read per window.
+const maxDistinctValues = 200_000
+
+// counts is a feature's distribution in one window: rows per value and null rows.
+type counts struct {
+	numbers map[float64]int64
+	texts   map[string]int64
+	nulls   int64
+}
+
+func newCounts() *counts {
+	return &counts{numbers: map[float64]int64{}, texts: map[string]int64{}}
+}
+
+func (c *counts) add(r store.DistributionCount, numeric bool) {
+	switch {
+	case r.Null:
+		c.nulls += r.Count
+	case numeric:
+		c.numbers[r.Number] += r.Count
+	default:
+		c.texts[r.Text] += r.Count
+	}
+}
+
+// driftSeries is one drift result's identity: series, feature and bucket.
+type driftSeries struct {
+	key    seriesKey
+	bucket int
+}
+
+// drift compares each feature's distribution in the current window (per series, and per
+// bucket for a time series) with the reference window's.
+func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) {
+	versions, err := e.versions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := e.features(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	refScope := scope(q, versions)
+	refScope.From, refScope.To, refScope.GroupBy = q.RefFrom, q.RefTo, ""
+	cache := e.Cache
+	if !q.RefTo.Before(time.Now()) {
+		cache = nil
+	}
+	var bucketTimes []time.Time
+	var width time.Duration
+	if q.Format == query.FormatTimeSeries {
+		width = q.Bucket
+		if bucketTimes, err = buckets(q.From, q.To, q.Bucket); err != nil {
+			return nil, err
+		}
+	}
+	results := map[driftSeries]metrics.DriftResult{}
+	inputs := map[driftSeries]metrics.DriftInput{}
+	var keys []seriesKey
+	for _, col := range cols {
+		numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
+		refRows, err := cached(cache, cacheKey("distribution", refScope, col.Name), func() ([]store.DistributionCount, error) {
+			return e.Store.Distribution(ctx, store.DistributionRequest{Scope: refScope, Column: col.Name, MaxValues: maxDistinctValues})
+		})
+		if err != nil {
+			return nil, err
+		}
+		ref := newCounts()
+		for _, r := range refRows {
+			ref.add(r, numeric)
+		}
+		curRows, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Column: col.Name, MaxValues: maxDistinctValues})
+		if err != nil {
+			return nil, err
+		}
+		current := map[driftSeries]*counts{}
+		seen := map[seriesKey]bool{}
+		for _, r := range curRows {
+			k := seriesKey{Version: r.Version, Group: r.Group}
+			seen[k] = true
+			i := bucketIndex(bucketTimes, width, r.Bucket)
+			if i < 0 {
+				continue
+			}
+			ds := driftSeries{key: seriesKey{Version: r.Version, Group: r.Group, Feature: col.Name}, bucket: i}
+			if current[ds] == nil {
+				current[ds] = newCounts()
+			}
+			current[ds].add(r, numeric)
+		}
+		for _, k := range seriesKeys(versions, seen, q.GroupBy != "") {
+			k.Feature = col.Name
+			keys = append(keys, k)
+			for b := range max(len(bucketTimes), 1) {
+				ds := driftSeries{key: k, bucket: b}
+				cur := current[ds]
+				if cur == nil {
+					cur = newCounts()
+				}
+				in, err := driftInput(numeric, ref, cur, q.Bins)
+				if err != nil {
+					return nil, err
+				}
+				res, err := metrics.Drift(q.Method, in, q.DriftThreshold)
+				if err != nil {
+					return nil, err
+				}
+				results[ds], inputs[ds] = res, in
+			}
+		}
+	}
+	switch q.Format {
+	case query.FormatHistogram:
+		return driftHistograms(q, keys, results, inputs), nil
+	case query.FormatTimeSeries:
+		value := func(k seriesKey, m query.Metric, b int) *float64 {
+			return driftOutput(results[driftSeries{key: k, bucket: b}], m)
+		}
+		return shape(q, keys, bucketTimes, value), nil
+	}
+	names := make([]string, len(q.Metrics))
+	for i, m := range q.Metrics {
+		names[i] = string(m)
+	}
+	rows := make([]frames.Row, 0, len(keys))
+	for _, k := range keys {
+		res := results[driftSeries{key: k}]
+		row := frames.Row{Labels: append(labelValues(q, k), res.Method), Values: map[string]*float64{}}
+		for _, m := range q.Metrics {
+			row.Values[string(m)] = driftOutput(res, m)
+		}
+		rows = append(rows, row)
+	}
+	return data.Frames{frames.NumericLong(q.RefID, append(labelNames(q), "method"), names, rows)}, nil
+}
+
+// driftOutput reads one output of a drift result.
+func driftOutput(r metrics.DriftResult, m query.Metric) *float64 {
+	switch m {
+	case query.DriftStatistic:
+		return r.Statistic
+	case query.DriftPValue:
+		return r.PValue
+	case query.DriftScore:
+		return r.Score
+	case query.DriftThreshold:
+		t := r.Threshold
+		return &t
+	case query.Drifted:
+		v := 0.0
+		if r.Drifted {
+			v = 1
+		}
+		return &v
+	}
+	return nil
+}
+
+// driftInput lays out the reference and current counts as the drift methods read them: exact
+// value counts and reference-fixed bins for numbers, categories for the rest.
+func driftInput(numeric bool, ref, cur *counts, bins int) (metrics.DriftInput, error) {
+	if !numeric {
+		labels := unionKeys(ref.texts, cur.texts)
+		c := metrics.Categories{Labels: labels, Reference: make([]int64, len(labels)), Current: make([]int64, len(labels)),
+			ReferenceNulls: ref.nulls, CurrentNulls: cur.nulls}
+		for i, l := range labels {
+			c.Reference[i], c.Current[i] = ref.texts[l], cur.texts[l]
+		}
+		return metrics.DriftInput{Categories: &c}, nil
+	}
+	values := unionKeys(ref.numbers, cur.numbers)
+	vc := metrics.ValueCounts{Values: values, Reference: make([]int64, len(values)), Current: make([]int64, len(values))}
+	for i, v := range values {
+		vc.Reference[i], vc.Current[i] = ref.numbers[v], cur.numbers[v]
+	}
+	in := metrics.DriftInput{Numeric: true, Values: &vc}
+	refValues := keysOf(ref.numbers)
+	if len(refValues) == 0 {
+		return in, nil // no reference: every method reports it as undefined
+	}
+	edges, err := metrics.EqualWidthEdges(slices.Min(refValues), slices.Max(refValues), bins)
+	if err != nil {
+		return in, err
+	}
+	h := metrics.Histogram{Edges: edges, Reference: make([]int64, len(edges)+1), Current: make([]int64, len(edges)+1),
+		ReferenceNulls: ref.nulls, CurrentNulls: cur.nulls}
+	for i, v := range values {
+		if b := metrics.BinIndex(edges, v); b >= 0 {
+			h.Reference[b] += vc.Reference[i]
+			h.Current[b] += vc.Current[i]
+		}
+	}
+	in.Bins = &h
+	return in, nil
+}
+
+func keysOf[K float64 | string](m map[K]int64) []K {
+	out := make([]K, 0, len(m))
+	for k, n := range m {
+		if n > 0 {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func unionKeys[K float64 | string](a, b map[K]int64) []K {
+	seen := map[K]int64{}
+	for k, n := range a {
+		seen[k] += n
+	}
+	for k, n := range b {
+		seen[k] += n
+	}
+	return keysOf(seen)
+}
+
+// driftHistograms returns one histogram frame per series and feature, sorted by score so that
+// the most drifted features come first for p-values (ascending) and distances (descending).
+func driftHistograms(q query.Query, keys []seriesKey, results map[driftSeries]metrics.DriftResult, inputs map[driftSeries]metrics.DriftInput) data.Frames {
+	out := make(data.Frames, 0, len(keys))
+	for _, k := range keys {
+		ds := driftSeries{key: k}
+		res, in := results[ds], inputs[ds]
+		var bins []frames.HistogramBin
+		if in.Bins != nil {
+			bins = numericBins(*in.Bins)
+		} else if in.Categories != nil {
+			bins = categoryBins(*in.Categories)
+		}
+		info := map[string]any{
+			"model": q.Model, "version": k.Version, "feature": k.Feature, "method": res.Method,
+			"statistic": res.Statistic, "pValue": res.PValue, "score": res.Score, "scoreKind": res.ScoreKind,
+			"threshold": res.Threshold, "drifted": res.Drifted, "reason": res.Reason,
+			"referenceFrom": q.RefFrom, "referenceTo": q.RefTo,
+		}
+		out = append(out, frames.DriftHistogram(q.RefID, labels(q, k), bins, info))
+	}
+	return out
+}
+
+func numericBins(h metrics.Histogram) []frames.HistogramBin {
+	refShares, curShares := h.Shares()
+	k := len(h.Edges) - 1
+	bins := make([]frames.HistogramBin, 0, k+2)
+	for i := range k + 2 {
+		b := frames.HistogramBin{Kind: frames.BinRange, ReferenceShare: refShares[i], CurrentShare: curShares[i],
+			ReferenceCount: h.Reference[i], CurrentCount: h.Current[i]}
+		switch {
+		case i == 0:
+			b.Kind, b.Upper, b.Label = frames.BinUnderflow, &h.Edges[0], "< "+format(h.Edges[0])
+		case i == k+1:
+			b.Kind, b.Lower, b.Label = frames.BinOverflow, &h.Edges[k], "> "+format(h.Edges[k])
+		default:
+			b.Lower, b.Upper = &h.Edges[i-1], &h.Edges[i]
+			b.Label = "[" + format(h.Edges[i-1]) + ", " + format(h.Edges[i])
+			if i == k {
+				b.Label += "]"
+			} else {
+				b.Label += ")"
+			}
+		}
+		bins = append(bins, b)
+	}
+	return bins
+}
+
+func categoryBins(c metrics.Categories) []frames.HistogramBin {
+	refShares, curShares := metrics.Shares(c.Reference), metrics.Shares(c.Current)
+	bins := make([]frames.HistogramBin, len(c.Labels))
+	for i, l := range c.Labels {
+		kind := frames.BinCategory
+		if c.Reference[i] == 0 {
+			kind = frames.BinUnseen
+		}
+		bins[i] = frames.HistogramBin{Label: l, Kind: kind, ReferenceShare: refShares[i], CurrentShare: curShares[i],
+			ReferenceCount: c.Reference[i], CurrentCount: c.Current[i]}
+	}
+	return bins
+}
+
+func format(v float64) string {
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}

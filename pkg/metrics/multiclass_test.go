@@ -1,0 +1,119 @@
+package metrics
+
+import (
+	"math"
+	"testing"
+)
+
+type goldenPRF struct {
+	Precision, Recall, F1 *float64
+}
+
+func checkPRF(t *testing.T, what string, got PRF, want goldenPRF, rel float64) {
+	t.Helper()
+	for _, m := range []struct {
+		name      string
+		got, want *float64
+	}{{"precision", got.Precision, want.Precision}, {"recall", got.Recall, want.Recall}, {"f1", got.F1, want.F1}} {
+		if err := numbersAgree(m.got, m.want, rel, 0); err != nil {
+			t.Errorf("%s %s: %v", what, m.name, err)
+		}
+	}
+}
+
+func TestMulticlassGolden(t *testing.T) {
+	var golden struct {
+		Cases []struct {
+			Name     string
+			Labels   []string
+			Matrix   [][]int64
+			PerClass []struct {
+				Label   string
+				Support int64
+				goldenPRF
+			}
+			Averages map[string]goldenPRF
+		}
+	}
+	decodeGoldenFile(t, "ranking/multiclass.json", &golden)
+	if len(golden.Cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, tc := range golden.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			c := matrix(tc.Labels, tc.Matrix)
+			per := PerClass(c)
+			if len(per) != len(tc.PerClass) {
+				t.Fatalf("%d classes, want %d", len(per), len(tc.PerClass))
+			}
+			for i, want := range tc.PerClass {
+				if per[i].Label != want.Label || per[i].Support != want.Support {
+					t.Errorf("class %d: %s (%d rows), want %s (%d)", i, per[i].Label, per[i].Support, want.Label, want.Support)
+				}
+				checkPRF(t, want.Label, per[i].PRF, want.goldenPRF, 1e-12)
+			}
+			if len(tc.Averages) != len(Multiclass) {
+				t.Fatalf("%d averages, want %d", len(Multiclass), len(tc.Averages))
+			}
+			for name, want := range tc.Averages {
+				checkPRF(t, name, Multiclass[name](c), want, 1e-9)
+			}
+		})
+	}
+}
+
+func TestMulticlassDefinitions(t *testing.T) {
+	nan := math.NaN()
+	p := func(v float64) *float64 {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return &v
+	}
+	// actual a a b c, predicted a b b b (labels a b c): per class precision 1, 1/3, nan;
+	// recall 1/2, 1, 0; f1 2/3, 1/2, 0; support 2 1 1.
+	small := matrix([]string{"a", "b", "c"}, [][]int64{{1, 1, 0}, {0, 1, 0}, {0, 1, 0}})
+	cases := []struct {
+		name string
+		c    Confusion
+		avg  string
+		want goldenPRF
+	}{
+		{name: "macro leaves the never-predicted class out of precision", c: small, avg: "macro",
+			want: goldenPRF{p(2.0 / 3), p(0.5), p((2.0/3 + 0.5 + 0) / 3)}},
+		{name: "weighted renormalises over the classes with a value", c: small, avg: "weighted",
+			want: goldenPRF{p((2*1 + 1.0/3) / 3), p(0.5), p((2*2.0/3 + 0.5) / 4)}},
+		{name: "micro is accuracy", c: small, avg: "micro", want: goldenPRF{p(0.5), p(0.5), p(0.5)}},
+		{name: "no rows: macro undefined", c: NewConfusion([]string{"a", "b"}), avg: "macro",
+			want: goldenPRF{p(nan), p(nan), p(nan)}},
+		{name: "no rows: weighted undefined", c: NewConfusion([]string{"a", "b"}), avg: "weighted",
+			want: goldenPRF{p(nan), p(nan), p(nan)}},
+		{name: "no rows: micro undefined", c: NewConfusion([]string{"a", "b"}), avg: "micro",
+			want: goldenPRF{p(nan), p(nan), p(nan)}},
+		{name: "no labels at all", c: NewConfusion(nil), avg: "macro", want: goldenPRF{p(nan), p(nan), p(nan)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkPRF(t, tc.avg, Multiclass[tc.avg](tc.c), tc.want, 1e-12)
+		})
+	}
+}
+
+func TestPerClassHandChecked(t *testing.T) {
+	c := matrix([]string{"a", "b", "c", "d"}, [][]int64{{1, 1, 0, 0}, {0, 1, 0, 0}, {0, 1, 0, 0}, {0, 0, 0, 0}})
+	third, half, twoThirds := 1.0/3, 0.5, 2.0/3
+	one, zero := 1.0, 0.0
+	want := []ClassPRF{
+		{Label: "a", Support: 2, PRF: PRF{&one, &half, &twoThirds}},
+		{Label: "b", Support: 1, PRF: PRF{&third, &one, &half}},
+		{Label: "c", Support: 1, PRF: PRF{nil, &zero, &zero}},
+		{Label: "d", Support: 0, PRF: PRF{nil, nil, nil}}, // a label without rows
+	}
+	got := PerClass(c)
+	for i := range want {
+		if got[i].Label != want[i].Label || got[i].Support != want[i].Support {
+			t.Fatalf("class %d: %+v", i, got[i])
+		}
+		checkPRF(t, want[i].Label, got[i].PRF, goldenPRF(want[i].PRF), 1e-12)
+	}
+}
