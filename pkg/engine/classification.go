@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -101,11 +102,30 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 	if err != nil {
 		return nil, err
 	}
+	var sc *scored
+	if needsScores(q) {
+		if sc, err = e.scores(ctx, q, c.keys, c.buckets); err != nil {
+			return nil, err
+		}
+	}
 	value := func(k seriesKey, m query.Metric, bucket int) *float64 {
+		switch {
+		case slices.Contains(query.ScoreMetrics, m):
+			return sc.value(k, m, bucket)
+		case q.Average != "":
+			return averaged(q.Average, m, c.matrices[k][bucket])
+		}
 		return metrics.Classification[string(m)](c.matrices[k][bucket], q.PositiveClass)
 	}
 	out := shape(q, c.keys, c.buckets, value)
-	frames.Annotate(out, c.total(), map[string]any{"positiveClass": q.PositiveClass})
+	custom := map[string]any{"positiveClass": q.PositiveClass}
+	if q.Average != "" {
+		custom["average"] = q.Average
+	}
+	if sc != nil && sc.rounded {
+		custom["scoresRoundedTo"] = roundedScoreDecimals
+	}
+	frames.Annotate(out, c.total(), custom)
 	return out, nil
 }
 

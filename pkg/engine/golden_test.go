@@ -91,10 +91,14 @@ func TestClassificationMatchesScikitLearn(t *testing.T) {
 	for _, gc := range loadGolden(t) {
 		t.Run(gc.Name, func(t *testing.T) {
 			eng := openGolden(t, gc.File)
+			var names []query.Metric
+			for name := range gc.Metrics {
+				names = append(names, query.Metric(name))
+			}
 			q, err := query.Validate(query.Raw{
 				SchemaVersion: 1, QueryType: query.TypeClassification, Model: gc.Model,
 				Versions: []string{gc.Version}, PositiveClass: gc.PositiveClass, Threshold: gc.Threshold,
-				Format: query.FormatNumeric,
+				Format: query.FormatNumeric, Metrics: names,
 			}, goldenRange)
 			if err != nil {
 				t.Fatal(err)

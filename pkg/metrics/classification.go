@@ -26,6 +26,8 @@ var Classification = map[string]Func{
 		return ratio(2*b.TP, 2*b.TP+b.FP+b.FN)
 	}),
 	"specificity":       binary(func(b Binary) *float64 { return ratio(b.TN, b.TN+b.FP) }),
+	"fpr":               binary(func(b Binary) *float64 { return ratio(b.FP, b.FP+b.TN) }),
+	"fnr":               binary(func(b Binary) *float64 { return ratio(b.FN, b.FN+b.TP) }),
 	"mcc":               binary(mcc),
 	"balanced_accuracy": binary(balancedAccuracy),
 }

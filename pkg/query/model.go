@@ -53,11 +53,25 @@ const (
 	Specificity      Metric = "specificity"
 	MCC              Metric = "mcc"
 	BalancedAccuracy Metric = "balanced_accuracy"
+	FPR              Metric = "fpr"
+	FNR              Metric = "fnr"
+	// Ranking and probability metrics read the score (probability of the positive class).
+	ROCAUC           Metric = "roc_auc"
+	AveragePrecision Metric = "average_precision"
+	LogLoss          Metric = "log_loss"
+	Brier            Metric = "brier"
 )
 
 // ClassificationMetrics lists the classification metrics in their documented order; an empty
-// metrics list in a query means all of them.
-var ClassificationMetrics = []Metric{Accuracy, Precision, Recall, F1, Specificity, MCC, BalancedAccuracy}
+// metrics list in a query means the confusion-based ones (the score-based ones read more).
+var ClassificationMetrics = []Metric{Accuracy, Precision, Recall, F1, Specificity, MCC, BalancedAccuracy, FPR, FNR,
+	ROCAUC, AveragePrecision, LogLoss, Brier}
+
+// ScoreMetrics are the classification metrics computed from the score, not the confusion.
+var ScoreMetrics = []Metric{ROCAUC, AveragePrecision, LogLoss, Brier}
+
+// Averages of multiclass precision, recall and F1.
+var Averages = []string{"macro", "micro", "weighted"}
 
 // Regression metrics; error is predicted − actual.
 const (
@@ -176,6 +190,7 @@ type Raw struct {
 	GroupBy        string     `json:"groupBy,omitempty"`
 	Features       []string   `json:"features,omitempty"`
 	Reference      *Reference `json:"reference,omitempty"`
+	Average        string     `json:"average,omitempty"`
 	Method         string     `json:"method,omitempty"`
 	Bins           int        `json:"bins,omitempty"`
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
@@ -200,6 +215,9 @@ type Query struct {
 	Features []string
 	// RefFrom and RefTo bound the reference window of a per-feature family.
 	RefFrom, RefTo time.Time
+	// Average is macro, micro or weighted for multiclass precision, recall and F1; empty:
+	// binary metrics for the positive class.
+	Average string
 	// Method, Bins and DriftThreshold configure drift: the method name (auto by default), the
 	// number of reference bins and the threshold (nil: the method's default).
 	Method         string

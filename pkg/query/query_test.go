@@ -77,13 +77,47 @@ func TestValidate(t *testing.T) {
 		wantErr string
 		check   func(t *testing.T, q Query)
 	}{
-		{name: "empty metrics means every classification metric",
+		{name: "empty metrics means every confusion-based classification metric",
 			raw: Raw{QueryType: TypeClassification, Model: "m", PositiveClass: "p"}, w: window,
 			check: func(t *testing.T, q Query) {
-				if !reflect.DeepEqual(q.Metrics, ClassificationMetrics) || q.Format != FormatTimeSeries {
+				want := []Metric{Accuracy, Precision, Recall, F1, Specificity, MCC, BalancedAccuracy, FPR, FNR}
+				if !reflect.DeepEqual(q.Metrics, want) || q.Format != FormatTimeSeries {
 					t.Fatalf("got metrics %v format %s", q.Metrics, q.Format)
 				}
 			}},
+		{name: "a multiclass average needs no positive class",
+			raw: Raw{QueryType: TypeClassification, Model: "m", Average: "macro"}, w: window,
+			check: func(t *testing.T, q Query) {
+				if !reflect.DeepEqual(q.Metrics, []Metric{Accuracy, Precision, Recall, F1}) {
+					t.Fatalf("got metrics %v", q.Metrics)
+				}
+			}},
+		{name: "an averaged query refuses a positive-class metric",
+			raw: Raw{QueryType: TypeClassification, Model: "m", Average: "weighted", Metrics: []Metric{MCC}}, w: window, wantErr: `metric "mcc" needs a positive class`},
+		{name: "an unknown average names the accepted ones",
+			raw: Raw{QueryType: TypeClassification, Model: "m", Average: "mean"}, w: window, wantErr: "use one of macro, micro, weighted"},
+		{name: "drift refuses an unknown method with the list",
+			raw: Raw{QueryType: TypeDrift, Model: "m", Method: "kolmogorov"}, w: window, wantErr: "use one of auto, ks"},
+		{name: "drift defaults: auto, 20 bins, previous window",
+			raw: Raw{QueryType: TypeDrift, Model: "m", Format: FormatHistogram}, w: window,
+			check: func(t *testing.T, q Query) {
+				if q.Method != "auto" || q.Bins != DefaultBins || !q.RefTo.Equal(window.From) || !q.RefFrom.Equal(window.From.Add(-24*time.Hour)) {
+					t.Fatalf("got %+v", q)
+				}
+			}},
+		{name: "a reference shift moves the window back",
+			raw: Raw{QueryType: TypeQuality, Model: "m", Reference: &Reference{Type: ReferenceShift, Shift: "7d"}}, w: window,
+			check: func(t *testing.T, q Query) {
+				if !q.RefFrom.Equal(window.From.Add(-7*24*time.Hour)) || !q.RefTo.Equal(window.To.Add(-7*24*time.Hour)) {
+					t.Fatalf("got %s .. %s", q.RefFrom, q.RefTo)
+				}
+			}},
+		{name: "an empty reference range is refused",
+			raw: Raw{QueryType: TypeQuality, Model: "m", Reference: &Reference{Type: ReferenceRange, From: "2026-03-02T00:00:00Z", To: "2026-03-01T00:00:00Z"}}, w: window, wantErr: "reference range is empty"},
+		{name: "a filter with an unknown operator names the accepted ones",
+			raw: Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: "age", Op: "~", Values: []any{"1"}}}}, w: window, wantErr: "use one of =, !=, in"},
+		{name: "groupBy is refused for confusion",
+			raw: Raw{QueryType: TypeConfusion, Model: "m", GroupBy: "country"}, w: window, wantErr: "groupBy is not available"},
 		{name: "duplicate metrics and blank versions are dropped",
 			raw: Raw{QueryType: TypeClassification, Model: " m ", PositiveClass: "p", Metrics: []Metric{F1, F1}, Versions: []string{"A", " ", "A"}}, w: window,
 			check: func(t *testing.T, q Query) {

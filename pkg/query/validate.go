@@ -81,8 +81,12 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Type == TypeConfusion && q.GroupBy != "" {
 		return Query{}, invalid("groupBy is not available for confusion matrices: filter on the column instead")
 	}
-	if q.Type == TypeClassification && q.PositiveClass == "" {
-		return Query{}, invalid("positiveClass is required for classification metrics: name the class that counts as positive")
+	q.Average = strings.TrimSpace(raw.Average)
+	if q.Average != "" && !slices.Contains(Averages, q.Average) {
+		return Query{}, invalid("unknown average %q: use one of %s", raw.Average, strings.Join(Averages, ", "))
+	}
+	if q.Type == TypeClassification && q.PositiveClass == "" && q.Average == "" {
+		return Query{}, invalid("positiveClass is required for classification metrics: name the class that counts as positive, or set average (macro, micro, weighted) for multiclass precision, recall and F1")
 	}
 	known, hasMetrics := metricsOf[q.Type]
 	if !hasMetrics {
@@ -99,6 +103,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 		return Query{}, invalid("unknown format %q: use one of %s", raw.Format, join(formats))
 	}
 	q.Metrics = known
+	if q.Type == TypeClassification {
+		q.Metrics = classificationDefaults(q)
+	}
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
 	}
@@ -113,7 +120,39 @@ func Validate(raw Raw, w Window) (Query, error) {
 			}
 		}
 	}
+	if q.Type == TypeClassification && q.Average != "" {
+		for _, m := range q.Metrics {
+			if !slices.Contains(averagedMetrics, m) {
+				return Query{}, invalid("metric %q needs a positive class; with average %q use %s", m, q.Average, join(averagedMetrics))
+			}
+		}
+	}
+	if q.Type == TypeClassification && q.PositiveClass == "" {
+		for _, m := range q.Metrics {
+			if slices.Contains(ScoreMetrics, m) {
+				return Query{}, invalid("metric %q needs positiveClass (the class whose probability score is)", m)
+			}
+		}
+	}
 	return q, nil
+}
+
+// averagedMetrics are the metrics a multiclass average applies to (accuracy needs none).
+var averagedMetrics = []Metric{Accuracy, Precision, Recall, F1}
+
+// classificationDefaults is the metric list of a query that names none: the confusion-based
+// metrics, or the averaged ones for multiclass.
+func classificationDefaults(q Query) []Metric {
+	if q.Average != "" {
+		return averagedMetrics
+	}
+	var out []Metric
+	for _, m := range ClassificationMetrics {
+		if !slices.Contains(ScoreMetrics, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // bucketWidth picks the query's own interval when set (refusing one that makes more than

@@ -21,6 +21,17 @@ const (
 	MeasureSumAbsPctError  MeasureKind = "sum_abs_pct_error" // sum |error / actual| over those rows
 	MeasureErrorQuantile   MeasureKind = "error_quantile"    // quantile of error (linear interpolation)
 
+	// Probability measures over rows with a score and ground truth; Values[0] is the positive
+	// class. Log loss clips each probability to [2^-52, 1 - 2^-52] as scikit-learn does.
+	MeasureScoredLabeled MeasureKind = "scored_labeled"
+	MeasureLogLossSum    MeasureKind = "log_loss_sum"
+	MeasureBrierSum      MeasureKind = "brier_sum"
+
+	// Sample variances over paired rows, for comparing two versions' mean errors.
+	MeasureVarSampError    MeasureKind = "var_samp_error"
+	MeasureVarSampAbsError MeasureKind = "var_samp_abs_error"
+	MeasureVarSampSqError  MeasureKind = "var_samp_sq_error"
+
 	// Measures of one feature column (Measure.Column).
 	MeasureNonNull MeasureKind = "non_null" // rows where the column is not null
 	MeasureMean    MeasureKind = "mean"

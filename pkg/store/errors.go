@@ -10,4 +10,6 @@ var (
 	ErrUnavailable = errors.New("prediction store unavailable")
 	// ErrNotFound: a model, version or class named by the query does not exist.
 	ErrNotFound = errors.New("not found")
+	// ErrTooManyValues: a distribution has more distinct values than the request allows.
+	ErrTooManyValues = errors.New("too many distinct values")
 )

@@ -24,6 +24,8 @@ type Store interface {
 	Distinct(ctx context.Context, sc Scope, column string, limit int) ([]string, error)
 	// Distribution returns counts per distinct value of a feature column.
 	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
+	// ScoreCounts returns positives and negatives per distinct score.
+	ScoreCounts(ctx context.Context, req ScoreRequest) ([]ScoreCountRow, error)
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.

@@ -29,8 +29,12 @@ import numpy as np
 import sklearn
 from sklearn.metrics import (
     accuracy_score,
+    average_precision_score,
     balanced_accuracy_score,
+    brier_score_loss,
     confusion_matrix,
+    log_loss,
+    roc_auc_score,
     f1_score,
     matthews_corrcoef,
     precision_score,
@@ -277,6 +281,21 @@ def expected(case: Case) -> dict:
             "mcc": num(matthews_corrcoef(y_true, y_pred)),
             "balanced_accuracy": num(balanced_accuracy_score(y_true, y_pred)),
         }
+        tp = sum(1 for t, p in zip(y_true, y_pred) if t == P and p == P)
+        fp = sum(1 for t, p in zip(y_true, y_pred) if t != P and p == P)
+        fn = sum(1 for t, p in zip(y_true, y_pred) if t == P and p != P)
+        tn = len(y_true) - tp - fp - fn
+        metrics["fpr"] = fp / (fp + tn) if fp + tn else None
+        metrics["fnr"] = fn / (fn + tp) if fn + tp else None
+        # Score-based metrics over the labelled rows that have a score.
+        scored = [r for r in labeled if r.score is not None]
+        y = np.array([1 if r.actual_label == P else 0 for r in scored])
+        p = np.array([r.score for r in scored])
+        both = len(scored) > 0 and 0 < y.sum() < len(y)
+        metrics["roc_auc"] = num(roc_auc_score(y, p)) if both else None
+        metrics["average_precision"] = num(average_precision_score(y, p)) if len(scored) and y.sum() > 0 else None
+        metrics["log_loss"] = num(log_loss(y, p, labels=[0, 1])) if len(scored) else None
+        metrics["brier"] = num(brier_score_loss(y, p, labels=[0, 1])) if len(scored) else None
     for w in caught:
         print(f"  [{case.file}] scikit-learn warned: {w.message}", file=sys.stderr)
 

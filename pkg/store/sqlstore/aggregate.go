@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,6 +100,10 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		store.MeasureSumAbsPctError:  {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureErrorQuantile:   {store.ColPredictedValue, store.ColActualValue},
 	}
+	switch m.Kind {
+	case store.MeasureScoredLabeled, store.MeasureLogLossSum, store.MeasureBrierSum:
+		return s.probabilityMeasure(ctx, b, m)
+	}
 	if m.Kind == store.MeasureRows {
 		return "CAST(count(*) AS DOUBLE PRECISION)", nil
 	}
@@ -141,6 +146,12 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		// The engine's own variance aggregate is computed stably (not as sum of squares minus
 		// squared sum), which R2 needs when actuals are large compared with their spread.
 		return "var_pop(" + over(act) + ")", nil
+	case store.MeasureVarSampError:
+		return "var_samp(" + over(errExpr) + ")", nil
+	case store.MeasureVarSampAbsError:
+		return "var_samp(" + over("abs"+errExpr) + ")", nil
+	case store.MeasureVarSampSqError:
+		return "var_samp(" + over(errExpr+" * "+errExpr) + ")", nil
 	case store.MeasureNonZeroActual:
 		return count(paired + " AND " + act + " <> 0"), nil
 	case store.MeasureSumAbsPctError:
@@ -206,4 +217,95 @@ func (s *Store) Distinct(ctx context.Context, req store.Scope, column string, li
 	}
 	b.write(" AND ", s.d.QuoteIdent(column), " IS NOT NULL ORDER BY 1 LIMIT ", b.bind(int64(limit)))
 	return s.strings(ctx, "listing values of "+column, b)
+}
+
+// logLossEps is scikit-learn's clipping of probabilities for log loss (float64 epsilon).
+const logLossEps = "2.220446049250313e-16"
+
+// probabilityMeasure is a sum over rows with a score and ground truth; the positive class is
+// bound where it appears.
+func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Measure) (string, error) {
+	if len(m.Values) != 1 {
+		return "", fmt.Errorf("%w: %s needs the positive class", store.ErrSchema, m.Kind)
+	}
+	q, err := s.columns(ctx, store.ColScore, store.ColActualLabel)
+	if err != nil {
+		return "", err
+	}
+	score, actual := q[0], q[1]
+	scored := score + " IS NOT NULL AND " + actual + " IS NOT NULL"
+	switch m.Kind {
+	case store.MeasureScoredLabeled:
+		return "CAST(count(CASE WHEN " + scored + " THEN 1 END) AS DOUBLE PRECISION)", nil
+	case store.MeasureBrierSum:
+		y := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN 1.0 ELSE 0.0 END"
+		return "sum(CASE WHEN " + scored + " THEN (" + score + " - (" + y + ")) * (" + score + " - (" + y + ")) END)", nil
+	}
+	p := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN " + score + " ELSE 1 - " + score + " END"
+	clipped := "least(greatest(" + p + ", " + logLossEps + "), 1 - " + logLossEps + ")"
+	return "sum(CASE WHEN " + scored + " THEN -ln(" + clipped + ") END)", nil
+}
+
+// ScoreCounts counts positives and negatives per distinct score per bucket, version and group.
+func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]store.ScoreCountRow, error) {
+	sc, err := s.scope(ctx, req.Scope)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.columns(ctx, store.ColScore, store.ColActualLabel)
+	if err != nil {
+		return nil, err
+	}
+	score, actual := q[0], q[1]
+	value := score
+	if req.Decimals > 0 {
+		if req.Decimals > 12 {
+			return nil, fmt.Errorf("%w: score rounding to %d decimals is beyond double precision", store.ErrSchema, req.Decimals)
+		}
+		value = "round(" + score + ", " + strconv.Itoa(req.Decimals) + ")"
+	}
+	b := &builder{d: s.d}
+	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup, ", ", value, " AS mw_score",
+		", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
+		", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
+	if err := s.writeWhere(b, sc); err != nil {
+		return nil, err
+	}
+	b.write(" AND ", score, " IS NOT NULL AND ", actual, " IS NOT NULL")
+	groups := []string{sc.version, aliasGroup, "mw_score"}
+	if req.Bucket > 0 {
+		groups = append(groups, aliasBucket)
+	}
+	b.write(" GROUP BY ", strings.Join(groups, ", "))
+	if req.MaxValues > 0 {
+		b.write(" LIMIT ", b.bind(int64(req.MaxValues+1)))
+	}
+	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return nil, s.queryErr(ctx, "counting scores", err)
+	}
+	defer rows.Close()
+	var out []store.ScoreCountRow
+	for rows.Next() {
+		var (
+			micros   int64
+			ver, grp sql.NullString
+			r        store.ScoreCountRow
+		)
+		if err := rows.Scan(&micros, &ver, &grp, &r.Score, &r.Positives, &r.Negatives); err != nil {
+			return nil, s.queryErr(ctx, "reading score counts", err)
+		}
+		r.Version, r.Group = ver.String, grp.String
+		if req.Bucket > 0 {
+			r.Bucket = time.UnixMicro(micros).UTC()
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.queryErr(ctx, "reading score counts", err)
+	}
+	if req.MaxValues > 0 && len(out) > req.MaxValues {
+		return nil, fmt.Errorf("%w: more than %d distinct scores in this window", store.ErrTooManyValues, req.MaxValues)
+	}
+	return out, nil
 }
