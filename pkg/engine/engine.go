@@ -43,6 +43,8 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.quality(ctx, q)
 	case query.TypeDrift:
 		return e.drift(ctx, q)
+	case query.TypeComparison:
+		return e.comparison(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

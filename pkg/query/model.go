@@ -20,10 +20,11 @@ const (
 	TypeCoverage       Type = "coverage"
 	TypeQuality        Type = "quality"
 	TypeDrift          Type = "drift"
+	TypeComparison     Type = "comparison"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison}
 
 // Format is the shape of a classification result.
 type Format string
@@ -140,6 +141,25 @@ const (
 // DriftMetrics lists the drift outputs in their documented order.
 var DriftMetrics = []Metric{DriftStatistic, DriftPValue, DriftScore, DriftThreshold, Drifted}
 
+// Comparison outputs: the compared metric of each version, the challenger's difference with its
+// 95% interval and p-value, and the verdict (1 when the challenger is significantly better).
+const (
+	Champion         Metric = "champion"
+	Challenger       Metric = "challenger"
+	Delta            Metric = "delta"
+	CILow            Metric = "ci_low"
+	CIHigh           Metric = "ci_high"
+	PValue           Metric = "p_value"
+	ChallengerBetter Metric = "challenger_better"
+)
+
+// ComparisonOutputs lists the comparison outputs in their documented order.
+var ComparisonOutputs = []Metric{Champion, Challenger, Delta, CILow, CIHigh, PValue, ChallengerBetter}
+
+// Compared lists the metrics a comparison can test: proportions (two-proportion z-test) and
+// mean errors (Welch's t-test).
+var Compared = []Metric{Accuracy, Precision, Recall, Specificity, MAE, MSE}
+
 // DefaultBins is the number of equal-width reference bins of a numeric feature.
 const DefaultBins = 20
 
@@ -151,6 +171,7 @@ var metricsOf = map[Type][]Metric{
 	TypeCoverage:       CoverageMetrics,
 	TypeQuality:        QualityMetrics,
 	TypeDrift:          DriftMetrics,
+	TypeComparison:     ComparisonOutputs,
 }
 
 // ReferenceType says how the reference window is chosen.
@@ -191,6 +212,7 @@ type Raw struct {
 	Features       []string   `json:"features,omitempty"`
 	Reference      *Reference `json:"reference,omitempty"`
 	Average        string     `json:"average,omitempty"`
+	Compare        Metric     `json:"compare,omitempty"`
 	Method         string     `json:"method,omitempty"`
 	Bins           int        `json:"bins,omitempty"`
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
@@ -215,6 +237,9 @@ type Query struct {
 	Features []string
 	// RefFrom and RefTo bound the reference window of a per-feature family.
 	RefFrom, RefTo time.Time
+	// Compare is the metric a comparison tests between versions[0] (champion) and versions[1]
+	// (challenger).
+	Compare Metric
 	// Average is macro, micro or weighted for multiclass precision, recall and F1; empty:
 	// binary metrics for the positive class.
 	Average string

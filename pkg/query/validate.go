@@ -67,6 +67,18 @@ func Validate(raw Raw, w Window) (Query, error) {
 		return Query{}, err
 	}
 	q.Bucket = bucket
+	if q.Type == TypeComparison {
+		if len(q.Versions) != 2 {
+			return Query{}, invalid("comparison needs versions [champion, challenger], got %d versions", len(q.Versions))
+		}
+		q.Compare = raw.Compare
+		if !slices.Contains(Compared, q.Compare) {
+			return Query{}, invalid("compare %q: use one of %s", raw.Compare, join(Compared))
+		}
+		if slices.Contains([]Metric{Precision, Recall, Specificity}, q.Compare) && q.PositiveClass == "" {
+			return Query{}, invalid("compare %q needs positiveClass", q.Compare)
+		}
+	}
 	if q.Type == TypeDrift {
 		if err := validateDrift(&q, raw); err != nil {
 			return Query{}, err

@@ -49,6 +49,21 @@ def make_rows(rng):
                 "score": "", "actual_label": "", "actual_value": "" if actual is None else repr(actual),
                 "latency_ms": "" if latency is None else repr(latency), "error": error, "segment": segment, "size": repr(size),
             })
+    # A binary classifier with two versions, for the champion/challenger comparison.
+    for version, n, skill in [("A", 1500, 0.6), ("B", 900, 1.2)]:
+        for k in range(n):
+            i += 1
+            ts = START + timedelta(seconds=int(rng.integers(0, 2 * 86400)))
+            actual = "yes" if rng.random() < 0.35 else "no"
+            logit = skill * (1.5 if actual == "yes" else -1.5) + rng.normal(0.0, 1.5)
+            score = float(np.round(1 / (1 + np.exp(-logit)), 6))
+            rows.append({
+                "prediction_id": f"f-{i:06d}", "ts": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "cls",
+                "model_version": version, "predicted_label": "yes" if score >= 0.6 else "no", "predicted_value": "",
+                "score": repr(score), "actual_label": actual if rng.random() > 0.05 else "", "actual_value": "",
+                "latency_ms": repr(float(np.round(rng.lognormal(3.0, 0.4), 3))), "error": "",
+                "segment": ["north", "south", "east"][int(rng.integers(0, 3))], "size": repr(float(np.round(rng.normal(100.0, 30.0), 3))),
+            })
     rows.sort(key=lambda r: r["ts"])
     return rows
 
@@ -186,6 +201,56 @@ def drift_cases(rows):
     return cases
 
 
+def comparison_cases(rows):
+    from scipy import stats
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+    cases = []
+
+    def verdict(delta, p, higher_is_better):
+        return 1.0 if p < 0.05 and (delta > 0 if higher_is_better else delta < 0) else 0.0
+
+    # Proportions: accuracy on the logged labels, precision with a 0.5 threshold on the score.
+    for compare, threshold in [("accuracy", None), ("precision", 0.5)]:
+        counts = []
+        for version in ["A", "B"]:
+            rs = [r for r in rows if r["model"] == "cls" and r["model_version"] == version and r["actual_label"]]
+            pred = [("yes" if float(r["score"]) >= threshold else "no") if threshold is not None else r["predicted_label"] for r in rs]
+            act = [r["actual_label"] for r in rs]
+            if compare == "accuracy":
+                counts.append((sum(p == a for p, a in zip(pred, act)), len(rs)))
+            else:
+                tp = sum(p == "yes" and a == "yes" for p, a in zip(pred, act))
+                counts.append((tp, sum(p == "yes" for p in pred)))
+        (s1, n1), (s2, n2) = counts
+        z, p = proportions_ztest([s2, s1], [n2, n1])  # challenger - champion, pooled
+        lo, hi = confint_proportions_2indep(s2, n2, s1, n1, method="wald", compare="diff")
+        delta = s2 / n2 - s1 / n1
+        vals = {"champion": s1 / n1, "challenger": s2 / n2, "delta": delta, "ci_low": float(lo), "ci_high": float(hi),
+                "p_value": float(p), "challenger_better": verdict(delta, p, True)}
+        query = {"schemaVersion": 1, "queryType": "comparison", "model": "cls", "versions": ["A", "B"], "compare": compare,
+                 "positiveClass": "yes", "format": "numeric"}
+        if threshold is not None:
+            query["threshold"] = threshold
+        cases.append({"name": f"comparison: {compare} (two-proportion z-test)", "query": query,
+                      "series": [{"labels": {"model": "cls", "version": "A vs B"}, "values": vals}]})
+
+    # Means: MAE of the regression model (Welch's t-test on absolute errors).
+    errs = []
+    for version in ["A", "B"]:
+        rs = [r for r in rows if r["model"] == "reg" and r["model_version"] == version and r["predicted_value"] and r["actual_value"]]
+        errs.append(np.array([abs(float(r["predicted_value"]) - float(r["actual_value"])) for r in rs]))
+    a, b = errs
+    t = stats.ttest_ind(b, a, equal_var=False)
+    ci = t.confidence_interval(0.95)
+    delta = float(b.mean() - a.mean())
+    vals = {"champion": float(a.mean()), "challenger": float(b.mean()), "delta": delta, "ci_low": float(ci.low),
+            "ci_high": float(ci.high), "p_value": float(t.pvalue), "challenger_better": verdict(delta, t.pvalue, False)}
+    cases.append({"name": "comparison: mae (Welch t-test)", "query": {"schemaVersion": 1, "queryType": "comparison", "model": "reg",
+                  "versions": ["A", "B"], "compare": "mae", "format": "numeric"},
+                  "series": [{"labels": {"model": "reg", "version": "A vs B"}, "values": vals}]})
+    return cases
+
+
 def main():
     rng = np.random.default_rng(20260301)
     rows = make_rows(rng)
@@ -197,6 +262,7 @@ def main():
     seconds = 2 * 86400.0
     compute = {"regression": regression, "operations": lambda rs: operations(rs, seconds), "coverage": coverage}
     cases = []
+    reg_rows = [r for r in rows if r["model"] == "reg"]
     for family in ["regression", "operations", "coverage"]:
         for name, extra, keep, group in [
             ("all rows", {}, lambda r: True, None),
@@ -208,7 +274,7 @@ def main():
         ]:
             series = []
             for version in ["A", "B", "C"]:
-                sel = [r for r in rows if r["model_version"] == version and keep(r)]
+                sel = [r for r in reg_rows if r["model_version"] == version and keep(r)]
                 groups = sorted({r[group] for r in sel}) if group else [None]
                 for g in groups:
                     rs = [r for r in sel if g is None or r[group] == g]
@@ -218,8 +284,9 @@ def main():
                     series.append({"labels": labels, "values": compute[family](rs)})
             query = {"schemaVersion": 1, "queryType": family, "model": "reg", "format": "numeric", **extra}
             cases.append({"name": f"{family}: {name}", "query": query, "series": series})
-    cases += quality_cases(rows)
-    cases += drift_cases(rows)
+    cases += quality_cases(reg_rows)
+    cases += drift_cases(reg_rows)
+    cases += comparison_cases(rows)
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump({"generator": f"scripts/golden/families.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}, scipy {__import__('scipy').__version__}",
                    "from": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
