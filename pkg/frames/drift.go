@@ -25,8 +25,8 @@ type HistogramBin struct {
 	ReferenceCount, CurrentCount int64
 }
 
-// DriftHistogram is one feature's reference and current distributions on the same bins, as a
-// table (bin, kind, lower, upper, reference, current, reference_count, current_count); the drift
+// DriftHistogram is one feature's reference and current distributions on the same bins, as an
+// untyped table (bin, kind, lower, upper, reference, current, reference_count, current_count); the drift
 // result (method, score, threshold, verdict) and the series labels go in meta.custom for the
 // panel, which draws it; Grafana's table and bar chart can show it too.
 func DriftHistogram(refID string, labels data.Labels, bins []HistogramBin, result map[string]any) *data.Frame {
@@ -56,6 +56,8 @@ func DriftHistogram(refID string, labels data.Labels, bins []HistogramBin, resul
 	for k, v := range result {
 		custom[k] = v
 	}
-	f.Meta = &data.FrameMeta{Type: data.FrameTypeNumericLong, TypeVersion: numericLongVersion, Custom: custom}
+	// No data plane type: a histogram is a table for panels, one per feature; alert rules use
+	// the numeric format's single values instead.
+	f.Meta = &data.FrameMeta{Custom: custom}
 	return f
 }

@@ -253,6 +253,10 @@ func checkDataplane(t *testing.T, frames data.Frames) {
 	if len(frames) == 0 {
 		t.Fatal("no frames")
 	}
+	if isDriftHistogram(frames[0]) {
+		checkDriftHistograms(t, frames)
+		return
+	}
 	kind, err := reader.CanReadBasedOnMeta(frames)
 	if err != nil {
 		t.Fatalf("data plane reader refuses the frames: %v", err)
@@ -273,6 +277,40 @@ func checkDataplane(t *testing.T, frames data.Frames) {
 		checkNumericLong(t, frames[0])
 	default:
 		t.Fatalf("frame type %s: the contract uses timeseries-multi and numeric-long only", kind)
+	}
+}
+
+func isDriftHistogram(f *data.Frame) bool {
+	custom, ok := f.Meta.Custom.(map[string]any)
+	return ok && custom["kind"] == "drift-histogram"
+}
+
+// checkDriftHistograms checks the drift histogram contract: one untyped table per feature (they
+// are for panels, not for alerting) with the bins and both windows' shares, and the result in
+// meta.custom.
+func checkDriftHistograms(t *testing.T, frames data.Frames) {
+	t.Helper()
+	for i, f := range frames {
+		if !isDriftHistogram(f) {
+			t.Fatalf("frame %d is not a drift histogram", i)
+		}
+		if f.Meta.Type != "" {
+			t.Errorf("frame %d: type %q; histograms are tables, not alertable data plane frames", i, f.Meta.Type)
+		}
+		for _, name := range []string{"bin", "kind", "lower", "upper", "reference", "current", "reference_count", "current_count"} {
+			if field, _ := f.FieldByName(name); field == nil {
+				t.Fatalf("frame %d: no field %q", i, name)
+			}
+		}
+		custom := f.Meta.Custom.(map[string]any)
+		for _, key := range []string{"feature", "method", "score", "threshold", "drifted"} {
+			if _, ok := custom[key]; !ok {
+				t.Errorf("frame %d: meta.custom lacks %q", i, key)
+			}
+		}
+		if f.Rows() == 0 {
+			t.Errorf("frame %d (%v): no bins", i, custom["feature"])
+		}
 	}
 }
 
@@ -448,10 +486,66 @@ var ruleCases = map[string][]ruleCase{
 		{"healthy fifteen days before the end", func(m demo.Times) time.Time { return m.End.Add(-15 * 24 * time.Hour) }, churnA(stateNormal)},
 		{"healthy twenty days before the end", func(m demo.Times) time.Time { return m.End.Add(-20 * 24 * time.Hour) }, churnA(stateNormal)},
 	},
+
+	"modelwatch-age-drift": {
+		{"shifted ages at the end", daysBefore(0), ageOf("v2", "wasserstein", stateAlerting)},
+		{"shifted ages two days before the end", daysBefore(2), ageOf("v2", "wasserstein", stateAlerting)},
+		{"stable ages twelve days before the end", daysBefore(12), ageOf("v1", "wasserstein", stateNormal)},
+		{"stable ages fifteen days before the end", daysBefore(15), ageOf("v1", "wasserstein", stateNormal)},
+	},
+	"modelwatch-age-out-of-range": {
+		{"older signups at the end", daysBefore(0), ageOf("v2", "", stateAlerting)},
+		{"older signups two days before the end", daysBefore(2), ageOf("v2", "", stateAlerting)},
+		{"usual ages twelve days before the end", daysBefore(12), ageOf("v1", "", stateNormal)},
+		{"usual ages fifteen days before the end", daysBefore(15), ageOf("v1", "", stateNormal)},
+	},
+	"modelwatch-latency-p95": {
+		{"slow at the end", daysBefore(0), churnBoth(stateAlerting, stateAlerting)},
+		{"slow a day before the end", daysBefore(1), churnBoth(stateAlerting, stateAlerting)},
+		{"fast twelve days before the end", daysBefore(12), churnBoth(stateNormal, stateNormal)},
+		{"fast twenty days before the end (only A serves)", daysBefore(20), churnA(stateNormal)},
+	},
+	"modelwatch-error-rate": {
+		{"failing at the end", daysBefore(0), churnBoth(stateAlerting, stateAlerting)},
+		{"failing a day before the end", daysBefore(1), churnBoth(stateAlerting, stateAlerting)},
+		{"healthy twelve days before the end", daysBefore(12), churnBoth(stateNormal, stateNormal)},
+		{"healthy twenty days before the end (only A serves)", daysBefore(20), churnA(stateNormal)},
+	},
+	"modelwatch-challenger-better": {
+		{"B beats the degraded A at the end", daysBefore(0), pair(stateAlerting)},
+		{"B beats the degraded A two days before the end", daysBefore(2), pair(stateAlerting)},
+		{"no significant difference before A degrades", daysBefore(11), pair(stateNormal)},
+		{"no challenger twenty days before the end", daysBefore(20), pair(stateNormal)},
+	},
+}
+
+func daysBefore(n int) func(demo.Times) time.Time {
+	return func(m demo.Times) time.Time { return m.End.Add(-time.Duration(n) * 24 * time.Hour) }
 }
 
 func churnA(s alertState) map[string]alertState {
 	return map[string]alertState{data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): s}
+}
+
+func churnBoth(a, b alertState) map[string]alertState {
+	return map[string]alertState{
+		data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): a,
+		data.Labels{"model": demo.ChurnModel, "version": "B"}.String(): b,
+	}
+}
+
+// ageOf is the instance of a per-feature rule on the basket forecaster's age input; drift rows
+// also carry the method.
+func ageOf(version, method string, s alertState) map[string]alertState {
+	l := data.Labels{"model": demo.BasketModel, "version": version, "feature": "age"}
+	if method != "" {
+		l["method"] = method
+	}
+	return map[string]alertState{l.String(): s}
+}
+
+func pair(s alertState) map[string]alertState {
+	return map[string]alertState{data.Labels{"model": demo.ChurnModel, "version": "A vs B"}.String(): s}
 }
 
 func TestAlertRules(t *testing.T) {
