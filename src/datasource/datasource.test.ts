@@ -21,6 +21,8 @@ const templateSrv = fakeTemplateSrv({
   versions: ['A', 'B'],
   cls: 'churn',
   step: '1h',
+  country: ['DE', 'FR'],
+  feature: 'age',
 });
 
 const newDataSource = () => new ModelwatchDataSource(settings, templateSrv);
@@ -78,6 +80,27 @@ describe('ModelwatchDataSource.applyTemplateVariables', () => {
     const result = newDataSource().applyTemplateVariables(legacy as ModelwatchQuery, {});
     expect(result).toMatchObject({ schemaVersion: 1, model: 'churn-classifier', versions: ['A'], metrics: ['recall'] });
     expect(result).not.toHaveProperty('version');
+  });
+
+  it('expands multi-value variables in filter values and features, keeping numbers', () => {
+    const out = newDataSource().applyTemplateVariables(
+      {
+        ...baseQuery,
+        features: ['$feature'],
+        groupBy: 'country',
+        filters: [
+          { column: 'country', op: 'in', values: ['$country'] },
+          { column: 'age', op: '>=', values: [40] },
+        ],
+      },
+      {}
+    );
+    expect(out.features).toEqual(['age']);
+    expect(out.groupBy).toBe('country');
+    expect(out.filters).toEqual([
+      { column: 'country', op: 'in', values: ['DE', 'FR'] },
+      { column: 'age', op: '>=', values: [40] },
+    ]);
   });
 
   it('interpolates the interval', () => {

@@ -53,6 +53,22 @@ export class ModelwatchDataSource extends DataSourceWithBackend<ModelwatchQuery,
     if (migrated.metrics) {
       result.metrics = this.expandList(migrated.metrics, scopedVars);
     }
+    if (migrated.features) {
+      result.features = this.expandList(migrated.features, scopedVars);
+    }
+    if (migrated.groupBy !== undefined) {
+      result.groupBy = replace(migrated.groupBy);
+    }
+    if (migrated.filters) {
+      // A filter value that is a multi-value variable becomes one value per selection; numbers
+      // and booleans pass as they are (the backend converts strings to the column's type).
+      result.filters = migrated.filters.map((filter) => ({
+        ...filter,
+        values: filter.values.flatMap((value): Array<string | number | boolean> =>
+          typeof value === 'string' ? this.expandList([value], scopedVars) : [value]
+        ),
+      }));
+    }
     for (const key of ['model', 'positiveClass', 'interval'] as const) {
       if (result[key] === undefined) {
         delete result[key];

@@ -4,8 +4,11 @@ import type { DataQuery } from '@grafana/schema';
 /** The saved query's schema version; bump it together with migration.ts and the Go query model. */
 export const QUERY_SCHEMA_VERSION = 1;
 
-export type QueryType = 'classification' | 'confusion';
-export const QUERY_TYPES: readonly QueryType[] = ['classification', 'confusion'];
+export type QueryType =
+  'classification' | 'confusion' | 'regression' | 'operations' | 'coverage' | 'quality' | 'drift' | 'comparison';
+/** The families the query editor offers so far; the backend answers every QueryType. */
+export type EditableQueryType = 'classification' | 'confusion';
+export const QUERY_TYPES: readonly EditableQueryType[] = ['classification', 'confusion'];
 
 /** Classification metrics that the backend computes, in display order. */
 export const CLASSIFICATION_METRICS = [
@@ -19,8 +22,9 @@ export const CLASSIFICATION_METRICS = [
 ] as const;
 export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
 
-export type ResultFormat = 'timeseries' | 'numeric';
-export const RESULT_FORMATS: readonly ResultFormat[] = ['timeseries', 'numeric'];
+export type ResultFormat = 'timeseries' | 'numeric' | 'histogram';
+/** The formats the query editor offers so far (histogram is for drift queries). */
+export const RESULT_FORMATS: ReadonlyArray<Exclude<ResultFormat, 'histogram'>> = ['timeseries', 'numeric'];
 
 /** The query JSON of docs/query-reference.md (schemaVersion 1). */
 export interface ModelwatchQuery extends DataQuery {
@@ -38,7 +42,32 @@ export interface ModelwatchQuery extends DataQuery {
   format?: ResultFormat;
   /** Overrides Grafana's interval for buckets, e.g. `1h`. */
   interval?: string;
+  /** Row filters; a multi-value template variable in `values` expands into several values. */
+  filters?: QueryFilter[];
+  /** A column whose values split the result into labelled series. */
+  groupBy?: string;
+  /** Quality and drift: feature columns; empty: every feature. */
+  features?: string[];
+  /** Quality and drift: the reference window. */
+  reference?: ReferenceWindow;
+  /** Classification: multiclass average of precision, recall and F1. */
+  average?: 'macro' | 'micro' | 'weighted';
+  /** Drift method, bins and threshold. */
+  method?: string;
+  bins?: number;
+  driftThreshold?: number;
+  /** Comparison: the metric tested between versions[0] (champion) and versions[1] (challenger). */
+  compare?: string;
 }
+
+export interface QueryFilter {
+  column: string;
+  op: '=' | '!=' | 'in' | 'not in' | '<' | '<=' | '>' | '>=';
+  values: Array<string | number | boolean>;
+}
+
+export type ReferenceWindow =
+  { type: 'previous' } | { type: 'shift'; shift: string } | { type: 'range'; from: string; to: string };
 
 export const DEFAULT_QUERY: Partial<ModelwatchQuery> = {
   schemaVersion: QUERY_SCHEMA_VERSION,

@@ -53,7 +53,13 @@ describe('confusionMatrixFromFrame', () => {
   });
 
   it('appends labels the meta does not list', () => {
-    const frame = confusionFrame({ labels: ['b', 'a'], counts: [[1, 2], [3, 4]] });
+    const frame = confusionFrame({
+      labels: ['b', 'a'],
+      counts: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     frame.meta!.custom = { ...frame.meta!.custom, labels: ['a'] };
     const m = confusionMatrixFromFrame(frame)!;
     expect(m.labels).toEqual(['a', 'b']);
@@ -65,7 +71,14 @@ describe('confusionMatrixFromFrame', () => {
 
   it('returns null ratios for an empty class instead of NaN', () => {
     const m = confusionMatrixFromFrame(
-      confusionFrame({ labels: ['x', 'y', 'z'], counts: [[5, 0, 0], [2, 3, 0], [0, 0, 0]] })
+      confusionFrame({
+        labels: ['x', 'y', 'z'],
+        counts: [
+          [5, 0, 0],
+          [2, 3, 0],
+          [0, 0, 0],
+        ],
+      })
     )!;
     const z = m.classes[2];
     expect(z.precision).toBeNull();
@@ -106,7 +119,14 @@ describe('confusionMatricesFromFrames', () => {
   });
 
   it('splits one frame holding several versions into one matrix per version', () => {
-    const b = { ...CHURN, version: 'B', counts: [[140, 10], [5, 820]] };
+    const b = {
+      ...CHURN,
+      version: 'B',
+      counts: [
+        [140, 10],
+        [5, 820],
+      ],
+    };
     const matrices = confusionMatricesFromFrames([confusionFrame({ ...CHURN, version: 'A' }, b)]);
     expect(matrices.map((m) => m.version)).toEqual(['A', 'B']);
     expect(matrices.map((m) => m.title)).toEqual(['churn-classifier · A', 'churn-classifier · B']);

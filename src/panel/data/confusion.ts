@@ -62,7 +62,10 @@ export function isConfusionFrame(frame: DataFrame): boolean {
 }
 
 function findField(frame: DataFrame, name: string, type: FieldType): Field | undefined {
-  return frame.fields.find((field) => field.name === name) ?? frame.fields.find((field) => field.type === type && field.name.toLowerCase() === name);
+  return (
+    frame.fields.find((field) => field.name === name) ??
+    frame.fields.find((field) => field.type === type && field.name.toLowerCase() === name)
+  );
 }
 
 function ratio(numerator: number, denominator: number): number | null {
