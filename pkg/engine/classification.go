@@ -108,16 +108,30 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 			return nil, err
 		}
 	}
+	keys := c.keys
+	if perClass(q) {
+		keys = nil
+		for _, k := range c.keys {
+			for _, class := range metrics.NewConfusion(c.labels).Labels {
+				k.Class = class
+				keys = append(keys, k)
+			}
+		}
+	}
 	value := func(k seriesKey, m query.Metric, bucket int) *float64 {
+		class := k.Class
+		k.Class = ""
 		switch {
 		case slices.Contains(query.ScoreMetrics, m):
 			return sc.value(k, m, bucket)
+		case perClass(q):
+			return classMetric(m, c.matrices[k][bucket], class)
 		case q.Average != "":
 			return averaged(q.Average, m, c.matrices[k][bucket])
 		}
 		return metrics.Classification[string(m)](c.matrices[k][bucket], q.PositiveClass)
 	}
-	out := shape(q, c.keys, c.buckets, value)
+	out := shape(q, keys, c.buckets, value)
 	custom := map[string]any{"positiveClass": q.PositiveClass}
 	if q.Average != "" {
 		custom["average"] = q.Average

@@ -107,3 +107,24 @@ func averaged(average string, m query.Metric, c metrics.Confusion) *float64 {
 	}
 	return prf.F1
 }
+
+// classMetric is one class's one-vs-rest precision, recall or F1 (scikit-learn's average=None);
+// accuracy is the whole matrix's.
+func classMetric(m query.Metric, c metrics.Confusion, class string) *float64 {
+	if m == query.Accuracy {
+		return metrics.Classification[string(m)](c, "")
+	}
+	for _, p := range metrics.PerClass(c) {
+		if p.Label != class {
+			continue
+		}
+		switch m {
+		case query.Precision:
+			return p.Precision
+		case query.Recall:
+			return p.Recall
+		}
+		return p.F1
+	}
+	return nil
+}

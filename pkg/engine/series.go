@@ -14,6 +14,13 @@ import (
 // the per-feature families a feature.
 type seriesKey struct {
 	Version, Group, Feature string
+	// Class is set for per-class classification metrics.
+	Class string
+}
+
+// perClass reports whether a classification query answers per class (label "class").
+func perClass(q query.Query) bool {
+	return q.Type == query.TypeClassification && q.Average == query.PerClass
 }
 
 // perFeature reports whether a family answers per feature (a "feature" label on every series).
@@ -58,6 +65,9 @@ func labels(q query.Query, k seriesKey) data.Labels {
 	if perFeature(q) {
 		l["feature"] = k.Feature
 	}
+	if perClass(q) {
+		l["class"] = k.Class
+	}
 	return l
 }
 
@@ -70,6 +80,9 @@ func labelNames(q query.Query) []string {
 	if perFeature(q) {
 		names = append(names, "feature")
 	}
+	if perClass(q) {
+		names = append(names, "class")
+	}
 	return names
 }
 
@@ -80,6 +93,9 @@ func labelValues(q query.Query, k seriesKey) []string {
 	}
 	if perFeature(q) {
 		vals = append(vals, k.Feature)
+	}
+	if perClass(q) {
+		vals = append(vals, k.Class)
 	}
 	return vals
 }

@@ -71,8 +71,12 @@ var ClassificationMetrics = []Metric{Accuracy, Precision, Recall, F1, Specificit
 // ScoreMetrics are the classification metrics computed from the score, not the confusion.
 var ScoreMetrics = []Metric{ROCAUC, AveragePrecision, LogLoss, Brier}
 
-// Averages of multiclass precision, recall and F1.
-var Averages = []string{"macro", "micro", "weighted"}
+// Averages of multiclass precision, recall and F1; "none" gives one row (or series) per class,
+// labelled "class", as scikit-learn's average=None.
+var Averages = []string{"macro", "micro", "weighted", "none"}
+
+// PerClass is the average that keeps the classes apart.
+const PerClass = "none"
 
 // Regression metrics; error is predicted − actual.
 const (

@@ -64,6 +64,21 @@ def make_rows(rng):
                 "latency_ms": repr(float(np.round(rng.lognormal(3.0, 0.4), 3))), "error": "",
                 "segment": ["north", "south", "east"][int(rng.integers(0, 3))], "size": repr(float(np.round(rng.normal(100.0, 30.0), 3))),
             })
+    # A three-class classifier (logged labels), for the multiclass averages.
+    classes = ["cat", "dog", "fox"]
+    for k in range(1200):
+        i += 1
+        ts = START + timedelta(seconds=int(rng.integers(0, 2 * 86400)))
+        actual = classes[int(rng.choice(3, p=[0.5, 0.35, 0.15]))]
+        predicted = actual if rng.random() < 0.7 else classes[int(rng.integers(0, 3))]
+        if k < 3:
+            predicted = "fox"  # keep every class predicted at least once
+        rows.append({
+            "prediction_id": f"f-{i:06d}", "ts": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "multi",
+            "model_version": "A", "predicted_label": predicted, "predicted_value": "", "score": "",
+            "actual_label": actual if rng.random() > 0.05 else "", "actual_value": "", "latency_ms": "", "error": "",
+            "segment": "north", "size": "1.0",
+        })
     rows.sort(key=lambda r: r["ts"])
     return rows
 
@@ -251,6 +266,30 @@ def comparison_cases(rows):
     return cases
 
 
+def multiclass_cases(rows):
+    rs = [r for r in rows if r["model"] == "multi" and r["actual_label"]]
+    y_true = [r["actual_label"] for r in rs]
+    y_pred = [r["predicted_label"] for r in rs]
+    cases = []
+    for average in ["macro", "micro", "weighted"]:
+        p, r_, f, _ = metrics.precision_recall_fscore_support(y_true, y_pred, average=average, zero_division=np.nan)
+        vals = {"accuracy": float(metrics.accuracy_score(y_true, y_pred)), "precision": none_if_nan(p),
+                "recall": none_if_nan(r_), "f1": none_if_nan(f)}
+        cases.append({"name": f"classification: multiclass {average} average",
+                      "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": average, "format": "numeric"},
+                      "series": [{"labels": {"model": "multi", "version": "A"}, "values": vals}]})
+    labels = sorted(set(y_true) | set(y_pred))
+    p, r_, f, _ = metrics.precision_recall_fscore_support(y_true, y_pred, average=None, labels=labels, zero_division=np.nan)
+    series = [{"labels": {"model": "multi", "version": "A", "class": c},
+               "values": {"precision": none_if_nan(p[i]), "recall": none_if_nan(r_[i]), "f1": none_if_nan(f[i])}}
+              for i, c in enumerate(labels)]
+    cases.append({"name": "classification: per class (average none)",
+                  "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": "none",
+                            "metrics": ["precision", "recall", "f1"], "format": "numeric"},
+                  "series": series})
+    return cases
+
+
 def main():
     rng = np.random.default_rng(20260301)
     rows = make_rows(rng)
@@ -287,6 +326,7 @@ def main():
     cases += quality_cases(reg_rows)
     cases += drift_cases(reg_rows)
     cases += comparison_cases(rows)
+    cases += multiclass_cases(rows)
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump({"generator": f"scripts/golden/families.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}, scipy {__import__('scipy').__version__}",
                    "from": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
