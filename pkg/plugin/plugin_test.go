@@ -36,6 +36,14 @@ func (fakeStore) ConfusionCounts(_ context.Context, req store.ConfusionRequest) 
 	}, nil
 }
 func (fakeStore) Close() error { return nil }
+func (fakeStore) Schema(context.Context) (store.Schema, error) {
+	return store.Schema{Table: "predictions", Columns: []store.Column{
+		{Name: "ts", Role: store.RoleTimestamp}, {Name: "age", Role: store.RoleFeature}, {Name: "plan", Role: store.RoleFeature},
+	}}, nil
+}
+func (fakeStore) Distinct(_ context.Context, sc store.Scope, column string, _ int) ([]string, error) {
+	return []string{sc.Model + ":" + column}, nil
+}
 
 func fake() *Datasource {
 	return New(settings.Settings{Store: settings.EngineDuckDB, Path: "x", Table: "predictions"},
@@ -111,10 +119,13 @@ func TestResources(t *testing.T) {
 		status int
 		body   string
 	}{
-		"models":           {http.StatusOK, `["boom","m"]`},
-		"versions?model=m": {http.StatusOK, `["A"]`},
-		"classes?model=m":  {http.StatusOK, `["no","yes"]`},
-		"versions":         {http.StatusBadRequest, "query parameter model is required"},
+		"models":                     {http.StatusOK, `["boom","m"]`},
+		"versions?model=m":           {http.StatusOK, `["A"]`},
+		"classes?model=m":            {http.StatusOK, `["no","yes"]`},
+		"versions":                   {http.StatusBadRequest, "query parameter model is required"},
+		"features":                   {http.StatusOK, `["age","plan"]`},
+		"values?model=m&column=plan": {http.StatusOK, `["m:plan"]`},
+		"values?model=m":             {http.StatusBadRequest, "query parameter column is required"},
 	} {
 		s := &sender{}
 		p, q, _ := strings.Cut(path, "?")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
@@ -42,8 +43,38 @@ func (d *Datasource) routes() *http.ServeMux {
 		sch, err := s.Schema(ctx)
 		return sch.Columns, err
 	}))
+	mux.HandleFunc("GET /features", d.lookup(func(ctx context.Context, s store.Store, _ *http.Request) (any, error) {
+		sch, err := s.Schema(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, c := range sch.Columns {
+			if c.Role == store.RoleFeature {
+				out = append(out, c.Name)
+			}
+		}
+		return out, nil
+	}))
+	mux.HandleFunc("GET /values", d.lookup(func(ctx context.Context, s store.Store, r *http.Request) (any, error) {
+		model, err := requireParam(r, "model")
+		if err != nil {
+			return nil, err
+		}
+		column, err := requireParam(r, "column")
+		if err != nil {
+			return nil, err
+		}
+		// Every value the model ever logged in the column (for template variables and filter
+		// pickers), up to a bound.
+		sc := store.Scope{Model: model, From: time.Unix(0, 0).UTC(), To: time.Now().UTC().Add(24 * time.Hour * 365 * 100)}
+		return s.Distinct(ctx, sc, column, maxLookupValues)
+	}))
 	return mux
 }
+
+// maxLookupValues bounds the values the values route returns.
+const maxLookupValues = 1000
 
 func requireParam(r *http.Request, name string) (string, error) {
 	v := r.URL.Query().Get(name)
