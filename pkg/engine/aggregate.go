@@ -87,3 +87,12 @@ func ratioOf(a, b float64) *float64 {
 	r := a / b
 	return &r
 }
+
+// flag is a verdict as an alertable number: 1 for true, 0 for false.
+func flag(b bool) *float64 {
+	v := 0.0
+	if b {
+		v = 1
+	}
+	return &v
+}

@@ -118,11 +118,7 @@ func comparisonOutput(c metrics.Comparison, m query.Metric) *float64 {
 	case query.PValue:
 		return c.PValue
 	case query.ChallengerBetter:
-		v := 0.0
-		if c.ChallengerBetter {
-			v = 1
-		}
-		return &v
+		return flag(c.ChallengerBetter)
 	}
 	return nil
 }

@@ -48,11 +48,7 @@ type driftSeries struct {
 // drift compares each feature's distribution in the current window (per series, and per
 // bucket for a time series) with the reference window's.
 func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) {
-	versions, err := e.versions(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	cols, err := e.features(ctx, q)
+	versions, cols, err := e.versionsAndFeatures(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -163,11 +159,7 @@ func driftOutput(r metrics.DriftResult, m query.Metric) *float64 {
 		t := r.Threshold
 		return &t
 	case query.Drifted:
-		v := 0.0
-		if r.Drifted {
-			v = 1
-		}
-		return &v
+		return flag(r.Drifted)
 	}
 	return nil
 }

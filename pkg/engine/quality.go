@@ -29,6 +29,17 @@ type featureInfo struct {
 	first int
 }
 
+// versionsAndFeatures resolves what a per-feature family compares: the query's versions and
+// feature columns.
+func (e *Engine) versionsAndFeatures(ctx context.Context, q query.Query) ([]string, []store.Column, error) {
+	versions, err := e.versions(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols, err := e.features(ctx, q)
+	return versions, cols, err
+}
+
 // features resolves the query's features against the schema: the listed ones, or every
 // feature column.
 func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, error) {
@@ -114,11 +125,7 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 
 // quality answers volume, completeness, ranges and unseen categories per feature.
 func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error) {
-	versions, err := e.versions(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	cols, err := e.features(ctx, q)
+	versions, cols, err := e.versionsAndFeatures(ctx, q)
 	if err != nil {
 		return nil, err
 	}

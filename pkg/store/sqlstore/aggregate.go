@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -62,22 +61,22 @@ func (s *Store) aggregateStatement(ctx context.Context, req store.AggregateReque
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup)
-	for _, m := range req.Measures {
-		e, err := s.measure(ctx, b, sc, m)
-		if err != nil {
-			return nil, err
+	var measureErr error
+	err = s.grouped(b, sc, req.Bucket, func() {
+		for _, m := range req.Measures {
+			e, err := s.measure(ctx, b, sc, m)
+			if err != nil && measureErr == nil {
+				measureErr = err
+			}
+			b.write(", ", e)
 		}
-		b.write(", ", e)
+	}, "", nil, 0)
+	if measureErr != nil {
+		return nil, measureErr
 	}
-	if err := s.writeWhere(b, sc); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	groups := []string{sc.version, aliasGroup}
-	if req.Bucket > 0 {
-		groups = append(groups, aliasBucket)
-	}
-	b.write(" GROUP BY ", strings.Join(groups, ", "))
 	return b, nil
 }
 
@@ -268,20 +267,13 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]stor
 		value = "round(" + score + ", " + strconv.Itoa(req.Decimals) + ")"
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup, ", ", value, " AS mw_score",
-		", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
-		", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
-	if err := s.writeWhere(b, sc); err != nil {
+	err = s.grouped(b, sc, req.Bucket, func() {
+		b.write(", ", value, " AS mw_score",
+			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
+			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
+	}, score+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{"mw_score"}, req.MaxValues)
+	if err != nil {
 		return nil, err
-	}
-	b.write(" AND ", score, " IS NOT NULL AND ", actual, " IS NOT NULL")
-	groups := []string{sc.version, aliasGroup, "mw_score"}
-	if req.Bucket > 0 {
-		groups = append(groups, aliasBucket)
-	}
-	b.write(" GROUP BY ", strings.Join(groups, ", "))
-	if req.MaxValues > 0 {
-		b.write(" LIMIT ", b.bind(int64(req.MaxValues+1)))
 	}
 	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
 	if err != nil {

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -66,21 +65,18 @@ func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionReque
 	}
 	actual, predicted := cols[0], cols[1]
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup, ", ", actual, ", ")
-	if req.Threshold != nil {
-		b.write("CASE WHEN ", predicted, " IS NULL THEN NULL WHEN ", predicted, " >= ", b.bind(*req.Threshold),
-			" THEN ", b.bind(req.PositiveClass), " ELSE ", b.bind(req.NegativeClass), " END")
-	} else {
-		b.write(predicted)
-	}
-	b.write(" AS ", aliasPredicted, ", count(*)")
-	if err := s.writeWhere(b, sc); err != nil {
+	err = s.grouped(b, sc, req.Bucket, func() {
+		b.write(", ", actual, ", ")
+		if req.Threshold != nil {
+			b.write("CASE WHEN ", predicted, " IS NULL THEN NULL WHEN ", predicted, " >= ", b.bind(*req.Threshold),
+				" THEN ", b.bind(req.PositiveClass), " ELSE ", b.bind(req.NegativeClass), " END")
+		} else {
+			b.write(predicted)
+		}
+		b.write(" AS ", aliasPredicted, ", count(*)")
+	}, "", []string{actual, aliasPredicted}, 0)
+	if err != nil {
 		return nil, err
 	}
-	groups := []string{sc.version, aliasGroup, actual, aliasPredicted}
-	if req.Bucket > 0 {
-		groups = append(groups, aliasBucket)
-	}
-	b.write(" GROUP BY ", strings.Join(groups, ", "))
 	return b, nil
 }

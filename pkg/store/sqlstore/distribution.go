@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -27,19 +26,9 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 		value = "CAST(" + s.d.QuoteIdent(col.Name) + " AS DOUBLE PRECISION)"
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup,
-		", ", value, " AS mw_value, count(*)")
-	if err := s.writeWhere(b, sc); err != nil {
+	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS mw_value, count(*)") }, "", []string{"mw_value"}, req.MaxValues)
+	if err != nil {
 		return nil, err
-	}
-	groups := []string{sc.version, aliasGroup, "mw_value"}
-	if req.Bucket > 0 {
-		groups = append(groups, aliasBucket)
-	}
-	b.write(" GROUP BY ", strings.Join(groups, ", "))
-	if req.MaxValues > 0 {
-		// One more than allowed tells "too many" from "exactly the limit".
-		b.write(" LIMIT ", b.bind(int64(req.MaxValues+1)))
 	}
 	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
 	if err != nil {

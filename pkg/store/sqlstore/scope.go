@@ -68,6 +68,31 @@ func (s *Store) bucket(b *builder, sc scoped, width time.Duration) string {
 	return s.d.BucketMicros(sc.ts, b.bind(width.Microseconds()))
 }
 
+// grouped writes the statement shape every counting request shares: SELECT the bucket, version
+// and group, then the request's own expressions (written by selectList, which may bind values),
+// FROM the table WHERE the scope holds and the extra condition (if any), GROUP BY version,
+// group, the extra keys and the bucket, and at most limit+1 rows when limit is positive (one
+// more than allowed tells "too many" from "exactly the limit").
+func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList func(), extraWhere string, keys []string, limit int) error {
+	b.write("SELECT ", s.bucket(b, sc, bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup)
+	selectList()
+	if err := s.writeWhere(b, sc); err != nil {
+		return err
+	}
+	if extraWhere != "" {
+		b.write(" AND ", extraWhere)
+	}
+	groups := append([]string{sc.version, aliasGroup}, keys...)
+	if bucket > 0 {
+		groups = append(groups, aliasBucket)
+	}
+	b.write(" GROUP BY ", strings.Join(groups, ", "))
+	if limit > 0 {
+		b.write(" LIMIT ", b.bind(int64(limit+1)))
+	}
+	return nil
+}
+
 // writeWhere writes "FROM table WHERE ..." binding the scope's values. Filter values are
 // converted to the column's kind, so that "40" from a template variable compares as a number.
 func (s *Store) writeWhere(b *builder, sc scoped) error {
