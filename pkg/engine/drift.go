@@ -52,12 +52,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if err != nil {
 		return nil, err
 	}
-	refScope := scope(q, versions)
-	refScope.From, refScope.To, refScope.GroupBy = q.RefFrom, q.RefTo, ""
-	cache := e.Cache
-	if !q.RefTo.Before(time.Now()) {
-		cache = nil
-	}
+	refScope, cache := e.referenceScope(q, versions)
 	var bucketTimes []time.Time
 	var width time.Duration
 	if q.Format == query.FormatTimeSeries {

@@ -76,12 +76,7 @@ func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, e
 // each feature, pooled over the query's versions; the answers are cached, since a past window
 // does not change.
 func (e *Engine) reference(ctx context.Context, q query.Query, versions []string, cols []store.Column) ([]featureInfo, error) {
-	sc := scope(q, versions)
-	sc.From, sc.To, sc.GroupBy = q.RefFrom, q.RefTo, ""
-	cache := e.Cache
-	if !q.RefTo.Before(time.Now()) {
-		cache = nil // a window still open can still change
-	}
+	sc, cache := e.referenceScope(q, versions)
 	infos := make([]featureInfo, len(cols))
 	var measures []store.Measure
 	for i, c := range cols {
@@ -121,6 +116,17 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 		}
 	}
 	return infos, nil
+}
+
+// referenceScope selects the reference window's rows, pooled over the query's versions, and
+// the cache for its statistics: none while the window is still open (its rows can change).
+func (e *Engine) referenceScope(q query.Query, versions []string) (store.Scope, *Cache) {
+	sc := scope(q, versions)
+	sc.From, sc.To, sc.GroupBy = q.RefFrom, q.RefTo, ""
+	if !q.RefTo.Before(time.Now()) {
+		return sc, nil
+	}
+	return sc, e.Cache
 }
 
 // quality answers volume, completeness, ranges and unseen categories per feature.
