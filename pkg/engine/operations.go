@@ -47,9 +47,25 @@ func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, er
 	return shape(q, a.keys, a.buckets, value), nil
 }
 
-// coverage answers the share of rows whose ground truth has arrived.
+// labelDelays maps the delay metrics to their measures.
+var labelDelays = map[query.Metric]store.Measure{
+	query.LabelDelayMean: {Kind: store.MeasureLabelDelayMean},
+	query.LabelDelayP50:  {Kind: store.MeasureLabelDelayQuantile, Q: 0.5},
+	query.LabelDelayP95:  {Kind: store.MeasureLabelDelayQuantile, Q: 0.95},
+}
+
+// coverage answers the share of rows whose ground truth has arrived and, with a labels table,
+// how long labels take to arrive.
 func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, error) {
-	a, err := e.aggregate(ctx, q, []store.Measure{{Kind: store.MeasureRows}, {Kind: store.MeasureLabeled}})
+	measures := []store.Measure{{Kind: store.MeasureRows}, {Kind: store.MeasureLabeled}}
+	delayIndex := map[query.Metric]int{}
+	for _, m := range q.Metrics {
+		if d, ok := labelDelays[m]; ok {
+			delayIndex[m] = len(measures)
+			measures = append(measures, d)
+		}
+	}
+	a, err := e.aggregate(ctx, q, measures)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +76,9 @@ func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, erro
 			return ratioOf(labeled, orZero(a.measure(k, b, 0)))
 		case query.LabeledRows:
 			return &labeled
+		}
+		if i, ok := delayIndex[m]; ok {
+			return a.measure(k, b, i)
 		}
 		return nil
 	}

@@ -66,7 +66,15 @@ func New(cfg settings.Settings, open func(settings.Settings) (store.Store, error
 func OpenStore(cfg settings.Settings) (store.Store, error) {
 	switch cfg.Store {
 	case settings.EngineDuckDB:
-		return duckdb.Open(cfg.Path, cfg.Table)
+		st, err := duckdb.Open(cfg.Path, cfg.Table)
+		if err != nil || cfg.LabelsTable == "" {
+			return st, err
+		}
+		if err := st.WithLabels(cfg.LabelsTable); err != nil {
+			_ = st.Close()
+			return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
+		}
+		return st, nil
 	}
 	return nil, fmt.Errorf("%w: store %q", settings.ErrSettings, cfg.Store)
 }

@@ -107,14 +107,18 @@ const (
 // OperationsMetrics lists the operations metrics in their documented order.
 var OperationsMetrics = []Metric{Throughput, ErrorRate, LatencyP50, LatencyP95, LatencyP99, Requests}
 
-// Coverage metrics of the ground truth.
+// Coverage metrics of the ground truth; the label delays (seconds from prediction to label)
+// need a labels table with labeled_at.
 const (
-	LabelCoverage Metric = "label_coverage"
-	LabeledRows   Metric = "labeled_rows"
+	LabelCoverage  Metric = "label_coverage"
+	LabeledRows    Metric = "labeled_rows"
+	LabelDelayMean Metric = "label_delay_mean"
+	LabelDelayP50  Metric = "label_delay_p50"
+	LabelDelayP95  Metric = "label_delay_p95"
 )
 
 // CoverageMetrics lists the coverage metrics.
-var CoverageMetrics = []Metric{LabelCoverage, LabeledRows}
+var CoverageMetrics = []Metric{LabelCoverage, LabeledRows, LabelDelayMean, LabelDelayP50, LabelDelayP95}
 
 // Data quality metrics of one feature; the shares compare the current window with the
 // reference window.

@@ -31,6 +31,9 @@ type Settings struct {
 	Store Engine `json:"store"`
 	Path  string `json:"path"`
 	Table string `json:"table"`
+	// LabelsTable, when set, names a table of late ground truth (prediction_id, actual_label
+	// and/or actual_value, labeled_at) joined to the predictions.
+	LabelsTable string `json:"labelsTable,omitempty"`
 }
 
 // Secrets are the decrypted secureJsonData; never logged or returned.
@@ -68,6 +71,11 @@ func (s Settings) Validate() error {
 	}
 	if err := store.ValidIdentifier(s.Table); err != nil {
 		return fmt.Errorf("%w: table: %v", ErrSettings, err)
+	}
+	if s.LabelsTable != "" {
+		if err := store.ValidIdentifier(s.LabelsTable); err != nil {
+			return fmt.Errorf("%w: labelsTable: %v", ErrSettings, err)
+		}
 	}
 	return nil
 }

@@ -32,6 +32,11 @@ const (
 	MeasureVarSampAbsError MeasureKind = "var_samp_abs_error"
 	MeasureVarSampSqError  MeasureKind = "var_samp_sq_error"
 
+	// Label delay in seconds (labeled_at − ts) over rows whose label arrived, from the labels
+	// table.
+	MeasureLabelDelayMean     MeasureKind = "label_delay_mean"
+	MeasureLabelDelayQuantile MeasureKind = "label_delay_quantile"
+
 	// Measures of one feature column (Measure.Column).
 	MeasureNonNull MeasureKind = "non_null" // rows where the column is not null
 	MeasureMean    MeasureKind = "mean"

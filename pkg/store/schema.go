@@ -59,6 +59,8 @@ const (
 	ColActualValue    = "actual_value"
 	ColLatencyMS      = "latency_ms"
 	ColError          = "error"
+	// ColLabeledAt is when a late label arrived; it lives in the labels table.
+	ColLabeledAt = "labeled_at"
 )
 
 // BaseColumns are the columns every prediction table has, in their canonical order; any other

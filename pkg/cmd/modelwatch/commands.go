@@ -125,6 +125,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	from := fs.String("from", "now-24h", "start of the range, RFC 3339 or now-<duration>")
 	to := fs.String("to", "now", "end of the range, RFC 3339 or now")
 	interval := fs.String("interval", "", "Grafana's interval (bucket width), e.g. 1h; the query's own interval wins")
+	labels := fs.String("labels-table", "", "table of late labels joined on prediction_id (optional)")
 	q := fs.String("query", "", `query JSON, e.g. {"queryType":"classification","model":"churn-classifier","positiveClass":"churn"}`)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -147,7 +148,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table}
+	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table, LabelsTable: *labels}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}

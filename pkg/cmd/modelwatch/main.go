@@ -16,7 +16,7 @@ const usage = `modelwatch: ML model monitoring on a prediction store
 Usage:
   modelwatch demo  --db PATH [--rows N] [--days D] [--end RFC3339] [--seed S]
   modelwatch load  --db PATH --file FILE [--file FILE ...] [--table NAME]
-  modelwatch query --db PATH --from T --to T [--interval D] [--table NAME] --query JSON
+  modelwatch query --db PATH --from T --to T [--interval D] [--table NAME] [--labels-table NAME] --query JSON
   modelwatch health --db PATH [--table NAME]
 
 Commands:

@@ -31,6 +31,9 @@ func (Dialect) BucketMicros(column, width string) string {
 	return "(epoch_us(" + column + ") // " + width + ") * " + width
 }
 
+// EpochSeconds implements sqlstore.Dialect.
+func (Dialect) EpochSeconds(expr string) string { return "epoch(" + expr + ")" }
+
 // TextType implements sqlstore.Dialect.
 func (Dialect) TextType() string { return "VARCHAR" }
 

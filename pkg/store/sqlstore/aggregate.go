@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -88,7 +89,6 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	}
 	need := map[store.MeasureKind][]string{
 		store.MeasureErrors:          {store.ColError},
-		store.MeasureLabeled:         {store.ColActualLabel, store.ColActualValue},
 		store.MeasureLatencyQuantile: {store.ColLatencyMS},
 		store.MeasurePaired:          {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureSumError:        {store.ColPredictedValue, store.ColActualValue},
@@ -105,6 +105,10 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	switch m.Kind {
 	case store.MeasureScoredLabeled, store.MeasureLogLossSum, store.MeasureBrierSum:
 		return s.probabilityMeasure(ctx, b, m)
+	case store.MeasureLabelDelayMean, store.MeasureLabelDelayQuantile:
+		return s.labelDelay(ctx, m)
+	case store.MeasureLabeled:
+		return s.labeled(ctx)
 	}
 	if m.Kind == store.MeasureRows {
 		return "CAST(count(*) AS DOUBLE PRECISION)", nil
@@ -123,9 +127,6 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
 	if m.Kind == store.MeasureErrors {
 		return count(q[0] + " IS NOT NULL"), nil
-	}
-	if m.Kind == store.MeasureLabeled {
-		return count(q[0] + " IS NOT NULL OR " + q[1] + " IS NOT NULL"), nil
 	}
 	if m.Kind == store.MeasureLatencyQuantile {
 		return s.d.Quantile(q[0], m.Q), nil
@@ -170,7 +171,7 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 	if !ok {
 		return "", sc.sch.Require(m.Column)
 	}
-	q := s.d.QuoteIdent(col.Name)
+	q := s.col(col.Name)
 	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
 	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
 	asDouble := "CAST(" + q + " AS DOUBLE PRECISION)"
@@ -211,13 +212,13 @@ func (s *Store) Distinct(ctx context.Context, req store.Scope, column string, li
 	if err := sc.sch.Require(column); err != nil {
 		return nil, err
 	}
-	text := "CAST(" + s.d.QuoteIdent(column) + " AS " + s.d.TextType() + ")"
+	text := "CAST(" + s.col(column) + " AS " + s.d.TextType() + ")"
 	b := &builder{d: s.d}
 	b.write("SELECT DISTINCT ", text)
 	if err := s.writeWhere(b, sc); err != nil {
 		return nil, err
 	}
-	b.write(" AND ", s.d.QuoteIdent(column), " IS NOT NULL ORDER BY 1 LIMIT ", b.bind(int64(limit)))
+	b.write(" AND ", s.col(column), " IS NOT NULL ORDER BY 1 LIMIT ", b.bind(int64(limit)))
 	return s.strings(ctx, "listing values of "+column, b)
 }
 
@@ -303,4 +304,43 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]stor
 		return nil, fmt.Errorf("%w: more than %d distinct scores in this window", store.ErrTooManyValues, req.MaxValues)
 	}
 	return out, nil
+}
+
+// labelDelay is the mean or a quantile of labeled_at − ts in seconds, over rows with a label
+// arrival time; it needs a labels table with labeled_at.
+func (s *Store) labelDelay(ctx context.Context, m store.Measure) (string, error) {
+	if s.labels == "" {
+		return "", fmt.Errorf("%w: label delay needs a labels table with labeled_at: set the data source's labels table", store.ErrSchema)
+	}
+	q, err := s.columns(ctx, store.ColTS, store.ColLabeledAt)
+	if err != nil {
+		return "", err
+	}
+	delay := "CASE WHEN " + q[1] + " IS NOT NULL THEN " + s.d.EpochSeconds(q[1]) + " - " + s.d.EpochSeconds(q[0]) + " END"
+	if m.Kind == store.MeasureLabelDelayMean {
+		return "avg(" + delay + ")", nil
+	}
+	if !(m.Q >= 0 && m.Q <= 1) {
+		return "", fmt.Errorf("%w: quantile %v is outside [0, 1]", store.ErrSchema, m.Q)
+	}
+	return s.d.Quantile(delay, m.Q), nil
+}
+
+// labeled counts rows with ground truth in whichever of actual_label and actual_value exist (a
+// classification table may have no actual_value column, a regression one no actual_label).
+func (s *Store) labeled(ctx context.Context) (string, error) {
+	sch, err := s.Schema(ctx)
+	if err != nil {
+		return "", err
+	}
+	var conds []string
+	for _, name := range []string{store.ColActualLabel, store.ColActualValue} {
+		if _, ok := sch.Column(name); ok {
+			conds = append(conds, s.col(name)+" IS NOT NULL")
+		}
+	}
+	if len(conds) == 0 {
+		return "", sch.Require(store.ColActualLabel)
+	}
+	return "CAST(count(CASE WHEN " + strings.Join(conds, " OR ") + " THEN 1 END) AS DOUBLE PRECISION)", nil
 }

@@ -20,6 +20,8 @@ type Dialect interface {
 	// ColumnsQuery returns a statement listing (column_name, data_type) of a table, in order,
 	// taking the table name as its only parameter.
 	ColumnsQuery() string
+	// EpochSeconds is a timestamp expression as seconds since the epoch (a double).
+	EpochSeconds(expr string) string
 	// TextType is the engine's text type, for casting group values to labels.
 	TextType() string
 	// Quantile is an aggregate giving the q-quantile of an expression with linear

@@ -21,9 +21,9 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 		return nil, sc.sch.Require(req.Column)
 	}
 	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
-	value := "CAST(" + s.d.QuoteIdent(col.Name) + " AS " + s.d.TextType() + ")"
+	value := "CAST(" + s.col(col.Name) + " AS " + s.d.TextType() + ")"
 	if numeric {
-		value = "CAST(" + s.d.QuoteIdent(col.Name) + " AS DOUBLE PRECISION)"
+		value = "CAST(" + s.col(col.Name) + " AS DOUBLE PRECISION)"
 	}
 	b := &builder{d: s.d}
 	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS mw_value, count(*)") }, "", []string{"mw_value"}, req.MaxValues)

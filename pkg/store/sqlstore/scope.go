@@ -55,7 +55,7 @@ func (s *Store) scope(ctx context.Context, sc store.Scope) (scoped, error) {
 		if err := sch.Require(sc.GroupBy); err != nil {
 			return scoped{}, err
 		}
-		out.group = "CAST(" + s.d.QuoteIdent(sc.GroupBy) + " AS " + s.d.TextType() + ")"
+		out.group = "CAST(" + s.col(sc.GroupBy) + " AS " + s.d.TextType() + ")"
 	}
 	return out, nil
 }
@@ -117,7 +117,7 @@ func (s *Store) writeWhere(b *builder, sc scoped) error {
 }
 
 func (s *Store) filter(b *builder, col store.Column, f query.Filter) (string, error) {
-	q := s.d.QuoteIdent(col.Name)
+	q := s.col(col.Name)
 	marks := make([]string, len(f.Values))
 	for i, v := range f.Values {
 		cv, err := convertValue(col, v)

@@ -16,9 +16,16 @@ type Store struct {
 	db    *sql.DB
 	d     Dialect
 	table string
+	// labels, when set, is a table of late ground truth joined on prediction_id: its
+	// actual_label and actual_value win over the prediction table's, and its labeled_at gives
+	// the label delay.
+	labels string
 
-	mu     sync.Mutex
-	schema *store.Schema
+	mu        sync.Mutex
+	schema    *store.Schema
+	labelCols map[string]bool // columns of the labels table
+	// predictionHas says which ground-truth columns the prediction table has itself.
+	predictionHas map[string]bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -30,6 +37,16 @@ func New(db *sql.DB, d Dialect, table string) (*Store, error) {
 		return nil, fmt.Errorf("table name: %w", err)
 	}
 	return &Store{db: db, d: d, table: table}, nil
+}
+
+// WithLabels joins a labels table (prediction_id plus actual_label and/or actual_value, and
+// optionally labeled_at) to every query.
+func (s *Store) WithLabels(table string) error {
+	if err := store.ValidIdentifier(table); err != nil {
+		return fmt.Errorf("labels table name: %w", err)
+	}
+	s.labels = table
+	return nil
 }
 
 // DB exposes the pool to engine packages (writers, tests).
@@ -68,8 +85,69 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 		return store.Schema{}, fmt.Errorf("%w: table %q not found in the %s store: load predictions first (modelwatch load or modelwatch demo)",
 			store.ErrSchema, s.table, s.d.Name())
 	}
+	if s.labels != "" {
+		if err := s.discoverLabels(ctx, &sch); err != nil {
+			return store.Schema{}, err
+		}
+	}
 	s.schema = &sch
 	return sch, nil
+}
+
+// labelColumns are the columns a labels table may provide.
+var labelColumns = []store.Column{
+	{Name: store.ColActualLabel, Kind: store.KindText, Role: store.RoleActual},
+	{Name: store.ColActualValue, Kind: store.KindDouble, Role: store.RoleActual},
+	{Name: store.ColLabeledAt, Kind: store.KindTimestamp, Role: store.RoleActual},
+}
+
+// discoverLabels reads the labels table's columns; the ground-truth columns it has count as
+// columns of the schema.
+func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
+	rows, err := s.db.QueryContext(ctx, s.d.ColumnsQuery(), s.labels)
+	if err != nil {
+		return fmt.Errorf("%w: %s: listing columns of %q: %v", store.ErrUnavailable, s.d.Name(), s.labels, err)
+	}
+	defer rows.Close()
+	s.labelCols = map[string]bool{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
+		}
+		s.labelCols[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !s.labelCols[store.ColPredictionID] {
+		return fmt.Errorf("%w: labels table %q not found or has no prediction_id column: it needs prediction_id and actual_label or actual_value (and labeled_at for the label delay)",
+			store.ErrSchema, s.labels)
+	}
+	s.predictionHas = map[string]bool{}
+	for _, c := range labelColumns {
+		_, has := sch.Column(c.Name)
+		s.predictionHas[c.Name] = has
+		if !has && s.labelCols[c.Name] {
+			sch.Columns = append(sch.Columns, c)
+		}
+	}
+	return nil
+}
+
+// col is the SQL expression of a column: the prediction table's, or with a labels table the
+// late label where there is one (qualified by the aliases of from()).
+func (s *Store) col(name string) string {
+	q := s.d.QuoteIdent(name)
+	switch {
+	case s.labels == "":
+		return q
+	case !s.labelCols[name] || name == store.ColPredictionID:
+		return "p." + q
+	case s.predictionHas[name]:
+		return "COALESCE(l." + q + ", p." + q + ")"
+	}
+	return "l." + q
 }
 
 // columns checks the named columns exist and returns them quoted.
@@ -83,12 +161,19 @@ func (s *Store) columns(ctx context.Context, names ...string) ([]string, error) 
 	}
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = s.d.QuoteIdent(n)
+		out[i] = s.col(n)
 	}
 	return out, nil
 }
 
-func (s *Store) from() string { return " FROM " + s.d.QuoteIdent(s.table) }
+// from is the FROM clause: the prediction table, with the labels table joined when set.
+func (s *Store) from() string {
+	if s.labels == "" {
+		return " FROM " + s.d.QuoteIdent(s.table)
+	}
+	id := s.d.QuoteIdent(store.ColPredictionID)
+	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.d.QuoteIdent(s.labels) + " AS l ON l." + id + " = p." + id
+}
 
 // Count returns the table's row count.
 func (s *Store) Count(ctx context.Context) (int64, error) {
