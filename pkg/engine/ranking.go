@@ -18,6 +18,9 @@ const (
 	roundedScoreDecimals = 4
 )
 
+// errNotCached makes a cache lookup that must not compute anything report "absent".
+var errNotCached = errors.New("not cached")
+
 // scored holds what the score-based metrics read, per series and bucket.
 type scored struct {
 	histograms map[seriesKey][][]metrics.ScoreCount
@@ -43,9 +46,16 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 		req.Bucket = q.Bucket
 	}
 	s := &scored{histograms: map[seriesKey][][]metrics.ScoreCount{}}
+	// A model whose scores had too many distinct values once is read rounded from then on,
+	// instead of finding out again with a scan.
+	roundKey := "round-scores|" + q.Model
+	if rounded, _ := cached(e.Cache, roundKey, func() (bool, error) { return false, errNotCached }); rounded {
+		req.Decimals, s.rounded = roundedScoreDecimals, true
+	}
 	rows, err := e.Store.ScoreCounts(ctx, req)
 	if errors.Is(err, store.ErrTooManyValues) {
 		req.Decimals, s.rounded = roundedScoreDecimals, true
+		_, _ = cached(e.Cache, roundKey, func() (bool, error) { return true, nil })
 		rows, err = e.Store.ScoreCounts(ctx, req)
 	}
 	if err != nil {

@@ -296,6 +296,9 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]stor
 			r.Bucket = time.UnixMicro(micros).UTC()
 		}
 		out = append(out, r)
+		if req.MaxValues > 0 && len(out) > req.MaxValues {
+			break // enough to know there are too many: do not read the rest
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.queryErr(ctx, "reading score counts", err)

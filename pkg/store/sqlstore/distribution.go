@@ -61,6 +61,9 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 			c.Null, c.Text = !text.Valid, text.String
 		}
 		out = append(out, c)
+		if req.MaxValues > 0 && len(out) > req.MaxValues {
+			break // enough to know there are too many: do not read the rest
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.queryErr(ctx, "reading values of "+col.Name, err)
