@@ -66,12 +66,21 @@ test-go: backend
 
 test-browser: backend deps
 	mkdir -p $(ARTIFACTS)/frames $(ARTIFACTS)/screenshots
-	rm -f $(TEST_DB)
+	rm -f $(TEST_DB) $(ARTIFACTS)/screenshots/*.png
 	$(CLI) demo --db $(TEST_DB) --end $(TEST_END) >/dev/null
 	$(CLI) query --db $(TEST_DB) --from 2026-03-24T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.5}' \
 	  > $(ARTIFACTS)/frames/confusion.json
-	MODELWATCH_FRAMES=$(ARTIFACTS)/frames/confusion.json npm run test:browser
+	$(CLI) query --db $(TEST_DB) --from 2026-03-28T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"drift","model":"basket-forecaster","format":"histogram","reference":{"type":"shift","shift":"10d"}}' \
+	  > $(ARTIFACTS)/frames/drift.json
+	$(CLI) query --db $(TEST_DB) --from 2026-03-10T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"compare":"precision","positiveClass":"churn","threshold":0.5,"format":"timeseries","interval":"1d"}' \
+	  > $(ARTIFACTS)/frames/comparison.json
+	$(CLI) query --db $(TEST_DB) --from 2026-03-10T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"compare":"precision","positiveClass":"churn","threshold":0.5,"format":"numeric"}' \
+	  > $(ARTIFACTS)/frames/comparison-numeric.json
+	MODELWATCH_FRAMES_DIR=$(ARTIFACTS)/frames npm run test:browser
 
 clean:
 	rm -rf dist bin $(ARTIFACTS) data

@@ -143,3 +143,70 @@ describe('ModelwatchDataSource', () => {
     await expect(ds.getModels()).resolves.toEqual([]);
   });
 });
+
+describe('ModelwatchDataSource.metricFindQuery', () => {
+  const answers: Record<string, string[]> = {
+    models: ['basket-forecaster', 'churn-classifier'],
+    versions: ['A', 'B'],
+    classes: ['churn', 'stay'],
+    features: ['age', 'plan'],
+    values: ['DE', 'FR'],
+  };
+
+  function withRoutes() {
+    const ds = newDataSource();
+    const getResource = jest
+      .spyOn(ds, 'getResource')
+      .mockImplementation(async (path: string) => answers[path] ?? { error: 'unknown route' });
+    return { ds, getResource };
+  }
+
+  it.each([
+    ['models()', ['models'], answers.models],
+    ['versions(churn-classifier)', ['versions', { model: 'churn-classifier' }], answers.versions],
+    ['classes( churn-classifier )', ['classes', { model: 'churn-classifier' }], answers.classes],
+    ['features()', ['features'], answers.features],
+    ['values(churn-classifier, country)', ['values', { model: 'churn-classifier', column: 'country' }], answers.values],
+    ['  Versions("churn, v2")  ', ['versions', { model: 'churn, v2' }], answers.versions],
+  ])('reads %p', async (query, call, values) => {
+    const { ds, getResource } = withRoutes();
+    const result = await ds.metricFindQuery(query);
+    expect(getResource.mock.calls).toEqual([call]);
+    expect(result).toEqual(values.map((value) => ({ text: value, value })));
+  });
+
+  it('interpolates variables in the arguments, scoped ones first', async () => {
+    const { ds, getResource } = withRoutes();
+    await ds.metricFindQuery('values($model, $feature)');
+    await ds.metricFindQuery('versions(${model})', {
+      scopedVars: { model: { text: 'basket-forecaster', value: 'basket-forecaster' } },
+    });
+    expect(getResource.mock.calls).toEqual([
+      ['values', { model: 'churn-classifier', column: 'age' }],
+      ['versions', { model: 'basket-forecaster' }],
+    ]);
+  });
+
+  it('reads a query saved as {query}', async () => {
+    const { ds, getResource } = withRoutes();
+    await ds.metricFindQuery({ refId: 'V', query: 'classes($model)' });
+    expect(getResource).toHaveBeenCalledWith('classes', { model: 'churn-classifier' });
+  });
+
+  it.each(['labels()', 'versions()', 'values(churn-classifier)', 'models(x)', 'models', '', 'versions(a))'])(
+    'rejects %p naming the accepted forms',
+    async (query) => {
+      const { ds, getResource } = withRoutes();
+      await expect(ds.metricFindQuery(query)).rejects.toThrow(
+        'use one of models(), versions(MODEL), classes(MODEL), features(), values(MODEL, COLUMN)'
+      );
+      expect(getResource).not.toHaveBeenCalled();
+    }
+  );
+
+  it('returns no values when a route answers something else than a list', async () => {
+    const ds = newDataSource();
+    jest.spyOn(ds, 'getResource').mockResolvedValue({ error: 'boom' });
+    await expect(ds.metricFindQuery('features()')).resolves.toEqual([]);
+  });
+});

@@ -1,8 +1,14 @@
-import type { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import type {
+  DataSourceInstanceSettings,
+  LegacyMetricFindQueryOptions,
+  MetricFindValue,
+  ScopedVars,
+} from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 
 import { migrateQuery } from './migration';
 import { DEFAULT_QUERY, type ModelwatchOptions, type ModelwatchQuery, type StoreColumn } from './types';
+import { parseVariableQuery, variableQueryText } from './variableQuery';
 
 // Joins the values of a multi-value variable so they can be split back into an array after
 // interpolation; the unit separator cannot appear in a model version typed by a user.
@@ -105,5 +111,48 @@ export class ModelwatchDataSource extends DataSourceWithBackend<ModelwatchQuery,
   async getColumns(): Promise<StoreColumn[]> {
     const columns = await this.getResource('columns');
     return Array.isArray(columns) ? (columns as StoreColumn[]) : [];
+  }
+
+  async getFeatures(): Promise<string[]> {
+    return asStringList(await this.getResource('features'));
+  }
+
+  /** Distinct values (as text) that the model logged in the column, for filter pickers. */
+  async getValues(model: string, column: string, scopedVars?: ScopedVars): Promise<string[]> {
+    return asStringList(
+      await this.getResource('values', {
+        model: this.templateSrv.replace(model, scopedVars),
+        column: this.templateSrv.replace(column, scopedVars),
+      })
+    );
+  }
+
+  /**
+   * Template variable queries: `models()`, `versions(MODEL)`, `classes(MODEL)`, `features()` and
+   * `values(MODEL, COLUMN)`; arguments may hold `$variables`. Grafana edits them as plain text.
+   */
+  async metricFindQuery(query: unknown, options?: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
+    const parsed = parseVariableQuery(variableQueryText(query));
+    const scopedVars = options?.scopedVars;
+    const arg = (value: string) => this.templateSrv.replace(value, scopedVars);
+    let values: string[];
+    switch (parsed.kind) {
+      case 'models':
+        values = await this.getModels();
+        break;
+      case 'versions':
+        values = asStringList(await this.getResource('versions', { model: arg(parsed.model) }));
+        break;
+      case 'classes':
+        values = asStringList(await this.getResource('classes', { model: arg(parsed.model) }));
+        break;
+      case 'features':
+        values = await this.getFeatures();
+        break;
+      case 'values':
+        values = await this.getValues(parsed.model, parsed.column, scopedVars);
+        break;
+    }
+    return values.map((value) => ({ text: value, value }));
   }
 }

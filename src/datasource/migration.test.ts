@@ -3,6 +3,7 @@ import path from 'path';
 
 import { migrateQuery } from './migration';
 import type { ModelwatchQuery } from './types';
+import { queryErrors } from './validation';
 
 interface QueryFixture {
   name: string;
@@ -22,7 +23,7 @@ const fixtures = fixtureFiles.map((file) => ({
 
 describe('migrateQuery', () => {
   it('finds the shared query fixtures', () => {
-    expect(fixtureFiles.length).toBeGreaterThanOrEqual(8);
+    expect(fixtureFiles.length).toBeGreaterThanOrEqual(18);
     expect(fixtures.some(({ fixture }) => fixture.migrated !== undefined)).toBe(true);
   });
 
@@ -43,6 +44,24 @@ describe('migrateQuery', () => {
         expect(fixture.query).toEqual(copy);
       });
     }
+  });
+
+  // The editor refuses to run what it marks as an error: a query the backend accepts must not be marked.
+  describe.each(fixtures.filter(({ fixture }) => fixture.valid))('$file', ({ fixture }) => {
+    it('passes the editor checks', () => {
+      expect(queryErrors(migrateQuery(fixture.query))).toEqual({});
+    });
+  });
+
+  it.each([
+    ['invalid_comparison_one_version.json', 'championChallenger'],
+    ['invalid_drift_bins.json', 'bins'],
+    ['invalid_reference_shift.json', 'reference'],
+    ['invalid_threshold.json', 'threshold'],
+  ])('the editor marks %s as the backend does', (file, field) => {
+    const found = fixtures.find((entry) => entry.file === file);
+    expect(found).toBeDefined();
+    expect(Object.keys(queryErrors(found!.fixture.query))).toEqual([field]);
   });
 
   it('does not mutate the saved query', () => {

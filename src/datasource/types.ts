@@ -6,9 +6,17 @@ export const QUERY_SCHEMA_VERSION = 1;
 
 export type QueryType =
   'classification' | 'confusion' | 'regression' | 'operations' | 'coverage' | 'quality' | 'drift' | 'comparison';
-/** The families the query editor offers so far; the backend answers every QueryType. */
-export type EditableQueryType = 'classification' | 'confusion';
-export const QUERY_TYPES: readonly EditableQueryType[] = ['classification', 'confusion'];
+/** Every family, in the order of docs/query-reference.md and the query editor. */
+export const QUERY_TYPES: readonly QueryType[] = [
+  'classification',
+  'confusion',
+  'regression',
+  'operations',
+  'coverage',
+  'quality',
+  'drift',
+  'comparison',
+];
 
 /** Classification metrics that the backend computes, in display order. */
 export const CLASSIFICATION_METRICS = [
@@ -19,12 +27,102 @@ export const CLASSIFICATION_METRICS = [
   'specificity',
   'mcc',
   'balanced_accuracy',
+  'fpr',
+  'fnr',
+  'roc_auc',
+  'average_precision',
+  'log_loss',
+  'brier',
 ] as const;
 export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
+/** The classification metrics that a multiclass average applies to. */
+export const AVERAGED_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1'];
+/** The classification metrics read from the score; they need the positive class. */
+export const SCORE_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier'];
+
+export const REGRESSION_METRICS = [
+  'mae',
+  'mse',
+  'rmse',
+  'mape',
+  'r2',
+  'mean_error',
+  'error_p50',
+  'error_p90',
+  'error_p99',
+] as const;
+export const OPERATIONS_METRICS = [
+  'throughput',
+  'error_rate',
+  'latency_p50',
+  'latency_p95',
+  'latency_p99',
+  'requests',
+] as const;
+export const COVERAGE_METRICS = ['label_coverage', 'labeled_rows'] as const;
+export const QUALITY_METRICS = [
+  'rows',
+  'missing_share',
+  'out_of_range_share',
+  'new_category_share',
+  'mean',
+  'std',
+  'min',
+  'max',
+] as const;
+/** What a drift query returns per feature. */
+export const DRIFT_OUTPUTS = ['statistic', 'p_value', 'score', 'threshold', 'drifted'] as const;
+/** What a comparison returns per pair of versions. */
+export const COMPARISON_OUTPUTS = [
+  'champion',
+  'challenger',
+  'delta',
+  'ci_low',
+  'ci_high',
+  'p_value',
+  'challenger_better',
+] as const;
+export type MetricName =
+  | ClassificationMetric
+  | (typeof REGRESSION_METRICS)[number]
+  | (typeof OPERATIONS_METRICS)[number]
+  | (typeof COVERAGE_METRICS)[number]
+  | (typeof QUALITY_METRICS)[number]
+  | (typeof DRIFT_OUTPUTS)[number]
+  | (typeof COMPARISON_OUTPUTS)[number];
+
+export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
+export type Average = (typeof AVERAGES)[number];
+
+/** Drift methods, auto first, as the backend lists them. */
+export const DRIFT_METHODS = [
+  'auto',
+  'ks',
+  'chisquare',
+  'z',
+  'wasserstein',
+  'jensenshannon',
+  'psi',
+  'kl',
+  'hellinger',
+  'tvd',
+] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+/** The metrics a comparison can test between champion and challenger. */
+export const COMPARE_METRICS = ['accuracy', 'precision', 'recall', 'specificity', 'mae', 'mse'] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
+/** Compared proportions that are counted for the positive class. */
+export const COMPARE_NEEDS_POSITIVE_CLASS: readonly string[] = ['precision', 'recall', 'specificity'];
+
+export const FILTER_OPS = ['=', '!=', 'in', 'not in', '<', '<=', '>', '>='] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+/** Operators that take a list of values; the others take exactly one. */
+export const MULTI_VALUE_OPS: readonly FilterOp[] = ['in', 'not in'];
+
+export const DRIFT_BINS = { min: 2, max: 1000, default: 20 } as const;
 
 export type ResultFormat = 'timeseries' | 'numeric' | 'histogram';
-/** The formats the query editor offers so far (histogram is for drift queries). */
-export const RESULT_FORMATS: ReadonlyArray<Exclude<ResultFormat, 'histogram'>> = ['timeseries', 'numeric'];
 
 /** The query JSON of docs/query-reference.md (schemaVersion 1). */
 export interface ModelwatchQuery extends DataQuery {
@@ -33,12 +131,12 @@ export interface ModelwatchQuery extends DataQuery {
   model?: string;
   /** Empty or absent: every version of the model. */
   versions?: string[];
-  /** Classification only; empty: every metric. */
+  /** The family's metrics (drift and comparison: outputs); empty: the family's default. */
   metrics?: string[];
   positiveClass?: string;
   /** Predicted positive when `score >= threshold`; absent: use the logged predicted label. */
   threshold?: number;
-  /** Classification only. */
+  /** Every family but confusion; histogram is for drift only. */
   format?: ResultFormat;
   /** Overrides Grafana's interval for buckets, e.g. `1h`. */
   interval?: string;
@@ -50,19 +148,19 @@ export interface ModelwatchQuery extends DataQuery {
   features?: string[];
   /** Quality and drift: the reference window. */
   reference?: ReferenceWindow;
-  /** Classification: multiclass average of precision, recall and F1. */
-  average?: 'macro' | 'micro' | 'weighted';
+  /** Classification: multiclass average of precision, recall and F1; none: one series per class. */
+  average?: Average;
   /** Drift method, bins and threshold. */
-  method?: string;
+  method?: DriftMethod;
   bins?: number;
   driftThreshold?: number;
   /** Comparison: the metric tested between versions[0] (champion) and versions[1] (challenger). */
-  compare?: string;
+  compare?: CompareMetric;
 }
 
 export interface QueryFilter {
   column: string;
-  op: '=' | '!=' | 'in' | 'not in' | '<' | '<=' | '>' | '>=';
+  op: FilterOp;
   values: Array<string | number | boolean>;
 }
 
@@ -92,6 +190,9 @@ export const DEFAULT_TABLE = 'predictions';
 /** One row of the `columns` resource route. */
 export interface StoreColumn {
   name: string;
+  /** double, integer, text, boolean or timestamp. */
   type: string;
+  /** feature, timestamp, or the role of a logged column such as the model or its label. */
   role: string;
+  engineType?: string;
 }

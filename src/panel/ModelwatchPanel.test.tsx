@@ -2,6 +2,7 @@ import React from 'react';
 import {
   getDefaultTimeRange,
   LoadingState,
+  ThresholdsMode,
   toDataFrame,
   type DataFrame,
   type FieldConfigSource,
@@ -12,22 +13,27 @@ import { render, screen } from '@testing-library/react';
 import { labels } from '../labels';
 import { selectors } from '../selectors';
 import { CHURN, confusionFrame } from '../test/factories';
+import { AGE_DRIFTED, comparisonFrames, driftFrame, PLAN_STABLE, PRECISION_AB } from '../test/panelFrames';
 import { ModelwatchPanel } from './ModelwatchPanel';
 import { DEFAULT_PANEL_OPTIONS, type ModelwatchPanelOptions } from './types';
 
-function panelProps(series: DataFrame[]): PanelProps<ModelwatchPanelOptions> {
+function panelProps(
+  series: DataFrame[],
+  options: Partial<ModelwatchPanelOptions> = {},
+  fieldConfig: FieldConfigSource = { defaults: {}, overrides: [] }
+): PanelProps<ModelwatchPanelOptions> {
   const timeRange = getDefaultTimeRange();
   return {
     id: 1,
     data: { state: LoadingState.Done, series, timeRange },
     timeRange,
     timeZone: 'utc',
-    options: DEFAULT_PANEL_OPTIONS,
-    fieldConfig: { defaults: {}, overrides: [] } as FieldConfigSource,
+    options: { ...DEFAULT_PANEL_OPTIONS, ...options },
+    fieldConfig,
     width: 600,
     height: 400,
     transparent: false,
-    title: 'Confusion',
+    title: 'Modelwatch',
     renderCounter: 0,
     eventBus: {} as PanelProps['eventBus'],
     onOptionsChange: jest.fn(),
@@ -43,15 +49,58 @@ describe('ModelwatchPanel', () => {
     expect(screen.getAllByTestId(selectors.panel.confusion.cell)).toHaveLength(4);
   });
 
+  it('picks the drift view for drift histogram frames', () => {
+    render(<ModelwatchPanel {...panelProps([driftFrame(PLAN_STABLE), driftFrame(AGE_DRIFTED)])} />);
+    expect(screen.getAllByTestId(selectors.panel.drift.chart)).toHaveLength(2);
+    expect(screen.getAllByTestId(selectors.panel.drift.bar)).toHaveLength(2 * 5 + 2 * 3);
+    expect(screen.queryByTestId(selectors.panel.confusion.matrix)).not.toBeInTheDocument();
+  });
+
+  it('picks the comparison view for comparison frames and draws the thresholds of the field config', () => {
+    const fieldConfig: FieldConfigSource = {
+      defaults: {
+        thresholds: {
+          mode: ThresholdsMode.Absolute,
+          steps: [
+            { value: -Infinity, color: 'green' },
+            { value: 0.65, color: 'red' },
+            { value: 0.72, color: 'orange' },
+          ],
+        },
+      },
+      overrides: [],
+    };
+    render(<ModelwatchPanel {...panelProps(comparisonFrames(PRECISION_AB), {}, fieldConfig)} />);
+    expect(screen.getByTestId(selectors.panel.comparison.summary)).toBeInTheDocument();
+    expect(screen.getAllByTestId(selectors.panel.comparison.threshold)).toHaveLength(2);
+  });
+
+  it('follows a forced view even when other frames come first', () => {
+    const series = [confusionFrame(CHURN), driftFrame(AGE_DRIFTED)];
+    render(<ModelwatchPanel {...panelProps(series, { view: 'drift' })} />);
+    expect(screen.getByTestId(selectors.panel.drift.chart)).toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.panel.confusion.matrix)).not.toBeInTheDocument();
+  });
+
   it('explains an empty result instead of drawing an empty grid', () => {
     render(<ModelwatchPanel {...panelProps([])} />);
-    expect(screen.getByText(labels.panel.noConfusionFrames, { exact: false })).toBeInTheDocument();
+    expect(screen.getByText(labels.panel.noModelwatchFrames, { exact: false })).toBeInTheDocument();
     expect(screen.queryByTestId(selectors.panel.confusion.matrix)).not.toBeInTheDocument();
   });
 
   it('explains frames of another kind', () => {
     const series = [toDataFrame({ fields: [{ name: 'precision', values: [0.9] }] })];
     render(<ModelwatchPanel {...panelProps(series)} />);
-    expect(screen.getByText(labels.panel.noConfusionFrames, { exact: false })).toBeInTheDocument();
+    expect(screen.getByText(labels.panel.noModelwatchFrames, { exact: false })).toBeInTheDocument();
+  });
+
+  it.each([
+    ['confusion', labels.panel.noConfusionFrames],
+    ['drift', labels.panel.noDriftFrames],
+    ['comparison', labels.panel.noComparisonFrames],
+  ] as const)('names the query to write when the %s view has no frames of its kind', (view, message) => {
+    const series = view === 'confusion' ? comparisonFrames(PRECISION_AB) : [confusionFrame(CHURN)];
+    render(<ModelwatchPanel {...panelProps(series, { view })} />);
+    expect(screen.getByText(message, { exact: false })).toBeInTheDocument();
   });
 });

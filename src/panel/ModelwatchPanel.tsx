@@ -3,20 +3,29 @@ import type { PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 
 import { labels } from '../labels';
-import { confusionMatricesFromFrames } from './data/confusion';
-import type { ModelwatchPanelOptions } from './types';
-import { ConfusionMatrix } from './views/ConfusionMatrix';
+import type { ConcreteView, ModelwatchPanelOptions } from './types';
+import { panelContent } from './views/panelContent';
 
 type Props = PanelProps<ModelwatchPanelOptions>;
 
-/** Chooses the view for the query results; only the confusion matrix exists so far. */
-export function ModelwatchPanel({ id, data, options, fieldConfig, width, height }: Props) {
-  const matrices = useMemo(() => confusionMatricesFromFrames(data.series), [data.series]);
+/** What to tell the user when the frames hold nothing for the view: which query to write. */
+const MISSING: Record<ConcreteView | 'any', string> = {
+  confusion: labels.panel.noConfusionFrames,
+  drift: labels.panel.noDriftFrames,
+  comparison: labels.panel.noComparisonFrames,
+  any: labels.panel.noModelwatchFrames,
+};
 
-  if (matrices.length === 0) {
-    return (
-      <PanelDataErrorView panelId={id} data={data} fieldConfig={fieldConfig} message={labels.panel.noConfusionFrames} />
-    );
+/** Draws the view for the query results: the option, or the frames' kind for `auto`. */
+export function ModelwatchPanel({ id, data, options, fieldConfig, width, height, timeZone }: Props) {
+  const thresholds = fieldConfig.defaults.thresholds;
+  const { view, element } = useMemo(
+    () => panelContent({ series: data.series, options, width, height, timeZone, thresholds }),
+    [data.series, options, width, height, timeZone, thresholds]
+  );
+
+  if (!element) {
+    return <PanelDataErrorView panelId={id} data={data} fieldConfig={fieldConfig} message={MISSING[view ?? 'any']} />;
   }
-  return <ConfusionMatrix matrices={matrices} options={options} width={width} height={height} />;
+  return element;
 }

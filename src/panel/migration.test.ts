@@ -5,6 +5,7 @@ describe('migratePanelOptions', () => {
   it('fills the defaults for a new panel', () => {
     expect(migratePanelOptions(undefined)).toEqual(DEFAULT_PANEL_OPTIONS);
     expect(DEFAULT_PANEL_OPTIONS.normalize).toBe('row');
+    expect(PANEL_OPTIONS_VERSION).toBe(2);
   });
 
   it('keeps valid saved choices and stamps the version', () => {
@@ -14,6 +15,16 @@ describe('migratePanelOptions', () => {
       showCounts: false,
       optionsVersion: PANEL_OPTIONS_VERSION,
     });
+  });
+
+  it('brings version 1 options to version 2 without changing the choices', () => {
+    const v1 = { view: 'confusion', normalize: 'column', showCounts: true, optionsVersion: 1 };
+    expect(migratePanelOptions(v1)).toEqual({ ...v1, optionsVersion: 2 });
+  });
+
+  it('accepts the views added in version 2', () => {
+    expect(migratePanelOptions({ view: 'drift', optionsVersion: 2 }).view).toBe('drift');
+    expect(migratePanelOptions({ view: 'comparison', optionsVersion: 2 }).view).toBe('comparison');
   });
 
   it('replaces unknown values with defaults', () => {

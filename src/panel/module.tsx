@@ -1,4 +1,4 @@
-import { PanelPlugin } from '@grafana/data';
+import { FieldConfigProperty, PanelPlugin, ThresholdsMode } from '@grafana/data';
 
 import { labels } from '../labels';
 import { migratePanelOptions } from './migration';
@@ -7,8 +7,24 @@ import { DEFAULT_PANEL_OPTIONS, PANEL_OPTIONS_VERSION, type ModelwatchPanelOptio
 
 const text = labels.panel.options;
 
+/** The matrix options apply to the confusion view, which `auto` may pick. */
+const showsConfusion = (options: ModelwatchPanelOptions) => options.view === 'auto' || options.view === 'confusion';
+
+// Only thresholds apply: the comparison view draws them on its metric chart.
+const UNUSED_STANDARD_OPTIONS = Object.values(FieldConfigProperty).filter(
+  (property) => property !== FieldConfigProperty.Thresholds
+);
+
 export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
   .setMigrationHandler((panel) => migratePanelOptions(panel.options))
+  .useFieldConfig({
+    disableStandardOptions: UNUSED_STANDARD_OPTIONS,
+    standardOptions: {
+      [FieldConfigProperty.Thresholds]: {
+        defaultValue: { mode: ThresholdsMode.Absolute, steps: [{ value: -Infinity, color: 'green' }] },
+      },
+    },
+  })
   .setPanelOptions((builder) =>
     builder
       .addRadio({
@@ -20,6 +36,8 @@ export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
           options: [
             { value: 'auto', label: text.viewOptions.auto },
             { value: 'confusion', label: text.viewOptions.confusion },
+            { value: 'drift', label: text.viewOptions.drift },
+            { value: 'comparison', label: text.viewOptions.comparison },
           ],
         },
       })
@@ -28,6 +46,7 @@ export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
         name: text.normalize.name,
         description: text.normalize.description,
         defaultValue: DEFAULT_PANEL_OPTIONS.normalize,
+        showIf: showsConfusion,
         settings: {
           options: [
             { value: 'none', label: text.normalizeOptions.none },
@@ -42,6 +61,7 @@ export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
         name: text.showCounts.name,
         description: text.showCounts.description,
         defaultValue: DEFAULT_PANEL_OPTIONS.showCounts,
+        showIf: showsConfusion,
       })
       .addNumberInput({
         path: 'optionsVersion',

@@ -1,7 +1,10 @@
 /** Version of the panel options; bump it together with migration.ts. */
-export const PANEL_OPTIONS_VERSION = 1;
+export const PANEL_OPTIONS_VERSION = 2;
 
-export type PanelView = 'auto' | 'confusion';
+/** The views the panel can draw; `auto` picks one from the frames' `meta.custom.kind`. */
+export type PanelView = 'auto' | 'confusion' | 'drift' | 'comparison';
+/** The views that draw something, i.e. every choice but `auto`. */
+export type ConcreteView = Exclude<PanelView, 'auto'>;
 export type Normalization = 'none' | 'row' | 'column' | 'total';
 
 export interface ModelwatchPanelOptions {

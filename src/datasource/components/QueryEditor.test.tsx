@@ -1,90 +1,124 @@
-import React from 'react';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { ModelwatchDataSource } from '../datasource';
-import type { ModelwatchQuery } from '../types';
-import { parseThreshold, QueryEditor } from './QueryEditor';
+import type { ModelwatchQuery, QueryType } from '../types';
+import { choose, fieldLabels, renderEditor } from './testUtils';
 
-function fakeDataSource() {
-  return {
-    getModels: jest.fn().mockResolvedValue(['churn-classifier', 'basket-forecaster']),
-    getVersions: jest.fn().mockResolvedValue(['A', 'B']),
-    getClasses: jest.fn().mockResolvedValue(['churn', 'stay']),
-    getVariableNames: jest.fn().mockReturnValue(['$model']),
-  };
-}
+const text = labels.query;
+
+const base = { refId: 'A', schemaVersion: 1, model: 'churn-classifier' };
 
 const classification: ModelwatchQuery = {
-  refId: 'A',
-  schemaVersion: 1,
+  ...base,
   queryType: 'classification',
-  model: 'churn-classifier',
   versions: ['A'],
   metrics: ['precision'],
   positiveClass: 'churn',
   format: 'timeseries',
 };
 
-const confusion: ModelwatchQuery = {
-  refId: 'C',
-  schemaVersion: 1,
-  queryType: 'confusion',
-  model: 'churn-classifier',
-  versions: ['A'],
-};
+const confusion: ModelwatchQuery = { ...base, queryType: 'confusion', versions: ['A'] };
 
-/** The inline label of a field, as a user reads it ("Model *" for a required field is "Model"). */
-function queryLabel(text: string) {
-  return screen.queryAllByText(
-    (_, element) => element?.tagName === 'LABEL' && element.textContent?.replace(/\s*\*$/, '').trim() === text
-  );
-}
+// Every label below the query type and model that some family shows.
+const FIELD_LABELS = [
+  text.versions.label,
+  text.champion.label,
+  text.challenger.label,
+  text.metrics.label,
+  text.outputs.label,
+  text.positiveClass.label,
+  text.threshold.label,
+  text.average.label,
+  text.compare.label,
+  text.features.label,
+  text.reference.label,
+  text.method.label,
+  text.bins.label,
+  text.driftThreshold.label,
+  text.format.label,
+  text.interval.label,
+  text.groupBy.label,
+  text.filters.label,
+];
 
-async function renderEditor(query: ModelwatchQuery) {
-  const datasource = fakeDataSource();
-  const onChange = jest.fn();
-  const onRunQuery = jest.fn();
-  render(
-    <QueryEditor
-      query={query}
-      datasource={datasource as unknown as ModelwatchDataSource}
-      onChange={onChange}
-      onRunQuery={onRunQuery}
-    />
-  );
-  // Let the resource requests settle so that their state updates happen inside act().
-  await act(async () => {});
-  return { datasource, onChange, onRunQuery };
-}
+const SHAPE = [text.format.label, text.interval.label, text.groupBy.label, text.filters.label];
 
-describe('QueryEditor', () => {
-  it('shows the classification fields', async () => {
-    await renderEditor(classification);
-    for (const label of [
-      labels.query.queryType.label,
-      labels.query.model.label,
-      labels.query.versions.label,
-      labels.query.metrics.label,
-      labels.query.positiveClass.label,
-      labels.query.threshold.label,
-      labels.query.format.label,
-      labels.query.interval.label,
-    ]) {
-      expect(queryLabel(label)).toHaveLength(1);
+const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
+  [
+    'classification',
+    [
+      text.versions.label,
+      text.metrics.label,
+      text.positiveClass.label,
+      text.threshold.label,
+      text.average.label,
+      ...SHAPE,
+    ],
+  ],
+  ['confusion', [text.versions.label, text.positiveClass.label, text.threshold.label, text.filters.label]],
+  ['regression', [text.versions.label, text.metrics.label, ...SHAPE]],
+  ['operations', [text.versions.label, text.metrics.label, ...SHAPE]],
+  ['coverage', [text.versions.label, text.metrics.label, ...SHAPE]],
+  ['quality', [text.versions.label, text.features.label, text.reference.label, text.metrics.label, ...SHAPE]],
+  [
+    'drift',
+    [
+      text.versions.label,
+      text.features.label,
+      text.reference.label,
+      text.method.label,
+      text.bins.label,
+      text.driftThreshold.label,
+      text.outputs.label,
+      ...SHAPE,
+    ],
+  ],
+  [
+    'comparison',
+    [
+      text.champion.label,
+      text.challenger.label,
+      text.compare.label,
+      text.positiveClass.label,
+      text.threshold.label,
+      text.outputs.label,
+      ...SHAPE,
+    ],
+  ],
+];
+
+describe('QueryEditor fields', () => {
+  it.each(FAMILY_FIELDS)('%s shows exactly its fields', async (queryType, expected) => {
+    await renderEditor({ ...base, queryType });
+    const shown = fieldLabels();
+    expect(shown.filter((label) => label === text.queryType.label || label === text.model.label)).toHaveLength(2);
+    for (const label of FIELD_LABELS) {
+      expect([label, shown.filter((item) => item === label).length]).toEqual([label, expected.includes(label) ? 1 : 0]);
     }
-    expect(screen.getByText('Precision')).toBeInTheDocument();
-    expect(screen.getByText('churn-classifier')).toBeInTheDocument();
   });
 
-  it('hides metrics and format for a confusion matrix', async () => {
-    await renderEditor(confusion);
-    expect(queryLabel(labels.query.model.label)).toHaveLength(1);
-    expect(queryLabel(labels.query.positiveClass.label)).toHaveLength(1);
-    expect(queryLabel(labels.query.threshold.label)).toHaveLength(1);
-    expect(queryLabel(labels.query.metrics.label)).toHaveLength(0);
-    expect(queryLabel(labels.query.format.label)).toHaveLength(0);
+  it('offers all eight families with a description each', async () => {
+    await renderEditor(classification);
+    fireEvent.keyDown(screen.getByLabelText(text.queryType.label), { key: 'ArrowDown' });
+    const menu = await screen.findByLabelText('Select options menu');
+    for (const option of Object.values(text.queryTypeOptions)) {
+      expect(menu).toHaveTextContent(option.label);
+      expect(menu).toHaveTextContent(option.description);
+    }
+  });
+
+  it('offers the outputs of drift, not the metrics of classification', async () => {
+    await renderEditor({ ...base, queryType: 'drift' });
+    fireEvent.keyDown(screen.getByLabelText(text.outputs.label), { key: 'ArrowDown' });
+    const menu = await screen.findByLabelText('Select options menu');
+    expect(menu).toHaveTextContent(text.metricOptions.drifted);
+    expect(menu).not.toHaveTextContent(text.metricOptions.precision);
+  });
+
+  it('offers a histogram format for drift only', async () => {
+    await renderEditor({ ...base, queryType: 'drift', format: 'histogram' });
+    expect(screen.getByText(text.formatOptions.histogram.label)).toBeInTheDocument();
   });
 
   it('loads models, versions and classes of the chosen model', async () => {
@@ -92,42 +126,222 @@ describe('QueryEditor', () => {
     expect(datasource.getModels).toHaveBeenCalled();
     expect(datasource.getVersions).toHaveBeenCalledWith('churn-classifier');
     expect(datasource.getClasses).toHaveBeenCalledWith('churn-classifier');
+    expect(datasource.getColumns).toHaveBeenCalled();
+    expect(datasource.getFeatures).not.toHaveBeenCalled();
+  });
+});
+
+// What a classification query (one version, a positive class, a threshold, an interval and a
+// filter) becomes when the user picks each family.
+const start: ModelwatchQuery = {
+  ...classification,
+  threshold: 0.5,
+  interval: '1h',
+  average: 'macro',
+  filters: [{ column: 'country', op: '=', values: ['DE'] }],
+};
+const kept = { ...base, versions: ['A'], interval: '1h', filters: start.filters };
+
+const TYPE_CHANGES: Array<[QueryType, ModelwatchQuery]> = [
+  [
+    'confusion',
+    {
+      ...base,
+      queryType: 'confusion',
+      versions: ['A'],
+      positiveClass: 'churn',
+      threshold: 0.5,
+      filters: start.filters,
+    },
+  ],
+  ['regression', { ...kept, queryType: 'regression', metrics: ['mae', 'rmse'], format: 'timeseries' }],
+  [
+    'operations',
+    { ...kept, queryType: 'operations', metrics: ['throughput', 'error_rate', 'latency_p95'], format: 'timeseries' },
+  ],
+  ['coverage', { ...kept, queryType: 'coverage', metrics: ['label_coverage'], format: 'timeseries' }],
+  [
+    'quality',
+    { ...kept, queryType: 'quality', features: [], metrics: [], format: 'numeric', reference: { type: 'previous' } },
+  ],
+  [
+    'drift',
+    {
+      ...kept,
+      queryType: 'drift',
+      features: [],
+      method: 'auto',
+      metrics: [],
+      format: 'numeric',
+      reference: { type: 'previous' },
+    },
+  ],
+  [
+    'comparison',
+    {
+      ...kept,
+      queryType: 'comparison',
+      versions: [],
+      positiveClass: 'churn',
+      threshold: 0.5,
+      compare: 'precision',
+      metrics: [],
+      format: 'numeric',
+    },
+  ],
+];
+
+describe('QueryEditor type change', () => {
+  it.each(TYPE_CHANGES)('to %s applies its defaults and keeps what it shares', async (queryType, expected) => {
+    const { onChange } = await renderEditor(start);
+    await choose(text.queryType.label, text.queryTypeOptions[queryType].label);
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(onChange.mock.calls[0][0]).toEqual(expected);
   });
 
-  it('switches to a confusion query without classification-only fields and runs it', async () => {
-    const { onChange, onRunQuery } = await renderEditor(classification);
-    fireEvent.click(screen.getByLabelText(labels.query.queryTypeOptions.confusion.label));
-    const next = onChange.mock.calls[0][0];
-    expect(next.queryType).toBe('confusion');
-    expect(next).not.toHaveProperty('metrics');
-    expect(next).not.toHaveProperty('format');
+  it('back to classification starts from its defaults', async () => {
+    const { onChange } = await renderEditor({ ...base, queryType: 'drift', features: ['age'], method: 'psi' });
+    await choose(text.queryType.label, text.queryTypeOptions.classification.label);
+    expect(onChange.mock.calls[0][0]).toEqual({
+      ...base,
+      queryType: 'classification',
+      metrics: ['precision', 'recall', 'f1'],
+      format: 'timeseries',
+    });
+  });
+
+  it('keeps two versions as champion and challenger', async () => {
+    const { onChange } = await renderEditor({ ...classification, versions: ['A', 'B'] });
+    await choose(text.queryType.label, text.queryTypeOptions.comparison.label);
+    expect(onChange.mock.calls[0][0].versions).toEqual(['A', 'B']);
+  });
+
+  it('runs a complete query of the new family', async () => {
+    const { onRunQuery } = await renderEditor(classification);
+    await choose(text.queryType.label, text.queryTypeOptions.confusion.label);
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('shows an error for a threshold outside [0, 1] and does not run the query', async () => {
+  it('does not run a comparison that has no champion and challenger yet', async () => {
     const { onChange, onRunQuery } = await renderEditor(classification);
-    expect(screen.queryByText(labels.query.threshold.outOfRange)).not.toBeInTheDocument();
+    await choose(text.queryType.label, text.queryTypeOptions.comparison.label);
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+});
+
+describe('QueryEditor comparison', () => {
+  const comparison: ModelwatchQuery = {
+    ...base,
+    queryType: 'comparison',
+    versions: ['A'],
+    compare: 'mae',
+    format: 'numeric',
+  };
+
+  it('shows an error with one version', async () => {
+    await renderEditor(comparison);
+    expect(screen.getByText(text.championChallengerError)).toBeInTheDocument();
+  });
+
+  it('shows no error with a champion and a challenger', async () => {
+    await renderEditor({ ...comparison, versions: ['A', 'B'] });
+    expect(screen.queryByText(text.championChallengerError)).not.toBeInTheDocument();
+    expect(screen.getByTestId(selectors.query.champion)).toHaveTextContent('A');
+    expect(screen.getByTestId(selectors.query.challenger)).toHaveTextContent('B');
+  });
+
+  it('writes the challenger after the champion and runs the query', async () => {
+    const { onChange, onRunQuery } = await renderEditor(comparison);
+    await choose(text.challenger.label, 'B');
+    expect(onChange.mock.calls[0][0].versions).toEqual(['A', 'B']);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks for the positive class when comparing precision', async () => {
+    const { onChange, onRunQuery } = await renderEditor({ ...comparison, versions: ['A', 'B'] });
+    expect(screen.queryByText(text.compare.needsPositiveClass)).not.toBeInTheDocument();
+    await choose(text.compare.label, text.metricOptions.precision);
+    expect(onChange.mock.calls[0][0].compare).toBe('precision');
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('shows the positive-class error of a saved precision comparison', async () => {
+    await renderEditor({ ...comparison, versions: ['A', 'B'], compare: 'precision' });
+    expect(screen.getByText(text.compare.needsPositiveClass)).toBeInTheDocument();
+  });
+});
+
+describe('QueryEditor inputs', () => {
+  it('hides metrics and format for a confusion matrix', async () => {
+    await renderEditor(confusion);
+    expect(fieldLabels()).not.toContain(text.metrics.label);
+    expect(fieldLabels()).not.toContain(text.format.label);
+  });
+
+  it('shows an error for a threshold outside [0, 1] and does not save or run it', async () => {
+    const { onChange, onRunQuery } = await renderEditor(classification);
+    expect(screen.queryByText(text.threshold.outOfRange)).not.toBeInTheDocument();
     const input = screen.getByTestId(selectors.query.threshold);
     fireEvent.change(input, { target: { value: '1.5' } });
     fireEvent.blur(input);
-    expect(screen.getByText(labels.query.threshold.outOfRange)).toBeInTheDocument();
+    expect(screen.getByText(text.threshold.outOfRange)).toBeInTheDocument();
     expect(onChange).not.toHaveBeenCalled();
     expect(onRunQuery).not.toHaveBeenCalled();
   });
 
   it('shows the error for a saved query with an invalid threshold', async () => {
     await renderEditor({ ...classification, threshold: 1.5 });
-    expect(screen.getByText(labels.query.threshold.outOfRange)).toBeInTheDocument();
+    expect(screen.getByText(text.threshold.outOfRange)).toBeInTheDocument();
   });
 
-  it('commits a valid threshold and runs the query', async () => {
+  it('saves a valid threshold on blur, not while typing, and runs the query once', async () => {
     const { onChange, onRunQuery } = await renderEditor(classification);
     const input = screen.getByTestId(selectors.query.threshold);
+    fireEvent.change(input, { target: { value: '0.' } });
     fireEvent.change(input, { target: { value: '0.7' } });
+    expect(onChange).not.toHaveBeenCalled();
     fireEvent.blur(input);
     expect(onChange).toHaveBeenLastCalledWith({ ...classification, threshold: 0.7 });
     expect(onRunQuery).toHaveBeenCalledTimes(1);
-    expect(screen.queryByText(labels.query.threshold.outOfRange)).not.toBeInTheDocument();
+  });
+
+  it('asks for a positive class when classification has neither a class nor an average', async () => {
+    const { onChange, onRunQuery } = await renderEditor({ ...classification, positiveClass: undefined });
+    expect(screen.getByText(text.positiveClass.required)).toBeInTheDocument();
+    await choose(text.average.label, text.averageOptions.macro.label);
+    expect(onChange.mock.calls[0][0].average).toBe('macro');
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses bins outside [2, 1000]', async () => {
+    const { onChange } = await renderEditor({ ...base, queryType: 'drift' });
+    const input = screen.getByTestId(selectors.query.bins);
+    fireEvent.change(input, { target: { value: '1' } });
+    fireEvent.blur(input);
+    expect(screen.getByText(text.bins.outOfRange)).toBeInTheDocument();
+    fireEvent.change(input, { target: { value: '40' } });
+    fireEvent.blur(input);
+    expect(screen.queryByText(text.bins.outOfRange)).not.toBeInTheDocument();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(onChange.mock.calls[0][0].bins).toBe(40);
+  });
+
+  it('refuses an interval that is not a duration', async () => {
+    const { onChange } = await renderEditor(classification);
+    const input = screen.getByTestId(selectors.query.interval);
+    fireEvent.change(input, { target: { value: 'hourly' } });
+    fireEvent.blur(input);
+    expect(screen.getByText(text.interval.invalid)).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('writes the chosen drift method and group-by column', async () => {
+    const { onChange } = await renderEditor({ ...base, queryType: 'drift' });
+    await choose(text.method.label, text.methodOptions.wasserstein.label);
+    expect(onChange.mock.calls[0][0].method).toBe('wasserstein');
+    await choose(text.groupBy.label, 'country');
+    expect(onChange.mock.calls[1][0].groupBy).toBe('country');
   });
 
   it('migrates a legacy query it is given', async () => {
@@ -146,19 +360,5 @@ describe('QueryEditor', () => {
       format: 'timeseries',
       interval: '1h',
     });
-  });
-});
-
-describe('parseThreshold', () => {
-  it.each([
-    ['', { valid: true }],
-    ['0', { valid: true, threshold: 0 }],
-    ['1', { valid: true, threshold: 1 }],
-    ['0.35', { valid: true, threshold: 0.35 }],
-    ['-0.1', { valid: false }],
-    ['1.01', { valid: false }],
-    ['abc', { valid: false }],
-  ])('%p', (input, expected) => {
-    expect(parseThreshold(input)).toEqual(expected);
   });
 });

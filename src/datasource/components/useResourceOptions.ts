@@ -7,9 +7,12 @@ export interface ResourceOptions {
   error?: string;
 }
 
+/** A choice as a route gives it: a plain value, or an option with a description. */
+export type ResourceValue = string | SelectableValue<string>;
+
 interface Loaded {
   key: string;
-  values: string[];
+  values: ResourceValue[];
   error?: string;
 }
 
@@ -18,7 +21,7 @@ interface Loaded {
  * the model whose versions are listed); `null` skips loading. An answer is kept with the key it
  * was asked for, so a slow answer for an older key never shows as the current choices.
  */
-export function useResourceOptions(load: () => Promise<string[]>, key: string | null): ResourceOptions {
+export function useResourceOptions(load: () => Promise<ResourceValue[]>, key: string | null): ResourceOptions {
   const [loaded, setLoaded] = useState<Loaded | undefined>();
 
   useEffect(() => {
@@ -44,7 +47,8 @@ export function useResourceOptions(load: () => Promise<string[]>, key: string | 
   if (loaded?.key !== key) {
     return { options: [], loading: true };
   }
-  return { options: loaded.values.map((value) => ({ label: value, value })), loading: false, error: loaded.error };
+  const options = loaded.values.map((value) => (typeof value === 'string' ? { label: value, value } : value));
+  return { options, loading: false, error: loaded.error };
 }
 
 /** Adds values that are not among the options (custom values, variables) so that pickers show them. */

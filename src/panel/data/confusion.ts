@@ -1,8 +1,9 @@
-import { FieldType, type DataFrame, type Field } from '@grafana/data';
+import { FieldType, type DataFrame } from '@grafana/data';
 
+import { asString, customMeta, findField, FRAME_KINDS } from './frames';
 import type { Normalization } from '../types';
 
-export const CONFUSION_KIND = 'confusion';
+export const CONFUSION_KIND = FRAME_KINDS.confusion;
 
 /** Share of one cell under each normalisation; null where the denominator is zero. */
 export type CellShares = Record<Exclude<Normalization, 'none'>, number | null>;
@@ -45,35 +46,19 @@ export interface ConfusionMatrixModel {
 }
 
 interface ConfusionMeta {
-  kind?: unknown;
-  model?: unknown;
-  version?: unknown;
-  labels?: unknown;
-}
-
-function customMeta(frame: DataFrame): ConfusionMeta {
-  const custom = frame.meta?.custom;
-  return custom && typeof custom === 'object' ? (custom as ConfusionMeta) : {};
+  kind: unknown;
+  model: unknown;
+  version: unknown;
+  labels: unknown;
 }
 
 /** Frames the backend returns for `queryType: confusion` carry `meta.custom.kind = "confusion"`. */
 export function isConfusionFrame(frame: DataFrame): boolean {
-  return customMeta(frame).kind === CONFUSION_KIND;
-}
-
-function findField(frame: DataFrame, name: string, type: FieldType): Field | undefined {
-  return (
-    frame.fields.find((field) => field.name === name) ??
-    frame.fields.find((field) => field.type === type && field.name.toLowerCase() === name)
-  );
+  return customMeta<ConfusionMeta>(frame).kind === CONFUSION_KIND;
 }
 
 function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Which rows of a frame form one matrix, and whose matrix it is. */
@@ -89,7 +74,7 @@ interface RowGroup {
  * is one group, named by its meta.
  */
 function rowGroups(frame: DataFrame): RowGroup[] {
-  const meta = customMeta(frame);
+  const meta = customMeta<ConfusionMeta>(frame);
   const modelField = findField(frame, 'model', FieldType.string);
   const versionField = findField(frame, 'version', FieldType.string);
   const groups = new Map<string, RowGroup>();
@@ -120,7 +105,7 @@ export function confusionMatrixFromFrame(
     return undefined;
   }
 
-  const meta = customMeta(frame);
+  const meta = customMeta<ConfusionMeta>(frame);
   const labels: string[] = Array.isArray(meta.labels) ? meta.labels.map(String) : [];
   const position = new Map(labels.map((label, i) => [label, i]));
   const indexOf = (label: string) => {

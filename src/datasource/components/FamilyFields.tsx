@@ -1,0 +1,274 @@
+import React, { type ReactNode } from 'react';
+import type { SelectableValue } from '@grafana/data';
+import { InlineField, InlineFieldRow } from '@grafana/ui';
+
+import { labels } from '../../labels';
+import { selectors } from '../../selectors';
+import type { ModelwatchDataSource } from '../datasource';
+import { familyOf, type FamilyField } from '../families';
+import { AVERAGES, COMPARE_METRICS, DRIFT_METHODS, type ModelwatchQuery } from '../types';
+import { parseBins, parseDriftThreshold, parseInterval, parseThreshold, type Parsed } from '../validation';
+import { BlurInput } from './BlurInput';
+import { ChampionChallengerFields } from './ChampionChallengerFields';
+import { FiltersEditor } from './FiltersEditor';
+import { MetricsField } from './MetricsField';
+import { MultiSelectField } from './MultiSelectField';
+import { ReferenceEditor } from './ReferenceEditor';
+import { fieldText } from './fieldText';
+import { SelectField } from './SelectField';
+import type { EditorResources } from './useEditorResources';
+
+const text = labels.query;
+const LABEL_WIDTH = 16;
+const WIDE = 40;
+const NARROW = 16;
+
+const options = <T extends string>(values: readonly T[], describe: (value: T) => SelectableValue<string>) =>
+  values.map((value) => ({ value, ...describe(value) }));
+const AVERAGE_OPTIONS = options(AVERAGES, (value) => text.averageOptions[value]);
+const COMPARE_OPTIONS = options(COMPARE_METRICS, (value) => ({ label: text.metricOptions[value] }));
+const METHOD_OPTIONS = options(DRIFT_METHODS, (value) => text.methodOptions[value]);
+
+function parseThresholdText(value: string): Parsed<number> {
+  const parsed = parseThreshold(value);
+  return parsed.valid ? { value: parsed.threshold } : { error: text.threshold.outOfRange };
+}
+
+const asText = (value: number | string | undefined) => (value === undefined ? '' : String(value));
+
+export interface FamilyFieldsProps {
+  query: ModelwatchQuery;
+  update: (patch: Partial<ModelwatchQuery>) => void;
+  errors: Partial<Record<FamilyField, string>>;
+  resources: EditorResources;
+  datasource: ModelwatchDataSource;
+}
+
+type Render = (props: FamilyFieldsProps) => ReactNode;
+
+/** How each field of the family table is drawn; FAMILIES decides which ones show. */
+const FIELDS: Record<FamilyField, Render> = {
+  versions: ({ query, update, resources }) => (
+    <MultiSelectField
+      {...fieldText(text.versions)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-versions"
+      testId={selectors.query.versions}
+      width={WIDE}
+      loading={resources.versions.loading}
+      allowCustomValue
+      options={[...resources.versions.options, ...resources.variables]}
+      value={query.versions ?? []}
+      onChange={(versions) => update({ versions })}
+    />
+  ),
+  championChallenger: ({ query, update, resources, errors }) => (
+    <ChampionChallengerFields
+      versions={query.versions ?? []}
+      onChange={(versions) => update({ versions })}
+      options={[...resources.versions.options, ...resources.variables]}
+      loading={resources.versions.loading}
+      error={errors.championChallenger}
+      labelWidth={LABEL_WIDTH}
+      width={NARROW * 2}
+    />
+  ),
+  metrics: ({ query, update, errors }) => (
+    <MetricsField
+      family={familyOf(query)}
+      value={query.metrics ?? []}
+      onChange={(metrics) => update({ metrics })}
+      error={errors.metrics}
+      labelWidth={LABEL_WIDTH}
+      width={WIDE * 2}
+    />
+  ),
+  positiveClass: ({ query, update, resources, errors }) => (
+    <SelectField
+      {...fieldText(text.positiveClass)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-positive-class"
+      testId={selectors.query.positiveClass}
+      width={NARROW * 2}
+      loading={resources.classes.loading}
+      allowCustomValue
+      isClearable
+      options={[...resources.classes.options, ...resources.variables]}
+      value={query.positiveClass}
+      onChange={(positiveClass) => update({ positiveClass })}
+      error={errors.positiveClass}
+    />
+  ),
+  threshold: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.threshold)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-threshold"
+      testId={selectors.query.threshold}
+      width={NARROW}
+      value={asText(query.threshold)}
+      parse={parseThresholdText}
+      onCommit={(threshold) => update({ threshold })}
+      error={errors.threshold}
+    />
+  ),
+  average: ({ query, update }) => (
+    <SelectField
+      {...fieldText(text.average)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-average"
+      testId={selectors.query.average}
+      width={NARROW}
+      isClearable
+      options={AVERAGE_OPTIONS}
+      value={query.average}
+      onChange={(average) => update({ average: average as ModelwatchQuery['average'] })}
+    />
+  ),
+  compare: ({ query, update, errors }) => (
+    <SelectField
+      {...fieldText(text.compare)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-compare"
+      testId={selectors.query.compare}
+      width={NARROW * 2}
+      options={COMPARE_OPTIONS}
+      value={query.compare}
+      onChange={(compare) => update({ compare: compare as ModelwatchQuery['compare'] })}
+      error={errors.compare}
+    />
+  ),
+  features: ({ query, update, resources }) => (
+    <MultiSelectField
+      {...fieldText(text.features)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-features"
+      testId={selectors.query.features}
+      width={WIDE * 2}
+      loading={resources.features.loading}
+      allowCustomValue
+      options={[...resources.features.options, ...resources.variables]}
+      value={query.features ?? []}
+      onChange={(features) => update({ features })}
+    />
+  ),
+  reference: ({ query, update, errors }) => (
+    <ReferenceEditor
+      value={query.reference}
+      onChange={(reference) => update({ reference })}
+      error={errors.reference}
+      labelWidth={LABEL_WIDTH}
+    />
+  ),
+  method: ({ query, update }) => (
+    <SelectField
+      {...fieldText(text.method)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-method"
+      testId={selectors.query.method}
+      width={NARROW * 2}
+      options={METHOD_OPTIONS}
+      value={query.method ?? 'auto'}
+      onChange={(method) => update({ method: (method ?? 'auto') as ModelwatchQuery['method'] })}
+    />
+  ),
+  bins: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.bins)}
+      labelWidth={NARROW / 2}
+      id="modelwatch-query-bins"
+      testId={selectors.query.bins}
+      width={NARROW / 2}
+      value={asText(query.bins)}
+      parse={parseBins}
+      onCommit={(bins) => update({ bins })}
+      error={errors.bins}
+    />
+  ),
+  driftThreshold: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.driftThreshold)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-drift-threshold"
+      testId={selectors.query.driftThreshold}
+      width={NARROW}
+      value={asText(query.driftThreshold)}
+      parse={parseDriftThreshold}
+      onCommit={(driftThreshold) => update({ driftThreshold })}
+      error={errors.driftThreshold}
+    />
+  ),
+  format: ({ query, update }) => (
+    <SelectField
+      {...fieldText(text.format)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-format"
+      testId={selectors.query.format}
+      width={NARROW}
+      options={options(familyOf(query).formats, (value) => text.formatOptions[value])}
+      value={query.format ?? 'timeseries'}
+      onChange={(format) => update({ format: (format ?? 'timeseries') as ModelwatchQuery['format'] })}
+    />
+  ),
+  interval: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.interval)}
+      labelWidth={NARROW / 2}
+      id="modelwatch-query-interval"
+      testId={selectors.query.interval}
+      width={NARROW / 2}
+      value={query.interval ?? ''}
+      parse={parseInterval}
+      onCommit={(interval) => update({ interval })}
+      error={errors.interval}
+    />
+  ),
+  groupBy: ({ query, update, resources }) => (
+    <SelectField
+      {...fieldText(text.groupBy)}
+      labelWidth={NARROW / 2 + 2}
+      id="modelwatch-query-group-by"
+      testId={selectors.query.groupBy}
+      width={NARROW + 4}
+      loading={resources.columns.loading}
+      allowCustomValue
+      isClearable
+      options={[...resources.columns.options, ...resources.variables]}
+      value={query.groupBy}
+      onChange={(groupBy) => update({ groupBy })}
+    />
+  ),
+  filters: ({ query, update, resources, errors, datasource }) => (
+    <InlineField
+      label={text.filters.label}
+      tooltip={text.filters.tooltip}
+      labelWidth={LABEL_WIDTH}
+      invalid={Boolean(errors.filters)}
+      error={errors.filters}
+    >
+      <FiltersEditor
+        filters={query.filters ?? []}
+        onChange={(filters) => update({ filters: filters.length > 0 ? filters : undefined })}
+        columns={resources.columns.options}
+        variables={resources.variables}
+        model={query.model ?? ''}
+        loadValues={(model, column) => datasource.getValues(model, column)}
+      />
+    </InlineField>
+  ),
+};
+
+/** The fields of the query's family, row by row, as FAMILIES lists them. */
+export function FamilyFields(props: FamilyFieldsProps) {
+  return (
+    <>
+      {familyOf(props.query).rows.map((row) => (
+        <InlineFieldRow key={row.join()}>
+          {row.map((field) => (
+            <React.Fragment key={field}>{FIELDS[field](props)}</React.Fragment>
+          ))}
+        </InlineFieldRow>
+      ))}
+    </>
+  );
+}

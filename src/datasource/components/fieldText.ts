@@ -1,0 +1,4 @@
+/** The label, tooltip and placeholder of a field's entry in labels.ts, without its messages. */
+export function fieldText(entry: { label: string; tooltip?: string; placeholder?: string }) {
+  return { label: entry.label, tooltip: entry.tooltip, placeholder: entry.placeholder };
+}

@@ -1,0 +1,54 @@
+import { useMemo } from 'react';
+import type { SelectableValue } from '@grafana/data';
+
+import type { ModelwatchDataSource } from '../datasource';
+import type { FamilyField } from '../families';
+import { useResourceOptions, type ResourceOptions } from './useResourceOptions';
+
+/** The choices of the editor's pickers, each loaded only when a field of the family shows it. */
+export interface EditorResources {
+  models: ResourceOptions;
+  versions: ResourceOptions;
+  classes: ResourceOptions;
+  /** Columns other than the timestamp, described by their type. */
+  columns: ResourceOptions;
+  features: ResourceOptions;
+  /** Dashboard variables as `$name`. */
+  variables: Array<SelectableValue<string>>;
+  /** The first failed request, if any. */
+  error?: string;
+}
+
+export function useEditorResources(
+  datasource: ModelwatchDataSource,
+  model: string,
+  fields: readonly FamilyField[]
+): EditorResources {
+  const uses = (...wanted: FamilyField[]) => wanted.some((field) => fields.includes(field));
+  const modelKey = (wanted: boolean) => (wanted && model !== '' ? model : null);
+
+  const models = useResourceOptions(() => datasource.getModels(), 'models');
+  const versions = useResourceOptions(
+    () => datasource.getVersions(model),
+    modelKey(uses('versions', 'championChallenger'))
+  );
+  const classes = useResourceOptions(() => datasource.getClasses(model), modelKey(uses('positiveClass')));
+  const columns = useResourceOptions(
+    () =>
+      datasource
+        .getColumns()
+        .then((list) =>
+          list
+            .filter((column) => column.role !== 'timestamp')
+            .map((column) => ({ label: column.name, value: column.name, description: column.type }))
+        ),
+    uses('filters', 'groupBy') ? 'columns' : null
+  );
+  const features = useResourceOptions(() => datasource.getFeatures(), uses('features') ? 'features' : null);
+  const variables = useMemo(
+    () => datasource.getVariableNames().map((name) => ({ label: name, value: name })),
+    [datasource]
+  );
+  const error = [models, versions, classes, columns, features].find((resource) => resource.error)?.error;
+  return { models, versions, classes, columns, features, variables, error };
+}

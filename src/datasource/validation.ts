@@ -1,0 +1,169 @@
+import { labels } from '../labels';
+import { familyOf, type FamilyField } from './families';
+import {
+  AVERAGED_METRICS,
+  COMPARE_METRICS,
+  COMPARE_NEEDS_POSITIVE_CLASS,
+  DRIFT_BINS,
+  MULTI_VALUE_OPS,
+  SCORE_METRICS,
+  type ModelwatchQuery,
+  type QueryFilter,
+  type ReferenceWindow,
+} from './types';
+
+const text = labels.query;
+
+/** A text input's reading: the value to save, or why it cannot be saved. */
+export type Parsed<T> = { value?: T; error?: undefined } | { value?: undefined; error: string };
+
+function isVariable(value: string): boolean {
+  return value.includes('$');
+}
+
+/** Empty text means "no threshold"; anything else must be a number in [0, 1]. */
+export function parseThreshold(value: string): { threshold?: number; valid: boolean } {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return { valid: true };
+  }
+  const threshold = Number(trimmed);
+  return Number.isFinite(threshold) && threshold >= 0 && threshold <= 1 ? { threshold, valid: true } : { valid: false };
+}
+
+// The backend's durations: a positive whole number of days or weeks, or Go's units.
+const DAYS_OR_WEEKS = /^[1-9]\d*[dw]$/;
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+
+/** Whether the backend reads the text as a positive duration such as 7d, 12h or 1h30m. */
+export function isDuration(value: string): boolean {
+  const trimmed = value.trim();
+  if (DAYS_OR_WEEKS.test(trimmed)) {
+    return true;
+  }
+  return GO_DURATION.test(trimmed) && /[1-9]/.test(trimmed);
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Whether the text is an RFC 3339 time, as the backend requires for a fixed reference. */
+export function isRfc3339(value: string): boolean {
+  return RFC3339.test(value.trim()) && Number.isFinite(Date.parse(value.trim()));
+}
+
+export function parseBins(value: string): Parsed<number> {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return {};
+  }
+  const bins = Number(trimmed);
+  return Number.isInteger(bins) && bins >= DRIFT_BINS.min && bins <= DRIFT_BINS.max
+    ? { value: bins }
+    : { error: text.bins.outOfRange };
+}
+
+export function parseDriftThreshold(value: string): Parsed<number> {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return {};
+  }
+  const threshold = Number(trimmed);
+  return Number.isFinite(threshold) && threshold >= 0 ? { value: threshold } : { error: text.driftThreshold.invalid };
+}
+
+/** An interval is a duration or a $variable; empty means Grafana's interval. */
+export function parseInterval(value: string): Parsed<string> {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return {};
+  }
+  return isDuration(trimmed) || isVariable(trimmed) ? { value: trimmed } : { error: text.interval.invalid };
+}
+
+export function referenceError(reference: ReferenceWindow | undefined): string | undefined {
+  if (reference?.type === 'shift') {
+    return isDuration(reference.shift) || isVariable(reference.shift) ? undefined : text.reference.invalidShift;
+  }
+  if (reference?.type === 'range') {
+    if (!isRfc3339(reference.from) || !isRfc3339(reference.to)) {
+      return text.reference.invalidTime;
+    }
+    return Date.parse(reference.from) < Date.parse(reference.to) ? undefined : text.reference.emptyRange;
+  }
+  return undefined;
+}
+
+export function filterComplete(filter: QueryFilter): boolean {
+  const values = filter.values.filter((value) => value !== '');
+  const multi = MULTI_VALUE_OPS.includes(filter.op);
+  return filter.column !== '' && (multi ? values.length > 0 : values.length === 1);
+}
+
+function classificationErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
+  const metrics = query.metrics ?? [];
+  if (query.average) {
+    return metrics.every((metric) => AVERAGED_METRICS.includes(metric)) ? {} : { metrics: text.metricsWithAverage };
+  }
+  if (!query.positiveClass) {
+    return { positiveClass: text.positiveClass.required };
+  }
+  return {};
+}
+
+function comparisonErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
+  const errors: Partial<Record<FamilyField, string>> = {};
+  const versions = (query.versions ?? []).filter((version) => version.trim() !== '');
+  if (versions.length !== 2 || versions[0] === versions[1]) {
+    errors.championChallenger = text.championChallengerError;
+  }
+  const compare = query.compare ?? '';
+  if (COMPARE_NEEDS_POSITIVE_CLASS.includes(compare) && !query.positiveClass) {
+    errors.compare = text.compare.needsPositiveClass;
+  } else if (!(COMPARE_METRICS as readonly string[]).includes(compare)) {
+    errors.compare = text.compare.tooltip;
+  }
+  return errors;
+}
+
+/**
+ * What the backend would refuse in a saved query, by editor field. The editor shows each message
+ * beside its field and does not run a query that has any.
+ */
+export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
+  const errors: Partial<Record<FamilyField, string>> = {};
+  const type = query.queryType ?? 'classification';
+  if (query.threshold !== undefined && !parseThreshold(String(query.threshold)).valid) {
+    errors.threshold = text.threshold.outOfRange;
+  }
+  if (query.threshold !== undefined && !query.positiveClass) {
+    errors.positiveClass = text.positiveClass.requiredWithThreshold;
+  }
+  if (type === 'classification') {
+    Object.assign(errors, classificationErrors(query));
+    if (!query.positiveClass && (query.metrics ?? []).some((metric) => SCORE_METRICS.includes(metric))) {
+      errors.metrics = text.scoreMetricsNeedClass;
+    }
+  }
+  if (type === 'comparison') {
+    Object.assign(errors, comparisonErrors(query));
+  }
+  if (query.interval !== undefined && parseInterval(query.interval).error) {
+    errors.interval = text.interval.invalid;
+  }
+  if (query.bins !== undefined && parseBins(String(query.bins)).error) {
+    errors.bins = text.bins.outOfRange;
+  }
+  if (query.driftThreshold !== undefined && parseDriftThreshold(String(query.driftThreshold)).error) {
+    errors.driftThreshold = text.driftThreshold.invalid;
+  }
+  const reference = referenceError(query.reference);
+  if (reference) {
+    errors.reference = reference;
+  }
+  if ((query.filters ?? []).some((filter) => !filterComplete(filter))) {
+    errors.filters = text.filters.incomplete;
+  }
+  // Only the fields the family shows can be fixed by the user; the others are never saved.
+  const shown = new Set(familyOf(query).rows.flat());
+  return Object.fromEntries(Object.entries(errors).filter(([field]) => shown.has(field as FamilyField)));
+}

@@ -1,0 +1,358 @@
+import React, { useId, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { useStyles2, useTheme2 } from '@grafana/ui';
+
+import { labels } from '../../labels';
+import { selectors } from '../../selectors';
+import type { DriftHistogramModel, DriftVerdict, HistogramBin } from '../data/drift';
+import { formatNumber } from './format';
+import { linearScale, niceTicks } from './scales';
+
+export interface DriftHistogramCardProps {
+  histogram: DriftHistogramModel;
+  width: number;
+  height: number;
+}
+
+// Room for the title and two lines of method, score and threshold (or the reason).
+const HEADER_HEIGHT = 62;
+const MARGIN = { top: 8, right: 8, bottom: 20, left: 38 };
+const CHAR_WIDTH = 6.2;
+
+const text = labels.panel.drift;
+
+/** Colours of the two windows and of the out-of-range marking, from the theme. */
+export function driftColors(theme: GrafanaTheme2) {
+  return {
+    reference: theme.visualization.getColorByName('blue'),
+    current: theme.visualization.getColorByName('orange'),
+    outside: theme.colors.text.secondary,
+  };
+}
+
+export function verdictColor(theme: GrafanaTheme2, verdict: DriftVerdict): string {
+  return verdict === 'drift'
+    ? theme.colors.error.text
+    : verdict === 'no-drift'
+      ? theme.colors.success.text
+      : theme.colors.text.secondary;
+}
+
+export function verdictText(verdict: DriftVerdict): string {
+  return verdict === 'drift'
+    ? text.verdict.drift
+    : verdict === 'no-drift'
+      ? text.verdict.noDrift
+      : text.verdict.undefined;
+}
+
+export function methodText(method: string): string {
+  return (text.methods as Record<string, string>)[method] ?? method;
+}
+
+/** The header's second line: method, score and threshold, or why the score is undefined. */
+export function scoreLine(histogram: DriftHistogramModel): string {
+  const method = methodText(histogram.method);
+  if (histogram.score === null) {
+    return [method, histogram.reason ? `${text.verdict.undefined.toLowerCase()}: ${histogram.reason}` : undefined]
+      .filter(Boolean)
+      .join(' · ');
+  }
+  const scoreName = histogram.scoreKind === 'p_value' ? text.pValue : text.score;
+  return [
+    method,
+    `${scoreName} ${formatNumber(histogram.score)}`,
+    histogram.threshold === null ? undefined : `${text.threshold} ${formatNumber(histogram.threshold)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+export function formatShare(share: number | null): string {
+  return share === null ? text.noValue : `${(share * 100).toFixed(1)}%`;
+}
+
+function kindText(bin: HistogramBin): string | undefined {
+  return bin.kind === 'underflow' || bin.kind === 'overflow' || bin.kind === 'unseen'
+    ? text.binKind[bin.kind]
+    : undefined;
+}
+
+/** What the tooltip and the screen reader say about a bin. */
+export function binDescription(bin: HistogramBin): string[] {
+  const kind = kindText(bin);
+  return [
+    kind ? `${bin.label} (${kind})` : bin.label,
+    `${text.reference}: ${formatShare(bin.reference)} (${bin.referenceCount.toLocaleString('en-US')})`,
+    `${text.current}: ${formatShare(bin.current)} (${bin.currentCount.toLocaleString('en-US')})`,
+  ];
+}
+
+interface Tick {
+  x: number;
+  label: string;
+}
+
+/** Candidate x labels: bin edges for numbers, names for categories, < and > for the outer bins; thinned so none overlap. */
+function xTicks(bins: HistogramBin[], slot: number): Tick[] {
+  const candidates: Tick[] = [];
+  bins.forEach((bin, i) => {
+    if (bin.kind === 'bin') {
+      if (bin.lower !== null) {
+        candidates.push({ x: i * slot, label: formatNumber(bin.lower) });
+      }
+      if (bin.upper !== null && bins[i + 1]?.kind !== 'bin') {
+        candidates.push({ x: (i + 1) * slot, label: formatNumber(bin.upper) });
+      }
+    } else if (bin.kind === 'underflow' || bin.kind === 'overflow') {
+      candidates.push({
+        x: (i + 0.5) * slot,
+        label: bin.kind === 'underflow' ? text.underflowTick : text.overflowTick,
+      });
+    } else {
+      candidates.push({ x: (i + 0.5) * slot, label: bin.label });
+    }
+  });
+  const kept: Tick[] = [];
+  let right = Number.NEGATIVE_INFINITY;
+  for (const tick of candidates) {
+    const half = (tick.label.length * CHAR_WIDTH) / 2;
+    if (tick.x - half > right + 4) {
+      kept.push(tick);
+      right = tick.x + half;
+    }
+  }
+  return kept;
+}
+
+/** One feature: a header with the verdict, and reference and current shares as grouped bars. */
+export function DriftHistogramCard({ histogram, width, height }: DriftHistogramCardProps) {
+  const theme = useTheme2();
+  const styles = useStyles2(getStyles);
+  const colors = driftColors(theme);
+  const id = useId().replace(/:/g, '');
+  const [active, setActive] = useState<number | null>(null);
+
+  const chartWidth = Math.max(0, width);
+  const chartHeight = Math.max(60, height - HEADER_HEIGHT);
+  const plotWidth = Math.max(1, chartWidth - MARGIN.left - MARGIN.right);
+  const plotHeight = Math.max(1, chartHeight - MARGIN.top - MARGIN.bottom);
+  const bins = histogram.bins;
+  const slot = plotWidth / Math.max(1, bins.length);
+  const barWidth = Math.max(1, (slot * 0.8) / 2);
+  const yTicks = niceTicks(0, histogram.maxShare || 1, 3);
+  const yMax = Math.max(histogram.maxShare, yTicks[yTicks.length - 1] ?? 0) || 1;
+  const y = linearScale([0, yMax], [plotHeight, 0]);
+  const barHeight = (share: number | null) => (share === null ? 0 : Math.max(0, plotHeight - y(share)));
+  const color = verdictColor(theme, histogram.verdict);
+  const activeBin = active === null ? undefined : bins[active];
+  const tooltipId = `${id}-tooltip`;
+
+  return (
+    <figure className={styles.card} data-testid={selectors.panel.drift.chart} style={{ borderLeftColor: color }}>
+      <figcaption className={styles.header} data-testid={selectors.panel.drift.header}>
+        <div className={styles.titleRow}>
+          <span className={styles.title} data-testid={selectors.panel.drift.title} title={histogram.model}>
+            {histogram.title}
+          </span>
+          <span className={styles.verdict} style={{ color }} data-testid={selectors.panel.drift.verdict}>
+            {verdictText(histogram.verdict)}
+          </span>
+        </div>
+        <div className={styles.details} title={scoreLine(histogram)}>
+          {scoreLine(histogram)}
+        </div>
+      </figcaption>
+      <div className={styles.chart}>
+        <svg width={chartWidth} height={chartHeight} role="group" aria-label={histogram.title}>
+          <defs>
+            <pattern
+              id={`${id}-hatch`}
+              patternUnits="userSpaceOnUse"
+              width={6}
+              height={6}
+              patternTransform="rotate(45)"
+            >
+              <line x1={0} y1={0} x2={0} y2={6} stroke={colors.outside} strokeWidth={1.5} strokeOpacity={0.45} />
+            </pattern>
+          </defs>
+          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+            {yTicks.map((tick) => (
+              <g key={tick} transform={`translate(0,${y(tick)})`}>
+                <line x1={0} x2={plotWidth} stroke={theme.colors.border.weak} />
+                <text x={-4} dy="0.32em" textAnchor="end" className={styles.axis} fill={theme.colors.text.secondary}>
+                  {`${Math.round(tick * 100)}%`}
+                </text>
+              </g>
+            ))}
+            {bins.map((bin, i) => {
+              const x0 = i * slot + (slot - 2 * barWidth) / 2;
+              return (
+                <g
+                  key={`${i}-${bin.label}`}
+                  data-testid={selectors.panel.drift.bin}
+                  tabIndex={0}
+                  role="img"
+                  aria-label={binDescription(bin).join(', ')}
+                  aria-describedby={active === i ? tooltipId : undefined}
+                  className={styles.bin}
+                  onMouseEnter={() => setActive(i)}
+                  onMouseLeave={() => setActive(null)}
+                  onFocus={() => setActive(i)}
+                  onBlur={() => setActive(null)}
+                >
+                  {bin.outsideReference && (
+                    <rect
+                      data-testid={selectors.panel.drift.outOfRange}
+                      x={i * slot}
+                      y={0}
+                      width={slot}
+                      height={plotHeight}
+                      fill={`url(#${id}-hatch)`}
+                    />
+                  )}
+                  <rect x={i * slot} y={0} width={slot} height={plotHeight} fill="transparent" />
+                  <rect
+                    data-testid={selectors.panel.drift.bar}
+                    data-series="reference"
+                    x={x0}
+                    y={plotHeight - barHeight(bin.reference)}
+                    width={barWidth}
+                    height={barHeight(bin.reference)}
+                    fill={colors.reference}
+                  />
+                  <rect
+                    data-testid={selectors.panel.drift.bar}
+                    data-series="current"
+                    x={x0 + barWidth}
+                    y={plotHeight - barHeight(bin.current)}
+                    width={barWidth}
+                    height={barHeight(bin.current)}
+                    fill={colors.current}
+                  />
+                  {active === i && (
+                    <rect
+                      x={i * slot}
+                      y={0}
+                      width={slot}
+                      height={plotHeight}
+                      fill="none"
+                      stroke={theme.colors.text.primary}
+                      strokeOpacity={0.5}
+                    />
+                  )}
+                </g>
+              );
+            })}
+            <line x1={0} x2={plotWidth} y1={plotHeight} y2={plotHeight} stroke={theme.colors.border.strong} />
+            {xTicks(bins, slot).map((tick) => (
+              <text
+                key={`${tick.x}-${tick.label}`}
+                data-testid={selectors.panel.drift.tick}
+                x={tick.x}
+                y={plotHeight + 14}
+                textAnchor="middle"
+                className={styles.axis}
+                fill={theme.colors.text.secondary}
+              >
+                {tick.label}
+              </text>
+            ))}
+          </g>
+        </svg>
+        {activeBin && active !== null && (
+          <div
+            id={tooltipId}
+            role="tooltip"
+            data-testid={selectors.panel.drift.tooltip}
+            className={styles.tooltip}
+            style={tooltipPosition(MARGIN.left + (active + 0.5) * slot, chartWidth)}
+          >
+            {binDescription(activeBin).map((line, i) => (
+              <div key={i} className={i === 0 ? styles.tooltipTitle : undefined}>
+                {line}
+              </div>
+            ))}
+          </div>
+        )}
+      </div>
+    </figure>
+  );
+}
+
+/** Keeps the tooltip inside the card: to the right of the bin in the left half, else to its left. */
+function tooltipPosition(x: number, width: number): React.CSSProperties {
+  return x < width / 2 ? { left: x + 8, top: MARGIN.top } : { right: width - x + 8, top: MARGIN.top };
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  card: css({
+    margin: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    minWidth: 0,
+    borderLeft: '3px solid transparent',
+    background: theme.colors.background.secondary,
+    borderRadius: theme.shape.radius.default,
+    overflow: 'hidden',
+  }),
+  header: css({
+    height: HEADER_HEIGHT,
+    padding: theme.spacing(0.5, 1),
+    display: 'flex',
+    flexDirection: 'column',
+    justifyContent: 'center',
+    minWidth: 0,
+  }),
+  titleRow: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+    alignItems: 'baseline',
+  }),
+  title: css({
+    fontWeight: theme.typography.fontWeightMedium,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  }),
+  verdict: css({
+    fontWeight: theme.typography.fontWeightBold,
+    whiteSpace: 'nowrap',
+  }),
+  details: css({
+    fontSize: theme.typography.bodySmall.fontSize,
+    // Two lines at most; the title attribute holds the whole text.
+    lineHeight: 1.3,
+    maxHeight: '2.6em',
+    color: theme.colors.text.secondary,
+    overflow: 'hidden',
+  }),
+  chart: css({
+    position: 'relative',
+    flexGrow: 1,
+  }),
+  axis: css({
+    fontSize: 10,
+    fontVariantNumeric: 'tabular-nums',
+  }),
+  bin: css({
+    outline: 'none',
+    cursor: 'default',
+  }),
+  tooltip: css({
+    position: 'absolute',
+    pointerEvents: 'none',
+    zIndex: theme.zIndex.tooltip,
+    background: theme.colors.background.elevated,
+    color: theme.colors.text.primary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    boxShadow: theme.shadows.z2,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(0.5, 1),
+    fontSize: theme.typography.bodySmall.fontSize,
+    whiteSpace: 'nowrap',
+  }),
+  tooltipTitle: css({ fontWeight: theme.typography.fontWeightMedium }),
+});
