@@ -16,6 +16,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
 // ID is the data source plugin's id.
@@ -67,16 +68,27 @@ func OpenStore(cfg settings.Settings) (store.Store, error) {
 	switch cfg.Store {
 	case settings.EngineDuckDB:
 		st, err := duckdb.Open(cfg.Path, cfg.Table)
-		if err != nil || cfg.LabelsTable == "" {
-			return st, err
+		if err != nil {
+			return nil, err
 		}
-		if err := st.WithLabels(cfg.LabelsTable); err != nil {
+		if err := configure(st, cfg); err != nil {
 			_ = st.Close()
 			return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
 		}
 		return st, nil
 	}
 	return nil, fmt.Errorf("%w: store %q", settings.ErrSettings, cfg.Store)
+}
+
+// configure applies the settings' column mapping and labels table to a SQL store.
+func configure(st *sqlstore.Store, cfg settings.Settings) error {
+	if err := st.WithColumns(cfg.Columns); err != nil {
+		return err
+	}
+	if cfg.LabelsTable != "" {
+		return st.WithLabels(cfg.LabelsTable)
+	}
+	return nil
 }
 
 // engine returns the engine over the instance's store, opening it if needed.

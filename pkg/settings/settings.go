@@ -34,6 +34,9 @@ type Settings struct {
 	// LabelsTable, when set, names a table of late ground truth (prediction_id, actual_label
 	// and/or actual_value, labeled_at) joined to the predictions.
 	LabelsTable string `json:"labelsTable,omitempty"`
+	// Columns maps base columns to the table's own names, for a table that does not use the
+	// default names, e.g. {"ts": "event_time", "model_version": "version"}.
+	Columns map[string]string `json:"columns,omitempty"`
 }
 
 // Secrets are the decrypted secureJsonData; never logged or returned.
@@ -72,10 +75,26 @@ func (s Settings) Validate() error {
 	if err := store.ValidIdentifier(s.Table); err != nil {
 		return fmt.Errorf("%w: table: %v", ErrSettings, err)
 	}
+	for base, name := range s.Columns {
+		if store.RoleOf(base) == store.RoleFeature {
+			return fmt.Errorf("%w: columns: %q is not a base column; map the default names (%s)", ErrSettings, base, baseNames())
+		}
+		if err := store.ValidIdentifier(name); err != nil {
+			return fmt.Errorf("%w: columns.%s: %v", ErrSettings, base, err)
+		}
+	}
 	if s.LabelsTable != "" {
 		if err := store.ValidIdentifier(s.LabelsTable); err != nil {
 			return fmt.Errorf("%w: labelsTable: %v", ErrSettings, err)
 		}
 	}
 	return nil
+}
+
+func baseNames() string {
+	names := make([]string, len(store.BaseColumns))
+	for i, c := range store.BaseColumns {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
 }

@@ -2,6 +2,7 @@ package settings
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -22,6 +23,11 @@ func TestLoad(t *testing.T) {
 		// identifier must be refused before it gets there.
 		{name: "table name with a quote is refused", json: `{"path":"/x","table":"p\"; DROP TABLE x; --"}`, wantErr: true},
 		{name: "malformed JSON is an error, not a panic", json: `{"path": 3}`, wantErr: true},
+		{name: "column mapping and labels table", json: `{"path":"/x","columns":{"ts":"event_time"},"labelsTable":"labels"}`,
+			want: Settings{Store: EngineDuckDB, Path: "/x", Table: DefaultTable, Columns: map[string]string{"ts": "event_time"}, LabelsTable: "labels"}},
+		{name: "mapping a feature column is refused", json: `{"path":"/x","columns":{"age":"years"}}`, wantErr: true},
+		{name: "a mapped name must be an identifier", json: `{"path":"/x","columns":{"ts":"event time"}}`, wantErr: true},
+		{name: "a labels table name must be an identifier", json: `{"path":"/x","labelsTable":"l;x"}`, wantErr: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -35,7 +41,7 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("got %+v, want %+v", got, tc.want)
 			}
 		})

@@ -118,7 +118,7 @@ func (s Schema) Require(names ...string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: table %q has no column %s; it has %s", ErrSchema, s.Table,
+		return fmt.Errorf("%w: table %q has no column %s; it has %s (a table that names it differently needs a column mapping in the data source settings)", ErrSchema, s.Table,
 			strings.Join(missing, ", "), strings.Join(s.names(), ", "))
 	}
 	return nil

@@ -26,6 +26,9 @@ type Store struct {
 	labelCols map[string]bool // columns of the labels table
 	// predictionHas says which ground-truth columns the prediction table has itself.
 	predictionHas map[string]bool
+	// physical maps a base column's name to the table's own name for it, for tables that do
+	// not use the default names; logical is the reverse.
+	physical, logical map[string]string
 }
 
 var _ store.Store = (*Store)(nil)
@@ -47,6 +50,36 @@ func (s *Store) WithLabels(table string) error {
 	}
 	s.labels = table
 	return nil
+}
+
+// WithColumns maps base columns to the table's own names, e.g. {"ts": "event_time"}. Keys must
+// be base column names and values plain identifiers; every query then uses the mapped names.
+func (s *Store) WithColumns(mapping map[string]string) error {
+	s.physical, s.logical = map[string]string{}, map[string]string{}
+	for base, name := range mapping {
+		if name == "" || name == base {
+			continue
+		}
+		if !slices.ContainsFunc(store.BaseColumns, func(c store.Column) bool { return c.Name == base }) {
+			return fmt.Errorf("%w: column mapping: %q is not a base column; map one of the default names (ts, model, model_version, ...)", store.ErrSchema, base)
+		}
+		if err := store.ValidIdentifier(name); err != nil {
+			return fmt.Errorf("column mapping for %s: %w", base, err)
+		}
+		if other, dup := s.logical[name]; dup {
+			return fmt.Errorf("%w: column mapping: %q is mapped from both %s and %s", store.ErrSchema, name, other, base)
+		}
+		s.physical[base], s.logical[name] = name, base
+	}
+	return nil
+}
+
+// physicalName is the table's name for a column.
+func (s *Store) physicalName(name string) string {
+	if p, ok := s.physical[name]; ok {
+		return p
+	}
+	return name
 }
 
 // DB exposes the pool to engine packages (writers, tests).
@@ -75,6 +108,11 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 		}
 		if store.ValidIdentifier(name) != nil {
 			continue // a column Modelwatch cannot name safely is not offered
+		}
+		if base, ok := s.logical[name]; ok {
+			name = base // the rest of the code speaks of base columns by their default names
+		} else if _, shadowed := s.physical[name]; shadowed {
+			continue // a default name mapped elsewhere: the mapping wins
 		}
 		sch.Columns = append(sch.Columns, store.Column{Name: name, Kind: s.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
 	}
@@ -135,19 +173,21 @@ func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
 	return nil
 }
 
-// col is the SQL expression of a column: the prediction table's, or with a labels table the
-// late label where there is one (qualified by the aliases of from()).
+// col is the SQL expression of a column: the prediction table's (under its mapped name), or
+// with a labels table the late label where there is one (qualified by the aliases of from()).
 func (s *Store) col(name string) string {
-	q := s.d.QuoteIdent(name)
+	q := s.d.QuoteIdent(s.physicalName(name))
 	switch {
 	case s.labels == "":
 		return q
 	case !s.labelCols[name] || name == store.ColPredictionID:
 		return "p." + q
-	case s.predictionHas[name]:
-		return "COALESCE(l." + q + ", p." + q + ")"
 	}
-	return "l." + q
+	l := "l." + s.d.QuoteIdent(name)
+	if s.predictionHas[name] {
+		return "COALESCE(" + l + ", p." + q + ")"
+	}
+	return l
 }
 
 // columns checks the named columns exist and returns them quoted.
@@ -171,8 +211,8 @@ func (s *Store) from() string {
 	if s.labels == "" {
 		return " FROM " + s.d.QuoteIdent(s.table)
 	}
-	id := s.d.QuoteIdent(store.ColPredictionID)
-	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.d.QuoteIdent(s.labels) + " AS l ON l." + id + " = p." + id
+	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.d.QuoteIdent(s.labels) +
+		" AS l ON l." + s.d.QuoteIdent(store.ColPredictionID) + " = p." + s.d.QuoteIdent(s.physicalName(store.ColPredictionID))
 }
 
 // Count returns the table's row count.
