@@ -17,6 +17,17 @@ export const labels = {
       placeholder: '/var/lib/grafana/modelwatch/demo.duckdb',
     },
     table: { label: 'Table', tooltip: 'Table of logged predictions.', placeholder: 'predictions' },
+    labelsTable: {
+      label: 'Labels table',
+      tooltip:
+        'Optional table of late ground truth (prediction_id, actual_label or actual_value, labeled_at), joined on prediction_id; it also gives the label delay.',
+      placeholder: 'none',
+    },
+    columns: {
+      title: 'Column names',
+      description:
+        "Only for a table that does not use the default names: the table's own name for each column. Leave a row empty to use the default.",
+    },
   },
   query: {
     queryType: { label: 'Query type', tooltip: 'The family of metrics to compute.' },
@@ -268,6 +279,19 @@ export const labels = {
       wholeRange: 'whole range',
       lastBucket: 'last bucket',
       threshold: 'Threshold',
+      annotation: 'Annotation',
+      alertState: {
+        title: 'Alert state',
+        states: {
+          alerting: 'Alerting',
+          pending: 'Pending',
+          ok: 'OK',
+          no_data: 'No data',
+          paused: 'Paused',
+          recovering: 'Recovering',
+          unknown: 'Unknown',
+        },
+      },
       metrics: {
         accuracy: 'Accuracy',
         precision: 'Precision',

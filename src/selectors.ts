@@ -8,6 +8,9 @@ export const selectors = {
     store: 'modelwatch-config-store',
     path: 'modelwatch-config-path',
     table: 'modelwatch-config-table',
+    labelsTable: 'modelwatch-config-labels-table',
+    /** One input per base column; the column's default name is appended. */
+    column: 'modelwatch-config-column-',
   },
   query: {
     editor: 'modelwatch-query-editor',
@@ -72,6 +75,8 @@ export const selectors = {
       zeroLine: 'modelwatch-comparison-zero-line',
       threshold: 'modelwatch-comparison-threshold',
       tick: 'modelwatch-comparison-tick',
+      annotation: 'modelwatch-comparison-annotation',
+      alertState: 'modelwatch-comparison-alert-state',
     },
   },
 } as const;

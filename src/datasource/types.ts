@@ -183,7 +183,27 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   path?: string;
   /** Defaults to `predictions` on the backend. */
   table?: string;
+  /** A table of late labels joined on prediction_id (actual_label/actual_value, labeled_at). */
+  labelsTable?: string;
+  /** The table's own names for base columns that it names differently, e.g. { ts: 'event_time' }. */
+  columns?: Partial<Record<BaseColumn, string>>;
 }
+
+/** The prediction table's base columns, by their default names (docs/query-reference.md). */
+export const BASE_COLUMNS = [
+  'prediction_id',
+  'ts',
+  'model',
+  'model_version',
+  'predicted_label',
+  'predicted_value',
+  'score',
+  'actual_label',
+  'actual_value',
+  'latency_ms',
+  'error',
+] as const;
+export type BaseColumn = (typeof BASE_COLUMNS)[number];
 
 export const DEFAULT_TABLE = 'predictions';
 

@@ -45,4 +45,22 @@ describe('ConfigEditor', () => {
       table: 'scored',
     });
   });
+
+  it('writes a column mapping, dropping rows set back to the default name', () => {
+    const onOptionsChange = jest.fn();
+    const mapped = { ...options, jsonData: { ...options.jsonData, columns: { ts: 'event_time' } } };
+    render(<ConfigEditor options={mapped} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(selectors.config.column + 'ts')).toHaveValue('event_time');
+    fireEvent.change(screen.getByTestId(selectors.config.column + 'model_version'), { target: { value: 'version' } });
+    expect(onOptionsChange.mock.calls[0][0].jsonData.columns).toEqual({ ts: 'event_time', model_version: 'version' });
+    fireEvent.change(screen.getByTestId(selectors.config.column + 'ts'), { target: { value: 'ts' } });
+    expect(onOptionsChange.mock.calls[1][0].jsonData.columns).toEqual({});
+  });
+
+  it('reports a labels table', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.labelsTable), { target: { value: 'labels' } });
+    expect(onOptionsChange.mock.calls[0][0].jsonData.labelsTable).toBe('labels');
+  });
 });

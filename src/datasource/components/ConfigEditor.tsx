@@ -7,6 +7,7 @@ import { InlineField, Input, Select } from '@grafana/ui';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions, StoreType } from '../types';
+import { ColumnMapping } from './ColumnMapping';
 
 const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
@@ -64,6 +65,23 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onChange={(event: ChangeEvent<HTMLInputElement>) => update({ table: event.currentTarget.value })}
         />
       </InlineField>
+      <InlineField
+        label={labels.config.labelsTable.label}
+        tooltip={labels.config.labelsTable.tooltip}
+        labelWidth={LABEL_WIDTH}
+      >
+        <Input
+          id="modelwatch-config-labels-table"
+          data-testid={selectors.config.labelsTable}
+          width={INPUT_WIDTH}
+          placeholder={labels.config.labelsTable.placeholder}
+          value={jsonData.labelsTable ?? ''}
+          onChange={(event: ChangeEvent<HTMLInputElement>) =>
+            update({ labelsTable: event.currentTarget.value || undefined })
+          }
+        />
+      </InlineField>
+      <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
     </>
   );
 }
