@@ -227,6 +227,7 @@ export const labels = {
     predicted: 'Predicted',
     precision: 'Precision',
     recall: 'Recall',
+    otherClasses: 'other',
     noConfusionFrames: 'No confusion matrix in the data. Use a Modelwatch query of type "Confusion matrix".',
     noDriftFrames:
       'No drift histogram in the data. Use a Modelwatch query of type "Drift" with format "Histogram" (format: histogram).',

@@ -1,5 +1,6 @@
 import React from 'react';
 import {
+  AlertState,
   getDefaultTimeRange,
   LoadingState,
   ThresholdsMode,
@@ -12,8 +13,16 @@ import { render, screen } from '@testing-library/react';
 
 import { labels } from '../labels';
 import { selectors } from '../selectors';
-import { CHURN, confusionFrame } from '../test/factories';
-import { AGE_DRIFTED, comparisonFrames, driftFrame, PLAN_STABLE, PRECISION_AB } from '../test/panelFrames';
+import { CHURN, confusionFrame, FIXED_TIME } from '../test/factories';
+import {
+  AGE_DRIFTED,
+  annotationFrame,
+  comparisonFrames,
+  driftFrame,
+  manyClassFixture,
+  PLAN_STABLE,
+  PRECISION_AB,
+} from '../test/panelFrames';
 import { ModelwatchPanel } from './ModelwatchPanel';
 import { DEFAULT_PANEL_OPTIONS, type ModelwatchPanelOptions } from './types';
 
@@ -49,6 +58,14 @@ describe('ModelwatchPanel', () => {
     expect(screen.getAllByTestId(selectors.panel.confusion.cell)).toHaveLength(4);
   });
 
+  it('folds the rarest classes of a matrix beyond 30 into "other"', () => {
+    render(<ModelwatchPanel {...panelProps([confusionFrame(manyClassFixture(34))])} />);
+    expect(screen.getAllByTestId(selectors.panel.confusion.cell)).toHaveLength(30 * 30);
+    const rows = screen.getAllByRole('rowheader').map((row) => row.textContent);
+    expect(rows).toHaveLength(30);
+    expect(rows[29]).toBe(labels.panel.otherClasses);
+  });
+
   it('picks the drift view for drift histogram frames', () => {
     render(<ModelwatchPanel {...panelProps([driftFrame(PLAN_STABLE), driftFrame(AGE_DRIFTED)])} />);
     expect(screen.getAllByTestId(selectors.panel.drift.chart)).toHaveLength(2);
@@ -73,6 +90,27 @@ describe('ModelwatchPanel', () => {
     render(<ModelwatchPanel {...panelProps(comparisonFrames(PRECISION_AB), {}, fieldConfig)} />);
     expect(screen.getByTestId(selectors.panel.comparison.summary)).toBeInTheDocument();
     expect(screen.getAllByTestId(selectors.panel.comparison.threshold)).toHaveLength(2);
+  });
+
+  it("draws the dashboard's annotations and the alert state on the comparison", () => {
+    const props = panelProps(comparisonFrames(PRECISION_AB));
+    props.data = {
+      ...props.data,
+      annotations: [annotationFrame([{ time: FIXED_TIME + 86_400_000, text: 'Deployed B' }])],
+      alertState: { id: 1, dashboardUID: 'd', panelId: 1, state: AlertState.Pending },
+    };
+    render(<ModelwatchPanel {...props} />);
+    // One marker on the metric chart, one on the delta chart.
+    expect(screen.getAllByTestId(selectors.panel.comparison.annotation)).toHaveLength(2);
+    expect(screen.getByTestId(selectors.panel.comparison.alertState)).toHaveTextContent(
+      labels.panel.comparison.alertState.states.pending
+    );
+  });
+
+  it("passes the field config's unit and decimals to the view", () => {
+    const fieldConfig: FieldConfigSource = { defaults: { unit: 'percentunit', decimals: 0 }, overrides: [] };
+    render(<ModelwatchPanel {...panelProps(comparisonFrames(PRECISION_AB), {}, fieldConfig)} />);
+    expect(screen.getByTestId(selectors.panel.comparison.summary)).toHaveTextContent('A 60% → B 74%');
   });
 
   it('follows a forced view even when other frames come first', () => {

@@ -18,10 +18,23 @@ const MISSING: Record<ConcreteView | 'any', string> = {
 
 /** Draws the view for the query results: the option, or the frames' kind for `auto`. */
 export function ModelwatchPanel({ id, data, options, fieldConfig, width, height, timeZone }: Props) {
-  const thresholds = fieldConfig.defaults.thresholds;
+  const { thresholds, unit, decimals } = fieldConfig.defaults;
+  const display = useMemo(() => ({ unit, decimals }), [unit, decimals]);
+  const { annotations, alertState } = data;
   const { view, element } = useMemo(
-    () => panelContent({ series: data.series, options, width, height, timeZone, thresholds }),
-    [data.series, options, width, height, timeZone, thresholds]
+    () =>
+      panelContent({
+        series: data.series,
+        options,
+        width,
+        height,
+        timeZone,
+        thresholds,
+        annotations,
+        alertState: alertState?.state,
+        display,
+      }),
+    [data.series, options, width, height, timeZone, thresholds, annotations, alertState, display]
   );
 
   if (!element) {

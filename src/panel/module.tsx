@@ -10,12 +10,19 @@ const text = labels.panel.options;
 /** The matrix options apply to the confusion view, which `auto` may pick. */
 const showsConfusion = (options: ModelwatchPanelOptions) => options.view === 'auto' || options.view === 'confusion';
 
-// Only thresholds apply: the comparison view draws them on its metric chart.
+// Thresholds (drawn on the comparison's metric chart), and the unit and decimals of the values
+// every view shows.
+const USED_STANDARD_OPTIONS = new Set<FieldConfigProperty>([
+  FieldConfigProperty.Thresholds,
+  FieldConfigProperty.Unit,
+  FieldConfigProperty.Decimals,
+]);
 const UNUSED_STANDARD_OPTIONS = Object.values(FieldConfigProperty).filter(
-  (property) => property !== FieldConfigProperty.Thresholds
+  (property) => !USED_STANDARD_OPTIONS.has(property)
 );
 
 export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
+  .setDataSupport({ annotations: true, alertStates: true })
   .setMigrationHandler((panel) => migratePanelOptions(panel.options))
   .useFieldConfig({
     disableStandardOptions: UNUSED_STANDARD_OPTIONS,

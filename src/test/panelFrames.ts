@@ -1,6 +1,6 @@
-import { dataFrameFromJSON, type DataFrame, type DataFrameJSON } from '@grafana/data';
+import { dataFrameFromJSON, FieldType, toDataFrame, type DataFrame, type DataFrameJSON } from '@grafana/data';
 
-import { FIXED_TIME } from './factories';
+import { FIXED_TIME, type ConfusionFixture } from './factories';
 
 // Frames of the drift (format histogram) and comparison families, in the SDK JSON the backend
 // sends (`modelwatch query` prints the same), typed loosely because of SDK-only keys (typeInfo).
@@ -271,3 +271,67 @@ export const PRECISION_AB_WHOLE_RANGE = {
     challenger_better: 1,
   },
 };
+
+export interface AnnotationFixture {
+  time: number;
+  timeEnd?: number;
+  text: string;
+  color?: string;
+}
+
+/** An annotation frame as Grafana passes it to a panel in `data.annotations`. */
+export function annotationFrame(annotations: AnnotationFixture[]): DataFrame {
+  return toDataFrame({
+    name: 'annotations',
+    fields: [
+      { name: 'time', type: FieldType.time, values: annotations.map((a) => a.time) },
+      { name: 'timeEnd', type: FieldType.time, values: annotations.map((a) => a.timeEnd ?? null) },
+      { name: 'text', type: FieldType.string, values: annotations.map((a) => a.text) },
+      { name: 'color', type: FieldType.string, values: annotations.map((a) => a.color ?? null) },
+    ],
+  });
+}
+
+/** Class names of a many-class classifier: product categories, some long enough to need truncating. */
+const CATEGORIES = [
+  'electronics',
+  'books',
+  'home_and_kitchen',
+  'toys',
+  'garden',
+  'sports_and_outdoors_equipment',
+  'beauty',
+  'automotive_parts_and_accessories',
+  'grocery',
+  'pet_supplies',
+  'music',
+  'office_products',
+  'baby',
+  'tools',
+  'video_games',
+  'health_and_personal_care',
+  'jewelry',
+  'shoes',
+  'luggage',
+  'industrial_and_scientific',
+];
+
+/**
+ * A classifier over `n` classes (product categories, then `class_21`, ...): mostly right, with
+ * class sizes falling from the first to the last and a few systematic confusions, so that the
+ * most frequent classes are the first ones. Deterministic.
+ */
+export function manyClassFixture(n: number, version = 'v3'): ConfusionFixture {
+  const classLabels = Array.from({ length: n }, (_, i) => CATEGORIES[i] ?? `class_${String(i + 1).padStart(2, '0')}`);
+  const counts = classLabels.map((_, a) =>
+    classLabels.map((_, p) => {
+      const size = 40 * (n - a);
+      if (a === p) {
+        return Math.round(size * 0.8);
+      }
+      // Neighbouring classes get confused most; anything else rarely.
+      return Math.abs(a - p) === 1 ? Math.round(size * 0.08) : (a * 7 + p * 3) % 5 === 0 ? 1 : 0;
+    })
+  );
+  return { model: 'category-classifier', version, labels: classLabels, counts };
+}

@@ -1,7 +1,14 @@
 import { toDataFrame } from '@grafana/data';
 
 import { CHURN, confusionFrame } from '../../test/factories';
-import { cellIntensity, cellShare, confusionMatricesFromFrames, confusionMatrixFromFrame } from './confusion';
+import { manyClassFixture } from '../../test/panelFrames';
+import {
+  cellIntensity,
+  cellShare,
+  confusionMatricesFromFrames,
+  confusionMatrixFromFrame,
+  limitClasses,
+} from './confusion';
 
 describe('confusionMatrixFromFrame', () => {
   const matrix = confusionMatrixFromFrame(confusionFrame(CHURN))!;
@@ -159,3 +166,57 @@ describe('cellShare and cellIntensity', () => {
 function confusionFrameWithOrder(rowOrder: string[]) {
   return confusionFrame({ ...CHURN, rowOrder });
 }
+
+describe('limitClasses', () => {
+  const matrixOf = (n: number) => confusionMatricesFromFrames([confusionFrame(manyClassFixture(n))])[0];
+
+  it('keeps a matrix of up to 30 classes as it is', () => {
+    const matrix = matrixOf(30);
+    expect(limitClasses(matrix, 'other')).toBe(matrix);
+    expect(limitClasses(matrixOf(20), 'other').labels).toHaveLength(20);
+  });
+
+  it('keeps the 29 most frequent classes beyond 30 and folds the rest into "other"', () => {
+    const matrix = matrixOf(35);
+    const limited = limitClasses(matrix, 'other');
+    expect(limited.labels).toHaveLength(30);
+    // The fixture's classes get rarer down the list: the last six are folded.
+    expect(limited.labels.slice(0, 29)).toEqual(matrix.labels.slice(0, 29));
+    expect(limited.labels[29]).toBe('other');
+    expect(limited.total).toBe(matrix.total);
+    const folded = matrix.cells.slice(29).flatMap((row) => row.slice(29));
+    expect(limited.cells[29][29].count).toBe(folded.reduce((sum, cell) => sum + cell.count, 0));
+    // A kept row keeps its counts into kept classes, and its confusions with folded ones add up.
+    expect(limited.cells[28].slice(0, 29).map((cell) => cell.count)).toEqual(
+      matrix.cells[28].slice(0, 29).map((cell) => cell.count)
+    );
+    expect(limited.cells[28][29].count).toBe(matrix.cells[28].slice(29).reduce((sum, cell) => sum + cell.count, 0));
+    expect(limited.rowTotals[28]).toBe(matrix.rowTotals[28]);
+  });
+
+  it('ranks by how often a class occurs or is predicted, keeping the display order', () => {
+    const labels = Array.from({ length: 4 }, (_, i) => `c${i}`);
+    // c0 is the rarest; the others occur 10, 20 and 30 times.
+    const counts = [
+      [1, 0, 0, 0],
+      [0, 10, 0, 0],
+      [0, 0, 20, 0],
+      [0, 0, 0, 30],
+    ];
+    const matrix = confusionMatricesFromFrames([confusionFrame({ labels, counts })])[0];
+    const limited = limitClasses(matrix, 'other', 3);
+    expect(limited.labels).toEqual(['c2', 'c3', 'other']);
+    expect(limited.cells[2][2].count).toBe(11);
+  });
+
+  it('names "other" apart from a kept class of that name', () => {
+    const labels = ['other', 'a', 'b'];
+    const counts = [
+      [9, 0, 0],
+      [0, 5, 0],
+      [0, 0, 1],
+    ];
+    const matrix = confusionMatricesFromFrames([confusionFrame({ labels, counts })])[0];
+    expect(limitClasses(matrix, 'other', 2).labels).toEqual(['other', 'other (2)']);
+  });
+});

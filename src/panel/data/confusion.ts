@@ -131,11 +131,25 @@ export function confusionMatrixFromFrame(
     pairs.push([indexOf(String(actual)), indexOf(String(predicted)), Number.isFinite(count) ? count : 0]);
   }
 
-  const n = labels.length;
-  const counts = labels.map(() => new Array<number>(n).fill(0));
+  const counts = labels.map(() => new Array<number>(labels.length).fill(0));
   for (const [a, p, count] of pairs) {
     counts[a][p] += count;
   }
+
+  const { model, version } = group ?? rowGroups(frame)[0] ?? {};
+  const title = [model, version].filter(Boolean).join(' · ') || frame.name || frame.refId || `Matrix ${index + 1}`;
+  return matrixModel(
+    { key: `${frame.refId ?? ''}/${model ?? ''}/${version ?? ''}/${index}`, title, model, version },
+    labels,
+    counts
+  );
+}
+
+/** What names a matrix, apart from its counts. */
+type MatrixIdentity = Pick<ConfusionMatrixModel, 'key' | 'title' | 'model' | 'version'>;
+
+/** The view model of counts[actual][predicted] over `labels`: totals, shares and per-class precision and recall. */
+export function matrixModel(identity: MatrixIdentity, labels: string[], counts: number[][]): ConfusionMatrixModel {
   const rowTotals = counts.map((row) => row.reduce((sum, count) => sum + count, 0));
   const columnTotals = labels.map((_, p) => counts.reduce((sum, row) => sum + row[p], 0));
   const total = rowTotals.reduce((sum, count) => sum + count, 0);
@@ -158,14 +172,8 @@ export function confusionMatrixFromFrame(
     recall: ratio(counts[i][i], rowTotals[i]),
   }));
 
-  const { model, version } = group ?? rowGroups(frame)[0] ?? {};
-  const title = [model, version].filter(Boolean).join(' · ') || frame.name || frame.refId || `Matrix ${index + 1}`;
-
   return {
-    key: `${frame.refId ?? ''}/${model ?? ''}/${version ?? ''}/${index}`,
-    title,
-    model,
-    version,
+    ...identity,
     labels,
     cells,
     rowTotals,
@@ -174,6 +182,45 @@ export function confusionMatrixFromFrame(
     maxCount: Math.max(0, ...counts.flat()),
     classes,
   };
+}
+
+/** Beyond this many classes a matrix keeps the most frequent ones and folds the rest into one. */
+export const MAX_CLASSES = 30;
+
+/**
+ * A matrix of at most `max` classes: the `max - 1` most frequent (rows and predictions, ties in
+ * display order) keep their order, and every other class becomes `otherLabel`, added last with
+ * the sum of their counts. A matrix of `max` classes or fewer is returned as it is.
+ */
+export function limitClasses(
+  matrix: ConfusionMatrixModel,
+  otherLabel: string,
+  max = MAX_CLASSES
+): ConfusionMatrixModel {
+  const n = matrix.labels.length;
+  if (n <= max) {
+    return matrix;
+  }
+  const frequency = (i: number) => matrix.rowTotals[i] + matrix.columnTotals[i];
+  const kept = new Set(
+    matrix.labels
+      .map((_, i) => i)
+      .sort((a, b) => frequency(b) - frequency(a) || a - b)
+      .slice(0, max - 1)
+  );
+  const labels = matrix.labels.filter((_, i) => kept.has(i));
+  // An "other" that is a kept class's name would merge two rows: name the folded classes' number too.
+  labels.push(labels.includes(otherLabel) ? `${otherLabel} (${n - labels.length})` : otherLabel);
+  const position = new Map<number, number>();
+  matrix.labels.forEach((_, i) => position.set(i, kept.has(i) ? labels.indexOf(matrix.labels[i]) : labels.length - 1));
+  const counts = labels.map(() => new Array<number>(labels.length).fill(0));
+  matrix.cells.forEach((row, a) =>
+    row.forEach((cell, p) => {
+      counts[position.get(a)!][position.get(p)!] += cell.count;
+    })
+  );
+  const { key, title, model, version } = matrix;
+  return matrixModel({ key, title, model, version }, labels, counts);
 }
 
 /** One view model per confusion frame and version, in frame and row order; other frames are ignored. */

@@ -1,18 +1,22 @@
 import React from 'react';
-import { dataFrameFromJSON, ThresholdsMode, type ThresholdsConfig } from '@grafana/data';
+import { AlertState, dataFrameFromJSON, ThresholdsMode, type ThresholdsConfig } from '@grafana/data';
 import { render, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
+import { FIXED_TIME } from '../../test/factories';
 import {
+  annotationFrame,
   comparisonFrames,
   comparisonNumericJSON,
   PRECISION_AB,
   PRECISION_AB_WHOLE_RANGE,
   type ComparisonFixture,
 } from '../../test/panelFrames';
+import { annotationMarkers, type AnnotationMarker } from '../data/annotations';
 import { comparisonsFromFrames } from '../data/comparison';
 import { ComparisonView } from './ComparisonView';
+import type { ValueDisplay } from './format';
 
 const ids = selectors.panel.comparison;
 const text = labels.panel.comparison;
@@ -21,10 +25,16 @@ function renderComparison({
   withNumeric = false,
   thresholds,
   fixture = PRECISION_AB,
+  annotations,
+  alertState,
+  display,
 }: {
   withNumeric?: boolean;
   thresholds?: ThresholdsConfig;
   fixture?: ComparisonFixture;
+  annotations?: AnnotationMarker[];
+  alertState?: AlertState;
+  display?: ValueDisplay;
 } = {}) {
   const frames = comparisonFrames(fixture);
   if (withNumeric) {
@@ -37,6 +47,9 @@ function renderComparison({
       height={500}
       timeZone="utc"
       thresholds={thresholds}
+      annotations={annotations}
+      alertState={alertState}
+      display={display}
     />
   );
 }
@@ -115,5 +128,66 @@ describe('ComparisonView', () => {
     expect(marks).toHaveLength(1);
     expect(marks[0]).toHaveTextContent(`${text.threshold} 0.7`);
     expect(within(screen.getByTestId(ids.deltaChart)).queryAllByTestId(ids.threshold)).toHaveLength(0);
+  });
+
+  it('draws annotations on both time axes, points and regions, with their text as tooltip', () => {
+    const DAY = 86_400_000;
+    const annotations = annotationMarkers([
+      annotationFrame([
+        { time: FIXED_TIME + 2 * DAY, text: 'Deployed B' },
+        { time: FIXED_TIME + 3 * DAY, timeEnd: FIXED_TIME + 4 * DAY, text: 'Label backfill', color: 'red' },
+        // Outside the charts' time range: not drawn.
+        { time: FIXED_TIME - 10 * DAY, text: 'Long ago' },
+      ]),
+    ]);
+    renderComparison({ annotations });
+    for (const chart of [screen.getByTestId(ids.metricChart), screen.getByTestId(ids.deltaChart)]) {
+      const markers = within(chart).getAllByTestId(ids.annotation);
+      expect(markers.map((marker) => marker.querySelector('title')?.textContent)).toEqual([
+        'Deployed B',
+        'Label backfill',
+      ]);
+      expect(markers[0].querySelector('rect')).toBeNull();
+      expect(markers[1].querySelector('rect')).not.toBeNull();
+    }
+  });
+
+  it('shows no annotation and no alert badge when there are none', () => {
+    renderComparison();
+    expect(screen.queryAllByTestId(ids.annotation)).toHaveLength(0);
+    expect(screen.queryByTestId(ids.alertState)).not.toBeInTheDocument();
+  });
+
+  it("shows the panel's alert state as a badge in the header", () => {
+    renderComparison({ alertState: AlertState.Alerting });
+    const badge = within(screen.getByTestId(ids.summary)).getByTestId(ids.alertState);
+    expect(badge).toHaveTextContent(text.alertState.states.alerting);
+    expect(badge).toHaveAttribute('title', `${text.alertState.title}: ${text.alertState.states.alerting}`);
+  });
+
+  it("shows the metric and its delta in the panel's unit, on the axes, the header and the thresholds", () => {
+    renderComparison({
+      display: { unit: 'percentunit', decimals: 1 },
+      thresholds: {
+        mode: ThresholdsMode.Absolute,
+        steps: [
+          { value: -Infinity, color: 'green' },
+          { value: 0.7, color: 'red' },
+        ],
+      },
+    });
+    const summary = screen.getByTestId(ids.summary);
+    expect(summary).toHaveTextContent('A 60.0% → B 74.0%');
+    expect(summary).toHaveTextContent('Δ +14.0% (95% CI +9.0% to +19.0%)');
+    // The p-value is not in the metric's unit.
+    expect(summary).toHaveTextContent('p 1.0e-4');
+    const metricLabels = [...screen.getByTestId(ids.metricChart).querySelectorAll('text')].map((el) => el.textContent);
+    expect(metricLabels).toContain('60.0%');
+    expect(metricLabels.every((label) => label?.endsWith('%'))).toBe(true);
+    expect(screen.getByTestId(ids.threshold)).toHaveTextContent(`${text.threshold} 70.0%`);
+    const deltaLabels = [...screen.getByTestId(ids.deltaChart).querySelectorAll('text')]
+      .map((el) => el.textContent ?? '')
+      .filter((label) => !label.includes('/'));
+    expect(deltaLabels).toContain('+10.0%');
   });
 });

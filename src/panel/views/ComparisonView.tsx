@@ -1,17 +1,18 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2, ThresholdsConfig } from '@grafana/data';
+import { dateTimeFormat, type AlertState, type GrafanaTheme2, type ThresholdsConfig } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
+import type { AnnotationMarker } from '../data/annotations';
 import type { ComparisonModel } from '../data/comparison';
 import { thresholdLines } from '../data/thresholds';
 import { ComparisonSummary, metricText } from './ComparisonSummary';
-import { formatNumber, formatSigned } from './format';
+import { signed, valueFormatter, type ValueDisplay } from './format';
 import { extent } from './scales';
-import { TimeSeriesChart, type HorizontalLine } from './TimeSeriesChart';
+import { TimeSeriesChart, type HorizontalLine, type TimeMarker } from './TimeSeriesChart';
 
 export interface ComparisonViewProps {
   comparisons: ComparisonModel[];
@@ -20,6 +21,12 @@ export interface ComparisonViewProps {
   timeZone?: TimeZone;
   /** The panel's thresholds (field config defaults), drawn on the metric chart. */
   thresholds?: ThresholdsConfig;
+  /** The dashboard's annotations, drawn on both time axes. */
+  annotations?: AnnotationMarker[];
+  /** The panel's alert state, shown as a badge in each header. */
+  alertState?: AlertState;
+  /** The panel's unit and decimals, for the metric and its delta. */
+  display?: ValueDisplay;
 }
 
 const text = labels.panel.comparison;
@@ -37,7 +44,16 @@ export function seriesNames(comparison: ComparisonModel) {
 }
 
 /** Champion and challenger over time, and the delta with its 95% band, one block per compared pair. */
-export function ComparisonView({ comparisons, width, height, timeZone, thresholds }: ComparisonViewProps) {
+export function ComparisonView({
+  comparisons,
+  width,
+  height,
+  timeZone,
+  thresholds,
+  annotations,
+  alertState,
+  display,
+}: ComparisonViewProps) {
   const styles = useStyles2(getStyles);
   const blockHeight = Math.max(MIN_HEIGHT, Math.floor((height - GAP * (comparisons.length - 1)) / comparisons.length));
   return (
@@ -50,6 +66,9 @@ export function ComparisonView({ comparisons, width, height, timeZone, threshold
           height={blockHeight}
           timeZone={timeZone}
           thresholds={thresholds}
+          annotations={annotations}
+          alertState={alertState}
+          display={display}
         />
       ))}
     </div>
@@ -60,7 +79,16 @@ interface ComparisonProps extends Omit<ComparisonViewProps, 'comparisons'> {
   comparison: ComparisonModel;
 }
 
-function Comparison({ comparison, width, height, timeZone, thresholds }: ComparisonProps) {
+function Comparison({
+  comparison,
+  width,
+  height,
+  timeZone,
+  thresholds,
+  annotations = [],
+  alertState,
+  display,
+}: ComparisonProps) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const names = seriesNames(comparison);
@@ -70,14 +98,26 @@ function Comparison({ comparison, width, height, timeZone, thresholds }: Compari
     delta: theme.visualization.getColorByName('purple'),
   };
   const { series, times } = comparison;
+  const format = valueFormatter(display);
+  const formatDelta = signed(format);
   const dataExtent = extent([...series.champion, ...series.challenger]) ?? [0, 1];
   const thresholdMarks: HorizontalLine[] = thresholdLines(thresholds, dataExtent).map((line, i) => ({
     key: `threshold-${i}`,
     value: line.value,
     color: theme.visualization.getColorByName(line.color),
     dashed: true,
-    label: `${text.threshold} ${formatNumber(line.value)}`,
+    label: `${text.threshold} ${format(line.value)}`,
     testId: selectors.panel.comparison.threshold,
+  }));
+  const markers: TimeMarker[] = annotations.map((annotation) => ({
+    key: annotation.key,
+    from: annotation.time,
+    to: annotation.timeEnd,
+    color: annotation.color
+      ? theme.visualization.getColorByName(annotation.color)
+      : theme.visualization.getColorByName('yellow'),
+    label: annotation.text || `${text.annotation} ${dateTimeFormat(annotation.time, { timeZone })}`,
+    testId: selectors.panel.comparison.annotation,
   }));
   const chartsHeight = Math.max(120, height - SUMMARY_HEIGHT - LEGEND_HEIGHT - GAP);
   const metricHeight = Math.round(chartsHeight * 0.55);
@@ -86,7 +126,7 @@ function Comparison({ comparison, width, height, timeZone, thresholds }: Compari
 
   return (
     <section className={styles.block} style={{ height }} data-testid={selectors.panel.comparison.view}>
-      <ComparisonSummary comparison={comparison} timeZone={timeZone} />
+      <ComparisonSummary comparison={comparison} timeZone={timeZone} alertState={alertState} display={display} />
       <div className={styles.legend} data-testid={selectors.panel.comparison.legend}>
         <LegendItem color={colors.champion} label={names.champion} />
         <LegendItem color={colors.challenger} label={names.challenger} />
@@ -115,11 +155,12 @@ function Comparison({ comparison, width, height, timeZone, thresholds }: Compari
               },
             ]}
             horizontalLines={thresholdMarks}
+            markers={markers}
             width={width}
             height={metricHeight}
             timeZone={timeZone}
             showTimeAxis={false}
-            formatY={(value) => formatNumber(value)}
+            formatY={format}
           />
           <TimeSeriesChart
             testId={selectors.panel.comparison.deltaChart}
@@ -149,11 +190,12 @@ function Comparison({ comparison, width, height, timeZone, thresholds }: Compari
                 testId: selectors.panel.comparison.zeroLine,
               },
             ]}
+            markers={markers}
             width={width}
             height={deltaHeight}
             timeZone={timeZone}
             showTimeAxis
-            formatY={(value) => formatSigned(value)}
+            formatY={formatDelta}
           />
         </>
       )}

@@ -4,15 +4,28 @@ import { render, screen, within } from '@testing-library/react';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { CHURN, confusionFrame } from '../../test/factories';
+import { manyClassFixture } from '../../test/panelFrames';
 import { confusionMatricesFromFrames } from '../data/confusion';
 import { ConfusionMatrix, formatCount } from './ConfusionMatrix';
+import type { ValueDisplay } from './format';
 
 const ids = selectors.panel.confusion;
 
-function renderMatrices(fixtures: Array<Parameters<typeof confusionFrame>[0]>, normalize: 'none' | 'row' = 'row') {
+function renderMatrices(
+  fixtures: Array<Parameters<typeof confusionFrame>[0]>,
+  normalize: 'none' | 'row' = 'row',
+  display?: ValueDisplay,
+  width = 800
+) {
   const matrices = confusionMatricesFromFrames(fixtures.map((fixture) => confusionFrame(fixture)));
   return render(
-    <ConfusionMatrix matrices={matrices} options={{ normalize, showCounts: true }} width={800} height={600} />
+    <ConfusionMatrix
+      matrices={matrices}
+      options={{ normalize, showCounts: true }}
+      width={width}
+      height={600}
+      display={display}
+    />
   );
 }
 
@@ -68,5 +81,59 @@ describe('ConfusionMatrix', () => {
     expect(formatCount(1000)).toBe('1,000');
     // Without normalisation a cell shows only its count.
     expect(screen.queryAllByTestId(ids.share)).toHaveLength(0);
+  });
+
+  it("formats counts with the panel's unit, and counts and shares with its decimals", () => {
+    renderMatrices([CHURN], 'row', { unit: 'short', decimals: 0 });
+    expect(screen.getAllByTestId(ids.count).map((el) => el.textContent)).toEqual(['120', '30', '25', '800']);
+    expect(screen.getAllByTestId(ids.share).map((el) => el.textContent)).toEqual(['80%', '20%', '3%', '97%']);
+    expect(screen.getAllByTestId(ids.recall).map((el) => el.textContent)).toEqual(['80%', '97%']);
+    expect(formatCount(12_500, { unit: 'short' })).toBe('12.5 K');
+  });
+
+  describe('with 20 classes', () => {
+    const fixture = manyClassFixture(20);
+
+    it('draws every cell with a tooltip naming actual, predicted, count and share', () => {
+      renderMatrices([fixture], 'row', undefined, 600);
+      const cells = screen.getAllByTestId(ids.cell);
+      expect(cells).toHaveLength(400);
+      // Row 7 (automotive_parts_and_accessories) is confused with its neighbour, column 6 (beauty).
+      const size = 40 * (20 - 7);
+      expect(cells[7 * 20 + 6]).toHaveAttribute(
+        'title',
+        `Actual automotive_parts_and_accessories, predicted beauty: ${Math.round(size * 0.08)} (${(
+          (100 * Math.round(size * 0.08)) /
+          fixture.counts[7].reduce((sum, count) => sum + count, 0)
+        ).toFixed(1)}%)`
+      );
+      expect(cells.every((cell) => /^Actual .+, predicted .+: [\d,]+ \(\d+\.\d%\)$/.test(cell.title))).toBe(true);
+    });
+
+    it('cuts long class names in the headers and keeps the full name as their tooltip', () => {
+      renderMatrices([fixture], 'row', undefined, 600);
+      const headers = screen.getAllByRole('columnheader').slice(0, 20);
+      expect(headers.map((header) => header.textContent!.length).every((length) => length <= 16)).toBe(true);
+      const long = headers[7].querySelector('span')!;
+      expect(long).toHaveTextContent('automotive_part…');
+      expect(long).toHaveAttribute('title', 'automotive_parts_and_accessories');
+      const rows = screen.getAllByRole('rowheader');
+      expect(rows[7].querySelector('span')).toHaveAttribute('title', 'automotive_parts_and_accessories');
+    });
+
+    it('keeps cells at 28 px or more, so that the matrix scrolls in a small panel', () => {
+      renderMatrices([fixture], 'row', undefined, 600);
+      const grid = screen.getByRole('grid');
+      expect(grid.style.gridTemplateColumns).toContain('repeat(20, minmax(28px, 1fr))');
+      expect(parseInt(screen.getByTestId(ids.matrix).style.minWidth, 10)).toBeGreaterThan(600);
+      // The smallest cells show only their colour: the numbers are in the tooltip.
+      expect(screen.queryAllByTestId(ids.share)).toHaveLength(0);
+    });
+
+    it('shows the share in each cell when the panel is wide enough', () => {
+      renderMatrices([fixture], 'row', undefined, 1400);
+      expect(screen.getAllByTestId(ids.share)).toHaveLength(400);
+      expect(parseInt(screen.getByTestId(ids.matrix).style.minWidth, 10)).toBeLessThanOrEqual(1400);
+    });
   });
 });

@@ -6,35 +6,38 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { cellIntensity, cellShare, type ConfusionCell, type ConfusionMatrixModel } from '../data/confusion';
-import type { ModelwatchPanelOptions } from '../types';
+import type { ModelwatchPanelOptions, Normalization } from '../types';
+import { shareFormatter, valueFormatter, type ValueDisplay } from './format';
+import { matrixLayout, truncateLabel, type CellDetail } from './matrixLayout';
 
 export interface ConfusionMatrixProps {
   matrices: ConfusionMatrixModel[];
   options: Pick<ModelwatchPanelOptions, 'normalize' | 'showCounts'>;
   width?: number;
   height?: number;
+  /** The panel's unit (for counts) and decimals (for counts and shares). */
+  display?: ValueDisplay;
 }
 
 const countFormat = new Intl.NumberFormat('en-US');
 
-/** Counts as shown in cells; exported so that tests look for exactly what a user sees. */
-export function formatCount(count: number): string {
-  return countFormat.format(count);
+/** Counts as shown in cells (the panel's unit, else grouped digits); exported so that tests look for exactly what a user sees. */
+export function formatCount(count: number, display?: ValueDisplay): string {
+  return valueFormatter(display, (value) => (value === null ? '–' : countFormat.format(value)))(count);
 }
 
-export function formatShare(share: number | null): string {
-  return share === null ? '–' : `${(share * 100).toFixed(1)}%`;
+/** Shares, precision and recall: always percent (a unit is for counts), with the panel's decimals or one. */
+export function formatShare(share: number | null, display?: ValueDisplay): string {
+  return shareFormatter({ decimals: display?.decimals })(share);
 }
-
-const MIN_CELL = 56;
 
 /** Confusion matrices, one per frame: rows are actual labels, columns predicted labels. */
-export function ConfusionMatrix({ matrices, options, width, height }: ConfusionMatrixProps) {
+export function ConfusionMatrix({ matrices, options, width = 800, height, display }: ConfusionMatrixProps) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.container} style={{ width, height }}>
       {matrices.map((matrix) => (
-        <Matrix key={matrix.key} matrix={matrix} options={options} />
+        <Matrix key={matrix.key} matrix={matrix} options={options} display={display} width={width} />
       ))}
     </div>
   );
@@ -43,15 +46,28 @@ export function ConfusionMatrix({ matrices, options, width, height }: ConfusionM
 interface MatrixProps {
   matrix: ConfusionMatrixModel;
   options: ConfusionMatrixProps['options'];
+  display?: ValueDisplay;
+  width: number;
 }
 
-function Matrix({ matrix, options }: MatrixProps) {
+/** A class name, cut when long, with the full name as its tooltip. */
+function ClassLabel({ label }: { label: string }) {
+  const shown = truncateLabel(label);
+  return (
+    <span title={label} aria-label={shown === label ? undefined : label}>
+      {shown}
+    </span>
+  );
+}
+
+function Matrix({ matrix, options, display, width }: MatrixProps) {
   const styles = useStyles2(getStyles);
   const n = matrix.labels.length;
+  const layout = matrixLayout(matrix.labels, width, [labels.panel.precision]);
   // Grid tracks: axis title, row headers, one per class, recall.
   const grid = {
-    gridTemplateColumns: `auto auto repeat(${n}, minmax(${MIN_CELL}px, 1fr)) auto`,
-    gridTemplateRows: `auto auto repeat(${n}, minmax(${MIN_CELL * 0.75}px, 1fr)) auto`,
+    gridTemplateColumns: `auto ${layout.rowHeaderWidth}px repeat(${n}, minmax(${layout.cell}px, 1fr)) auto`,
+    gridTemplateRows: `auto auto repeat(${n}, minmax(${layout.rowCell}px, 1fr)) auto`,
   };
   const firstCell = 3;
 
@@ -59,7 +75,8 @@ function Matrix({ matrix, options }: MatrixProps) {
     <figure
       className={styles.matrix}
       data-testid={selectors.panel.confusion.matrix}
-      style={{ flexBasis: 140 + n * MIN_CELL }}
+      data-detail={layout.detail}
+      style={{ flexBasis: layout.minWidth, minWidth: layout.minWidth }}
     >
       <figcaption className={styles.title} data-testid={selectors.panel.confusion.title}>
         {matrix.title}
@@ -74,11 +91,11 @@ function Matrix({ matrix, options }: MatrixProps) {
         {matrix.labels.map((label, i) => (
           <div
             key={`col-${label}`}
-            className={styles.columnHeader}
+            className={layout.rotateHeaders ? `${styles.columnHeader} ${styles.rotated}` : styles.columnHeader}
             style={{ gridRow: 2, gridColumn: firstCell + i }}
             role="columnheader"
           >
-            {label}
+            <ClassLabel label={label} />
           </div>
         ))}
         <div className={styles.columnHeader} style={{ gridRow: 2, gridColumn: firstCell + n }} role="columnheader">
@@ -87,7 +104,7 @@ function Matrix({ matrix, options }: MatrixProps) {
         {matrix.cells.map((row, a) => (
           <div key={`row-${matrix.labels[a]}`} role="row" className={styles.row}>
             <div className={styles.rowHeader} style={{ gridRow: firstCell + a, gridColumn: 2 }} role="rowheader">
-              {matrix.labels[a]}
+              <ClassLabel label={matrix.labels[a]} />
             </div>
             {row.map((cell, p) => (
               <Cell
@@ -95,6 +112,8 @@ function Matrix({ matrix, options }: MatrixProps) {
                 matrix={matrix}
                 cell={cell}
                 options={options}
+                display={display}
+                detail={layout.detail}
                 gridRow={firstCell + a}
                 gridColumn={firstCell + p}
               />
@@ -104,7 +123,7 @@ function Matrix({ matrix, options }: MatrixProps) {
               style={{ gridRow: firstCell + a, gridColumn: firstCell + n }}
               data-testid={selectors.panel.confusion.recall}
             >
-              {formatShare(matrix.classes[a].recall)}
+              {formatShare(matrix.classes[a].recall, display)}
             </div>
           </div>
         ))}
@@ -114,11 +133,12 @@ function Matrix({ matrix, options }: MatrixProps) {
         {matrix.classes.map((stats, p) => (
           <div
             key={`precision-${stats.label}`}
-            className={styles.metric}
+            className={layout.rotateHeaders ? `${styles.metric} ${styles.rotated}` : styles.metric}
             style={{ gridRow: firstCell + n, gridColumn: firstCell + p }}
             data-testid={selectors.panel.confusion.precision}
+            title={`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}
           >
-            {formatShare(stats.precision)}
+            {formatShare(stats.precision, display)}
           </div>
         ))}
       </div>
@@ -128,13 +148,21 @@ function Matrix({ matrix, options }: MatrixProps) {
 
 interface CellProps {
   matrix: ConfusionMatrixModel;
+  display?: ValueDisplay;
   cell: ConfusionCell;
   options: ConfusionMatrixProps['options'];
+  detail: CellDetail;
   gridRow: number;
   gridColumn: number;
 }
 
-function Cell({ matrix, cell, options, gridRow, gridColumn }: CellProps) {
+/** The tooltip of a cell: actual and predicted class, count, and share (of the whole matrix without normalisation). */
+export function cellDescription(cell: ConfusionCell, normalize: Normalization, display?: ValueDisplay): string {
+  const share = cellShare(cell, normalize) ?? cell.shares.total;
+  return `${labels.panel.actual} ${cell.actual}, ${labels.panel.predicted.toLowerCase()} ${cell.predicted}: ${formatCount(cell.count, display)} (${formatShare(share, display)})`;
+}
+
+function Cell({ matrix, cell, options, display, detail, gridRow, gridColumn }: CellProps) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const intensity = cellIntensity(matrix, cell, options.normalize);
@@ -142,25 +170,29 @@ function Cell({ matrix, cell, options, gridRow, gridColumn }: CellProps) {
   const background = colorManipulator.alpha(base, 0.06 + 0.84 * intensity);
   const color = intensity > 0.55 ? theme.colors.getContrastText(base) : theme.colors.text.primary;
   const share = cellShare(cell, options.normalize);
-  const showCount = options.showCounts || share === null;
-  const description = `${labels.panel.actual} ${cell.actual}, ${labels.panel.predicted.toLowerCase()} ${cell.predicted}: ${formatCount(cell.count)}`;
+  // Small cells show one value (the share, else the count); the smallest only their colour.
+  const showShare = share !== null && detail !== 'colour';
+  const showCount = detail === 'full' ? options.showCounts || share === null : detail === 'value' && share === null;
+  const className = [styles.cell, cell.diagonal && styles.diagonal, detail !== 'full' && styles.compact]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <div
       role="gridcell"
       data-testid={selectors.panel.confusion.cell}
-      className={cell.diagonal ? `${styles.cell} ${styles.diagonal}` : styles.cell}
+      className={className}
       style={{ gridRow, gridColumn, background, color, borderColor: cell.diagonal ? base : undefined }}
-      title={share === null ? description : `${description} (${formatShare(share)})`}
+      title={cellDescription(cell, options.normalize, display)}
     >
-      {share !== null && (
+      {showShare && (
         <span className={styles.share} data-testid={selectors.panel.confusion.share}>
-          {formatShare(share)}
+          {formatShare(share, display)}
         </span>
       )}
       {showCount && (
         <span className={share === null ? styles.share : styles.count} data-testid={selectors.panel.confusion.count}>
-          {formatCount(cell.count)}
+          {formatCount(cell.count, display)}
         </span>
       )}
     </div>
@@ -217,8 +249,18 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   }),
+  rotated: css({
+    writingMode: 'vertical-rl',
+    transform: 'rotate(180deg)',
+    justifySelf: 'center',
+    alignSelf: 'end',
+    textAlign: 'left',
+    padding: theme.spacing(0.5, 0),
+  }),
   rowHeader: css({
     alignSelf: 'center',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
     textAlign: 'right',
     paddingRight: theme.spacing(1),
     fontSize: theme.typography.bodySmall.fontSize,
@@ -236,6 +278,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   diagonal: css({
     fontWeight: theme.typography.fontWeightBold,
+  }),
+  compact: css({
+    padding: 0,
+    border: '1px solid transparent',
+    fontSize: 10,
+    overflow: 'hidden',
+    '& > span': { fontSize: 10 },
   }),
   share: css({ fontSize: theme.typography.h5.fontSize }),
   count: css({ fontSize: theme.typography.bodySmall.fontSize, opacity: 0.85 }),

@@ -6,13 +6,15 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { DriftHistogramModel, DriftVerdict, HistogramBin } from '../data/drift';
-import { formatNumber } from './format';
+import { formatNumber, shareFormatter, type ValueDisplay } from './format';
 import { linearScale, niceTicks } from './scales';
 
 export interface DriftHistogramCardProps {
   histogram: DriftHistogramModel;
   width: number;
   height: number;
+  /** The panel's unit and decimals for the shares (percent by default). */
+  display?: ValueDisplay;
 }
 
 // Room for the title and two lines of method, score and threshold (or the reason).
@@ -69,8 +71,9 @@ export function scoreLine(histogram: DriftHistogramModel): string {
     .join(' · ');
 }
 
-export function formatShare(share: number | null): string {
-  return share === null ? text.noValue : `${(share * 100).toFixed(1)}%`;
+/** A bin's share as shown: percent with one decimal unless the panel sets a unit or decimals. */
+export function formatShare(share: number | null, display?: ValueDisplay): string {
+  return share === null ? text.noValue : shareFormatter(display)(share);
 }
 
 function kindText(bin: HistogramBin): string | undefined {
@@ -80,12 +83,12 @@ function kindText(bin: HistogramBin): string | undefined {
 }
 
 /** What the tooltip and the screen reader say about a bin. */
-export function binDescription(bin: HistogramBin): string[] {
+export function binDescription(bin: HistogramBin, display?: ValueDisplay): string[] {
   const kind = kindText(bin);
   return [
     kind ? `${bin.label} (${kind})` : bin.label,
-    `${text.reference}: ${formatShare(bin.reference)} (${bin.referenceCount.toLocaleString('en-US')})`,
-    `${text.current}: ${formatShare(bin.current)} (${bin.currentCount.toLocaleString('en-US')})`,
+    `${text.reference}: ${formatShare(bin.reference, display)} (${bin.referenceCount.toLocaleString('en-US')})`,
+    `${text.current}: ${formatShare(bin.current, display)} (${bin.currentCount.toLocaleString('en-US')})`,
   ];
 }
 
@@ -127,7 +130,8 @@ function xTicks(bins: HistogramBin[], slot: number): Tick[] {
 }
 
 /** One feature: a header with the verdict, and reference and current shares as grouped bars. */
-export function DriftHistogramCard({ histogram, width, height }: DriftHistogramCardProps) {
+export function DriftHistogramCard({ histogram, width, height, display }: DriftHistogramCardProps) {
+  const formatTick = shareFormatter(display, 0);
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const colors = driftColors(theme);
@@ -182,7 +186,7 @@ export function DriftHistogramCard({ histogram, width, height }: DriftHistogramC
               <g key={tick} transform={`translate(0,${y(tick)})`}>
                 <line x1={0} x2={plotWidth} stroke={theme.colors.border.weak} />
                 <text x={-4} dy="0.32em" textAnchor="end" className={styles.axis} fill={theme.colors.text.secondary}>
-                  {`${Math.round(tick * 100)}%`}
+                  {formatTick(tick)}
                 </text>
               </g>
             ))}
@@ -194,7 +198,7 @@ export function DriftHistogramCard({ histogram, width, height }: DriftHistogramC
                   data-testid={selectors.panel.drift.bin}
                   tabIndex={0}
                   role="img"
-                  aria-label={binDescription(bin).join(', ')}
+                  aria-label={binDescription(bin, display).join(', ')}
                   aria-describedby={active === i ? tooltipId : undefined}
                   className={styles.bin}
                   onMouseEnter={() => setActive(i)}
@@ -269,7 +273,7 @@ export function DriftHistogramCard({ histogram, width, height }: DriftHistogramC
             className={styles.tooltip}
             style={tooltipPosition(MARGIN.left + (active + 0.5) * slot, chartWidth)}
           >
-            {binDescription(activeBin).map((line, i) => (
+            {binDescription(activeBin, display).map((line, i) => (
               <div key={i} className={i === 0 ? styles.tooltipTitle : undefined}>
                 {line}
               </div>

@@ -1,18 +1,28 @@
 import React from 'react';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { AGE_DRIFTED, driftFrame, PLAN_STABLE, TENURE_UNDEFINED, type DriftFixture } from '../../test/panelFrames';
 import { driftHistogramsFromFrames } from '../data/drift';
 import { DriftHistograms, gridLayout } from './DriftHistograms';
+import type { ValueDisplay } from './format';
 
 const ids = selectors.panel.drift;
 const text = labels.panel.drift;
 
-function renderHistograms(fixtures: DriftFixture[], width = 900, height = 500) {
+function renderHistograms(fixtures: DriftFixture[], width = 900, height = 500, display?: ValueDisplay) {
   const histograms = driftHistogramsFromFrames(fixtures.map(driftFrame));
-  return render(<DriftHistograms histograms={histograms} width={width} height={height} timeZone="utc" />);
+  return render(
+    <DriftHistograms histograms={histograms} width={width} height={height} timeZone="utc" display={display} />
+  );
+}
+
+/** The share axis labels of the first chart. */
+function shareTicks() {
+  return [...screen.getByTestId(ids.chart).querySelectorAll('text')]
+    .map((el) => el.textContent ?? '')
+    .filter((label) => label.endsWith('%') || /^\d\.\d+$/.test(label));
 }
 
 describe('DriftHistograms', () => {
@@ -86,6 +96,17 @@ describe('DriftHistograms', () => {
     expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
     fireEvent.mouseEnter(bins[4]);
     expect(screen.getByRole('tooltip')).toHaveTextContent(`> 30 (${text.binKind.overflow})`);
+  });
+
+  it("shows shares in percent by default, and in the panel's unit and decimals when set", () => {
+    renderHistograms([AGE_DRIFTED]);
+    expect(shareTicks()).toEqual(['0%', '20%', '40%']);
+    cleanup();
+
+    renderHistograms([AGE_DRIFTED], 900, 500, { unit: 'none', decimals: 2 });
+    expect(shareTicks()).toEqual(['0.00', '0.20', '0.40']);
+    fireEvent.focus(screen.getAllByTestId(ids.bin)[1]);
+    expect(screen.getByRole('tooltip')).toHaveTextContent('Reference: 0.50 (50)');
   });
 
   it('shows the legend with the reference window', () => {

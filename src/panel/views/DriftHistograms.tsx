@@ -8,6 +8,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { DriftHistogramModel } from '../data/drift';
 import { DriftHistogramCard, driftColors } from './DriftHistogramCard';
+import type { ValueDisplay } from './format';
 
 export interface DriftHistogramsProps {
   /** Already sorted, most drifted first. */
@@ -15,6 +16,8 @@ export interface DriftHistogramsProps {
   width: number;
   height: number;
   timeZone?: TimeZone;
+  /** The panel's unit and decimals for the shares. */
+  display?: ValueDisplay;
 }
 
 const MIN_CARD_WIDTH = 280;
@@ -41,7 +44,7 @@ function formatWindow(histogram: DriftHistogramModel | undefined, timeZone?: Tim
 }
 
 /** Small multiples of reference against current histograms, one card per feature and version. */
-export function DriftHistograms({ histograms, width, height, timeZone }: DriftHistogramsProps) {
+export function DriftHistograms({ histograms, width, height, timeZone, display }: DriftHistogramsProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const colors = driftColors(theme);
@@ -72,7 +75,13 @@ export function DriftHistograms({ histograms, width, height, timeZone }: DriftHi
         style={{ gridTemplateColumns: `repeat(${columns}, ${cardWidth}px)`, gridAutoRows: cardHeight }}
       >
         {histograms.map((histogram) => (
-          <DriftHistogramCard key={histogram.key} histogram={histogram} width={cardWidth} height={cardHeight} />
+          <DriftHistogramCard
+            key={histogram.key}
+            histogram={histogram}
+            width={cardWidth}
+            height={cardHeight}
+            display={display}
+          />
         ))}
       </div>
     </div>

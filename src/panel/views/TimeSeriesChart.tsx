@@ -33,12 +33,24 @@ export interface HorizontalLine {
   testId?: string;
 }
 
+/** A vertical marker on the time axis: a line at `from`, or a region to `to`. */
+export interface TimeMarker {
+  key: string;
+  from: number;
+  to?: number;
+  color: string;
+  /** Shown as the marker's tooltip. */
+  label: string;
+  testId?: string;
+}
+
 export interface TimeSeriesChartProps {
   /** Bucket times, ascending; every line has one value per time. */
   times: number[];
   lines: ChartLine[];
   band?: ChartBand;
   horizontalLines?: HorizontalLine[];
+  markers?: TimeMarker[];
   width: number;
   height: number;
   timeZone?: TimeZone;
@@ -84,7 +96,18 @@ function bandPath(band: ChartBand, x: (i: number) => number, y: (v: number) => n
 
 /** A small SVG time series chart: lines with gaps at nulls, an optional band, horizontal reference lines. */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
-  const { times, lines, band, horizontalLines = [], width, height, timeZone, showTimeAxis, formatY } = props;
+  const {
+    times,
+    lines,
+    band,
+    horizontalLines = [],
+    markers = [],
+    width,
+    height,
+    timeZone,
+    showTimeAxis,
+    formatY,
+  } = props;
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
 
@@ -132,6 +155,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             )}
           </g>
         ))}
+        {markers.map((marker) => (
+          <Marker key={marker.key} marker={marker} x={x} from={from} to={to} plotHeight={plotHeight} />
+        ))}
         {band && (
           <path d={bandPath(band, xi, y)} fill={band.color} fillOpacity={0.25} data-testid={band.testId}>
             <title>{band.label}</title>
@@ -170,6 +196,48 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         <line x1={0} x2={plotWidth} y1={plotHeight} y2={plotHeight} stroke={theme.colors.border.strong} />
       </g>
     </svg>
+  );
+}
+
+interface MarkerProps {
+  marker: TimeMarker;
+  x: (time: number) => number;
+  from: number;
+  to: number;
+  plotHeight: number;
+}
+
+/** An annotation: a dashed line with a flag at the top, or a shaded region; clipped to the axis, hidden outside it. */
+function Marker({ marker, x, from, to, plotHeight }: MarkerProps) {
+  const end = marker.to ?? marker.from;
+  if (end < from || marker.from > to) {
+    return null;
+  }
+  const x0 = x(Math.max(marker.from, from));
+  const x1 = x(Math.min(end, to));
+  return (
+    <g data-testid={marker.testId} data-time={marker.from}>
+      <title>{marker.label}</title>
+      {marker.to !== undefined ? (
+        <rect
+          x={x0}
+          y={0}
+          width={Math.max(2, x1 - x0)}
+          height={plotHeight}
+          fill={marker.color}
+          fillOpacity={0.15}
+          stroke={marker.color}
+          strokeOpacity={0.6}
+        />
+      ) : (
+        <>
+          {/* A wider transparent line so that the tooltip is easy to hit. */}
+          <line x1={x0} x2={x0} y1={0} y2={plotHeight} stroke="transparent" strokeWidth={8} />
+          <line x1={x0} x2={x0} y1={0} y2={plotHeight} stroke={marker.color} strokeWidth={1.5} strokeDasharray="3 2" />
+          <path d={`M${x0 - 4},0H${x0 + 4}L${x0},5Z`} fill={marker.color} />
+        </>
+      )}
+    </g>
   );
 }
 

@@ -1,15 +1,18 @@
 import React from 'react';
-import type { DataFrame, ThresholdsConfig } from '@grafana/data';
+import type { AlertState, DataFrame, ThresholdsConfig } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
 
+import { labels } from '../../labels';
+import { annotationMarkers } from '../data/annotations';
 import { comparisonsFromFrames } from '../data/comparison';
-import { confusionMatricesFromFrames } from '../data/confusion';
+import { confusionMatricesFromFrames, limitClasses } from '../data/confusion';
 import { driftHistogramsFromFrames } from '../data/drift';
 import { resolveView } from '../data/frames';
 import type { ConcreteView, ModelwatchPanelOptions } from '../types';
 import { ComparisonView } from './ComparisonView';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DriftHistograms } from './DriftHistograms';
+import type { ValueDisplay } from './format';
 
 export interface PanelContentInput {
   series: DataFrame[];
@@ -18,6 +21,12 @@ export interface PanelContentInput {
   height: number;
   timeZone?: TimeZone;
   thresholds?: ThresholdsConfig;
+  /** `data.annotations`: drawn on the comparison's time axes. */
+  annotations?: DataFrame[];
+  /** `data.alertState.state`: a badge in the comparison's header. */
+  alertState?: AlertState;
+  /** The panel's unit and decimals (`fieldConfig.defaults`). */
+  display?: ValueDisplay;
 }
 
 export interface PanelContent {
@@ -35,16 +44,21 @@ export function panelContent({
   height,
   timeZone,
   thresholds,
+  annotations,
+  alertState,
+  display,
 }: PanelContentInput): PanelContent {
   const view = resolveView(options.view, series);
   switch (view) {
     case 'confusion': {
-      const matrices = confusionMatricesFromFrames(series);
+      const matrices = confusionMatricesFromFrames(series).map((matrix) =>
+        limitClasses(matrix, labels.panel.otherClasses)
+      );
       return {
         view,
         element:
           matrices.length === 0 ? undefined : (
-            <ConfusionMatrix matrices={matrices} options={options} width={width} height={height} />
+            <ConfusionMatrix matrices={matrices} options={options} width={width} height={height} display={display} />
           ),
       };
     }
@@ -54,7 +68,13 @@ export function panelContent({
         view,
         element:
           histograms.length === 0 ? undefined : (
-            <DriftHistograms histograms={histograms} width={width} height={height} timeZone={timeZone} />
+            <DriftHistograms
+              histograms={histograms}
+              width={width}
+              height={height}
+              timeZone={timeZone}
+              display={display}
+            />
           ),
       };
     }
@@ -70,6 +90,9 @@ export function panelContent({
               height={height}
               timeZone={timeZone}
               thresholds={thresholds}
+              annotations={annotationMarkers(annotations)}
+              alertState={alertState}
+              display={display}
             />
           ),
       };

@@ -3,6 +3,8 @@
 //
 // Frames: MODELWATCH_FRAMES_DIR (default artifacts/frames) holds <view>.json, the output of
 // `modelwatch query` ({"frames": [...]}), and for comparison also comparison-numeric.json.
+// Frames not in MODELWATCH_FRAMES_DIR come from tests/browser/fixtures, which also holds frames
+// the demo cannot produce (confusion20.json, built by manyClassFixture in src/test/panelFrames.ts).
 // Screenshots: artifacts/screenshots/<view>-<theme>-<width>x<height>.png.
 // Chromium: /usr/bin/chromium (Debian's package), or MODELWATCH_CHROMIUM.
 import assert from 'node:assert/strict';
@@ -17,6 +19,7 @@ import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const framesDir = path.resolve(root, process.env.MODELWATCH_FRAMES_DIR ?? 'artifacts/frames');
+export const fixturesDir = path.join(root, 'tests', 'browser', 'fixtures');
 export const screenshotDir = path.join(root, 'artifacts', 'screenshots');
 const chromiumPath = process.env.MODELWATCH_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -41,7 +44,9 @@ export const byTestId = (id) => `[data-testid="${id}"]`;
 
 /** The frames of a CLI output file under framesDir; fails with how to produce them. */
 export function readFrames(name) {
-  const file = path.join(framesDir, `${name}.json`);
+  const produced = path.join(framesDir, `${name}.json`);
+  const committed = path.join(fixturesDir, `${name}.json`);
+  const file = existsSync(produced) || !existsSync(committed) ? produced : committed;
   assert.ok(
     existsSync(file),
     `frames file ${file} not found: produce it with the backend CLI (make test-browser), or set MODELWATCH_FRAMES_DIR`
@@ -86,7 +91,8 @@ function serve(outDir) {
       res.writeHead(204).end();
       return;
     }
-    const frames = url.pathname.startsWith('/frames/') && inside(framesDir, url.pathname.slice('/frames/'.length));
+    const name = url.pathname.slice('/frames/'.length);
+    const frames = url.pathname.startsWith('/frames/') && (inside(framesDir, name) || inside(fixturesDir, name));
     const file = frames || inside(outDir, url.pathname);
     if (!file && url.pathname.startsWith('/frames/') && url.searchParams.has('optional')) {
       // A frames file the page can do without (a second query): no frames, and no 404 in the console.
