@@ -64,6 +64,7 @@ export const selectors = {
       tooltip: 'modelwatch-drift-tooltip',
     },
     comparison: {
+      tooltip: 'modelwatch-comparison-tooltip',
       view: 'modelwatch-comparison',
       summary: 'modelwatch-comparison-summary',
       verdict: 'modelwatch-comparison-verdict',

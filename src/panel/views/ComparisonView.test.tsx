@@ -1,6 +1,6 @@
 import React from 'react';
 import { AlertState, dataFrameFromJSON, ThresholdsMode, type ThresholdsConfig } from '@grafana/data';
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -66,6 +66,20 @@ describe('ComparisonView', () => {
     const legend = screen.getByTestId(ids.legend);
     expect(legend).toHaveTextContent('A (champion)');
     expect(legend).toHaveTextContent('B (challenger)');
+  });
+
+  it('shows the value of a point in a tooltip when the point gets keyboard focus', () => {
+    renderComparison();
+    const metric = screen.getByTestId(ids.metricChart);
+    expect(within(metric).queryByTestId(ids.tooltip)).not.toBeInTheDocument();
+    const point = within(metric).getAllByTestId(ids.line)[1].querySelector('circle')!;
+    expect(point).toHaveAttribute('tabindex', '0');
+    fireEvent.focus(point);
+    const tooltip = within(metric).getByTestId(ids.tooltip);
+    expect(tooltip).toHaveTextContent('B (challenger)');
+    expect(tooltip.textContent).toBe(point.getAttribute('aria-label'));
+    fireEvent.blur(point);
+    expect(within(metric).queryByTestId(ids.tooltip)).not.toBeInTheDocument();
   });
 
   it('draws the delta with its band and a zero line below', () => {

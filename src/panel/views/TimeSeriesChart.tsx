@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
@@ -110,6 +110,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   } = props;
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
+  // The point whose value is shown: set by hovering or by keyboard focus (Tab moves through
+  // the points), so that the values are reachable without a mouse.
+  const [active, setActive] = useState<{ line: number; index: number } | null>(null);
 
   const plotWidth = Math.max(1, width - MARGIN.left - MARGIN.right);
   const plotHeight = Math.max(1, height - MARGIN.top - (showTimeAxis ? AXIS_HEIGHT : 6));
@@ -129,7 +132,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const ticks = timeTicks(from, to, Math.max(2, Math.floor(plotWidth / 70)));
 
   return (
-    <svg width={width} height={height} role="img" aria-label={props.ariaLabel} data-testid={props.testId}>
+    <svg width={width} height={height} role="group" aria-label={props.ariaLabel} data-testid={props.testId}>
       <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
         {yTicks.map((tick) => (
           <g key={`y-${tick}`} transform={`translate(0,${y(tick)})`}>
@@ -181,18 +184,44 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             )}
           </g>
         ))}
-        {lines.map((line) => (
+        {lines.map((line, l) => (
           <g key={line.key} data-testid={line.testId} data-series={line.label}>
             <path d={linePath(line.values, xi, y)} fill="none" stroke={line.color} strokeWidth={2} />
             {line.values.map((value, i) =>
               value === null ? null : (
-                <circle key={i} cx={xi(i)} cy={y(value)} r={2.5} fill={line.color}>
-                  <title>{`${line.label} ${dateTimeFormat(times[i], { timeZone })}: ${formatY(value)}`}</title>
+                <circle
+                  key={i}
+                  cx={xi(i)}
+                  cy={y(value)}
+                  r={active?.line === l && active.index === i ? 4.5 : 2.5}
+                  fill={line.color}
+                  tabIndex={0}
+                  aria-label={pointText(line.label, times[i], value, timeZone, formatY)}
+                  onFocus={() => setActive({ line: l, index: i })}
+                  onMouseEnter={() => setActive({ line: l, index: i })}
+                  onBlur={() => setActive(null)}
+                  onMouseLeave={() => setActive(null)}
+                >
+                  <title>{pointText(line.label, times[i], value, timeZone, formatY)}</title>
                 </circle>
               )
             )}
           </g>
         ))}
+        {active && lines[active.line]?.values[active.index] != null && (
+          <PointTooltip
+            x={xi(active.index)}
+            y={y(lines[active.line].values[active.index] as number)}
+            plotWidth={plotWidth}
+            text={pointText(
+              lines[active.line].label,
+              times[active.index],
+              lines[active.line].values[active.index] as number,
+              timeZone,
+              formatY
+            )}
+          />
+        )}
         <line x1={0} x2={plotWidth} y1={plotHeight} y2={plotHeight} stroke={theme.colors.border.strong} />
       </g>
     </svg>
@@ -248,3 +277,40 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontVariantNumeric: 'tabular-nums',
   }),
 });
+
+/** What a point's tooltip and screen-reader label say. */
+function pointText(
+  label: string,
+  time: number,
+  value: number,
+  timeZone: TimeZone | undefined,
+  formatY: (v: number) => string
+): string {
+  return `${label} ${dateTimeFormat(time, { timeZone })}: ${formatY(value)}`;
+}
+
+/** A tooltip drawn in the chart next to the active point, kept inside the plot. */
+function PointTooltip({ x, y, plotWidth, text }: { x: number; y: number; plotWidth: number; text: string }) {
+  const theme = useTheme2();
+  const width = Math.min(plotWidth, text.length * 6.2 + 12);
+  const left = x + 8 + width > plotWidth ? x - 8 - width : x + 8;
+  return (
+    <g
+      role="tooltip"
+      data-testid={selectors.panel.comparison.tooltip}
+      transform={`translate(${left},${Math.max(0, y - 26)})`}
+      pointerEvents="none"
+    >
+      <rect
+        width={width}
+        height={20}
+        rx={3}
+        fill={theme.colors.background.secondary}
+        stroke={theme.colors.border.medium}
+      />
+      <text x={6} y={14} fontSize={11} fill={theme.colors.text.primary}>
+        {text}
+      </text>
+    </g>
+  );
+}
