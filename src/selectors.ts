@@ -42,6 +42,7 @@ export const selectors = {
   },
   panel: {
     confusion: {
+      focused: 'modelwatch-confusion-focused',
       matrix: 'modelwatch-confusion-matrix',
       title: 'modelwatch-confusion-title',
       cell: 'modelwatch-confusion-cell',

@@ -1,5 +1,5 @@
 import React from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -135,5 +135,16 @@ describe('ConfusionMatrix', () => {
       expect(screen.getAllByTestId(ids.share)).toHaveLength(400);
       expect(parseInt(screen.getByTestId(ids.matrix).style.minWidth, 10)).toBeLessThanOrEqual(1400);
     });
+  });
+
+  it('describes a cell under the matrix when the cell gets keyboard focus', () => {
+    renderMatrices([CHURN]);
+    const cell = screen.getAllByTestId(selectors.panel.confusion.cell)[1];
+    expect(cell).toHaveAttribute('tabindex', '0');
+    expect(screen.queryByTestId(selectors.panel.confusion.focused)).not.toBeInTheDocument();
+    fireEvent.focus(cell);
+    expect(screen.getByTestId(selectors.panel.confusion.focused)).toHaveTextContent(cell.getAttribute('aria-label')!);
+    fireEvent.blur(cell);
+    expect(screen.queryByTestId(selectors.panel.confusion.focused)).not.toBeInTheDocument();
   });
 });

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { colorManipulator, type GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
@@ -62,6 +62,9 @@ function ClassLabel({ label }: { label: string }) {
 
 function Matrix({ matrix, options, display, width }: MatrixProps) {
   const styles = useStyles2(getStyles);
+  // The focused cell's description, shown under the matrix: cells are reachable with Tab and
+  // their details readable without a mouse.
+  const [focused, setFocused] = useState<string | null>(null);
   const n = matrix.labels.length;
   const layout = matrixLayout(matrix.labels, width, [labels.panel.precision]);
   // Grid tracks: axis title, row headers, one per class, recall.
@@ -116,6 +119,7 @@ function Matrix({ matrix, options, display, width }: MatrixProps) {
                 detail={layout.detail}
                 gridRow={firstCell + a}
                 gridColumn={firstCell + p}
+                onFocusChange={setFocused}
               />
             ))}
             <div
@@ -142,6 +146,11 @@ function Matrix({ matrix, options, display, width }: MatrixProps) {
           </div>
         ))}
       </div>
+      {focused && (
+        <div role="status" className={styles.focused} data-testid={selectors.panel.confusion.focused}>
+          {focused}
+        </div>
+      )}
     </figure>
   );
 }
@@ -154,6 +163,7 @@ interface CellProps {
   detail: CellDetail;
   gridRow: number;
   gridColumn: number;
+  onFocusChange?: (description: string | null) => void;
 }
 
 /** The tooltip of a cell: actual and predicted class, count, and share (of the whole matrix without normalisation). */
@@ -162,7 +172,7 @@ export function cellDescription(cell: ConfusionCell, normalize: Normalization, d
   return `${labels.panel.actual} ${cell.actual}, ${labels.panel.predicted.toLowerCase()} ${cell.predicted}: ${formatCount(cell.count, display)} (${formatShare(share, display)})`;
 }
 
-function Cell({ matrix, cell, options, display, detail, gridRow, gridColumn }: CellProps) {
+function Cell({ matrix, cell, options, display, detail, gridRow, gridColumn, onFocusChange }: CellProps) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const intensity = cellIntensity(matrix, cell, options.normalize);
@@ -184,6 +194,10 @@ function Cell({ matrix, cell, options, display, detail, gridRow, gridColumn }: C
       className={className}
       style={{ gridRow, gridColumn, background, color, borderColor: cell.diagonal ? base : undefined }}
       title={cellDescription(cell, options.normalize, display)}
+      aria-label={cellDescription(cell, options.normalize, display)}
+      tabIndex={0}
+      onFocus={() => onFocusChange?.(cellDescription(cell, options.normalize, display))}
+      onBlur={() => onFocusChange?.(null)}
     >
       {showShare && (
         <span className={styles.share} data-testid={selectors.panel.confusion.share}>
@@ -200,6 +214,11 @@ function Cell({ matrix, cell, options, display, detail, gridRow, gridColumn }: C
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  focused: css({
+    marginTop: theme.spacing(0.5),
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+  }),
   container: css({
     display: 'flex',
     flexWrap: 'wrap',
