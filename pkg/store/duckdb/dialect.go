@@ -45,7 +45,7 @@ func (Dialect) Quantile(expr string, q float64) string {
 // ColumnsQuery implements sqlstore.Dialect.
 func (Dialect) ColumnsQuery() string {
 	return "SELECT column_name, data_type FROM information_schema.columns " +
-		"WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position"
+		"WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position"
 }
 
 // Kind implements sqlstore.Dialect.

@@ -101,8 +101,8 @@ func TestLookups(t *testing.T) {
 func TestOpenErrorsSayWhatToDo(t *testing.T) {
 	cases := map[string]string{
 		filepath.Join(t.TempDir(), "missing.duckdb"): "modelwatch demo",
-		"":                  "no DuckDB file configured",
-		"/tmp/a%20b.duckdb": "rename the file",
+		"":                   "no DuckDB file configured",
+		"/tmp/a\x00b.duckdb": "control character",
 	}
 	for path, want := range cases {
 		_, err := duckdb.Open(path, "predictions")

@@ -1,0 +1,138 @@
+package duckdb_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+)
+
+// attacks are statements no query connection may run.
+var attacks = map[string]string{
+	"read a file":           "SELECT * FROM read_csv('/etc/passwd')",
+	"write":                 "INSERT INTO predictions (prediction_id, ts, model, model_version) VALUES ('x', now(), 'm', 'A')",
+	"re-enable file access": "SET enable_external_access = true",
+	"unlock the settings":   "SET lock_configuration = false",
+	"install an extension":  "INSTALL httpfs",
+	"load an extension":     "LOAD httpfs",
+	"attach another file":   "ATTACH '/tmp/other.duckdb'",
+	"copy out to a file":    "COPY predictions TO '/tmp/leak.csv'",
+}
+
+// Characters the driver reads as part of a connection string (# starts a URL fragment, ?
+// options, % escapes) must not change how the store is opened: the path is never part of one.
+func TestLockdownHoldsForAnyPath(t *testing.T) {
+	src, dir := sample(t), t.TempDir()
+	for i, name := range []string{"a#b.duckdb", "a?access_mode=read_write.duckdb", "a%23b.duckdb", "it's.duckdb", "sp ace.duckdb"} {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			path := filepath.Join(dir, name)
+			copyFile(t, src, path)
+			st, err := duckdb.Open(path, "predictions")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			ctx := context.Background()
+			for what, stmt := range attacks {
+				if _, err := st.DB().ExecContext(ctx, stmt); err == nil {
+					t.Errorf("%s: %q succeeded on a query connection of %q", what, stmt, name)
+				}
+			}
+			if n, err := st.Count(ctx); err != nil || n != 3 {
+				t.Fatalf("reads must still work: %d rows, %v", n, err)
+			}
+		})
+	}
+}
+
+// A crafted store whose predictions view reads a system file must not leak it through any
+// read, whatever its path.
+func TestCraftedViewCannotReadFiles(t *testing.T) {
+	for _, name := range []string{"crafted.duckdb", "crafted#x.duckdb"} {
+		path := filepath.Join(t.TempDir(), name)
+		w, err := sql.Open("duckdb", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Exec("ATTACH '" + path + "' AS c; CREATE VIEW c.predictions AS SELECT column0 AS model FROM read_csv('/etc/hostname', header = false); DETACH c"); err != nil {
+			t.Fatal(err)
+		}
+		_ = w.Close()
+		st, err := duckdb.Open(path, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Models(context.Background()); err == nil {
+			t.Errorf("%s: a view reading /etc/hostname answered", name)
+		}
+		_ = st.Close()
+	}
+}
+
+// Every connection of the pool, not only the first, is locked down.
+func TestEveryPooledConnectionIsLockedDown(t *testing.T) {
+	st, err := duckdb.Open(sample(t), "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range 4 {
+		c, err := st.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		var access, locked string
+		if err := c.QueryRowContext(ctx, "SELECT current_setting('enable_external_access')::VARCHAR, current_setting('lock_configuration')::VARCHAR").Scan(&access, &locked); err != nil {
+			t.Fatal(err)
+		}
+		if access != "false" || locked != "true" {
+			t.Errorf("connection %d: enable_external_access %s, lock_configuration %s", i, access, locked)
+		}
+		if _, err := c.ExecContext(ctx, "SELECT * FROM read_csv('/etc/passwd')"); err == nil {
+			t.Errorf("connection %d reads files", i)
+		}
+		_ = c.Close()
+	}
+}
+
+func TestMemoryAndThreadLimitsApplied(t *testing.T) {
+	st, err := duckdb.OpenWith(duckdb.Options{Path: sample(t), Table: "predictions", MemoryLimit: "300MiB", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var mem string
+	var threads int
+	if err := st.DB().QueryRow("SELECT current_setting('memory_limit'), current_setting('threads')").Scan(&mem, &threads); err != nil {
+		t.Fatal(err)
+	}
+	if threads != 1 || !strings.HasPrefix(mem, "300") {
+		t.Fatalf("memory_limit %s, threads %d", mem, threads)
+	}
+	if _, err := duckdb.OpenWith(duckdb.Options{Path: sample(t), Table: "predictions", MemoryLimit: "lots"}); !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("a bad memory limit: want ErrUnavailable, got %v", err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
