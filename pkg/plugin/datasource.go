@@ -6,10 +6,12 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 
 	"github.com/mlops/modelwatch/pkg/engine"
@@ -18,6 +20,9 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
+
+// logger is the plugin's log (Grafana collects the plugin process's output).
+var logger = log.DefaultLogger
 
 // ID is the data source plugin's id.
 const ID = "mlops-modelwatch-datasource"
@@ -48,6 +53,9 @@ type Datasource struct {
 // NewDatasource is the instance factory Grafana calls for each data source configuration.
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	cfg, _, err := settings.Load(s.JSONData, s.DecryptedSecureJSONData)
+	if err == nil {
+		err = settings.OperatorFromEnv(os.Getenv).CheckStorePath(cfg.Path)
+	}
 	if err != nil {
 		// Every query and health check reports a broken configuration as the user's to fix
 		// (status 400); failing the instance would reach the user as an internal error.
@@ -67,7 +75,9 @@ func New(cfg settings.Settings, open func(settings.Settings) (store.Store, error
 func OpenStore(cfg settings.Settings) (store.Store, error) {
 	switch cfg.Store {
 	case settings.EngineDuckDB:
-		st, err := duckdb.Open(cfg.Path, cfg.Table)
+		st, err := duckdb.OpenWith(duckdb.Options{
+			Path: cfg.Path, Table: cfg.Table, MemoryLimit: cfg.Limits.MemoryLimit, Threads: cfg.Limits.Threads,
+		})
 		if err != nil {
 			return nil, err
 		}

@@ -100,9 +100,11 @@ func TestErrorResponseClassifiesBySentinel(t *testing.T) {
 		{errors.Join(store.ErrUnavailable, errors.New("down")), backend.StatusBadGateway, backend.ErrorSourceDownstream},
 		{context.DeadlineExceeded, backend.StatusTimeout, backend.ErrorSourceDownstream},
 		{errors.New("bug"), backend.StatusInternal, backend.ErrorSourcePlugin},
+		{errors.Join(store.ErrStoreIO, errors.New("read failed")), backend.StatusBadGateway, backend.ErrorSourceDownstream},
+		{context.Canceled, backend.StatusTimeout, backend.ErrorSourceDownstream},
 	}
 	for _, tc := range cases {
-		r := errorResponse(tc.err)
+		r := fake().errorResponse(tc.err)
 		if r.Status != tc.status || r.ErrorSource != tc.source {
 			t.Errorf("%v: got %v/%q", tc.err, r.Status, r.ErrorSource)
 		}
@@ -154,7 +156,7 @@ func TestBadSettingsAreReportedAsUserErrors(t *testing.T) {
 		dq("A", `{"schemaVersion":1,"queryType":"confusion","model":"m"}`),
 	}})
 	r := resp.Responses["A"]
-	if r.Status != backend.StatusBadRequest || r.ErrorSource != backend.ErrorSourceDownstream || !strings.Contains(r.Error.Error(), "path is empty") {
+	if r.Status != backend.StatusBadRequest || r.ErrorSource != backend.ErrorSourceDownstream || !strings.Contains(r.Error.Error(), "Save & test") {
 		t.Fatalf("got %v %q %v", r.Status, r.ErrorSource, r.Error)
 	}
 	h, _ := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})

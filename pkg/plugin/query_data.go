@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
 	"github.com/mlops/modelwatch/pkg/query"
 )
@@ -43,14 +42,16 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (resp backend.DataResponse) {
 	defer func() {
 		if p := recover(); p != nil {
-			log.DefaultLogger.Error("query panicked", "refId", dq.RefID, "panic", p, "stack", string(debug.Stack()))
+			logger.Error("query panicked", "refId", cut(dq.RefID), "panic", cut(fmt.Sprint(p)), "stack", string(debug.Stack()))
 			resp = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin,
-				fmt.Sprintf("internal error in query %s: %v", dq.RefID, p))
+				cut(fmt.Sprintf("internal error in query %s: %v", dq.RefID, p)))
 		}
 	}()
+	ctx, cancel := context.WithTimeout(ctx, d.settings.Limits.Timeout())
+	defer cancel()
 	raw, err := query.Parse(dq.JSON)
 	if err != nil {
-		return errorResponse(err)
+		return d.errorResponse(err)
 	}
 	raw.RefID = dq.RefID
 	if raw.QueryType == "" {
@@ -60,15 +61,15 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (resp back
 		From: dq.TimeRange.From, To: dq.TimeRange.To, Interval: dq.Interval, MaxDataPoints: dq.MaxDataPoints,
 	})
 	if err != nil {
-		return errorResponse(err)
+		return d.errorResponse(err)
 	}
 	eng, err := d.engine()
 	if err != nil {
-		return errorResponse(err)
+		return d.errorResponse(err)
 	}
 	frames, err := eng.Run(ctx, q)
 	if err != nil {
-		return errorResponse(err)
+		return d.errorResponse(err)
 	}
 	return backend.DataResponse{Frames: frames}
 }

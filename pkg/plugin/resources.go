@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/mlops/modelwatch/pkg/query"
-	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
@@ -88,27 +88,31 @@ func requireParam(r *http.Request, name string) (string, error) {
 // {"error": message} with a status that says whose fault it is.
 func (d *Datasource) lookup(read func(context.Context, store.Store, *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d.settings.Limits.Timeout())
+		defer cancel()
 		eng, err := d.engine()
 		var out any
 		if err == nil {
-			out, err = read(r.Context(), eng.Store, r)
+			out, err = read(ctx, eng.Store, r)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		if err != nil {
-			status := http.StatusInternalServerError
-			switch {
-			case errors.Is(err, query.ErrInvalidQuery), errors.Is(err, settings.ErrSettings), errors.Is(err, store.ErrSchema):
-				status = http.StatusBadRequest
-			case errors.Is(err, store.ErrUnavailable):
-				status = http.StatusBadGateway
-			}
-			w.WriteHeader(status)
-			_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+			f := d.classify(err)
+			d.logFailure(f, err)
+			w.WriteHeader(int(f.status))
+			writeJSON(w, map[string]string{"error": f.message})
 			return
 		}
-		if out == nil {
-			out = []string{}
+		if v := reflect.ValueOf(out); out == nil || (v.Kind() == reflect.Slice && v.IsNil()) {
+			out = []string{} // an empty list is [], never null
 		}
-		_ = json.NewEncoder(w).Encode(out)
+		writeJSON(w, out)
 	}
+}
+
+// writeJSON writes a value as JSON, with <, > and & as themselves.
+func writeJSON(w http.ResponseWriter, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }

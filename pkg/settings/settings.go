@@ -37,6 +37,8 @@ type Settings struct {
 	// Columns maps base columns to the table's own names, for a table that does not use the
 	// default names, e.g. {"ts": "event_time", "model_version": "version"}.
 	Columns map[string]string `json:"columns,omitempty"`
+	// Limits bound the work of one query.
+	Limits
 }
 
 // Secrets are the decrypted secureJsonData; never logged or returned.
@@ -82,6 +84,9 @@ func (s Settings) Validate() error {
 		if err := store.ValidIdentifier(name); err != nil {
 			return fmt.Errorf("%w: columns.%s: %v", ErrSettings, base, err)
 		}
+	}
+	if err := s.Limits.validate(); err != nil {
+		return err
 	}
 	if s.LabelsTable != "" {
 		if err := store.ValidIdentifier(s.LabelsTable); err != nil {
