@@ -23,6 +23,30 @@ export const labels = {
         'Optional table of late ground truth (prediction_id, actual_label or actual_value, labeled_at), joined on prediction_id; it also gives the label delay.',
       placeholder: 'none',
     },
+    limits: {
+      title: 'Limits',
+      description: 'Bounds on the work of one query, so that no dashboard or Viewer can take the data source down.',
+      maxSeries: {
+        label: 'Max series',
+        tooltip: 'Most series one query may return (group-by values x versions x features x classes).',
+        placeholder: '5000',
+      },
+      queryTimeout: {
+        label: 'Query timeout',
+        tooltip: 'How long one query or editor lookup may run, e.g. 30s or 2m (1s to 1h).',
+        placeholder: '30s',
+      },
+      memoryLimit: {
+        label: 'Memory limit',
+        tooltip: "DuckDB's memory limit for this store, e.g. 2GB. Default: a quarter of the server's memory.",
+        placeholder: 'a quarter of RAM',
+      },
+      threads: {
+        label: 'Threads',
+        tooltip: "DuckDB's worker threads for this store. Default: the server's cores.",
+        placeholder: 'all cores',
+      },
+    },
     columns: {
       title: 'Column names',
       description:

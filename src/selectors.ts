@@ -9,6 +9,10 @@ export const selectors = {
     path: 'modelwatch-config-path',
     table: 'modelwatch-config-table',
     labelsTable: 'modelwatch-config-labels-table',
+    maxSeries: 'modelwatch-config-max-series',
+    queryTimeout: 'modelwatch-config-query-timeout',
+    memoryLimit: 'modelwatch-config-memory-limit',
+    threads: 'modelwatch-config-threads',
     /** One input per base column; the column's default name is appended. */
     column: 'modelwatch-config-column-',
   },

@@ -187,6 +187,14 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   labelsTable?: string;
   /** The table's own names for base columns that it names differently, e.g. { ts: 'event_time' }. */
   columns?: Partial<Record<BaseColumn, string>>;
+  /** Most series one query may return; default 5000. */
+  maxSeries?: number;
+  /** Duration such as 30s (the default) or 2m. */
+  queryTimeout?: string;
+  /** DuckDB memory_limit such as 2GB; default a quarter of the server's memory. */
+  memoryLimit?: string;
+  /** DuckDB threads; default the server's cores. */
+  threads?: number;
 }
 
 /** The prediction table's base columns, by their default names (docs/query-reference.md). */

@@ -64,3 +64,24 @@ describe('ConfigEditor', () => {
     expect(onOptionsChange.mock.calls[0][0].jsonData.labelsTable).toBe('labels');
   });
 });
+
+describe('ConfigEditor limits', () => {
+  it('writes the limits into jsonData and drops cleared ones', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.maxSeries), { target: { value: '200' } });
+    expect(onOptionsChange.mock.calls[0][0].jsonData.maxSeries).toBe(200);
+    fireEvent.change(screen.getByTestId(selectors.config.queryTimeout), { target: { value: ' 2m ' } });
+    expect(onOptionsChange.mock.calls[1][0].jsonData.queryTimeout).toBe('2m');
+    fireEvent.change(screen.getByTestId(selectors.config.memoryLimit), { target: { value: '2GB' } });
+    expect(onOptionsChange.mock.calls[2][0].jsonData.memoryLimit).toBe('2GB');
+    fireEvent.change(screen.getByTestId(selectors.config.threads), { target: { value: '0' } });
+    expect(onOptionsChange.mock.calls[3][0].jsonData.threads).toBeUndefined();
+  });
+
+  it('shows the backend defaults as placeholders', () => {
+    render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
+    expect(screen.getByTestId(selectors.config.maxSeries)).toHaveAttribute('placeholder', '5000');
+    expect(screen.getByTestId(selectors.config.queryTimeout)).toHaveAttribute('placeholder', '30s');
+  });
+});

@@ -8,6 +8,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions, StoreType } from '../types';
 import { ColumnMapping } from './ColumnMapping';
+import { LimitsEditor } from './LimitsEditor';
 
 const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
@@ -82,6 +83,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         />
       </InlineField>
       <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
+      <LimitsEditor jsonData={jsonData} onChange={update} />
     </>
   );
 }
