@@ -754,7 +754,8 @@ func TestStandalone(t *testing.T) {
 	}
 	logs := &syncBuffer{}
 	started := time.Now()
-	p, err := startPlugin(fixture.binary, startOptions{skipHostEnv: true, logs: logs})
+	// Nothing of the host's environment; only the plugin's own grafana.ini section.
+	p, err := startPlugin(fixture.binary, startOptions{skipHostEnv: true, logs: logs, env: []string{allowedStoreDirs()}})
 	if err != nil {
 		t.Fatalf("handshake with an empty environment: %v\n%s", err, logs.tail(20))
 	}

@@ -162,13 +162,21 @@ func writeDemo(path string, o demo.Options) error {
 }
 
 // grafanaEnv is the environment Grafana gives a plugin process on top of its own: its version
-// and edition, and the app URL (see Grafana's plugin env vars provider).
+// and edition, the app URL (see Grafana's plugin env vars provider), and the keys of the
+// plugin's grafana.ini section: here the store directory the operator allows.
 func grafanaEnv() []string {
 	return []string{
 		"GF_VERSION=12.4.0",
 		"GF_EDITION=oss",
 		"GF_APP_URL=http://localhost:3000/",
+		allowedStoreDirs(),
 	}
+}
+
+// allowedStoreDirs is grafana.ini's [plugin.mlops-modelwatch-datasource] allowed_store_dirs as
+// Grafana passes it: the test's store folder.
+func allowedStoreDirs() string {
+	return "GF_PLUGIN_ALLOWED_STORE_DIRS=" + filepath.Dir(fixture.storePath)
 }
 
 // pluginContext is the context Grafana attaches to a request for the data source uid; user is
