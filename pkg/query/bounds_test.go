@@ -270,3 +270,31 @@ func TestTextIsMatchedExactly(t *testing.T) {
 	_, err = Validate(Raw{QueryType: TypeClassification, Model: "", PositiveClass: "p"}, window)
 	wantInvalid(t, err, "model is required")
 }
+
+// Regression: a model, version, class or filter value of megabytes was accepted and then echoed
+// whole by the store's "not found" messages; text longer than MaxText is refused up front.
+func TestTextLengthLimit(t *testing.T) {
+	long := strings.Repeat("é", MaxText) // 2 bytes a character
+	cases := map[string]struct {
+		raw  Raw
+		want string
+	}{
+		"model":         {Raw{QueryType: TypeOperations, Model: long}, "model is 2000 bytes long"},
+		"version":       {Raw{QueryType: TypeOperations, Model: "m", Versions: []string{"A", long}}, "versions[1] is 2000 bytes long"},
+		"positiveClass": {Raw{QueryType: TypeClassification, Model: "m", PositiveClass: long}, "positiveClass is 2000 bytes long"},
+		"groupBy":       {Raw{QueryType: TypeOperations, Model: "m", GroupBy: long}, "groupBy is 2000 bytes long"},
+		"feature":       {Raw{QueryType: TypeQuality, Model: "m", Features: []string{long}}, "features[0] is 2000 bytes long"},
+		"filter column": {Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: long, Op: OpEq, Values: []any{"x"}}}}, "filters[0].column is 2000 bytes long"},
+		"filter value": {Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: "plan", Op: OpIn, Values: []any{"x", long}}}},
+			`filter on "plan": values[1] is 2000 bytes long`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Validate(tc.raw, window)
+			wantInvalid(t, err, tc.want, "at most 1000")
+		})
+	}
+	if _, err := Validate(Raw{QueryType: TypeOperations, Model: strings.Repeat("m", MaxText)}, window); err != nil {
+		t.Fatalf("a model of %d bytes: %v", MaxText, err)
+	}
+}

@@ -53,9 +53,13 @@ func (f Filter) Check() error {
 			return invalid("filter on %q: %q takes exactly one value, got %d", clip(f.Column), f.Op, len(f.Values))
 		}
 	}
-	for _, v := range f.Values {
-		switch v.(type) {
-		case string, float64, bool, int, int64:
+	for i, v := range f.Values {
+		switch v := v.(type) {
+		case string:
+			if err := checkText(fmt.Sprintf("filter on %q: values[%d]", clip(f.Column), i), v); err != nil {
+				return err
+			}
+		case float64, bool, int, int64:
 		default:
 			return invalid("filter on %q: value %s is not a string, number or boolean", clip(f.Column), clip(fmt.Sprint(v)))
 		}

@@ -25,12 +25,43 @@ const (
 	// MaxRange bounds the time range of a query and of its reference window: 100 years
 	// (36,500 days), far beyond any prediction store and well inside what Go's durations hold.
 	MaxRange = 36500 * 24 * time.Hour
+	// MaxText bounds, in bytes, every text value (model, version, class, filter value) and
+	// name (column, feature): real ones are short, and a huge one would be echoed by errors.
+	MaxText = 1000
 )
 
 // checkLength refuses a list longer than its limit, naming the field, its length and the limit.
 func checkLength(field string, n, limit int) error {
 	if n > limit {
 		return invalid("%s has %d entries (at most %d): list fewer, or leave it empty for all", field, n, limit)
+	}
+	return nil
+}
+
+// checkText refuses a text value or name longer than MaxText bytes.
+func checkText(field, value string) error {
+	if len(value) > MaxText {
+		return invalid("%s is %d bytes long (at most %d): %q", field, len(value), MaxText, clip(value))
+	}
+	return nil
+}
+
+// checkTexts applies checkText to every text of a query (filter values: Filter.Check).
+func checkTexts(raw Raw) error {
+	texts := [][2]string{{"model", raw.Model}, {"positiveClass", raw.PositiveClass}, {"groupBy", raw.GroupBy}}
+	for i, v := range raw.Versions {
+		texts = append(texts, [2]string{fmt.Sprintf("versions[%d]", i), v})
+	}
+	for i, v := range raw.Features {
+		texts = append(texts, [2]string{fmt.Sprintf("features[%d]", i), v})
+	}
+	for i, f := range raw.Filters {
+		texts = append(texts, [2]string{fmt.Sprintf("filters[%d].column", i), f.Column})
+	}
+	for _, t := range texts {
+		if err := checkText(t[0], t[1]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

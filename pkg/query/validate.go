@@ -254,7 +254,7 @@ func checkLengths(raw Raw) error {
 			return err
 		}
 	}
-	return nil
+	return checkTexts(raw)
 }
 
 // trimColumns copies the filters with their column names trimmed; values stay as given.
