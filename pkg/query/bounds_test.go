@@ -298,3 +298,17 @@ func TestTextLengthLimit(t *testing.T) {
 		t.Fatalf("a model of %d bytes: %v", MaxText, err)
 	}
 }
+
+// An empty filter value means "not set", as everywhere else (the loader stores an empty cell
+// as NULL, so "" never matches): it is dropped, and a filter left without a value is refused.
+func TestEmptyFilterValuesAreNotSet(t *testing.T) {
+	q, err := Validate(Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: "plan", Op: OpIn, Values: []any{"", "pro", " "}}}}, window)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(q.Filters[0].Values, []any{"pro", " "}) {
+		t.Fatalf("got values %q", q.Filters[0].Values)
+	}
+	_, err = Validate(Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: "plan", Op: OpEq, Values: []any{""}}}}, window)
+	wantInvalid(t, err, `filter on "plan": "=" takes exactly one value, got 0`, "empty")
+}

@@ -46,11 +46,11 @@ func (f Filter) Check() error {
 	switch f.Op {
 	case OpIn, OpNotIn:
 		if len(f.Values) == 0 {
-			return invalid("filter on %q: %q needs at least one value", clip(f.Column), f.Op)
+			return invalid("filter on %q: %q needs at least one value (empty strings mean \"not set\")", clip(f.Column), f.Op)
 		}
 	default:
 		if len(f.Values) != 1 {
-			return invalid("filter on %q: %q takes exactly one value, got %d", clip(f.Column), f.Op, len(f.Values))
+			return invalid("filter on %q: %q takes exactly one value, got %d (empty strings mean \"not set\")", clip(f.Column), f.Op, len(f.Values))
 		}
 	}
 	for i, v := range f.Values {

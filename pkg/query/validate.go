@@ -42,7 +42,7 @@ func Validate(raw Raw, w Window) (Query, error) {
 		Format:        raw.Format,
 		From:          w.From.UTC(),
 		To:            w.To.UTC(),
-		Filters:       trimColumns(raw.Filters),
+		Filters:       cleanFilters(raw.Filters),
 		GroupBy:       trimmed(raw.GroupBy),
 	}
 	if !slices.Contains(Types, q.Type) {
@@ -257,14 +257,22 @@ func checkLengths(raw Raw) error {
 	return checkTexts(raw)
 }
 
-// trimColumns copies the filters with their column names trimmed; values stay as given.
-func trimColumns(filters []Filter) []Filter {
+// cleanFilters copies the filters with their column names trimmed and their empty string
+// values dropped (an empty string means "not set"); the other values stay exactly as given.
+func cleanFilters(filters []Filter) []Filter {
 	if filters == nil {
 		return nil
 	}
 	out := make([]Filter, len(filters))
 	for i, f := range filters {
 		f.Column = trimmed(f.Column)
+		values := make([]any, 0, len(f.Values))
+		for _, v := range f.Values {
+			if v != "" {
+				values = append(values, v)
+			}
+		}
+		f.Values = values
 		out[i] = f
 	}
 	return out
