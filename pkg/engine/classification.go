@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -185,26 +184,4 @@ func (e *Engine) confusion(ctx context.Context, q query.Query) (data.Frames, err
 	}
 	labels := metrics.NewConfusion(c.labels).Labels
 	return data.Frames{frames.Confusion(q.RefID, q.Model, labels, versions)}, nil
-}
-
-// buckets lists bucket starts aligned to the epoch, from the one holding from to the one
-// holding the last instant before to.
-func buckets(from, to time.Time, width time.Duration) ([]time.Time, error) {
-	w := width.Microseconds()
-	us := from.UnixMicro()
-	floor := us / w * w
-	if us < 0 && floor != us {
-		floor -= w
-	}
-	start := time.UnixMicro(floor).UTC()
-	n := int(to.Sub(start)+width-1) / int(width)
-	if n > query.MaxBuckets {
-		return nil, fmt.Errorf("%w: %s buckets over this range would make %d points (at most %d): widen the interval",
-			query.ErrInvalidQuery, width, n, query.MaxBuckets)
-	}
-	out := make([]time.Time, n)
-	for i := range out {
-		out[i] = start.Add(time.Duration(i) * width).UTC()
-	}
-	return out, nil
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -110,4 +111,36 @@ func bucketIndex(buckets []time.Time, width time.Duration, t time.Time) int {
 		return -1
 	}
 	return i
+}
+
+// buckets lists bucket starts aligned to the epoch, from the one holding from to the one
+// holding the last instant before to. The count is computed in microseconds, which cannot
+// overflow for any pair of times the query package accepts (a time.Duration saturates beyond
+// 292 years), and it is refused above query.MaxBuckets before anything is allocated.
+func buckets(from, to time.Time, width time.Duration) ([]time.Time, error) {
+	w := width.Microseconds()
+	if w <= 0 || !to.After(from) {
+		return nil, fmt.Errorf("%w: no buckets of %s from %s to %s: the range must be non-empty and the interval at least 1µs",
+			query.ErrInvalidQuery, width, from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	us := from.UnixMicro()
+	floor := us / w * w
+	if us < 0 && floor != us {
+		floor -= w
+	}
+	span := to.UnixMicro() - floor // at most about 1.9e16 µs: no overflow
+	n := span / w
+	if span%w != 0 || to.Sub(time.UnixMicro(floor+n*w)) > 0 {
+		n++ // the last, partial bucket (or one holding the sub-microsecond end)
+	}
+	if n > query.MaxBuckets {
+		return nil, fmt.Errorf("%w: %s buckets over this range would make %d points (at most %d): widen the interval",
+			query.ErrInvalidQuery, width, n, query.MaxBuckets)
+	}
+	start := time.UnixMicro(floor).UTC()
+	out := make([]time.Time, n)
+	for i := range out {
+		out[i] = start.Add(time.Duration(i) * width).UTC()
+	}
+	return out, nil
 }

@@ -1,8 +1,8 @@
 package query
 
 import (
+	"fmt"
 	"slices"
-	"strings"
 )
 
 // Op is a filter operator.
@@ -37,28 +37,31 @@ func (f Filter) Check() error {
 	if f.Column == "" {
 		return invalid("filter needs a column")
 	}
+	if err := checkLength(fmt.Sprintf("filter on %q: values", clip(f.Column)), len(f.Values), MaxFilterValues); err != nil {
+		return err
+	}
 	if !slices.Contains(Ops, f.Op) {
-		names := make([]string, len(Ops))
-		for i, o := range Ops {
-			names[i] = string(o)
-		}
-		return invalid("filter on %q: unknown operator %q: use one of %s", f.Column, f.Op, strings.Join(names, ", "))
+		return invalid("filter on %q: unknown operator %q: use one of %s", clip(f.Column), clip(f.Op), join(Ops))
 	}
 	switch f.Op {
 	case OpIn, OpNotIn:
 		if len(f.Values) == 0 {
-			return invalid("filter on %q: %q needs at least one value", f.Column, f.Op)
+			return invalid("filter on %q: %q needs at least one value (empty strings mean \"not set\")", clip(f.Column), f.Op)
 		}
 	default:
 		if len(f.Values) != 1 {
-			return invalid("filter on %q: %q takes exactly one value, got %d", f.Column, f.Op, len(f.Values))
+			return invalid("filter on %q: %q takes exactly one value, got %d (empty strings mean \"not set\")", clip(f.Column), f.Op, len(f.Values))
 		}
 	}
-	for _, v := range f.Values {
-		switch v.(type) {
-		case string, float64, bool, int, int64:
+	for i, v := range f.Values {
+		switch v := v.(type) {
+		case string:
+			if err := checkText(fmt.Sprintf("filter on %q: values[%d]", clip(f.Column), i), v); err != nil {
+				return err
+			}
+		case float64, bool, int, int64:
 		default:
-			return invalid("filter on %q: value %v is not a string, number or boolean", f.Column, v)
+			return invalid("filter on %q: value %s is not a string, number or boolean", clip(f.Column), clip(fmt.Sprint(v)))
 		}
 	}
 	return nil

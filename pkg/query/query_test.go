@@ -118,10 +118,10 @@ func TestValidate(t *testing.T) {
 			raw: Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: "age", Op: "~", Values: []any{"1"}}}}, w: window, wantErr: "use one of =, !=, in"},
 		{name: "groupBy is refused for confusion",
 			raw: Raw{QueryType: TypeConfusion, Model: "m", GroupBy: "country"}, w: window, wantErr: "groupBy is not available"},
-		{name: "duplicate metrics and blank versions are dropped",
-			raw: Raw{QueryType: TypeClassification, Model: " m ", PositiveClass: "p", Metrics: []Metric{F1, F1}, Versions: []string{"A", " ", "A"}}, w: window,
+		{name: "duplicate metrics and empty versions are dropped, text is kept as given",
+			raw: Raw{QueryType: TypeClassification, Model: " m ", PositiveClass: "p", Metrics: []Metric{F1, F1}, Versions: []string{"A", "", " ", "A"}}, w: window,
 			check: func(t *testing.T, q Query) {
-				if q.Model != "m" || len(q.Metrics) != 1 || !reflect.DeepEqual(q.Versions, []string{"A"}) {
+				if q.Model != " m " || len(q.Metrics) != 1 || !reflect.DeepEqual(q.Versions, []string{"A", " "}) {
 					t.Fatalf("got %+v", q)
 				}
 			}},
@@ -240,7 +240,7 @@ func FuzzParseValidate(f *testing.F) {
 			}
 			return
 		}
-		if q.Model == "" || q.Bucket < MinBucket {
+		if q.Model == "" || q.Bucket < MinBucket || q.Bucket > q.To.Sub(q.From) || q.To.Sub(q.From)/q.Bucket >= MaxBuckets {
 			t.Fatalf("invariant broken: %+v", q)
 		}
 		if q.Threshold != nil && (*q.Threshold < 0 || *q.Threshold > 1) {

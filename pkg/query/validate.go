@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,30 +24,38 @@ const MinBucket = time.Second
 // MaxBuckets bounds the buckets of one series.
 const MaxBuckets = 20000
 
-// Validate checks a parsed query against the query model and resolves defaults.
+// Validate checks a parsed query against the query model and resolves defaults. Text values
+// (model, versions, positiveClass, filter values) are kept exactly as given, since they are
+// matched exactly against the store; identifiers (groupBy, features, filter columns) are column
+// names, which never have surrounding spaces, so those are trimmed.
 func Validate(raw Raw, w Window) (Query, error) {
+	if err := checkLengths(raw); err != nil {
+		return Query{}, err
+	}
 	q := Query{
 		RefID:         raw.RefID,
 		Type:          raw.QueryType,
-		Model:         strings.TrimSpace(raw.Model),
-		Versions:      compact(raw.Versions),
+		Model:         raw.Model,
+		Versions:      unique(raw.Versions, nil),
 		PositiveClass: raw.PositiveClass,
 		Threshold:     raw.Threshold,
 		Format:        raw.Format,
 		From:          w.From.UTC(),
 		To:            w.To.UTC(),
-		Filters:       raw.Filters,
-		GroupBy:       strings.TrimSpace(raw.GroupBy),
+		Filters:       cleanFilters(raw.Filters),
+		GroupBy:       trimmed(raw.GroupBy),
 	}
 	if !slices.Contains(Types, q.Type) {
-		return Query{}, invalid("unknown queryType %q: use one of %s", raw.QueryType, join(Types))
+		return Query{}, invalid("unknown queryType %q: use one of %s", clip(raw.QueryType), join(Types))
 	}
 	if q.Model == "" {
 		return Query{}, invalid("model is required: pick a model (the data source's models route lists them)")
 	}
-	if !q.To.After(q.From) {
-		return Query{}, invalid("time range is empty: from %s is not before to %s",
-			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	if err := checkRange("time range", q.From, q.To); err != nil {
+		return Query{}, err
+	}
+	if err := checkGroupBy(q.Type, q.GroupBy); err != nil {
+		return Query{}, err
 	}
 	if q.Threshold != nil {
 		t := *q.Threshold
@@ -73,7 +82,7 @@ func Validate(raw Raw, w Window) (Query, error) {
 		}
 		q.Compare = raw.Compare
 		if !slices.Contains(Compared, q.Compare) {
-			return Query{}, invalid("compare %q: use one of %s", raw.Compare, join(Compared))
+			return Query{}, invalid("compare %q: use one of %s", clip(raw.Compare), join(Compared))
 		}
 		if slices.Contains([]Metric{Precision, Recall, Specificity}, q.Compare) && q.PositiveClass == "" {
 			return Query{}, invalid("compare %q needs positiveClass", q.Compare)
@@ -85,7 +94,7 @@ func Validate(raw Raw, w Window) (Query, error) {
 		}
 	}
 	if q.Type == TypeQuality || q.Type == TypeDrift {
-		q.Features = compact(raw.Features)
+		q.Features = unique(raw.Features, trimmed)
 		if q.RefFrom, q.RefTo, err = referenceWindow(raw.Reference, q.From, q.To); err != nil {
 			return Query{}, err
 		}
@@ -95,7 +104,7 @@ func Validate(raw Raw, w Window) (Query, error) {
 	}
 	q.Average = strings.TrimSpace(raw.Average)
 	if q.Average != "" && !slices.Contains(Averages, q.Average) {
-		return Query{}, invalid("unknown average %q: use one of %s", raw.Average, strings.Join(Averages, ", "))
+		return Query{}, invalid("unknown average %q: use one of %s", clip(raw.Average), strings.Join(Averages, ", "))
 	}
 	if q.Type == TypeClassification && q.PositiveClass == "" && q.Average == "" {
 		return Query{}, invalid("positiveClass is required for classification metrics: name the class that counts as positive, or set average (macro, micro, weighted) for multiclass precision, recall and F1")
@@ -112,7 +121,7 @@ func Validate(raw Raw, w Window) (Query, error) {
 		formats = append(slices.Clone(Formats), FormatHistogram)
 	}
 	if !slices.Contains(formats, q.Format) {
-		return Query{}, invalid("unknown format %q: use one of %s", raw.Format, join(formats))
+		return Query{}, invalid("unknown format %q: use one of %s", clip(raw.Format), join(formats))
 	}
 	q.Metrics = known
 	if q.Type == TypeClassification {
@@ -125,13 +134,10 @@ func Validate(raw Raw, w Window) (Query, error) {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
 	}
 	if len(raw.Metrics) > 0 {
-		q.Metrics = nil
-		for _, m := range raw.Metrics {
+		q.Metrics = unique(raw.Metrics, nil)
+		for _, m := range q.Metrics {
 			if !slices.Contains(known, m) {
-				return Query{}, invalid("unknown metric %q for %s: use one of %s", m, q.Type, join(known))
-			}
-			if !slices.Contains(q.Metrics, m) {
-				q.Metrics = append(q.Metrics, m)
+				return Query{}, invalid("unknown metric %q for %s: use one of %s", clip(m), q.Type, join(known))
 			}
 		}
 	}
@@ -181,14 +187,18 @@ func bucketWidth(interval string, w Window) (time.Duration, error) {
 			return 0, err
 		}
 		if d < MinBucket {
-			return 0, invalid("interval %q is below the minimum of %s", interval, MinBucket)
+			return 0, invalid("interval %q is below the minimum of %s", clip(interval), MinBucket)
+		}
+		if d > span {
+			return 0, invalid("interval %q is longer than the time range (%s): it would make one bucket starting before the range; use an interval up to the range, or widen the range",
+				clip(interval), span)
 		}
 		if n := span / d; n >= MaxBuckets {
-			return 0, invalid("interval %q over this range makes %d buckets (at most %d): widen the interval", interval, n+1, MaxBuckets)
+			return 0, invalid("interval %q over this range makes %d buckets (at most %d): widen the interval", clip(interval), n+1, MaxBuckets)
 		}
 		return d, nil
 	}
-	d := w.Interval
+	d := min(w.Interval, span) // a longer bucket would start long before the range
 	if d < MinBucket {
 		d = span / 100
 	}
@@ -206,30 +216,64 @@ func bucketWidth(interval string, w Window) (time.Duration, error) {
 	return max(d, MinBucket), nil
 }
 
-// ParseDuration reads Grafana-style durations: Go's units plus d (day) and w (week).
+// ParseDuration reads Grafana-style durations: Go's units plus d (day) and w (week). A duration
+// that does not fit Go's (about 292 years) is refused, never wrapped.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		if n, ok := strings.CutSuffix(s, suffix); ok {
-			var k int
-			if _, err := fmt.Sscanf(n, "%d", &k); err == nil && fmt.Sprint(k) == n && k > 0 {
-				return time.Duration(k) * unit, nil
-			}
+		n, ok := strings.CutSuffix(s, suffix)
+		if !ok || n == "" || strings.Trim(n, "0123456789") != "" || n[0] == '0' {
+			continue
 		}
+		k, err := strconv.ParseInt(n, 10, 64)
+		if err != nil || k > math.MaxInt64/int64(unit) {
+			return 0, invalid("interval %q is too long: at most %d%s (a Go duration holds about 292 years)",
+				clip(s), math.MaxInt64/int64(unit), suffix)
+		}
+		return time.Duration(k) * unit, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		return 0, invalid("interval %q is not a duration: write it like 30s, 15m, 1h, 1d or 1w", s)
+		return 0, invalid("interval %q is not a duration: write it like 30s, 15m, 1h, 1d or 1w (at most about 292 years)", clip(s))
 	}
 	return d, nil
 }
 
-func compact(values []string) []string {
-	var out []string
-	for _, v := range values {
-		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
-			out = append(out, v)
+// checkLengths refuses lists longer than their limits before anything walks them.
+func checkLengths(raw Raw) error {
+	for _, l := range []struct {
+		field    string
+		n, limit int
+	}{
+		{"versions", len(raw.Versions), MaxVersions},
+		{"features", len(raw.Features), MaxFeatures},
+		{"metrics", len(raw.Metrics), MaxMetrics},
+		{"filters", len(raw.Filters), MaxFilters},
+	} {
+		if err := checkLength(l.field, l.n, l.limit); err != nil {
+			return err
 		}
+	}
+	return checkTexts(raw)
+}
+
+// cleanFilters copies the filters with their column names trimmed and their empty string
+// values dropped (an empty string means "not set"); the other values stay exactly as given.
+func cleanFilters(filters []Filter) []Filter {
+	if filters == nil {
+		return nil
+	}
+	out := make([]Filter, len(filters))
+	for i, f := range filters {
+		f.Column = trimmed(f.Column)
+		values := make([]any, 0, len(f.Values))
+		for _, v := range f.Values {
+			if v != "" {
+				values = append(values, v)
+			}
+		}
+		f.Values = values
+		out[i] = f
 	}
 	return out
 }
@@ -247,32 +291,39 @@ func invalid(format string, args ...any) error {
 }
 
 // referenceWindow resolves a saved reference to absolute times; absent means the previous
-// period of the same length.
+// period of the same length. The window obeys the query's own bounds (representable times, at
+// most MaxRange long).
 func referenceWindow(ref *Reference, from, to time.Time) (time.Time, time.Time, error) {
 	if ref == nil {
 		ref = &Reference{Type: ReferencePrevious}
 	}
+	var rf, rt time.Time
+	what := "reference window"
 	switch ref.Type {
 	case ReferencePrevious, "":
-		return from.Add(-to.Sub(from)), from, nil
+		rf, rt = from.Add(-to.Sub(from)), from
 	case ReferenceShift:
 		d, err := ParseDuration(ref.Shift)
 		if err != nil {
-			return time.Time{}, time.Time{}, invalid("reference shift: %v", err)
+			return time.Time{}, time.Time{}, invalid("reference shift: %s", strings.TrimPrefix(err.Error(), ErrInvalidQuery.Error()+": "))
 		}
-		return from.Add(-d), to.Add(-d), nil
+		rf, rt = from.Add(-d), to.Add(-d)
 	case ReferenceRange:
-		rf, err1 := time.Parse(time.RFC3339Nano, ref.From)
-		rt, err2 := time.Parse(time.RFC3339Nano, ref.To)
+		var err1, err2 error
+		rf, err1 = time.Parse(time.RFC3339Nano, ref.From)
+		rt, err2 = time.Parse(time.RFC3339Nano, ref.To)
 		if err1 != nil || err2 != nil {
-			return time.Time{}, time.Time{}, invalid("reference range needs from and to as RFC 3339 times, e.g. 2026-03-01T00:00:00Z; got %q and %q", ref.From, ref.To)
+			return time.Time{}, time.Time{}, invalid("reference range needs from and to as RFC 3339 times, e.g. 2026-03-01T00:00:00Z; got %q and %q", clip(ref.From), clip(ref.To))
 		}
-		if !rt.After(rf) {
-			return time.Time{}, time.Time{}, invalid("reference range is empty: from %s is not before to %s", ref.From, ref.To)
-		}
-		return rf.UTC(), rt.UTC(), nil
+		what = "reference range"
+	default:
+		return time.Time{}, time.Time{}, invalid("unknown reference type %q: use range, previous or shift", clip(ref.Type))
 	}
-	return time.Time{}, time.Time{}, invalid("unknown reference type %q: use range, previous or shift", ref.Type)
+	rf, rt = rf.UTC(), rt.UTC()
+	if err := checkRange(what, rf, rt); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return rf, rt, nil
 }
 
 func validateDrift(q *Query, raw Raw) error {
@@ -281,7 +332,7 @@ func validateDrift(q *Query, raw Raw) error {
 		q.Method = "auto"
 	}
 	if !slices.Contains(metrics.DriftMethods, q.Method) {
-		return invalid("unknown drift method %q: use one of %s", raw.Method, strings.Join(metrics.DriftMethods, ", "))
+		return invalid("unknown drift method %q: use one of %s", clip(raw.Method), strings.Join(metrics.DriftMethods, ", "))
 	}
 	q.Bins = raw.Bins
 	if q.Bins == 0 {

@@ -25,6 +25,17 @@ describe('durations and times', () => {
   it.each(['', '0d', '0s', '-1d', '1.5d', 'd', '7 days', 'a week', '1x'])('%p is not', (value) => {
     expect(isDuration(value)).toBe(false);
   });
+  // Regression: the backend refuses durations that overflow Go's (about 292 years); the editor
+  // accepted them and the query failed only when run.
+  it.each(['106751d', '15250w', '2562047h', '9223372036s'])('%p is the longest the backend holds', (value) => {
+    expect(isDuration(value)).toBe(true);
+  });
+  it.each(['106752d', '15251w', '9999999999999999d', '2562048h', '9223372037s', '2562047h60m'])(
+    '%p is too long',
+    (value) => {
+      expect(isDuration(value)).toBe(false);
+    }
+  );
   it.each(['2026-03-01T00:00:00Z', '2026-03-01T00:00:00.5+02:00'])('%p is RFC 3339', (value) => {
     expect(isRfc3339(value)).toBe(true);
   });
@@ -75,6 +86,17 @@ describe('queryErrors', () => {
     [
       'a comparison of one version twice',
       { ...base, queryType: 'comparison', versions: ['A', 'A'], compare: 'mae' },
+      { championChallenger: text.championChallengerError },
+    ],
+    // Versions are matched exactly: a version named by a space is a version, not "not set".
+    [
+      'a comparison of a version named by a space',
+      { ...base, queryType: 'comparison', versions: ['A', ' '], compare: 'mae' },
+      {},
+    ],
+    [
+      'a comparison with an empty version',
+      { ...base, queryType: 'comparison', versions: ['A', ''], compare: 'mae' },
       { championChallenger: text.championChallengerError },
     ],
     [

@@ -31,17 +31,30 @@ export function parseThreshold(value: string): { threshold?: number; valid: bool
   return Number.isFinite(threshold) && threshold >= 0 && threshold <= 1 ? { threshold, valid: true } : { valid: false };
 }
 
-// The backend's durations: a positive whole number of days or weeks, or Go's units.
-const DAYS_OR_WEEKS = /^[1-9]\d*[dw]$/;
+// The backend's durations: a positive whole number of days or weeks, or Go's units, refused
+// beyond what a Go duration holds (2^63 - 1 ns, about 292 years) rather than wrapped.
+const DAYS_OR_WEEKS = /^([1-9]\d*)([dw])$/;
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const GO_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+const MAX_DAYS = { d: 106751, w: 15250 };
+const MAX_NANOS = 9223372036854775807;
+const NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Whether the backend reads the text as a positive duration such as 7d, 12h or 1h30m. */
 export function isDuration(value: string): boolean {
   const trimmed = value.trim();
-  if (DAYS_OR_WEEKS.test(trimmed)) {
-    return true;
+  const days = DAYS_OR_WEEKS.exec(trimmed);
+  if (days) {
+    return Number(days[1]) <= MAX_DAYS[days[2] as 'd' | 'w'];
   }
-  return GO_DURATION.test(trimmed) && /[1-9]/.test(trimmed);
+  if (!GO_DURATION.test(trimmed) || !/[1-9]/.test(trimmed)) {
+    return false;
+  }
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(GO_PART)) {
+    total += Number(amount) * NANOS[unit];
+  }
+  return total <= MAX_NANOS;
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -112,7 +125,8 @@ function classificationErrors(query: ModelwatchQuery): Partial<Record<FamilyFiel
 
 function comparisonErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
   const errors: Partial<Record<FamilyField, string>> = {};
-  const versions = (query.versions ?? []).filter((version) => version.trim() !== '');
+  // Versions are matched exactly; only an empty entry means "not set".
+  const versions = (query.versions ?? []).filter((version) => version !== '');
   if (versions.length !== 2 || versions[0] === versions[1]) {
     errors.championChallenger = text.championChallengerError;
   }

@@ -201,22 +201,43 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// parseTime reads RFC 3339 or Grafana-style relative times: now, now-24h, now-7d.
+// parseTime reads RFC 3339 or Grafana-style relative times: now, now-24h, now-7d. Times the
+// plugin's nanosecond conversions cannot hold (before 1677-09-21 or after 2262-04-11) are
+// refused, as are durations that do not fit Go's.
 func parseTime(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	t, err := parseTimeUnchecked(s, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := query.CheckTime(fmt.Sprintf("time %q:", clipped(s)), t); err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
+}
+
+func parseTimeUnchecked(s string, now time.Time) (time.Time, error) {
 	if s == "now" {
-		return now.UTC(), nil
+		return now, nil
 	}
 	if rest, ok := strings.CutPrefix(s, "now-"); ok {
 		d, err := query.ParseDuration(rest)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("time %q: %w", s, err)
+			return time.Time{}, fmt.Errorf("time %q: %w", clipped(s), err)
 		}
-		return now.Add(-d).UTC(), nil
+		return now.Add(-d), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is neither RFC 3339 (2026-03-01T00:00:00Z) nor now-<duration> (now-24h)", s)
+		return time.Time{}, fmt.Errorf("time %q is neither RFC 3339 (2026-03-01T00:00:00Z) nor now-<duration> (now-24h)", clipped(s))
 	}
-	return t.UTC(), nil
+	return t, nil
+}
+
+// clipped cuts a flag value quoted in an error to 200 bytes.
+func clipped(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
 }
