@@ -108,44 +108,6 @@ func (w *Writer) Load(ctx context.Context, columns []store.Column, fill func(App
 	})
 }
 
-// ParquetColumns describes a Parquet file's columns as store columns.
-func (w *Writer) ParquetColumns(ctx context.Context, path string) ([]store.Column, error) {
-	rows, err := w.db.QueryContext(ctx, "SELECT name, type FROM parquet_schema($1) WHERE num_children IS NULL OR num_children = 0", path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable Parquet file: %w", path, err)
-	}
-	defer rows.Close()
-	var cols []store.Column
-	for rows.Next() {
-		var name string
-		var typ sql.NullString
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, err
-		}
-		cols = append(cols, store.Column{Name: name, Role: store.RoleOf(name), EngineType: typ.String})
-	}
-	return cols, rows.Err()
-}
-
-// LoadParquet loads a Parquet file whose columns are the given store columns (kinds decided by
-// the caller); values are cast to those kinds, and a value that does not convert fails the
-// whole load.
-func (w *Writer) LoadParquet(ctx context.Context, path string, columns []store.Column) (LoadResult, error) {
-	return w.load(ctx, columns, func(conn *sql.Conn, res *LoadResult) error {
-		exprs := make([]string, 0, len(columns)+1)
-		for _, c := range columns {
-			exprs = append(exprs, "CAST("+w.d.QuoteIdent(c.Name)+" AS "+engineType(c.Kind)+")")
-		}
-		exprs = append(exprs, "row_number() OVER ()")
-		r, err := conn.ExecContext(ctx, "INSERT INTO "+staging+" SELECT "+strings.Join(exprs, ", ")+" FROM read_parquet($1)", path)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		res.Read, _ = r.RowsAffected()
-		return nil
-	})
-}
-
 func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*sql.Conn, *LoadResult) error) (LoadResult, error) {
 	var res LoadResult
 	conn, err := w.db.Conn(ctx)
