@@ -166,15 +166,37 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 	return res, nil
 }
 
-// ensureTable creates the prediction table with the base columns and adds feature columns the
-// input has and the table lacks. A column whose kind differs from the table's is an error.
+// ensureTable creates the prediction table with the base columns and the input's features, or
+// adds the features the table lacks. A column whose kind differs from the table's is an error.
+// The work is linear in columns: a new table is created in one statement (one ALTER TABLE per
+// column rewrites the catalog entry each time), and names are looked up in a map.
 func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []store.Column) error {
 	existing, err := w.columns(ctx, conn)
 	if err != nil {
 		return err
 	}
-	if existing == nil {
-		defs := make([]string, 0, len(store.BaseColumns))
+	create := existing == nil
+	if create {
+		existing = store.BaseColumns
+	}
+	kinds := make(map[string]store.Kind, len(existing)+len(columns))
+	for _, c := range existing {
+		kinds[c.Name] = c.Kind
+	}
+	var added []store.Column
+	for _, c := range columns {
+		k, ok := kinds[c.Name]
+		if !ok {
+			kinds[c.Name] = c.Kind
+			added = append(added, c)
+			continue
+		}
+		if k != c.Kind {
+			return fmt.Errorf("%w: column %q is %s in table %s but %s in the input", store.ErrSchema, c.Name, k, w.table, c.Kind)
+		}
+	}
+	if create {
+		defs := make([]string, 0, len(store.BaseColumns)+len(added))
 		for _, c := range store.BaseColumns {
 			def := w.d.QuoteIdent(c.Name) + " " + engineType(c.Kind)
 			if slices.Contains(store.RequiredColumns, c.Name) {
@@ -182,19 +204,15 @@ func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []stor
 			}
 			defs = append(defs, def)
 		}
+		for _, c := range added {
+			defs = append(defs, w.d.QuoteIdent(c.Name)+" "+engineType(c.Kind))
+		}
 		if _, err := conn.ExecContext(ctx, "CREATE TABLE "+w.d.QuoteIdent(w.table)+" ("+strings.Join(defs, ", ")+")"); err != nil {
 			return fmt.Errorf("creating table %s: %w", w.table, err)
 		}
-		existing = store.BaseColumns
+		return nil
 	}
-	for _, c := range columns {
-		i := slices.IndexFunc(existing, func(e store.Column) bool { return e.Name == c.Name })
-		if i >= 0 {
-			if existing[i].Kind != c.Kind {
-				return fmt.Errorf("%w: column %q is %s in table %s but %s in the input", store.ErrSchema, c.Name, existing[i].Kind, w.table, c.Kind)
-			}
-			continue
-		}
+	for _, c := range added {
 		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+w.d.QuoteIdent(w.table)+" ADD COLUMN "+w.d.QuoteIdent(c.Name)+" "+engineType(c.Kind)); err != nil {
 			return fmt.Errorf("adding column %s: %w", c.Name, err)
 		}
