@@ -240,6 +240,20 @@ func TestColumnLimit(t *testing.T) {
 			}
 		})
 	}
+	t.Run("parquet", func(t *testing.T) {
+		dir := t.TempDir()
+		var sel strings.Builder
+		sel.WriteString(base)
+		for i := 4; i <= ingest.MaxColumns; i++ {
+			fmt.Fprintf(&sel, ", 1 AS f%d", i)
+		}
+		f := writeParquet(t, dir, "wide.parquet", sel.String())
+		_, err := load(t, filepath.Join(dir, "p.duckdb"), f)
+		want := fmt.Sprintf(`wide.parquet: header: %d columns, more than the limit of %d`, ingest.MaxColumns+1, ingest.MaxColumns)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("want error containing %q, got %.300v", want, err)
+		}
+	})
 	t.Run("table grown past the limit", func(t *testing.T) {
 		dir := t.TempDir()
 		db := filepath.Join(dir, "p.duckdb")
