@@ -321,3 +321,48 @@ func TestEveryErrorNamesTheFile(t *testing.T) {
 		t.Fatalf("error must start with the file: %v", err)
 	}
 }
+
+// Parquet values were CAST to their column's type, which guessed: a zoneless text timestamp or a
+// date became a time, a nested column was flattened into names that do not exist. Now only
+// exact conversions are made, and anything else is refused with its row and column.
+func TestParquetValuesConvertOnlyExactly(t *testing.T) {
+	const head = "SELECT 'p1' AS prediction_id, 'm' AS model, 'A' AS model_version, "
+	refused := []struct{ name, sel, want string }{
+		{"text timestamp without a zone", head + "'2026-03-01 12:00' AS ts", `row 1: column "ts": "2026-03-01 12:00" is not an RFC 3339 timestamp`},
+		{"date timestamp", head + "DATE '2026-03-01' AS ts", `row 1: column "ts": a DATE has no time of day`},
+		{"empty required text", "SELECT 'p1' AS prediction_id, '' AS model, 'A' AS model_version, TIMESTAMPTZ '2026-03-01 12:00:00+00' AS ts",
+			`row 1: column "model": an empty text is not a value for a required column`},
+		{"nested feature", head + "TIMESTAMPTZ '2026-03-01 12:00:00+00' AS ts, {'a': 1} AS s", `column "s": a "STRUCT(a INTEGER)" column cannot be a feature`},
+		{"integer too large", head + "TIMESTAMPTZ '2026-03-01 12:00:00+00' AS ts, 9223372036854775808::UBIGINT AS visits", `row 1: column "visits": "9223372036854775808" does not fit a 64-bit integer`},
+		{"boolean into a number", head + "TIMESTAMPTZ '2026-03-01 12:00:00+00' AS ts, true AS latency_ms", `row 1: column "latency_ms": a "BOOLEAN" value cannot be stored in a double column`},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "p.duckdb")
+			f := writeParquet(t, dir, "x.parquet", tc.sel)
+			_, err := load(t, db, f)
+			if err == nil || !strings.Contains(err.Error(), "x.parquet: "+tc.want) {
+				t.Fatalf("want error containing %q, got %v", "x.parquet: "+tc.want, err)
+			}
+			if n := count(t, db); n > 0 {
+				t.Fatalf("a refused file stored %d rows", n)
+			}
+		})
+	}
+	t.Run("exact conversions load", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "p.duckdb")
+		if _, err := load(t, db, write(t, dir, "good.csv", good)); err != nil { // visits is integer
+			t.Fatal(err)
+		}
+		f := writeParquet(t, dir, "x.parquet", "SELECT 'p9' AS prediction_id, 'm' AS model, 'A' AS model_version, '2026-03-01T12:00:00+02:00' AS ts, 1::BIGINT AS predicted_label, '0.25' AS score, 3.0::DOUBLE AS visits, 7::INTEGER AS latency_ms, '' AS error")
+		if _, err := load(t, db, f); err != nil {
+			t.Fatal(err)
+		}
+		got := query(t, db, "SELECT concat_ws('|', strftime(ts, '%H:%M'), predicted_label, score, visits, latency_ms, '<' || error || '>') FROM predictions WHERE prediction_id = 'p9'")
+		if want := "10:00|1|0.25|3|7.0|<>"; got != want {
+			t.Fatalf("stored %q, want %q", got, want)
+		}
+	})
+}
