@@ -17,6 +17,34 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
+// crlfGuard passes the file's bytes to the CSV reader and fails at a CRLF line break inside a
+// quoted cell: encoding/csv would store it as LF, and text is stored as given or not at all.
+// A quote toggles the state; an escaped quote ("") toggles it twice.
+type crlfGuard struct {
+	r          io.Reader
+	path       string
+	line       int
+	quoted, cr bool
+}
+
+func (g *crlfGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, b := range p[:n] {
+		switch b {
+		case '"':
+			g.quoted = !g.quoted
+		case '\n':
+			if g.quoted && g.cr {
+				return 0, &fileError{msg: fmt.Sprintf("%s:%d: a quoted cell holds a CRLF line break, which the CSV reader would store as LF: "+
+					"text is stored as given, so save the file with LF line breaks (or without line breaks inside cells)", g.path, g.line)}
+			}
+			g.line++
+		}
+		g.cr = b == '\r'
+	}
+	return n, err
+}
+
 // csvFile reads a CSV file (gzip detected from its first bytes) from the start.
 type csvFile struct {
 	f  *os.File
@@ -39,7 +67,7 @@ func openCSV(path string) (*csvFile, error) {
 		}
 		src = cf.gz
 	}
-	cf.r = csv.NewReader(src)
+	cf.r = csv.NewReader(&crlfGuard{r: src, path: path, line: 1})
 	cf.r.ReuseRecord = true
 	return cf, nil
 }

@@ -53,11 +53,12 @@ type fileError struct {
 func (e *fileError) Error() string { return e.msg }
 func (e *fileError) Unwrap() error { return e.err }
 
-// inFile prefixes an error with the file's name unless it already names it.
+// inFile prefixes an error with the file's name unless it already names it (a wrapped
+// fileError is complete on its own).
 func inFile(path string, err error) error {
 	var fe *fileError
 	if errors.As(err, &fe) {
-		return err
+		return fe
 	}
 	return &fileError{msg: path + ": " + err.Error(), err: err}
 }

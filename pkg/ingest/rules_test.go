@@ -366,3 +366,26 @@ func TestParquetValuesConvertOnlyExactly(t *testing.T) {
 		}
 	})
 }
+
+// The CSV reader turns a CRLF line break inside a quoted cell into LF, which would store text
+// other than the file's; such a cell is refused (text is stored as given or not at all). CRLF
+// line endings between records are fine.
+func TestCRLFInsideQuotedCellIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.duckdb")
+	crlf := strings.ReplaceAll(header, "\n", "\r\n") +
+		"p1,2026-03-01T00:00:00Z,m,A,yes,,0.9,yes,,1,\"one\nline\",1,a,true,1\r\n" +
+		"p2,2026-03-01T00:00:00Z,m,A,yes,,0.9,yes,,1,\"two\r\nlines\",1,a,true,1\r\n"
+	_, err := load(t, db, write(t, dir, "crlf.csv", crlf))
+	want := `crlf.csv:4: a quoted cell holds a CRLF line break`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("want error containing %q, got %v", want, err)
+	}
+	ok := strings.ReplaceAll(header, "\n", "\r\n") + "p1,2026-03-01T00:00:00Z,m,A,yes,,0.9,yes,,1,\"one\nline\",1,a,true,1\r\n"
+	if _, err := load(t, db, write(t, dir, "ok.csv", ok)); err != nil {
+		t.Fatal(err)
+	}
+	if got := query(t, db, "SELECT error FROM predictions"); got != "one\nline" {
+		t.Fatalf("stored %q", got)
+	}
+}
