@@ -113,13 +113,15 @@ func fromParquet(c store.Column, sourceType string, v any) (driver.Value, error)
 	case duck.Decimal:
 		return fromDecimal(c, x)
 	case time.Time:
-		if c.Kind == store.KindTimestamp && strings.HasPrefix(strings.ToUpper(sourceType), "TIMESTAMP") {
-			// A zoned timestamp arrives as an instant; a zoneless one is taken as UTC, the
-			// store's own zone (it is what a Parquet export of the store holds).
-			return x.UTC(), nil
-		}
 		if c.Kind == store.KindTimestamp {
-			return nil, fmt.Errorf("a %s has no time of day: store the column as a timestamp", sourceType)
+			switch u := strings.ToUpper(sourceType); {
+			case strings.HasPrefix(u, "TIMESTAMP"):
+				// A zoned timestamp arrives as an instant; a zoneless one is taken as UTC, the
+				// store's own zone (it is what a Parquet export of the store holds).
+				return x.UTC(), nil
+			case u == "DATE":
+				return nil, errors.New("a DATE has no time of day: store the column as a timestamp")
+			}
 		}
 	}
 	return nil, fmt.Errorf("a %s value cannot be stored in a %s column", cut(sourceType), c.Kind)
