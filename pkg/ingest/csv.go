@@ -9,22 +9,47 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
+// crlfGuard passes the file's bytes to the CSV reader and fails at a CRLF line break inside a
+// quoted cell: encoding/csv would store it as LF, and text is stored as given or not at all.
+// A quote toggles the state; an escaped quote ("") toggles it twice.
+type crlfGuard struct {
+	r          io.Reader
+	path       string
+	line       int
+	quoted, cr bool
+}
+
+func (g *crlfGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, b := range p[:n] {
+		switch b {
+		case '"':
+			g.quoted = !g.quoted
+		case '\n':
+			if g.quoted && g.cr {
+				return 0, &fileError{msg: fmt.Sprintf("%s:%d: a quoted cell holds a CRLF line break, which the CSV reader would store as LF: "+
+					"text is stored as given, so save the file with LF line breaks (or without line breaks inside cells)", g.path, g.line)}
+			}
+			g.line++
+		}
+		g.cr = b == '\r'
+	}
+	return n, err
+}
+
 // csvFile reads a CSV file (gzip detected from its first bytes) from the start.
 type csvFile struct {
-	path string
-	f    *os.File
-	gz   *gzip.Reader
-	r    *csv.Reader
+	f  *os.File
+	gz *gzip.Reader
+	r  *csv.Reader
 }
 
 func openCSV(path string) (*csvFile, error) {
@@ -34,15 +59,15 @@ func openCSV(path string) (*csvFile, error) {
 	}
 	br := bufio.NewReaderSize(f, 1<<20)
 	var src io.Reader = br
-	cf := &csvFile{path: path, f: f}
+	cf := &csvFile{f: f}
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		if cf.gz, err = gzip.NewReader(br); err != nil {
 			_ = f.Close()
-			return nil, fmt.Errorf("%s: not a readable gzip file: %w", path, err)
+			return nil, fmt.Errorf("not a readable gzip file: %w", err)
 		}
 		src = cf.gz
 	}
-	cf.r = csv.NewReader(src)
+	cf.r = csv.NewReader(&crlfGuard{r: src, path: path, line: 1})
 	cf.r.ReuseRecord = true
 	return cf, nil
 }
@@ -54,43 +79,49 @@ func (c *csvFile) Close() {
 	_ = c.f.Close()
 }
 
-// header reads the first record as column names.
-func (c *csvFile) header() ([]string, error) {
+// header reads the first record as column names, exactly as written (a byte order mark
+// before the first name is dropped: it marks the encoding, it is not part of the name).
+func (c *csvFile) header(kinds map[string]store.Kind) ([]string, error) {
 	rec, err := c.r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: the file is empty: expected a header line with %s", c.path, baseNames())
+		return nil, fmt.Errorf("the file is empty: expected a header line with %s", baseNames())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.path, err)
+		return nil, err
 	}
 	names := make([]string, len(rec))
-	for i, n := range rec {
-		names[i] = strings.TrimSpace(strings.TrimPrefix(n, "\ufeff"))
+	copy(names, rec)
+	if len(names) > 0 {
+		names[0] = strings.TrimPrefix(names[0], "\ufeff")
 	}
-	return names, checkHeader(c.path, names)
+	return names, checkHeader(names, kinds)
 }
 
-// each calls fn with every data record and its line number.
-func (c *csvFile) each(fn func(line int, rec []string) error) error {
+// each calls fn with every data record and a function giving the line a field starts on.
+func (c *csvFile) each(fn func(rec []string, line func(field int) int) error) error {
+	line := func(field int) int {
+		l, _ := c.r.FieldPos(field)
+		return l
+	}
 	for {
 		rec, err := c.r.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", c.path, err)
+			return err
 		}
-		line, _ := c.r.FieldPos(0)
-		if err := fn(line, rec); err != nil {
+		if err := fn(rec, line); err != nil {
 			return err
 		}
 	}
 }
 
-// loadCSV checks the whole file (types, timestamps, required values), deciding the kind of new
-// feature columns from their values, then reads it again to append the rows.
+// loadCSV checks the whole file (types, timestamps, required values, UTF-8), deciding the kind
+// of new feature columns from their values, then reads it again to append the rows.
 func loadCSV(ctx context.Context, w *duckdb.Writer, path string, existing []store.Column) (duckdb.LoadResult, error) {
-	cols, err := scanCSV(path, existing)
+	kinds := storedKinds(existing)
+	cols, err := scanCSV(path, kinds)
 	if err != nil {
 		return duckdb.LoadResult{}, err
 	}
@@ -99,34 +130,35 @@ func loadCSV(ctx context.Context, w *duckdb.Writer, path string, existing []stor
 		return duckdb.LoadResult{}, err
 	}
 	defer cf.Close()
-	if _, err := cf.header(); err != nil {
+	if _, err := cf.header(kinds); err != nil {
 		return duckdb.LoadResult{}, err
 	}
 	values := make([]driver.Value, len(cols)+1)
 	return w.Load(ctx, cols, func(appendRow duckdb.AppendFunc) error {
-		return cf.each(func(line int, rec []string) error {
+		return cf.each(func(rec []string, line func(int) int) error {
 			for i, c := range cols {
-				v, err := convert(c, rec[i])
+				v, err := fromText(c, rec[i])
 				if err != nil {
-					return fmt.Errorf("%s:%d: column %q: %w", path, line, c.Name, err)
+					return atLine(path, line(i), c.Name, err)
 				}
 				values[i] = v
 			}
-			values[len(cols)] = int64(line)
+			values[len(cols)] = int64(line(0))
 			return appendRow(values)
 		})
 	})
 }
 
-// scanCSV is the first pass: every value must convert to its column's kind; a new feature
-// column is boolean, integer or double when all its values are, else text.
-func scanCSV(path string, existing []store.Column) ([]store.Column, error) {
+// scanCSV is the first pass: every cell must be valid UTF-8 and every value must convert to its
+// column's kind; a new feature column is boolean, integer or double when all its values are,
+// else text.
+func scanCSV(path string, kinds map[string]store.Kind) ([]store.Column, error) {
 	cf, err := openCSV(path)
 	if err != nil {
 		return nil, err
 	}
 	defer cf.Close()
-	names, err := cf.header()
+	names, err := cf.header(kinds)
 	if err != nil {
 		return nil, err
 	}
@@ -134,22 +166,23 @@ func scanCSV(path string, existing []store.Column) ([]store.Column, error) {
 	inferred := make([]*inference, len(names))
 	for i, n := range names {
 		cols[i] = store.Column{Name: n, Role: store.RoleOf(n)}
-		if k, ok := kindOf(n, existing); ok {
+		if k, ok := kinds[n]; ok {
 			cols[i].Kind = k
 		} else {
 			inferred[i] = &inference{boolean: true, integer: true, double: true}
 		}
 	}
 	rows := 0
-	err = cf.each(func(line int, rec []string) error {
+	err = cf.each(func(rec []string, line func(int) int) error {
 		rows++
 		for i, c := range cols {
-			if inferred[i] != nil {
-				inferred[i].see(rec[i])
-				continue
+			if inferred[i] == nil {
+				_, err = fromText(c, rec[i])
+			} else {
+				err = inferred[i].see(rec[i])
 			}
-			if _, err := convert(c, rec[i]); err != nil {
-				return fmt.Errorf("%s:%d: column %q: %w", path, line, c.Name, err)
+			if err != nil {
+				return atLine(path, cellLine(line(i), rec[i], err), c.Name, err)
 			}
 		}
 		return nil
@@ -158,7 +191,7 @@ func scanCSV(path string, existing []store.Column) ([]store.Column, error) {
 		return nil, err
 	}
 	if rows == 0 {
-		return nil, fmt.Errorf("%s: no data rows after the header", path)
+		return nil, errors.New("no data rows after the header")
 	}
 	for i, inf := range inferred {
 		if inf != nil {
@@ -168,14 +201,28 @@ func scanCSV(path string, existing []store.Column) ([]store.Column, error) {
 	return cols, nil
 }
 
-// inference narrows a new column's kind as values are seen.
+// cellLine is the line of an error inside a cell that spans lines: the line of the bad byte
+// for invalid UTF-8, else the line the cell starts on.
+func cellLine(start int, cell string, err error) int {
+	var ue *utf8Error
+	if errors.As(err, &ue) {
+		return start + strings.Count(cell[:ue.at], "\n")
+	}
+	return start
+}
+
+// inference narrows a new column's kind as values are seen. Only an empty cell says nothing; a
+// cell of spaces is text.
 type inference struct{ boolean, integer, double bool }
 
-func (f *inference) see(s string) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return
+func (f *inference) see(raw string) error {
+	if raw == "" {
+		return nil
 	}
+	if err := checkUTF8(raw); err != nil {
+		return err
+	}
+	s := strings.TrimSpace(raw)
 	if f.boolean {
 		_, err := parseBool(s)
 		f.boolean = err == nil
@@ -186,8 +233,9 @@ func (f *inference) see(s string) {
 	}
 	if f.double {
 		_, err := strconv.ParseFloat(s, 64)
-		f.double = err == nil
+		f.double = err == nil || errors.Is(err, strconv.ErrRange)
 	}
+	return nil
 }
 
 func (f *inference) kind() store.Kind {
@@ -200,60 +248,4 @@ func (f *inference) kind() store.Kind {
 		return store.KindDouble
 	}
 	return store.KindText
-}
-
-// convert parses one CSV value for a column. An empty value is NULL (refused for required
-// columns); NaN in a numeric column is NULL too.
-func convert(c store.Column, raw string) (driver.Value, error) {
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		for _, r := range store.RequiredColumns {
-			if r == c.Name {
-				return nil, errors.New("a value is required")
-			}
-		}
-		return nil, nil
-	}
-	switch c.Kind {
-	case store.KindText:
-		return raw, nil
-	case store.KindTimestamp:
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not an RFC 3339 timestamp (write it like 2026-03-01T12:00:00Z)", s)
-		}
-		return t.UTC(), nil
-	case store.KindDouble:
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", s)
-		}
-		if math.IsNaN(v) {
-			return nil, nil
-		}
-		return v, nil
-	case store.KindInteger:
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not an integer", s)
-		}
-		return v, nil
-	case store.KindBoolean:
-		v, err := parseBool(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a boolean (true or false)", s)
-		}
-		return v, nil
-	}
-	return nil, fmt.Errorf("column kind %q is not supported", c.Kind)
-}
-
-func parseBool(s string) (bool, error) {
-	switch strings.ToLower(s) {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
-	}
-	return false, errors.New("not a boolean")
 }

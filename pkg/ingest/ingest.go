@@ -1,10 +1,12 @@
 // Package ingest loads prediction files (CSV, gzipped CSV, Parquet) in the default schema into
-// the embedded store. A file is checked whole before anything is written, and written in one
-// transaction, so a bad file loads nothing.
+// the embedded store. The loader never guesses: a value that does not fit its column exactly is
+// an error naming the file, the line (or Parquet row) and the column. A file is checked whole
+// before anything is written, and written in one transaction, so a bad file loads nothing.
 package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,9 +14,26 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
+// MaxColumns is the most columns a file, and the table it loads into, may have. PostgreSQL
+// refuses tables wider than 1,600 columns, so a store loaded here stays portable to the server
+// engines; every query discovers the schema and "all features" drift runs per column, so a
+// wider table makes every dashboard slow; and no model we monitor has anywhere near 1,000
+// inputs. Refusing early also bounds the memory a malformed header (a data line read as the
+// header, a file with no line breaks) can take.
+const MaxColumns = 1000
+
 // LoadFile loads path into the writer's table, choosing the reader by the file's name:
 // .parquet is Parquet, anything else is CSV (gzip-compressed or not, detected from its bytes).
+// Every error it returns starts with the file's name.
 func LoadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadResult, error) {
+	res, err := loadFile(ctx, w, path)
+	if err != nil {
+		return res, inFile(path, err)
+	}
+	return res, nil
+}
+
+func loadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadResult, error) {
 	existing, err := w.Columns(ctx)
 	if err != nil {
 		return duckdb.LoadResult{}, err
@@ -25,32 +44,76 @@ func LoadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadRe
 	return loadCSV(ctx, w, path, existing)
 }
 
-// kindOf returns a column's fixed kind: the base column's, else the existing table's.
-func kindOf(name string, existing []store.Column) (store.Kind, bool) {
-	for _, c := range store.BaseColumns {
-		if c.Name == name {
-			return c.Kind, true
-		}
-	}
-	for _, c := range existing {
-		if c.Name == name {
-			return c.Kind, true
-		}
-	}
-	return "", false
+// fileError is an error whose message already names its file (and line, row and column).
+type fileError struct {
+	msg string
+	err error
 }
 
-// checkHeader validates column names: identifiers, no duplicates, required columns present.
-func checkHeader(path string, names []string) error {
-	seen := map[string]bool{}
+func (e *fileError) Error() string { return e.msg }
+func (e *fileError) Unwrap() error { return e.err }
+
+// inFile prefixes an error with the file's name unless it already names it (a wrapped
+// fileError is complete on its own).
+func inFile(path string, err error) error {
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &fileError{msg: path + ": " + err.Error(), err: err}
+}
+
+// atLine is a CSV value's error: file:line: column "x": what is wrong.
+func atLine(path string, line int, column string, err error) error {
+	return &fileError{msg: fmt.Sprintf("%s:%d: column %q: %v", path, line, column, err), err: err}
+}
+
+// atRow is a Parquet value's error: file: row n: column "x": what is wrong.
+func atRow(path string, row int64, column string, err error) error {
+	return &fileError{msg: fmt.Sprintf("%s: row %d: column %q: %v", path, row, column, err), err: err}
+}
+
+// storedKinds maps every column the table has (the base columns when it does not exist yet)
+// to its kind.
+func storedKinds(existing []store.Column) map[string]store.Kind {
+	kinds := make(map[string]store.Kind, len(store.BaseColumns)+len(existing))
+	for _, c := range store.BaseColumns {
+		kinds[c.Name] = c.Kind
+	}
+	for _, c := range existing {
+		kinds[c.Name] = c.Kind
+	}
+	return kinds
+}
+
+// checkHeader validates column names: not more than MaxColumns (in the file and in the table
+// it grows), identifiers, no duplicates, required columns present. The width is checked first
+// so that a huge header costs one pass.
+func checkHeader(names []string, kinds map[string]store.Kind) error {
+	if len(names) > MaxColumns {
+		return fmt.Errorf("header: %d columns, more than the limit of %d: is the first line really the header? (a table that wide is refused so that every engine can hold it)",
+			len(names), MaxColumns)
+	}
+	seen := make(map[string]bool, len(names))
+	added := 0
 	for _, n := range names {
+		if len(n) > 200 {
+			return fmt.Errorf("header: column name %s is not a valid name: at most 63 characters", cut(n))
+		}
 		if err := store.ValidIdentifier(n); err != nil {
-			return fmt.Errorf("%s: header: %w", path, err)
+			return fmt.Errorf("header: %w", err)
 		}
 		if seen[n] {
-			return fmt.Errorf("%s: header: column %q appears twice", path, n)
+			return fmt.Errorf("header: column %q appears twice", n)
 		}
 		seen[n] = true
+		if _, ok := kinds[n]; !ok {
+			added++
+		}
+	}
+	if total := len(kinds) + added; total > MaxColumns {
+		return fmt.Errorf("header: the table would have %d columns (%d stored, %d new in this file), more than the limit of %d: load these features into another table (--table)",
+			total, len(kinds), added, MaxColumns)
 	}
 	var missing []string
 	for _, r := range store.RequiredColumns {
@@ -59,8 +122,8 @@ func checkHeader(path string, names []string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%s: header: required column %s missing; the default schema is %s plus feature columns",
-			path, strings.Join(missing, ", "), baseNames())
+		return fmt.Errorf("header: required column %s missing; the default schema is %s plus feature columns",
+			strings.Join(missing, ", "), baseNames())
 	}
 	return nil
 }
@@ -71,39 +134,4 @@ func baseNames() string {
 		names[i] = c.Name
 	}
 	return strings.Join(names, ", ")
-}
-
-func loadParquet(ctx context.Context, w *duckdb.Writer, path string, existing []store.Column) (duckdb.LoadResult, error) {
-	cols, err := w.ParquetColumns(ctx, path)
-	if err != nil {
-		return duckdb.LoadResult{}, err
-	}
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.Name
-	}
-	if err := checkHeader(path, names); err != nil {
-		return duckdb.LoadResult{}, err
-	}
-	for i, c := range cols {
-		if k, ok := kindOf(c.Name, existing); ok {
-			cols[i].Kind = k
-			continue
-		}
-		cols[i].Kind = parquetKind(c.EngineType)
-	}
-	return w.LoadParquet(ctx, path, cols)
-}
-
-// parquetKind maps a Parquet physical type to a feature kind.
-func parquetKind(t string) store.Kind {
-	switch strings.ToUpper(t) {
-	case "BOOLEAN":
-		return store.KindBoolean
-	case "INT32", "INT64":
-		return store.KindInteger
-	case "FLOAT", "DOUBLE":
-		return store.KindDouble
-	}
-	return store.KindText
 }

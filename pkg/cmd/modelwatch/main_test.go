@@ -103,3 +103,28 @@ func TestParseTime(t *testing.T) {
 		t.Fatalf("now-7d: %v %v", got, err)
 	}
 }
+
+// A file the loader refuses (here a score outside [0, 1], once loaded silently) stops the
+// command with the file, line and column; the files before it stay loaded.
+func TestLoadRefusesAFileNamingIt(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.duckdb")
+	head := "prediction_id,ts,model,model_version,score\n"
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(good, []byte(head+"p1,2026-03-01T00:00:00Z,m,A,0.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(head+"p2,2026-03-01T00:00:00Z,m,A,1.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"load", "--db", db, "--file", good, "--file", bad}, &out, &errOut)
+	want := bad + `:2: column "score": 1.5 is not a probability: score must be between 0 and 1 (nothing from this file was loaded)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got error %v\nwant %s", err, want)
+	}
+	if !strings.Contains(out.String(), good+": 1 rows read, 1 loaded") {
+		t.Fatalf("the file before the bad one must stay loaded: %s", out.String())
+	}
+}

@@ -108,44 +108,6 @@ func (w *Writer) Load(ctx context.Context, columns []store.Column, fill func(App
 	})
 }
 
-// ParquetColumns describes a Parquet file's columns as store columns.
-func (w *Writer) ParquetColumns(ctx context.Context, path string) ([]store.Column, error) {
-	rows, err := w.db.QueryContext(ctx, "SELECT name, type FROM parquet_schema($1) WHERE num_children IS NULL OR num_children = 0", path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable Parquet file: %w", path, err)
-	}
-	defer rows.Close()
-	var cols []store.Column
-	for rows.Next() {
-		var name string
-		var typ sql.NullString
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, err
-		}
-		cols = append(cols, store.Column{Name: name, Role: store.RoleOf(name), EngineType: typ.String})
-	}
-	return cols, rows.Err()
-}
-
-// LoadParquet loads a Parquet file whose columns are the given store columns (kinds decided by
-// the caller); values are cast to those kinds, and a value that does not convert fails the
-// whole load.
-func (w *Writer) LoadParquet(ctx context.Context, path string, columns []store.Column) (LoadResult, error) {
-	return w.load(ctx, columns, func(conn *sql.Conn, res *LoadResult) error {
-		exprs := make([]string, 0, len(columns)+1)
-		for _, c := range columns {
-			exprs = append(exprs, "CAST("+w.d.QuoteIdent(c.Name)+" AS "+engineType(c.Kind)+")")
-		}
-		exprs = append(exprs, "row_number() OVER ()")
-		r, err := conn.ExecContext(ctx, "INSERT INTO "+staging+" SELECT "+strings.Join(exprs, ", ")+" FROM read_parquet($1)", path)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		res.Read, _ = r.RowsAffected()
-		return nil
-	})
-}
-
 func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*sql.Conn, *LoadResult) error) (LoadResult, error) {
 	var res LoadResult
 	conn, err := w.db.Conn(ctx)
@@ -204,15 +166,37 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 	return res, nil
 }
 
-// ensureTable creates the prediction table with the base columns and adds feature columns the
-// input has and the table lacks. A column whose kind differs from the table's is an error.
+// ensureTable creates the prediction table with the base columns and the input's features, or
+// adds the features the table lacks. A column whose kind differs from the table's is an error.
+// The work is linear in columns: a new table is created in one statement (one ALTER TABLE per
+// column rewrites the catalog entry each time), and names are looked up in a map.
 func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []store.Column) error {
 	existing, err := w.columns(ctx, conn)
 	if err != nil {
 		return err
 	}
-	if existing == nil {
-		defs := make([]string, 0, len(store.BaseColumns))
+	create := existing == nil
+	if create {
+		existing = store.BaseColumns
+	}
+	kinds := make(map[string]store.Kind, len(existing)+len(columns))
+	for _, c := range existing {
+		kinds[c.Name] = c.Kind
+	}
+	var added []store.Column
+	for _, c := range columns {
+		k, ok := kinds[c.Name]
+		if !ok {
+			kinds[c.Name] = c.Kind
+			added = append(added, c)
+			continue
+		}
+		if k != c.Kind {
+			return fmt.Errorf("%w: column %q is %s in table %s but %s in the input", store.ErrSchema, c.Name, k, w.table, c.Kind)
+		}
+	}
+	if create {
+		defs := make([]string, 0, len(store.BaseColumns)+len(added))
 		for _, c := range store.BaseColumns {
 			def := w.d.QuoteIdent(c.Name) + " " + engineType(c.Kind)
 			if slices.Contains(store.RequiredColumns, c.Name) {
@@ -220,19 +204,15 @@ func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []stor
 			}
 			defs = append(defs, def)
 		}
+		for _, c := range added {
+			defs = append(defs, w.d.QuoteIdent(c.Name)+" "+engineType(c.Kind))
+		}
 		if _, err := conn.ExecContext(ctx, "CREATE TABLE "+w.d.QuoteIdent(w.table)+" ("+strings.Join(defs, ", ")+")"); err != nil {
 			return fmt.Errorf("creating table %s: %w", w.table, err)
 		}
-		existing = store.BaseColumns
+		return nil
 	}
-	for _, c := range columns {
-		i := slices.IndexFunc(existing, func(e store.Column) bool { return e.Name == c.Name })
-		if i >= 0 {
-			if existing[i].Kind != c.Kind {
-				return fmt.Errorf("%w: column %q is %s in table %s but %s in the input", store.ErrSchema, c.Name, existing[i].Kind, w.table, c.Kind)
-			}
-			continue
-		}
+	for _, c := range added {
 		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+w.d.QuoteIdent(w.table)+" ADD COLUMN "+w.d.QuoteIdent(c.Name)+" "+engineType(c.Kind)); err != nil {
 			return fmt.Errorf("adding column %s: %w", c.Name, err)
 		}
