@@ -269,10 +269,10 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]stor
 	}
 	b := &builder{d: s.d}
 	err = s.grouped(b, sc, req.Bucket, func() {
-		b.write(", ", value, " AS mw_score",
+		b.write(", ", value, " AS ", sc.alias.score,
 			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
 			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
-	}, score+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{"mw_score"}, req.MaxValues)
+	}, score+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, req.MaxValues)
 	if err != nil {
 		return nil, err
 	}

@@ -73,8 +73,8 @@ func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionReque
 		} else {
 			b.write(predicted)
 		}
-		b.write(" AS ", aliasPredicted, ", count(*)")
-	}, "", []string{actual, aliasPredicted}, 0)
+		b.write(" AS ", sc.alias.predicted, ", count(*)")
+	}, "", []string{actual, sc.alias.predicted}, 0)
 	if err != nil {
 		return nil, err
 	}

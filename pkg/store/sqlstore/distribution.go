@@ -26,7 +26,7 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 		value = "CAST(" + s.col(col.Name) + " AS DOUBLE PRECISION)"
 	}
 	b := &builder{d: s.d}
-	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS mw_value, count(*)") }, "", []string{"mw_value"}, req.MaxValues)
+	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS ", sc.alias.value, ", count(*)") }, "", []string{sc.alias.value}, req.MaxValues)
 	if err != nil {
 		return nil, err
 	}

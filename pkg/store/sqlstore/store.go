@@ -24,6 +24,9 @@ type Store struct {
 	mu        sync.Mutex
 	schema    *store.Schema
 	labelCols map[string]bool // columns of the labels table
+	// taken holds every column name of the prediction and labels tables, lower-cased, offered
+	// or not: statement aliases must differ from all of them.
+	taken map[string]bool
 	// predictionHas says which ground-truth columns the prediction table has itself.
 	predictionHas map[string]bool
 	// physical maps a base column's name to the table's own name for it, for tables that do
@@ -101,11 +104,13 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	}
 	defer rows.Close()
 	sch := store.Schema{Table: s.table}
+	s.taken = map[string]bool{}
 	for rows.Next() {
 		var name, typ string
 		if err := rows.Scan(&name, &typ); err != nil {
 			return store.Schema{}, fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
 		}
+		s.taken[strings.ToLower(name)] = true
 		if store.ValidIdentifier(name) != nil {
 			continue // a column Modelwatch cannot name safely is not offered
 		}
@@ -153,6 +158,7 @@ func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
 		if err := rows.Scan(&name, &typ); err != nil {
 			return fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
 		}
+		s.taken[strings.ToLower(name)] = true
 		s.labelCols[name] = true
 	}
 	if err := rows.Err(); err != nil {
