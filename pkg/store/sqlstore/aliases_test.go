@@ -14,6 +14,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
 const familiesCSV = "../../../testdata/golden/families/predictions.csv"
@@ -24,6 +25,12 @@ var aliasColumns = []string{"mw_bucket", "mw_group", "mw_value", "mw_score", "mw
 
 // loadCSV writes a DuckDB file from CSV text with the loader's writer and opens it for queries.
 func loadCSV(t *testing.T, name, text string) *engine.Engine {
+	t.Helper()
+	return &engine.Engine{Store: openStore(t, writeCSV(t, name, text))}
+}
+
+// writeCSV writes a DuckDB file from CSV text with the loader's writer.
+func writeCSV(t *testing.T, name, text string) string {
 	t.Helper()
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, name+".csv")
@@ -39,12 +46,18 @@ func loadCSV(t *testing.T, name, text string) *engine.Engine {
 		t.Fatal(err)
 	}
 	_ = w.Close()
+	return db
+}
+
+// openStore opens a DuckDB file for queries, as the plugin does.
+func openStore(t *testing.T, db string) *sqlstore.Store {
+	t.Helper()
 	st, err := duckdb.Open(db, "predictions")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	return &engine.Engine{Store: st}
+	return st
 }
 
 // withAliasColumns appends the alias-named columns to every line of the families CSV:

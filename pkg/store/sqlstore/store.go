@@ -159,7 +159,11 @@ func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
 			return fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
 		}
 		s.taken[strings.ToLower(name)] = true
-		s.labelCols[name] = true
+		// Only the key and the ground-truth columns are read from the labels table: its other
+		// columns (a note, its own model or ts) never replace the prediction table's.
+		if name == store.ColPredictionID || slices.ContainsFunc(labelColumns, func(c store.Column) bool { return c.Name == name }) {
+			s.labelCols[name] = true
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -217,8 +221,33 @@ func (s *Store) from() string {
 	if s.labels == "" {
 		return " FROM " + s.d.QuoteIdent(s.table)
 	}
-	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.d.QuoteIdent(s.labels) +
+	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.latestLabels() +
 		" AS l ON l." + s.d.QuoteIdent(store.ColPredictionID) + " = p." + s.d.QuoteIdent(s.physicalName(store.ColPredictionID))
+}
+
+// latestLabels is the labels table with one row per prediction_id, so that a prediction
+// labelled twice (a corrected label, a label sent again) still counts once: the row with the
+// latest labeled_at wins, a row without labeled_at loses to any with one, and ties go to the
+// greatest actual_label, then the greatest actual_value (nulls losing), which makes the choice
+// the same on every run. The ranking column is an output of the inner query only, so its
+// name cannot meet a column of the table.
+func (s *Store) latestLabels() string {
+	cols := []string{s.d.QuoteIdent(store.ColPredictionID)}
+	var order []string
+	for _, name := range []string{store.ColLabeledAt, store.ColActualLabel, store.ColActualValue} {
+		if s.labelCols[name] {
+			q := s.d.QuoteIdent(name)
+			cols = append(cols, q)
+			order = append(order, q+" DESC NULLS LAST")
+		}
+	}
+	if len(order) == 0 {
+		order = []string{cols[0]} // no column to choose by: any row of the prediction
+	}
+	list := strings.Join(cols, ", ")
+	return "(SELECT " + list + " FROM (SELECT " + list + ", row_number() OVER (PARTITION BY " + cols[0] +
+		" ORDER BY " + strings.Join(order, ", ") + ") AS label_rank FROM " + s.d.QuoteIdent(s.labels) +
+		") AS ranked WHERE label_rank = 1)"
 }
 
 // Count returns the table's row count.
