@@ -10,6 +10,11 @@ var (
 	ErrUnavailable = errors.New("prediction store unavailable")
 	// ErrNotFound: a model, version or class named by the query does not exist.
 	ErrNotFound = errors.New("not found")
+	// ErrQueryFailed: the engine refused or failed a statement the plugin generated, for a
+	// reason of the statement's own (a plugin bug), not of the store's environment (I/O,
+	// locks, memory), cancellation or timeout, which stay ErrUnavailable or the context's
+	// error.
+	ErrQueryFailed = errors.New("generated SQL failed")
 	// ErrTooManyValues: a distribution has more distinct values than the request allows.
 	ErrTooManyValues = errors.New("too many distinct values")
 )

@@ -170,3 +170,27 @@ func TestFeatureColumnsNamedLikeInternalAliases(t *testing.T) {
 		}
 	}
 }
+
+// familiesText is the golden families data as CSV text.
+func familiesText(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(familiesCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// mustQuery parses and validates a query over the families data's two days.
+func mustQuery(t *testing.T, js string) query.Query {
+	t.Helper()
+	raw, err := query.Parse([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Validate(raw, query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}

@@ -98,18 +98,14 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	if s.schema != nil {
 		return *s.schema, nil
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.ColumnsQuery(), s.table)
+	cols, err := s.listColumns(ctx, s.table)
 	if err != nil {
-		return store.Schema{}, fmt.Errorf("%w: %s: listing columns of %q: %v", store.ErrUnavailable, s.d.Name(), s.table, err)
+		return store.Schema{}, err
 	}
-	defer rows.Close()
 	sch := store.Schema{Table: s.table}
 	s.taken = map[string]bool{}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return store.Schema{}, fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
-		}
+	for _, c := range cols {
+		name, typ := c[0], c[1]
 		s.taken[strings.ToLower(name)] = true
 		if store.ValidIdentifier(name) != nil {
 			continue // a column Modelwatch cannot name safely is not offered
@@ -120,9 +116,6 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 			continue // a default name mapped elsewhere: the mapping wins
 		}
 		sch.Columns = append(sch.Columns, store.Column{Name: name, Kind: s.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
-	}
-	if err := rows.Err(); err != nil {
-		return store.Schema{}, fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
 	}
 	if len(sch.Columns) == 0 {
 		return store.Schema{}, fmt.Errorf("%w: table %q not found in the %s store: load predictions first (modelwatch load or modelwatch demo)",
@@ -137,6 +130,23 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	return sch, nil
 }
 
+// listColumns lists a table's (name, engine type) pairs in order; none for a missing table.
+func (s *Store) listColumns(ctx context.Context, table string) ([][2]string, error) {
+	b := &builder{d: s.d}
+	b.write(s.d.ColumnsQuery())
+	b.args = []any{table}
+	var out [][2]string
+	err := s.each(ctx, fmt.Sprintf("listing columns of %q", table), b, func(scan func(...any) error) (bool, error) {
+		var name, typ string
+		if err := scan(&name, &typ); err != nil {
+			return false, err
+		}
+		out = append(out, [2]string{name, typ})
+		return true, nil
+	})
+	return out, err
+}
+
 // labelColumns are the columns a labels table may provide.
 var labelColumns = []store.Column{
 	{Name: store.ColActualLabel, Kind: store.KindText, Role: store.RoleActual},
@@ -147,26 +157,19 @@ var labelColumns = []store.Column{
 // discoverLabels reads the labels table's columns; the ground-truth columns it has count as
 // columns of the schema.
 func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
-	rows, err := s.db.QueryContext(ctx, s.d.ColumnsQuery(), s.labels)
+	cols, err := s.listColumns(ctx, s.labels)
 	if err != nil {
-		return fmt.Errorf("%w: %s: listing columns of %q: %v", store.ErrUnavailable, s.d.Name(), s.labels, err)
+		return err
 	}
-	defer rows.Close()
 	s.labelCols = map[string]bool{}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
-		}
+	for _, c := range cols {
+		name := c[0]
 		s.taken[strings.ToLower(name)] = true
 		// Only the key and the ground-truth columns are read from the labels table: its other
 		// columns (a note, its own model or ts) never replace the prediction table's.
 		if name == store.ColPredictionID || slices.ContainsFunc(labelColumns, func(c store.Column) bool { return c.Name == name }) {
 			s.labelCols[name] = true
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	if !s.labelCols[store.ColPredictionID] {
 		return fmt.Errorf("%w: labels table %q not found or has no prediction_id column: it needs prediction_id and actual_label or actual_value (and labeled_at for the label delay)",
@@ -256,10 +259,10 @@ func (s *Store) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*)"+s.from()).Scan(&n); err != nil {
-		return 0, s.queryErr(ctx, "counting rows", err)
-	}
-	return n, nil
+	b := &builder{d: s.d}
+	b.write("SELECT count(*)", s.from())
+	err := s.each(ctx, "counting rows", b, func(scan func(...any) error) (bool, error) { return false, scan(&n) })
+	return n, err
 }
 
 // Models lists distinct model names.
@@ -299,31 +302,18 @@ func (s *Store) Classes(ctx context.Context, model string) ([]string, error) {
 }
 
 func (s *Store) strings(ctx context.Context, what string, b *builder) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, what, err)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	err := s.each(ctx, what, b, func(scan func(...any) error) (bool, error) {
 		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, s.queryErr(ctx, what, err)
+		if err := scan(&v); err != nil {
+			return false, err
 		}
 		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, what, err)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// queryErr wraps an engine error; a cancelled or timed-out context is reported as such.
-func (s *Store) queryErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("%s: %s: %w", s.d.Name(), what, context.Cause(ctx))
-	}
-	msg := strings.TrimSpace(err.Error())
-	return fmt.Errorf("%w: %s: %s: %s", store.ErrUnavailable, s.d.Name(), what, msg)
 }
