@@ -23,6 +23,8 @@ func TestGroupCount(t *testing.T) {
 	}{
 		{"few values: exact", store.Scope{Model: "reg", From: from, To: to, GroupBy: "segment"}, 10, 4},
 		{"one value per row: stops at limit+1", store.Scope{Model: "reg", From: from, To: to, GroupBy: "prediction_id"}, 10, 11},
+		// Rows without a value make a series of their own (group ""), so they count as one.
+		{"rows without a value count as one value", store.Scope{Model: "reg", From: from, To: to, GroupBy: "error"}, 10, 2},
 		{"within the scope only", store.Scope{Model: "multi", From: from, To: to, GroupBy: "segment"}, 10, 1},
 		{"versions and filters apply", store.Scope{Model: "reg", From: from, To: to, GroupBy: "prediction_id", Versions: []string{"A"},
 			Filters: []query.Filter{{Column: "segment", Op: query.OpEq, Values: []any{"north"}}}}, 100000, 971},
