@@ -23,7 +23,7 @@ type Store struct {
 
 	mu        sync.Mutex
 	schema    *store.Schema
-	labelCols map[string]bool // columns of the labels table
+	labelCols map[string]bool // the labels table's key and ground-truth columns
 	// taken holds every column name of the prediction and labels tables, lower-cased, offered
 	// or not: statement aliases must differ from all of them.
 	taken map[string]bool
