@@ -30,10 +30,16 @@ type Engine struct {
 	Store store.Store
 	// Cache keeps reference-window statistics between queries; nil disables caching.
 	Cache *Cache
+	// MaxSeries caps the series one query may return (groupBy values x versions x features x
+	// classes); 0 means DefaultMaxSeries.
+	MaxSeries int
 }
 
-// Run answers one validated query.
+// Run answers one validated query. Every family first goes through the series cap.
 func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
+	if err := e.checkSeries(ctx, q); err != nil {
+		return nil, err
+	}
 	switch q.Type {
 	case query.TypeClassification:
 		return e.classification(ctx, q)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
 )
@@ -162,5 +163,12 @@ func TestQueryTimeoutFromSettings(t *testing.T) {
 	}
 	if time.Since(start) > time.Minute {
 		t.Fatal("the query outlived its timeout")
+	}
+}
+
+// The settings' default cap is the engine's.
+func TestSeriesCapDefaultsAgree(t *testing.T) {
+	if settings.DefaultMaxSeries != engine.DefaultMaxSeries {
+		t.Fatalf("settings %d, engine %d", settings.DefaultMaxSeries, engine.DefaultMaxSeries)
 	}
 }

@@ -101,6 +101,8 @@ func TestErrorResponseClassifiesBySentinel(t *testing.T) {
 		{context.DeadlineExceeded, backend.StatusTimeout, backend.ErrorSourceDownstream},
 		{errors.New("bug"), backend.StatusInternal, backend.ErrorSourcePlugin},
 		{errors.Join(store.ErrStoreIO, errors.New("read failed")), backend.StatusBadGateway, backend.ErrorSourceDownstream},
+		// Regression: SQL the plugin generated that fails is the plugin's bug, never "downstream".
+		{errors.Join(store.ErrQueryFailed, errors.New("Binder Error")), backend.StatusInternal, backend.ErrorSourcePlugin},
 		{context.Canceled, backend.StatusTimeout, backend.ErrorSourceDownstream},
 	}
 	for _, tc := range cases {

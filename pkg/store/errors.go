@@ -10,8 +10,13 @@ var (
 	ErrUnavailable = errors.New("prediction store unavailable")
 	// ErrNotFound: a model, version or class named by the query does not exist.
 	ErrNotFound = errors.New("not found")
-	// ErrStoreIO: the store failed to read its data (disk, lock, memory): not the plugin's fault.
+	// ErrStoreIO: the store failed while answering a statement for a reason of its environment
+	// (disk, lock, memory, a lost connection): not the plugin's fault.
 	ErrStoreIO = errors.New("prediction store I/O")
+	// ErrQueryFailed: the engine refused or failed a statement the plugin generated, for a
+	// reason of the statement's own (a plugin bug), not of the store's environment (I/O,
+	// locks, memory: ErrStoreIO), cancellation or timeout (the context's error).
+	ErrQueryFailed = errors.New("generated SQL failed")
 	// ErrTooManyValues: a distribution has more distinct values than the request allows.
 	ErrTooManyValues = errors.New("too many distinct values")
 )

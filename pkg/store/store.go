@@ -22,6 +22,10 @@ type Store interface {
 	ConfusionCounts(ctx context.Context, req ConfusionRequest) ([]ConfusionCount, error)
 	// Distinct lists up to limit distinct non-null values of a column over a scope, as text.
 	Distinct(ctx context.Context, sc Scope, column string, limit int) ([]string, error)
+	// GroupCount counts the distinct values of the scope's GroupBy column over its rows (rows
+	// without a value count as one more), reading at most limit+1 of them: a count above limit
+	// means "more than limit". It bounds a query's series before any statistics are read.
+	GroupCount(ctx context.Context, sc Scope, limit int) (int64, error)
 	// Distribution returns counts per distinct value of a feature column.
 	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
 	// ScoreCounts returns positives and negatives per distinct score.

@@ -98,3 +98,24 @@ func TestStoreOutsideAllowedDirsIsRefused(t *testing.T) {
 		t.Fatalf("models: %d %s", res.Status, res.Body)
 	}
 }
+
+// Regression: groupBy prediction_id over the demo's 30 days built one frame per prediction (a
+// 1.33 GB response, 7.9 GB of plugin memory). It is refused before any statistics are read.
+func TestGroupByEveryPredictionIsRefused(t *testing.T) {
+	uid := firstUID(t)
+	q := backend.DataQuery{
+		RefID: "A", Interval: time.Hour, MaxDataPoints: 1000,
+		TimeRange: backend.TimeRange{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd},
+		JSON: []byte(`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","metrics":["requests"],"groupBy":"prediction_id"}`),
+	}
+	resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+		PluginContext: pluginContext(t, uid, viewer), Queries: []backend.DataQuery{q},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := resp.Responses["A"]
+	if r.Error == nil || r.Status != backend.StatusBadRequest || !strings.Contains(r.Error.Error(), "prediction_id") || !strings.Contains(r.Error.Error(), "maxSeries") {
+		t.Fatalf("want a 400 naming the column and the cap, got %v %v (%d frames)", r.Status, r.Error, len(r.Frames))
+	}
+}

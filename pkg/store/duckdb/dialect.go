@@ -3,8 +3,11 @@
 package duckdb
 
 import (
+	"errors"
 	"strconv"
 	"strings"
+
+	duck "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
@@ -77,4 +80,19 @@ func engineType(k store.Kind) string {
 		return "BIGINT"
 	}
 	return "VARCHAR"
+}
+
+// Downstream implements sqlstore.Dialect: DuckDB's I/O, lock and transaction conflicts,
+// memory, connection, interruption and fatal (restart needed) errors are the environment's.
+func (Dialect) Downstream(err error) bool {
+	var e *duck.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Type {
+	case duck.ErrorTypeIO, duck.ErrorTypeTransaction, duck.ErrorTypeOutOfMemory, duck.ErrorTypeConnection,
+		duck.ErrorTypeNetwork, duck.ErrorTypeHTTP, duck.ErrorTypeInterrupt, duck.ErrorTypeFatal, duck.ErrorTypePermission:
+		return true
+	}
+	return false
 }

@@ -17,13 +17,8 @@ func (s *Store) Aggregates(ctx context.Context, req store.AggregateRequest) ([]s
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, "aggregating", err)
-	}
-	defer rows.Close()
 	var out []store.AggregateRow
-	for rows.Next() {
+	err = s.each(ctx, "aggregating", b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros   int64
 			ver, grp sql.NullString
@@ -33,8 +28,8 @@ func (s *Store) Aggregates(ctx context.Context, req store.AggregateRequest) ([]s
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, s.queryErr(ctx, "reading aggregates", err)
+		if err := scan(dest...); err != nil {
+			return false, err
 		}
 		r := store.AggregateRow{Version: ver.String, Group: grp.String, Values: make([]*float64, len(vals))}
 		if req.Bucket > 0 {
@@ -46,9 +41,10 @@ func (s *Store) Aggregates(ctx context.Context, req store.AggregateRequest) ([]s
 			}
 		}
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, "reading aggregates", err)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -269,39 +265,33 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]stor
 	}
 	b := &builder{d: s.d}
 	err = s.grouped(b, sc, req.Bucket, func() {
-		b.write(", ", value, " AS mw_score",
+		b.write(", ", value, " AS ", sc.alias.score,
 			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
 			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
-	}, score+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{"mw_score"}, req.MaxValues)
+	}, score+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, req.MaxValues)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, "counting scores", err)
-	}
-	defer rows.Close()
 	var out []store.ScoreCountRow
-	for rows.Next() {
+	err = s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros   int64
 			ver, grp sql.NullString
 			r        store.ScoreCountRow
 		)
-		if err := rows.Scan(&micros, &ver, &grp, &r.Score, &r.Positives, &r.Negatives); err != nil {
-			return nil, s.queryErr(ctx, "reading score counts", err)
+		if err := scan(&micros, &ver, &grp, &r.Score, &r.Positives, &r.Negatives); err != nil {
+			return false, err
 		}
 		r.Version, r.Group = ver.String, grp.String
 		if req.Bucket > 0 {
 			r.Bucket = time.UnixMicro(micros).UTC()
 		}
 		out = append(out, r)
-		if req.MaxValues > 0 && len(out) > req.MaxValues {
-			break // enough to know there are too many: do not read the rest
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, "reading score counts", err)
+		// Past the limit is enough to know there are too many: do not read the rest.
+		return req.MaxValues <= 0 || len(out) <= req.MaxValues, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if req.MaxValues > 0 && len(out) > req.MaxValues {
 		return nil, fmt.Errorf("%w: more than %d distinct scores in this window", store.ErrTooManyValues, req.MaxValues)

@@ -15,20 +15,15 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, "counting classes", err)
-	}
-	defer rows.Close()
 	var out []store.ConfusionCount
-	for rows.Next() {
+	err = s.each(ctx, "counting classes", b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros              int64
 			ver, grp, act, pred sql.NullString
 			n                   int64
 		)
-		if err := rows.Scan(&micros, &ver, &grp, &act, &pred, &n); err != nil {
-			return nil, s.queryErr(ctx, "reading class counts", err)
+		if err := scan(&micros, &ver, &grp, &act, &pred, &n); err != nil {
+			return false, err
 		}
 		c := store.ConfusionCount{Version: ver.String, Group: grp.String, Count: n}
 		if req.Bucket > 0 {
@@ -41,9 +36,10 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 			c.Predicted = &pred.String
 		}
 		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, "reading class counts", err)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -73,8 +69,8 @@ func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionReque
 		} else {
 			b.write(predicted)
 		}
-		b.write(" AS ", aliasPredicted, ", count(*)")
-	}, "", []string{actual, aliasPredicted}, 0)
+		b.write(" AS ", sc.alias.predicted, ", count(*)")
+	}, "", []string{actual, sc.alias.predicted}, 0)
 	if err != nil {
 		return nil, err
 	}

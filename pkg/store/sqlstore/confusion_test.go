@@ -26,6 +26,7 @@ func (testDialect) BucketMicros(col, width string) string {
 	return "bucket(" + col + ", " + width + ")"
 }
 func (testDialect) ColumnsQuery() string   { return "" }
+func (testDialect) Downstream(error) bool  { return false }
 func (testDialect) Kind(string) store.Kind { return store.KindText }
 
 func storeWithSchema(cols ...string) *Store {

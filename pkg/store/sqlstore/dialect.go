@@ -28,6 +28,9 @@ type Dialect interface {
 	// interpolation (numpy's default); q is a validated number in [0, 1], written as a literal
 	// because engines require a constant there.
 	Quantile(expr string, q float64) string
+	// Downstream reports whether an engine error comes from the store's environment (I/O,
+	// locks, memory, a lost connection, an interruption) rather than from the statement.
+	Downstream(err error) bool
 	// Kind maps an engine type name to a logical kind.
 	Kind(engineType string) store.Kind
 }

@@ -26,17 +26,12 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 		value = "CAST(" + s.col(col.Name) + " AS DOUBLE PRECISION)"
 	}
 	b := &builder{d: s.d}
-	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS mw_value, count(*)") }, "", []string{"mw_value"}, req.MaxValues)
+	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS ", sc.alias.value, ", count(*)") }, "", []string{sc.alias.value}, req.MaxValues)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, "counting values of "+col.Name, err)
-	}
-	defer rows.Close()
 	var out []store.DistributionCount
-	for rows.Next() {
+	err = s.each(ctx, "counting values of "+col.Name, b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros   int64
 			ver, grp sql.NullString
@@ -48,8 +43,8 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 		if numeric {
 			dest[3] = &num
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, s.queryErr(ctx, "reading values of "+col.Name, err)
+		if err := scan(dest...); err != nil {
+			return false, err
 		}
 		c := store.DistributionCount{Version: ver.String, Group: grp.String, Count: n}
 		if req.Bucket > 0 {
@@ -61,12 +56,11 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 			c.Null, c.Text = !text.Valid, text.String
 		}
 		out = append(out, c)
-		if req.MaxValues > 0 && len(out) > req.MaxValues {
-			break // enough to know there are too many: do not read the rest
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, "reading values of "+col.Name, err)
+		// Past the limit is enough to know there are too many: do not read the rest.
+		return req.MaxValues <= 0 || len(out) <= req.MaxValues, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if req.MaxValues > 0 && len(out) > req.MaxValues {
 		return nil, fmt.Errorf("%w: column %q has more than %d distinct values in this window: drift it over a shorter range, a filter, or a rounded copy of the column",

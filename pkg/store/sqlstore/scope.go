@@ -19,15 +19,38 @@ type scoped struct {
 	// group is the grouping expression, or a constant empty string when not grouping.
 	group string
 	sch   store.Schema
+	alias aliases
 }
 
-// Aliases of computed output columns; GROUP BY names them instead of repeating expressions
-// (which would repeat their bound values), and they are unlikely to shadow a real column.
-const (
-	aliasBucket    = "mw_bucket"
-	aliasGroup     = "mw_group"
-	aliasPredicted = "mw_predicted"
-)
+// aliases name a statement's computed output columns. GROUP BY names them instead of repeating
+// expressions (which would repeat their bound values). Engines resolve a GROUP BY name to a
+// table column before a select-list alias, so an alias equal to a user's column would group by
+// that column instead: each alias is picked among names no column of the queried tables has.
+type aliases struct {
+	bucket, group, predicted, value, score string
+}
+
+// aliases picks the statement aliases, free of the tables' column names.
+func (s *Store) aliases() aliases {
+	return aliases{
+		bucket:    s.freeName("mw_bucket"),
+		group:     s.freeName("mw_group"),
+		predicted: s.freeName("mw_predicted"),
+		value:     s.freeName("mw_value"),
+		score:     s.freeName("mw_score"),
+	}
+}
+
+// freeName returns base, or base_2, base_3, ... : the first that no column of the prediction
+// or labels table has, compared without case (engines fold unquoted names; DuckDB also
+// quoted ones). The candidates are plain lower-case identifiers, safe to write unquoted.
+func (s *Store) freeName(base string) string {
+	name := base
+	for i := 2; s.taken[name]; i++ {
+		name = base + "_" + strconv.Itoa(i)
+	}
+	return name
+}
 
 // scope checks a scope's columns against the schema and returns the quoted pieces.
 func (s *Store) scope(ctx context.Context, sc store.Scope) (scoped, error) {
@@ -39,7 +62,7 @@ func (s *Store) scope(ctx context.Context, sc store.Scope) (scoped, error) {
 	if err != nil {
 		return scoped{}, err
 	}
-	out := scoped{sc: sc, ts: cols[0], model: cols[1], version: cols[2], group: "''", sch: sch}
+	out := scoped{sc: sc, ts: cols[0], model: cols[1], version: cols[2], group: "''", sch: sch, alias: s.aliases()}
 	for _, f := range sc.Filters {
 		if err := f.Check(); err != nil {
 			return scoped{}, err
@@ -74,7 +97,7 @@ func (s *Store) bucket(b *builder, sc scoped, width time.Duration) string {
 // group, the extra keys and the bucket, and at most limit+1 rows when limit is positive (one
 // more than allowed tells "too many" from "exactly the limit").
 func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList func(), extraWhere string, keys []string, limit int) error {
-	b.write("SELECT ", s.bucket(b, sc, bucket), " AS ", aliasBucket, ", ", sc.version, ", ", sc.group, " AS ", aliasGroup)
+	b.write("SELECT ", s.bucket(b, sc, bucket), " AS ", sc.alias.bucket, ", ", sc.version, ", ", sc.group, " AS ", sc.alias.group)
 	selectList()
 	if err := s.writeWhere(b, sc); err != nil {
 		return err
@@ -82,9 +105,9 @@ func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList 
 	if extraWhere != "" {
 		b.write(" AND ", extraWhere)
 	}
-	groups := append([]string{sc.version, aliasGroup}, keys...)
+	groups := append([]string{sc.version, sc.alias.group}, keys...)
 	if bucket > 0 {
-		groups = append(groups, aliasBucket)
+		groups = append(groups, sc.alias.bucket)
 	}
 	b.write(" GROUP BY ", strings.Join(groups, ", "))
 	if limit > 0 {

@@ -23,7 +23,10 @@ type Store struct {
 
 	mu        sync.Mutex
 	schema    *store.Schema
-	labelCols map[string]bool // columns of the labels table
+	labelCols map[string]bool // the labels table's key and ground-truth columns
+	// taken holds every column name of the prediction and labels tables, lower-cased, offered
+	// or not: statement aliases must differ from all of them.
+	taken map[string]bool
 	// predictionHas says which ground-truth columns the prediction table has itself.
 	predictionHas map[string]bool
 	// physical maps a base column's name to the table's own name for it, for tables that do
@@ -95,17 +98,15 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	if s.schema != nil {
 		return *s.schema, nil
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.ColumnsQuery(), s.table)
+	cols, err := s.listColumns(ctx, s.table)
 	if err != nil {
-		return store.Schema{}, fmt.Errorf("%w: %s: listing columns of %q: %v", store.ErrUnavailable, s.d.Name(), s.table, err)
+		return store.Schema{}, err
 	}
-	defer rows.Close()
 	sch := store.Schema{Table: s.table}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return store.Schema{}, fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
-		}
+	s.taken = map[string]bool{}
+	for _, c := range cols {
+		name, typ := c[0], c[1]
+		s.taken[strings.ToLower(name)] = true
 		if store.ValidIdentifier(name) != nil {
 			continue // a column Modelwatch cannot name safely is not offered
 		}
@@ -115,9 +116,6 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 			continue // a default name mapped elsewhere: the mapping wins
 		}
 		sch.Columns = append(sch.Columns, store.Column{Name: name, Kind: s.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
-	}
-	if err := rows.Err(); err != nil {
-		return store.Schema{}, fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
 	}
 	if len(sch.Columns) == 0 {
 		return store.Schema{}, fmt.Errorf("%w: table %q not found in the %s store: load predictions first (modelwatch load or modelwatch demo)",
@@ -132,6 +130,23 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	return sch, nil
 }
 
+// listColumns lists a table's (name, engine type) pairs in order; none for a missing table.
+func (s *Store) listColumns(ctx context.Context, table string) ([][2]string, error) {
+	b := &builder{d: s.d}
+	b.write(s.d.ColumnsQuery())
+	b.args = []any{table}
+	var out [][2]string
+	err := s.each(ctx, fmt.Sprintf("listing columns of %q", table), b, func(scan func(...any) error) (bool, error) {
+		var name, typ string
+		if err := scan(&name, &typ); err != nil {
+			return false, err
+		}
+		out = append(out, [2]string{name, typ})
+		return true, nil
+	})
+	return out, err
+}
+
 // labelColumns are the columns a labels table may provide.
 var labelColumns = []store.Column{
 	{Name: store.ColActualLabel, Kind: store.KindText, Role: store.RoleActual},
@@ -142,21 +157,19 @@ var labelColumns = []store.Column{
 // discoverLabels reads the labels table's columns; the ground-truth columns it has count as
 // columns of the schema.
 func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
-	rows, err := s.db.QueryContext(ctx, s.d.ColumnsQuery(), s.labels)
+	cols, err := s.listColumns(ctx, s.labels)
 	if err != nil {
-		return fmt.Errorf("%w: %s: listing columns of %q: %v", store.ErrUnavailable, s.d.Name(), s.labels, err)
-	}
-	defer rows.Close()
-	s.labelCols = map[string]bool{}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return fmt.Errorf("%w: %s: reading columns: %v", store.ErrUnavailable, s.d.Name(), err)
-		}
-		s.labelCols[name] = true
-	}
-	if err := rows.Err(); err != nil {
 		return err
+	}
+	s.labelCols = map[string]bool{}
+	for _, c := range cols {
+		name := c[0]
+		s.taken[strings.ToLower(name)] = true
+		// Only the key and the ground-truth columns are read from the labels table: its other
+		// columns (a note, its own model or ts) never replace the prediction table's.
+		if name == store.ColPredictionID || slices.ContainsFunc(labelColumns, func(c store.Column) bool { return c.Name == name }) {
+			s.labelCols[name] = true
+		}
 	}
 	if !s.labelCols[store.ColPredictionID] {
 		return fmt.Errorf("%w: labels table %q not found or has no prediction_id column: it needs prediction_id and actual_label or actual_value (and labeled_at for the label delay)",
@@ -211,8 +224,33 @@ func (s *Store) from() string {
 	if s.labels == "" {
 		return " FROM " + s.d.QuoteIdent(s.table)
 	}
-	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.d.QuoteIdent(s.labels) +
+	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.latestLabels() +
 		" AS l ON l." + s.d.QuoteIdent(store.ColPredictionID) + " = p." + s.d.QuoteIdent(s.physicalName(store.ColPredictionID))
+}
+
+// latestLabels is the labels table with one row per prediction_id, so that a prediction
+// labelled twice (a corrected label, a label sent again) still counts once: the row with the
+// latest labeled_at wins, a row without labeled_at loses to any with one, and ties go to the
+// greatest actual_label, then the greatest actual_value (nulls losing), which makes the choice
+// the same on every run. The ranking column is an output of the inner query only, so its
+// name cannot meet a column of the table.
+func (s *Store) latestLabels() string {
+	cols := []string{s.d.QuoteIdent(store.ColPredictionID)}
+	var order []string
+	for _, name := range []string{store.ColLabeledAt, store.ColActualLabel, store.ColActualValue} {
+		if s.labelCols[name] {
+			q := s.d.QuoteIdent(name)
+			cols = append(cols, q)
+			order = append(order, q+" DESC NULLS LAST")
+		}
+	}
+	if len(order) == 0 {
+		order = []string{cols[0]} // no column to choose by: any row of the prediction
+	}
+	list := strings.Join(cols, ", ")
+	return "(SELECT " + list + " FROM (SELECT " + list + ", row_number() OVER (PARTITION BY " + cols[0] +
+		" ORDER BY " + strings.Join(order, ", ") + ") AS label_rank FROM " + s.d.QuoteIdent(s.labels) +
+		") AS ranked WHERE label_rank = 1)"
 }
 
 // Count returns the table's row count.
@@ -221,10 +259,10 @@ func (s *Store) Count(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*)"+s.from()).Scan(&n); err != nil {
-		return 0, s.queryErr(ctx, "counting rows", err)
-	}
-	return n, nil
+	b := &builder{d: s.d}
+	b.write("SELECT count(*)", s.from())
+	err := s.each(ctx, "counting rows", b, func(scan func(...any) error) (bool, error) { return false, scan(&n) })
+	return n, err
 }
 
 // Models lists distinct model names.
@@ -264,31 +302,18 @@ func (s *Store) Classes(ctx context.Context, model string) ([]string, error) {
 }
 
 func (s *Store) strings(ctx context.Context, what string, b *builder) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, s.queryErr(ctx, what, err)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	err := s.each(ctx, what, b, func(scan func(...any) error) (bool, error) {
 		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, s.queryErr(ctx, what, err)
+		if err := scan(&v); err != nil {
+			return false, err
 		}
 		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.queryErr(ctx, what, err)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// queryErr wraps an engine error; a cancelled or timed-out context is reported as such.
-func (s *Store) queryErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("%s: %s: %w", s.d.Name(), what, context.Cause(ctx))
-	}
-	msg := strings.TrimSpace(err.Error())
-	return fmt.Errorf("%w: %s: %s: %s", store.ErrUnavailable, s.d.Name(), what, msg)
 }
