@@ -179,7 +179,8 @@ func dashboardTargets(t *testing.T) []dashboardTarget {
 }
 
 // dashboardQuery builds the request Grafana's query API sends for a panel target: the
-// dashboard's default time range against now, the panel's interval and max data points.
+// dashboard's default time range against now (or the panel's timeFrom), the query's interval
+// and max data points.
 func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.DataQuery {
 	t.Helper()
 	from, err := parseDashboardTime(dt.dashboard.Time.From, now)
@@ -189,6 +190,14 @@ func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.Dat
 	to, err := parseDashboardTime(dt.dashboard.Time.To, now)
 	if err != nil {
 		t.Fatalf("dashboard time.to: %v", err)
+	}
+	if dt.panel.TimeFrom != "" {
+		// A panel's relative time overrides the dashboard's range: the last timeFrom up to now.
+		d, err := provfiles.ParsePromDuration(dt.panel.TimeFrom)
+		if err != nil {
+			t.Fatalf("panel timeFrom: %v", err)
+		}
+		from, to = now.Add(-d), now
 	}
 	interval := time.Hour
 	if s, _ := dt.target["interval"].(string); s != "" {
