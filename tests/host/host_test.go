@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"os"
 	"regexp"
@@ -616,6 +617,10 @@ type ruleEvaluation struct {
 	states map[string]alertState
 	values string // every refId's values, for messages
 	err    error
+	// nanStates are the states when every null the data source returned reads as NaN, as
+	// some Grafana versions read a null number; nil when that evaluation failed (nanErr).
+	nanStates map[string]alertState
+	nanErr    error
 }
 
 // maxQueriesPerRequest bounds a batched request, as a dashboard with many panels would.
@@ -741,8 +746,35 @@ func evaluateRuleAt(t *testing.T, orgID int64, rule provfiles.AlertRule, instant
 			continue
 		}
 		ev.states, ev.err = conditionStates(cond)
+		nanAll, err := evaluateExpressions(rule, nullsAsNaN(queried[i]))
+		if err != nil {
+			ev.nanErr = err
+			continue
+		}
+		ev.nanStates, ev.nanErr = conditionStates(nanAll[rule.Condition])
 	}
 	return evals, nil
+}
+
+// nullsAsNaN copies query results with every null value turned into NaN.
+func nullsAsNaN(in map[string]exprResult) map[string]exprResult {
+	out := make(map[string]exprResult, len(in))
+	for ref, r := range in {
+		c := exprResult{noData: r.noData}
+		for _, it := range r.items {
+			vals := make([]*float64, len(it.values))
+			for i, v := range it.values {
+				if v == nil {
+					nan := math.NaN()
+					v = &nan
+				}
+				vals[i] = v
+			}
+			c.items = append(c.items, item{labels: it.labels, series: it.series, values: vals})
+		}
+		out[ref] = c
+	}
+	return out
 }
 
 // describe prints every refId's values, for the test log.
