@@ -19,15 +19,18 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	var compare func(group string, b int) metrics.Comparison
 	var groups []string
 	var bucketTimes []time.Time
+	var coverage frames.Coverage
 	switch q.Compare {
 	case query.MAE, query.MSE:
 		a, err := e.aggregate(ctx, q, []store.Measure{
 			{Kind: store.MeasurePaired}, {Kind: store.MeasureSumAbsError}, {Kind: store.MeasureVarSampAbsError},
 			{Kind: store.MeasureSumSqError}, {Kind: store.MeasureVarSampSqError},
+			{Kind: store.MeasureRows}, {Kind: store.MeasureLabeled},
 		})
 		if err != nil {
 			return nil, err
 		}
+		coverage = pairedCoverage(a, 5, 6, 0)
 		sum, variance := 1, 2
 		if q.Compare == query.MSE {
 			sum, variance = 3, 4
@@ -61,7 +64,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 				prop(matrix(seriesKey{Version: champion, Group: g}, b), q.PositiveClass),
 				prop(matrix(seriesKey{Version: challenger, Group: g}, b), q.PositiveClass), true)
 		}
-		groups, bucketTimes = groupsOf(c.keys), c.buckets
+		groups, bucketTimes, coverage = groupsOf(c.keys), c.buckets, c.total()
 	}
 	// One series per group, labelled by both versions, so that an alert item names the pair.
 	keys := make([]seriesKey, len(groups))
@@ -84,10 +87,26 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	if q.Compare == query.MAE || q.Compare == query.MSE {
 		method = metrics.MethodWelchT
 	}
-	frames.Annotate(out, frames.Coverage{}, map[string]any{
+	frames.Annotate(out, coverage, map[string]any{
 		"kind": "comparison", "compare": q.Compare, "champion": champion, "challenger": challenger, "test": method,
 	})
 	return out, nil
+}
+
+// pairedCoverage sums, over every series and bucket, the rows of a mean-error comparison and
+// those it left out: rows without ground truth (no actual value) and rows with ground truth but
+// no prediction. The indexes are those of the rows, labeled and paired measures.
+func pairedCoverage(a *aggregated, rows, labeled, paired int) frames.Coverage {
+	var c frames.Coverage
+	for _, k := range a.keys {
+		for b := range a.values[k] {
+			n, l, p := int64(orZero(a.measure(k, b, rows))), int64(orZero(a.measure(k, b, labeled))), int64(orZero(a.measure(k, b, paired)))
+			c.Rows += n
+			c.Unlabeled += n - l
+			c.Unpredicted += l - p
+		}
+	}
+	return c
 }
 
 // groupsOf lists the distinct groups of series keys, in order.

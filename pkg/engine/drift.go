@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -52,6 +54,13 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if err != nil {
 		return nil, err
 	}
+	if len(q.Features) > 0 {
+		for _, col := range cols {
+			if reason := unfitReason(q.Method, col); reason != "" {
+				return nil, fmt.Errorf("%w: %s", query.ErrInvalidQuery, reason)
+			}
+		}
+	}
 	refScope, cache := e.referenceScope(q, versions)
 	var bucketTimes []time.Time
 	var width time.Duration
@@ -64,6 +73,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	results := map[driftSeries]metrics.DriftResult{}
 	inputs := map[driftSeries]metrics.DriftInput{}
 	var keys []seriesKey
+	var absent []string // named versions without rows in the current window
 	for _, col := range cols {
 		numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
 		refRows, err := cached(cache, cacheKey("distribution", refScope, col.Name), func() ([]store.DistributionCount, error) {
@@ -96,6 +106,17 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			current[ds].add(r, numeric)
 		}
 		for _, k := range seriesKeys(versions, seen, q.GroupBy != "") {
+			if !versionSeen(seen, k.Version) {
+				// A version without rows in the window has no drift to report. Asked for every
+				// version, it is left out; named in the query, it keeps its undefined row (an
+				// explicit series) and a notice says why.
+				if len(q.Versions) == 0 {
+					continue
+				}
+				if !slices.Contains(absent, k.Version) {
+					absent = append(absent, k.Version)
+				}
+			}
 			k.Feature = col.Name
 			keys = append(keys, k)
 			for b := range max(len(bucketTimes), 1) {
@@ -108,7 +129,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 				if err != nil {
 					return nil, err
 				}
-				res, err := metrics.Drift(q.Method, in, q.DriftThreshold)
+				res, err := driftResult(q, col, in)
 				if err != nil {
 					return nil, err
 				}
@@ -116,14 +137,30 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			}
 		}
 	}
+	out := driftFrames(q, keys, bucketTimes, results, inputs)
+	for _, v := range absent {
+		notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
+			"version %q has no rows between %s and %s: its drift is undefined", v, q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))}
+		for _, f := range out {
+			if f.Meta == nil {
+				f.Meta = &data.FrameMeta{}
+			}
+			f.Meta.Notices = append(f.Meta.Notices, notice)
+		}
+	}
+	return out, nil
+}
+
+// driftFrames shapes drift results in the query's format.
+func driftFrames(q query.Query, keys []seriesKey, bucketTimes []time.Time, results map[driftSeries]metrics.DriftResult, inputs map[driftSeries]metrics.DriftInput) data.Frames {
 	switch q.Format {
 	case query.FormatHistogram:
-		return driftHistograms(q, keys, results, inputs), nil
+		return driftHistograms(q, keys, results, inputs)
 	case query.FormatTimeSeries:
 		value := func(k seriesKey, m query.Metric, b int) *float64 {
 			return driftOutput(results[driftSeries{key: k, bucket: b}], m)
 		}
-		return shape(q, keys, bucketTimes, value), nil
+		return shape(q, keys, bucketTimes, value)
 	}
 	names := make([]string, len(q.Metrics))
 	for i, m := range q.Metrics {
@@ -138,7 +175,60 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 		}
 		rows = append(rows, row)
 	}
-	return data.Frames{frames.NumericLong(q.RefID, append(labelNames(q), "method"), names, rows)}, nil
+	return data.Frames{frames.NumericLong(q.RefID, append(labelNames(q), "method"), names, rows)}
+}
+
+// versionSeen reports whether a version had rows (in any group) in the current window.
+func versionSeen(seen map[seriesKey]bool, version string) bool {
+	for k := range seen {
+		if k.Version == version {
+			return true
+		}
+	}
+	return false
+}
+
+// numericOnlyMethods compare the values themselves, so they need numbers.
+var numericOnlyMethods = []string{metrics.MethodKS, metrics.MethodWasserstein}
+
+// unfitReason says why a method cannot compare a feature of this kind; empty when it can.
+func unfitReason(method string, col store.Column) string {
+	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
+	if numeric || !slices.Contains(numericOnlyMethods, method) {
+		return ""
+	}
+	var fit []string
+	for _, m := range metrics.DriftMethods {
+		if !slices.Contains(numericOnlyMethods, m) {
+			fit = append(fit, m)
+		}
+	}
+	return fmt.Sprintf("drift method %q compares numbers, but feature %q is %s: use one of %s",
+		method, col.Name, col.Kind, strings.Join(fit, ", "))
+}
+
+// driftResult runs the query's method on one feature. A method that does not fit the feature's
+// kind (possible only when the query asks for every feature) gives the feature an undefined
+// result with the reason, so that the other features still get theirs.
+func driftResult(q query.Query, col store.Column, in metrics.DriftInput) (metrics.DriftResult, error) {
+	reason := unfitReason(q.Method, col)
+	if reason == "" {
+		return metrics.Drift(q.Method, in, q.DriftThreshold)
+	}
+	th := metrics.DefaultThreshold(q.Method)
+	if q.DriftThreshold != nil {
+		th = *q.DriftThreshold
+	}
+	res := metrics.DriftResult{Method: q.Method, ScoreKind: metrics.ScoreKindOf(q.Method), Threshold: th, Reason: reason}
+	if in.Categories != nil {
+		for _, n := range in.Categories.Reference {
+			res.ReferenceCount += n
+		}
+		for _, n := range in.Categories.Current {
+			res.CurrentCount += n
+		}
+	}
+	return res, nil
 }
 
 // driftOutput reads one output of a drift result.

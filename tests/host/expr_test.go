@@ -39,6 +39,18 @@ type exprResult struct {
 	noData bool
 }
 
+// hasValue reports whether any item holds a number.
+func (r exprResult) hasValue() bool {
+	for _, it := range r.items {
+		for _, v := range it.values {
+			if v != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // alertState is the state of one alert instance after an evaluation.
 type alertState string
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"os"
 	"regexp"
@@ -179,7 +180,8 @@ func dashboardTargets(t *testing.T) []dashboardTarget {
 }
 
 // dashboardQuery builds the request Grafana's query API sends for a panel target: the
-// dashboard's default time range against now, the panel's interval and max data points.
+// dashboard's default time range against now (or the panel's timeFrom), the query's interval
+// and max data points.
 func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.DataQuery {
 	t.Helper()
 	from, err := parseDashboardTime(dt.dashboard.Time.From, now)
@@ -189,6 +191,14 @@ func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.Dat
 	to, err := parseDashboardTime(dt.dashboard.Time.To, now)
 	if err != nil {
 		t.Fatalf("dashboard time.to: %v", err)
+	}
+	if dt.panel.TimeFrom != "" {
+		// A panel's relative time overrides the dashboard's range: the last timeFrom up to now.
+		d, err := provfiles.ParsePromDuration(dt.panel.TimeFrom)
+		if err != nil {
+			t.Fatalf("panel timeFrom: %v", err)
+		}
+		from, to = now.Add(-d), now
 	}
 	interval := time.Hour
 	if s, _ := dt.target["interval"].(string); s != "" {
@@ -594,78 +604,177 @@ func TestAlertRules(t *testing.T) {
 // returns the states and a description of every refId's values.
 func evaluateRule(t *testing.T, orgID int64, rule provfiles.AlertRule, at time.Time) (map[string]alertState, string, error) {
 	t.Helper()
-	byDS := map[string][]backend.DataQuery{}
-	for _, q := range rule.Data {
-		if q.DatasourceUID == provfiles.ExprUID {
-			continue
-		}
-		model := map[string]any{}
-		for k, v := range q.Model {
-			model[k] = v
-		}
-		// Grafana fills these in when the model lacks them (ngalert's AlertQuery defaults).
-		if _, ok := model["intervalMs"]; !ok {
-			model["intervalMs"] = 1000
-		}
-		if _, ok := model["maxDataPoints"]; !ok {
-			model["maxDataPoints"] = 43200
-		}
-		raw, err := json.Marshal(model)
-		if err != nil {
-			return nil, "", err
-		}
-		byDS[q.DatasourceUID] = append(byDS[q.DatasourceUID], backend.DataQuery{
-			RefID:     q.RefID,
-			QueryType: q.QueryType,
-			JSON:      raw,
-			TimeRange: backend.TimeRange{
-				From: at.Add(-time.Duration(q.RelativeTimeRange.From) * time.Second),
-				To:   at.Add(-time.Duration(q.RelativeTimeRange.To) * time.Second),
-			},
-			Interval:      time.Second,
-			MaxDataPoints: 43200,
-		})
-	}
-	queried := map[string]exprResult{}
-	for uid, queries := range byDS {
-		resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
-			PluginContext: pluginContext(t, uid, nil),
-			Headers: map[string]string{
-				"FromAlert":        "true",
-				"X-Rule-Uid":       rule.UID,
-				"X-Grafana-Org-Id": strconv.FormatInt(orgID, 10),
-			},
-			Queries: queries,
-		})
-		if err != nil {
-			return nil, "", err
-		}
-		for _, q := range queries {
-			r, ok := resp.Responses[q.RefID]
-			if !ok {
-				return nil, "", fmt.Errorf("query %s: no response", q.RefID)
-			}
-			if r.Error != nil {
-				return nil, "", fmt.Errorf("query %s: %v (status %d, source %s)", q.RefID, r.Error, r.Status, r.ErrorSource)
-			}
-			checkDataplane(t, r.Frames)
-			res, err := fromFrames(r.Frames)
-			if err != nil {
-				return nil, "", fmt.Errorf("query %s: %w", q.RefID, err)
-			}
-			queried[q.RefID] = res
-		}
-	}
-	all, err := evaluateExpressions(rule, queried)
+	evals, err := evaluateRuleAt(t, orgID, rule, []time.Time{at})
 	if err != nil {
 		return nil, "", err
 	}
-	cond, ok := all[rule.Condition]
-	if !ok {
-		return nil, "", fmt.Errorf("condition %s is not a refId of the rule", rule.Condition)
+	return evals[0].states, evals[0].values, evals[0].err
+}
+
+// ruleEvaluation is the outcome of one evaluation of a rule.
+type ruleEvaluation struct {
+	at     time.Time
+	states map[string]alertState
+	values string // every refId's values, for messages
+	err    error
+	// nanStates are the states when every null the data source returned reads as NaN, as
+	// some Grafana versions read a null number; nil when that evaluation failed (nanErr).
+	nanStates map[string]alertState
+	nanErr    error
+}
+
+// maxQueriesPerRequest bounds a batched request, as a dashboard with many panels would.
+const maxQueriesPerRequest = 100
+
+// evaluateRuleAt evaluates a rule at each of the instants. The data source queries of all
+// instants are batched, many to a request (refId "A@3" is query A at the fourth instant), which
+// the plugin answers as it would separate requests; each instant's expressions then run on its
+// own results. An error of the request itself is returned; an error of one evaluation is in
+// its ruleEvaluation.
+func evaluateRuleAt(t *testing.T, orgID int64, rule provfiles.AlertRule, instants []time.Time) ([]ruleEvaluation, error) {
+	t.Helper()
+	type sent struct {
+		instant int
+		refID   string
 	}
-	states, err := conditionStates(cond)
-	return states, describe(all), err
+	byDS := map[string][]backend.DataQuery{}
+	origin := map[string]sent{}
+	for i, at := range instants {
+		for _, q := range rule.Data {
+			if q.DatasourceUID == provfiles.ExprUID {
+				continue
+			}
+			model := map[string]any{}
+			for k, v := range q.Model {
+				model[k] = v
+			}
+			// Grafana fills these in when the model lacks them (ngalert's AlertQuery defaults).
+			if _, ok := model["intervalMs"]; !ok {
+				model["intervalMs"] = 1000
+			}
+			if _, ok := model["maxDataPoints"]; !ok {
+				model["maxDataPoints"] = 43200
+			}
+			refID := q.RefID
+			if len(instants) > 1 {
+				refID = fmt.Sprintf("%s@%d", q.RefID, i)
+			}
+			model["refId"] = refID
+			raw, err := json.Marshal(model)
+			if err != nil {
+				return nil, err
+			}
+			origin[refID] = sent{instant: i, refID: q.RefID}
+			byDS[q.DatasourceUID] = append(byDS[q.DatasourceUID], backend.DataQuery{
+				RefID:     refID,
+				QueryType: q.QueryType,
+				JSON:      raw,
+				TimeRange: backend.TimeRange{
+					From: at.Add(-time.Duration(q.RelativeTimeRange.From) * time.Second),
+					To:   at.Add(-time.Duration(q.RelativeTimeRange.To) * time.Second),
+				},
+				Interval:      time.Second,
+				MaxDataPoints: 43200,
+			})
+		}
+	}
+	evals := make([]ruleEvaluation, len(instants))
+	queried := make([]map[string]exprResult, len(instants))
+	for i, at := range instants {
+		evals[i].at = at
+		queried[i] = map[string]exprResult{}
+	}
+	for _, uid := range provfiles.SortedKeys(byDS) {
+		queries := byDS[uid]
+		for len(queries) > 0 {
+			batch := queries[:min(len(queries), maxQueriesPerRequest)]
+			queries = queries[len(batch):]
+			resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+				PluginContext: pluginContext(t, uid, nil),
+				Headers: map[string]string{
+					"FromAlert":        "true",
+					"X-Rule-Uid":       rule.UID,
+					"X-Grafana-Org-Id": strconv.FormatInt(orgID, 10),
+				},
+				Queries: batch,
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, q := range batch {
+				o := origin[q.RefID]
+				ev := &evals[o.instant]
+				if ev.err != nil {
+					continue
+				}
+				r, ok := resp.Responses[q.RefID]
+				switch {
+				case !ok:
+					ev.err = fmt.Errorf("query %s: no response", o.refID)
+				case r.Error != nil:
+					ev.err = fmt.Errorf("query %s: %v (status %d, source %s)", o.refID, r.Error, r.Status, r.ErrorSource)
+				default:
+					res, err := fromFrames(r.Frames)
+					if err != nil {
+						ev.err = fmt.Errorf("query %s: %w", o.refID, err)
+						break
+					}
+					if res.hasValue() {
+						// Hours before a window has rows answer nothing, which the data plane
+						// checks (made for dashboards over data) would refuse.
+						checkDataplane(t, r.Frames)
+					}
+					queried[o.instant][o.refID] = res
+				}
+			}
+		}
+	}
+	for i := range evals {
+		ev := &evals[i]
+		if ev.err != nil {
+			continue
+		}
+		all, err := evaluateExpressions(rule, queried[i])
+		if err != nil {
+			ev.err = err
+			continue
+		}
+		ev.values = describe(all)
+		cond, ok := all[rule.Condition]
+		if !ok {
+			ev.err = fmt.Errorf("condition %s is not a refId of the rule", rule.Condition)
+			continue
+		}
+		ev.states, ev.err = conditionStates(cond)
+		nanAll, err := evaluateExpressions(rule, nullsAsNaN(queried[i]))
+		if err != nil {
+			ev.nanErr = err
+			continue
+		}
+		ev.nanStates, ev.nanErr = conditionStates(nanAll[rule.Condition])
+	}
+	return evals, nil
+}
+
+// nullsAsNaN copies query results with every null value turned into NaN.
+func nullsAsNaN(in map[string]exprResult) map[string]exprResult {
+	out := make(map[string]exprResult, len(in))
+	for ref, r := range in {
+		c := exprResult{noData: r.noData}
+		for _, it := range r.items {
+			vals := make([]*float64, len(it.values))
+			for i, v := range it.values {
+				if v == nil {
+					nan := math.NaN()
+					v = &nan
+				}
+				vals[i] = v
+			}
+			c.items = append(c.items, item{labels: it.labels, series: it.series, values: vals})
+		}
+		out[ref] = c
+	}
+	return out
 }
 
 // describe prints every refId's values, for the test log.

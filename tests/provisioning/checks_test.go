@@ -56,6 +56,7 @@ var checks = []struct {
 	{"plugins", checkPlugins},
 	{"dashboard providers", checkProviders},
 	{"dashboards", checkDashboards},
+	{"panel windows", checkPanelWindows},
 	{"alert rules", checkAlerting},
 	{"docker compose", checkCompose},
 }

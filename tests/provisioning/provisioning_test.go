@@ -363,6 +363,27 @@ func TestChecksRejectBrokenFiles(t *testing.T) {
 		{"dashboard query with an unknown metric", func(t *testing.T, p *provfiles.Provisioned) {
 			firstTarget(t, p)["metrics"] = []any{"precisoin"}
 		}, `unknown metric "precisoin"`},
+		{"title names a window the panel does not show", func(t *testing.T, p *provfiles.Provisioned) {
+			firstDashboard(t, p).Panels[0].Title = "Requests, last 7 days"
+		}, `names the last 7 days but the panel shows the dashboard's range: set timeFrom "7d"`},
+		{"timeFrom differs from the title's window", func(t *testing.T, p *provfiles.Provisioned) {
+			pan := &firstDashboard(t, p).Panels[0]
+			pan.Title, pan.TimeFrom = "Requests, last 24 hours", "7d"
+		}, `names the last 24 hours but timeFrom is "7d"`},
+		{"per-day title on an hourly query", func(t *testing.T, p *provfiles.Provisioned) {
+			pan := &firstDashboard(t, p).Panels[0]
+			pan.Title = "Quality per day"
+			for _, target := range pan.Targets {
+				target["format"], target["interval"] = "timeseries", "1h"
+			}
+		}, `the title says "per day" but the interval is "1h"`},
+		{"title names a reference the query does not use", func(t *testing.T, p *provfiles.Provisioned) {
+			pan := &firstDashboard(t, p).Panels[0]
+			pan.Title = "Inputs against two weeks earlier"
+			for _, target := range pan.Targets {
+				target["reference"] = map[string]any{"type": "shift", "shift": "7d"}
+			}
+		}, `compares with "two weeks earlier" but the reference is a shift of 7d, not a shift of 14d`},
 		{"unknown panel type", func(t *testing.T, p *provfiles.Provisioned) {
 			firstDashboard(t, p).Panels[0].Type = "graph-old"
 		}, `type "graph-old" is neither a built-in panel`},

@@ -224,6 +224,10 @@ type Panel struct {
 	Targets    []map[string]any `json:"targets"`
 	Options    map[string]any   `json:"options"`
 	Panels     []Panel          `json:"panels"` // collapsed rows hold their panels here
+	// TimeFrom overrides the dashboard's range for this panel ("24h": the last 24 hours).
+	TimeFrom string `json:"timeFrom,omitempty"`
+	// Interval is the panel's minimum query interval ("1h").
+	Interval string `json:"interval,omitempty"`
 }
 
 // DatasourceRef is Grafana's {type, uid} reference to a data source.
