@@ -106,7 +106,7 @@ func TestGroupByEveryPredictionIsRefused(t *testing.T) {
 	q := backend.DataQuery{
 		RefID: "A", Interval: time.Hour, MaxDataPoints: 1000,
 		TimeRange: backend.TimeRange{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd},
-		JSON: []byte(`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","metrics":["requests"],"groupBy":"prediction_id"}`),
+		JSON:      []byte(`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","metrics":["requests"],"groupBy":"prediction_id"}`),
 	}
 	resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
 		PluginContext: pluginContext(t, uid, viewer), Queries: []backend.DataQuery{q},

@@ -132,7 +132,7 @@ func setup(tmp string) error {
 			}
 			jd := ds.JSONData
 			jd.Path = fixture.storePath // the provisioned path is inside the Grafana container
-			raw, err := json.Marshal(map[string]string{"store": jd.Store, "path": jd.Path, "table": jd.Table})
+			raw, err := json.Marshal(jd)
 			if err != nil {
 				return err
 			}

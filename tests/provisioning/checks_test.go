@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -101,6 +102,15 @@ func checkDatasources(p *provfiles.Provisioned) []error {
 			case "duckdb":
 				if !filepath.IsAbs(ds.JSONData.Path) {
 					errs = append(errs, fmt.Errorf("%s: jsonData.path %q must be an absolute path in the Grafana container", where, ds.JSONData.Path))
+				}
+				// The data source's own settings model, and the default allowed store
+				// directories (the compose setup sets no allowed_store_dirs).
+				raw, _ := json.Marshal(ds.JSONData)
+				if _, _, err := settings.Load(raw, nil); err != nil {
+					errs = append(errs, fmt.Errorf("%s: jsonData: %v", where, err))
+				}
+				if err := settings.OperatorFromEnv(func(string) string { return "" }).CheckStorePath(ds.JSONData.Path); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %v", where, err))
 				}
 			default:
 				errs = append(errs, fmt.Errorf("%s: jsonData.store %q, want duckdb", where, ds.JSONData.Store))

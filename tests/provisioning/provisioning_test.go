@@ -354,6 +354,12 @@ func TestChecksRejectBrokenFiles(t *testing.T) {
 			dup.Name += " copy"
 			f.Datasources = append(f.Datasources, dup)
 		}, "is also used by"},
+		{"store outside the default allowed directories", func(t *testing.T, p *provfiles.Provisioned) {
+			firstFile(t, p.Datasources).Datasources[0].JSONData.Path = "/tmp/demo.duckdb"
+		}, "outside the directories allowed for stores"},
+		{"a limit the data source refuses", func(t *testing.T, p *provfiles.Provisioned) {
+			firstFile(t, p.Datasources).Datasources[0].JSONData.QueryTimeout = "forever"
+		}, `queryTimeout "forever"`},
 		{"dashboard target on an unknown data source", func(t *testing.T, p *provfiles.Provisioned) {
 			firstTarget(t, p)["datasource"] = map[string]any{"type": datasourceID, "uid": "nowhere"}
 		}, `datasource uid "nowhere" is not provisioned`},

@@ -43,9 +43,13 @@ type Datasource struct {
 
 // DatasourceJSONData is the data source's jsonData as docs/query-reference.md defines it.
 type DatasourceJSONData struct {
-	Store string `yaml:"store"`
-	Path  string `yaml:"path"`
-	Table string `yaml:"table"`
+	Store        string `yaml:"store" json:"store"`
+	Path         string `yaml:"path" json:"path"`
+	Table        string `yaml:"table" json:"table"`
+	MaxSeries    int    `yaml:"maxSeries" json:"maxSeries,omitempty"`
+	QueryTimeout string `yaml:"queryTimeout" json:"queryTimeout,omitempty"`
+	MemoryLimit  string `yaml:"memoryLimit" json:"memoryLimit,omitempty"`
+	Threads      int    `yaml:"threads" json:"threads,omitempty"`
 }
 
 // PluginsFile is provisioning/plugins/*.yaml.
