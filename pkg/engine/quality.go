@@ -92,7 +92,7 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 			return nil, err
 		}
 		if len(cats) <= maxReferenceCategories {
-			infos[i].categories = cats
+			infos[i].categories = append([]string{}, cats...) // non-nil: a known (maybe empty) set
 		}
 	}
 	if len(measures) > 0 {
@@ -145,7 +145,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 		f.first = len(measures)
 		measures = append(measures, store.Measure{Kind: store.MeasureNonNull, Column: f.Name})
 		if f.numeric {
-			lo, hi := 0.0, -1.0 // no reference values: every value is outside
+			lo, hi := 0.0, -1.0 // no reference values: the share is undefined (below), whatever this counts
 			if f.refMin != nil && f.refMax != nil {
 				lo, hi = *f.refMin, *f.refMax
 			}
@@ -194,20 +194,43 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 			case query.Max:
 				return get(f.first + 4)
 			case query.OutOfRangeShare:
+				if f.refMin == nil || f.refMax == nil {
+					return nil // no reference values: no range to be outside of
+				}
 				return ratioOf(orZero(get(f.first+5)), nonNull)
 			}
 			return nil
 		}
-		if m == query.NewCategoryShare && f.categories != nil {
+		if m == query.NewCategoryShare && len(f.categories) > 0 {
 			return ratioOf(orZero(get(f.first+1)), nonNull)
 		}
 		return nil
 	}
 	out := shape(q, keys, a.buckets, value)
+	notices := emptyReferenceNotices(q, infos)
 	for _, f := range out {
 		f.Meta.Custom = map[string]any{"referenceFrom": q.RefFrom, "referenceTo": q.RefTo}
+		f.Meta.Notices = append(f.Meta.Notices, notices...)
 	}
 	return out, nil
+}
+
+// emptyReferenceNotices say which features had no values in the reference window: their
+// out_of_range_share or new_category_share is null (an alert reads no data), not 1, which would
+// fire every rule while a store holds less history than the reference needs.
+func emptyReferenceNotices(q query.Query, infos []featureInfo) []data.Notice {
+	var empty []string
+	for _, f := range infos {
+		if (f.numeric && (f.refMin == nil || f.refMax == nil)) || (!f.numeric && f.categories != nil && len(f.categories) == 0) {
+			empty = append(empty, f.Name)
+		}
+	}
+	if len(empty) == 0 {
+		return nil
+	}
+	return []data.Notice{{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+		"the reference window %s to %s has no values of %s: out_of_range_share and new_category_share are undefined (null) for them",
+		q.RefFrom.Format(time.RFC3339), q.RefTo.Format(time.RFC3339), strings.Join(empty, ", "))}}
 }
 
 func minPtr(a, b *float64) *float64 {
