@@ -312,3 +312,15 @@ func TestEmptyFilterValuesAreNotSet(t *testing.T) {
 	_, err = Validate(Raw{QueryType: TypeOperations, Model: "m", Filters: []Filter{{Column: "plan", Op: OpEq, Values: []any{""}}}}, window)
 	wantInvalid(t, err, `filter on "plan": "=" takes exactly one value, got 0`, "empty")
 }
+
+// Regression: a dashboard range from the year 1500 reaches the plugin wrapped by the SDK's
+// millisecond-to-nanosecond conversion (here as 2062) and must say why it is refused.
+func TestWrappedRangeIsExplained(t *testing.T) {
+	from1500 := time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	wrapped := time.Unix(0, from1500*int64(time.Millisecond)).UTC() // what the SDK hands over
+	to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	_, err := Validate(Raw{QueryType: TypeConfusion, Model: "m"}, Window{From: wrapped, To: to, Interval: time.Hour})
+	if !errors.Is(err, ErrInvalidQuery) || !strings.Contains(err.Error(), "cannot be represented") {
+		t.Fatalf("from %s to %s: got %v", wrapped, to, err)
+	}
+}

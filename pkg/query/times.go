@@ -31,8 +31,14 @@ func checkRange(what string, from, to time.Time) error {
 	if err := CheckTime(what+": to", to); err != nil {
 		return err
 	}
-	if !to.After(from) {
+	if to.Equal(from) {
 		return invalid("%s is empty: from %s is not before to %s", what, from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	if to.Before(from) {
+		// A dashboard range reaching before 1678 or after 2262 arrives here wrapped by the
+		// plugin SDK's millisecond-to-nanosecond conversion, most often as from after to.
+		return invalid("%s is empty: from %s is after to %s (a range reaching before %d or after %d cannot be represented and arrives wrapped: keep the range between those years)",
+			what, from.Format(time.RFC3339), to.Format(time.RFC3339), MinTime.Year()+1, MaxTime.Year())
 	}
 	if to.Sub(from) > MaxRange {
 		return invalid("%s is longer than the limit: from %s to %s spans %d days, at most %d days (100 years): narrow it",
