@@ -9,10 +9,20 @@ import (
 )
 
 // CheckHealth reports whether the store opens, the prediction table exists with the expected
-// columns, and how many rows and models it holds; failures say what to fix.
-func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+// columns, and how many rows and models it holds; failures say what to fix. Grafana lets anyone
+// who may query a data source call its health route, so the store's path and the reasons it
+// does not open are told to Admins (who edit data sources) only; others get what a query error
+// would tell them.
+func (d *Datasource) CheckHealth(ctx context.Context, req *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	admin := req != nil && req.PluginContext.User != nil && req.PluginContext.User.Role == "Admin"
+	ctx, cancel := context.WithTimeout(ctx, d.settings.Limits.Timeout())
+	defer cancel()
 	fail := func(err error) (*backend.CheckHealthResult, error) {
-		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
+		msg := cut(err.Error())
+		if !admin {
+			msg = d.classify(err).message
+		}
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: msg}, nil
 	}
 	eng, err := d.engine()
 	if err != nil {
@@ -48,6 +58,9 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	}
 	if rows == 0 {
 		msg += "; the table is empty: load predictions with `modelwatch load`"
+	}
+	if !admin {
+		msg = d.redact(msg)
 	}
 	return &backend.CheckHealthResult{Status: status, Message: msg}, nil
 }

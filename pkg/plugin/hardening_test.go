@@ -16,6 +16,12 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
+// Health check requests of an Admin (the data source's settings page) and of a Viewer.
+var (
+	adminHealth  = &backend.CheckHealthRequest{PluginContext: backend.PluginContext{User: &backend.User{Login: "admin", Role: "Admin"}}}
+	viewerHealth = &backend.CheckHealthRequest{PluginContext: backend.PluginContext{User: &backend.User{Login: "viewer", Role: "Viewer"}}}
+)
+
 func instance(t *testing.T, jsonData string) *Datasource {
 	t.Helper()
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: []byte(jsonData)})
@@ -65,9 +71,14 @@ func TestViewerErrorsHideStorePaths(t *testing.T) {
 				t.Errorf("%s: the error should say where an administrator sees why: %s", path, msg)
 			}
 		}
-		h, _ := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		h, _ := ds.CheckHealth(context.Background(), adminHealth)
 		if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "secret-name") {
-			t.Errorf("%s: the health check should name the path: %s", path, h.Message)
+			t.Errorf("%s: the health check should name the path to an Admin: %s", path, h.Message)
+		}
+		// Grafana lets anyone who may query the data source call its health route.
+		h, _ = ds.CheckHealth(context.Background(), viewerHealth)
+		if h.Status != backend.HealthStatusError || strings.Contains(h.Message, "secret-name") || strings.Contains(h.Message, "exist") {
+			t.Errorf("%s: the health check tells a Viewer the path: %s", path, h.Message)
 		}
 	}
 }
@@ -90,13 +101,13 @@ func TestStorePathMustBeInAllowedDirs(t *testing.T) {
 	}
 	t.Setenv(settings.AllowedDirsEnv, allowed)
 	for _, path := range []string{target, link, filepath.Join(dirLink, "p.duckdb"), filepath.Join(allowed, "..", filepath.Base(outside), "p.duckdb"), "relative.duckdb"} {
-		h, _ := instance(t, `{"path":"`+path+`"}`).CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		h, _ := instance(t, `{"path":"`+path+`"}`).CheckHealth(context.Background(), adminHealth)
 		if h.Status != backend.HealthStatusError || !(strings.Contains(h.Message, "outside the directories allowed") || strings.Contains(h.Message, "not absolute")) {
 			t.Errorf("%s: want refused, got %v %s", path, h.Status, h.Message)
 		}
 	}
 	inside := filepath.Join(allowed, "missing.duckdb")
-	h, _ := instance(t, `{"path":"`+inside+`"}`).CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	h, _ := instance(t, `{"path":"`+inside+`"}`).CheckHealth(context.Background(), adminHealth)
 	if strings.Contains(h.Message, "outside the directories allowed") || !strings.Contains(h.Message, "does not exist") {
 		t.Errorf("a path inside the allowed directory must pass the check: %s", h.Message)
 	}

@@ -161,7 +161,7 @@ func TestBadSettingsAreReportedAsUserErrors(t *testing.T) {
 	if r.Status != backend.StatusBadRequest || r.ErrorSource != backend.ErrorSourceDownstream || !strings.Contains(r.Error.Error(), "Save & test") {
 		t.Fatalf("got %v %q %v", r.Status, r.ErrorSource, r.Error)
 	}
-	h, _ := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	h, _ := ds.CheckHealth(context.Background(), adminHealth)
 	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "path is empty") {
 		t.Fatalf("health: %v %s", h.Status, h.Message)
 	}

@@ -83,7 +83,9 @@ func TestStoreOutsideAllowedDirsIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	pc := instanceAt(t, 902, path)
-	h, err := fixture.plugin.checkHealth(requestContext(t), pc)
+	adminPC := pc
+	adminPC.User = &backend.User{Login: "admin", Role: "Admin"}
+	h, err := fixture.plugin.checkHealth(requestContext(t), adminPC)
 	if err != nil {
 		t.Fatal(err)
 	}
