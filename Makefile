@@ -12,8 +12,11 @@ TEST_END    := 2026-03-31T00:00:00Z
 TEST_DB     := $(ARTIFACTS)/test-demo.duckdb
 PLUGIN_BIN  := dist/datasource/gpx_modelwatch_linux_amd64
 CLI         := bin/modelwatch
+VERSION     := $(shell node -p "require('./package.json').version")
+# The release archive `make release` writes (dist/ packed by `go tool mage release`).
+RELEASE_ZIP := $(ARTIFACTS)/release/mlops-modelwatch-app-$(VERSION).zip
 
-.PHONY: demo test build frontend backend deps test-frontend test-go test-host test-browser lint-go clean
+.PHONY: demo test build release frontend backend deps test-frontend test-go test-host test-browser lint-go clean
 
 ## demo: build everything, write the demo store and query it with the CLI (Grafana: docker compose up)
 demo: build
@@ -46,8 +49,15 @@ frontend: deps
 backend:
 	go tool mage -v build
 
-## test: every test suite (frontend, Go unit and integration, host, browser, provisioning)
-test: build test-frontend lint-go test-go test-browser
+## release: the installable archive artifacts/release/mlops-modelwatch-app-<version>.zip, its
+## .sha256 and the SHA256SUMS of its files. MODELWATCH_RELEASE_PLATFORMS (e.g.
+## linux/amd64,linux/arm64) lists the platforms it promises; unset: linux/amd64 plus every
+## backend executable in dist/. A promised executable that is missing fails the release.
+release: build
+	go tool mage -v release
+
+## test: every test suite (frontend, Go unit and integration, host, release, browser, provisioning)
+test: build release test-frontend lint-go test-go test-browser
 	@echo "all test suites passed"
 
 test-frontend: deps
@@ -57,12 +67,15 @@ test-frontend: deps
 	npm run test:ci
 
 lint-go:
-	@unformatted=$$(gofmt -l pkg tests Magefile.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l pkg tests Magefile.go magefile_release.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
+	go vet -tags mage .
 
-test-go: backend
+# tests/release checks the archive `make release` wrote from the same dist/ (no second build).
+test-go: backend release
 	go test -race -count=1 ./pkg/...
-	MODELWATCH_REQUIRE_STATIC=1 MODELWATCH_PLUGIN_BINARY=$(CURDIR)/$(PLUGIN_BIN) go test -count=1 ./tests/...
+	MODELWATCH_REQUIRE_STATIC=1 MODELWATCH_PLUGIN_BINARY=$(CURDIR)/$(PLUGIN_BIN) \
+	  MODELWATCH_RELEASE_ZIP=$(CURDIR)/$(RELEASE_ZIP) go test -count=1 ./tests/...
 
 test-browser: backend deps
 	mkdir -p $(ARTIFACTS)/frames $(ARTIFACTS)/screenshots
