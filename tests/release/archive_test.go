@@ -24,7 +24,7 @@ import (
 )
 
 // TestLayout checks the layout Grafana's installer and plugin validator expect: one top folder
-// named as the app id and nothing beside it, the app's plugin.json and module.js at its root,
+// named as the app id and nothing beside it, no dist/ inside it, the app's plugin.json and module.js at its root,
 // the nested data source and panel in their folders.
 func TestLayout(t *testing.T) {
 	prefix := provfiles.AppID + "/"
@@ -34,6 +34,9 @@ func TestLayout(t *testing.T) {
 		}
 		if zf.Mode()&fs.ModeSymlink != 0 {
 			t.Errorf("archive member %q is a symbolic link", zf.Name)
+		}
+		if strings.HasPrefix(zf.Name, prefix+"dist/") {
+			t.Errorf("archive member %q: dist/'s content belongs at the top folder's root, not in dist/ (the plugin validator's archive rule)", zf.Name)
 		}
 	}
 	for _, rel := range []string{
