@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,9 +140,11 @@ func runLoad(b *testing.B, cfg loadConfig) {
 		b.Fatal(err)
 	}
 
+	loadBefore := loadAverage()
 	b.StartTimer()
 	res := drive(ctx, p, pid, settings, reqs, cfg)
 	b.StopTimer()
+	loadAfter := loadAverage()
 
 	time.Sleep(2 * time.Second) // let the finished requests' goroutines exit
 	after, err := observe(ctx, p, pid)
@@ -152,7 +155,8 @@ func runLoad(b *testing.B, cfg loadConfig) {
 		b.Fatalf("the plugin process exited during the load\n%s", logs)
 	}
 
-	rep := loadReport{cfg: cfg, reqs: reqs, warmup: warmup, res: res, idle: idle, warm: warm, after: after}
+	rep := loadReport{cfg: cfg, reqs: reqs, warmup: warmup, res: res, idle: idle, warm: warm, after: after,
+		machine: fmt.Sprintf("%d CPUs, load average (1 min) %s before the load, %s at its end", runtime.NumCPU(), loadBefore, loadAfter)}
 	rep.print(os.Stdout)
 	all := res.allLatencies()
 	b.ReportMetric(0, "ns/op")
@@ -354,6 +358,7 @@ type loadReport struct {
 	warmup            []time.Duration
 	res               loadResult
 	idle, warm, after observation
+	machine           string
 }
 
 func (rep loadReport) print(w io.Writer) {
@@ -361,6 +366,7 @@ func (rep loadReport) print(w io.Writer) {
 	all := res.allLatencies()
 	fmt.Fprintf(w, "\nDashboard load through the plugin binary: %d rows, %d workers, %s, %d dashboard queries round-robin (one per request)\n\n",
 		rep.cfg.rows, rep.cfg.workers, res.elapsed.Round(100*time.Millisecond), len(rep.reqs))
+	fmt.Fprintf(w, "machine: %s\n\n", rep.machine)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "requests\t%d\t(%.1f/s)\n", len(all)+res.errors(), float64(len(all))/res.elapsed.Seconds())
@@ -408,6 +414,19 @@ func (rep loadReport) print(w io.Writer) {
 		fmt.Fprintln(w, "error:", e)
 	}
 	fmt.Fprintln(w)
+}
+
+// loadAverage is the machine's 1-minute load average from /proc/loadavg: other work on the
+// same cores changes every figure of the run.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown (" + cut(err.Error()) + ")"
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 // percentile is the nearest-rank percentile of sorted durations (0 when there are none).
