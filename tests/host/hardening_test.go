@@ -53,7 +53,7 @@ func TestCraftedStoreCannotReadFilesThroughTheBinary(t *testing.T) {
 	}
 	pc := instanceAt(t, 901, path)
 	for _, route := range []string{"values?model=m&column=secret", "models", "versions?model=m"} {
-		res, err := fixture.plugin.callResource(requestContext(t), pc, route)
+		res, err := fixture.plugin.CallResource(requestContext(t), pc, route)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,14 +85,14 @@ func TestStoreOutsideAllowedDirsIsRefused(t *testing.T) {
 	pc := instanceAt(t, 902, path)
 	adminPC := pc
 	adminPC.User = &backend.User{Login: "admin", Role: "Admin"}
-	h, err := fixture.plugin.checkHealth(requestContext(t), adminPC)
+	h, err := fixture.plugin.CheckHealth(requestContext(t), adminPC)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "outside the directories allowed") {
 		t.Fatalf("health: %s %s", h.Status, h.Message)
 	}
-	res, err := fixture.plugin.callResource(requestContext(t), pc, "models")
+	res, err := fixture.plugin.CallResource(requestContext(t), pc, "models")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestGroupByEveryPredictionIsRefused(t *testing.T) {
 		TimeRange: backend.TimeRange{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd},
 		JSON:      []byte(`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","metrics":["requests"],"groupBy":"prediction_id"}`),
 	}
-	resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+	resp, err := fixture.plugin.QueryData(requestContext(t), &backend.QueryDataRequest{
 		PluginContext: pluginContext(t, uid, viewer), Queries: []backend.DataQuery{q},
 	})
 	if err != nil {

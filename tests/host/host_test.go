@@ -22,6 +22,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/demo"
+	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -35,7 +36,7 @@ func firstUID(t *testing.T) string {
 func TestCheckHealth(t *testing.T) {
 	for uid := range fixture.settings {
 		t.Run(uid, func(t *testing.T) {
-			res, err := fixture.plugin.checkHealth(requestContext(t), pluginContext(t, uid, viewer))
+			res, err := fixture.plugin.CheckHealth(requestContext(t), pluginContext(t, uid, viewer))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +112,7 @@ func TestResources(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := fixture.plugin.callResource(requestContext(t), pc, c.route)
+			res, err := fixture.plugin.CallResource(requestContext(t), pc, c.route)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,7 @@ func TestResources(t *testing.T) {
 		})
 	}
 	t.Run("versions without model", func(t *testing.T) {
-		res, err := fixture.plugin.callResource(requestContext(t), pc, "versions")
+		res, err := fixture.plugin.CallResource(requestContext(t), pc, "versions")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +233,7 @@ func TestDashboardQueries(t *testing.T) {
 		t.Run(dt.name, func(t *testing.T) {
 			q := dashboardQuery(t, dt, fixture.marks.End)
 			started := time.Now()
-			resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+			resp, err := fixture.plugin.QueryData(requestContext(t), &backend.QueryDataRequest{
 				PluginContext: pluginContext(t, dt.uid, viewer),
 				Headers:       map[string]string{"X-Dashboard-Uid": dt.dashboard.UID, "X-Panel-Id": strconv.Itoa(dt.panel.ID)},
 				Queries:       []backend.DataQuery{q},
@@ -689,7 +690,7 @@ func evaluateRuleAt(t *testing.T, orgID int64, rule provfiles.AlertRule, instant
 		for len(queries) > 0 {
 			batch := queries[:min(len(queries), maxQueriesPerRequest)]
 			queries = queries[len(batch):]
-			resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+			resp, err := fixture.plugin.QueryData(requestContext(t), &backend.QueryDataRequest{
 				PluginContext: pluginContext(t, uid, nil),
 				Headers: map[string]string{
 					"FromAlert":        "true",
@@ -821,7 +822,7 @@ func TestQueryErrorIsPerQuery(t *testing.T) {
 			Interval:  time.Hour, MaxDataPoints: 1000,
 		}
 	}
-	resp, err := fixture.plugin.queryData(requestContext(t), &backend.QueryDataRequest{
+	resp, err := fixture.plugin.QueryData(requestContext(t), &backend.QueryDataRequest{
 		PluginContext: pluginContext(t, firstUID(t), viewer),
 		Queries:       []backend.DataQuery{query("bad", "precisoin"), query("good", "precision")},
 	})
@@ -864,14 +865,14 @@ func TestStandalone(t *testing.T) {
 	logs := &syncBuffer{}
 	started := time.Now()
 	// Nothing of the host's environment; only the plugin's own grafana.ini section.
-	p, err := startPlugin(fixture.binary, startOptions{skipHostEnv: true, logs: logs, env: []string{allowedStoreDirs()}})
+	p, err := pluginhost.Start(fixture.binary, pluginhost.Options{SkipHostEnv: true, Logs: logs, Env: []string{allowedStoreDirs()}})
 	if err != nil {
 		t.Fatalf("handshake with an empty environment: %v\n%s", err, logs.tail(20))
 	}
-	defer p.kill()
+	defer p.Kill()
 	t.Logf("handshake in %s", time.Since(started).Round(time.Millisecond))
 	pc := pluginContext(t, firstUID(t), viewer)
-	res, err := p.checkHealth(requestContext(t), pc)
+	res, err := p.CheckHealth(requestContext(t), pc)
 	if err != nil {
 		t.Fatalf("health check: %v\n%s", err, logs.tail(20))
 	}

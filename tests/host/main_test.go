@@ -25,6 +25,7 @@ import (
 
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -46,7 +47,7 @@ var fixture struct {
 	prov      *provfiles.Provisioned
 	// settings of every provisioned Modelwatch data source, by uid, pointing at the demo store.
 	settings map[string]backend.DataSourceInstanceSettings
-	plugin   *hostPlugin
+	plugin   *pluginhost.Plugin
 	logs     *syncBuffer
 }
 
@@ -67,14 +68,14 @@ func run(m *testing.M) int {
 	}
 	fixture.logs = &syncBuffer{}
 	started := time.Now()
-	fixture.plugin, err = startPlugin(fixture.binary, startOptions{logs: fixture.logs, env: grafanaEnv()})
+	fixture.plugin, err = pluginhost.Start(fixture.binary, pluginhost.Options{Logs: fixture.logs, Env: grafanaEnv()})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "host test: starting %s: %v\n%s\n", fixture.binary, err, fixture.logs.tail(40))
 		return 1
 	}
 	fmt.Fprintf(os.Stderr, "host test: plugin started in %s\n", time.Since(started).Round(time.Millisecond))
 	code := m.Run()
-	fixture.plugin.kill()
+	fixture.plugin.Kill()
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "--- last plugin log lines:\n%s\n", fixture.logs.tail(40))
 	}

@@ -12,13 +12,10 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
-	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
-	"github.com/hashicorp/go-hclog"
-	goplugin "github.com/hashicorp/go-plugin"
 
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -83,28 +80,30 @@ func TestInstalledPluginStarts(t *testing.T) {
 	for _, p := range shipped {
 		t.Run(p, func(t *testing.T) {
 			bin := filepath.Join(fixture.installDir, "datasource", executableName(executable, p))
-			var cmd *exec.Cmd
+			var wrapper []string
 			switch p {
 			case "linux/amd64":
-				cmd = exec.Command(bin)
 			case "linux/arm64":
 				qemu, err := exec.LookPath(qemuArm64)
 				if err != nil {
 					t.Fatalf("the archive holds %s but %s is not on PATH to run it: install Debian's %s", filepath.Base(bin), qemuArm64, qemuPackage)
 				}
-				cmd = exec.Command(qemu, bin)
+				wrapper = []string{qemu}
 			default:
 				t.Fatalf("no way to start a %s executable here", p)
 			}
 			store := storePath(t)
-			cmd.Env = []string{allowedDirsEnv + "=" + filepath.Dir(store)}
-			logs := &syncBuffer{}
+			logs := pluginhost.NewLogTail(60)
 			started := time.Now()
-			plugin, err := startPlugin(cmd, logs)
+			// Only the plugin's own grafana.ini section, none of this process's environment.
+			plugin, err := pluginhost.Start(bin, pluginhost.Options{
+				Env: []string{allowedDirsEnv + "=" + filepath.Dir(store)}, SkipHostEnv: true, Logs: logs,
+				Wrapper: wrapper, StartTimeout: 2 * time.Minute, // an emulated executable starts slowly
+			})
 			if err != nil {
 				t.Fatalf("starting %s: %v\n%s", filepath.Base(bin), err, logs.String())
 			}
-			defer plugin.client.Kill()
+			defer plugin.Kill()
 			t.Logf("%s started in %s", filepath.Base(bin), time.Since(started).Round(time.Millisecond))
 			if err := checkPlugin(plugin, store); err != nil {
 				t.Errorf("%v\nplugin log:\n%s", err, logs.String())
@@ -114,7 +113,7 @@ func TestInstalledPluginStarts(t *testing.T) {
 }
 
 // checkPlugin asks the running plugin for a health check and one classification query.
-func checkPlugin(h *hostPlugin, store string) error {
+func checkPlugin(h *pluginhost.Plugin, store string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	jsonData, err := json.Marshal(map[string]string{"store": "duckdb", "path": store, "table": "predictions"})
@@ -130,11 +129,11 @@ func checkPlugin(h *hostPlugin, store string) error {
 			Updated: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		},
 	}
-	health, err := h.diag.CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: backend.ToProto().PluginContext(pc)})
+	res, err := h.CheckHealth(ctx, pc)
 	if err != nil {
 		return fmt.Errorf("health check: %w", err)
 	}
-	if res := backend.FromProto().CheckHealthResponse(health); res.Status != backend.HealthStatusOk {
+	if res.Status != backend.HealthStatusOk {
 		return fmt.Errorf("health check: status %s: %s", res.Status, res.Message)
 	}
 
@@ -147,13 +146,9 @@ func checkPlugin(h *hostPlugin, store string) error {
 			TimeRange: backend.TimeRange{From: demoOptions.End.Add(-48 * time.Hour), To: demoOptions.End},
 		}},
 	}
-	raw, err := h.data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
+	resp, err := h.QueryData(ctx, req)
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
-	}
-	resp, err := backend.FromProto().QueryDataResponse(raw)
-	if err != nil {
-		return fmt.Errorf("query response: %w", err)
 	}
 	a, ok := resp.Responses["A"]
 	if !ok {
@@ -172,80 +167,4 @@ func checkPlugin(h *hostPlugin, store string) error {
 		return fmt.Errorf("query: no rows, but the demo store has predictions in the range")
 	}
 	return nil
-}
-
-// handshake is the one Grafana's plugin manager uses for backend plugins (protocol 2).
-var handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  grpcplugin.ProtocolVersion,
-	MagicCookieKey:   grpcplugin.MagicCookieKey,
-	MagicCookieValue: grpcplugin.MagicCookieValue,
-}
-
-// hostPlugin is a running plugin process and the gRPC clients this test needs.
-type hostPlugin struct {
-	client *goplugin.Client
-	data   grpcplugin.DataClient
-	diag   grpcplugin.DiagnosticsClient
-}
-
-// startPlugin starts cmd as Grafana does (go-plugin over gRPC only, the SDK's handshake),
-// passing on none of this process's environment, and dispenses the data and diagnostics clients.
-func startPlugin(cmd *exec.Cmd, logs *syncBuffer) (*hostPlugin, error) {
-	client := goplugin.NewClient(&goplugin.ClientConfig{
-		Cmd:             cmd,
-		HandshakeConfig: handshake,
-		VersionedPlugins: map[int]goplugin.PluginSet{grpcplugin.ProtocolVersion: {
-			"diagnostics": &grpcplugin.DiagnosticsGRPCPlugin{},
-			"data":        &grpcplugin.DataGRPCPlugin{},
-		}},
-		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
-		SkipHostEnv:      true,
-		StartTimeout:     2 * time.Minute, // an emulated executable starts slowly
-		Logger:           hclog.New(&hclog.LoggerOptions{Name: "plugin", Output: logs, Level: hclog.Debug, DisableTime: true}),
-	})
-	h := &hostPlugin{client: client}
-	rpc, err := client.Client()
-	if err != nil {
-		client.Kill()
-		return nil, fmt.Errorf("go-plugin handshake: %w", err)
-	}
-	var ok bool
-	for name, into := range map[string]func(any){
-		"data":        func(v any) { h.data, ok = v.(grpcplugin.DataClient) },
-		"diagnostics": func(v any) { h.diag, ok = v.(grpcplugin.DiagnosticsClient) },
-	} {
-		raw, err := rpc.Dispense(name)
-		if err != nil {
-			client.Kill()
-			return nil, fmt.Errorf("dispensing %s: %w", name, err)
-		}
-		if into(raw); !ok {
-			client.Kill()
-			return nil, fmt.Errorf("dispensing %s: unexpected client type %T", name, raw)
-		}
-	}
-	return h, nil
-}
-
-// syncBuffer collects the plugin's log lines from go-plugin's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	return len(p), nil
-}
-
-// String returns the last 4,000 bytes of the log.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.buf) > 4000 {
-		return "..." + string(b.buf[len(b.buf)-4000:])
-	}
-	return string(b.buf)
 }

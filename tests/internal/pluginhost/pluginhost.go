@@ -48,6 +48,11 @@ type Options struct {
 	Logs io.Writer
 	// LogLevel is the lowest level relayed to Logs; the zero value relays everything.
 	LogLevel hclog.Level
+	// Wrapper runs the binary through another program, e.g. ["qemu-aarch64-static"] for an
+	// executable of another CPU.
+	Wrapper []string
+	// StartTimeout bounds the handshake; zero means 30 s.
+	StartTimeout time.Duration
 }
 
 // Plugin is a running backend plugin process and the gRPC clients Grafana talks to it with.
@@ -61,8 +66,13 @@ type Plugin struct {
 // Start starts the binary as Grafana does: go-plugin's client over gRPC only, with the SDK's
 // handshake and service set, then dispenses the data, diagnostics and resource clients.
 func Start(binary string, o Options) (*Plugin, error) {
-	cmd := exec.Command(binary)
+	argv := append(append([]string{}, o.Wrapper...), binary)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = o.Env
+	timeout := o.StartTimeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
 	logs := o.Logs
 	if logs == nil {
 		logs = io.Discard
@@ -77,7 +87,7 @@ func Start(binary string, o Options) (*Plugin, error) {
 		VersionedPlugins: map[int]goplugin.PluginSet{grpcplugin.ProtocolVersion: pluginSet()},
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		SkipHostEnv:      o.SkipHostEnv,
-		StartTimeout:     30 * time.Second,
+		StartTimeout:     timeout,
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Name: "plugin", Output: logs, Level: level, DisableTime: true,
 		}),
