@@ -15,6 +15,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+	"github.com/mlops/modelwatch/tests/internal/demostore"
 )
 
 // Environment of a benchmark run.
@@ -123,16 +124,8 @@ func build(path string, n int) error {
 	tmp := path + ".building"
 	_ = os.Remove(tmp)
 	_ = os.Remove(tmp + ".wal")
-	w, err := duckdb.OpenWriter(tmp, "predictions")
-	if err != nil {
-		return err
-	}
 	o := demo.Options{Rows: n, Span: dataSpan, End: dataEnd, Seed: demo.DefaultSeed}
-	_, err = w.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := demostore.Write(tmp, o); err != nil {
 		_ = os.Remove(tmp)
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -145,10 +144,10 @@ func panelRange(dash provfiles.DashboardTime, pt panelTime, now time.Time) (from
 	if pt.TimeFrom != "" {
 		fromExpr, toExpr = "now-"+pt.TimeFrom, "now"
 	}
-	if from, err = parseDashboardTime(fromExpr, now); err != nil {
+	if from, err = provfiles.ParseDashboardTime(fromExpr, now); err != nil {
 		return from, to, fmt.Errorf("time from: %w", err)
 	}
-	if to, err = parseDashboardTime(toExpr, now); err != nil {
+	if to, err = provfiles.ParseDashboardTime(toExpr, now); err != nil {
 		return from, to, fmt.Errorf("time to: %w", err)
 	}
 	if pt.TimeShift != "" {
@@ -160,56 +159,6 @@ func panelRange(dash provfiles.DashboardTime, pt panelTime, now time.Time) (from
 	}
 	return from, to, nil
 }
-
-// parseDashboardTime reads a dashboard time ("now", "now-30d", "now-1d/d", RFC 3339 or epoch
-// milliseconds) against now.
-func parseDashboardTime(s string, now time.Time) (time.Time, error) {
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	m := relTimeRE.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}, fmt.Errorf("time %q is not now[-N<unit>][/<unit>]", s)
-	}
-	t := now
-	if m[1] != "" {
-		n, _ := strconv.Atoi(m[2])
-		if m[1] == "-" {
-			n = -n
-		}
-		switch m[3] {
-		case "s":
-			t = t.Add(time.Duration(n) * time.Second)
-		case "m":
-			t = t.Add(time.Duration(n) * time.Minute)
-		case "h":
-			t = t.Add(time.Duration(n) * time.Hour)
-		case "d":
-			t = t.AddDate(0, 0, n)
-		case "w":
-			t = t.AddDate(0, 0, 7*n)
-		case "M":
-			t = t.AddDate(0, n, 0)
-		case "y":
-			t = t.AddDate(n, 0, 0)
-		}
-	}
-	switch m[4] {
-	case "":
-	case "d":
-		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-	case "h":
-		t = t.Truncate(time.Hour)
-	default:
-		return time.Time{}, fmt.Errorf("time %q: rounding to %s is not supported here", s, m[4])
-	}
-	return t, nil
-}
-
-var relTimeRE = regexp.MustCompile(`^now(?:([+-])(\d+)([smhdwMy]))?(?:/([smhdwMy]))?$`)
 
 // grafanaInterval is the interval Grafana's query runner sends (rangeutil.calculateInterval):
 // the range over maxDataPoints, rounded to a step of its table, and at least the panel's min

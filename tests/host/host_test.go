@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -185,11 +184,11 @@ func dashboardTargets(t *testing.T) []dashboardTarget {
 // and max data points.
 func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.DataQuery {
 	t.Helper()
-	from, err := parseDashboardTime(dt.dashboard.Time.From, now)
+	from, err := provfiles.ParseDashboardTime(dt.dashboard.Time.From, now)
 	if err != nil {
 		t.Fatalf("dashboard time.from: %v", err)
 	}
-	to, err := parseDashboardTime(dt.dashboard.Time.To, now)
+	to, err := provfiles.ParseDashboardTime(dt.dashboard.Time.To, now)
 	if err != nil {
 		t.Fatalf("dashboard time.to: %v", err)
 	}
@@ -430,56 +429,6 @@ func checkNumericLong(t *testing.T, f *data.Frame) {
 		}
 	}
 }
-
-// parseDashboardTime reads a dashboard time ("now", "now-30d", "now-1d/d", RFC 3339 or epoch
-// milliseconds) against now.
-func parseDashboardTime(s string, now time.Time) (time.Time, error) {
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	m := relTimeRE.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}, fmt.Errorf("time %q is not now[-N<unit>][/<unit>]", s)
-	}
-	t := now
-	if m[1] != "" {
-		n, _ := strconv.Atoi(m[2])
-		if m[1] == "-" {
-			n = -n
-		}
-		switch m[3] {
-		case "s":
-			t = t.Add(time.Duration(n) * time.Second)
-		case "m":
-			t = t.Add(time.Duration(n) * time.Minute)
-		case "h":
-			t = t.Add(time.Duration(n) * time.Hour)
-		case "d":
-			t = t.AddDate(0, 0, n)
-		case "w":
-			t = t.AddDate(0, 0, 7*n)
-		case "M":
-			t = t.AddDate(0, n, 0)
-		case "y":
-			t = t.AddDate(n, 0, 0)
-		}
-	}
-	switch m[4] {
-	case "":
-	case "d":
-		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-	case "h":
-		t = t.Truncate(time.Hour)
-	default:
-		return time.Time{}, fmt.Errorf("time %q: rounding to %s is not supported here", s, m[4])
-	}
-	return t, nil
-}
-
-var relTimeRE = regexp.MustCompile(`^now(?:([+-])(\d+)([smhdwMy]))?(?:/([smhdwMy]))?$`)
 
 // ruleCase is one evaluation of an alert rule and the states it must give.
 type ruleCase struct {

@@ -24,7 +24,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/mlops/modelwatch/pkg/demo"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/tests/internal/demostore"
 	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
@@ -119,7 +119,7 @@ func setup(tmp string) error {
 	fixture.storePath = filepath.Join(tmp, "demo.duckdb")
 	opts := demo.Options{Rows: demoRows, Span: demo.DefaultSpan, End: demoEnd, Seed: demo.DefaultSeed}
 	fixture.marks = opts.Landmarks()
-	if err := writeDemo(fixture.storePath, opts); err != nil {
+	if err := demostore.Write(fixture.storePath, opts); err != nil {
 		return fmt.Errorf("writing the demo store: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "host test: demo store of %d rows written in %s\n", demoRows, time.Since(started).Round(time.Millisecond))
@@ -148,18 +148,6 @@ func setup(tmp string) error {
 		return fmt.Errorf("no %s data source is provisioned", provfiles.DatasourceID)
 	}
 	return nil
-}
-
-func writeDemo(path string, o demo.Options) error {
-	w, err := duckdb.OpenWriter(path, "predictions")
-	if err != nil {
-		return err
-	}
-	_, err = w.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // grafanaEnv is the environment Grafana gives a plugin process on top of its own: its version

@@ -14,7 +14,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/mlops/modelwatch/pkg/demo"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/tests/internal/demostore"
 	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
@@ -48,24 +48,12 @@ func storePath(t *testing.T) string {
 			return
 		}
 		demoStore.path = filepath.Join(dir, "demo.duckdb")
-		demoStore.err = writeDemo(demoStore.path, demoOptions)
+		demoStore.err = demostore.Write(demoStore.path, demoOptions)
 	})
 	if demoStore.err != nil {
 		t.Fatalf("writing the demo store: %v", demoStore.err)
 	}
 	return demoStore.path
-}
-
-func writeDemo(path string, o demo.Options) error {
-	w, err := duckdb.OpenWriter(path, "predictions")
-	if err != nil {
-		return err
-	}
-	_, err = w.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // TestInstalledPluginStarts starts every executable the archive holds from the installed plugin
