@@ -8,6 +8,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -106,6 +107,24 @@ func CLIArm64() error {
 	return goBuild(linuxArm64, link, filepath.Join("bin", "modelwatch-arm64"), "./pkg/cmd/modelwatch")
 }
 
+// SmokeArm64 builds bin/modelwatch-arm64 and runs it under qemu-aarch64-static (Debian's
+// qemu-user-static): demo writes a store, health reads it back. A link that misplaced a GOT
+// slot crashes here at start.
+func SmokeArm64() error {
+	mg.Deps(CLIArm64)
+	dir, err := os.MkdirTemp("", "modelwatch-arm64-smoke-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	db := filepath.Join(dir, "smoke.duckdb")
+	cli := filepath.Join("bin", "modelwatch-arm64")
+	if err := sh.RunV("qemu-aarch64-static", cli, "demo", "--db", db, "--rows", "1000"); err != nil {
+		return err
+	}
+	return sh.RunV("qemu-aarch64-static", cli, "health", "--db", db)
+}
+
 // gotPageLO15 is the relocation of a -fpic/-fpie GOT load on aarch64: a 15-bit, 8-byte
 // scaled offset from the GOT's page, so it reaches only the GOT's first 32 KiB.
 const gotPageLO15 = "R_AARCH64_LD64_GOTPAGE_LO15"
@@ -162,11 +181,19 @@ func arm64StaticLink() (linkFlags, error) {
 	if err != nil {
 		return linkFlags{}, err
 	}
-	anchorSource := filepath.Join(dir, "got_anchor.S")
-	if err := os.WriteFile(anchorSource, []byte(gotAnchor(gotPageSymbols(relocs))), 0o644); err != nil {
+	symbols, err := gotPageSymbols(relocs)
+	if err != nil {
 		return linkFlags{}, err
 	}
-	anchor := filepath.Join(dir, "got_anchor.o")
+	// go build does not hash files named in CGO_LDFLAGS: the name carries the content's hash,
+	// so that a changed anchor is a changed flag and relinks.
+	source := gotAnchor(symbols)
+	name := fmt.Sprintf("got_anchor_%x", sha256.Sum256([]byte(source)))[:len("got_anchor_")+16]
+	anchorSource := filepath.Join(dir, name+".S")
+	if err := os.WriteFile(anchorSource, []byte(source), 0o644); err != nil {
+		return linkFlags{}, err
+	}
+	anchor := filepath.Join(dir, name+".o")
 	if err := sh.Run(cc, "-c", "-o", anchor, anchorSource); err != nil {
 		return linkFlags{}, err
 	}
@@ -177,22 +204,27 @@ func arm64StaticLink() (linkFlags, error) {
 }
 
 // gotPageSymbols returns, sorted and once each, the symbols that `readelf --relocs --wide`
-// output loads through a gotPageLO15 relocation.
-func gotPageSymbols(relocs string) []string {
+// output loads through a gotPageLO15 relocation. A load of a section (a local symbol, which
+// readelf names after its section) cannot be claimed from another object, so it is an error.
+func gotPageSymbols(relocs string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, line := range strings.Split(relocs, "\n") {
 		fields := strings.Fields(line)
 		// offset, info, type, symbol value, symbol name, "+", addend
-		if len(fields) >= 5 && fields[2] == gotPageLO15 {
-			seen[fields[4]] = true
+		if len(fields) < 3 || fields[2] != gotPageLO15 {
+			continue
 		}
+		if len(fields) < 5 || strings.HasPrefix(fields[4], ".") {
+			return nil, fmt.Errorf("glibc loads a local symbol through %s (%q); the GOT anchor cannot place its slot, so this toolchain cannot link linux/arm64 statically", gotPageLO15, line)
+		}
+		seen[fields[4]] = true
 	}
 	symbols := make([]string, 0, len(seen))
 	for s := range seen {
 		symbols = append(symbols, s)
 	}
 	sort.Strings(symbols)
-	return symbols
+	return symbols, nil
 }
 
 // gotAnchor is the assembly of an uncalled function that loads each symbol through the GOT.
