@@ -16,7 +16,7 @@ VERSION     := $(shell node -p "require('./package.json').version")
 # The release archive `make release` writes (dist/ packed by `go tool mage release`).
 RELEASE_ZIP := $(ARTIFACTS)/release/mlops-modelwatch-app-$(VERSION).zip
 
-.PHONY: demo test build release frontend backend deps test-frontend test-go test-host test-browser lint-go clean
+.PHONY: demo test build release backend-arm64 frontend backend deps test-frontend test-go test-host test-browser lint-go clean
 
 ## demo: build everything, write the demo store and query it with the CLI (Grafana: docker compose up)
 demo: build
@@ -53,8 +53,13 @@ backend:
 ## .sha256 and the SHA256SUMS of its files. MODELWATCH_RELEASE_PLATFORMS (e.g.
 ## linux/amd64,linux/arm64) lists the platforms it promises; unset: linux/amd64 plus every
 ## backend executable in dist/. A promised executable that is missing fails the release.
-release: build
-	go tool mage -v release
+release: build backend-arm64
+	MODELWATCH_RELEASE_PLATFORMS=linux/amd64,linux/arm64 go tool mage -v release
+
+## backend-arm64: the linux/arm64 backend (Debian's g++-aarch64-linux-gnu and lld); the release
+## test starts it under qemu-user (qemu-user-static) for a health check and a query
+backend-arm64:
+	go tool mage -v backendArm64
 
 ## test: every test suite (frontend, Go unit and integration, host, release, browser, provisioning)
 test: build release test-frontend lint-go test-go test-browser
