@@ -296,6 +296,7 @@ type ComposeFile struct {
 // ComposeService is one service of docker-compose.yml.
 type ComposeService struct {
 	Image       string                      `yaml:"image"`
+	Platform    string                      `yaml:"platform"`
 	Entrypoint  StringList                  `yaml:"entrypoint"`
 	Command     StringList                  `yaml:"command"`
 	User        string                      `yaml:"user"`
