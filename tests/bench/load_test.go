@@ -108,8 +108,10 @@ func runLoad(b *testing.B, cfg loadConfig) {
 
 	logs := pluginhost.NewLogTail(40)
 	p, err := pluginhost.Start(cfg.binary, pluginhost.Options{Logs: logs, LogLevel: hclog.Info, Env: []string{
-		// What Grafana adds to a plugin's environment (its plugin env vars provider).
+		// What Grafana adds to a plugin's environment (its plugin env vars provider), and the
+		// plugin's grafana.ini section allowing the store's folder.
 		"GF_VERSION=12.4.0", "GF_EDITION=oss", "GF_APP_URL=http://localhost:3000/",
+		"GF_PLUGIN_ALLOWED_STORE_DIRS=" + filepath.Dir(store.path),
 	}})
 	if err != nil {
 		b.Fatalf("starting %s: %v\n%s", cfg.binary, err, logs)

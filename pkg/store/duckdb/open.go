@@ -35,6 +35,9 @@ type Options struct {
 	Threads int
 }
 
+// idleConns is how many idle query connections the pool keeps (database/sql keeps 2).
+const idleConns = 16
+
 // catalog is the name the store file is attached under; queries run with it as the default.
 const catalog = "modelwatch_store"
 
@@ -116,6 +119,9 @@ func OpenWith(o Options) (*sqlstore.Store, error) {
 		return nil, fmt.Errorf("%w: starting DuckDB with memory_limit %s and %d threads: %v", store.ErrUnavailable, o.MemoryLimit, o.Threads, err)
 	}
 	db := sql.OpenDB(conn)
+	// Keep the connections of a busy dashboard open: each new one attaches nothing but still
+	// runs USE and reads the lockdown back before it is served.
+	db.SetMaxIdleConns(idleConns)
 	if err := db.Ping(); err != nil {
 		_ = db.Close()
 		if errors.Is(err, ErrLockdown) {
