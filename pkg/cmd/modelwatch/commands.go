@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/ingest"
@@ -23,13 +24,14 @@ import (
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("modelwatch "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, name)
 	return fs
 }
 
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return errUsage
+			return errHelp
 		}
 		return errUsage
 	}
@@ -71,19 +73,22 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	o := demo.Options{Rows: *rows, Span: time.Duration(*days) * 24 * time.Hour, End: endT.Truncate(time.Minute), Seed: *seed}
-	w, err := duckdb.OpenWriter(*db, *table)
+	res, err := writeDemo(ctx, *db, *table, o)
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d demo predictions to %s (%d already present)\n", res.Inserted, *db, res.Skipped)
+	return tellStory(ctx, stdout, *db, *table, o.Landmarks())
+}
+
+// writeDemo writes the demo data set and closes the store, so that queries can open it.
+func writeDemo(ctx context.Context, db, table string, o demo.Options) (duckdb.LoadResult, error) {
+	w, err := duckdb.OpenWriter(db, table)
+	if err != nil {
+		return duckdb.LoadResult{}, err
 	}
 	defer w.Close()
-	res, err := w.Load(ctx, demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
-	if err != nil {
-		return err
-	}
-	t := o.Landmarks()
-	fmt.Fprintf(stdout, "wrote %d demo predictions to %s (%d already present) covering %s .. %s; churn-classifier A degrades from %s\n",
-		res.Inserted, *db, res.Skipped, t.Start.Format(time.RFC3339), t.End.Format(time.RFC3339), t.DegradeAt.Format(time.RFC3339))
-	return nil
+	return w.Load(ctx, demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
 }
 
 type fileList []string
@@ -127,10 +132,15 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	interval := fs.String("interval", "", "Grafana's interval (bucket width), e.g. 1h; the query's own interval wins")
 	labels := fs.String("labels-table", "", "table of late labels joined on prediction_id (optional)")
 	q := fs.String("query", "", `query JSON, e.g. {"queryType":"classification","model":"churn-classifier","positiveClass":"churn"}`)
+	output := fs.String("output", outputAuto, "table, json or csv; auto: table on a terminal, json otherwise")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := required(fs, map[string]string{"db": *db, "query": *q}); err != nil {
+		return err
+	}
+	format, err := resolveOutput(*output, stdout)
+	if err != nil {
 		return err
 	}
 	now := time.Now()
@@ -154,27 +164,31 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	ds := plugin.New(cfg, plugin.OpenStore)
 	defer ds.Dispose()
+	frames, err := queryFrames(ctx, ds, *q, fromT, toT, step)
+	if err != nil {
+		return err
+	}
+	return writeFrames(stdout, format, frames)
+}
+
+// queryFrames runs one query through the data source's QueryData, as Grafana does.
+func queryFrames(ctx context.Context, ds *plugin.Datasource, q string, from, to time.Time, step time.Duration) (data.Frames, error) {
 	var probe struct {
 		QueryType string `json:"queryType"`
 	}
-	_ = json.Unmarshal([]byte(*q), &probe)
+	_ = json.Unmarshal([]byte(q), &probe)
 	resp, err := ds.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-		RefID: "A", QueryType: probe.QueryType, JSON: json.RawMessage(*q),
-		TimeRange: backend.TimeRange{From: fromT, To: toT}, Interval: step, MaxDataPoints: 1000,
+		RefID: "A", QueryType: probe.QueryType, JSON: json.RawMessage(q),
+		TimeRange: backend.TimeRange{From: from, To: to}, Interval: step, MaxDataPoints: 1000,
 	}}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r := resp.Responses["A"]
 	if r.Error != nil {
-		return r.Error
+		return nil, r.Error
 	}
-	out, err := json.Marshal(map[string]any{"frames": r.Frames})
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(stdout, string(out))
-	return err
+	return r.Frames, nil
 }
 
 func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {

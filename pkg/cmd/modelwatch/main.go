@@ -14,27 +14,29 @@ import (
 const usage = `modelwatch: ML model monitoring on a prediction store
 
 Usage:
-  modelwatch demo  --db PATH [--rows N] [--days D] [--end RFC3339] [--seed S]
-  modelwatch load  --db PATH --file FILE [--file FILE ...] [--table NAME]
-  modelwatch query --db PATH --from T --to T [--interval D] [--table NAME] [--labels-table NAME] --query JSON
-  modelwatch health --db PATH [--table NAME]
+  modelwatch COMMAND [flags]
 
 Commands:
-  demo    write the deterministic demo data set (churn-classifier with champion A and
-          challenger B, basket-forecaster with an age shift), ending now unless --end is given
-  load    load CSV, gzipped CSV or Parquet files in the default schema (timestamps RFC 3339,
-          UTC); a bad file loads nothing and the error names file, line and column
-  query   run one query as the Grafana data source does and print {"frames": [...]} as the
-          plugin SDK's JSON; T is RFC 3339 or now, now-24h, now-7d
-  health  run the data source's health check
+  demo    write the deterministic demo data set and tell what it holds, with its numbers
+  load    load CSV, gzipped CSV or Parquet files in the default schema into a store
+  query   run one query as the Grafana data source does; tables on a terminal, else JSON
+  health  run the data source's health check on a store
 
-Run "modelwatch COMMAND --help" for a command's flags.
+Example:
+  modelwatch demo --db data/demo.duckdb
+  modelwatch query --db data/demo.duckdb --from now-24h --query \
+    '{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"format":"numeric"}'
+
+Run "modelwatch COMMAND --help" for a command's flags and examples.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, errHelp) {
+			return
+		}
 		if !errors.Is(err, errUsage) {
 			fmt.Fprintln(os.Stderr, "modelwatch:", err)
 		}
@@ -42,7 +44,10 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage")
+var (
+	errUsage = errors.New("usage")
+	errHelp  = errors.New("help shown")
+)
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

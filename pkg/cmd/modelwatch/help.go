@@ -1,0 +1,63 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// commandHelp is what `modelwatch COMMAND --help` prints around the flags.
+type commandHelp struct {
+	synopsis string   // the usage line, after "modelwatch "
+	summary  string   // one sentence
+	examples []string // complete invocations
+}
+
+var helps = map[string]commandHelp{
+	"demo": {
+		synopsis: "demo --db PATH [--rows N] [--days D] [--end RFC3339] [--seed S] [--table NAME]",
+		summary:  "Write the deterministic demo data set, then tell what it holds with numbers from its own queries.",
+		examples: []string{
+			"modelwatch demo --db data/demo.duckdb",
+			"modelwatch demo --db /tmp/small.duckdb --rows 20000 --days 30 --end 2026-03-31T00:00:00Z",
+		},
+	},
+	"load": {
+		synopsis: "load --db PATH --file FILE [--file FILE ...] [--table NAME]",
+		summary:  "Load CSV, gzipped CSV or Parquet files in the default schema; a bad file loads nothing.",
+		examples: []string{
+			"modelwatch load --db preds.duckdb --file preds.csv",
+			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
+		},
+	},
+	"query": {
+		synopsis: "query --db PATH --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME]",
+		summary: "Run one query as the Grafana data source does. T is RFC 3339, now or now-<duration>.\n" +
+			"Prints tables on a terminal and the plugin SDK's JSON ({\"frames\": [...]}) otherwise; a table\n" +
+			fmt.Sprintf("shows at most %d rows of a frame and counts the rest.", maxTableRows),
+		examples: []string{
+			`modelwatch query --db data/demo.duckdb --from now-24h --query '{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","metrics":["precision","recall"],"positiveClass":"churn","threshold":0.5,"format":"numeric"}'`,
+			`modelwatch query --db data/demo.duckdb --from now-7d --output csv --query '{"schemaVersion":1,"queryType":"regression","model":"basket-forecaster","metrics":["mae"],"interval":"1d"}' > mae.csv`,
+			`modelwatch query --db data/demo.duckdb --from now-7d --output json --query '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","versions":["A"],"positiveClass":"churn","threshold":0.5}' | jq .`,
+		},
+	},
+	"health": {
+		synopsis: "health --db PATH [--table NAME]",
+		summary:  "Run the data source's health check on a store.",
+		examples: []string{
+			"modelwatch health --db data/demo.duckdb",
+			"modelwatch health --db preds.duckdb --table predictions_v2",
+		},
+	},
+}
+
+// setUsage makes fs print the command's usage line, summary, flags and examples.
+func setUsage(fs *flag.FlagSet, name string) {
+	h := helps[name]
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage:\n  modelwatch %s\n\n%s\n\nFlags:\n", h.synopsis, h.summary)
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nExamples:\n  %s\n", strings.Join(h.examples, "\n  "))
+	}
+}
