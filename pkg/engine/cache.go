@@ -2,31 +2,58 @@ package engine
 
 import (
 	"fmt"
-	"sync"
+	"math"
 	"time"
+	"unsafe"
+
+	"github.com/maypok86/otter/v2"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
+// DefaultCacheBytes bounds a data source's cache: the estimated size of its keys and values.
+const DefaultCacheBytes = 64 << 20
+
 // Cache remembers reference-window statistics: a past window's rows do not change, so a
-// dashboard refresh scans only the current window. It is safe for concurrent use and bounded.
+// dashboard refresh scans only the current window. It is safe for concurrent use and bounded by
+// bytes (an estimate of each entry's size); when full, the entries least likely to be used again
+// go first (otter's W-TinyLFU policy).
 type Cache struct {
-	mu      sync.Mutex
-	entries map[string]entry
-	order   []string
+	entries *otter.Cache[string, entry]
 }
 
-// entry is a cached value and when it stops being valid (zero: never).
+// entry is a cached value and how long it stays valid (never: math.MaxInt64).
 type entry struct {
-	value   any
-	expires time.Time
+	value any
+	ttl   time.Duration
 }
 
-// maxCacheEntries bounds the cache; the oldest entries go first.
-const maxCacheEntries = 4096
+// NewCache returns an empty cache of DefaultCacheBytes.
+func NewCache() *Cache { return newCache(DefaultCacheBytes, nil) }
 
-// NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{entries: map[string]entry{}} }
+// newCache returns an empty cache of maxBytes; a nil clock is the wall clock.
+func newCache(maxBytes uint64, clock otter.Clock) *Cache {
+	c, err := otter.New(&otter.Options[string, entry]{
+		MaximumWeight:    maxBytes,
+		Weigher:          entrySize,
+		ExpiryCalculator: otter.ExpiryCreatingFunc(func(e otter.Entry[string, entry]) time.Duration { return e.Value.ttl }),
+		Clock:            clock,
+	})
+	if err != nil {
+		panic(fmt.Sprintf("engine: cache options: %v", err)) // the options are constants: a bug
+	}
+	return &Cache{entries: c}
+}
+
+// Close empties the cache and stops its clean-up goroutine (which otherwise ends once the cache
+// is garbage collected); a data source calls it when disposed. A closed cache still works.
+func (c *Cache) Close() {
+	if c == nil {
+		return
+	}
+	c.entries.InvalidateAll()
+	c.entries.StopAllGoroutines()
+}
 
 // cached returns the cached value for key or computes and stores it. A nil cache computes.
 // Only windows that ended in the past should be cached; callers key by absolute times.
@@ -40,32 +67,50 @@ func cachedFor[T any](c *Cache, key string, ttl time.Duration, compute func() (T
 	if c == nil {
 		return compute()
 	}
-	now := time.Now()
-	c.mu.Lock()
-	if e, ok := c.entries[key]; ok && (e.expires.IsZero() || now.Before(e.expires)) {
-		c.mu.Unlock()
-		return e.value.(T), nil
+	if e, ok := c.entries.GetIfPresent(key); ok {
+		if v, ok := e.value.(T); ok {
+			return v, nil
+		}
 	}
-	c.mu.Unlock()
 	v, err := compute()
 	if err != nil {
 		return v, err
 	}
-	e := entry{value: v}
-	if ttl > 0 {
-		e.expires = now.Add(ttl)
+	if ttl <= 0 {
+		ttl = math.MaxInt64
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[key]; !ok {
-		c.order = append(c.order, key)
-		if len(c.order) > maxCacheEntries {
-			delete(c.entries, c.order[0])
-			c.order = c.order[1:]
+	c.entries.Set(key, entry{value: v, ttl: ttl})
+	return v, nil
+}
+
+// entryOverhead is a rough size of the cache's own bookkeeping per entry.
+const entryOverhead = 128
+
+// entrySize estimates the bytes an entry holds: its key, its value's slices and strings, and
+// the cache's bookkeeping. Values of other types count as a small fixed size.
+func entrySize(key string, e entry) uint32 {
+	size := entryOverhead + len(key) + valueSize(e.value)
+	return uint32(min(size, math.MaxUint32))
+}
+
+func valueSize(v any) int {
+	const sliceHeader, stringHeader, pointer, float = 24, 16, 8, 8
+	size := sliceHeader
+	switch v := v.(type) {
+	case []string:
+		for _, s := range v {
+			size += stringHeader + len(s)
+		}
+	case []store.AggregateRow:
+		for _, r := range v {
+			size += int(unsafe.Sizeof(r)) + len(r.Version) + len(r.Group) + len(r.Values)*(pointer+float)
+		}
+	case []store.DistributionCount:
+		for _, d := range v {
+			size += int(unsafe.Sizeof(d)) + len(d.Version) + len(d.Group) + len(d.Text)
 		}
 	}
-	c.entries[key] = e
-	return v, nil
+	return size
 }
 
 // cacheKey identifies a reference statistic by everything that selects its rows.

@@ -202,17 +202,45 @@ func TestParseRejectsNewerSchema(t *testing.T) {
 }
 
 func TestParseDuration(t *testing.T) {
-	cases := map[string]time.Duration{"1d": 24 * time.Hour, "2w": 14 * 24 * time.Hour, "15m": 15 * time.Minute, "90s": 90 * time.Second}
+	cases := map[string]time.Duration{"1d": 24 * time.Hour, "2w": 14 * 24 * time.Hour, "15m": 15 * time.Minute, "90s": 90 * time.Second,
+		" 1d ": 24 * time.Hour, "1h30m": 90 * time.Minute, "\t30s\n": 30 * time.Second}
 	for in, want := range cases {
 		got, err := ParseDuration(in)
 		if err != nil || got != want {
 			t.Errorf("%s: got %s, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "0d", "-1d", "1.5d", "d", "1x"} {
+	for _, bad := range []string{"", " ", "0d", "0s", "-1d", "-5m", "1.5d", "d", "1x", "<10m>", "60"} {
 		if _, err := ParseDuration(bad); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}
+	}
+}
+
+// Regression: the SDK's parser (gtime) takes months and years as averages (1M is 730h30m);
+// buckets of that width would not follow the calendar, so they are refused with the units to use.
+func TestParseDurationRefusesMonthsAndYears(t *testing.T) {
+	for _, in := range []string{"1M", "3M", "1y", " 2y "} {
+		_, err := ParseDuration(in)
+		if !errors.Is(err, ErrInvalidQuery) || !strings.Contains(err.Error(), "no fixed length") || !strings.Contains(err.Error(), "30d") {
+			t.Errorf("%q: got %v, want a refusal naming days or weeks", in, err)
+		}
+	}
+}
+
+// Regression: the SDK's parser multiplies days and weeks without a check, so 106752d became a
+// negative duration and 9999999999999999d a small positive one; both must be refused as too long,
+// with the longest that fits.
+func TestParseDurationTooLongSaysTheLimit(t *testing.T) {
+	for in, limit := range map[string]string{"106752d": "at most 106751d", "9999999999999999d": "at most 106751d", "15251w": "at most 15250w"} {
+		_, err := ParseDuration(in)
+		if !errors.Is(err, ErrInvalidQuery) || !strings.Contains(err.Error(), "too long") || !strings.Contains(err.Error(), limit) {
+			t.Errorf("%q: got %v, want %q", in, err, limit)
+		}
+	}
+	_, err := ParseDuration("1x")
+	if err == nil || !strings.Contains(err.Error(), "write it like 30s, 15m, 1h, 1d or 1w") {
+		t.Errorf("1x: got %v, want an example of a duration", err)
 	}
 }
 

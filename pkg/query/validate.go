@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
+
 	"github.com/mlops/modelwatch/pkg/metrics"
 )
 
@@ -216,28 +218,44 @@ func bucketWidth(interval string, w Window) (time.Duration, error) {
 	return max(d, MinBucket), nil
 }
 
-// ParseDuration reads Grafana-style durations: Go's units plus d (day) and w (week). A duration
-// that does not fit Go's (about 292 years) is refused, never wrapped.
+// ParseDuration reads Grafana-style durations with the plugin SDK's parser: Go's units plus d
+// (day) and w (week), surrounding spaces ignored. Months (M) and years (y), which the SDK takes
+// as averages (30.44 and 365.25 days), are refused: buckets have a fixed width, so a "month"
+// would not follow the calendar. A duration that does not fit Go's (about 292 years) is
+// refused, never wrapped: the SDK multiplies days and weeks without an overflow check.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		n, ok := strings.CutSuffix(s, suffix)
-		if !ok || n == "" || strings.Trim(n, "0123456789") != "" || n[0] == '0' {
-			continue
-		}
-		k, err := strconv.ParseInt(n, 10, 64)
-		if err != nil || k > math.MaxInt64/int64(unit) {
-			return 0, invalid("interval %q is too long: at most %d%s (a Go duration holds about 292 years)",
-				clip(s), math.MaxInt64/int64(unit), suffix)
-		}
-		return time.Duration(k) * unit, nil
+	if err := checkDaysFit(s); err != nil {
+		return 0, err
 	}
-	d, err := time.ParseDuration(s)
+	d, err := gtime.ParseDuration(s)
 	if err != nil || d <= 0 {
 		return 0, invalid("interval %q is not a duration: write it like 30s, 15m, 1h, 1d or 1w (at most about 292 years)", clip(s))
 	}
+	if strings.HasSuffix(s, "M") || strings.HasSuffix(s, "y") {
+		return 0, invalid("interval %q is in months (M) or years (y), which have no fixed length: write days or weeks, e.g. 30d or 52w (m is minutes)", clip(s))
+	}
 	return d, nil
 }
+
+// checkDaysFit refuses a count of days or weeks whose duration does not fit Go's, before the
+// SDK's parser would wrap it.
+func checkDaysFit(s string) error {
+	for unit, size := range dayUnits {
+		n, ok := strings.CutSuffix(s, unit)
+		if !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+			continue
+		}
+		if k, err := strconv.ParseInt(n, 10, 64); err != nil || k > math.MaxInt64/int64(size) {
+			return invalid("interval %q is too long: at most %d%s (a Go duration holds about 292 years)",
+				clip(s), math.MaxInt64/int64(size), unit)
+		}
+	}
+	return nil
+}
+
+// dayUnits are the units ParseDuration adds to Go's, by length.
+var dayUnits = map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour}
 
 // checkLengths refuses lists longer than their limits before anything walks them.
 func checkLengths(raw Raw) error {
