@@ -123,4 +123,5 @@ func (d *Datasource) Dispose() {
 		_ = d.store.Close()
 		d.store = nil
 	}
+	d.cache.Close()
 }
