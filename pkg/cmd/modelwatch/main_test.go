@@ -48,16 +48,7 @@ func TestLoadThenQueryMatchesScikitLearn(t *testing.T) {
 	if err := run(ctx, []string{"query", "--db", db, "--from", "2026-03-01T00:00:00Z", "--to", "2026-03-03T00:00:00Z", "--query", string(q)}, &out, &errOut); err != nil {
 		t.Fatalf("query: %v %s", err, errOut.String())
 	}
-	var resp struct {
-		Frames []struct {
-			Schema struct {
-				Fields []struct{ Name string } `json:"fields"`
-			} `json:"schema"`
-			Data struct {
-				Values []json.RawMessage `json:"values"`
-			} `json:"data"`
-		} `json:"frames"`
-	}
+	var resp framesJSON
 	if err := json.Unmarshal(out.Bytes(), &resp); err != nil {
 		t.Fatalf("output is not {\"frames\": [...]}: %v\n%s", err, out.String())
 	}
@@ -127,4 +118,17 @@ func TestLoadRefusesAFileNamingIt(t *testing.T) {
 	if !strings.Contains(out.String(), good+": 1 rows read, 1 loaded") {
 		t.Fatalf("the file before the bad one must stay loaded: %s", out.String())
 	}
+}
+
+// framesJSON is what `modelwatch query` prints as JSON: the SDK's frames, field names and
+// column values.
+type framesJSON struct {
+	Frames []struct {
+		Schema struct {
+			Fields []struct{ Name string } `json:"fields"`
+		} `json:"schema"`
+		Data struct {
+			Values []json.RawMessage `json:"values"`
+		} `json:"data"`
+	} `json:"frames"`
 }

@@ -34,16 +34,7 @@ func queryValue(t *testing.T, db, from, to, q, metric, version string) *float64 
 	if err := run(context.Background(), []string{"query", "--db", db, "--from", from, "--to", to, "--query", q}, &out, &errOut); err != nil {
 		t.Fatalf("query: %v %s", err, errOut.String())
 	}
-	var resp struct {
-		Frames []struct {
-			Schema struct {
-				Fields []struct{ Name string } `json:"fields"`
-			} `json:"schema"`
-			Data struct {
-				Values []json.RawMessage `json:"values"`
-			} `json:"data"`
-		} `json:"frames"`
-	}
+	var resp framesJSON
 	if err := json.Unmarshal(out.Bytes(), &resp); err != nil {
 		t.Fatalf("query output is not JSON: %v\n%.200s", err, out.String())
 	}

@@ -6,6 +6,7 @@ import { selectors } from '../../selectors';
 import type { ModelwatchOptions } from '../types';
 
 type LimitSettings = Pick<ModelwatchOptions, 'maxSeries' | 'queryTimeout' | 'memoryLimit' | 'threads'>;
+type LimitKey = keyof LimitSettings;
 
 interface Props {
   jsonData: LimitSettings;
@@ -14,6 +15,14 @@ interface Props {
 
 const LABEL_WIDTH = 20;
 const INPUT_WIDTH = 32;
+
+/** The limits in the order shown; numbers are whole and positive, the others free text. */
+const FIELDS: Array<{ key: LimitKey; numeric: boolean }> = [
+  { key: 'maxSeries', numeric: true },
+  { key: 'queryTimeout', numeric: false },
+  { key: 'memoryLimit', numeric: false },
+  { key: 'threads', numeric: true },
+];
 
 /** A whole number, or undefined (the backend's default) for an empty or unreadable entry. */
 function wholeNumber(text: string): number | undefined {
@@ -24,54 +33,27 @@ function wholeNumber(text: string): number | undefined {
 /** The per-data-source bounds on a query's work; an empty field keeps the backend's default. */
 export function LimitsEditor({ jsonData, onChange }: Props) {
   const l = labels.config.limits;
-  const text = (key: 'queryTimeout' | 'memoryLimit') => (event: ChangeEvent<HTMLInputElement>) =>
-    onChange({ [key]: event.currentTarget.value.trim() || undefined });
-  const number = (key: 'maxSeries' | 'threads') => (event: ChangeEvent<HTMLInputElement>) =>
-    onChange({ [key]: wholeNumber(event.currentTarget.value) });
+  const change = (key: LimitKey, numeric: boolean) => (event: ChangeEvent<HTMLInputElement>) => {
+    const text = event.currentTarget.value;
+    onChange({ [key]: numeric ? wholeNumber(text) : text.trim() || undefined });
+  };
   return (
     <Stack direction="column" gap={0.5}>
       <Text element="h4">{l.title}</Text>
       <Text color="secondary">{l.description}</Text>
-      <InlineField label={l.maxSeries.label} tooltip={l.maxSeries.tooltip} labelWidth={LABEL_WIDTH}>
-        <Input
-          type="number"
-          min={1}
-          data-testid={selectors.config.maxSeries}
-          width={INPUT_WIDTH}
-          placeholder={l.maxSeries.placeholder}
-          value={jsonData.maxSeries ?? ''}
-          onChange={number('maxSeries')}
-        />
-      </InlineField>
-      <InlineField label={l.queryTimeout.label} tooltip={l.queryTimeout.tooltip} labelWidth={LABEL_WIDTH}>
-        <Input
-          data-testid={selectors.config.queryTimeout}
-          width={INPUT_WIDTH}
-          placeholder={l.queryTimeout.placeholder}
-          value={jsonData.queryTimeout ?? ''}
-          onChange={text('queryTimeout')}
-        />
-      </InlineField>
-      <InlineField label={l.memoryLimit.label} tooltip={l.memoryLimit.tooltip} labelWidth={LABEL_WIDTH}>
-        <Input
-          data-testid={selectors.config.memoryLimit}
-          width={INPUT_WIDTH}
-          placeholder={l.memoryLimit.placeholder}
-          value={jsonData.memoryLimit ?? ''}
-          onChange={text('memoryLimit')}
-        />
-      </InlineField>
-      <InlineField label={l.threads.label} tooltip={l.threads.tooltip} labelWidth={LABEL_WIDTH}>
-        <Input
-          type="number"
-          min={1}
-          data-testid={selectors.config.threads}
-          width={INPUT_WIDTH}
-          placeholder={l.threads.placeholder}
-          value={jsonData.threads ?? ''}
-          onChange={number('threads')}
-        />
-      </InlineField>
+      {FIELDS.map(({ key, numeric }) => (
+        <InlineField key={key} label={l[key].label} tooltip={l[key].tooltip} labelWidth={LABEL_WIDTH}>
+          <Input
+            type={numeric ? 'number' : 'text'}
+            min={numeric ? 1 : undefined}
+            data-testid={selectors.config[key]}
+            width={INPUT_WIDTH}
+            placeholder={l[key].placeholder}
+            value={jsonData[key] ?? ''}
+            onChange={change(key, numeric)}
+          />
+        </InlineField>
+      ))}
     </Stack>
   );
 }
