@@ -48,7 +48,7 @@ func frameCases() []frameCase {
 		},
 		{
 			name:  "drift_histogram",
-			query: `{"schemaVersion":1,"queryType":"drift","model":"basket-forecaster","versions":["v2"],"features":["age","plan"],"method":"auto","format":"histogram","reference":{"type":"shift","shift":"7d"}}`,
+			query: `{"schemaVersion":1,"queryType":"drift","model":"basket-forecaster","versions":["v1"],"features":["age","plan"],"method":"auto","format":"histogram","reference":{"type":"shift","shift":"7d"}}`,
 			from:  week, to: goldenEnd,
 		},
 		{

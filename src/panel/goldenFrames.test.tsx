@@ -1,0 +1,160 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+
+import { labels } from '../labels';
+import { selectors } from '../selectors';
+import { goldenFrames, goldenFramesJSON, rawValues } from '../test/goldenFrames';
+import { comparisonsFromFrames } from './data/comparison';
+import { confusionMatricesFromFrames } from './data/confusion';
+import { driftHistogramsFromFrames } from './data/drift';
+import { ComparisonView } from './views/ComparisonView';
+import { ConfusionMatrix, formatCount } from './views/ConfusionMatrix';
+import { DriftHistograms } from './views/DriftHistograms';
+
+// The panel draws the frames the Go backend produced for its queries on the demo store
+// (testdata/frames/, written by pkg/plugin/frames_golden_test.go), so that a change of frame
+// shape on either side fails a test. Edge cases the demo lacks stay in the factory-built tests.
+
+describe('golden frames from the backend: confusion', () => {
+  // Read from the JSON inside each test, so that a renamed field fails the tests, not the suite.
+  const countOf = (version: string, a: string, p: string) => {
+    const [json] = goldenFramesJSON('confusion');
+    const versions = rawValues(json, 'version');
+    const actual = rawValues(json, 'actual');
+    const predicted = rawValues(json, 'predicted');
+    const counts = rawValues(json, 'count') as number[];
+    return counts.find((_, i) => versions[i] === version && actual[i] === a && predicted[i] === p) ?? 0;
+  };
+
+  it('builds one matrix per version with the counts of the frame', () => {
+    const matrices = confusionMatricesFromFrames(goldenFrames('confusion'));
+    expect(matrices.map((m) => m.version)).toEqual(['A', 'B']);
+    for (const matrix of matrices) {
+      expect(matrix.labels).toEqual(['churn', 'stay']);
+      const cells = matrix.cells.flat().map((cell) => cell.count);
+      const expected = matrix.labels.flatMap((a) => matrix.labels.map((p) => countOf(matrix.version!, a, p)));
+      expect(cells).toEqual(expected);
+      expect(matrix.total).toBe(expected.reduce((sum, c) => sum + c, 0));
+    }
+  });
+
+  it('shows every count of the frame in the matrix cells', () => {
+    const matrices = confusionMatricesFromFrames(goldenFrames('confusion'));
+    render(
+      <ConfusionMatrix matrices={matrices} options={{ normalize: 'row', showCounts: true }} width={800} height={600} />
+    );
+    const ids = selectors.panel.confusion;
+    const drawn = screen.getAllByTestId(ids.matrix);
+    expect(drawn).toHaveLength(2);
+    drawn.forEach((matrix, i) => {
+      const version = ['A', 'B'][i];
+      expect(within(matrix).getByTestId(ids.title)).toHaveTextContent(`churn-classifier · ${version}`);
+      const shown = within(matrix)
+        .getAllByTestId(ids.count)
+        .map((el) => el.textContent);
+      expect(shown).toEqual([
+        formatCount(countOf(version, 'churn', 'churn')),
+        formatCount(countOf(version, 'churn', 'stay')),
+        formatCount(countOf(version, 'stay', 'churn')),
+        formatCount(countOf(version, 'stay', 'stay')),
+      ]);
+    });
+  });
+});
+
+describe('golden frames from the backend: drift histogram', () => {
+  const json = goldenFramesJSON('drift_histogram');
+  const ids = selectors.panel.drift;
+  const text = labels.panel.drift;
+
+  it('reads every bin and the verdict of each feature', () => {
+    const histograms = driftHistogramsFromFrames(goldenFrames('drift_histogram'));
+    expect(histograms).toHaveLength(json.length);
+    for (const frame of json) {
+      const feature = frame.schema?.name;
+      const histogram = histograms.find((h) => h.feature === feature)!;
+      expect(histogram).toBeDefined();
+      expect(histogram.bins.map((bin) => bin.label)).toEqual(rawValues(frame, 'bin'));
+      expect(histogram.bins.map((bin) => bin.referenceCount)).toEqual(rawValues(frame, 'reference_count'));
+      expect(histogram.bins.map((bin) => bin.currentCount)).toEqual(rawValues(frame, 'current_count'));
+      const drifted = (frame.schema?.meta?.custom as { drifted: boolean }).drifted;
+      expect(histogram.verdict).toBe(drifted ? 'drift' : 'no-drift');
+    }
+  });
+
+  it('draws two bars per bin and heads each chart with its verdict', () => {
+    const histograms = driftHistogramsFromFrames(goldenFrames('drift_histogram'));
+    render(<DriftHistograms histograms={histograms} width={900} height={500} timeZone="utc" />);
+    const charts = screen.getAllByTestId(ids.chart);
+    expect(charts).toHaveLength(json.length);
+    const byTitle = new Map(
+      screen.getAllByTestId(ids.header).map((header, i) => [within(header).getByTestId(ids.title).textContent, i])
+    );
+    // The demo's ages shift older in the last week: age drifts, the plan mix does not.
+    const expectations = [
+      { title: 'age · v1', verdict: text.verdict.drift },
+      { title: 'plan · v1', verdict: text.verdict.noDrift },
+    ];
+    for (const { title, verdict } of expectations) {
+      const i = byTitle.get(title);
+      expect(i).toBeDefined();
+      const frame = json.find((f) => `${f.schema?.name} · v1` === title)!;
+      const bins = rawValues(frame, 'bin').length;
+      expect(within(charts[i!]).getAllByTestId(ids.bin)).toHaveLength(bins);
+      expect(within(charts[i!]).getAllByTestId(ids.bar)).toHaveLength(2 * bins);
+      expect(within(screen.getAllByTestId(ids.header)[i!]).getByTestId(ids.verdict)).toHaveTextContent(verdict);
+    }
+    // Ages below and above the reference's range are hatched; the plan's categories label the axis.
+    expect(within(charts[byTitle.get('age · v1')!]).getAllByTestId(ids.outOfRange)).toHaveLength(2);
+    const plan = charts[byTitle.get('plan · v1')!];
+    expect(within(plan).queryAllByTestId(ids.outOfRange)).toHaveLength(0);
+    expect(
+      within(plan)
+        .getAllByTestId(ids.tick)
+        .map((tick) => tick.textContent)
+    ).toEqual(['basic', 'plus', 'pro']);
+  });
+});
+
+describe('golden frames from the backend: comparison', () => {
+  const ids = selectors.panel.comparison;
+  const text = labels.panel.comparison;
+  const series = goldenFramesJSON('comparison_timeseries');
+  const valuesOf = (output: string) => {
+    const frame = series.find((f) => f.schema?.name === output);
+    if (!frame) {
+      throw new Error(`no ${output} frame in comparison_timeseries.json`);
+    }
+    return rawValues(frame, output) as Array<number | null>;
+  };
+
+  it('reads one comparison with every output of the time series frames', () => {
+    const comparisons = comparisonsFromFrames(goldenFrames('comparison_timeseries'));
+    expect(comparisons).toHaveLength(1);
+    const [comparison] = comparisons;
+    expect(comparison.compare).toBe('precision');
+    expect([comparison.championVersion, comparison.challengerVersion]).toEqual(['A', 'B']);
+    expect(comparison.times).toEqual(rawValues(series[0], 'time'));
+    for (const output of ['champion', 'challenger', 'delta', 'ci_low', 'ci_high', 'p_value', 'challenger_better']) {
+      expect(comparison.series[output as keyof typeof comparison.series]).toEqual(valuesOf(output));
+    }
+  });
+
+  it('draws both versions with a legend and says the challenger is better', () => {
+    const frames = [...goldenFrames('comparison_timeseries'), ...goldenFrames('comparison_numeric')];
+    render(<ComparisonView comparisons={comparisonsFromFrames(frames)} width={800} height={500} timeZone="utc" />);
+    const lines = within(screen.getByTestId(ids.metricChart)).getAllByTestId(ids.line);
+    expect(lines.map((line) => line.getAttribute('data-series'))).toEqual(['A (champion)', 'B (challenger)']);
+    const points = (output: string) => valuesOf(output).filter((v) => v !== null).length;
+    expect(lines[0].querySelectorAll('circle')).toHaveLength(points('champion'));
+    expect(lines[1].querySelectorAll('circle')).toHaveLength(points('challenger'));
+    const legend = screen.getByTestId(ids.legend);
+    expect(legend).toHaveTextContent('A (champion)');
+    expect(legend).toHaveTextContent('B (challenger)');
+    // The numeric frame summarises the whole range, where the retrained B leads.
+    const summary = screen.getByTestId(ids.summary);
+    expect(summary).toHaveTextContent('Precision · churn-classifier · B (challenger) vs A (champion)');
+    expect(summary).toHaveTextContent(text.wholeRange);
+    expect(within(summary).getByTestId(ids.verdict)).toHaveTextContent(text.verdict.better);
+  });
+});
