@@ -89,7 +89,7 @@ func TestFramesMatchGoldenFiles(t *testing.T) {
 			if diff := jsonDiff(t, want, got); diff != "" {
 				t.Errorf("frames of %s differ from %s: %s\nIf the change is intended, rewrite the file with "+
 					"`go test ./pkg/plugin -run TestFramesMatchGoldenFiles -update` (or MODELWATCH_UPDATE_GOLDEN=1) "+
-					"and update the panel's golden-frame jest tests", c.name, path, diff)
+					"and update the panel's tests in src/panel/goldenFrames.test.tsx", c.name, path, diff)
 			}
 		})
 	}
