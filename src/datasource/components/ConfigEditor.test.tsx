@@ -6,6 +6,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions } from '../types';
 import { ConfigEditor } from './ConfigEditor';
+import './testUtils';
 
 const options = {
   id: 1,
@@ -19,7 +20,7 @@ const options = {
 describe('ConfigEditor', () => {
   it('shows the store, path and table settings', () => {
     render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
-    expect(screen.getByText(labels.config.storeOptions.duckdb.label)).toBeInTheDocument();
+    expect(screen.getByDisplayValue(labels.config.storeOptions.duckdb.label)).toBeInTheDocument();
     expect(screen.getByTestId(selectors.config.path)).toHaveValue('/var/lib/grafana/modelwatch/demo.duckdb');
     expect(screen.getByTestId(selectors.config.table)).toHaveValue('');
     expect(screen.getByTestId(selectors.config.table)).toHaveAttribute('placeholder', 'predictions');

@@ -1,8 +1,6 @@
-/* eslint-disable @typescript-eslint/no-deprecated -- Select and MultiSelect exist in every Grafana release that
-   grafanaDependency admits; move to Combobox when the minimum version is raised. */
 import React, { type ChangeEvent } from 'react';
-import type { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, Input, Select } from '@grafana/ui';
+import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import { Combobox, InlineField, Input, type ComboboxOption } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -13,7 +11,7 @@ import { LimitsEditor } from './LimitsEditor';
 const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
 
-const STORE_OPTIONS: Array<SelectableValue<StoreType>> = [{ value: 'duckdb', ...labels.config.storeOptions.duckdb }];
+const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [{ value: 'duckdb', ...labels.config.storeOptions.duckdb }];
 
 type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions>;
 
@@ -32,13 +30,13 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         labelWidth={LABEL_WIDTH}
         htmlFor="modelwatch-config-store"
       >
-        <Select
-          inputId="modelwatch-config-store"
+        <Combobox<StoreType>
+          id="modelwatch-config-store"
           data-testid={selectors.config.store}
           width={INPUT_WIDTH}
           options={STORE_OPTIONS}
           value={jsonData.store ?? 'duckdb'}
-          onChange={(option) => update({ store: option.value ?? 'duckdb' })}
+          onChange={(option) => update({ store: option.value })}
         />
       </InlineField>
       <InlineField

@@ -1,17 +1,16 @@
-/* eslint-disable @typescript-eslint/no-deprecated -- Select and MultiSelect exist in every Grafana release that
-   grafanaDependency admits; move to Combobox when the minimum version is raised. */
 import React from 'react';
 import type { SelectableValue } from '@grafana/data';
-import { IconButton, MultiSelect, Select, Stack } from '@grafana/ui';
+import { Combobox, IconButton, MultiCombobox, Stack, type ComboboxOption } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { FILTER_OPS, MULTI_VALUE_OPS, type FilterOp, type QueryFilter } from '../types';
+import { comboboxOptions } from './SelectField';
 import { useResourceOptions, withValues } from './useResourceOptions';
 
 const text = labels.query.filters;
 
-const OP_OPTIONS: Array<SelectableValue<FilterOp>> = FILTER_OPS.map((op) => ({ label: op, value: op }));
+const OP_OPTIONS: Array<ComboboxOption<FilterOp>> = FILTER_OPS.map((op) => ({ label: op, value: op }));
 
 interface Props {
   index: number;
@@ -37,49 +36,60 @@ export function FilterRow({ index, filter, model, columns, variables, loadValues
   const changeOp = (op: FilterOp) =>
     onChange({ ...filter, op, values: MULTI_VALUE_OPS.includes(op) ? filter.values : filter.values.slice(0, 1) });
 
+  const id = (part: string) => `modelwatch-query-filter-${index}-${part}`;
+  const valueProps = {
+    id: id('values'),
+    'aria-labelledby': id('value-label'),
+    'data-testid': selectors.query.filterValues,
+    width: 36,
+    loading: choices.loading,
+    createCustomValue: true,
+    placeholder: text.valuePlaceholder,
+    options: comboboxOptions(valueOptions),
+  };
+
+  // A combobox takes no aria-label; these hidden names label the pickers of a row that has no visible labels.
   return (
     <Stack direction="row" gap={0.5} alignItems="center" data-testid={selectors.query.filterRow}>
-      <Select<string>
-        aria-label={text.column}
+      <span id={id('column-label')} hidden>
+        {text.column}
+      </span>
+      <span id={id('op-label')} hidden>
+        {text.op}
+      </span>
+      <span id={id('value-label')} hidden>
+        {text.value}
+      </span>
+      <Combobox<string>
+        id={id('column')}
+        aria-labelledby={id('column-label')}
         data-testid={selectors.query.filterColumn}
         width={20}
-        allowCustomValue
+        createCustomValue
         placeholder={text.columnPlaceholder}
-        options={withValues([...columns, ...variables], [filter.column])}
+        options={comboboxOptions(withValues([...columns, ...variables], [filter.column]))}
         value={filter.column || null}
-        onChange={(option) => onChange({ ...filter, column: option?.value ?? '', values: [] })}
+        onChange={(option) => onChange({ ...filter, column: option.value, values: [] })}
       />
-      <Select<FilterOp>
-        aria-label={text.op}
+      <Combobox<FilterOp>
+        id={id('op')}
+        aria-labelledby={id('op-label')}
         data-testid={selectors.query.filterOp}
         width={10}
         options={OP_OPTIONS}
         value={filter.op}
-        onChange={(option) => option.value && changeOp(option.value)}
+        onChange={(option) => changeOp(option.value)}
       />
       {multi ? (
-        <MultiSelect<string>
-          aria-label={text.value}
-          data-testid={selectors.query.filterValues}
-          inputId={`modelwatch-query-filter-${index}-values`}
-          width={36}
-          isLoading={choices.loading}
-          allowCustomValue
-          placeholder={text.valuePlaceholder}
-          options={valueOptions}
+        <MultiCombobox<string>
+          {...valueProps}
           value={values}
-          onChange={(options) => onChange({ ...filter, values: options.map((option) => option.value ?? '') })}
+          onChange={(options) => onChange({ ...filter, values: options.map((option) => option.value) })}
         />
       ) : (
-        <Select<string>
-          aria-label={text.value}
-          data-testid={selectors.query.filterValues}
-          inputId={`modelwatch-query-filter-${index}-values`}
-          width={36}
-          isLoading={choices.loading}
-          allowCustomValue
-          placeholder={text.valuePlaceholder}
-          options={valueOptions}
+        <Combobox<string>
+          {...valueProps}
+          isClearable
           value={values[0] ?? null}
           onChange={(option) => onChange({ ...filter, values: option?.value ? [option.value] : [] })}
         />

@@ -77,7 +77,7 @@ describe('FiltersEditor', () => {
       { column: 'age', op: '>=', values: [40] },
     ]);
     const rows = screen.getAllByTestId(selectors.query.filterRow);
-    expect(within(rows[1]).getByText('40')).toBeInTheDocument();
+    expect(within(rows[1]).getByDisplayValue('40')).toBeInTheDocument();
     fireEvent.click(within(rows[0]).getByRole('button', { name: text.remove }));
     await settle();
     expect(screen.getAllByTestId(selectors.query.filterRow)).toHaveLength(1);

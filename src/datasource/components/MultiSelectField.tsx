@@ -1,10 +1,7 @@
-/* eslint-disable @typescript-eslint/no-deprecated -- Select and MultiSelect exist in every Grafana release that
-   grafanaDependency admits; move to Combobox when the minimum version is raised. */
 import React from 'react';
-import type { SelectableValue } from '@grafana/data';
-import { InlineField, MultiSelect } from '@grafana/ui';
+import { InlineField, MultiCombobox } from '@grafana/ui';
 
-import type { PickerProps } from './SelectField';
+import { comboboxOptions, type PickerProps } from './SelectField';
 import { withValues } from './useResourceOptions';
 
 interface Props extends PickerProps {
@@ -23,18 +20,16 @@ export function MultiSelectField({ value, onChange, ...props }: Props) {
       invalid={Boolean(props.error)}
       error={props.error}
     >
-      <MultiSelect<string>
-        inputId={props.id}
+      <MultiCombobox<string>
+        id={props.id}
         data-testid={props.testId}
         width={props.width}
-        isLoading={props.loading}
-        allowCustomValue={props.allowCustomValue}
+        loading={props.loading}
+        createCustomValue={props.allowCustomValue}
         placeholder={props.placeholder}
-        options={withValues(props.options, value)}
+        options={comboboxOptions(withValues(props.options, value))}
         value={value}
-        onChange={(options: Array<SelectableValue<string>>) =>
-          onChange(options.map((option) => option.value ?? '').filter((item) => item !== ''))
-        }
+        onChange={(options) => onChange(options.map((option) => option.value).filter((item) => item !== ''))}
       />
     </InlineField>
   );

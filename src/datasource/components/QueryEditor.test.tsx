@@ -3,9 +3,12 @@ import { fireEvent, screen } from '@testing-library/react';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchQuery, QueryType } from '../types';
-import { choose, fieldLabels, renderEditor } from './testUtils';
+import { choose, fieldLabels, openMenu, renderEditor } from './testUtils';
 
 const text = labels.query;
+
+// Each test renders the whole editor and opens comboboxes; on a busy machine that outgrows jest's 5 s default.
+jest.setTimeout(20000);
 
 const base = { refId: 'A', schemaVersion: 1, model: 'churn-classifier' };
 
@@ -100,8 +103,7 @@ describe('QueryEditor fields', () => {
 
   it('offers all eight families with a description each', async () => {
     await renderEditor(classification);
-    fireEvent.keyDown(screen.getByLabelText(text.queryType.label), { key: 'ArrowDown' });
-    const menu = await screen.findByLabelText('Select options menu');
+    const menu = await openMenu(text.queryType.label);
     for (const option of Object.values(text.queryTypeOptions)) {
       expect(menu).toHaveTextContent(option.label);
       expect(menu).toHaveTextContent(option.description);
@@ -110,15 +112,14 @@ describe('QueryEditor fields', () => {
 
   it('offers the outputs of drift, not the metrics of classification', async () => {
     await renderEditor({ ...base, queryType: 'drift' });
-    fireEvent.keyDown(screen.getByLabelText(text.outputs.label), { key: 'ArrowDown' });
-    const menu = await screen.findByLabelText('Select options menu');
+    const menu = await openMenu(text.outputs.label);
     expect(menu).toHaveTextContent(text.metricOptions.drifted);
     expect(menu).not.toHaveTextContent(text.metricOptions.precision);
   });
 
   it('offers a histogram format for drift only', async () => {
     await renderEditor({ ...base, queryType: 'drift', format: 'histogram' });
-    expect(screen.getByText(text.formatOptions.histogram.label)).toBeInTheDocument();
+    expect(screen.getByDisplayValue(text.formatOptions.histogram.label)).toBeInTheDocument();
   });
 
   it('loads models, versions and classes of the chosen model', async () => {
@@ -128,6 +129,15 @@ describe('QueryEditor fields', () => {
     expect(datasource.getClasses).toHaveBeenCalledWith('churn-classifier');
     expect(datasource.getColumns).toHaveBeenCalled();
     expect(datasource.getFeatures).not.toHaveBeenCalled();
+  });
+
+  it('takes a model that the route does not list, typed by the user', async () => {
+    const { onChange } = await renderEditor(classification);
+    const input = screen.getByTestId(selectors.query.model);
+    fireEvent.click(input);
+    fireEvent.change(input, { target: { value: 'fraud-scorer' } });
+    await choose(text.model.label, 'fraud-scorer');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ model: 'fraud-scorer' }));
   });
 });
 
@@ -247,8 +257,8 @@ describe('QueryEditor comparison', () => {
   it('shows no error with a champion and a challenger', async () => {
     await renderEditor({ ...comparison, versions: ['A', 'B'] });
     expect(screen.queryByText(text.championChallengerError)).not.toBeInTheDocument();
-    expect(screen.getByTestId(selectors.query.champion)).toHaveTextContent('A');
-    expect(screen.getByTestId(selectors.query.challenger)).toHaveTextContent('B');
+    expect(screen.getByTestId(selectors.query.champion)).toHaveValue('A');
+    expect(screen.getByTestId(selectors.query.challenger)).toHaveValue('B');
   });
 
   it('writes the challenger after the champion and runs the query', async () => {

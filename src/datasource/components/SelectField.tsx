@@ -1,8 +1,6 @@
-/* eslint-disable @typescript-eslint/no-deprecated -- Select and MultiSelect exist in every Grafana release that
-   grafanaDependency admits; move to Combobox when the minimum version is raised. */
 import React from 'react';
 import type { SelectableValue } from '@grafana/data';
-import { InlineField, Select } from '@grafana/ui';
+import { Combobox, InlineField, type ComboboxOption } from '@grafana/ui';
 
 import { withValues } from './useResourceOptions';
 
@@ -28,8 +26,23 @@ interface SingleProps extends PickerProps {
   isClearable?: boolean;
 }
 
+/** The options as a combobox takes them: every option has a value; those without one are left out. */
+export function comboboxOptions(options: Array<SelectableValue<string>>): Array<ComboboxOption<string>> {
+  return (
+    options
+      .filter((option): option is SelectableValue<string> & { value: string } => typeof option.value === 'string')
+      // Combobox sizes a row by whether it has a description key, so only options with one carry it.
+      .map(({ label, value, description }) => ({
+        label: label ?? value,
+        value,
+        ...(description ? { description } : {}),
+      }))
+  );
+}
+
 /** One labelled picker; a saved value that is not among the options still shows. */
 export function SelectField({ value, onChange, isClearable, ...props }: SingleProps) {
+  const choose = (option: ComboboxOption<string> | null) => onChange(option?.value || undefined);
   return (
     <InlineField
       label={props.label}
@@ -40,17 +53,16 @@ export function SelectField({ value, onChange, isClearable, ...props }: SinglePr
       invalid={Boolean(props.error)}
       error={props.error}
     >
-      <Select<string>
-        inputId={props.id}
+      <Combobox<string>
+        id={props.id}
         data-testid={props.testId}
         width={props.width}
-        isLoading={props.loading}
-        allowCustomValue={props.allowCustomValue}
-        isClearable={isClearable}
+        loading={props.loading}
+        createCustomValue={props.allowCustomValue}
         placeholder={props.placeholder}
-        options={withValues(props.options, [value])}
+        options={comboboxOptions(withValues(props.options, [value]))}
         value={value || null}
-        onChange={(option: SelectableValue<string> | null) => onChange(option?.value || undefined)}
+        {...(isClearable ? { isClearable: true, onChange: choose } : { onChange: choose })}
       />
     </InlineField>
   );

@@ -18,6 +18,22 @@ if (!('IntersectionObserver' in window)) {
   Object.defineProperty(window, 'IntersectionObserver', { value: NoIntersections, writable: true });
 }
 
+// MultiCombobox measures its pills' text on a canvas; jsdom has no canvas, and the scaffold's setup stubs
+// getContext to return nothing.
+const measuringContext = { measureText: (text: string) => ({ width: text.length * 8 }), font: '' };
+Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', {
+  value: () => measuringContext,
+  writable: true,
+});
+
+// Combobox renders only the options that fit its menu's measured height; jsdom measures every element as empty.
+for (const [name, size] of [
+  ['clientHeight', 1000],
+  ['clientWidth', 400],
+] as const) {
+  Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => size });
+}
+
 export function fakeDataSource() {
   return {
     getModels: jest.fn().mockResolvedValue(['churn-classifier', 'basket-forecaster']),
@@ -62,11 +78,21 @@ export async function renderEditor(query: ModelwatchQuery) {
   return { datasource, onChange, onRunQuery, view };
 }
 
+/** Opens the picker (found by its label) and returns its list of options. */
+export async function openMenu(pickerLabel: string) {
+  const input = screen.getByRole('combobox', { name: (name) => name.replace(/\s*\*$/, '') === pickerLabel });
+  // A multi-value picker stays open after a choice; clicking it again would close it.
+  if (input.getAttribute('aria-expanded') !== 'true') {
+    fireEvent.click(input);
+  }
+  return screen.findByRole('listbox');
+}
+
 /** Opens the picker (found by its label) and clicks the option a user reads. */
 export async function choose(pickerLabel: string, option: string) {
-  const input = screen.getByLabelText(pickerLabel);
-  fireEvent.keyDown(input, { key: 'ArrowDown' });
-  const menu = await screen.findByLabelText('Select options menu');
-  fireEvent.click(within(menu).getByText(option));
+  const menu = await openMenu(pickerLabel);
+  fireEvent.click(within(menu).getByRole('option', { name: new RegExp(`^${escape(option)}`) }));
   await settle();
 }
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
