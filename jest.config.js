@@ -9,6 +9,9 @@ const [tsTransformPattern, swcTransform] = Object.entries(baseConfig.transform)[
 
 module.exports = {
   ...baseConfig,
+  // The editors' tests drive Grafana's Combobox (virtualised menus, async option loading): each
+  // takes a few seconds on a busy 2-core machine, over jest's default of 5 s.
+  testTimeout: 30000,
   transform: {
     [tsTransformPattern]: swcTransform,
     '^.+\\.mjs$': swcTransform,

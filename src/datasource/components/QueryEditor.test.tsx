@@ -7,9 +7,6 @@ import { choose, fieldLabels, openMenu, renderEditor } from './testUtils';
 
 const text = labels.query;
 
-// Each test renders the whole editor and opens comboboxes; on a busy machine that outgrows jest's 5 s default.
-jest.setTimeout(20000);
-
 const base = { refId: 'A', schemaVersion: 1, model: 'churn-classifier' };
 
 const classification: ModelwatchQuery = {
