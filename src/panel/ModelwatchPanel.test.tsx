@@ -1,6 +1,7 @@
 import React from 'react';
 import {
   AlertState,
+  dateTime,
   getDefaultTimeRange,
   LoadingState,
   ThresholdsMode,
@@ -8,9 +9,11 @@ import {
   type DataFrame,
   type FieldConfigSource,
   type PanelProps,
+  type TimeRange,
 } from '@grafana/data';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 
+import '../test/uplotEnvironment';
 import { labels } from '../labels';
 import { selectors } from '../selectors';
 import { CHURN, confusionFrame, FIXED_TIME } from '../test/factories';
@@ -25,6 +28,13 @@ import {
 } from '../test/panelFrames';
 import { ModelwatchPanel } from './ModelwatchPanel';
 import { DEFAULT_PANEL_OPTIONS, type ModelwatchPanelOptions } from './types';
+
+/** The fixtures' days (from FIXED_TIME) as the dashboard's time range. */
+function fixtureTimeRange(): TimeRange {
+  const from = dateTime(FIXED_TIME);
+  const to = dateTime(FIXED_TIME + 5 * 86_400_000);
+  return { from, to, raw: { from, to } };
+}
 
 function panelProps(
   series: DataFrame[],
@@ -89,19 +99,26 @@ describe('ModelwatchPanel', () => {
     };
     render(<ModelwatchPanel {...panelProps(comparisonFrames(PRECISION_AB), {}, fieldConfig)} />);
     expect(screen.getByTestId(selectors.panel.comparison.summary)).toBeInTheDocument();
-    expect(screen.getAllByTestId(selectors.panel.comparison.threshold)).toHaveLength(2);
+    // Drawn by Grafana's threshold hook on the metric chart (checked in Chromium), and listed for screen readers.
+    const metric = screen.getByTestId(selectors.panel.comparison.metricChart);
+    expect(
+      within(metric)
+        .getAllByTestId(selectors.panel.comparison.threshold)
+        .map((el) => el.textContent)
+    ).toEqual([`${labels.panel.comparison.threshold} 0.65`, `${labels.panel.comparison.threshold} 0.72`]);
   });
 
-  it("draws the dashboard's annotations and the alert state on the comparison", () => {
+  it("draws the dashboard's annotations and the alert state on the comparison", async () => {
     const props = panelProps(comparisonFrames(PRECISION_AB));
     props.data = {
       ...props.data,
       annotations: [annotationFrame([{ time: FIXED_TIME + 86_400_000, text: 'Deployed B' }])],
       alertState: { id: 1, dashboardUID: 'd', panelId: 1, state: AlertState.Pending },
     };
+    props.timeRange = fixtureTimeRange();
     render(<ModelwatchPanel {...props} />);
-    // One marker on the metric chart, one on the delta chart.
-    expect(screen.getAllByTestId(selectors.panel.comparison.annotation)).toHaveLength(2);
+    // One marker on the metric chart, one on the delta chart, once uPlot has drawn them.
+    expect(await screen.findAllByTestId(selectors.panel.comparison.annotation)).toHaveLength(2);
     expect(screen.getByTestId(selectors.panel.comparison.alertState)).toHaveTextContent(
       labels.panel.comparison.alertState.states.pending
     );

@@ -17,7 +17,17 @@ const MISSING: Record<ConcreteView | 'any', string> = {
 };
 
 /** Draws the view for the query results: the option, or the frames' kind for `auto`. */
-export function ModelwatchPanel({ id, data, options, fieldConfig, width, height, timeZone }: Props) {
+export function ModelwatchPanel({
+  id,
+  data,
+  options,
+  fieldConfig,
+  width,
+  height,
+  timeZone,
+  timeRange,
+  onChangeTimeRange,
+}: Props) {
   const { thresholds, unit, decimals } = fieldConfig.defaults;
   const display = useMemo(() => ({ unit, decimals }), [unit, decimals]);
   const { annotations, alertState } = data;
@@ -29,12 +39,26 @@ export function ModelwatchPanel({ id, data, options, fieldConfig, width, height,
         width,
         height,
         timeZone,
+        timeRange,
+        onChangeTimeRange,
         thresholds,
         annotations,
         alertState: alertState?.state,
         display,
       }),
-    [data.series, options, width, height, timeZone, thresholds, annotations, alertState, display]
+    [
+      data.series,
+      options,
+      width,
+      height,
+      timeZone,
+      timeRange,
+      onChangeTimeRange,
+      thresholds,
+      annotations,
+      alertState,
+      display,
+    ]
   );
 
   if (!element) {

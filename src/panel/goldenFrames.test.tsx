@@ -1,4 +1,6 @@
 import React from 'react';
+
+import '../test/uplotEnvironment';
 import { render, screen, within } from '@testing-library/react';
 
 import { labels } from '../labels';
@@ -143,11 +145,17 @@ describe('golden frames from the backend: comparison', () => {
   it('draws both versions with a legend and says the challenger is better', () => {
     const frames = [...goldenFrames('comparison_timeseries'), ...goldenFrames('comparison_numeric')];
     render(<ComparisonView comparisons={comparisonsFromFrames(frames)} width={800} height={500} timeZone="utc" />);
-    const lines = within(screen.getByTestId(ids.metricChart)).getAllByTestId(ids.line);
-    expect(lines.map((line) => line.getAttribute('data-series'))).toEqual(['A (champion)', 'B (challenger)']);
+    // The chart's table (what screen readers get): a row per bucket, a column per version, a
+    // value wherever the backend has one.
+    const table = within(screen.getByTestId(ids.metricChart)).getByRole('table');
+    const rows = within(table)
+      .getAllByRole('row')
+      .map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent));
+    expect(rows[0]).toEqual(['Time', 'A (champion)', 'B (challenger)']);
+    expect(rows).toHaveLength(valuesOf('champion').length + 1);
     const points = (output: string) => valuesOf(output).filter((v) => v !== null).length;
-    expect(lines[0].querySelectorAll('circle')).toHaveLength(points('champion'));
-    expect(lines[1].querySelectorAll('circle')).toHaveLength(points('challenger'));
+    expect(rows.slice(1).filter((row) => row[1] !== '-')).toHaveLength(points('champion'));
+    expect(rows.slice(1).filter((row) => row[2] !== '-')).toHaveLength(points('challenger'));
     const legend = screen.getByTestId(ids.legend);
     expect(legend).toHaveTextContent('A (champion)');
     expect(legend).toHaveTextContent('B (challenger)');

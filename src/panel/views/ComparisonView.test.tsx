@@ -1,6 +1,10 @@
+import '../../test/uplotEnvironment';
 import React from 'react';
-import { AlertState, dataFrameFromJSON, ThresholdsMode, type ThresholdsConfig } from '@grafana/data';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import uPlot from 'uplot';
+import { AlertState, dataFrameFromJSON, EventBusSrv, ThresholdsMode, type ThresholdsConfig } from '@grafana/data';
+import { DashboardCursorSync } from '@grafana/schema';
+import { PanelContextProvider } from '@grafana/ui';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -15,11 +19,28 @@ import {
 } from '../../test/panelFrames';
 import { annotationMarkers, type AnnotationMarker } from '../data/annotations';
 import { comparisonsFromFrames } from '../data/comparison';
-import { ComparisonView } from './ComparisonView';
+import { ComparisonView, nextHidden } from './ComparisonView';
 import type { ValueDisplay } from './format';
 
 const ids = selectors.panel.comparison;
 const text = labels.panel.comparison;
+// The dashboard's events scope: the charts join uPlot's cursor sync under it.
+const SCOPE = 'comparison-view-test';
+
+/** The uPlot charts drawn, by the test id of the chart around each. */
+function plots(): Record<string, uPlot> {
+  return Object.fromEntries(
+    uPlot.sync(SCOPE).plots.map((plot) => [plot.root.closest('figure')?.getAttribute('data-testid'), plot])
+  );
+}
+
+/** The screen-reader table of a chart: one row per bucket, a column per series. */
+function tableRows(chartTestId: string): string[][] {
+  const table = within(screen.getByTestId(chartTestId)).getByRole('table');
+  return within(table)
+    .getAllByRole('row')
+    .map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent ?? ''));
+}
 
 function renderComparison({
   withNumeric = false,
@@ -41,56 +62,65 @@ function renderComparison({
     frames.push(dataFrameFromJSON(comparisonNumericJSON(PRECISION_AB_WHOLE_RANGE)));
   }
   return render(
-    <ComparisonView
-      comparisons={comparisonsFromFrames(frames)}
-      width={800}
-      height={500}
-      timeZone="utc"
-      thresholds={thresholds}
-      annotations={annotations}
-      alertState={alertState}
-      display={display}
-    />
+    <PanelContextProvider
+      value={{ eventsScope: SCOPE, eventBus: new EventBusSrv(), sync: () => DashboardCursorSync.Crosshair }}
+    >
+      <ComparisonView
+        comparisons={comparisonsFromFrames(frames)}
+        width={800}
+        height={500}
+        timeZone="utc"
+        thresholds={thresholds}
+        annotations={annotations}
+        alertState={alertState}
+        display={display}
+      />
+    </PanelContextProvider>
   );
 }
 
 describe('ComparisonView', () => {
-  it('draws both versions as lines with a legend naming them', () => {
+  it('draws both versions on a uPlot chart, with a legend naming them', () => {
     renderComparison();
-    const metric = screen.getByTestId(ids.metricChart);
-    const lines = within(metric).getAllByTestId(ids.line);
-    expect(lines.map((line) => line.getAttribute('data-series'))).toEqual(['A (champion)', 'B (challenger)']);
-    // The challenger has three buckets with a value, the champion five.
-    expect(lines[0].querySelectorAll('circle')).toHaveLength(5);
-    expect(lines[1].querySelectorAll('circle')).toHaveLength(3);
+    const { [ids.metricChart]: metric, [ids.deltaChart]: delta } = plots();
+    expect(metric.data.slice(1)).toEqual([PRECISION_AB.series.champion, PRECISION_AB.series.challenger]);
+    expect(delta.data.slice(1)).toEqual([
+      PRECISION_AB.series.delta,
+      PRECISION_AB.series.ci_high,
+      PRECISION_AB.series.ci_low,
+    ]);
+    expect((delta as uPlot & { bands: uPlot.Band[] }).bands).toHaveLength(1);
     const legend = screen.getByTestId(ids.legend);
     expect(legend).toHaveTextContent('A (champion)');
     expect(legend).toHaveTextContent('B (challenger)');
+    expect(legend).toHaveTextContent(text.deltaTitle);
   });
 
-  it('shows the value of a point in a tooltip when the point gets keyboard focus', () => {
+  it('gives screen readers every value in a table, in the dashboard time zone', () => {
     renderComparison();
-    const metric = screen.getByTestId(ids.metricChart);
-    expect(within(metric).queryByTestId(ids.tooltip)).not.toBeInTheDocument();
-    const point = within(metric).getAllByTestId(ids.line)[1].querySelector('circle')!;
-    expect(point).toHaveAttribute('tabindex', '0');
-    fireEvent.focus(point);
-    const tooltip = within(metric).getByTestId(ids.tooltip);
-    expect(tooltip).toHaveTextContent('B (challenger)');
-    expect(tooltip.textContent).toBe(point.getAttribute('aria-label'));
-    fireEvent.blur(point);
-    expect(within(metric).queryByTestId(ids.tooltip)).not.toBeInTheDocument();
+    const rows = tableRows(ids.metricChart);
+    expect(rows[0]).toEqual(['Time', 'A (champion)', 'B (challenger)']);
+    // Daily buckets from 2024-04-01; the challenger has values in three of the five.
+    expect(rows[1][0]).toBe('2024-04-01 00:00:00');
+    expect(rows.slice(1).filter((row) => row[2] !== '-')).toHaveLength(3);
+    const delta = tableRows(ids.deltaChart);
+    expect(delta[0]).toEqual(['Time', text.delta, text.interval]);
+    expect(delta[4].slice(1)).toEqual(['+0.14', '[+0.09, +0.19]']);
   });
 
-  it('draws the delta with its band and a zero line below', () => {
+  it('isolates a series when its legend item is clicked, and shows all again on a second click', () => {
     renderComparison();
-    const delta = screen.getByTestId(ids.deltaChart);
-    const band = within(delta).getByTestId(ids.band);
-    expect(band.getAttribute('d')).toMatch(/^M.+Z$/);
-    expect(within(delta).getByTestId(ids.zeroLine)).toBeInTheDocument();
-    expect(within(delta).getAllByTestId(ids.line)).toHaveLength(1);
-    // Daily buckets from 2024-04-01: the time axis shows dates in the dashboard's time zone.
-    expect(within(delta).getAllByTestId(ids.tick)[0]).toHaveTextContent('04/01');
+    const legend = screen.getByTestId(ids.legend);
+    act(() => {
+      fireEvent.click(within(legend).getByText('B (challenger)'));
+    });
+    expect(plots()[ids.metricChart].data.slice(1)).toEqual([PRECISION_AB.series.challenger]);
+    expect(plots()[ids.deltaChart].data.slice(1)).toEqual([]);
+    act(() => {
+      fireEvent.click(within(legend).getByText('B (challenger)'));
+    });
+    expect(plots()[ids.metricChart].data).toHaveLength(3);
+    expect(plots()[ids.deltaChart].data).toHaveLength(4);
   });
 
   it('summarises the last bucket with a delta when only the time series is there', () => {
@@ -127,24 +157,7 @@ describe('ComparisonView', () => {
     expect(screen.getByTestId(ids.verdict)).toHaveTextContent(text.verdict.worse);
   });
 
-  it("draws the panel's thresholds on the metric chart, not the base step", () => {
-    renderComparison({
-      thresholds: {
-        mode: ThresholdsMode.Absolute,
-        steps: [
-          { value: -Infinity, color: 'green' },
-          { value: 0.7, color: 'red' },
-        ],
-      },
-    });
-    const metric = screen.getByTestId(ids.metricChart);
-    const marks = within(metric).getAllByTestId(ids.threshold);
-    expect(marks).toHaveLength(1);
-    expect(marks[0]).toHaveTextContent(`${text.threshold} 0.7`);
-    expect(within(screen.getByTestId(ids.deltaChart)).queryAllByTestId(ids.threshold)).toHaveLength(0);
-  });
-
-  it('draws annotations on both time axes, points and regions, with their text as tooltip', () => {
+  it('puts the annotations in the time range on both charts, with their text', async () => {
     const DAY = 86_400_000;
     const annotations = annotationMarkers([
       annotationFrame([
@@ -156,13 +169,13 @@ describe('ComparisonView', () => {
     ]);
     renderComparison({ annotations });
     for (const chart of [screen.getByTestId(ids.metricChart), screen.getByTestId(ids.deltaChart)]) {
-      const markers = within(chart).getAllByTestId(ids.annotation);
-      expect(markers.map((marker) => marker.querySelector('title')?.textContent)).toEqual([
-        'Deployed B',
-        'Label backfill',
+      // The markers are placed once uPlot has drawn the plot (its "ready" hook).
+      const markers = await within(chart).findAllByTestId(ids.annotation);
+      expect(markers.map((marker) => marker.getAttribute('aria-label'))).toEqual(['Deployed B', 'Label backfill']);
+      expect(markers.map((marker) => Number(marker.getAttribute('data-time')))).toEqual([
+        FIXED_TIME + 2 * DAY,
+        FIXED_TIME + 3 * DAY,
       ]);
-      expect(markers[0].querySelector('rect')).toBeNull();
-      expect(markers[1].querySelector('rect')).not.toBeNull();
     }
   });
 
@@ -179,29 +192,39 @@ describe('ComparisonView', () => {
     expect(badge).toHaveAttribute('title', `${text.alertState.title}: ${text.alertState.states.alerting}`);
   });
 
-  it("shows the metric and its delta in the panel's unit, on the axes, the header and the thresholds", () => {
-    renderComparison({
-      display: { unit: 'percentunit', decimals: 1 },
-      thresholds: {
-        mode: ThresholdsMode.Absolute,
-        steps: [
-          { value: -Infinity, color: 'green' },
-          { value: 0.7, color: 'red' },
-        ],
-      },
-    });
+  it("shows the metric and its delta in the panel's unit, on the axes and in the header", () => {
+    const thresholds: ThresholdsConfig = {
+      mode: ThresholdsMode.Absolute,
+      steps: [
+        { value: -Infinity, color: 'green' },
+        { value: 0.7, color: 'red' },
+      ],
+    };
+    renderComparison({ display: { unit: 'percentunit', decimals: 1 }, thresholds });
     const summary = screen.getByTestId(ids.summary);
     expect(summary).toHaveTextContent('A 60.0% → B 74.0%');
     expect(summary).toHaveTextContent('Δ +14.0% (95% CI +9.0% to +19.0%)');
     // The p-value is not in the metric's unit.
     expect(summary).toHaveTextContent('p 1.0e-4');
-    const metricLabels = [...screen.getByTestId(ids.metricChart).querySelectorAll('text')].map((el) => el.textContent);
-    expect(metricLabels).toContain('60.0%');
-    expect(metricLabels.every((label) => label?.endsWith('%'))).toBe(true);
-    expect(screen.getByTestId(ids.threshold)).toHaveTextContent(`${text.threshold} 70.0%`);
-    const deltaLabels = [...screen.getByTestId(ids.deltaChart).querySelectorAll('text')]
-      .map((el) => el.textContent ?? '')
-      .filter((label) => !label.includes('/'));
-    expect(deltaLabels).toContain('+10.0%');
+    const { [ids.metricChart]: metric, [ids.deltaChart]: delta } = plots();
+    const yAxis = (plot: uPlot) => plot.axes[1].values as (u: uPlot, splits: number[]) => string[];
+    expect(yAxis(metric)(metric, [0.6, 0.7])).toEqual(['60.0%', '70.0%']);
+    expect(yAxis(delta)(delta, [0, 0.1])).toEqual(['0.0%', '+10.0%']);
+    expect(tableRows(ids.metricChart)[1][1]).toBe('75.0%'); // A's first bucket, 0.75
+  });
+});
+
+describe('nextHidden (legend clicks)', () => {
+  it('isolates a series on a click and shows all again on a click on the isolated one', () => {
+    const isolated = nextHidden(new Set(), 'challenger', false);
+    expect([...isolated].sort()).toEqual(['champion', 'delta']);
+    expect([...nextHidden(isolated, 'challenger', false)]).toEqual([]);
+    expect([...nextHidden(isolated, 'champion', false)].sort()).toEqual(['challenger', 'delta']);
+  });
+
+  it('toggles one series with ctrl or cmd', () => {
+    const hidden = nextHidden(new Set(), 'delta', true);
+    expect([...hidden]).toEqual(['delta']);
+    expect([...nextHidden(hidden, 'delta', true)]).toEqual([]);
   });
 });

@@ -1,24 +1,34 @@
-import React from 'react';
+import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormat, type AlertState, type GrafanaTheme2, type ThresholdsConfig } from '@grafana/data';
+import type { AbsoluteTimeRange, AlertState, ThresholdsConfig, TimeRange } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
-import { useStyles2, useTheme2 } from '@grafana/ui';
+import {
+  LegendDisplayMode,
+  SeriesVisibilityChangeBehavior,
+  useStyles2,
+  useTheme2,
+  VizLegend,
+  type VizLegendItem,
+} from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { AnnotationMarker } from '../data/annotations';
 import type { ComparisonModel } from '../data/comparison';
-import { thresholdLines } from '../data/thresholds';
+import { ComparisonChart, type TimeMarker } from './ComparisonChart';
+import { axisWidthFor, type PlotBand, type PlotLine } from './comparisonPlot';
 import { ComparisonSummary, metricText } from './ComparisonSummary';
 import { signed, valueFormatter, type ValueDisplay } from './format';
-import { extent } from './scales';
-import { TimeSeriesChart, type HorizontalLine, type TimeMarker } from './TimeSeriesChart';
 
 export interface ComparisonViewProps {
   comparisons: ComparisonModel[];
   width: number;
   height: number;
   timeZone?: TimeZone;
+  /** The dashboard's time range: the charts' time axis. Without it, the buckets' own range. */
+  timeRange?: TimeRange;
+  /** Changes the dashboard's time range: dragging across a chart zooms to the selection. */
+  onChangeTimeRange?: (range: AbsoluteTimeRange) => void;
   /** The panel's thresholds (field config defaults), drawn on the metric chart. */
   thresholds?: ThresholdsConfig;
   /** The dashboard's annotations, drawn on both time axes. */
@@ -49,6 +59,8 @@ export function ComparisonView({
   width,
   height,
   timeZone,
+  timeRange,
+  onChangeTimeRange,
   thresholds,
   annotations,
   alertState,
@@ -65,6 +77,8 @@ export function ComparisonView({
           width={width}
           height={blockHeight}
           timeZone={timeZone}
+          timeRange={timeRange}
+          onChangeTimeRange={onChangeTimeRange}
           thresholds={thresholds}
           annotations={annotations}
           alertState={alertState}
@@ -83,7 +97,9 @@ function Comparison({
   comparison,
   width,
   height,
-  timeZone,
+  timeZone = 'browser',
+  timeRange,
+  onChangeTimeRange,
   thresholds,
   annotations = [],
   alertState,
@@ -92,110 +108,124 @@ function Comparison({
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const names = seriesNames(comparison);
-  const colors = {
-    champion: theme.visualization.getColorByName('blue'),
-    challenger: theme.visualization.getColorByName('orange'),
-    delta: theme.visualization.getColorByName('purple'),
-  };
+  const [hidden, setHidden] = useState<ReadonlySet<SeriesKey>>(new Set());
+  const colors = useMemo(
+    () => ({
+      champion: theme.visualization.getColorByName('blue'),
+      challenger: theme.visualization.getColorByName('orange'),
+      delta: theme.visualization.getColorByName('purple'),
+    }),
+    [theme]
+  );
   const { series, times } = comparison;
-  const format = valueFormatter(display);
-  const formatDelta = signed(format);
-  const dataExtent = extent([...series.champion, ...series.challenger]) ?? [0, 1];
-  const thresholdMarks: HorizontalLine[] = thresholdLines(thresholds, dataExtent).map((line, i) => ({
-    key: `threshold-${i}`,
-    value: line.value,
-    color: theme.visualization.getColorByName(line.color),
-    dashed: true,
-    label: `${text.threshold} ${format(line.value)}`,
-    testId: selectors.panel.comparison.threshold,
-  }));
-  const markers: TimeMarker[] = annotations.map((annotation) => ({
-    key: annotation.key,
-    from: annotation.time,
-    to: annotation.timeEnd,
-    color: annotation.color
-      ? theme.visualization.getColorByName(annotation.color)
-      : theme.visualization.getColorByName('yellow'),
-    label: annotation.text || `${text.annotation} ${dateTimeFormat(annotation.time, { timeZone })}`,
-    testId: selectors.panel.comparison.annotation,
-  }));
+  const format = useMemo(() => valueFormatter(display), [display]);
+  const formatDelta = useMemo(() => signed(format), [format]);
+
+  const metricLines = useMemo<PlotLine[]>(
+    () => [
+      { key: 'champion', label: names.champion, color: colors.champion, values: series.champion },
+      { key: 'challenger', label: names.challenger, color: colors.challenger, values: series.challenger },
+    ],
+    [names.champion, names.challenger, colors, series]
+  );
+  const deltaLines = useMemo<PlotLine[]>(
+    () => [{ key: 'delta', label: text.delta, color: colors.delta, values: series.delta }],
+    [colors, series]
+  );
+  const band = useMemo<PlotBand>(
+    () => ({ label: text.interval, color: colors.delta, low: series.ci_low, high: series.ci_high }),
+    [colors, series]
+  );
+  const zeroLine = useMemo(() => ({ value: 0, color: theme.colors.text.secondary }), [theme]);
+  const markers = useMemo<TimeMarker[]>(
+    () =>
+      annotations.map((annotation) => ({
+        key: annotation.key,
+        from: annotation.time,
+        to: annotation.timeEnd,
+        color: theme.visualization.getColorByName(annotation.color ?? 'yellow'),
+        label: annotation.text || text.annotation,
+      })),
+    [annotations, theme]
+  );
+  // Both charts get the same y axis width, so that their plots (and crosshairs) line up.
+  const axisWidth = useMemo(
+    () =>
+      Math.max(
+        axisWidthFor([...series.champion, ...series.challenger], format),
+        axisWidthFor([...series.delta, ...series.ci_low, ...series.ci_high, 0], formatDelta)
+      ),
+    [series, format, formatDelta]
+  );
+  const [syncKey] = useState(() => `modelwatch-comparison-${Math.random().toString(36).slice(2)}`);
+
+  const legendItems: Array<VizLegendItem<SeriesKey>> = [
+    { label: names.champion, color: colors.champion, yAxis: 1, data: 'champion', disabled: hidden.has('champion') },
+    {
+      label: names.challenger,
+      color: colors.challenger,
+      yAxis: 1,
+      data: 'challenger',
+      disabled: hidden.has('challenger'),
+    },
+    { label: text.deltaTitle, color: colors.delta, yAxis: 1, data: 'delta', disabled: hidden.has('delta') },
+  ];
   const chartsHeight = Math.max(120, height - SUMMARY_HEIGHT - LEGEND_HEIGHT - GAP);
   const metricHeight = Math.round(chartsHeight * 0.55);
   const deltaHeight = chartsHeight - metricHeight;
   const metric = metricText(comparison.compare);
+  const visibleMetricLines = metricLines.filter((line) => !hidden.has(line.key as SeriesKey));
 
   return (
     <section className={styles.block} style={{ height }} data-testid={selectors.panel.comparison.view}>
       <ComparisonSummary comparison={comparison} timeZone={timeZone} alertState={alertState} display={display} />
-      <div className={styles.legend} data-testid={selectors.panel.comparison.legend}>
-        <LegendItem color={colors.champion} label={names.champion} />
-        <LegendItem color={colors.challenger} label={names.challenger} />
-        <LegendItem color={colors.delta} label={text.deltaTitle} band />
+      <div data-testid={selectors.panel.comparison.legend}>
+        <VizLegend
+          placement="bottom"
+          displayMode={LegendDisplayMode.List}
+          items={legendItems}
+          seriesVisibilityChangeBehavior={SeriesVisibilityChangeBehavior.Isolate}
+          onLabelClick={(item, event) =>
+            item.data && setHidden(nextHidden(hidden, item.data, event.ctrlKey || event.metaKey))
+          }
+        />
       </div>
       {times.length > 0 && (
         <>
-          <TimeSeriesChart
+          <ComparisonChart
             testId={selectors.panel.comparison.metricChart}
             ariaLabel={`${metric}: ${names.champion}, ${names.challenger}`}
             times={times}
-            lines={[
-              {
-                key: 'champion',
-                label: names.champion,
-                values: series.champion,
-                color: colors.champion,
-                testId: selectors.panel.comparison.line,
-              },
-              {
-                key: 'challenger',
-                label: names.challenger,
-                values: series.challenger,
-                color: colors.challenger,
-                testId: selectors.panel.comparison.line,
-              },
-            ]}
-            horizontalLines={thresholdMarks}
+            lines={visibleMetricLines}
+            thresholds={thresholds}
             markers={markers}
             width={width}
             height={metricHeight}
             timeZone={timeZone}
-            showTimeAxis={false}
+            timeRange={timeRange}
             formatY={format}
+            showTimeAxis={false}
+            axisWidth={axisWidth}
+            syncKey={syncKey}
+            onZoom={onChangeTimeRange}
           />
-          <TimeSeriesChart
+          <ComparisonChart
             testId={selectors.panel.comparison.deltaChart}
-            ariaLabel={text.deltaTitle}
+            ariaLabel={`${text.deltaTitle} (${text.interval})`}
             times={times}
-            lines={[
-              {
-                key: 'delta',
-                label: text.delta,
-                values: series.delta,
-                color: colors.delta,
-                testId: selectors.panel.comparison.line,
-              },
-            ]}
-            band={{
-              low: series.ci_low,
-              high: series.ci_high,
-              color: colors.delta,
-              label: text.interval,
-              testId: selectors.panel.comparison.band,
-            }}
-            horizontalLines={[
-              {
-                key: 'zero',
-                value: 0,
-                color: theme.colors.text.secondary,
-                testId: selectors.panel.comparison.zeroLine,
-              },
-            ]}
+            lines={hidden.has('delta') ? NO_LINES : deltaLines}
+            band={hidden.has('delta') ? undefined : band}
+            referenceLine={zeroLine}
             markers={markers}
             width={width}
             height={deltaHeight}
             timeZone={timeZone}
-            showTimeAxis
+            timeRange={timeRange}
             formatY={formatDelta}
+            showTimeAxis
+            axisWidth={axisWidth}
+            syncKey={syncKey}
+            onZoom={onChangeTimeRange}
           />
         </>
       )}
@@ -203,20 +233,30 @@ function Comparison({
   );
 }
 
-function LegendItem({ color, label, band = false }: { color: string; label: string; band?: boolean }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <span className={styles.legendItem}>
-      <span
-        className={band ? styles.bandSwatch : styles.lineSwatch}
-        style={band ? { background: color, borderColor: color } : { background: color }}
-      />
-      {label}
-    </span>
-  );
+type SeriesKey = 'champion' | 'challenger' | 'delta';
+const ALL_SERIES: SeriesKey[] = ['champion', 'challenger', 'delta'];
+const NO_LINES: PlotLine[] = [];
+
+/**
+ * The legend's click rules, as in Grafana's time series panel: a click shows only that series
+ * (again: all of them), ctrl- or cmd-click toggles it alone.
+ */
+export function nextHidden(hidden: ReadonlySet<SeriesKey>, key: SeriesKey, toggle: boolean): ReadonlySet<SeriesKey> {
+  if (toggle) {
+    const next = new Set(hidden);
+    if (next.has(key)) {
+      next.delete(key);
+    } else {
+      next.add(key);
+    }
+    return next;
+  }
+  const others = ALL_SERIES.filter((other) => other !== key);
+  const isolated = !hidden.has(key) && others.every((other) => hidden.has(other));
+  return isolated ? new Set() : new Set(others);
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
+const getStyles = () => ({
   container: css({
     display: 'flex',
     flexDirection: 'column',
@@ -228,34 +268,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     flexShrink: 0,
     gap: 2,
-  }),
-  legend: css({
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(2),
-    alignItems: 'center',
-    minHeight: LEGEND_HEIGHT,
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.secondary,
-    paddingLeft: theme.spacing(1),
-  }),
-  legendItem: css({
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    whiteSpace: 'nowrap',
-  }),
-  lineSwatch: css({
-    display: 'inline-block',
-    width: 14,
-    height: 3,
-    borderRadius: 1,
-  }),
-  bandSwatch: css({
-    display: 'inline-block',
-    width: 14,
-    height: 10,
-    opacity: 0.45,
-    borderTop: '2px solid',
   }),
 });

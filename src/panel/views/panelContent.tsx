@@ -1,5 +1,5 @@
 import React from 'react';
-import type { AlertState, DataFrame, ThresholdsConfig } from '@grafana/data';
+import type { AbsoluteTimeRange, AlertState, DataFrame, ThresholdsConfig, TimeRange } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
 
 import { labels } from '../../labels';
@@ -20,6 +20,10 @@ export interface PanelContentInput {
   width: number;
   height: number;
   timeZone?: TimeZone;
+  /** The dashboard's time range, the comparison's time axis. */
+  timeRange?: TimeRange;
+  /** Zooms the dashboard's time range (a drag across the comparison's charts). */
+  onChangeTimeRange?: (range: AbsoluteTimeRange) => void;
   thresholds?: ThresholdsConfig;
   /** `data.annotations`: drawn on the comparison's time axes. */
   annotations?: DataFrame[];
@@ -43,6 +47,8 @@ export function panelContent({
   width,
   height,
   timeZone,
+  timeRange,
+  onChangeTimeRange,
   thresholds,
   annotations,
   alertState,
@@ -89,6 +95,8 @@ export function panelContent({
               width={width}
               height={height}
               timeZone={timeZone}
+              timeRange={timeRange}
+              onChangeTimeRange={onChangeTimeRange}
               thresholds={thresholds}
               annotations={annotationMarkers(annotations)}
               alertState={alertState}
