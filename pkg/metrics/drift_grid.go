@@ -86,13 +86,17 @@ func (g GridCounts) validate() error {
 	return nil
 }
 
+// ksRounding widens the KS bound by far more than the rounding of the CDF ratios (about
+// 1e-16 each), so that an exact D on a cell edge is never reported just outside it.
+const ksRounding = 1e-12
+
 // KSOnGrid is KS from grid counts. Every cell is an interval of values, the same for both
 // windows, so at the cells' edges the two empirical CDFs are exact; inside a cell each rises
 // from its value at the left edge to its value at the right. The exact D therefore lies in
 // [lo, hi]: lo the largest gap at the edges, hi the largest gap one CDF's right edge can make
 // with the other's left edge in the same cell. Statistic is the middle of that interval and
-// StatisticBound its half-width; the p-value is the one of the middle, with ScoreBound the
-// distance to the farther of the p-values of lo and hi (the p-value falls as D grows).
+// StatisticBound its half-width; likewise the p-value is the middle of [p(hi), p(lo)] (the
+// p-value falls as D grows), each computed as KS computes it, and ScoreBound its half-width.
 func KSOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 	if err := g.validate(); err != nil {
 		return DriftResult{}, err
@@ -101,25 +105,34 @@ func KSOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 	if reason := emptyWindowReason(n1, n2); reason != "" {
 		return undefinedResult(MethodKS, threshold, n1, n2, reason), nil
 	}
+	// As in KS: gaps as fractions, and for the sizes of scipy's exact method also as exact
+	// integers in units of 1/lcm(n1, n2), which its p-value needs.
+	exact := n1 <= ksExactMaxN && n2 <= ksExactMaxN
+	gcd := gcd64(n1, n2)
+	n1g, n2g := n1/gcd, n2/gcd
 	f1, f2 := float64(n1), float64(n2)
-	var c1, c2, lo, hi float64
+	var c1, c2, hLo, hHi int64
+	var dLo, dHi float64
 	for i := range g.Reference {
-		p1, p2 := c1/f1, c2/f2
-		c1 += float64(g.Reference[i])
-		c2 += float64(g.Current[i])
-		q1, q2 := c1/f1, c2/f2
-		lo = math.Max(lo, math.Abs(q1-q2))
-		hi = math.Max(hi, math.Max(q1-p2, q2-p1))
+		p1, p2 := c1, c2
+		c1 += g.Reference[i]
+		c2 += g.Current[i]
+		dLo = math.Max(dLo, math.Abs(float64(c1)/f1-float64(c2)/f2))
+		dHi = math.Max(dHi, math.Max(float64(c1)/f1-float64(p2)/f2, float64(c2)/f2-float64(p1)/f1))
+		if exact {
+			hLo = max(hLo, absInt64(c1*n2g-c2*n1g))
+			hHi = max(hHi, c1*n2g-p2*n1g, c2*n1g-p1*n2g)
+		}
 	}
-	hi = math.Max(hi, lo)
-	d := (lo + hi) / 2
-	// The windows are too large for the exact p-value (a window has more distinct values than
-	// the store returns one by one), so h is unused.
-	p := ksTwoSampleP(n1, n2, d, 0)
-	pLo, pHi := ksTwoSampleP(n1, n2, hi, 0), ksTwoSampleP(n1, n2, lo, 0)
+	if exact {
+		dLo, dHi = float64(hLo)/float64(n1g*n2), float64(max(hHi, hLo))/float64(n1g*n2)
+	}
+	dHi = math.Max(dHi, dLo)
+	pLo, pHi := ksTwoSampleP(n1, n2, dHi, max(hHi, hLo)), ksTwoSampleP(n1, n2, dLo, hLo)
+	d, p := (dLo+dHi)/2, (pLo+pHi)/2
 	r := DriftResult{Method: MethodKS, Statistic: num(d), PValue: num(p), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2,
 		Approximation: &Approximation{Kind: ApproximationGrid, Cells: g.Cells, CellWidth: g.Width(),
-			StatisticBound: (hi - lo) / 2, ScoreBound: math.Max(pHi-p, p-pLo)}}
+			StatisticBound: (dHi-dLo)/2 + ksRounding, ScoreBound: (pHi-pLo)/2 + ksRounding}}
 	return decideDrift(r, p), nil
 }
 
