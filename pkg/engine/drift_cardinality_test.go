@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -196,6 +197,29 @@ func TestDriftApproximatesExactMethodsAboveTheCap(t *testing.T) {
 		if a.Kind != "grid" || len(f.Meta.Notices) == 0 {
 			t.Errorf("%s: no notice says the result is approximated", method)
 		}
+	}
+}
+
+// A histogram frame carries its own result's approximation in meta.custom, beside the score.
+func TestDriftHistogramStatesItsApproximation(t *testing.T) {
+	eng, _, _ := continuousStore(t)
+	frames, err := runSmall(t, eng, strings.Replace(driftQuery("ks"), `"format":"numeric"`, `"format":"histogram"`, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(customOf(t, frames[0])["approximation"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a approximation
+	if err := json.Unmarshal(raw, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Kind != "grid" || a.Cells != 4096 || a.StatisticBound <= 0 {
+		t.Errorf("meta.custom.approximation %s, want the grid's", raw)
+	}
+	if n := frames[0].Rows(); n != 22 {
+		t.Errorf("%d histogram bins, want 22 (20 reference bins, underflow, overflow)", n)
 	}
 }
 

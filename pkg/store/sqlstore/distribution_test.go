@@ -168,3 +168,46 @@ func TestDistributionScansOnce(t *testing.T) {
 		t.Errorf("%d table scans, want 1:\n%s", n, p)
 	}
 }
+
+// Feature columns named like the statement's own names (its derived tables, columns and
+// the feature index) are counted as themselves.
+func TestDistributionFeaturesNamedLikeItsAliases(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "aliases.duckdb")
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE predictions (prediction_id VARCHAR, ts TIMESTAMP, model VARCHAR, model_version VARCHAR,
+			predicted_value DOUBLE, actual_value DOUBLE, mw_x1 DOUBLE, mw_f VARCHAR, mw_number DOUBLE, mw_features INTEGER)`,
+		`INSERT INTO predictions SELECT 'p' || i, TIMESTAMP '2026-03-01', 'm', 'A', 1, 1, i, 'c' || (i % 2), 100 + i, i % 3
+			FROM range(6) AS t(i)`,
+	} {
+		if _, err := c.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	features := []store.DistributionFeature{{Column: "mw_x1", MaxValues: 10}, {Column: "mw_f", MaxValues: 10},
+		{Column: "mw_number", MaxValues: 10}, {Column: "mw_features", MaxValues: 10}}
+	rows, err := st.Distribution(context.Background(), store.DistributionRequest{Scope: distributionScope, Features: features})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := make([]float64, len(features))
+	texts := map[string]int64{}
+	for _, r := range rows {
+		sums[r.Feature] += r.Number * float64(r.Count)
+		if r.Text != "" {
+			texts[r.Text] += r.Count
+		}
+	}
+	if fmt.Sprint(sums) != "[15 0 615 6]" || fmt.Sprint(texts) != "map[c0:3 c1:3]" {
+		t.Errorf("sums %v and texts %v, want [15 0 615 6] and map[c0:3 c1:3]", sums, texts)
+	}
+}
