@@ -16,31 +16,6 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// maxDistinctValues bounds the distinct values of a feature read per window.
-const maxDistinctValues = 200_000
-
-// counts is a feature's distribution in one window: rows per value and null rows.
-type counts struct {
-	numbers map[float64]int64
-	texts   map[string]int64
-	nulls   int64
-}
-
-func newCounts() *counts {
-	return &counts{numbers: map[float64]int64{}, texts: map[string]int64{}}
-}
-
-func (c *counts) add(r store.DistributionCount, numeric bool) {
-	switch {
-	case r.Null:
-		c.nulls += r.Count
-	case numeric:
-		c.numbers[r.Number] += r.Count
-	default:
-		c.texts[r.Text] += r.Count
-	}
-}
-
 // driftSeries is one drift result's identity: series, feature and bucket.
 type driftSeries struct {
 	key    seriesKey
@@ -62,6 +37,14 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 		}
 	}
 	refScope, cache := e.referenceScope(q, versions)
+	ranges, err := e.referenceRanges(ctx, refScope, cache, cols)
+	if err != nil {
+		return nil, err
+	}
+	features, err := distributionFeatures(q, cols, ranges)
+	if err != nil {
+		return nil, err
+	}
 	var bucketTimes []time.Time
 	var width time.Duration
 	if q.Format == query.FormatTimeSeries {
@@ -70,41 +53,48 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			return nil, err
 		}
 	}
+	// One scan per window for every feature; the reference's is cached.
+	refRows, err := cached(cache, cacheKey("distribution", refScope, featuresKey(features)), func() ([]store.DistributionCount, error) {
+		return e.Store.Distribution(ctx, store.DistributionRequest{Scope: refScope, Features: features})
+	})
+	if err != nil {
+		return nil, err
+	}
+	curRows, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Features: features})
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]*counts, len(cols))
+	for i := range refs {
+		refs[i] = newCounts()
+	}
+	for _, r := range refRows {
+		refs[r.Feature].add(r, isNumeric(cols[r.Feature]), features[r.Feature])
+	}
+	type featureSeries struct {
+		feature int
+		driftSeries
+	}
+	current := map[featureSeries]*counts{}
+	seen := map[seriesKey]bool{}
+	for _, r := range curRows {
+		k := seriesKey{Version: r.Version, Group: r.Group}
+		seen[k] = true
+		i := bucketIndex(bucketTimes, width, r.Bucket)
+		if i < 0 {
+			continue
+		}
+		fs := featureSeries{feature: r.Feature, driftSeries: driftSeries{key: k, bucket: i}}
+		if current[fs] == nil {
+			current[fs] = newCounts()
+		}
+		current[fs].add(r, isNumeric(cols[r.Feature]), features[r.Feature])
+	}
 	results := map[driftSeries]metrics.DriftResult{}
 	inputs := map[driftSeries]metrics.DriftInput{}
 	var keys []seriesKey
 	var absent []string // named versions without rows in the current window
-	for _, col := range cols {
-		numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
-		refRows, err := cached(cache, cacheKey("distribution", refScope, col.Name), func() ([]store.DistributionCount, error) {
-			return e.Store.Distribution(ctx, store.DistributionRequest{Scope: refScope, Column: col.Name, MaxValues: maxDistinctValues})
-		})
-		if err != nil {
-			return nil, err
-		}
-		ref := newCounts()
-		for _, r := range refRows {
-			ref.add(r, numeric)
-		}
-		curRows, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Column: col.Name, MaxValues: maxDistinctValues})
-		if err != nil {
-			return nil, err
-		}
-		current := map[driftSeries]*counts{}
-		seen := map[seriesKey]bool{}
-		for _, r := range curRows {
-			k := seriesKey{Version: r.Version, Group: r.Group}
-			seen[k] = true
-			i := bucketIndex(bucketTimes, width, r.Bucket)
-			if i < 0 {
-				continue
-			}
-			ds := driftSeries{key: seriesKey{Version: r.Version, Group: r.Group, Feature: col.Name}, bucket: i}
-			if current[ds] == nil {
-				current[ds] = newCounts()
-			}
-			current[ds].add(r, numeric)
-		}
+	for fi, col := range cols {
 		for _, k := range seriesKeys(versions, seen, q.GroupBy != "") {
 			if !versionSeen(seen, k.Version) {
 				// A version without rows in the window has no drift to report. Asked for every
@@ -117,15 +107,15 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 					absent = append(absent, k.Version)
 				}
 			}
-			k.Feature = col.Name
-			keys = append(keys, k)
+			fk := k
+			fk.Feature = col.Name
+			keys = append(keys, fk)
 			for b := range max(len(bucketTimes), 1) {
-				ds := driftSeries{key: k, bucket: b}
-				cur := current[ds]
+				cur := current[featureSeries{feature: fi, driftSeries: driftSeries{key: k, bucket: b}}]
 				if cur == nil {
 					cur = newCounts()
 				}
-				in, err := driftInput(numeric, ref, cur, q.Bins)
+				in, err := driftInput(isNumeric(col), refs[fi], cur, features[fi], ranges[col.Name])
 				if err != nil {
 					return nil, err
 				}
@@ -133,11 +123,15 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 				if err != nil {
 					return nil, err
 				}
+				ds := driftSeries{key: fk, bucket: b}
 				results[ds], inputs[ds] = res, in
 			}
 		}
 	}
 	out := driftFrames(q, keys, bucketTimes, results, inputs)
+	if q.Format != query.FormatHistogram {
+		annotateApproximations(out, keys, bucketTimes, results)
+	}
 	for _, v := range absent {
 		notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
 			"version %q has no rows between %s and %s: its drift is undefined", v, q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))}
@@ -249,66 +243,6 @@ func driftOutput(r metrics.DriftResult, m query.Metric) *float64 {
 	return nil
 }
 
-// driftInput lays out the reference and current counts as the drift methods read them: exact
-// value counts and reference-fixed bins for numbers, categories for the rest.
-func driftInput(numeric bool, ref, cur *counts, bins int) (metrics.DriftInput, error) {
-	if !numeric {
-		labels := unionKeys(ref.texts, cur.texts)
-		c := metrics.Categories{Labels: labels, Reference: make([]int64, len(labels)), Current: make([]int64, len(labels)),
-			ReferenceNulls: ref.nulls, CurrentNulls: cur.nulls}
-		for i, l := range labels {
-			c.Reference[i], c.Current[i] = ref.texts[l], cur.texts[l]
-		}
-		return metrics.DriftInput{Categories: &c}, nil
-	}
-	values := unionKeys(ref.numbers, cur.numbers)
-	vc := metrics.ValueCounts{Values: values, Reference: make([]int64, len(values)), Current: make([]int64, len(values))}
-	for i, v := range values {
-		vc.Reference[i], vc.Current[i] = ref.numbers[v], cur.numbers[v]
-	}
-	in := metrics.DriftInput{Numeric: true, Values: &vc}
-	refValues := keysOf(ref.numbers)
-	if len(refValues) == 0 {
-		return in, nil // no reference: every method reports it as undefined
-	}
-	edges, err := metrics.EqualWidthEdges(slices.Min(refValues), slices.Max(refValues), bins)
-	if err != nil {
-		return in, err
-	}
-	h := metrics.Histogram{Edges: edges, Reference: make([]int64, len(edges)+1), Current: make([]int64, len(edges)+1),
-		ReferenceNulls: ref.nulls, CurrentNulls: cur.nulls}
-	for i, v := range values {
-		if b := metrics.BinIndex(edges, v); b >= 0 {
-			h.Reference[b] += vc.Reference[i]
-			h.Current[b] += vc.Current[i]
-		}
-	}
-	in.Bins = &h
-	return in, nil
-}
-
-func keysOf[K float64 | string](m map[K]int64) []K {
-	out := make([]K, 0, len(m))
-	for k, n := range m {
-		if n > 0 {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func unionKeys[K float64 | string](a, b map[K]int64) []K {
-	seen := map[K]int64{}
-	for k, n := range a {
-		seen[k] += n
-	}
-	for k, n := range b {
-		seen[k] += n
-	}
-	return keysOf(seen)
-}
-
 // driftHistograms returns one histogram frame per series and feature, sorted by score so that
 // the most drifted features come first for p-values (ascending) and distances (descending).
 func driftHistograms(q query.Query, keys []seriesKey, results map[driftSeries]metrics.DriftResult, inputs map[driftSeries]metrics.DriftInput) data.Frames {
@@ -327,6 +261,9 @@ func driftHistograms(q query.Query, keys []seriesKey, results map[driftSeries]me
 			"statistic": res.Statistic, "pValue": res.PValue, "score": res.Score, "scoreKind": res.ScoreKind,
 			"threshold": res.Threshold, "drifted": res.Drifted, "reason": res.Reason,
 			"referenceFrom": q.RefFrom, "referenceTo": q.RefTo,
+		}
+		if res.Approximation != nil {
+			info["approximation"] = res.Approximation
 		}
 		out = append(out, frames.DriftHistogram(q.RefID, labels(q, k), bins, info))
 	}

@@ -90,6 +90,9 @@ type DriftResult struct {
 	CurrentCount   int64 `json:"currentCount"`
 	// Reason explains an undefined score; empty otherwise.
 	Reason string `json:"reason,omitempty"`
+	// Approximation is set when the result comes from a grid rather than from every value
+	// (ks and wasserstein above the store's distinct-value cap), with its error bounds.
+	Approximation *Approximation `json:"approximation,omitempty"`
 }
 
 // Histogram holds the counts of a numeric feature on bins fixed on the reference window.
@@ -130,18 +133,25 @@ type ValueCounts struct {
 
 // DriftInput is what the store returns for one feature. Numeric features give Values (for
 // ks and wasserstein) and Bins (for the binned methods); categorical features give
-// Categories. A field a method does not need may be nil.
+// Categories. A field a method does not need may be nil. A numeric feature with more distinct
+// values than the store returns one by one gives Grid instead of Values: ks and wasserstein
+// are then approximated, within stated bounds.
 type DriftInput struct {
 	Numeric    bool
 	Bins       *Histogram
 	Categories *Categories
 	Values     *ValueCounts
+	Grid       *GridCounts
+	// UniqueValues, when positive, is a lower bound of the distinct non-null values over both
+	// windows known apart from the counts (the store counted them), for auto when Values is
+	// nil.
+	UniqueValues int
 }
 
-// maxValueBuckets is the number of distinct values up to which a numeric feature's values,
+// MaxValueBuckets is the number of distinct values up to which a numeric feature's values,
 // not its bins, are the buckets of the binned methods: Evidently's get_binned_data treats a
 // numeric feature with at most 20 distinct values as categories.
-const maxValueBuckets = 20
+const MaxValueBuckets = 20
 
 // ChooseMethod is the default ("auto") method, Evidently's rule: unique values are counted over
 // reference and current together, the size switch is on reference rows only.
@@ -193,13 +203,17 @@ func Drift(method string, in DriftInput, threshold *float64) (DriftResult, error
 		if !in.Numeric {
 			return DriftResult{}, fmt.Errorf("%s needs a numeric feature", method)
 		}
-		if in.Values == nil {
-			return DriftResult{}, fmt.Errorf("%s needs the feature's value counts", method)
-		}
-		if method == MethodKS {
+		switch {
+		case in.Values != nil && method == MethodKS:
 			return KS(*in.Values, th)
+		case in.Values != nil:
+			return Wasserstein(*in.Values, th)
+		case in.Grid != nil && method == MethodKS:
+			return KSOnGrid(*in.Grid, th)
+		case in.Grid != nil:
+			return WassersteinOnGrid(*in.Grid, th)
 		}
-		return Wasserstein(*in.Values, th)
+		return DriftResult{}, fmt.Errorf("%s needs the feature's value counts", method)
 	}
 	ref, cur, err := in.buckets()
 	if err != nil {
@@ -232,7 +246,7 @@ func (in DriftInput) uniqueAndReferenceRows() (int, int64, error) {
 			unique++
 		}
 	}
-	return unique, countTotal(ref), nil
+	return max(unique, in.UniqueValues), countTotal(ref), nil
 }
 
 // buckets picks the paired counts the binned methods compare: the categories of a categorical
@@ -259,7 +273,7 @@ func (in DriftInput) buckets() (ref, cur []int64, err error) {
 			ref[k], cur[k] = c.Reference[i], c.Current[i]
 		}
 		return ref, cur, nil
-	case in.Values != nil && nonEmptyBuckets(in.Values.Reference, in.Values.Current) <= maxValueBuckets:
+	case in.Values != nil && nonEmptyBuckets(in.Values.Reference, in.Values.Current) <= MaxValueBuckets:
 		_, ref, cur, err := in.Values.sortedValues()
 		return ref, cur, err
 	case in.Bins != nil:

@@ -2,29 +2,63 @@ package store
 
 import "time"
 
-// DistributionRequest asks for the distribution of one feature column over a scope: counts per
-// distinct value (numbers as numbers, anything else as text) and of nulls, per bucket, version
-// and group. Binning and every drift statistic are computed from these counts, so one scan per
-// window serves every method and any number of bins.
+// DistributionRequest asks for the distributions of several feature columns over a scope, per
+// bucket, version and group, read in one scan. A series (feature x bucket x version x group)
+// with at most its feature's MaxValues distinct non-null values is counted per value (numbers
+// as numbers, anything else as text); one with more is counted per bin of the feature's Edges
+// and per cell of its Grid, computed in SQL, so that a continuous feature returns O(bins) rows
+// whatever its number of distinct values.
 type DistributionRequest struct {
 	Scope
-	Bucket time.Duration
-	Column string
-	// MaxValues bounds the distinct values returned per series; a column with more is refused
-	// with advice (filter it, or drift it as a category after rounding upstream).
-	MaxValues int
+	Bucket   time.Duration
+	Features []DistributionFeature
 }
 
-// DistributionCount is the number of rows with one value of the column. Null rows have Null
-// set; numeric columns fill Number, others Text.
+// DistributionFeature is one feature column of a DistributionRequest and how to count it above
+// MaxValues distinct values.
+type DistributionFeature struct {
+	Column string
+	// MaxValues is the most distinct values a series is counted by value; above it a numeric
+	// series is counted per bin and grid cell, a text one by a single row saying how many
+	// values it has (the caller refuses it).
+	MaxValues int
+	// Edges are the k+1 ascending bin edges fixed on the reference window; a value's bin is
+	// 0 below Edges[0], k+1 above Edges[k], i for [Edges[i-1], Edges[i]) with the last bin
+	// closed (metrics.BinIndex). Nil counts no bins.
+	Edges []float64
+	// Grid, when set, also counts the values per cell of a fine equal-width grid (see
+	// DistributionGrid).
+	Grid *DistributionGrid
+}
+
+// DistributionGrid is a fine grid of Cells equal cells over [Lo, Hi]: a value's cell is 0
+// below Lo, Cells+1 above Hi, else 1 + min(floor((v-Lo)/Width), Cells-1) with Width =
+// (Hi-Lo)/Cells (1 when Width is 0) (metrics.Grid.Cell).
+type DistributionGrid struct {
+	Lo, Hi float64
+	Cells  int
+}
+
+// DistributionCount is one row of a distribution: the rows of one series with one value
+// (Exact), with nulls (Null), or in one bin and grid cell (neither).
 type DistributionCount struct {
+	// Feature indexes the request's Features.
+	Feature int
 	Bucket  time.Time
 	Version string
 	Group   string
-	Null    bool
-	Number  float64
-	Text    string
-	Count   int64
+	// Exact marks a series counted by value; Distinct is its number of distinct non-null
+	// values (above the feature's MaxValues when not Exact).
+	Exact    bool
+	Distinct int64
+	Null     bool
+	Number   float64
+	Text     string
+	// Bin and Cell are the value's bin and grid cell when not Exact; -1 without edges or grid.
+	Bin, Cell int
+	Count     int64
+	// Sum is the sum of the row's values (numbers).
+	Sum float64
 }
 
 // ScoreRequest asks for a histogram of scores split by the ground truth: rows per distinct

@@ -26,7 +26,8 @@ type Store interface {
 	// without a value count as one more), reading at most limit+1 of them: a count above limit
 	// means "more than limit". It bounds a query's series before any statistics are read.
 	GroupCount(ctx context.Context, sc Scope, limit int) (int64, error)
-	// Distribution returns counts per distinct value of a feature column.
+	// Distribution returns the distributions of several feature columns in one scan: counts
+	// per distinct value, or per reference bin and grid cell above a feature's MaxValues.
 	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
 	// ScoreCounts returns positives and negatives per distinct score.
 	ScoreCounts(ctx context.Context, req ScoreRequest) ([]ScoreCountRow, error)

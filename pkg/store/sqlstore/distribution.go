@@ -4,67 +4,219 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// Distribution counts rows per distinct value of a feature column (nulls included) per bucket,
-// version and group: O(rows) in the engine, O(distinct values) returned.
+// Distribution counts the rows of every requested feature per bucket, version and group in one
+// statement that reads the table once: each row is paired with a constant list of feature
+// indexes (a cross join with a VALUES list), so one scan feeds one aggregation keyed by
+// feature and value. A window function then counts each series' distinct values; a series
+// within its feature's MaxValues is returned per value, one above it per reference bin and grid
+// cell, computed in SQL from bound edges, so the rows returned stay O(bins).
+//
+// The cross join, rather than a UNION ALL of per-feature aggregations over a common table
+// expression, is what keeps it one scan on every engine: DuckDB inlines a CTE referenced twice
+// (one scan per reference) unless it is materialized, which would hold the projected columns
+// of every row in memory; the cross join streams. GROUPING SETS would also scan once, but is
+// missing from older ClickHouse releases.
 func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest) ([]store.DistributionCount, error) {
-	sc, err := s.scope(ctx, req.Scope)
-	if err != nil {
-		return nil, err
-	}
-	col, ok := sc.sch.Column(req.Column)
-	if !ok {
-		return nil, sc.sch.Require(req.Column)
-	}
-	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
-	value := "CAST(" + s.col(col.Name) + " AS " + s.d.TextType() + ")"
-	if numeric {
-		value = "CAST(" + s.col(col.Name) + " AS DOUBLE PRECISION)"
-	}
-	b := &builder{d: s.d}
-	err = s.grouped(b, sc, req.Bucket, func() { b.write(", ", value, " AS ", sc.alias.value, ", count(*)") }, "", []string{sc.alias.value}, req.MaxValues)
+	b, numeric, err := s.distributionStatement(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	var out []store.DistributionCount
-	err = s.each(ctx, "counting values of "+col.Name, b, func(scan func(...any) error) (bool, error) {
+	err = s.each(ctx, "counting values of "+featureNames(req), b, func(scan func(...any) error) (bool, error) {
 		var (
-			micros   int64
-			ver, grp sql.NullString
-			num      sql.NullFloat64
-			text     sql.NullString
-			n        int64
+			feature, micros, n, distinct int64
+			ver, grp, text               sql.NullString
+			exact, null                  bool
+			num, sum                     sql.NullFloat64
+			bin, cell                    sql.NullInt64
 		)
-		dest := []any{&micros, &ver, &grp, &text, &n}
-		if numeric {
-			dest[3] = &num
-		}
-		if err := scan(dest...); err != nil {
+		if err := scan(&feature, &micros, &ver, &grp, &exact, &null, &num, &text, &bin, &cell, &n, &sum, &distinct); err != nil {
 			return false, err
 		}
-		c := store.DistributionCount{Version: ver.String, Group: grp.String, Count: n}
+		if feature < 0 || int(feature) >= len(req.Features) {
+			return false, fmt.Errorf("feature index %d out of range", feature)
+		}
+		c := store.DistributionCount{Feature: int(feature), Version: ver.String, Group: grp.String, Exact: exact, Distinct: distinct,
+			Null: null, Bin: -1, Cell: -1, Count: n, Sum: sum.Float64}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
 		}
-		if numeric {
-			c.Null, c.Number = !num.Valid, num.Float64
+		if numeric[feature] {
+			c.Number = num.Float64
 		} else {
-			c.Null, c.Text = !text.Valid, text.String
+			c.Text = text.String
+		}
+		if bin.Valid {
+			c.Bin = int(bin.Int64)
+		}
+		if cell.Valid {
+			c.Cell = int(cell.Int64)
 		}
 		out = append(out, c)
-		// Past the limit is enough to know there are too many: do not read the rest.
-		return req.MaxValues <= 0 || len(out) <= req.MaxValues, nil
+		return true, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if req.MaxValues > 0 && len(out) > req.MaxValues {
-		return nil, fmt.Errorf("%w: column %q has more than %d distinct values in this window: drift it over a shorter range, a filter, or a rounded copy of the column",
-			store.ErrSchema, col.Name, req.MaxValues)
-	}
 	return out, nil
+}
+
+// distributionStatement writes the statement of Distribution and says which features are
+// numeric. Its levels, innermost first: the one scan (bucket, version, group and each feature
+// column, filtered by the scope); its rows paired with the feature indexes (the value of each
+// feature as a number or as text); the counts per value; each series' distinct values (a
+// window count) and whether they are within the feature's MaxValues; each row keyed by its
+// value, or by its bin and grid cell; and the sums per key.
+func (s *Store) distributionStatement(ctx context.Context, req store.DistributionRequest) (*builder, []bool, error) {
+	if len(req.Features) == 0 {
+		return nil, nil, fmt.Errorf("%w: no features requested", store.ErrSchema)
+	}
+	sc, err := s.scope(ctx, req.Scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	numeric := make([]bool, len(req.Features))
+	var columns, numbers, texts, indexes []string
+	for i, f := range req.Features {
+		col, ok := sc.sch.Column(f.Column)
+		if !ok {
+			return nil, nil, sc.sch.Require(f.Column)
+		}
+		if err := checkFeature(f); err != nil {
+			return nil, nil, err
+		}
+		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
+		name := "mw_x" + strconv.Itoa(i)
+		when := " WHEN " + strconv.Itoa(i) + " THEN " + name
+		if numeric[i] {
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+name)
+			numbers = append(numbers, when)
+		} else {
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.TextType()+") AS "+name)
+			texts = append(texts, when)
+		}
+		indexes = append(indexes, "("+strconv.Itoa(i)+")")
+	}
+	numberExpr, textExpr := "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS "+s.d.TextType()+")"
+	if len(numbers) > 0 {
+		numberExpr = "CASE mw_f" + strings.Join(numbers, "") + " END"
+	}
+	if len(texts) > 0 {
+		textExpr = "CASE mw_f" + strings.Join(texts, "") + " END"
+	}
+	series := "mw_feature, mw_bucket, mw_version, mw_group"
+	b := &builder{d: s.d}
+	b.write("SELECT ", series, ", mw_exact, mw_null, mw_number_out, mw_text_out, mw_bin, mw_cell,",
+		" CAST(sum(mw_n) AS BIGINT), sum(mw_number * mw_n), max(mw_distinct) FROM (")
+	b.write("SELECT ", series, ", mw_n, mw_number, mw_distinct, mw_exact,",
+		" (mw_number IS NULL AND mw_text IS NULL) AS mw_null,",
+		" CASE WHEN mw_exact THEN mw_number END AS mw_number_out,",
+		" CASE WHEN mw_exact THEN mw_text END AS mw_text_out,",
+		" CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string { return binExpr(b, f.Edges) }), " END AS mw_bin,",
+		" CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string { return cellExpr(b, f.Grid) }), " END AS mw_cell",
+		" FROM (")
+	b.write("SELECT *, mw_distinct <= ", perFeature(req.Features, func(f store.DistributionFeature) string { return b.bind(int64(f.MaxValues)) }),
+		" AS mw_exact FROM (")
+	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
+	b.write("SELECT ", series, ", mw_number, mw_text, count(*) AS mw_n FROM (")
+	b.write("SELECT mw_f AS mw_feature, mw_bucket, mw_version, mw_group, ", numberExpr, " AS mw_number, ", textExpr, " AS mw_text FROM (")
+	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS mw_bucket, ", sc.version, " AS mw_version, ", sc.group, " AS mw_group, ",
+		strings.Join(columns, ", "))
+	if err := s.writeWhere(b, sc); err != nil {
+		return nil, nil, err
+	}
+	b.write(") AS mw_rows CROSS JOIN (VALUES ", strings.Join(indexes, ", "), ") AS mw_features(mw_f)")
+	b.write(") AS mw_paired GROUP BY ", series, ", mw_number, mw_text")
+	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", series, ")")
+	b.write(") AS mw_sized")
+	b.write(") AS mw_flagged")
+	b.write(") AS mw_keyed GROUP BY ", series, ", mw_exact, mw_null, mw_number_out, mw_text_out, mw_bin, mw_cell")
+	return b, numeric, nil
+}
+
+// perFeature is "CASE mw_feature WHEN 0 THEN e0 WHEN 1 THEN e1 ... END" over the features.
+func perFeature(features []store.DistributionFeature, expr func(store.DistributionFeature) string) string {
+	var sb strings.Builder
+	sb.WriteString("CASE mw_feature")
+	for i, f := range features {
+		sb.WriteString(" WHEN " + strconv.Itoa(i) + " THEN " + expr(f))
+	}
+	sb.WriteString(" END")
+	return sb.String()
+}
+
+// binExpr is the bin of mw_number on bound edges, as metrics.BinIndex: 0 below the first edge,
+// k+1 above the last, k on the last edge, else the first edge above the value, found by a
+// binary search written as nested CASEs (depth log2 k, each edge bound once).
+func binExpr(b *builder, edges []float64) string {
+	k := len(edges) - 1
+	if k < 1 {
+		return "CAST(NULL AS INTEGER)"
+	}
+	marks := make([]string, len(edges))
+	for i, e := range edges {
+		marks[i] = b.bind(e)
+	}
+	const x = "mw_number"
+	// search returns the first j in [lo, hi] with x < edges[j], given x < edges[hi].
+	var search func(lo, hi int) string
+	search = func(lo, hi int) string {
+		if lo == hi {
+			return strconv.Itoa(lo)
+		}
+		mid := (lo + hi) / 2
+		return "CASE WHEN " + x + " < " + marks[mid] + " THEN " + search(lo, mid) + " ELSE " + search(mid+1, hi) + " END"
+	}
+	return "CASE WHEN " + x + " IS NULL THEN NULL WHEN " + x + " < " + marks[0] + " THEN 0 WHEN " + x + " > " + marks[k] +
+		" THEN " + strconv.Itoa(k+1) + " WHEN " + x + " = " + marks[k] + " THEN " + strconv.Itoa(k) + " ELSE " + search(1, k) + " END"
+}
+
+// cellExpr is the grid cell of mw_number, as metrics.Grid.Cell: 0 below Lo, Cells+1 above Hi,
+// else 1 + min(floor((x - Lo) / Width), Cells - 1), the same floating-point operations in the
+// same order, so that the store and Go put a value in the same cell.
+func cellExpr(b *builder, g *store.DistributionGrid) string {
+	if g == nil {
+		return "CAST(NULL AS INTEGER)"
+	}
+	const x = "mw_number"
+	lo, hi := b.bind(g.Lo), b.bind(g.Hi)
+	inside := "1"
+	if w := (g.Hi - g.Lo) / float64(g.Cells); w > 0 {
+		inside = "least(CAST(floor((" + x + " - " + lo + ") / " + b.bind(w) + ") AS BIGINT), " + strconv.Itoa(g.Cells-1) + ") + 1"
+	}
+	return "CASE WHEN " + x + " IS NULL THEN NULL WHEN " + x + " < " + lo + " THEN 0 WHEN " + x + " > " + hi +
+		" THEN " + strconv.Itoa(g.Cells+1) + " ELSE " + inside + " END"
+}
+
+// checkFeature refuses a feature request the statement cannot count.
+func checkFeature(f store.DistributionFeature) error {
+	if f.MaxValues < 0 {
+		return fmt.Errorf("%w: feature %q: MaxValues %d is negative", store.ErrSchema, f.Column, f.MaxValues)
+	}
+	for i := 1; i < len(f.Edges); i++ {
+		if !(f.Edges[i] >= f.Edges[i-1]) {
+			return fmt.Errorf("%w: feature %q: bin edges must ascend", store.ErrSchema, f.Column)
+		}
+	}
+	if g := f.Grid; g != nil && (g.Cells < 1 || !(g.Hi >= g.Lo) || math.IsInf(g.Hi-g.Lo, 0)) {
+		return fmt.Errorf("%w: feature %q: grid of %d cells over [%v, %v]", store.ErrSchema, f.Column, g.Cells, g.Lo, g.Hi)
+	}
+	return nil
+}
+
+// featureNames lists the requested columns, for messages.
+func featureNames(req store.DistributionRequest) string {
+	names := make([]string, len(req.Features))
+	for i, f := range req.Features {
+		names[i] = f.Column
+	}
+	return strings.Join(names, ", ")
 }

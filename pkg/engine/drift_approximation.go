@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
+)
+
+// approximated is one drift result computed on the fine grid, as listed in meta.custom.
+type approximated struct {
+	Version string `json:"version"`
+	Group   string `json:"group,omitempty"`
+	Feature string `json:"feature"`
+	// Time is the bucket's start in a time series.
+	Time *time.Time `json:"time,omitempty"`
+	metrics.Approximation
+}
+
+// annotateApproximations tells, in every frame's meta.custom ("approximations") and in a
+// notice, which results were approximated on the grid (ks or wasserstein of a window with more
+// distinct values than maxDistinctValues) and by how much they can be off. Histogram frames
+// carry their own result's approximation instead.
+func annotateApproximations(out data.Frames, keys []seriesKey, bucketTimes []time.Time, results map[driftSeries]metrics.DriftResult) {
+	var list []approximated
+	var features []string
+	for _, k := range keys {
+		for b := range max(len(bucketTimes), 1) {
+			res := results[driftSeries{key: k, bucket: b}]
+			if res.Approximation == nil {
+				continue
+			}
+			a := approximated{Version: k.Version, Group: k.Group, Feature: k.Feature, Approximation: *res.Approximation}
+			if len(bucketTimes) > 0 {
+				t := bucketTimes[b]
+				a.Time = &t
+			}
+			list = append(list, a)
+			if !slices.Contains(features, k.Feature) {
+				features = append(features, k.Feature)
+			}
+		}
+	}
+	if len(list) == 0 {
+		return
+	}
+	var worst metrics.Approximation
+	for _, a := range list {
+		worst.StatisticBound = max(worst.StatisticBound, a.StatisticBound)
+		worst.ScoreBound = max(worst.ScoreBound, a.ScoreBound)
+	}
+	notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
+		"drift of %s is approximated: a window has more than %d distinct values, so they were counted on a grid of %d cells over the reference range; each statistic is within %.3g and each score within %.3g of the exact one (meta.custom.approximations)",
+		strings.Join(features, ", "), maxDistinctValues, metrics.GridCells, worst.StatisticBound, worst.ScoreBound)}
+	for _, f := range out {
+		if f.Meta == nil {
+			f.Meta = &data.FrameMeta{}
+		}
+		custom, _ := f.Meta.Custom.(map[string]any)
+		if custom == nil {
+			custom = map[string]any{}
+		}
+		custom["approximations"] = list
+		f.Meta.Custom = custom
+		f.Meta.Notices = append(f.Meta.Notices, notice)
+	}
+}
