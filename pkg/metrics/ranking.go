@@ -6,26 +6,21 @@ import (
 )
 
 // ScoreCount is one bar of a score histogram for a binary classifier: how many rows with ground
-// truth had this score, split by whether the actual label was the positive class. The store
-// produces it with
+// truth had this score, split by whether the actual label was the positive class. Grouped by the
+// exact score (GROUP BY score), the ranking metrics below equal scikit-learn's on the rows.
 //
-//	SELECT score,
-//	       sum(CASE WHEN actual_label = :positive THEN 1 ELSE 0 END) AS positives,
-//	       sum(CASE WHEN actual_label = :positive THEN 0 ELSE 1 END) AS negatives
-//	FROM ... WHERE score IS NOT NULL AND actual_label IS NOT NULL
-//	GROUP BY score
-//
-// Grouped by the exact score, the ranking metrics below equal scikit-learn's on the rows. Grouped
-// by a rounded score (round(score, 3)) the histogram stays small whatever the row count, and the
-// metrics become approximations. Rounding never reverses the order of two scores, it can only
-// tie them, so ROC AUC moves by at most half the share of (positive, negative) pairs whose
-// scores round together, i.e. lie within 0.001: on spread-out scores far below 0.001 (6e-7 and
-// 3e-5 in the golden cases, average precision 4e-4 and 1.5e-3), but scores bunched within a
-// few thousandths need finer rounding.
+// The store groups by a cell of a fixed grid instead (see score_grid.go), so that the histogram
+// stays small whatever the row count: a bar is then one cell, and Spread says whether the cell
+// held more than one distinct score. The metrics treat every bar as one tied score; a spread
+// bar is where the grid may differ from the exact rows, and the *ErrorBound functions say by at
+// most how much.
 type ScoreCount struct {
 	Score     float64
 	Positives int64
 	Negatives int64
+	// Spread: the bar's rows had different scores whose order among themselves is unknown (a grid
+	// cell with min < max). False for a bar of one exact score.
+	Spread bool
 }
 
 // RankingFunc computes one score-based metric from a score histogram.
@@ -34,9 +29,9 @@ type RankingFunc func(h []ScoreCount) *float64
 // Ranking maps the public names of the score-based binary metrics to their definitions on a
 // histogram (any order; equal scores may repeat and are merged). All are nil on an empty
 // histogram, a NaN score or a negative count (scikit-learn raises on NaN). log_loss and brier
-// read the histogram's scores as probabilities of the positive class; grouped by rounded
-// scores they are only approximations, so the store should then send ProbabilitySums, summed
-// per row, and call LogLoss and Brier directly.
+// read the histogram's scores as probabilities of the positive class; on a grid histogram with
+// spread cells they are only approximations, so the engine reads ProbabilitySums, summed per
+// row, and calls LogLoss and Brier directly.
 var Ranking = map[string]RankingFunc{
 	"roc_auc":           ROCAUC,
 	"average_precision": AveragePrecision,
@@ -126,6 +121,7 @@ func sortedBars(h []ScoreCount) (bars []ScoreCount, pos, neg int64, ok bool) {
 		if n := len(merged); n > 0 && merged[n-1].Score == b.Score {
 			merged[n-1].Positives += b.Positives
 			merged[n-1].Negatives += b.Negatives
+			merged[n-1].Spread = merged[n-1].Spread || b.Spread
 		} else {
 			merged = append(merged, b)
 		}
