@@ -2,38 +2,30 @@ package engine
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// maxScoreValues bounds the distinct scores read per query; beyond it scores are rounded to
-// roundedScoreDecimals decimals (ROC AUC then within about 1e-4 of the exact value).
-const (
-	maxScoreValues       = 200_000
-	roundedScoreDecimals = 4
-)
-
-// errNotCached makes a cache lookup that must not compute anything report "absent".
-var errNotCached = errors.New("not cached")
-
 // scored holds what the score-based metrics read, per series and bucket.
 type scored struct {
 	histograms map[seriesKey][][]metrics.ScoreCount
 	sums       *aggregated // scored rows, log loss sum, Brier sum
-	rounded    bool
 }
 
 func needsScores(q query.Query) bool {
 	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool { return slices.Contains(query.ScoreMetrics, m) })
 }
 
-// scores fetches the score histogram (exact, or rounded when there are too many distinct
-// scores) and the per-row probability sums over the same series and buckets.
+// scores fetches the score histogram on the fixed grid (one scan, at most
+// metrics.ScoreGridCells rows per series and bucket, whatever the number of distinct scores)
+// and the per-row probability sums over the same series and buckets.
 func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time) (*scored, error) {
 	versions := make([]string, 0, len(keys))
 	for _, k := range keys {
@@ -41,26 +33,15 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 			versions = append(versions, k.Version)
 		}
 	}
-	req := store.ScoreRequest{Scope: scope(q, versions), PositiveClass: q.PositiveClass, MaxValues: maxScoreValues}
+	req := store.ScoreRequest{Scope: scope(q, versions), PositiveClass: q.PositiveClass, Cells: metrics.ScoreGridCells}
 	if len(bucketTimes) > 0 {
 		req.Bucket = q.Bucket
 	}
-	s := &scored{histograms: map[seriesKey][][]metrics.ScoreCount{}}
-	// A model whose scores had too many distinct values once is read rounded from then on,
-	// instead of finding out again with a scan.
-	roundKey := "round-scores|" + q.Model
-	if rounded, _ := cached(e.Cache, roundKey, func() (bool, error) { return false, errNotCached }); rounded {
-		req.Decimals, s.rounded = roundedScoreDecimals, true
-	}
 	rows, err := e.Store.ScoreCounts(ctx, req)
-	if errors.Is(err, store.ErrTooManyValues) {
-		req.Decimals, s.rounded = roundedScoreDecimals, true
-		_, _ = cached(e.Cache, roundKey, func() (bool, error) { return true, nil })
-		rows, err = e.Store.ScoreCounts(ctx, req)
-	}
 	if err != nil {
 		return nil, err
 	}
+	s := &scored{histograms: map[seriesKey][][]metrics.ScoreCount{}}
 	n := max(len(bucketTimes), 1)
 	for _, k := range keys {
 		s.histograms[k] = make([][]metrics.ScoreCount, n)
@@ -72,7 +53,7 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 			continue
 		}
 		if i := bucketIndex(bucketTimes, q.Bucket, r.Bucket); i >= 0 {
-			h[i] = append(h[i], metrics.ScoreCount{Score: r.Score, Positives: r.Positives, Negatives: r.Negatives})
+			h[i] = append(h[i], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
 		}
 	}
 	pos := []string{q.PositiveClass}
@@ -82,6 +63,46 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 		{Kind: store.MeasureBrierSum, Values: pos},
 	})
 	return s, err
+}
+
+// gridBounds are the error bounds of the grid-based metrics a query asked for: per metric, the
+// largest over its series and buckets, with the custom meta keys that report them.
+var gridBounds = []struct {
+	metric query.Metric
+	key    string
+	bound  func([]metrics.ScoreCount) *float64
+}{
+	{query.ROCAUC, "rocAucErrorBound", metrics.ROCAUCErrorBound},
+	{query.AveragePrecision, "averagePrecisionErrorBound", metrics.AveragePrecisionErrorBound},
+}
+
+// annotate reports the grid and, for each grid-based metric of the query, the largest error
+// bound over its series and buckets in custom meta, and returns a warning for each bound above
+// metrics.ScoreErrorTolerance.
+func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
+	var notices []data.Notice
+	for _, g := range gridBounds {
+		if !slices.Contains(q.Metrics, g.metric) {
+			continue
+		}
+		custom["scoreGridCells"] = metrics.ScoreGridCells
+		largest := 0.0
+		for _, buckets := range s.histograms {
+			for _, h := range buckets {
+				if b := g.bound(h); b != nil {
+					largest = max(largest, *b)
+				}
+			}
+		}
+		custom[g.key] = largest
+		if largest > metrics.ScoreErrorTolerance {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+				"%s may differ from the exact value by up to %.2g: scores are counted in %d equal cells over [0, 1], "+
+					"and rows of different scores share cells (scores bunched in a narrow range)",
+				g.metric, largest, metrics.ScoreGridCells)})
+		}
+	}
+	return notices
 }
 
 // value computes one score-based metric of a series in a bucket.
