@@ -15,8 +15,9 @@ import (
 
 // scored holds what the score-based metrics read, per series and bucket.
 type scored struct {
-	histograms map[seriesKey][][]metrics.ScoreCount
-	sums       *aggregated // scored rows, log loss sum, Brier sum
+	// ranked[key][bucket]: ROC AUC and average precision on the grid, with their error bounds.
+	ranked map[seriesKey][]metrics.GridRanking
+	sums   *aggregated // scored rows, log loss sum, Brier sum
 }
 
 func needsScores(q query.Query) bool {
@@ -37,23 +38,29 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 	if len(bucketTimes) > 0 {
 		req.Bucket = q.Bucket
 	}
-	rows, err := e.Store.ScoreCounts(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	s := &scored{histograms: map[seriesKey][][]metrics.ScoreCount{}}
+	histograms := map[seriesKey][][]metrics.ScoreCount{}
 	n := max(len(bucketTimes), 1)
 	for _, k := range keys {
-		s.histograms[k] = make([][]metrics.ScoreCount, n)
+		histograms[k] = make([][]metrics.ScoreCount, n)
 	}
-	for _, r := range rows {
-		k := seriesKey{Version: r.Version, Group: r.Group}
-		h, ok := s.histograms[k]
+	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
+		h, ok := histograms[seriesKey{Version: r.Version, Group: r.Group}]
 		if !ok {
-			continue
+			return
 		}
 		if i := bucketIndex(bucketTimes, q.Bucket, r.Bucket); i >= 0 {
 			h[i] = append(h[i], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}}
+	for k, buckets := range histograms {
+		s.ranked[k] = make([]metrics.GridRanking, n)
+		for i, h := range buckets {
+			s.ranked[k][i] = metrics.RankGrid(h)
+			buckets[i] = nil // done with: the collector may have it back
 		}
 	}
 	pos := []string{q.PositiveClass}
@@ -65,15 +72,15 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 	return s, err
 }
 
-// gridBounds are the error bounds of the grid-based metrics a query asked for: per metric, the
-// largest over its series and buckets, with the custom meta keys that report them.
+// gridBounds are the error bounds of the grid-based metrics, with the custom meta keys that
+// report them.
 var gridBounds = []struct {
 	metric query.Metric
 	key    string
-	bound  func([]metrics.ScoreCount) *float64
+	bound  func(metrics.GridRanking) *float64
 }{
-	{query.ROCAUC, "rocAucErrorBound", metrics.ROCAUCErrorBound},
-	{query.AveragePrecision, "averagePrecisionErrorBound", metrics.AveragePrecisionErrorBound},
+	{query.ROCAUC, "rocAucErrorBound", func(r metrics.GridRanking) *float64 { return r.ROCAUCErrorBound }},
+	{query.AveragePrecision, "averagePrecisionErrorBound", func(r metrics.GridRanking) *float64 { return r.AveragePrecisionErrorBound }},
 }
 
 // annotate reports the grid and, for each grid-based metric of the query, the largest error
@@ -87,9 +94,9 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 		}
 		custom["scoreGridCells"] = metrics.ScoreGridCells
 		largest := 0.0
-		for _, buckets := range s.histograms {
-			for _, h := range buckets {
-				if b := g.bound(h); b != nil {
+		for _, buckets := range s.ranked {
+			for _, r := range buckets {
+				if b := g.bound(r); b != nil {
 					largest = max(largest, *b)
 				}
 			}
@@ -109,9 +116,9 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 	switch m {
 	case query.ROCAUC:
-		return metrics.ROCAUC(s.histograms[k][b])
+		return s.ranked[k][b].ROCAUC
 	case query.AveragePrecision:
-		return metrics.AveragePrecision(s.histograms[k][b])
+		return s.ranked[k][b].AveragePrecision
 	}
 	p := metrics.ProbabilitySums{
 		N:               int64(orZero(s.sums.measure(k, b, 0))),

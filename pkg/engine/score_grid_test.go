@@ -32,9 +32,9 @@ type scoreCallCounter struct {
 	calls atomic.Int64
 }
 
-func (s *scoreCallCounter) ScoreCounts(ctx context.Context, r store.ScoreRequest) ([]store.ScoreCountRow, error) {
+func (s *scoreCallCounter) ScoreCounts(ctx context.Context, r store.ScoreRequest, row func(store.ScoreCountRow)) error {
 	s.calls.Add(1)
-	return s.Store.ScoreCounts(ctx, r)
+	return s.Store.ScoreCounts(ctx, r, row)
 }
 
 // scoredRow is one prediction of a binary classifier with its ground truth.

@@ -57,19 +57,22 @@ var Ranking = map[string]RankingFunc{
 // (positive, negative) pairs ranked correctly, ties counting one half. Nil when either class
 // is missing (scikit-learn warns and returns nan).
 func ROCAUC(h []ScoreCount) *float64 {
-	bars, pos, neg, ok := sortedBars(h)
-	if !ok || pos == 0 || neg == 0 {
+	return sortedBars(h).rocAUC()
+}
+
+func (s sorted) rocAUC() *float64 {
+	if !s.ok || s.pos == 0 || s.neg == 0 {
 		return nil
 	}
 	// Twice the area in units of one (positive, negative) pair: each bar's negatives form a
 	// trapezoid of width neg and heights tp (above the bar) and tp + pos. The terms are
 	// integers, exact in float64 up to 2^53, so the only rounding is the final division.
 	var area, tp float64
-	for _, b := range bars {
+	for _, b := range s.bars {
 		area += float64(b.Negatives) * (2*tp + float64(b.Positives))
 		tp += float64(b.Positives)
 	}
-	return num(area / (2 * float64(pos) * float64(neg)))
+	return num(area / (2 * float64(s.pos) * float64(s.neg)))
 }
 
 // AveragePrecision is scikit-learn's average_precision_score: the sum over the distinct scores,
@@ -79,29 +82,39 @@ func ROCAUC(h []ScoreCount) *float64 {
 // which would read as a collapse of the model. With no negative rows it is 1, as in
 // scikit-learn.
 func AveragePrecision(h []ScoreCount) *float64 {
-	bars, pos, _, ok := sortedBars(h)
-	if !ok || pos == 0 {
+	return sortedBars(h).averagePrecision()
+}
+
+func (s sorted) averagePrecision() *float64 {
+	if !s.ok || s.pos == 0 {
 		return nil
 	}
 	var ap, tp, fp float64
-	for _, b := range bars {
+	for _, b := range s.bars {
 		tp += float64(b.Positives)
 		fp += float64(b.Negatives)
 		if b.Positives > 0 {
-			ap += float64(b.Positives) / float64(pos) * (tp / (tp + fp))
+			ap += float64(b.Positives) / float64(s.pos) * (tp / (tp + fp))
 		}
 	}
 	return num(ap)
 }
 
-// sortedBars returns the histogram sorted by descending score with equal scores merged and
-// empty bars dropped, and the total positives and negatives. ok is false on a NaN score or a
-// negative count. The caller's slice is not modified.
-func sortedBars(h []ScoreCount) (bars []ScoreCount, pos, neg int64, ok bool) {
-	bars = make([]ScoreCount, 0, len(h))
+// sorted is a histogram sorted by descending score with equal scores merged and empty bars
+// dropped, with its total positives and negatives; ok is false when the histogram had a NaN
+// score or a negative count.
+type sorted struct {
+	bars     []ScoreCount
+	pos, neg int64
+	ok       bool
+}
+
+// sortedBars sorts a copy of the histogram (see sorted); the caller's slice is not modified.
+func sortedBars(h []ScoreCount) sorted {
+	bars := make([]ScoreCount, 0, len(h))
 	for _, b := range h {
 		if math.IsNaN(b.Score) || b.Positives < 0 || b.Negatives < 0 {
-			return nil, 0, 0, false
+			return sorted{}
 		}
 		if b.Positives+b.Negatives > 0 {
 			bars = append(bars, b)
@@ -116,6 +129,7 @@ func sortedBars(h []ScoreCount) (bars []ScoreCount, pos, neg int64, ok bool) {
 		}
 		return 0
 	})
+	s := sorted{ok: true}
 	merged := bars[:0]
 	for _, b := range bars {
 		if n := len(merged); n > 0 && merged[n-1].Score == b.Score {
@@ -125,10 +139,11 @@ func sortedBars(h []ScoreCount) (bars []ScoreCount, pos, neg int64, ok bool) {
 		} else {
 			merged = append(merged, b)
 		}
-		pos += b.Positives
-		neg += b.Negatives
+		s.pos += b.Positives
+		s.neg += b.Negatives
 	}
-	return merged, pos, neg, true
+	s.bars = merged
+	return s
 }
 
 // LogLossEps is the clipping bound of log loss: probabilities are clipped to

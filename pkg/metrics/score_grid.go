@@ -51,17 +51,20 @@ func GridBar(cell, cells int, least, greatest float64, positives, negatives int6
 // every spread bar's positives all score above (or all below) its negatives. Zero when no bar
 // is spread: the histogram is then exact. Nil where ROCAUC is nil.
 func ROCAUCErrorBound(h []ScoreCount) *float64 {
-	bars, pos, neg, ok := sortedBars(h)
-	if !ok || pos == 0 || neg == 0 {
+	return sortedBars(h).rocAUCErrorBound()
+}
+
+func (s sorted) rocAUCErrorBound() *float64 {
+	if !s.ok || s.pos == 0 || s.neg == 0 {
 		return nil
 	}
 	var pairs float64
-	for _, b := range bars {
+	for _, b := range s.bars {
 		if b.Spread {
 			pairs += float64(b.Positives) * float64(b.Negatives)
 		}
 	}
-	return num(pairs / (2 * float64(pos) * float64(neg)))
+	return num(pairs / (2 * float64(s.pos) * float64(s.neg)))
 }
 
 // AveragePrecisionErrorBound bounds |AveragePrecision(h) - the exact rows' average precision|
@@ -93,12 +96,15 @@ func ROCAUCErrorBound(h []ScoreCount) *float64 {
 // replaced above that by its integral lower bound p - K ln((A + p + K) / (A + K)), K = B + m,
 // which only widens the bound. Zero when no bar is spread. Nil where AveragePrecision is nil.
 func AveragePrecisionErrorBound(h []ScoreCount) *float64 {
-	bars, pos, _, ok := sortedBars(h)
-	if !ok || pos == 0 {
+	return sortedBars(h).averagePrecisionErrorBound()
+}
+
+func (s sorted) averagePrecisionErrorBound() *float64 {
+	if !s.ok || s.pos == 0 {
 		return nil
 	}
 	var up, down, above, aboveNeg float64
-	for _, b := range bars {
+	for _, b := range s.bars {
 		p, m := float64(b.Positives), float64(b.Negatives)
 		if b.Spread && b.Positives > 0 {
 			g := (above + p) / (above + p + aboveNeg + m)
@@ -108,7 +114,23 @@ func AveragePrecisionErrorBound(h []ScoreCount) *float64 {
 		above += p
 		aboveNeg += m
 	}
-	return num(math.Max(math.Max(up, down), 0) / float64(pos))
+	return num(math.Max(math.Max(up, down), 0) / float64(s.pos))
+}
+
+// GridRanking is ROC AUC and average precision of one (grid) histogram with their error bounds;
+// nil where undefined.
+type GridRanking struct {
+	ROCAUC, ROCAUCErrorBound, AveragePrecision, AveragePrecisionErrorBound *float64
+}
+
+// RankGrid computes the GridRanking of a histogram from one sorted copy of it (the functions
+// above each sort their own).
+func RankGrid(h []ScoreCount) GridRanking {
+	s := sortedBars(h)
+	return GridRanking{
+		ROCAUC: s.rocAUC(), ROCAUCErrorBound: s.rocAUCErrorBound(),
+		AveragePrecision: s.averagePrecision(), AveragePrecisionErrorBound: s.averagePrecisionErrorBound(),
+	}
 }
 
 // leastPrecisionSum is sum_{i=1..p} (a + i) / (a + i + k), exactly for p up to 4096 and as the

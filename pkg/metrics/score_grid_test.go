@@ -148,6 +148,10 @@ func TestGridErrorBoundsHoldAndAreReached(t *testing.T) {
 			if d := math.Abs(*AveragePrecision(grid) - *AveragePrecision(exact)); d > apBound+1e-12 {
 				t.Errorf("average_precision off by %.3g, bound %.3g", d, apBound)
 			}
+			if r := RankGrid(grid); *r.ROCAUC != *ROCAUC(grid) || *r.ROCAUCErrorBound != aucBound ||
+				*r.AveragePrecision != *AveragePrecision(grid) || *r.AveragePrecisionErrorBound != apBound {
+				t.Errorf("RankGrid %+v disagrees with the functions it gathers", r)
+			}
 			if aucBound == 0 || apBound == 0 {
 				t.Fatalf("the grid should leave rows unordered here: bounds %g, %g", aucBound, apBound)
 			}

@@ -28,8 +28,10 @@ type Store interface {
 	GroupCount(ctx context.Context, sc Scope, limit int) (int64, error)
 	// Distribution returns counts per distinct value of a feature column.
 	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
-	// ScoreCounts returns positives and negatives per distinct score.
-	ScoreCounts(ctx context.Context, req ScoreRequest) ([]ScoreCountRow, error)
+	// ScoreCounts hands row the positives and negatives of each non-empty cell of a fixed score
+	// grid, one cell at a time and in no particular order: a grid returns up to req.Cells rows
+	// per series, which the caller folds as they come instead of holding them twice.
+	ScoreCounts(ctx context.Context, req ScoreRequest, row func(ScoreCountRow)) error
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.

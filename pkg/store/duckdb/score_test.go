@@ -51,9 +51,10 @@ func TestScoreGridCellsInSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows, err := st.ScoreCounts(context.Background(), store.ScoreRequest{
+	var rows []store.ScoreCountRow
+	err = st.ScoreCounts(context.Background(), store.ScoreRequest{
 		Scope: store.Scope{Model: "m", From: ts, To: ts.Add(time.Hour)}, PositiveClass: "yes", Cells: cells,
-	})
+	}, func(r store.ScoreCountRow) { rows = append(rows, r) })
 	if err != nil {
 		t.Fatal(err)
 	}

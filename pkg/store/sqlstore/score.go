@@ -11,33 +11,31 @@ import (
 
 // ScoreCounts counts positives and negatives per cell of a fixed score grid per bucket,
 // version and group, with each cell's least and greatest score, in one scan: O(rows) in the
-// engine, at most req.Cells rows per series returned, whatever the number of distinct scores.
-func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]store.ScoreCountRow, error) {
+// engine, at most req.Cells rows per series handed to row, whatever the number of distinct
+// scores.
+func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest, row func(store.ScoreCountRow)) error {
 	b, err := s.scoreStatement(ctx, req)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []store.ScoreCountRow
-	err = s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
-		var (
-			micros, cell int64
-			ver, grp     sql.NullString
-			r            store.ScoreCountRow
-		)
-		if err := scan(&micros, &ver, &grp, &cell, &r.Min, &r.Max, &r.Positives, &r.Negatives); err != nil {
+	var (
+		micros, cell int64
+		ver, grp     sql.NullString
+		r            store.ScoreCountRow
+	)
+	// The scan targets live outside the callback: one allocation for the query, not one a row.
+	dest := []any{&micros, &ver, &grp, &cell, &r.Min, &r.Max, &r.Positives, &r.Negatives}
+	return s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
+		if err := scan(dest...); err != nil {
 			return false, err
 		}
 		r.Version, r.Group, r.Cell = ver.String, grp.String, int(cell)
 		if req.Bucket > 0 {
 			r.Bucket = time.UnixMicro(micros).UTC()
 		}
-		out = append(out, r)
+		row(r)
 		return true, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*builder, error) {
