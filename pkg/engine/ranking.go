@@ -38,30 +38,49 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 	if len(bucketTimes) > 0 {
 		req.Bucket = q.Bucket
 	}
-	histograms := map[seriesKey][][]metrics.ScoreCount{}
 	n := max(len(bucketTimes), 1)
+	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}}
 	for _, k := range keys {
-		histograms[k] = make([][]metrics.ScoreCount, n)
+		s.ranked[k] = make([]metrics.GridRanking, n)
 	}
+	// The store hands the cells bucket by bucket: each bucket's histograms are ranked and let go
+	// when the next bucket begins, so memory holds one bucket's cells (series x cells at most),
+	// not the whole range's.
+	histograms := map[seriesKey][]metrics.ScoreCount{}
+	current := -1
+	rank := func() {
+		for k, h := range histograms {
+			s.ranked[k][current] = metrics.RankGrid(h)
+			histograms[k] = h[:0] // RankGrid sorted a copy: the array serves the next bucket
+		}
+	}
+	var order error
 	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
-		h, ok := histograms[seriesKey{Version: r.Version, Group: r.Group}]
-		if !ok {
+		k := seriesKey{Version: r.Version, Group: r.Group}
+		i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
+		if _, ok := s.ranked[k]; !ok || i < 0 || order != nil {
 			return
 		}
-		if i := bucketIndex(bucketTimes, q.Bucket, r.Bucket); i >= 0 {
-			h[i] = append(h[i], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
+		if i != current {
+			if i < current {
+				order = fmt.Errorf("score cells of the bucket at %s came after a later bucket's: the store must hand them in bucket order", r.Bucket.Format(time.RFC3339))
+				return
+			}
+			if current >= 0 {
+				rank()
+			}
+			current = i
 		}
+		histograms[k] = append(histograms[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
 	})
+	if err == nil {
+		err = order
+	}
 	if err != nil {
 		return nil, err
 	}
-	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}}
-	for k, buckets := range histograms {
-		s.ranked[k] = make([]metrics.GridRanking, n)
-		for i, h := range buckets {
-			s.ranked[k][i] = metrics.RankGrid(h)
-			buckets[i] = nil // done with: the collector may have it back
-		}
+	if current >= 0 {
+		rank()
 	}
 	pos := []string{q.PositiveClass}
 	s.sums, err = e.aggregate(ctx, q, []store.Measure{

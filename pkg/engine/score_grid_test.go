@@ -370,3 +370,39 @@ func TestBunchedScoresGetANotice(t *testing.T) {
 		}
 	}
 }
+
+// reversedScores hands the store's cells in reverse, breaking the bucket order ScoreCounts
+// promises.
+type reversedScores struct{ store.Store }
+
+func (s reversedScores) ScoreCounts(ctx context.Context, r store.ScoreRequest, row func(store.ScoreCountRow)) error {
+	var rows []store.ScoreCountRow
+	if err := s.Store.ScoreCounts(ctx, r, func(c store.ScoreCountRow) { rows = append(rows, c) }); err != nil {
+		return err
+	}
+	for i := len(rows) - 1; i >= 0; i-- {
+		row(rows[i])
+	}
+	return nil
+}
+
+// The engine ranks each bucket when the next begins; cells out of bucket order would rank a
+// bucket from part of its cells. A store that breaks the order gets an error, not wrong numbers.
+func TestScoreCellsOutOfBucketOrderAreRefused(t *testing.T) {
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var rows []scoredRow
+	for i := range 400 {
+		rows = append(rows, scoredRow{ts: start.Add(time.Duration(i) * 5 * time.Minute), version: "A", positive: i%3 == 0, score: float64(i%97) / 97})
+	}
+	eng, _ := openScored(t, rows)
+	eng.Store = reversedScores{eng.Store}
+	raw := query.Raw{SchemaVersion: 1, QueryType: query.TypeClassification, Model: "scored", PositiveClass: "yes",
+		Metrics: []query.Metric{query.ROCAUC}, Format: query.FormatTimeSeries, Interval: "1h"}
+	q, err := query.Validate(raw, query.Window{From: start, To: start.Add(24 * time.Hour), Interval: time.Hour, MaxDataPoints: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), "bucket order") {
+		t.Fatalf("want an error about the bucket order, got %v", err)
+	}
+}

@@ -29,8 +29,9 @@ type Store interface {
 	// Distribution returns counts per distinct value of a feature column.
 	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
 	// ScoreCounts hands row the positives and negatives of each non-empty cell of a fixed score
-	// grid, one cell at a time and in no particular order: a grid returns up to req.Cells rows
-	// per series, which the caller folds as they come instead of holding them twice.
+	// grid, one cell at a time, ordered by bucket (in any order within a bucket): a grid returns
+	// up to req.Cells rows per series and bucket, which the caller folds bucket by bucket
+	// instead of holding them all.
 	ScoreCounts(ctx context.Context, req ScoreRequest, row func(ScoreCountRow)) error
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)

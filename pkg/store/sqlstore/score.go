@@ -11,8 +11,8 @@ import (
 
 // ScoreCounts counts positives and negatives per cell of a fixed score grid per bucket,
 // version and group, with each cell's least and greatest score, in one scan: O(rows) in the
-// engine, at most req.Cells rows per series handed to row, whatever the number of distinct
-// scores.
+// engine, at most req.Cells rows per series and bucket handed to row, in bucket order, whatever
+// the number of distinct scores.
 func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest, row func(store.ScoreCountRow)) error {
 	b, err := s.scoreStatement(ctx, req)
 	if err != nil {
@@ -61,6 +61,9 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 	}, q[0]+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, 0)
 	if err != nil {
 		return nil, err
+	}
+	if req.Bucket > 0 {
+		b.write(" ORDER BY ", sc.alias.bucket)
 	}
 	return b, nil
 }

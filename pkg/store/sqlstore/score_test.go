@@ -10,7 +10,8 @@ import (
 )
 
 // The score histogram is one grouped scan on a grid: the cell count is bound, never written
-// into the SQL, and nothing limits the rows (a grid of n cells returns at most n per series).
+// into the SQL, nothing limits the rows (a grid of n cells returns at most n per series and
+// bucket), and the rows come in bucket order for the engine to fold bucket by bucket.
 func TestScoreStatement(t *testing.T) {
 	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	req := store.ScoreRequest{Scope: store.Scope{Model: "m", From: from, To: from.Add(time.Hour)}, Bucket: time.Hour, PositiveClass: "yes", Cells: 16384}
@@ -23,7 +24,7 @@ func TestScoreStatement(t *testing.T) {
 		`least(CAST(floor(least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) * $2) AS BIGINT), $3) AS mw_score`,
 		`min(CAST("score" AS DOUBLE PRECISION)), max(CAST("score" AS DOUBLE PRECISION))`,
 		`"score" IS NOT NULL AND "actual_label" IS NOT NULL`,
-		`GROUP BY "model_version", mw_group, mw_score, mw_bucket`,
+		`GROUP BY "model_version", mw_group, mw_score, mw_bucket ORDER BY mw_bucket`,
 	} {
 		if !strings.Contains(sql, w) {
 			t.Errorf("SQL lacks %q:\n%s", w, sql)
