@@ -135,10 +135,14 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 	if q.Average != "" {
 		custom["average"] = q.Average
 	}
-	if sc != nil && sc.rounded {
-		custom["scoresRoundedTo"] = roundedScoreDecimals
+	var notices []data.Notice
+	if sc != nil {
+		notices = sc.annotate(q, custom)
 	}
 	frames.Annotate(out, c.total(), custom)
+	for _, f := range out {
+		f.Meta.Notices = append(f.Meta.Notices, notices...)
+	}
 	return out, nil
 }
 

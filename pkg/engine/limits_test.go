@@ -34,9 +34,9 @@ func (s *statisticsCounter) Distribution(ctx context.Context, r store.Distributi
 	return s.Store.Distribution(ctx, r)
 }
 
-func (s *statisticsCounter) ScoreCounts(ctx context.Context, r store.ScoreRequest) ([]store.ScoreCountRow, error) {
+func (s *statisticsCounter) ScoreCounts(ctx context.Context, r store.ScoreRequest, row func(store.ScoreCountRow)) error {
 	s.reads.Add(1)
-	return s.Store.ScoreCounts(ctx, r)
+	return s.Store.ScoreCounts(ctx, r, row)
 }
 
 func (s *statisticsCounter) Distinct(ctx context.Context, sc store.Scope, column string, limit int) ([]string, error) {

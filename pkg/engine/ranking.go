@@ -2,38 +2,31 @@ package engine
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// maxScoreValues bounds the distinct scores read per query; beyond it scores are rounded to
-// roundedScoreDecimals decimals (ROC AUC then within about 1e-4 of the exact value).
-const (
-	maxScoreValues       = 200_000
-	roundedScoreDecimals = 4
-)
-
-// errNotCached makes a cache lookup that must not compute anything report "absent".
-var errNotCached = errors.New("not cached")
-
 // scored holds what the score-based metrics read, per series and bucket.
 type scored struct {
-	histograms map[seriesKey][][]metrics.ScoreCount
-	sums       *aggregated // scored rows, log loss sum, Brier sum
-	rounded    bool
+	// ranked[key][bucket]: ROC AUC and average precision on the grid, with their error bounds.
+	ranked map[seriesKey][]metrics.GridRanking
+	sums   *aggregated // scored rows, log loss sum, Brier sum
 }
 
 func needsScores(q query.Query) bool {
 	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool { return slices.Contains(query.ScoreMetrics, m) })
 }
 
-// scores fetches the score histogram (exact, or rounded when there are too many distinct
-// scores) and the per-row probability sums over the same series and buckets.
+// scores fetches the score histogram on the fixed grid (one scan, at most
+// metrics.ScoreGridCells rows per series and bucket, whatever the number of distinct scores)
+// and the per-row probability sums over the same series and buckets.
 func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time) (*scored, error) {
 	versions := make([]string, 0, len(keys))
 	for _, k := range keys {
@@ -41,39 +34,53 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 			versions = append(versions, k.Version)
 		}
 	}
-	req := store.ScoreRequest{Scope: scope(q, versions), PositiveClass: q.PositiveClass, MaxValues: maxScoreValues}
+	req := store.ScoreRequest{Scope: scope(q, versions), PositiveClass: q.PositiveClass, Cells: metrics.ScoreGridCells}
 	if len(bucketTimes) > 0 {
 		req.Bucket = q.Bucket
 	}
-	s := &scored{histograms: map[seriesKey][][]metrics.ScoreCount{}}
-	// A model whose scores had too many distinct values once is read rounded from then on,
-	// instead of finding out again with a scan.
-	roundKey := "round-scores|" + q.Model
-	if rounded, _ := cached(e.Cache, roundKey, func() (bool, error) { return false, errNotCached }); rounded {
-		req.Decimals, s.rounded = roundedScoreDecimals, true
+	n := max(len(bucketTimes), 1)
+	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}}
+	for _, k := range keys {
+		s.ranked[k] = make([]metrics.GridRanking, n)
 	}
-	rows, err := e.Store.ScoreCounts(ctx, req)
-	if errors.Is(err, store.ErrTooManyValues) {
-		req.Decimals, s.rounded = roundedScoreDecimals, true
-		_, _ = cached(e.Cache, roundKey, func() (bool, error) { return true, nil })
-		rows, err = e.Store.ScoreCounts(ctx, req)
+	// The store hands the cells bucket by bucket: each bucket's histograms are ranked and let go
+	// when the next bucket begins, so memory holds one bucket's cells (series x cells at most),
+	// not the whole range's.
+	histograms := map[seriesKey][]metrics.ScoreCount{}
+	current := -1
+	rank := func() {
+		for k, h := range histograms {
+			s.ranked[k][current] = metrics.RankGrid(h)
+			histograms[k] = h[:0] // RankGrid sorted a copy: the array serves the next bucket
+		}
+	}
+	var order error
+	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
+		k := seriesKey{Version: r.Version, Group: r.Group}
+		i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
+		if _, ok := s.ranked[k]; !ok || i < 0 || order != nil {
+			return
+		}
+		if i != current {
+			if i < current {
+				order = fmt.Errorf("score cells of the bucket at %s came after a later bucket's: the store must hand them in bucket order", r.Bucket.Format(time.RFC3339))
+				return
+			}
+			if current >= 0 {
+				rank()
+			}
+			current = i
+		}
+		histograms[k] = append(histograms[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
+	})
+	if err == nil {
+		err = order
 	}
 	if err != nil {
 		return nil, err
 	}
-	n := max(len(bucketTimes), 1)
-	for _, k := range keys {
-		s.histograms[k] = make([][]metrics.ScoreCount, n)
-	}
-	for _, r := range rows {
-		k := seriesKey{Version: r.Version, Group: r.Group}
-		h, ok := s.histograms[k]
-		if !ok {
-			continue
-		}
-		if i := bucketIndex(bucketTimes, q.Bucket, r.Bucket); i >= 0 {
-			h[i] = append(h[i], metrics.ScoreCount{Score: r.Score, Positives: r.Positives, Negatives: r.Negatives})
-		}
+	if current >= 0 {
+		rank()
 	}
 	pos := []string{q.PositiveClass}
 	s.sums, err = e.aggregate(ctx, q, []store.Measure{
@@ -84,13 +91,53 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 	return s, err
 }
 
+// gridBounds are the error bounds of the grid-based metrics, with the custom meta keys that
+// report them.
+var gridBounds = []struct {
+	metric query.Metric
+	key    string
+	bound  func(metrics.GridRanking) *float64
+}{
+	{query.ROCAUC, "rocAucErrorBound", func(r metrics.GridRanking) *float64 { return r.ROCAUCErrorBound }},
+	{query.AveragePrecision, "averagePrecisionErrorBound", func(r metrics.GridRanking) *float64 { return r.AveragePrecisionErrorBound }},
+}
+
+// annotate reports the grid and, for each grid-based metric of the query, the largest error
+// bound over its series and buckets in custom meta, and returns a warning for each bound above
+// metrics.ScoreErrorTolerance.
+func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
+	var notices []data.Notice
+	for _, g := range gridBounds {
+		if !slices.Contains(q.Metrics, g.metric) {
+			continue
+		}
+		custom["scoreGridCells"] = metrics.ScoreGridCells
+		largest := 0.0
+		for _, buckets := range s.ranked {
+			for _, r := range buckets {
+				if b := g.bound(r); b != nil {
+					largest = max(largest, *b)
+				}
+			}
+		}
+		custom[g.key] = largest
+		if largest > metrics.ScoreErrorTolerance {
+			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+				"%s may differ from the exact value by up to %.2g: scores are counted in %d equal cells over [0, 1], "+
+					"and rows of different scores share cells (scores bunched in a narrow range)",
+				g.metric, largest, metrics.ScoreGridCells)})
+		}
+	}
+	return notices
+}
+
 // value computes one score-based metric of a series in a bucket.
 func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 	switch m {
 	case query.ROCAUC:
-		return metrics.ROCAUC(s.histograms[k][b])
+		return s.ranked[k][b].ROCAUC
 	case query.AveragePrecision:
-		return metrics.AveragePrecision(s.histograms[k][b])
+		return s.ranked[k][b].AveragePrecision
 	}
 	p := metrics.ProbabilitySums{
 		N:               int64(orZero(s.sums.measure(k, b, 0))),

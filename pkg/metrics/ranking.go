@@ -6,26 +6,21 @@ import (
 )
 
 // ScoreCount is one bar of a score histogram for a binary classifier: how many rows with ground
-// truth had this score, split by whether the actual label was the positive class. The store
-// produces it with
+// truth had this score, split by whether the actual label was the positive class. Grouped by the
+// exact score (GROUP BY score), the ranking metrics below equal scikit-learn's on the rows.
 //
-//	SELECT score,
-//	       sum(CASE WHEN actual_label = :positive THEN 1 ELSE 0 END) AS positives,
-//	       sum(CASE WHEN actual_label = :positive THEN 0 ELSE 1 END) AS negatives
-//	FROM ... WHERE score IS NOT NULL AND actual_label IS NOT NULL
-//	GROUP BY score
-//
-// Grouped by the exact score, the ranking metrics below equal scikit-learn's on the rows. Grouped
-// by a rounded score (round(score, 3)) the histogram stays small whatever the row count, and the
-// metrics become approximations. Rounding never reverses the order of two scores, it can only
-// tie them, so ROC AUC moves by at most half the share of (positive, negative) pairs whose
-// scores round together, i.e. lie within 0.001: on spread-out scores far below 0.001 (6e-7 and
-// 3e-5 in the golden cases, average precision 4e-4 and 1.5e-3), but scores bunched within a
-// few thousandths need finer rounding.
+// The store groups by a cell of a fixed grid instead (see score_grid.go), so that the histogram
+// stays small whatever the row count: a bar is then one cell, and Spread says whether the cell
+// held more than one distinct score. The metrics treat every bar as one tied score; a spread
+// bar is where the grid may differ from the exact rows, and the *ErrorBound functions say by at
+// most how much.
 type ScoreCount struct {
 	Score     float64
 	Positives int64
 	Negatives int64
+	// Spread: the bar's rows had different scores whose order among themselves is unknown (a grid
+	// cell with min < max). False for a bar of one exact score.
+	Spread bool
 }
 
 // RankingFunc computes one score-based metric from a score histogram.
@@ -34,9 +29,9 @@ type RankingFunc func(h []ScoreCount) *float64
 // Ranking maps the public names of the score-based binary metrics to their definitions on a
 // histogram (any order; equal scores may repeat and are merged). All are nil on an empty
 // histogram, a NaN score or a negative count (scikit-learn raises on NaN). log_loss and brier
-// read the histogram's scores as probabilities of the positive class; grouped by rounded
-// scores they are only approximations, so the store should then send ProbabilitySums, summed
-// per row, and call LogLoss and Brier directly.
+// read the histogram's scores as probabilities of the positive class; on a grid histogram with
+// spread cells they are only approximations, so the engine reads ProbabilitySums, summed per
+// row, and calls LogLoss and Brier directly.
 var Ranking = map[string]RankingFunc{
 	"roc_auc":           ROCAUC,
 	"average_precision": AveragePrecision,
@@ -62,19 +57,22 @@ var Ranking = map[string]RankingFunc{
 // (positive, negative) pairs ranked correctly, ties counting one half. Nil when either class
 // is missing (scikit-learn warns and returns nan).
 func ROCAUC(h []ScoreCount) *float64 {
-	bars, pos, neg, ok := sortedBars(h)
-	if !ok || pos == 0 || neg == 0 {
+	return sortedBars(h).rocAUC()
+}
+
+func (s sorted) rocAUC() *float64 {
+	if !s.ok || s.pos == 0 || s.neg == 0 {
 		return nil
 	}
 	// Twice the area in units of one (positive, negative) pair: each bar's negatives form a
 	// trapezoid of width neg and heights tp (above the bar) and tp + pos. The terms are
 	// integers, exact in float64 up to 2^53, so the only rounding is the final division.
 	var area, tp float64
-	for _, b := range bars {
+	for _, b := range s.bars {
 		area += float64(b.Negatives) * (2*tp + float64(b.Positives))
 		tp += float64(b.Positives)
 	}
-	return num(area / (2 * float64(pos) * float64(neg)))
+	return num(area / (2 * float64(s.pos) * float64(s.neg)))
 }
 
 // AveragePrecision is scikit-learn's average_precision_score: the sum over the distinct scores,
@@ -84,29 +82,39 @@ func ROCAUC(h []ScoreCount) *float64 {
 // which would read as a collapse of the model. With no negative rows it is 1, as in
 // scikit-learn.
 func AveragePrecision(h []ScoreCount) *float64 {
-	bars, pos, _, ok := sortedBars(h)
-	if !ok || pos == 0 {
+	return sortedBars(h).averagePrecision()
+}
+
+func (s sorted) averagePrecision() *float64 {
+	if !s.ok || s.pos == 0 {
 		return nil
 	}
 	var ap, tp, fp float64
-	for _, b := range bars {
+	for _, b := range s.bars {
 		tp += float64(b.Positives)
 		fp += float64(b.Negatives)
 		if b.Positives > 0 {
-			ap += float64(b.Positives) / float64(pos) * (tp / (tp + fp))
+			ap += float64(b.Positives) / float64(s.pos) * (tp / (tp + fp))
 		}
 	}
 	return num(ap)
 }
 
-// sortedBars returns the histogram sorted by descending score with equal scores merged and
-// empty bars dropped, and the total positives and negatives. ok is false on a NaN score or a
-// negative count. The caller's slice is not modified.
-func sortedBars(h []ScoreCount) (bars []ScoreCount, pos, neg int64, ok bool) {
-	bars = make([]ScoreCount, 0, len(h))
+// sorted is a histogram sorted by descending score with equal scores merged and empty bars
+// dropped, with its total positives and negatives; ok is false when the histogram had a NaN
+// score or a negative count.
+type sorted struct {
+	bars     []ScoreCount
+	pos, neg int64
+	ok       bool
+}
+
+// sortedBars sorts a copy of the histogram (see sorted); the caller's slice is not modified.
+func sortedBars(h []ScoreCount) sorted {
+	bars := make([]ScoreCount, 0, len(h))
 	for _, b := range h {
 		if math.IsNaN(b.Score) || b.Positives < 0 || b.Negatives < 0 {
-			return nil, 0, 0, false
+			return sorted{}
 		}
 		if b.Positives+b.Negatives > 0 {
 			bars = append(bars, b)
@@ -121,18 +129,21 @@ func sortedBars(h []ScoreCount) (bars []ScoreCount, pos, neg int64, ok bool) {
 		}
 		return 0
 	})
+	s := sorted{ok: true}
 	merged := bars[:0]
 	for _, b := range bars {
 		if n := len(merged); n > 0 && merged[n-1].Score == b.Score {
 			merged[n-1].Positives += b.Positives
 			merged[n-1].Negatives += b.Negatives
+			merged[n-1].Spread = merged[n-1].Spread || b.Spread
 		} else {
 			merged = append(merged, b)
 		}
-		pos += b.Positives
-		neg += b.Negatives
+		s.pos += b.Positives
+		s.neg += b.Negatives
 	}
-	return merged, pos, neg, true
+	s.bars = merged
+	return s
 }
 
 // LogLossEps is the clipping bound of log loss: probabilities are clipped to

@@ -46,7 +46,7 @@ func (d *Datasource) classify(err error) failure {
 		return down(backend.StatusBadRequest, "the data source's settings are invalid: an administrator can see why with the data source's Save & test (health check)")
 	case errors.Is(err, store.ErrUnavailable):
 		return down(backend.StatusBadGateway, "the data source cannot open its prediction store: an administrator can see why with the data source's Save & test (health check)")
-	case errors.Is(err, query.ErrInvalidQuery), errors.Is(err, store.ErrSchema), errors.Is(err, store.ErrTooManyValues):
+	case errors.Is(err, query.ErrInvalidQuery), errors.Is(err, store.ErrSchema):
 		return down(backend.StatusBadRequest, err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		return down(backend.StatusNotFound, err.Error())

@@ -60,25 +60,3 @@ type DistributionCount struct {
 	// Sum is the sum of the row's values (numbers).
 	Sum float64
 }
-
-// ScoreRequest asks for a histogram of scores split by the ground truth: rows per distinct
-// score value with the positive class as actual label and with another. Rows without a score
-// or without ground truth are left out.
-type ScoreRequest struct {
-	Scope
-	Bucket        time.Duration
-	PositiveClass string
-	MaxValues     int
-	// Decimals, when positive, rounds scores to that many decimals before counting, which
-	// bounds the histogram at 10^Decimals+1 values per series (ROC AUC then stays within about
-	// 10^-Decimals of the exact value).
-	Decimals int
-}
-
-// ScoreCountRow is the number of positive and negative rows with one score.
-type ScoreCountRow struct {
-	Bucket               time.Time
-	Version, Group       string
-	Score                float64
-	Positives, Negatives int64
-}

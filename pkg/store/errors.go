@@ -17,6 +17,4 @@ var (
 	// reason of the statement's own (a plugin bug), not of the store's environment (I/O,
 	// locks, memory: ErrStoreIO), cancellation or timeout (the context's error).
 	ErrQueryFailed = errors.New("generated SQL failed")
-	// ErrTooManyValues: a distribution has more distinct values than the request allows.
-	ErrTooManyValues = errors.New("too many distinct values")
 )

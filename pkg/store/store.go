@@ -29,8 +29,11 @@ type Store interface {
 	// Distribution returns the distributions of several feature columns in one scan: counts
 	// per distinct value, or per reference bin and grid cell above a feature's MaxValues.
 	Distribution(ctx context.Context, req DistributionRequest) ([]DistributionCount, error)
-	// ScoreCounts returns positives and negatives per distinct score.
-	ScoreCounts(ctx context.Context, req ScoreRequest) ([]ScoreCountRow, error)
+	// ScoreCounts hands row the positives and negatives of each non-empty cell of a fixed score
+	// grid, one cell at a time, ordered by bucket (in any order within a bucket): a grid returns
+	// up to req.Cells rows per series and bucket, which the caller folds bucket by bucket
+	// instead of holding them all.
+	ScoreCounts(ctx context.Context, req ScoreRequest, row func(ScoreCountRow)) error
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.

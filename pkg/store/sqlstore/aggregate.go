@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -243,60 +242,6 @@ func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Meas
 	p := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN " + score + " ELSE 1 - " + score + " END"
 	clipped := "least(greatest(" + p + ", " + logLossEps + "), 1 - " + logLossEps + ")"
 	return "sum(CASE WHEN " + scored + " THEN -ln(" + clipped + ") END)", nil
-}
-
-// ScoreCounts counts positives and negatives per distinct score per bucket, version and group.
-func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest) ([]store.ScoreCountRow, error) {
-	sc, err := s.scope(ctx, req.Scope)
-	if err != nil {
-		return nil, err
-	}
-	q, err := s.columns(ctx, store.ColScore, store.ColActualLabel)
-	if err != nil {
-		return nil, err
-	}
-	score, actual := q[0], q[1]
-	value := score
-	if req.Decimals > 0 {
-		if req.Decimals > 12 {
-			return nil, fmt.Errorf("%w: score rounding to %d decimals is beyond double precision", store.ErrSchema, req.Decimals)
-		}
-		value = "round(" + score + ", " + strconv.Itoa(req.Decimals) + ")"
-	}
-	b := &builder{d: s.d}
-	err = s.grouped(b, sc, req.Bucket, func() {
-		b.write(", ", value, " AS ", sc.alias.score,
-			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
-			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
-	}, score+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, req.MaxValues)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.ScoreCountRow
-	err = s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
-		var (
-			micros   int64
-			ver, grp sql.NullString
-			r        store.ScoreCountRow
-		)
-		if err := scan(&micros, &ver, &grp, &r.Score, &r.Positives, &r.Negatives); err != nil {
-			return false, err
-		}
-		r.Version, r.Group = ver.String, grp.String
-		if req.Bucket > 0 {
-			r.Bucket = time.UnixMicro(micros).UTC()
-		}
-		out = append(out, r)
-		// Past the limit is enough to know there are too many: do not read the rest.
-		return req.MaxValues <= 0 || len(out) <= req.MaxValues, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if req.MaxValues > 0 && len(out) > req.MaxValues {
-		return nil, fmt.Errorf("%w: more than %d distinct scores in this window", store.ErrTooManyValues, req.MaxValues)
-	}
-	return out, nil
 }
 
 // labelDelay is the mean or a quantile of labeled_at − ts in seconds, over rows with a label
