@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -62,24 +64,37 @@ func cached[T any](c *Cache, key string, compute func() (T, error)) (T, error) {
 }
 
 // cachedFor is cached with a lifetime: lookups that change when data is loaded (the versions and
-// classes of a model) are kept for ttl; zero keeps the value until it is evicted.
+// classes of a model) are kept for ttl; zero keeps the value until it is evicted. Concurrent
+// calls for one key share one computation (the panels of a dashboard opened at once ask for the
+// same reference statistics): the first computes, the others wait for its value. An error is
+// not cached; a computation cancelled by its own caller's context is run again by the next
+// caller rather than failing it.
 func cachedFor[T any](c *Cache, key string, ttl time.Duration, compute func() (T, error)) (T, error) {
 	if c == nil {
 		return compute()
 	}
-	if e, ok := c.entries.GetIfPresent(key); ok {
-		if v, ok := e.value.(T); ok {
-			return v, nil
-		}
-	}
-	v, err := compute()
-	if err != nil {
-		return v, err
-	}
 	if ttl <= 0 {
 		ttl = math.MaxInt64
 	}
-	c.entries.Set(key, entry{value: v, ttl: ttl})
+	e, err := c.entries.Get(context.Background(), key, otter.LoaderFunc[string, entry](func(context.Context, string) (entry, error) {
+		v, err := compute()
+		if err != nil {
+			return entry{}, err
+		}
+		return entry{value: v, ttl: ttl}, nil
+	}))
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return compute()
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, ok := e.value.(T)
+	if !ok {
+		// A key is only ever used with one type; a mismatch is a bug, so compute without caching.
+		return compute()
+	}
 	return v, nil
 }
 

@@ -153,3 +153,57 @@ func TestClosedCacheEmptiesAndStillComputes(t *testing.T) {
 	var none *Cache
 	none.Close()
 }
+
+// Panels opened at once ask for the same reference statistics: one computation serves them all.
+func TestConcurrentIdenticalLookupsShareOneComputation(t *testing.T) {
+	c := newCache(1<<20, nil)
+	defer c.Close()
+	var computations atomic.Int64
+	release := make(chan struct{})
+	compute := func() ([]string, error) {
+		computations.Add(1)
+		<-release
+		return []string{"A", "B"}, nil
+	}
+	const callers = 8
+	var wg sync.WaitGroup
+	results := make([][]string, callers)
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := cached(c, "versions|m", compute)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = v
+		}()
+	}
+	// Let every caller reach the cache before the first computation ends.
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := computations.Load(); n != 1 {
+		t.Fatalf("%d computations for one key, want 1", n)
+	}
+	for i, v := range results {
+		if len(v) != 2 {
+			t.Fatalf("caller %d got %v", i, v)
+		}
+	}
+}
+
+// An error is not cached: the next lookup computes again.
+func TestFailedLookupsAreNotCached(t *testing.T) {
+	c := newCache(1<<20, nil)
+	defer c.Close()
+	calls := 0
+	fail := func() (int, error) { calls++; return 0, errors.New("store unavailable") }
+	if _, err := cached(c, "k", fail); err == nil {
+		t.Fatal("want the error")
+	}
+	v, err := cached(c, "k", func() (int, error) { calls++; return 7, nil })
+	if err != nil || v != 7 || calls != 2 {
+		t.Fatalf("got %d, %v after %d calls", v, err, calls)
+	}
+}

@@ -276,3 +276,52 @@ func FuzzParseValidate(f *testing.F) {
 		}
 	})
 }
+
+func TestDerivedReferenceWindowsAreAligned(t *testing.T) {
+	// A relative range moved by a dashboard refresh (now-24h at 10:07:13, then at 10:41:50)
+	// derives the same reference window, aligned to the hour, so its statistics are cached once.
+	day := func(now time.Time) Window { return Window{From: now.Add(-24 * time.Hour), To: now} }
+	first := time.Date(2026, 3, 10, 10, 7, 13, 0, time.UTC)
+	later := time.Date(2026, 3, 10, 10, 41, 50, 0, time.UTC)
+	for _, ref := range []*Reference{nil, {Type: ReferenceShift, Shift: "7d"}} {
+		a, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeQuality, Model: "m", Reference: ref}, day(first))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeQuality, Model: "m", Reference: ref}, day(later))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.RefFrom.Equal(b.RefFrom) || !a.RefTo.Equal(b.RefTo) {
+			t.Fatalf("reference %+v: %s..%s then %s..%s", ref, a.RefFrom, a.RefTo, b.RefFrom, b.RefTo)
+		}
+		if a.RefTo.Sub(a.RefFrom) != 24*time.Hour || a.RefFrom.Minute() != 0 || a.RefFrom.Second() != 0 {
+			t.Fatalf("reference %+v: %s..%s is not a whole-hour day", ref, a.RefFrom, a.RefTo)
+		}
+	}
+	// An explicit range is kept to the nanosecond.
+	exact := &Reference{Type: ReferenceRange, From: "2026-03-01T00:07:13.5Z", To: "2026-03-02T00:00:00Z"}
+	q, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeQuality, Model: "m", Reference: exact}, day(first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.RefFrom.Second() != 13 || q.RefFrom.Nanosecond() != 500_000_000 {
+		t.Fatalf("range reference moved: %s", q.RefFrom)
+	}
+}
+
+func TestReferenceStep(t *testing.T) {
+	for _, c := range []struct {
+		window, step time.Duration
+	}{
+		{10 * time.Minute, 0}, // too short to align: read again, it is cheap
+		{time.Hour, time.Minute},
+		{6 * time.Hour, 15 * time.Minute},
+		{24 * time.Hour, time.Hour},
+		{30 * 24 * time.Hour, time.Hour},
+	} {
+		if got := ReferenceStep(c.window); got != c.step {
+			t.Errorf("ReferenceStep(%s) = %s, want %s", c.window, got, c.step)
+		}
+	}
+}

@@ -308,9 +308,30 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
 }
 
+// referenceSteps are the alignments of a derived reference window, finest first.
+var referenceSteps = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour}
+
+// ReferenceStep is the alignment of a reference window derived from the query's range
+// (previous, shift): the largest of 1m, 5m, 15m and 1h that is at most 1/24 of the window (none,
+// zero, for a window under 24 minutes: short windows are cheap to read again). Both
+// ends are moved back to a multiple of it (UTC), so the window keeps its length, lags the exact
+// one by less than a step (under about 4% of its length), and stays the same while a relative
+// dashboard range (now-24h) moves within the step: its statistics are computed once and then
+// served from the cache.
+func ReferenceStep(window time.Duration) time.Duration {
+	var step time.Duration
+	for _, s := range referenceSteps {
+		if s*24 <= window {
+			step = s
+		}
+	}
+	return step
+}
+
 // referenceWindow resolves a saved reference to absolute times; absent means the previous
-// period of the same length. The window obeys the query's own bounds (representable times, at
-// most MaxRange long).
+// period of the same length. A derived window (previous, shift) is aligned to ReferenceStep; an
+// explicit range is kept as given. The window obeys the query's own bounds (representable
+// times, at most MaxRange long).
 func referenceWindow(ref *Reference, from, to time.Time) (time.Time, time.Time, error) {
 	if ref == nil {
 		ref = &Reference{Type: ReferencePrevious}
@@ -338,6 +359,9 @@ func referenceWindow(ref *Reference, from, to time.Time) (time.Time, time.Time, 
 		return time.Time{}, time.Time{}, invalid("unknown reference type %q: use range, previous or shift", clip(ref.Type))
 	}
 	rf, rt = rf.UTC(), rt.UTC()
+	if step := ReferenceStep(rt.Sub(rf)); step > 0 && ref.Type != ReferenceRange {
+		rf, rt = rf.Truncate(step), rt.Truncate(step)
+	}
 	if err := checkRange(what, rf, rt); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
