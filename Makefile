@@ -71,10 +71,12 @@ test-frontend: deps
 	npm run lint:cycles
 	npm run test:ci
 
+## lint-go: gofmt, go vet, and golangci-lint (.golangci.yml) at the version tools/lint/go.mod pins
 lint-go:
 	@unformatted=$$(gofmt -l pkg tests Magefile.go magefile_release.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	go vet -tags mage .
+	go tool -modfile=tools/lint/go.mod golangci-lint run ./...
 
 # tests/release checks the archive `make release` wrote from the same dist/ (no second build).
 test-go: backend release

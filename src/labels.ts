@@ -240,6 +240,11 @@ export const labels = {
       placeholder: 'auto',
       invalid: 'Write a duration such as 30s, 15m, 1h, 1d or 1w.',
     },
+    duration: {
+      monthsOrYears:
+        'Months (M) and years (y) have no fixed length: write days or weeks, such as 30d or 52w (m is minutes).',
+      tooLong: 'That is longer than a duration can hold (about 292 years): at most 106751d or 15250w.',
+    },
     resourceError: 'Could not load choices from the data source',
   },
   variables: {

@@ -105,7 +105,7 @@ const entryOverhead = 128
 // the cache's bookkeeping. Values of other types count as a small fixed size.
 func entrySize(key string, e entry) uint32 {
 	size := entryOverhead + len(key) + valueSize(e.value)
-	return uint32(min(size, math.MaxUint32))
+	return uint32(min(size, math.MaxUint32)) //nolint:gosec // G115: clamped to the range
 }
 
 func valueSize(v any) int {

@@ -81,10 +81,14 @@ func TestLoadCSVInfersFeatureKindsAndIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var n, k string
 		_ = rows.Scan(&n, &k)
 		kinds[n] = k
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	want := map[string]string{"age": "DOUBLE", "plan": "VARCHAR", "is_mobile": "BOOLEAN", "visits": "BIGINT", "score": "DOUBLE", "actual_label": "VARCHAR"}
 	for col, k := range want {

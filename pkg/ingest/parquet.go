@@ -26,7 +26,7 @@ func loadParquet(ctx context.Context, w *duckdb.Writer, path string, existing []
 	if err != nil {
 		return duckdb.LoadResult{}, err
 	}
-	defer pf.Close()
+	defer pf.Close() //nolint:errcheck // read only: nothing to lose when closing
 	kinds := storedKinds(existing)
 	names := make([]string, len(pf.Columns))
 	for i, c := range pf.Columns {

@@ -59,7 +59,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 	if err != nil {
 		// Every query and health check reports a broken configuration as the user's to fix
 		// (status 400); failing the instance would reach the user as an internal error.
-		return New(cfg, func(settings.Settings) (store.Store, error) { return nil, err }), nil
+		return New(cfg, func(settings.Settings) (store.Store, error) { return nil, err }), nil //nolint:nilerr // the opener returns it
 	}
 	return New(cfg, OpenStore), nil
 }

@@ -203,7 +203,7 @@ func TestParseRejectsNewerSchema(t *testing.T) {
 
 func TestParseDuration(t *testing.T) {
 	cases := map[string]time.Duration{"1d": 24 * time.Hour, "2w": 14 * 24 * time.Hour, "15m": 15 * time.Minute, "90s": 90 * time.Second,
-		" 1d ": 24 * time.Hour, "1h30m": 90 * time.Minute, "\t30s\n": 30 * time.Second}
+		" 1d ": 24 * time.Hour, "1h30m": 90 * time.Minute, "\t30s\n": 30 * time.Second} //nolint:gocritic // mapKey: the spaces are the case under test
 	for in, want := range cases {
 		got, err := ParseDuration(in)
 		if err != nil || got != want {

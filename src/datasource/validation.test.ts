@@ -1,6 +1,16 @@
 import { labels } from '../labels';
 import type { ModelwatchQuery } from './types';
-import { isDuration, isRfc3339, parseBins, parseDriftThreshold, parseThreshold, queryErrors } from './validation';
+import {
+  durationProblem,
+  isDuration,
+  isRfc3339,
+  parseBins,
+  parseDriftThreshold,
+  parseInterval,
+  parseShift,
+  parseThreshold,
+  queryErrors,
+} from './validation';
 
 const text = labels.query;
 
@@ -19,11 +29,43 @@ describe('parseThreshold', () => {
 });
 
 describe('durations and times', () => {
-  it.each(['7d', '12h', '30m', '45s', '2w', '1h30m', '1.5h', ' 14d '])('%p is a duration', (value) => {
+  // What the backend's ParseDuration (gtime) reads: single units through Grafana's rangeUtil,
+  // Go's compound and fractional forms, and Go's sub-millisecond units.
+  it.each([
+    '7d',
+    '12h',
+    '30m',
+    '45s',
+    '2w',
+    '500ms',
+    '1h30m',
+    '1.5h',
+    '.5h',
+    '250us',
+    '100ns',
+    '5µs',
+    '5μs',
+    '+1h',
+    '1.h',
+    ' 14d ',
+    '007d',
+  ])('%p is a duration', (value) => {
     expect(isDuration(value)).toBe(true);
   });
-  it.each(['', '0d', '0s', '-1d', '1.5d', 'd', '7 days', 'a week', '1x'])('%p is not', (value) => {
-    expect(isDuration(value)).toBe(false);
+  it.each(['', '0d', '0s', '0h0m', '-1d', '-1h', '1.5d', '+1d', 'd', '7 days', 'a week', '1h 30m', '30d5h'])(
+    '%p is not',
+    (value) => {
+      expect(durationProblem(value)).toBe('invalid');
+    }
+  );
+  // Units the backend does not know, some of them Grafana's elsewhere (1D, 1Y in date-fns).
+  it.each(['1x', '1D', '1W', '1Y', '1H', '5min', '1sec'])('%p is an unknown unit', (value) => {
+    expect(durationProblem(value)).toBe('invalid');
+  });
+  // Regression: rangeUtil reads months and years (1M, 1y) but the backend refuses them: a month
+  // has no fixed length. The editor must say so rather than save a query that fails when run.
+  it.each(['1M', '6M', '1y', '2y'])('%p is refused for months or years', (value) => {
+    expect(durationProblem(value)).toBe('monthsOrYears');
   });
   // Regression: the backend refuses durations that overflow Go's (about 292 years); the editor
   // accepted them and the query failed only when run.
@@ -33,7 +75,7 @@ describe('durations and times', () => {
   it.each(['106752d', '15251w', '9999999999999999d', '2562048h', '9223372037s', '2562047h60m'])(
     '%p is too long',
     (value) => {
-      expect(isDuration(value)).toBe(false);
+      expect(durationProblem(value)).toBe('tooLong');
     }
   );
   it.each(['2026-03-01T00:00:00Z', '2026-03-01T00:00:00.5+02:00'])('%p is RFC 3339', (value) => {
@@ -41,6 +83,33 @@ describe('durations and times', () => {
   });
   it.each(['2026-03-01', '2026-03-01 00:00:00Z', '2026-13-01T00:00:00Z', 'yesterday'])('%p is not', (value) => {
     expect(isRfc3339(value)).toBe(false);
+  });
+});
+
+describe('interval and shift', () => {
+  it.each([
+    ['', {}],
+    ['1h', { value: '1h' }],
+    [' 1d ', { value: '1d' }],
+    ['$__interval', { value: '$__interval' }],
+    ['${bucket}', { value: '${bucket}' }],
+    ['hourly', { error: text.interval.invalid }],
+    ['1x', { error: text.interval.invalid }],
+    ['1M', { error: text.duration.monthsOrYears }],
+    ['1y', { error: text.duration.monthsOrYears }],
+    ['106752d', { error: text.duration.tooLong }],
+  ])('interval %p', (input, expected) => {
+    expect(parseInterval(input)).toEqual(expected);
+  });
+  it.each([
+    ['7d', { value: '7d' }],
+    ['$shift', { value: '$shift' }],
+    ['a week', { error: text.reference.invalidShift }],
+    ['', { error: text.reference.invalidShift }],
+    ['1M', { error: text.duration.monthsOrYears }],
+    ['15251w', { error: text.duration.tooLong }],
+  ])('shift %p', (input, expected) => {
+    expect(parseShift(input)).toEqual(expected);
   });
 });
 
@@ -123,6 +192,22 @@ describe('queryErrors', () => {
       { ...base, queryType: 'quality', reference: { type: 'shift', shift: '$shift' } },
       {},
     ],
+    [
+      'a reference shift in months',
+      { ...base, queryType: 'drift', reference: { type: 'shift', shift: '1M' } },
+      { reference: text.duration.monthsOrYears },
+    ],
+    [
+      'an interval in years',
+      { ...base, queryType: 'regression', interval: '1y' },
+      { interval: text.duration.monthsOrYears },
+    ],
+    [
+      'an interval that is not a duration',
+      { ...base, queryType: 'regression', interval: '1x' },
+      { interval: text.interval.invalid },
+    ],
+    ['an interval as a variable', { ...base, queryType: 'regression', interval: '$__interval' }, {}],
     ['fields the family does not read', { ...base, queryType: 'regression', bins: 1, threshold: 3 }, {}],
   ])('%s', (_, query, expected) => {
     expect(queryErrors(query)).toEqual(expected);

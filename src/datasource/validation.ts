@@ -1,3 +1,5 @@
+import { rangeUtil } from '@grafana/data';
+
 import { labels } from '../labels';
 import { familyOf, type FamilyField } from './families';
 import {
@@ -31,30 +33,55 @@ export function parseThreshold(value: string): { threshold?: number; valid: bool
   return Number.isFinite(threshold) && threshold >= 0 && threshold <= 1 ? { threshold, valid: true } : { valid: false };
 }
 
-// The backend's durations: a positive whole number of days or weeks, or Go's units, refused
-// beyond what a Go duration holds (2^63 - 1 ns, about 292 years) rather than wrapped.
-const DAYS_OR_WEEKS = /^([1-9]\d*)([dw])$/;
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-const GO_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-const MAX_DAYS = { d: 106751, w: 15250 };
-const MAX_NANOS = 9223372036854775807;
-const NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+// The backend reads durations with the SDK's gtime.ParseDuration (pkg/query): a whole number of
+// days or weeks, or a Go duration. It refuses months and years, which have no fixed length, and
+// durations beyond what a Go duration holds (2^63 - 1 ns, about 292 years) rather than wrap them.
+//
+// Single-unit durations (7d, 12h, 30m, 500ms), the common case, are read with Grafana's own
+// rangeUtil. Its reader matches only a prefix (1h30m would read as 1h, 1.5h as 1h) and does not
+// know ns or us, so the whole text is checked against the backend's grammar first, and Go's
+// compound and fractional forms are summed here.
+const SINGLE_UNIT = /^\d+(ms|[smhdwMy])$/;
+const GO_DURATION = /^\+?((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
+const GO_PART = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+const MAX_MS = 9223372036854.775807;
+const MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+
+export type DurationProblem = 'invalid' | 'monthsOrYears' | 'tooLong';
+
+/** Why the backend would refuse the text as a duration, or undefined if it reads it. */
+export function durationProblem(value: string): DurationProblem | undefined {
+  const trimmed = value.trim();
+  let ms: number;
+  if (SINGLE_UNIT.test(trimmed)) {
+    const { type, count } = rangeUtil.describeInterval(trimmed);
+    if (count > 0 && (type === 'M' || type === 'y')) {
+      return 'monthsOrYears';
+    }
+    ms = rangeUtil.intervalToMs(trimmed);
+  } else if (GO_DURATION.test(trimmed)) {
+    ms = 0;
+    for (const [, amount, unit] of trimmed.matchAll(GO_PART)) {
+      ms += Number(amount) * MS[unit];
+    }
+  } else {
+    return 'invalid';
+  }
+  if (!(ms > 0)) {
+    return 'invalid';
+  }
+  return ms > MAX_MS ? 'tooLong' : undefined;
+}
 
 /** Whether the backend reads the text as a positive duration such as 7d, 12h or 1h30m. */
 export function isDuration(value: string): boolean {
-  const trimmed = value.trim();
-  const days = DAYS_OR_WEEKS.exec(trimmed);
-  if (days) {
-    return Number(days[1]) <= MAX_DAYS[days[2] as 'd' | 'w'];
-  }
-  if (!GO_DURATION.test(trimmed) || !/[1-9]/.test(trimmed)) {
-    return false;
-  }
-  let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(GO_PART)) {
-    total += Number(amount) * NANOS[unit];
-  }
-  return total <= MAX_NANOS;
+  return durationProblem(value) === undefined;
+}
+
+/** A duration's error message: `invalid` for text that is no duration, else what is wrong. */
+function durationError(value: string, invalid: string): string | undefined {
+  const problem = durationProblem(value);
+  return problem === undefined ? undefined : problem === 'invalid' ? invalid : text.duration[problem];
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -90,12 +117,20 @@ export function parseInterval(value: string): Parsed<string> {
   if (trimmed === '') {
     return {};
   }
-  return isDuration(trimmed) || isVariable(trimmed) ? { value: trimmed } : { error: text.interval.invalid };
+  const error = isVariable(trimmed) ? undefined : durationError(trimmed, text.interval.invalid);
+  return error ? { error } : { value: trimmed };
+}
+
+/** A reference shift is a duration or a $variable. */
+export function parseShift(value: string): Parsed<string> {
+  const trimmed = value.trim();
+  const error = isVariable(trimmed) ? undefined : durationError(trimmed, text.reference.invalidShift);
+  return error ? { error } : { value: trimmed };
 }
 
 export function referenceError(reference: ReferenceWindow | undefined): string | undefined {
   if (reference?.type === 'shift') {
-    return isDuration(reference.shift) || isVariable(reference.shift) ? undefined : text.reference.invalidShift;
+    return parseShift(reference.shift).error;
   }
   if (reference?.type === 'range') {
     if (!isRfc3339(reference.from) || !isRfc3339(reference.to)) {
@@ -161,8 +196,9 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   if (type === 'comparison') {
     Object.assign(errors, comparisonErrors(query));
   }
-  if (query.interval !== undefined && parseInterval(query.interval).error) {
-    errors.interval = text.interval.invalid;
+  const interval = query.interval === undefined ? undefined : parseInterval(query.interval).error;
+  if (interval) {
+    errors.interval = interval;
   }
   if (query.bins !== undefined && parseBins(String(query.bins)).error) {
     errors.bins = text.bins.outOfRange;

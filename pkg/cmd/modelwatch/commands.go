@@ -82,12 +82,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // writeDemo writes the demo data set and closes the store, so that queries can open it.
-func writeDemo(ctx context.Context, db, table string, o demo.Options) (duckdb.LoadResult, error) {
+func writeDemo(ctx context.Context, db, table string, o demo.Options) (_ duckdb.LoadResult, err error) {
 	w, err := duckdb.OpenWriter(db, table)
 	if err != nil {
 		return duckdb.LoadResult{}, err
 	}
-	defer w.Close()
+	// Closing checkpoints the file: its failure is the load's.
+	defer func() { err = errors.Join(err, w.Close()) }()
 	return w.Load(ctx, demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
 }
 
@@ -96,7 +97,7 @@ type fileList []string
 func (f *fileList) String() string     { return strings.Join(*f, ",") }
 func (f *fileList) Set(s string) error { *f = append(*f, s); return nil }
 
-func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("load", stderr)
 	db := fs.String("db", "", "DuckDB file to load into (created if missing)")
 	table := fs.String("table", settings.DefaultTable, "table name")
@@ -112,7 +113,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	defer w.Close()
+	defer func() { err = errors.Join(err, w.Close()) }() // closing checkpoints the file
 	for _, f := range files {
 		res, err := ingest.LoadFile(ctx, w, f)
 		if err != nil {

@@ -163,7 +163,8 @@ func TestHelpHasExamples(t *testing.T) {
 					t.Errorf("help lacks %q:\n%s", want, help)
 				}
 			}
-			if n := strings.Count(help[strings.Index(help, "Examples:"):], "\n  modelwatch "+cmd); n < 2 {
+			_, examples, _ := strings.Cut(help, "Examples:")
+			if n := strings.Count(examples, "\n  modelwatch "+cmd); n < 2 {
 				t.Errorf("want at least 2 examples, got %d", n)
 			}
 		})

@@ -37,7 +37,7 @@ func TestDownstreamErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	_, err = st.DB().QueryContext(context.Background(), "SELECT no_such_column FROM predictions")
+	_, err = st.DB().ExecContext(context.Background(), "SELECT no_such_column FROM predictions")
 	if err == nil || (duckdb.Dialect{}).Downstream(err) {
 		t.Fatalf("a binder error: want an error that is not downstream, got %v", err)
 	}

@@ -8,5 +8,5 @@ func physicalMemoryMiB() int64 {
 	if err := syscall.Sysinfo(&info); err != nil {
 		return 0
 	}
-	return int64(info.Totalram) * int64(info.Unit) >> 20
+	return int64(info.Totalram) * int64(info.Unit) >> 20 //nolint:gosec // G115: bytes of RAM fit in an int64
 }

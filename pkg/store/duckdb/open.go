@@ -122,7 +122,7 @@ func OpenWith(o Options) (*sqlstore.Store, error) {
 	// Keep the connections of a busy dashboard open: each new one attaches nothing but still
 	// runs USE and reads the lockdown back before it is served.
 	db.SetMaxIdleConns(idleConns)
-	if err := db.Ping(); err != nil {
+	if err := db.Ping(); err != nil { //nolint:noctx // OpenWith takes no context: it opens a local file
 		_ = db.Close()
 		if errors.Is(err, ErrLockdown) {
 			return nil, err
@@ -179,7 +179,7 @@ func verify(ctx context.Context, c driver.ExecerContext) error {
 	if err != nil {
 		return fmt.Errorf("%w: reading the settings back: %v", ErrLockdown, err)
 	}
-	defer rows.Close()
+	defer rows.Close() //nolint:errcheck // read only: the values are already read
 	got := make([]driver.Value, len(expected))
 	if err := rows.Next(got); err != nil {
 		return fmt.Errorf("%w: reading the settings back: %v", ErrLockdown, err)

@@ -46,7 +46,7 @@ func OpenWriter(path, table string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening DuckDB file %s: %v", store.ErrUnavailable, path, err)
 	}
-	if err := db.Ping(); err != nil {
+	if err := db.Ping(); err != nil { //nolint:noctx // OpenWriter takes no context: it opens a local file
 		_ = db.Close()
 		return nil, fmt.Errorf("%w: opening DuckDB file %s for writing: %v (is Grafana or another process holding it?)", store.ErrUnavailable, path, err)
 	}
@@ -148,7 +148,7 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 		return res, err
 	}
 	id := w.d.QuoteIdent(store.ColPredictionID)
-	insert := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = s.%s)",
+	insert := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = s.%s)", //nolint:gosec // G201: quoted identifiers and a constant
 		w.d.QuoteIdent(w.table), strings.Join(names, ", "), strings.Join(names, ", "), staging, w.d.QuoteIdent(w.table), id, id)
 	r, err := conn.ExecContext(ctx, insert)
 	if err != nil {

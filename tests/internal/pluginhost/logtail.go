@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 )
 
@@ -23,7 +24,7 @@ func NewLogTail(n int) *LogTail {
 func (t *LogTail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	data := append(t.partial, p...)
+	data := slices.Concat(t.partial, p)
 	for {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {

@@ -183,7 +183,7 @@ func loadDashboards(p *Provisioned) []error {
 			}
 		}
 	}
-	err := filepath.WalkDir(filepath.Join(p.Root, "provisioning/dashboards"), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(p.Root, "provisioning", "dashboards"), func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && filepath.Ext(path) == ".json" && !read[RelTo(p.Root, path)] {
 			errs = append(errs, fmt.Errorf("%s: no dashboard provider reads this file", RelTo(p.Root, path)))
 		}
