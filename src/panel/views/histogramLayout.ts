@@ -2,7 +2,7 @@ import { labels } from '../../labels';
 import type { HistogramBin } from '../data/drift';
 import { formatNumber, type Formatter } from './format';
 import { histogramScales, type HistogramScales } from './scales';
-import { lineHeight, textWidth, widestText, type MeasureText } from './textWidth';
+import { lineHeight, textWidth, widestText, type Box, type MeasureText } from './textWidth';
 
 /** Font size of the axis labels, in pixels: the size they are measured at and drawn at. */
 export const AXIS_FONT_SIZE = 10;
@@ -19,13 +19,6 @@ export interface AxisLabel {
   /** Position in plot coordinates: the centre of an x label, the baseline height of a y label. */
   at: number;
   text: string;
-}
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
 }
 
 export interface HistogramLayout {

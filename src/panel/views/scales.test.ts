@@ -4,7 +4,7 @@ import { formatNumber, formatSigned } from './format';
 import { extent, histogramScales, linearScale, niceTicks, padded, timeTicks } from './scales';
 
 describe('scales', () => {
-  it('keeps the comparison charts\' linear map and round ticks', () => {
+  it("keeps the comparison charts' linear map and round ticks", () => {
     expect(linearScale([0, 1], [100, 0])(0.25)).toBe(75);
     // A flat domain (one value) draws in the middle rather than at an edge.
     expect(linearScale([2, 2], [0, 10])(2)).toBe(5);

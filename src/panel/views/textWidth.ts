@@ -16,3 +16,11 @@ export function widestText(texts: string[], fontSize: number, fontWeight?: numbe
 export function lineHeight(fontSize: number): number {
   return Math.ceil(fontSize * 1.25);
 }
+
+/** A text's box in SVG coordinates. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
