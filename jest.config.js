@@ -2,6 +2,10 @@
 process.env.TZ = 'UTC';
 
 const baseConfig = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
+
+// The panel's scales (d3-scale) and what it imports ship only ES modules.
+const panelESModules = ['d3-scale', 'd3-array', 'd3-format', 'd3-time', 'd3-time-format', 'internmap'];
 
 // The scaffold's swc transform, reused for `.mjs` files: d3-color (a dependency of
 // @grafana/data) ships only ES modules with that extension.
@@ -16,4 +20,5 @@ module.exports = {
     [tsTransformPattern]: swcTransform,
     '^.+\\.mjs$': swcTransform,
   },
+  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, ...panelESModules])],
 };

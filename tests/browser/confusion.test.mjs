@@ -71,13 +71,24 @@ harnessTests({ describe, test, before, after }, 'confusion matrix in Chromium', 
 
     const shown = await matrix.locator(COUNT).allTextContents();
     assert.deepEqual(shown, want.counts.flat().map(formatCount), `matrix ${i} shows the frame's counts in order`);
-    const text = await matrix.innerText();
+    const text = await matrix.evaluate((el) => el.textContent);
     for (const label of want.labels) {
       assert.ok(text.includes(label), `label ${label} is shown`);
     }
     for (const word of ['Actual', 'Predicted']) {
       assert.ok(text.includes(word), `axis title ${word} is shown`);
     }
+    const outside = await matrix.evaluate((figure) => {
+      const svg = figure.querySelector('svg').getBoundingClientRect();
+      return [...figure.querySelectorAll('svg text')]
+        .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }))
+        .filter(
+          ({ box }) =>
+            box.x < svg.x - 0.5 || box.y < svg.y - 0.5 || box.right > svg.right + 0.5 || box.bottom > svg.bottom + 0.5
+        )
+        .map(({ text }) => text);
+    });
+    assert.deepEqual(outside, [], `every text of matrix ${i} lies inside its SVG`);
     if (want.model) {
       assert.ok(text.includes(want.model), `title names model ${want.model}`);
     }

@@ -44,7 +44,7 @@ harnessTests(
     const cellInfo = await cells.evaluateAll((els) =>
       els.map((el) => {
         const box = el.getBoundingClientRect();
-        return { width: box.width, height: box.height, title: el.getAttribute('title') };
+        return { width: box.width, height: box.height, title: el.querySelector('title')?.textContent };
       })
     );
     const small = cellInfo.filter((cell) => cell.width < MIN_CELL - 0.5 || cell.height < MIN_CELL - 0.5);
@@ -56,15 +56,16 @@ harnessTests(
       assert.ok(cell.title.startsWith(`Actual ${actual}, predicted ${predicted}:`), cell.title);
     });
 
-    // Column and row headers: each full name in its tooltip, and no two headers overlap.
+    // Column and row headers: each full name shown or in its tooltip (an SVG <title>), and no two headers overlap.
     for (const role of ['columnheader', 'rowheader']) {
       const headers = matrix.getByRole(role);
       const info = await headers.evaluateAll((els) =>
         els.map((el) => {
-          const span = el.querySelector('span[title]');
-          const box = (span ?? el).getBoundingClientRect();
+          const text = el.querySelector('text');
+          const box = (text ?? el).getBoundingClientRect();
+          // The tooltip when the name is cut, else the name as shown.
           return {
-            title: span?.getAttribute('title'),
+            title: el.getAttribute('aria-label') && (text.querySelector('title')?.textContent ?? text.textContent),
             box: { x: box.x, y: box.y, width: box.width, height: box.height },
           };
         })
@@ -77,6 +78,41 @@ harnessTests(
       );
       assert.deepEqual(overlaps(named.map((header) => header.box)), [], `${role}s do not overlap`);
     }
+
+    // Every axis title, class name and precision/recall label lies inside the matrix's SVG, and
+    // the axis titles lie inside the panel's visible box (the matrix scrolls; its titles must not
+    // scroll out of sight before the user starts).
+    const placement = await matrix.evaluate((figure) => {
+      const rect = (el) => {
+        const box = el.getBoundingClientRect();
+        return { x: box.x, y: box.y, right: box.right, bottom: box.bottom, text: el.textContent };
+      };
+      const svg = figure.querySelector('svg');
+      const texts = svg ? [...svg.querySelectorAll('text')].filter((el) => !el.closest('[role="gridcell"]')) : [];
+      const titles = [...figure.querySelectorAll('*')].filter(
+        (el) => el.children.length === 0 && ['Actual', 'Predicted'].includes(el.textContent.trim())
+      );
+      return {
+        svg: svg ? rect(svg) : undefined,
+        texts: texts.map(rect),
+        titles: titles.map(rect),
+        panel: rect(figure.parentElement),
+      };
+    });
+    const outside = (boxes, frame) =>
+      boxes
+        .filter(
+          (b) =>
+            b.x < frame.x - 0.5 || b.y < frame.y - 0.5 || b.right > frame.right + 0.5 || b.bottom > frame.bottom + 0.5
+        )
+        .map(
+          (b) => `${b.text} [${Math.round(b.x)}, ${Math.round(b.y)}, ${Math.round(b.right)}, ${Math.round(b.bottom)}]`
+        );
+    assert.ok(placement.svg, 'the matrix is drawn as an SVG');
+    assert.ok(placement.texts.length >= 2 * n + 4, `axis titles and ${2 * n} class names are SVG text`);
+    assert.deepEqual(outside(placement.texts, placement.svg), [], 'every label lies inside the SVG');
+    assert.deepEqual(placement.titles.map((b) => b.text).sort(), ['Actual', 'Predicted'], 'both axis titles are drawn');
+    assert.deepEqual(outside(placement.titles, placement.panel), [], 'the axis titles lie inside the panel');
 
     // A panel too narrow for 20 columns of 28 px scrolls inside itself; the page never does.
     const scroll = await matrix.evaluate((el) => {

@@ -94,6 +94,23 @@ harnessTests({ describe, test, before, after }, 'drift histograms in Chromium', 
     .evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))));
   assert.ok(Math.max(...heights) > 20, `the tallest bar is drawn (${Math.max(...heights)} px)`);
 
+  // Every axis label of every chart lies inside its SVG (margins fit the measured labels).
+  const outside = await charts.evaluateAll((els) =>
+    els.flatMap((chart) => {
+      const svg = chart.querySelector('svg').getBoundingClientRect();
+      return [...chart.querySelectorAll('svg text')]
+        .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }))
+        .filter(
+          ({ box }) =>
+            box.x < svg.x - 0.5 || box.y < svg.y - 0.5 || box.right > svg.right + 0.5 || box.bottom > svg.bottom + 0.5
+        )
+        .map(
+          ({ text, box }) => `${text} [${Math.round(box.x - svg.x)}, ${Math.round(box.right - svg.x)}] of ${svg.width}`
+        );
+    })
+  );
+  assert.deepEqual(outside, [], 'every axis label lies inside its chart');
+
   // The tooltip is reachable with the keyboard and names the bin.
   const bin = first.locator(ids.bin).nth(1);
   await bin.focus();

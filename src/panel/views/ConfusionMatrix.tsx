@@ -8,7 +8,17 @@ import { selectors } from '../../selectors';
 import { cellIntensity, cellShare, type ConfusionCell, type ConfusionMatrixModel } from '../data/confusion';
 import type { ModelwatchPanelOptions, Normalization } from '../types';
 import { shareFormatter, valueFormatter, type ValueDisplay } from './format';
-import { matrixLayout, truncateLabel, type CellDetail } from './matrixLayout';
+import {
+  arrangeMatrices,
+  FONT,
+  MATRIX_GAP,
+  matrixLayout,
+  type CellDetail,
+  type MatrixLayout,
+  type MatrixTexts,
+  type TextPlacement,
+} from './matrixLayout';
+import { lineHeight } from './textWidth';
 
 export interface ConfusionMatrixProps {
   matrices: ConfusionMatrixModel[];
@@ -31,13 +41,50 @@ export function formatShare(share: number | null, display?: ValueDisplay): strin
   return shareFormatter({ decimals: display?.decimals })(share);
 }
 
+/** Height of a matrix's caption (its title), above its SVG. */
+const CAPTION_HEIGHT = 28;
+
+type MatrixOptions = ConfusionMatrixProps['options'];
+
+/** What a cell shows: the main value (the share, else the count), and the count under a share. */
+function cellTexts(cell: ConfusionCell, options: MatrixOptions, display?: ValueDisplay) {
+  const share = cellShare(cell, options.normalize);
+  return {
+    value: share === null ? formatCount(cell.count, display) : formatShare(share, display),
+    count: share !== null && options.showCounts ? formatCount(cell.count, display) : undefined,
+  };
+}
+
+/** The texts of a matrix whose widths its layout measures. */
+export function matrixTexts(matrix: ConfusionMatrixModel, options: MatrixOptions, display?: ValueDisplay): MatrixTexts {
+  const cells = matrix.cells.flat().map((cell) => cellTexts(cell, options, display));
+  return {
+    labels: matrix.labels,
+    recall: matrix.classes.map((stats) => formatShare(stats.recall, display)),
+    precision: matrix.classes.map((stats) => formatShare(stats.precision, display)),
+    cellValues: cells.map((cell) => cell.value),
+    cellCounts: cells.flatMap((cell) => (cell.count === undefined ? [] : [cell.count])),
+  };
+}
+
 /** Confusion matrices, one per frame: rows are actual labels, columns predicted labels. */
-export function ConfusionMatrix({ matrices, options, width = 800, height, display }: ConfusionMatrixProps) {
+export function ConfusionMatrix({ matrices, options, width = 800, height = 600, display }: ConfusionMatrixProps) {
   const styles = useStyles2(getStyles);
+  const texts = matrices.map((matrix) => matrixTexts(matrix, options, display));
+  const box = arrangeMatrices(texts, width, height, CAPTION_HEIGHT);
   return (
-    <div className={styles.container} style={{ width, height }}>
-      {matrices.map((matrix) => (
-        <Matrix key={matrix.key} matrix={matrix} options={options} display={display} width={width} />
+    <div
+      className={styles.container}
+      style={{ width, height, gridTemplateColumns: `repeat(${box.columns}, ${box.width}px)` }}
+    >
+      {matrices.map((matrix, i) => (
+        <Matrix
+          key={matrix.key}
+          matrix={matrix}
+          options={options}
+          display={display}
+          layout={matrixLayout(texts[i], box.width, box.height)}
+        />
       ))}
     </div>
   );
@@ -45,107 +92,102 @@ export function ConfusionMatrix({ matrices, options, width = 800, height, displa
 
 interface MatrixProps {
   matrix: ConfusionMatrixModel;
-  options: ConfusionMatrixProps['options'];
+  options: MatrixOptions;
   display?: ValueDisplay;
-  width: number;
+  layout: MatrixLayout;
 }
 
-/** A class name, cut when long, with the full name as its tooltip. */
-function ClassLabel({ label }: { label: string }) {
-  const shown = truncateLabel(label);
+interface LabelProps {
+  placement: TextPlacement;
+  fill: string;
+  fontSize?: number;
+  fontWeight?: number;
+  testId?: string;
+  /** The whole text, as a tooltip, when the placed text is cut. */
+  tooltip?: string;
+}
+
+/** A text where its layout placed it, turned when the layout turned it. */
+function Label({ placement, fill, fontSize = FONT.label, fontWeight, testId, tooltip }: LabelProps) {
+  const { x, y } = placement;
   return (
-    <span title={label} aria-label={shown === label ? undefined : label}>
-      {shown}
-    </span>
+    <text
+      x={x}
+      y={y}
+      textAnchor={placement.anchor}
+      dominantBaseline="central"
+      transform={placement.rotated ? `rotate(-90 ${x} ${y})` : undefined}
+      fontSize={fontSize}
+      fontWeight={fontWeight}
+      fill={fill}
+      data-testid={testId}
+    >
+      {tooltip !== undefined && tooltip !== placement.text && <title>{tooltip}</title>}
+      {placement.text}
+    </text>
   );
 }
 
-function Matrix({ matrix, options, display, width }: MatrixProps) {
+function Matrix({ matrix, options, display, layout }: MatrixProps) {
   const styles = useStyles2(getStyles);
+  const theme = useTheme2();
   // The focused cell's description, shown under the matrix: cells are reachable with Tab and
   // their details readable without a mouse.
   const [focused, setFocused] = useState<string | null>(null);
-  const n = matrix.labels.length;
-  const layout = matrixLayout(matrix.labels, width, [labels.panel.precision]);
-  // Grid tracks: axis title, row headers, one per class, recall.
-  const grid = {
-    gridTemplateColumns: `auto ${layout.rowHeaderWidth}px repeat(${n}, minmax(${layout.cell}px, 1fr)) auto`,
-    gridTemplateRows: `auto auto repeat(${n}, minmax(${layout.rowCell}px, 1fr)) auto`,
-  };
-  const firstCell = 3;
+  const secondary = theme.colors.text.secondary;
+  const primary = theme.colors.text.primary;
 
   return (
-    <figure
-      className={styles.matrix}
-      data-testid={selectors.panel.confusion.matrix}
-      data-detail={layout.detail}
-      style={{ flexBasis: layout.minWidth, minWidth: layout.minWidth }}
-    >
-      <figcaption className={styles.title} data-testid={selectors.panel.confusion.title}>
+    <figure className={styles.matrix} data-testid={selectors.panel.confusion.matrix} data-detail={layout.detail}>
+      <figcaption className={styles.title} data-testid={selectors.panel.confusion.title} title={matrix.title}>
         {matrix.title}
       </figcaption>
-      <div className={styles.grid} style={grid} role="grid" aria-label={matrix.title}>
-        <div className={styles.axisPredicted} style={{ gridRow: 1, gridColumn: `${firstCell} / span ${n}` }}>
-          {labels.panel.predicted}
-        </div>
-        <div className={styles.axisActual} style={{ gridRow: `${firstCell} / span ${n}`, gridColumn: 1 }}>
-          {labels.panel.actual}
-        </div>
-        {matrix.labels.map((label, i) => (
-          <div
-            key={`col-${label}`}
-            className={layout.rotateHeaders ? `${styles.columnHeader} ${styles.rotated}` : styles.columnHeader}
-            style={{ gridRow: 2, gridColumn: firstCell + i }}
-            role="columnheader"
-          >
-            <ClassLabel label={label} />
-          </div>
-        ))}
-        <div className={styles.columnHeader} style={{ gridRow: 2, gridColumn: firstCell + n }} role="columnheader">
-          {labels.panel.recall}
-        </div>
+      <svg width={layout.width} height={layout.height} role="grid" aria-label={matrix.title} className={styles.svg}>
+        <Label placement={layout.predictedTitle} fill={secondary} fontSize={FONT.title} fontWeight={FONT.titleWeight} />
+        <Label placement={layout.actualTitle} fill={secondary} fontSize={FONT.title} fontWeight={FONT.titleWeight} />
+        <g role="row">
+          {matrix.labels.map((label, p) => (
+            <g key={`col-${label}`} role="columnheader" aria-label={label}>
+              <Label placement={layout.columnLabels[p]} fill={primary} tooltip={label} />
+            </g>
+          ))}
+          <g role="columnheader">
+            <Label placement={layout.recallHeader} fill={primary} />
+          </g>
+        </g>
         {matrix.cells.map((row, a) => (
-          <div key={`row-${matrix.labels[a]}`} role="row" className={styles.row}>
-            <div className={styles.rowHeader} style={{ gridRow: firstCell + a, gridColumn: 2 }} role="rowheader">
-              <ClassLabel label={matrix.labels[a]} />
-            </div>
-            {row.map((cell, p) => (
+          <g key={`row-${matrix.labels[a]}`} role="row">
+            <g role="rowheader" aria-label={matrix.labels[a]}>
+              <Label placement={layout.rowLabels[a]} fill={primary} tooltip={matrix.labels[a]} />
+            </g>
+            {row.map((cell) => (
               <Cell
                 key={`cell-${cell.predicted}`}
                 matrix={matrix}
                 cell={cell}
                 options={options}
                 display={display}
-                detail={layout.detail}
-                gridRow={firstCell + a}
-                gridColumn={firstCell + p}
+                layout={layout}
                 onFocusChange={setFocused}
               />
             ))}
-            <div
-              className={styles.metric}
-              style={{ gridRow: firstCell + a, gridColumn: firstCell + n }}
-              data-testid={selectors.panel.confusion.recall}
-            >
-              {formatShare(matrix.classes[a].recall, display)}
-            </div>
-          </div>
+            <Label placement={layout.recallLabels[a]} fill={secondary} testId={selectors.panel.confusion.recall} />
+          </g>
         ))}
-        <div className={styles.rowHeader} style={{ gridRow: firstCell + n, gridColumn: 2 }}>
-          {labels.panel.precision}
-        </div>
-        {matrix.classes.map((stats, p) => (
-          <div
-            key={`precision-${stats.label}`}
-            className={layout.rotateHeaders ? `${styles.metric} ${styles.rotated}` : styles.metric}
-            style={{ gridRow: firstCell + n, gridColumn: firstCell + p }}
-            data-testid={selectors.panel.confusion.precision}
-            title={`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}
-          >
-            {formatShare(stats.precision, display)}
-          </div>
-        ))}
-      </div>
+        <g role="row">
+          <Label placement={layout.precisionHeader} fill={primary} />
+          {matrix.classes.map((stats, p) => (
+            <g key={`precision-${stats.label}`}>
+              <title>{`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}</title>
+              <Label
+                placement={layout.precisionLabels[p]}
+                fill={secondary}
+                testId={selectors.panel.confusion.precision}
+              />
+            </g>
+          ))}
+        </g>
+      </svg>
       {focused && (
         <div role="status" className={styles.focused} data-testid={selectors.panel.confusion.focused}>
           {focused}
@@ -159,10 +201,8 @@ interface CellProps {
   matrix: ConfusionMatrixModel;
   display?: ValueDisplay;
   cell: ConfusionCell;
-  options: ConfusionMatrixProps['options'];
-  detail: CellDetail;
-  gridRow: number;
-  gridColumn: number;
+  options: MatrixOptions;
+  layout: MatrixLayout;
   onFocusChange?: (description: string | null) => void;
 }
 
@@ -172,44 +212,75 @@ export function cellDescription(cell: ConfusionCell, normalize: Normalization, d
   return `${labels.panel.actual} ${cell.actual}, ${labels.panel.predicted.toLowerCase()} ${cell.predicted}: ${formatCount(cell.count, display)} (${formatShare(share, display)})`;
 }
 
-function Cell({ matrix, cell, options, display, detail, gridRow, gridColumn, onFocusChange }: CellProps) {
+/** The texts a cell of this detail shows, with their font sizes, from top to bottom. */
+function shownTexts(detail: CellDetail, texts: ReturnType<typeof cellTexts>, isShare: boolean) {
+  if (detail === 'colour') {
+    return [];
+  }
+  if (detail === 'value') {
+    return [{ text: texts.value, size: FONT.compact, isShare }];
+  }
+  const main = { text: texts.value, size: FONT.share, isShare };
+  return texts.count === undefined ? [main] : [main, { text: texts.count, size: FONT.count, isShare: false }];
+}
+
+function Cell({ matrix, cell, options, display, layout, onFocusChange }: CellProps) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const intensity = cellIntensity(matrix, cell, options.normalize);
   const base = theme.visualization.getColorByName(cell.diagonal ? 'green' : 'red');
   const background = colorManipulator.alpha(base, 0.06 + 0.84 * intensity);
   const color = intensity > 0.55 ? theme.colors.getContrastText(base) : theme.colors.text.primary;
-  const share = cellShare(cell, options.normalize);
-  // Small cells show one value (the share, else the count); the smallest only their colour.
-  const showShare = share !== null && detail !== 'colour';
-  const showCount = detail === 'full' ? options.showCounts || share === null : detail === 'value' && share === null;
-  const className = [styles.cell, cell.diagonal && styles.diagonal, detail !== 'full' && styles.compact]
-    .filter(Boolean)
-    .join(' ');
+  const isShare = cellShare(cell, options.normalize) !== null;
+  const lines = shownTexts(layout.detail, cellTexts(cell, options, display), isShare);
+  const description = cellDescription(cell, options.normalize, display);
+  const x = layout.x(cell.predicted) ?? 0;
+  const y = layout.y(cell.actual) ?? 0;
+  const width = layout.x.bandwidth();
+  const height = layout.y.bandwidth();
+  // Lines stacked around the cell's middle, each as high as its font.
+  const heights = lines.map((line) => lineHeight(line.size));
+  const top = y + height / 2 - heights.reduce((sum, h) => sum + h, 0) / 2;
+  const centres = heights.map((h, i) => top + heights.slice(0, i).reduce((sum, above) => sum + above, 0) + h / 2);
 
   return (
-    <div
+    <g
       role="gridcell"
       data-testid={selectors.panel.confusion.cell}
-      className={className}
-      style={{ gridRow, gridColumn, background, color, borderColor: cell.diagonal ? base : undefined }}
-      title={cellDescription(cell, options.normalize, display)}
-      aria-label={cellDescription(cell, options.normalize, display)}
+      className={styles.cell}
+      aria-label={description}
       tabIndex={0}
-      onFocus={() => onFocusChange?.(cellDescription(cell, options.normalize, display))}
+      onFocus={() => onFocusChange?.(description)}
       onBlur={() => onFocusChange?.(null)}
     >
-      {showShare && (
-        <span className={styles.share} data-testid={selectors.panel.confusion.share}>
-          {formatShare(share, display)}
-        </span>
-      )}
-      {showCount && (
-        <span className={share === null ? styles.share : styles.count} data-testid={selectors.panel.confusion.count}>
-          {formatCount(cell.count, display)}
-        </span>
-      )}
-    </div>
+      <title>{description}</title>
+      <rect
+        x={x}
+        y={y}
+        width={width}
+        height={height}
+        rx={layout.detail === 'full' ? 3 : 2}
+        fill={background}
+        stroke={cell.diagonal ? base : 'none'}
+        strokeWidth={layout.detail === 'full' ? 2 : 1}
+      />
+      {lines.map((line, i) => (
+        <text
+          key={i}
+          x={x + width / 2}
+          y={centres[i]}
+          textAnchor="middle"
+          dominantBaseline="central"
+          fontSize={line.size}
+          fontWeight={cell.diagonal && line.isShare ? theme.typography.fontWeightBold : undefined}
+          fill={color}
+          opacity={line.isShare || i === 0 ? 1 : 0.85}
+          data-testid={line.isShare ? selectors.panel.confusion.share : selectors.panel.confusion.count}
+        >
+          {line.text}
+        </text>
+      ))}
+    </g>
   );
 }
 
@@ -220,99 +291,33 @@ const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.secondary,
   }),
   container: css({
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(2),
+    display: 'grid',
+    gap: MATRIX_GAP,
     overflow: 'auto',
-    alignContent: 'flex-start',
+    alignContent: 'start',
   }),
   matrix: css({
-    flexGrow: 1,
-    flexShrink: 1,
     margin: 0,
-    display: 'flex',
-    flexDirection: 'column',
     minWidth: 0,
   }),
   title: css({
     ...theme.typography.h6,
-    marginBottom: theme.spacing(1),
+    height: CAPTION_HEIGHT,
+    margin: 0,
     textAlign: 'center',
-  }),
-  grid: css({
-    display: 'grid',
-    gap: 2,
-    flexGrow: 1,
-  }),
-  row: css({ display: 'contents' }),
-  axisPredicted: css({
-    textAlign: 'center',
-    color: theme.colors.text.secondary,
-    fontWeight: theme.typography.fontWeightMedium,
-    paddingBottom: theme.spacing(0.5),
-  }),
-  axisActual: css({
-    writingMode: 'vertical-rl',
-    transform: 'rotate(180deg)',
-    textAlign: 'center',
-    color: theme.colors.text.secondary,
-    fontWeight: theme.typography.fontWeightMedium,
-    paddingLeft: theme.spacing(0.5),
-  }),
-  columnHeader: css({
-    textAlign: 'center',
-    alignSelf: 'end',
-    color: theme.colors.text.primary,
-    fontSize: theme.typography.bodySmall.fontSize,
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   }),
-  rotated: css({
-    writingMode: 'vertical-rl',
-    transform: 'rotate(180deg)',
-    justifySelf: 'center',
-    alignSelf: 'end',
-    textAlign: 'left',
-    padding: theme.spacing(0.5, 0),
-  }),
-  rowHeader: css({
-    alignSelf: 'center',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    textAlign: 'right',
-    paddingRight: theme.spacing(1),
-    fontSize: theme.typography.bodySmall.fontSize,
-    whiteSpace: 'nowrap',
+  svg: css({
+    display: 'block',
+    fontVariantNumeric: 'tabular-nums',
   }),
   cell: css({
-    display: 'flex',
-    flexDirection: 'column',
-    alignItems: 'center',
-    justifyContent: 'center',
-    borderRadius: theme.shape.radius.default,
-    border: '2px solid transparent',
-    padding: theme.spacing(0.5),
-    fontVariantNumeric: 'tabular-nums',
-  }),
-  diagonal: css({
-    fontWeight: theme.typography.fontWeightBold,
-  }),
-  compact: css({
-    padding: 0,
-    border: '1px solid transparent',
-    fontSize: 10,
-    overflow: 'hidden',
-    '& > span': { fontSize: 10 },
-  }),
-  share: css({ fontSize: theme.typography.h5.fontSize }),
-  count: css({ fontSize: theme.typography.bodySmall.fontSize, opacity: 0.85 }),
-  metric: css({
-    alignSelf: 'center',
-    textAlign: 'center',
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.secondary,
-    padding: theme.spacing(0.5),
-    fontVariantNumeric: 'tabular-nums',
+    outline: 'none',
+    '&:focus-visible rect, &:focus rect': {
+      stroke: theme.colors.primary.border,
+      strokeWidth: 2,
+    },
   }),
 });

@@ -7,7 +7,8 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { DriftHistogramModel, DriftVerdict, HistogramBin } from '../data/drift';
 import { formatNumber, shareFormatter, type ValueDisplay } from './format';
-import { linearScale, niceTicks } from './scales';
+import { AXIS_FONT_SIZE, histogramLayout } from './histogramLayout';
+import { lineHeight } from './textWidth';
 
 export interface DriftHistogramCardProps {
   histogram: DriftHistogramModel;
@@ -19,8 +20,6 @@ export interface DriftHistogramCardProps {
 
 // Room for the title and two lines of method, score and threshold (or the reason).
 const HEADER_HEIGHT = 62;
-const MARGIN = { top: 8, right: 8, bottom: 20, left: 38 };
-const CHAR_WIDTH = 6.2;
 
 const text = labels.panel.drift;
 
@@ -92,43 +91,6 @@ export function binDescription(bin: HistogramBin, display?: ValueDisplay): strin
   ];
 }
 
-interface Tick {
-  x: number;
-  label: string;
-}
-
-/** Candidate x labels: bin edges for numbers, names for categories, < and > for the outer bins; thinned so none overlap. */
-function xTicks(bins: HistogramBin[], slot: number): Tick[] {
-  const candidates: Tick[] = [];
-  bins.forEach((bin, i) => {
-    if (bin.kind === 'bin') {
-      if (bin.lower !== null) {
-        candidates.push({ x: i * slot, label: formatNumber(bin.lower) });
-      }
-      if (bin.upper !== null && bins[i + 1]?.kind !== 'bin') {
-        candidates.push({ x: (i + 1) * slot, label: formatNumber(bin.upper) });
-      }
-    } else if (bin.kind === 'underflow' || bin.kind === 'overflow') {
-      candidates.push({
-        x: (i + 0.5) * slot,
-        label: bin.kind === 'underflow' ? text.underflowTick : text.overflowTick,
-      });
-    } else {
-      candidates.push({ x: (i + 0.5) * slot, label: bin.label });
-    }
-  });
-  const kept: Tick[] = [];
-  let right = Number.NEGATIVE_INFINITY;
-  for (const tick of candidates) {
-    const half = (tick.label.length * CHAR_WIDTH) / 2;
-    if (tick.x - half > right + 4) {
-      kept.push(tick);
-      right = tick.x + half;
-    }
-  }
-  return kept;
-}
-
 /** One feature: a header with the verdict, and reference and current shares as grouped bars. */
 export function DriftHistogramCard({ histogram, width, height, display }: DriftHistogramCardProps) {
   const formatTick = shareFormatter(display, 0);
@@ -140,14 +102,11 @@ export function DriftHistogramCard({ histogram, width, height, display }: DriftH
 
   const chartWidth = Math.max(0, width);
   const chartHeight = Math.max(60, height - HEADER_HEIGHT);
-  const plotWidth = Math.max(1, chartWidth - MARGIN.left - MARGIN.right);
-  const plotHeight = Math.max(1, chartHeight - MARGIN.top - MARGIN.bottom);
   const bins = histogram.bins;
-  const slot = plotWidth / Math.max(1, bins.length);
-  const barWidth = Math.max(1, (slot * 0.8) / 2);
-  const yTicks = niceTicks(0, histogram.maxShare || 1, 3);
-  const yMax = Math.max(histogram.maxShare, yTicks[yTicks.length - 1] ?? 0) || 1;
-  const y = linearScale([0, yMax], [plotHeight, 0]);
+  const layout = histogramLayout(bins, histogram.maxShare, chartWidth, chartHeight, formatTick);
+  const { margin, plotWidth, plotHeight } = layout;
+  const { x, y, bar } = layout.scales;
+  const slot = x.bandwidth();
   const barHeight = (share: number | null) => (share === null ? 0 : Math.max(0, plotHeight - y(share)));
   const color = verdictColor(theme, histogram.verdict);
   const activeBin = active === null ? undefined : bins[active];
@@ -181,17 +140,24 @@ export function DriftHistogramCard({ histogram, width, height, display }: DriftH
               <line x1={0} y1={0} x2={0} y2={6} stroke={colors.outside} strokeWidth={1.5} strokeOpacity={0.45} />
             </pattern>
           </defs>
-          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-            {yTicks.map((tick) => (
-              <g key={tick} transform={`translate(0,${y(tick)})`}>
+          <g transform={`translate(${margin.left},${margin.top})`}>
+            {layout.yLabels.map((label) => (
+              <g key={label.text} transform={`translate(0,${label.at})`}>
                 <line x1={0} x2={plotWidth} stroke={theme.colors.border.weak} />
-                <text x={-4} dy="0.32em" textAnchor="end" className={styles.axis} fill={theme.colors.text.secondary}>
-                  {formatTick(tick)}
+                <text
+                  x={-layout.tickGap}
+                  dominantBaseline="central"
+                  textAnchor="end"
+                  className={styles.axis}
+                  fontSize={AXIS_FONT_SIZE}
+                  fill={theme.colors.text.secondary}
+                >
+                  {label.text}
                 </text>
               </g>
             ))}
             {bins.map((bin, i) => {
-              const x0 = i * slot + (slot - 2 * barWidth) / 2;
+              const x0 = x(i) ?? 0;
               return (
                 <g
                   key={`${i}-${bin.label}`}
@@ -209,35 +175,35 @@ export function DriftHistogramCard({ histogram, width, height, display }: DriftH
                   {bin.outsideReference && (
                     <rect
                       data-testid={selectors.panel.drift.outOfRange}
-                      x={i * slot}
+                      x={x0}
                       y={0}
                       width={slot}
                       height={plotHeight}
                       fill={`url(#${id}-hatch)`}
                     />
                   )}
-                  <rect x={i * slot} y={0} width={slot} height={plotHeight} fill="transparent" />
+                  <rect x={x0} y={0} width={slot} height={plotHeight} fill="transparent" />
                   <rect
                     data-testid={selectors.panel.drift.bar}
                     data-series="reference"
-                    x={x0}
+                    x={x0 + (bar('reference') ?? 0)}
                     y={plotHeight - barHeight(bin.reference)}
-                    width={barWidth}
+                    width={bar.bandwidth()}
                     height={barHeight(bin.reference)}
                     fill={colors.reference}
                   />
                   <rect
                     data-testid={selectors.panel.drift.bar}
                     data-series="current"
-                    x={x0 + barWidth}
+                    x={x0 + (bar('current') ?? 0)}
                     y={plotHeight - barHeight(bin.current)}
-                    width={barWidth}
+                    width={bar.bandwidth()}
                     height={barHeight(bin.current)}
                     fill={colors.current}
                   />
                   {active === i && (
                     <rect
-                      x={i * slot}
+                      x={x0}
                       y={0}
                       width={slot}
                       height={plotHeight}
@@ -250,17 +216,19 @@ export function DriftHistogramCard({ histogram, width, height, display }: DriftH
               );
             })}
             <line x1={0} x2={plotWidth} y1={plotHeight} y2={plotHeight} stroke={theme.colors.border.strong} />
-            {xTicks(bins, slot).map((tick) => (
+            {layout.xLabels.map((label) => (
               <text
-                key={`${tick.x}-${tick.label}`}
+                key={`${label.at}-${label.text}`}
                 data-testid={selectors.panel.drift.tick}
-                x={tick.x}
-                y={plotHeight + 14}
+                x={label.at}
+                y={plotHeight + layout.tickGap + lineHeight(AXIS_FONT_SIZE) / 2}
+                dominantBaseline="central"
                 textAnchor="middle"
                 className={styles.axis}
+                fontSize={AXIS_FONT_SIZE}
                 fill={theme.colors.text.secondary}
               >
-                {tick.label}
+                {label.text}
               </text>
             ))}
           </g>
@@ -271,7 +239,7 @@ export function DriftHistogramCard({ histogram, width, height, display }: DriftH
             role="tooltip"
             data-testid={selectors.panel.drift.tooltip}
             className={styles.tooltip}
-            style={tooltipPosition(MARGIN.left + (active + 0.5) * slot, chartWidth)}
+            style={tooltipPosition(margin.left + (x(active) ?? 0) + slot / 2, margin.top, chartWidth)}
           >
             {binDescription(activeBin, display).map((line, i) => (
               <div key={i} className={i === 0 ? styles.tooltipTitle : undefined}>
@@ -286,8 +254,8 @@ export function DriftHistogramCard({ histogram, width, height, display }: DriftH
 }
 
 /** Keeps the tooltip inside the card: to the right of the bin in the left half, else to its left. */
-function tooltipPosition(x: number, width: number): React.CSSProperties {
-  return x < width / 2 ? { left: x + 8, top: MARGIN.top } : { right: width - x + 8, top: MARGIN.top };
+function tooltipPosition(x: number, top: number, width: number): React.CSSProperties {
+  return x < width / 2 ? { left: x + 8, top } : { right: width - x + 8, top };
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
@@ -338,7 +306,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexGrow: 1,
   }),
   axis: css({
-    fontSize: 10,
     fontVariantNumeric: 'tabular-nums',
   }),
   bin: css({

@@ -100,11 +100,11 @@ describe('DriftHistograms', () => {
 
   it("shows shares in percent by default, and in the panel's unit and decimals when set", () => {
     renderHistograms([AGE_DRIFTED]);
-    expect(shareTicks()).toEqual(['0%', '20%', '40%']);
+    expect(shareTicks()).toEqual(['0%', '20%', '40%', '60%']);
     cleanup();
 
     renderHistograms([AGE_DRIFTED], 900, 500, { unit: 'none', decimals: 2 });
-    expect(shareTicks()).toEqual(['0.00', '0.20', '0.40']);
+    expect(shareTicks()).toEqual(['0.00', '0.20', '0.40', '0.60']);
     fireEvent.focus(screen.getAllByTestId(ids.bin)[1]);
     expect(screen.getByRole('tooltip')).toHaveTextContent('Reference: 0.50 (50)');
   });

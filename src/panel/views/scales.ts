@@ -1,10 +1,8 @@
+import { scaleBand, scaleLinear, type ScaleBand, type ScaleLinear } from 'd3-scale';
+
 /** A linear map from a domain to a range; a flat domain maps to the middle of the range. */
-export function linearScale([d0, d1]: [number, number], [r0, r1]: [number, number]): (value: number) => number {
-  if (d1 === d0) {
-    return () => (r0 + r1) / 2;
-  }
-  const k = (r1 - r0) / (d1 - d0);
-  return (value) => r0 + (value - d0) * k;
+export function linearScale(domain: [number, number], range: [number, number]): ScaleLinear<number, number> {
+  return scaleLinear().domain(domain).range(range);
 }
 
 /** About `count` round tick values covering [min, max] (1, 2 or 5 times a power of ten apart). */
@@ -12,20 +10,35 @@ export function niceTicks(min: number, max: number, count: number): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max) || count < 1) {
     return [];
   }
-  if (min === max) {
-    return [min];
-  }
-  // The step nearest to (max - min) / count among 1, 2 and 5 times a power of ten, as d3 does.
-  const raw = (max - min) / count;
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const error = raw / power;
-  const step = power * (error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1);
-  const ticks: number[] = [];
-  for (let i = Math.ceil(min / step); i * step <= max + step * 1e-9; i++) {
-    // Rounded to the step's decimals so that 0.30000000000000004 reads as 0.3.
-    ticks.push(Number((i * step).toFixed(Math.max(0, -Math.floor(Math.log10(step))))));
-  }
-  return ticks;
+  return scaleLinear().domain([min, max]).ticks(count);
+}
+
+/** The two windows a drift histogram compares, in the order their bars stand in a bin. */
+export const BAR_SERIES = ['reference', 'current'] as const;
+export type BarSeries = (typeof BAR_SERIES)[number];
+
+export interface HistogramScales {
+  /** Share to y: from 0 at the bottom to a round share at or above the largest. */
+  y: ScaleLinear<number, number>;
+  /** About three round shares to label, from 0 to the top of the axis. */
+  yTicks: number[];
+  /** Bin index to its slot: slots are adjacent, as a histogram's bins are. */
+  x: ScaleBand<number>;
+  /** Window to its bar within a slot: the two bars side by side, a tenth of the slot free on either side. */
+  bar: ScaleBand<BarSeries>;
+}
+
+/** Scales of a drift histogram of `bins` bins whose largest share is `maxShare`, on a plot of this size. */
+export function histogramScales(bins: number, maxShare: number, width: number, height: number): HistogramScales {
+  const y = scaleLinear()
+    .domain([0, maxShare > 0 ? maxShare : 1])
+    .range([height, 0])
+    .nice(3);
+  const x = scaleBand<number>()
+    .domain(Array.from({ length: Math.max(1, bins) }, (_, i) => i))
+    .range([0, width]);
+  const bar = scaleBand<BarSeries>().domain(BAR_SERIES).range([0, x.bandwidth()]).paddingOuter(0.25);
+  return { y, yTicks: y.ticks(3), x, bar };
 }
 
 /** [min, max] of the numbers given, ignoring nulls; undefined when there are none. */
