@@ -51,6 +51,13 @@ describe('ReferenceEditor', () => {
     expect(onChange).toHaveBeenLastCalledWith({ type: 'shift', shift: '12h' });
   });
 
+  it('says why a shift in months is refused, as the backend does', () => {
+    const onChange = renderReference({ type: 'shift', shift: '7d' });
+    type(selectors.query.referenceShift, '1M');
+    expect(screen.getByText(labels.query.duration.monthsOrYears)).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
   it.each(['a week', '7 days', '-1d', '0d', ''])('refuses the shift %p', (shift) => {
     const onChange = renderReference({ type: 'shift', shift: '7d' });
     type(selectors.query.referenceShift, shift);

@@ -5,7 +5,7 @@ import { InlineField, RadioButtonGroup } from '@grafana/ui';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ReferenceWindow } from '../types';
-import { isDuration, isRfc3339, type Parsed } from '../validation';
+import { isRfc3339, parseShift, type Parsed } from '../validation';
 import { BlurInput } from './BlurInput';
 
 const text = labels.query.reference;
@@ -19,11 +19,6 @@ const TYPE_OPTIONS: Array<SelectableValue<ReferenceType>> = (['previous', 'shift
 
 /** Shift of a new shifted reference: a week, the usual seasonality of traffic. */
 const DEFAULT_SHIFT = '7d';
-
-function parseShift(value: string): Parsed<string> {
-  const trimmed = value.trim();
-  return isDuration(trimmed) || trimmed.includes('$') ? { value: trimmed } : { error: text.invalidShift };
-}
 
 function parseTime(value: string): Parsed<string> {
   return isRfc3339(value) ? { value: value.trim() } : { error: text.invalidTime };
