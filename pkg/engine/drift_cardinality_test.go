@@ -48,6 +48,7 @@ func continuousStore(t *testing.T) (eng *engine.Engine, ref, cur []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var isRef bool
 		var x float64
