@@ -2,6 +2,7 @@ package release_test
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"debug/elf"
 	"encoding/hex"
@@ -90,10 +91,32 @@ func TestPluginJSON(t *testing.T) {
 				Info struct {
 					Version string `json:"version"`
 					Updated string `json:"updated"`
+					Logos   struct {
+						Small string `json:"small"`
+						Large string `json:"large"`
+					} `json:"logos"`
+					Screenshots []struct {
+						Name string `json:"name"`
+						Path string `json:"path"`
+					} `json:"screenshots"`
 				} `json:"info"`
 			}
 			if err := json.Unmarshal(raw, &pj); err != nil {
 				t.Fatal(err)
+			}
+			// What the plugin catalogue shows: every logo and screenshot is packed beside its plugin.json.
+			images := []string{pj.Info.Logos.Small, pj.Info.Logos.Large}
+			for _, s := range pj.Info.Screenshots {
+				if s.Name == "" {
+					t.Errorf("screenshot %s has no name", s.Path)
+				}
+				images = append(images, s.Path)
+			}
+			for _, img := range images {
+				checkImage(t, filepath.Join(filepath.Dir(f), filepath.FromSlash(img)))
+			}
+			if rel == "plugin.json" && len(pj.Info.Screenshots) < 3 {
+				t.Errorf("the app shows %d screenshots, want one of each view (comparison, drift, confusion)", len(pj.Info.Screenshots))
 			}
 			if pj.ID != want[rel] {
 				t.Errorf("id %q, want %q in %s", pj.ID, want[rel], rel)
@@ -109,6 +132,21 @@ func TestPluginJSON(t *testing.T) {
 	slices.Sort(rels)
 	if !slices.Equal(rels, []string{"datasource/plugin.json", "panel/plugin.json", "plugin.json"}) {
 		t.Errorf("plugin.json files %v, want the app's, the data source's and the panel's", rels)
+	}
+}
+
+// checkImage fails unless path is a packed PNG or SVG file.
+func checkImage(t *testing.T, path string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("image not packed: %v", err)
+		return
+	}
+	png := bytes.HasPrefix(raw, []byte("\x89PNG\r\n\x1a\n"))
+	svg := strings.HasSuffix(path, ".svg") && bytes.Contains(raw, []byte("<svg"))
+	if !png && !svg {
+		t.Errorf("%s is neither a PNG nor an SVG image", path)
 	}
 }
 
