@@ -4,7 +4,7 @@ import type { SelectableValue } from '@grafana/data';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { fieldText } from './fieldText';
-import { SelectField } from './SelectField';
+import { PickerField } from './PickerField';
 
 interface Props {
   versions: string[];
@@ -23,7 +23,7 @@ export function ChampionChallengerFields({ versions, onChange, options, loading,
   const common = { options, loading, labelWidth, width, allowCustomValue: true, isClearable: true };
   return (
     <>
-      <SelectField
+      <PickerField
         {...common}
         {...fieldText(labels.query.champion)}
         id="modelwatch-query-champion"
@@ -31,7 +31,7 @@ export function ChampionChallengerFields({ versions, onChange, options, loading,
         value={champion}
         onChange={(value) => save(value ?? '', challenger)}
       />
-      <SelectField
+      <PickerField
         {...common}
         {...fieldText(labels.query.challenger)}
         id="modelwatch-query-challenger"

@@ -12,10 +12,10 @@ import { BlurInput } from './BlurInput';
 import { ChampionChallengerFields } from './ChampionChallengerFields';
 import { FiltersEditor } from './FiltersEditor';
 import { MetricsField } from './MetricsField';
-import { MultiSelectField } from './MultiSelectField';
+import { MultiPickerField } from './MultiPickerField';
 import { ReferenceEditor } from './ReferenceEditor';
 import { fieldText } from './fieldText';
-import { SelectField } from './SelectField';
+import { PickerField } from './PickerField';
 import type { EditorResources } from './useEditorResources';
 
 const text = labels.query;
@@ -49,7 +49,7 @@ type Render = (props: FamilyFieldsProps) => ReactNode;
 /** How each field of the family table is drawn; FAMILIES decides which ones show. */
 const FIELDS: Record<FamilyField, Render> = {
   versions: ({ query, update, resources }) => (
-    <MultiSelectField
+    <MultiPickerField
       {...fieldText(text.versions)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-versions"
@@ -84,7 +84,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   positiveClass: ({ query, update, resources, errors }) => (
-    <SelectField
+    <PickerField
       {...fieldText(text.positiveClass)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-positive-class"
@@ -113,7 +113,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   average: ({ query, update }) => (
-    <SelectField
+    <PickerField
       {...fieldText(text.average)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-average"
@@ -126,7 +126,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   compare: ({ query, update, errors }) => (
-    <SelectField
+    <PickerField
       {...fieldText(text.compare)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-compare"
@@ -139,7 +139,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   features: ({ query, update, resources }) => (
-    <MultiSelectField
+    <MultiPickerField
       {...fieldText(text.features)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-features"
@@ -161,7 +161,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   method: ({ query, update }) => (
-    <SelectField
+    <PickerField
       {...fieldText(text.method)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-method"
@@ -199,7 +199,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   format: ({ query, update }) => (
-    <SelectField
+    <PickerField
       {...fieldText(text.format)}
       labelWidth={LABEL_WIDTH}
       id="modelwatch-query-format"
@@ -224,7 +224,7 @@ const FIELDS: Record<FamilyField, Render> = {
     />
   ),
   groupBy: ({ query, update, resources }) => (
-    <SelectField
+    <PickerField
       {...fieldText(text.groupBy)}
       labelWidth={NARROW / 2 + 2}
       id="modelwatch-query-group-by"

@@ -5,7 +5,7 @@ import { Combobox, IconButton, MultiCombobox, Stack, type ComboboxOption } from 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { FILTER_OPS, MULTI_VALUE_OPS, type FilterOp, type QueryFilter } from '../types';
-import { comboboxOptions } from './SelectField';
+import { comboboxOptions } from './PickerField';
 import { useResourceOptions, withValues } from './useResourceOptions';
 
 const text = labels.query.filters;

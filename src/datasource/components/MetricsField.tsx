@@ -5,7 +5,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { Family } from '../families';
 import type { MetricName } from '../types';
-import { MultiSelectField } from './MultiSelectField';
+import { MultiPickerField } from './MultiPickerField';
 
 interface Props {
   family: Family;
@@ -24,7 +24,7 @@ export function MetricsField({ family, value, onChange, error, labelWidth, width
     label: labels.query.metricOptions[name as MetricName] ?? name,
   }));
   return (
-    <MultiSelectField
+    <MultiPickerField
       label={text.label}
       tooltip={text.tooltip}
       labelWidth={labelWidth}

@@ -11,7 +11,7 @@ import { QUERY_TYPES, type ModelwatchOptions, type ModelwatchQuery, type QueryTy
 import { queryErrors } from '../validation';
 import { FamilyFields } from './FamilyFields';
 import { fieldText } from './fieldText';
-import { SelectField } from './SelectField';
+import { PickerField } from './PickerField';
 import { useEditorResources } from './useEditorResources';
 
 type Props = QueryEditorProps<ModelwatchDataSource, ModelwatchQuery, ModelwatchOptions>;
@@ -63,7 +63,7 @@ export function QueryEditor({ query: savedQuery, datasource, onChange, onRunQuer
         </Alert>
       )}
       <InlineFieldRow>
-        <SelectField
+        <PickerField
           {...fieldText(text.queryType)}
           labelWidth={LABEL_WIDTH}
           id="modelwatch-query-type"
@@ -73,7 +73,7 @@ export function QueryEditor({ query: savedQuery, datasource, onChange, onRunQuer
           value={queryType}
           onChange={changeType}
         />
-        <SelectField
+        <PickerField
           {...fieldText(text.model)}
           labelWidth={LABEL_WIDTH}
           id="modelwatch-query-model"

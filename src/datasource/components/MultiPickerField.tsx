@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField, MultiCombobox } from '@grafana/ui';
 
-import { comboboxOptions, type PickerProps } from './SelectField';
+import { comboboxOptions, type PickerProps } from './PickerField';
 import { withValues } from './useResourceOptions';
 
 interface Props extends PickerProps {
@@ -10,7 +10,7 @@ interface Props extends PickerProps {
 }
 
 /** A labelled picker of several values, in the order they were chosen. */
-export function MultiSelectField({ value, onChange, ...props }: Props) {
+export function MultiPickerField({ value, onChange, ...props }: Props) {
   return (
     <InlineField
       label={props.label}

@@ -41,7 +41,7 @@ export function comboboxOptions(options: Array<SelectableValue<string>>): Array<
 }
 
 /** One labelled picker; a saved value that is not among the options still shows. */
-export function SelectField({ value, onChange, isClearable, ...props }: SingleProps) {
+export function PickerField({ value, onChange, isClearable, ...props }: SingleProps) {
   const choose = (option: ComboboxOption<string> | null) => onChange(option?.value || undefined);
   return (
     <InlineField
