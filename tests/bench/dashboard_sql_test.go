@@ -793,4 +793,3 @@ func checkQuality(rows []sqlRow, frames map[string]data.Frames) error {
 	}
 	return nil
 }
-
