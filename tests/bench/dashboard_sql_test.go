@@ -189,19 +189,28 @@ func queryShift(r dashboardRequest) (time.Duration, error) {
 
 // runSequential runs the statements one after the other on one connection.
 func runSequential(ctx context.Context, db *sql.DB, stmts []handStatement) ([][]sqlRow, time.Duration, error) {
+	out, took, _, err := runSequentialTimed(ctx, db, stmts)
+	return out, took, err
+}
+
+// runSequentialTimed is runSequential that also returns each statement's time.
+func runSequentialTimed(ctx context.Context, db *sql.DB, stmts []handStatement) ([][]sqlRow, time.Duration, []time.Duration, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer conn.Close()
 	out := make([][]sqlRow, len(stmts))
+	each := make([]time.Duration, len(stmts))
 	started := time.Now()
 	for i, st := range stmts {
+		t := time.Now()
 		if out[i], err = queryRows(ctx, conn, st); err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
+		each[i] = time.Since(t)
 	}
-	return out, time.Since(started), nil
+	return out, time.Since(started), each, nil
 }
 
 // runConcurrent runs the statements all at once on the pool.

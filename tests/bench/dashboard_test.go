@@ -170,6 +170,7 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 
 	var cold, warm, sqlCold, sqlWarm, sqlConc time.Duration
 	var last memoryObservation
+	var warmEach, sqlEach []time.Duration // per panel, last run
 	b.ResetTimer()
 	b.StopTimer()
 	for range b.N {
@@ -179,7 +180,7 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 			b.Fatalf("cold load: %v\n%s", err, p.logs)
 		}
 		cold += took
-		_, took, err = loadDashboard(ctx, p.plugin, settings, d)
+		_, took, warmEach, err = loadDashboardTimed(ctx, p.plugin, settings, d)
 		if err != nil {
 			b.Fatalf("warm load: %v\n%s", err, p.logs)
 		}
@@ -197,11 +198,12 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 			b.Fatal(err)
 		}
 		for _, into := range []*time.Duration{&sqlCold, &sqlWarm} {
-			_, took, err := runSequential(ctx, st.DB(), stmts)
+			_, took, each, err := runSequentialTimed(ctx, st.DB(), stmts)
 			if err != nil {
 				b.Fatal(err)
 			}
 			*into += took
+			sqlEach = each
 		}
 		took, err = runConcurrent(ctx, st.DB(), stmts)
 		if err != nil {
@@ -225,6 +227,9 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 	b.ReportMetric(mb(last.proc.PeakRSS), "rss-peak-MB")
 	b.ReportMetric(last.heapInuse/(1<<20), "go-heap-MB")
 	b.Logf("%s at %d rows: %d panels, %d model rows in the panels' ranges; load average %s", d.uid, n, len(d.panels), rows, loadAverage())
+	for i, p := range d.panels {
+		b.Logf("  %-36s plugin warm (answered after, all panels at once) %8.1f ms   SQL warm (alone) %8.1f ms", p.name, ms(warmEach[i]), ms(sqlEach[i]))
+	}
 }
 
 // runningPlugin is a started plugin process and its log tail.
@@ -260,8 +265,15 @@ func startPlugin(tb testing.TB, binary, storePath string, settings map[string]ba
 // loadDashboard sends every panel's request at once and returns each panel's frames by query
 // refId, and the time until the last answer arrived.
 func loadDashboard(ctx context.Context, p *pluginhost.Plugin, settings map[string]backend.DataSourceInstanceSettings, d dashboard) (map[string]map[string]data.Frames, time.Duration, error) {
+	frames, took, _, err := loadDashboardTimed(ctx, p, settings, d)
+	return frames, took, err
+}
+
+// loadDashboardTimed is loadDashboard that also returns each panel's answer time.
+func loadDashboardTimed(ctx context.Context, p *pluginhost.Plugin, settings map[string]backend.DataSourceInstanceSettings, d dashboard) (map[string]map[string]data.Frames, time.Duration, []time.Duration, error) {
 	out := make(map[string]map[string]data.Frames, len(d.panels))
 	errs := make([]error, len(d.panels))
+	each := make([]time.Duration, len(d.panels))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	started := time.Now()
@@ -270,6 +282,7 @@ func loadDashboard(ctx context.Context, p *pluginhost.Plugin, settings map[strin
 		go func() {
 			defer wg.Done()
 			frames, err := sendPanel(ctx, p, settings, panel)
+			each[i] = time.Since(started)
 			if err != nil {
 				errs[i] = fmt.Errorf("%s: %w", panel.name, err)
 				return
@@ -283,10 +296,10 @@ func loadDashboard(ctx context.Context, p *pluginhost.Plugin, settings map[strin
 	took := time.Since(started)
 	for _, err := range errs {
 		if err != nil {
-			return nil, took, err
+			return nil, took, each, err
 		}
 	}
-	return out, took, nil
+	return out, took, each, nil
 }
 
 // sendPanel sends one panel's targets in one request; every query must answer with status 200.
