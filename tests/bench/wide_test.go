@@ -3,19 +3,20 @@ package bench_test
 // BenchmarkDriftWide measures drift over 20 features: the demo's 5 (age, tenure_months, plan,
 // country, is_mobile) and 15 more that the benchmark's own generator adds to every demo row
 // (pkg/demo is left as it is): 8 numbers, 4 of them with 2 decimals (a few thousand distinct
-// values, counted per value) and 4 continuous (in most windows more distinct
-// values than the drift query counts exactly, so binned on its grid), and 7 text categories of 3 to 100 values. Half of
-// them shift in the last 7 days, as age does.
+// values, counted per value) and 4 continuous (in most windows more distinct values than the
+// drift query counts exactly, so binned on its grid), and 7 text categories of 3 to 100
+// values. Half of them shift in the last 7 days, as age does.
 //
 //	MODELWATCH_BENCH_DIR=/tmp/mwbench MODELWATCH_BENCH_ROWS=10000000 \
 //	  go test -run '^$' -bench DriftWide -benchtime 3x -timeout 60m ./tests/bench/
 //
 // The wide store is built once per size as modelwatch-bench-wide-<rows>.duckdb in
-// MODELWATCH_BENCH_DIR (the 10M store took 4 min 17 s on a busy machine). One operation is one drift query
-// (method auto, every feature, the churn classifier over the whole 30 days against the first 15)
-// through the engine with an empty cache (cold: the reference window is read too), on the raw
-// table, opened read-only as the plugin opens it. There is no untimed first query (at 10M rows
-// one takes minutes): the store is read from the OS page cache when it was just built or read.
+// MODELWATCH_BENCH_DIR (the 10M store took 4 min 17 s on a busy machine). One operation is one
+// drift query (method auto, every feature, the churn classifier over the whole 30 days against
+// the first 15) through the engine with an empty cache (cold: the reference window is read
+// too), on the raw table, opened read-only as the plugin opens it. There is no untimed first
+// query (at 10M rows one takes minutes): the store is read from the OS page cache when it was
+// just built or read.
 
 import (
 	"context"
