@@ -561,9 +561,6 @@ func jensenShannon(a, b map[string]float64) float64 {
 	return math.Sqrt(js)
 }
 
-// driftFeatures are the GROUPING() bits of drift panel 1's statement, most significant first.
-var driftFeatures = []string{"age", "tenure_months", "plan", "country", "is_mobile"}
-
 func checkDriftScores(rows []sqlRow, frames map[string]data.Frames) error {
 	ages := map[bool]valueCounts{true: {}, false: {}}
 	plans := map[bool]map[string]float64{true: {}, false: {}}
