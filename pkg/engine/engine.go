@@ -33,6 +33,9 @@ type Engine struct {
 	// MaxSeries caps the series one query may return (groupBy values x versions x features x
 	// classes); 0 means DefaultMaxSeries.
 	MaxSeries int
+	// Rollups lets the operations, classification and confusion families answer from the
+	// store's hourly rollups when they can (see rollupFor); false reads raw rows only.
+	Rollups bool
 }
 
 // Run answers one validated query. Every family first goes through the series cap.
