@@ -15,7 +15,7 @@ const (
 	MeasureLatencyMean     MeasureKind = "latency_mean"     // mean of latency_ms over rows that have one
 	MeasureLatencyMin      MeasureKind = "latency_min"
 	MeasureLatencyMax      MeasureKind = "latency_max"
-	MeasurePaired          MeasureKind = "paired"           // rows with predicted_value and actual_value
+	MeasurePaired          MeasureKind = "paired" // rows with predicted_value and actual_value
 	MeasureSumError        MeasureKind = "sum_error"
 	MeasureSumAbsError     MeasureKind = "sum_abs_error"
 	MeasureSumSqError      MeasureKind = "sum_sq_error"

@@ -79,7 +79,7 @@ func (w *Writer) rollupState(ctx context.Context, conn *sql.Conn) (labels string
 // transaction on conn: affected is a SELECT of the (model, model_version, hour start) triples
 // whose rows changed, as columns mw_model, mw_version, mw_hour. A store whose rollups were
 // never built gets them built whole (its older rows included), so that they never cover part
-// of the table. labelsLoaded names the labels table when the change was a labels load, which
+// of the table (unless it lacks a column they read: then it stays without). labelsLoaded names the labels table when the change was a labels load, which
 // touches rollups only if they read that table.
 func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, affected, labelsLoaded string) error {
 	labels, built, err := w.rollupState(ctx, conn)
@@ -87,6 +87,13 @@ func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, affected, 
 		return fmt.Errorf("reading the rollups' state: %w", err)
 	}
 	if !built {
+		cols, err := w.columns(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if !(store.Schema{Table: w.table, Columns: cols}).HasAll(sqlstore.RollupColumns...) {
+			return nil // a table written by other means without these columns stays raw
+		}
 		return w.rebuild(ctx, conn, "", "")
 	}
 	if labelsLoaded != "" && labelsLoaded != labels {

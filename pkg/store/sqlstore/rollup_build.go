@@ -24,7 +24,7 @@ const RollupFormat = 1
 //     metrics.SketchAlpha (0 for zero, 2147483647 for an infinite value), and n.
 //   - Confusion: one row per actual_label x predicted_label pair seen in the hour (either may
 //     be NULL: no ground truth yet, no prediction), with n.
-//   - Meta: one row saying what the rollups were built from: source_table, labels_table ('' for
+//   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
@@ -33,6 +33,10 @@ const RollupFormat = 1
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion string
 }
+
+// RollupColumns are the prediction table's columns the rollups read, in this order.
+var RollupColumns = []string{store.ColTS, store.ColModel, store.ColModelVersion, store.ColLatencyMS, store.ColError,
+	store.ColActualLabel, store.ColPredictedLabel}
 
 // RollupTablesOf names the rollups of a prediction table (a validated identifier; the names
 // are quoted where used).
@@ -82,8 +86,7 @@ func (s *Store) RollupCreate() []Statement {
 // statements delete the hours' rows and insert them again; run them in the transaction that
 // changed the rows.
 func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) string, hours *HoursTable) ([]Statement, error) {
-	cols, err := s.columns(ctx, store.ColTS, store.ColModel, store.ColModelVersion, store.ColLatencyMS, store.ColError,
-		store.ColActualLabel, store.ColPredictedLabel)
+	cols, err := s.columns(ctx, RollupColumns...)
 	if err != nil {
 		return nil, err
 	}
