@@ -55,7 +55,7 @@ func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, er
 		return nil
 	}
 	out := shape(q, a.keys, a.buckets, value)
-	annotateSource(out, source, true)
+	annotateSource(out, source, asksLatencyQuantile(q))
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -144,6 +145,13 @@ func operationsValues(r store.OperationsRollup) []*float64 {
 }
 
 func number(v float64) *float64 { return &v }
+
+// asksLatencyQuantile reports whether an operations query asks for a latency quantile.
+func asksLatencyQuantile(q query.Query) bool {
+	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool {
+		return m == query.LatencyP50 || m == query.LatencyP95 || m == query.LatencyP99
+	})
+}
 
 // annotateSource writes where the statistics came from into every frame's meta.custom (kept
 // with what is there), and for rollup answers the latency quantiles' relative error bound.

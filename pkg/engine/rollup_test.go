@@ -155,6 +155,12 @@ func compareSources(t *testing.T, st *sqlstore.Store, js string, w query.Window)
 	if got := sourceOf(t, rollFrames); got != engine.SourceRollup || cs.raw.Load() != rawReads || cs.rollup.Load() == 0 {
 		t.Fatalf("%s: rollups on: source %q, %d raw reads, %d rollup reads", js, got, cs.raw.Load()-rawReads, cs.rollup.Load())
 	}
+	for _, f := range rollFrames {
+		bound, has := f.Meta.Custom.(map[string]any)["latencyQuantileRelativeError"]
+		if asks := strings.Contains(js, `"latency_p`); asks != has || (has && bound != metrics.SketchAlpha) {
+			t.Fatalf("%s: latencyQuantileRelativeError %v (present %v), want %v only with latency quantiles", js, bound, has, metrics.SketchAlpha)
+		}
+	}
 	want, got := numbers(rawFrames), numbers(rollFrames)
 	if len(want) != len(got) || len(want) == 0 {
 		t.Fatalf("%s: %d values raw, %d from rollups", js, len(want), len(got))
