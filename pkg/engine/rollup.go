@@ -43,6 +43,20 @@ func (e *Engine) rollupFor(ctx context.Context, q query.Query) (store.RollupStor
 	return rs, nil
 }
 
+// usableRollups returns the store's rollups when the engine allows them and they account for
+// every row, for lookups (a model's versions and classes) that need no other condition; nil
+// otherwise, or when their state cannot be read (the raw lookup then answers).
+func (e *Engine) usableRollups(ctx context.Context) store.RollupStore {
+	rs, ok := e.Store.(store.RollupStore)
+	if !e.Rollups || !ok {
+		return nil
+	}
+	if usable, _, err := rs.Rollups(ctx); err != nil || !usable {
+		return nil
+	}
+	return rs
+}
+
 // rollupRequest is the rollup selection of a query.
 func rollupRequest(q query.Query, versions []string) store.RollupRequest {
 	req := store.RollupRequest{Model: q.Model, Versions: versions, From: q.From, To: q.To}

@@ -23,8 +23,8 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
-// pathCounter counts the raw statistics reads and the rollup reads, to prove which path
-// answered.
+// pathCounter counts the reads of raw rows (statistics, and the version and class lookups) and
+// of rollups, to prove which path answered.
 type pathCounter struct {
 	*sqlstore.Store
 	raw, rollup atomic.Int64
@@ -38,6 +38,16 @@ func (c *pathCounter) Aggregates(ctx context.Context, req store.AggregateRequest
 func (c *pathCounter) ConfusionCounts(ctx context.Context, req store.ConfusionRequest) ([]store.ConfusionCount, error) {
 	c.raw.Add(1)
 	return c.Store.ConfusionCounts(ctx, req)
+}
+
+func (c *pathCounter) Versions(ctx context.Context, model string) ([]string, error) {
+	c.raw.Add(1)
+	return c.Store.Versions(ctx, model)
+}
+
+func (c *pathCounter) Classes(ctx context.Context, model string) ([]string, error) {
+	c.raw.Add(1)
+	return c.Store.Classes(ctx, model)
 }
 
 func (c *pathCounter) RollupOperations(ctx context.Context, req store.RollupRequest) ([]store.OperationsRollup, error) {

@@ -20,6 +20,10 @@ type RollupStore interface {
 	// RollupConfusion returns counts per bucket, version, actual and predicted_label, as
 	// ConfusionCounts does without a threshold.
 	RollupConfusion(ctx context.Context, req RollupRequest) ([]ConfusionCount, error)
+	// RollupVersions and RollupClasses answer Versions and Classes from the rollups (the same
+	// lists, read from hours x versions rows instead of every prediction).
+	RollupVersions(ctx context.Context, model string) ([]string, error)
+	RollupClasses(ctx context.Context, model string) ([]string, error)
 }
 
 // RollupRequest selects rollup rows: one model, some versions (empty: all), a range whose ends

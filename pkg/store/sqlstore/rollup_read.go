@@ -207,3 +207,20 @@ type rollupKey struct {
 	micros  int64
 	version string
 }
+
+// RollupVersions lists a model's versions from the operations rollup.
+func (s *Store) RollupVersions(ctx context.Context, model string) ([]string, error) {
+	b := &builder{d: s.d}
+	b.write("SELECT DISTINCT model_version FROM ", s.d.QuoteIdent(RollupTablesOf(s.table).Operations), " WHERE model = ", b.bind(model))
+	return s.strings(ctx, "listing versions from rollups", b)
+}
+
+// RollupClasses lists the labels a model predicted or was labelled with, from the confusion
+// rollup.
+func (s *Store) RollupClasses(ctx context.Context, model string) ([]string, error) {
+	t := s.d.QuoteIdent(RollupTablesOf(s.table).Confusion)
+	b := &builder{d: s.d}
+	b.write("SELECT DISTINCT actual_label FROM ", t, " WHERE model = ", b.bind(model), " AND actual_label IS NOT NULL",
+		" UNION SELECT DISTINCT predicted_label FROM ", t, " WHERE model = ", b.bind(model), " AND predicted_label IS NOT NULL")
+	return s.strings(ctx, "listing classes from rollups", b)
+}
