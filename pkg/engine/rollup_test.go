@@ -394,7 +394,20 @@ func TestLateLabelUpdatesItsHour(t *testing.T) {
 	if acc, prec, src := measure(); src != engine.SourceRollup || *acc != 1 || *prec != 1 {
 		t.Fatalf("before the late label: accuracy %v precision %v from %s", deref(acc), deref(prec), src)
 	}
-	// p2's label arrives: it was predicted yes and is no.
+	// A label for a prediction not stored yet changes no hour, and the rollups still account
+	// for every row; then p2's label arrives: it was predicted yes and is no.
+	if w, err = duckdb.OpenWriter(db, "predictions"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.LoadLabels(ctx, "labels", []duckdb.Label{{PredictionID: "p-later", ActualLabel: &no, LabeledAt: hour}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if acc, _, src := measure(); src != engine.SourceRollup || *acc != 1 {
+		t.Fatalf("after a label of no stored prediction: accuracy %v from %s, want 1 from rollup", deref(acc), src)
+	}
 	if w, err = duckdb.OpenWriter(db, "predictions"); err != nil {
 		t.Fatal(err)
 	}

@@ -125,7 +125,9 @@ func (w *Writer) rebuild(ctx context.Context, conn *sql.Conn, labels, hours stri
 			return fmt.Errorf("bounding the hours to roll up: %w", err)
 		}
 		if !from.Valid {
-			return nil // no rows written: nothing changed
+			// No rolled-up hour changed (labels of predictions not stored yet): the rollups
+			// still account for every row.
+			return execAll(ctx, conn, st.RollupMeta())
 		}
 		set = &sqlstore.HoursTable{Name: hours, From: from.Time, To: to.Time.Add(time.Hour)}
 	}
@@ -133,7 +135,12 @@ func (w *Writer) rebuild(ctx context.Context, conn *sql.Conn, labels, hours stri
 	if err != nil {
 		return fmt.Errorf("rolling up: %w", err)
 	}
-	for _, s := range append(st.RollupCreate(), stmts...) {
+	return execAll(ctx, conn, append(st.RollupCreate(), stmts...))
+}
+
+// execAll runs generated statements in order on conn.
+func execAll(ctx context.Context, conn *sql.Conn, stmts []sqlstore.Statement) error {
+	for _, s := range stmts {
 		if _, err := conn.ExecContext(ctx, s.SQL, s.Args...); err != nil {
 			return fmt.Errorf("rolling up: %w", err)
 		}

@@ -147,11 +147,13 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 	b.write(group, ", ", actual, ", ", predicted)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
-	return append(out, s.rollupMeta()...), nil
+	return append(out, s.RollupMeta()...), nil
 }
 
-// rollupMeta records what the rollups now account for.
-func (s *Store) rollupMeta() []Statement {
+// RollupMeta returns the statements recording what the rollups now account for (the rows of
+// the prediction and labels tables); RollupRebuild ends with them, and a write that touched
+// no rolled-up hour (a label for a prediction not stored yet) runs them alone.
+func (s *Store) RollupMeta() []Statement {
 	t := RollupTablesOf(s.table)
 	q := s.d.QuoteIdent
 	labelsRows := "0"
