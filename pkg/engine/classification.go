@@ -21,7 +21,7 @@ type counted struct {
 	// matrices[key][bucket index]; a whole-range query has one bucket.
 	matrices map[seriesKey][]metrics.Confusion
 	coverage map[seriesKey]frames.Coverage
-	source   string // SourceRollup or SourceRaw
+	plan     *rollupPlan // nil: read from raw rows
 }
 
 // count fetches confusion counts and folds them into matrices, one per series and bucket, every
@@ -46,11 +46,11 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 			return nil, err
 		}
 	}
-	rows, source, err := e.confusionCounts(ctx, q, req)
+	rows, plan, err := e.confusionCounts(ctx, q, req)
 	if err != nil {
 		return nil, err
 	}
-	c.source = source
+	c.plan = plan
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
 		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
@@ -142,7 +142,7 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 		notices = sc.annotate(q, custom)
 	}
 	frames.Annotate(out, c.total(), custom)
-	annotateSource(out, c.source, false)
+	annotateSource(out, c.plan, false)
 	for _, f := range out {
 		f.Meta.Notices = append(f.Meta.Notices, notices...)
 	}
@@ -191,6 +191,6 @@ func (e *Engine) confusion(ctx context.Context, q query.Query) (data.Frames, err
 	}
 	labels := metrics.NewConfusion(c.labels).Labels
 	out := data.Frames{frames.Confusion(q.RefID, q.Model, labels, versions)}
-	annotateSource(out, c.source, false)
+	annotateSource(out, c.plan, false)
 	return out, nil
 }

@@ -25,7 +25,7 @@ var operationsMeasures = []store.Measure{
 // between order statistics, numpy's default; from the rollups' sketch within its relative
 // bound) and the latency mean, minimum and maximum per series.
 func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, error) {
-	a, source, err := e.operationsStatistics(ctx, q)
+	a, plan, err := e.operationsStatistics(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, er
 		return nil
 	}
 	out := shape(q, a.keys, a.buckets, value)
-	annotateSource(out, source, asksLatencyQuantile(q))
+	annotateSource(out, plan, asksLatencyQuantile(q))
 	return out, nil
 }
 

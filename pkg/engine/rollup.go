@@ -18,29 +18,55 @@ const (
 	SourceRaw    = "raw"
 )
 
-// rollupFor is the planner: it returns the store's hourly rollups when they can answer q
+// rollupPlan answers a query from the rollups: the whole hours between From and To from the
+// rollups, and the partial hours at the range's ends (edges) from raw rows, merged.
+type rollupPlan struct {
+	rs       store.RollupStore
+	from, to time.Time // the whole hours
+	edges    [][2]time.Time
+}
+
+// rollupFor is the planner: it returns a plan when the store's hourly rollups can answer q
 // exactly as the raw rows would (up to the latency sketch's stated bound), and nil otherwise.
 // Rollups answer when the engine allows them, the store keeps usable rollups, the query has no
-// filter and no groupBy (they hold only model and version), the range's ends are whole hours
-// and a time series' bucket is a whole number of hours. The family's own conditions (no score
-// threshold, no score metric) are the caller's.
-func (e *Engine) rollupFor(ctx context.Context, q query.Query) (store.RollupStore, error) {
+// filter and no groupBy (they hold only model and version), the range holds at least one whole
+// hour and a time series' bucket is a whole number of hours. The family's own conditions (no
+// score threshold, no score metric) are the caller's.
+func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, error) {
 	rs, ok := e.Store.(store.RollupStore)
 	if !e.Rollups || !ok || len(q.Filters) > 0 || q.GroupBy != "" {
-		return nil, nil
-	}
-	whole := func(t time.Time) bool { return t.Equal(t.Truncate(store.RollupGrain)) }
-	if !whole(q.From) || !whole(q.To) {
 		return nil, nil
 	}
 	if q.Format == query.FormatTimeSeries && (q.Bucket <= 0 || q.Bucket%store.RollupGrain != 0) {
 		return nil, nil
 	}
+	p := &rollupPlan{rs: rs, from: q.From.Truncate(store.RollupGrain), to: q.To.Truncate(store.RollupGrain)}
+	if p.from.Before(q.From) {
+		p.from = p.from.Add(store.RollupGrain)
+	}
+	if !p.from.Before(p.to) {
+		return nil, nil // no whole hour: the raw rows are as cheap
+	}
+	if q.From.Before(p.from) {
+		p.edges = append(p.edges, [2]time.Time{q.From, p.from})
+	}
+	if p.to.Before(q.To) {
+		p.edges = append(p.edges, [2]time.Time{p.to, q.To})
+	}
 	usable, _, err := rs.Rollups(ctx)
 	if err != nil || !usable {
 		return nil, err
 	}
-	return rs, nil
+	return p, nil
+}
+
+// meta describes the plan for meta.custom: the whole hours read from rollups, when the range's
+// partial hours were read from raw rows.
+func (p *rollupPlan) meta() map[string]any {
+	if p == nil || len(p.edges) == 0 {
+		return nil
+	}
+	return map[string]any{"rollupFrom": p.from, "rollupTo": p.to}
 }
 
 // usableRollups returns the store's rollups when the engine allows them and they account for
@@ -57,76 +83,114 @@ func (e *Engine) usableRollups(ctx context.Context) store.RollupStore {
 	return rs
 }
 
-// rollupRequest is the rollup selection of a query.
-func rollupRequest(q query.Query, versions []string) store.RollupRequest {
-	req := store.RollupRequest{Model: q.Model, Versions: versions, From: q.From, To: q.To}
-	if q.Format == query.FormatTimeSeries {
-		req.Bucket = q.Bucket
-	}
-	return req
-}
-
-// confusionCounts reads a classification or confusion query's counts from the rollups when
-// the planner allows (predicted_label only: a threshold on score needs raw rows), else from
-// the raw rows; it says which answered.
-func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, string, error) {
+// confusionCounts reads a classification or confusion query's counts from the rollups (and the
+// range's partial hours from raw rows) when the planner allows, predicted_label only (a
+// threshold on score needs raw rows), else from the raw rows; the plan says which answered.
+func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, *rollupPlan, error) {
 	if q.Threshold == nil && !needsScores(q) {
-		rs, err := e.rollupFor(ctx, q)
+		p, err := e.rollupFor(ctx, q)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
-		if rs != nil {
-			rr := store.RollupRequest{Model: q.Model, Versions: req.Versions, From: q.From, To: q.To, Bucket: req.Bucket}
-			rows, err := rs.RollupConfusion(ctx, rr)
-			return rows, SourceRollup, err
+		if p != nil {
+			rows, err := p.rs.RollupConfusion(ctx, store.RollupRequest{Model: q.Model, Versions: req.Versions, From: p.from, To: p.to, Bucket: req.Bucket})
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, edge := range p.edges {
+				er := req
+				er.From, er.To = edge[0], edge[1]
+				more, err := e.Store.ConfusionCounts(ctx, er)
+				if err != nil {
+					return nil, nil, err
+				}
+				rows = append(rows, more...) // counts of one key add up when folded
+			}
+			return rows, p, nil
 		}
 	}
 	rows, err := e.Store.ConfusionCounts(ctx, req)
-	return rows, SourceRaw, err
+	return rows, nil, err
 }
 
-// operationsStatistics answers operationsMeasures per series and bucket from the rollups when
-// the planner allows, else from the raw rows; it says which answered.
-func (e *Engine) operationsStatistics(ctx context.Context, q query.Query) (*aggregated, string, error) {
-	rs, err := e.rollupFor(ctx, q)
+// operationsStatistics answers operationsMeasures per series and bucket from the rollups (and
+// the range's partial hours from raw rows) when the planner allows, else from the raw rows.
+func (e *Engine) operationsStatistics(ctx context.Context, q query.Query) (*aggregated, *rollupPlan, error) {
+	p, err := e.rollupFor(ctx, q)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	if rs == nil {
+	if p == nil {
 		a, err := e.aggregate(ctx, q, operationsMeasures)
-		return a, SourceRaw, err
+		return a, nil, err
 	}
 	versions, err := e.versions(ctx, q)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}}
+	var width time.Duration
 	if q.Format == query.FormatTimeSeries {
+		width = q.Bucket
 		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 	}
-	rows, err := rs.RollupOperations(ctx, rollupRequest(q, versions))
+	rows, err := p.rs.RollupOperations(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width})
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
+	}
+	for _, edge := range p.edges {
+		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]}, width)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows = append(rows, more...)
 	}
 	n := max(len(a.buckets), 1)
+	merged := map[seriesKey][]*store.OperationsRollup{}
 	for _, k := range a.keys {
-		a.values[k] = make([][]*float64, n)
-		for i := range n {
-			a.values[k][i] = make([]*float64, len(operationsMeasures))
-		}
+		merged[k] = make([]*store.OperationsRollup, n)
 	}
 	for _, r := range rows {
-		vals, ok := a.values[seriesKey{Version: r.Version}]
+		ms, ok := merged[seriesKey{Version: r.Version}]
 		if !ok {
 			continue
 		}
 		if i := bucketIndex(a.buckets, q.Bucket, r.Bucket); i >= 0 {
-			vals[i] = operationsValues(r)
+			ms[i] = mergeOperations(ms[i], r)
 		}
 	}
-	return a, SourceRollup, nil
+	for _, k := range a.keys {
+		a.values[k] = make([][]*float64, n)
+		for i := range n {
+			a.values[k][i] = make([]*float64, len(operationsMeasures))
+			if r := merged[k][i]; r != nil {
+				a.values[k][i] = operationsValues(*r)
+			}
+		}
+	}
+	return a, p, nil
+}
+
+// mergeOperations adds one set of operations statistics to another (nil: none yet).
+func mergeOperations(into *store.OperationsRollup, r store.OperationsRollup) *store.OperationsRollup {
+	if into == nil {
+		return &r
+	}
+	into.Rows += r.Rows
+	into.Errors += r.Errors
+	into.LatencyCount += r.LatencyCount
+	into.LatencySum += r.LatencySum
+	into.LatencySumSq += r.LatencySumSq
+	if r.LatencyMin != nil && (into.LatencyMin == nil || *r.LatencyMin < *into.LatencyMin) {
+		into.LatencyMin = r.LatencyMin
+	}
+	if r.LatencyMax != nil && (into.LatencyMax == nil || *r.LatencyMax > *into.LatencyMax) {
+		into.LatencyMax = r.LatencyMax
+	}
+	into.LatencyBuckets = append(into.LatencyBuckets, r.LatencyBuckets...)
+	return into
 }
 
 // operationsValues computes operationsMeasures from one merged rollup row: counts, the mean,
@@ -168,8 +232,13 @@ func asksLatencyQuantile(q query.Query) bool {
 }
 
 // annotateSource writes where the statistics came from into every frame's meta.custom (kept
-// with what is there), and for rollup answers the latency quantiles' relative error bound.
-func annotateSource(fs data.Frames, source string, latencyQuantiles bool) {
+// with what is there): "rollup" (with the plan's details) or "raw", and for rollup answers with
+// latency quantiles their relative error bound.
+func annotateSource(fs data.Frames, p *rollupPlan, latencyQuantiles bool) {
+	source := SourceRaw
+	if p != nil {
+		source = SourceRollup
+	}
 	for _, f := range fs {
 		if f.Meta == nil {
 			f.Meta = &data.FrameMeta{}
@@ -179,7 +248,10 @@ func annotateSource(fs data.Frames, source string, latencyQuantiles bool) {
 			custom = map[string]any{}
 		}
 		custom["source"] = source
-		if source == SourceRollup && latencyQuantiles {
+		for k, v := range p.meta() {
+			custom[k] = v
+		}
+		if p != nil && latencyQuantiles {
 			custom["latencyQuantileRelativeError"] = metrics.SketchAlpha
 		}
 		f.Meta.Custom = custom

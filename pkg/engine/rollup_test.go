@@ -162,8 +162,17 @@ func compareSources(t *testing.T, st *sqlstore.Store, js string, w query.Window)
 	}
 	rawReads := cs.raw.Load()
 	rollFrames := runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, w)
-	if got := sourceOf(t, rollFrames); got != engine.SourceRollup || cs.raw.Load() != rawReads || cs.rollup.Load() == 0 {
+	// A range of whole hours reads no raw row; one with partial hours at its ends reads those
+	// from raw rows and says which hours came from rollups.
+	aligned := w.From.Equal(w.From.Truncate(time.Hour)) && w.To.Equal(w.To.Truncate(time.Hour))
+	if got := sourceOf(t, rollFrames); got != engine.SourceRollup || (aligned && cs.raw.Load() != rawReads) || cs.rollup.Load() == 0 {
 		t.Fatalf("%s: rollups on: source %q, %d raw reads, %d rollup reads", js, got, cs.raw.Load()-rawReads, cs.rollup.Load())
+	}
+	for _, f := range rollFrames {
+		_, has := f.Meta.Custom.(map[string]any)["rollupFrom"]
+		if has == aligned {
+			t.Fatalf("%s: rollupFrom in meta %v, range of whole hours %v", js, has, aligned)
+		}
 	}
 	for _, f := range rollFrames {
 		bound, has := f.Meta.Custom.(map[string]any)["latencyQuantileRelativeError"]
@@ -221,6 +230,12 @@ func TestRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 		compareSources(t, st, `{"schemaVersion":1,`+ops+`,"model":"`+model+`","interval":"1h"}`, last2d)
 		compareSources(t, st, `{"schemaVersion":1,`+ops+`,"model":"`+model+`","versions":["`+version+`"],"interval":"1d"}`, w)
 	}
+	// Ranges whose ends are not whole hours: the partial hours come from raw rows.
+	ragged := query.Window{From: last2d.From.Add(-17*time.Minute - 3*time.Second), To: last2d.To.Add(-41 * time.Minute)}
+	compareSources(t, st, `{"schemaVersion":1,`+ops+`,"model":"churn-classifier","format":"numeric"}`, ragged)
+	compareSources(t, st, `{"schemaVersion":1,`+ops+`,"model":"churn-classifier","interval":"2h"}`, ragged)
+	compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier"}`, ragged)
+	compareSources(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":`+confusionMetrics+`,"interval":"1h"}`, ragged)
 	cls := `"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":` + confusionMetrics
 	compareSources(t, st, `{"schemaVersion":1,`+cls+`,"format":"numeric"}`, w)
 	compareSources(t, st, `{"schemaVersion":1,`+cls+`,"versions":["A"],"interval":"6h"}`, w)
@@ -229,8 +244,8 @@ func TestRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 	compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn"}`, w)
 }
 
-// The planner keeps what rollups cannot answer on raw rows: a range or bucket that is not whole
-// hours, a filter, a groupBy, a threshold on score, a score metric.
+// The planner keeps what rollups cannot answer on raw rows: a range without a whole hour, a
+// bucket that is not whole hours, a filter, a groupBy, a threshold on score, a score metric.
 func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 	st, _ := openDemo(t)
 	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
@@ -238,8 +253,8 @@ func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 		js string
 		w  query.Window
 	}{
-		"range not whole hours": {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric"}`,
-			query.Window{From: w.From.Add(30 * time.Minute), To: w.To}},
+		"range without a whole hour": {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric"}`,
+			query.Window{From: w.From.Add(30 * time.Minute), To: w.From.Add(90 * time.Minute)}},
 		"bucket not whole hours": {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","interval":"30m"}`, w},
 		"filter":                 {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"plan","op":"=","values":["pro"]}]}`, w},
 		"groupBy":                {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"plan"}`, w},

@@ -24,6 +24,9 @@ type RollupStore interface {
 	// lists, read from hours x versions rows instead of every prediction).
 	RollupVersions(ctx context.Context, model string) ([]string, error)
 	RollupClasses(ctx context.Context, model string) ([]string, error)
+	// RawOperations computes the same statistics as RollupOperations from raw rows over a
+	// scope (without filters or groupBy): the partial hours at a range's ends.
+	RawOperations(ctx context.Context, sc Scope, bucket time.Duration) ([]OperationsRollup, error)
 }
 
 // RollupRequest selects rollup rows: one model, some versions (empty: all), a range whose ends

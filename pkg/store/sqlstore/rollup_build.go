@@ -131,13 +131,10 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 	head(b, t.Latency, "sketch_sign, sketch_key, n")
 	sign := s.freeName("mw_sign")
 	key := s.freeName("mw_key")
-	b.write(", CASE WHEN ", latency, " > 0 THEN 1 WHEN ", latency, " < 0 THEN -1 ELSE 0 END AS ", sign,
-		", CASE WHEN ", latency, " = 0 THEN 0 WHEN isinf(", latency, ") THEN ", strconv.Itoa(metrics.SketchInfinity),
-		" ELSE CAST(ceil(ln(abs(", latency, ")) / ", b.bind(math.Log(metrics.SketchGamma)), ") AS INTEGER) END AS ", key,
-		", count(*)", s.from())
+	signExpr, keyExpr := sketchBucket(b, latency)
+	b.write(", ", signExpr, " AS ", sign, ", ", keyExpr, " AS ", key, ", count(*)", s.from())
 	where(b)
-	// NaN has no bucket (the loader stores it as NULL).
-	b.write(" AND ", latency, " IS NOT NULL AND NOT isnan(", latency, ")", group, ", ", sign, ", ", key)
+	b.write(" AND ", sketched(latency), group, ", ", sign, ", ", key)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
 	b = &builder{d: s.d}
@@ -148,6 +145,20 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
 	return append(out, s.RollupMeta()...), nil
+}
+
+// sketchBucket is the sign and key of a latency's sketch bucket (metrics.SketchKey).
+func sketchBucket(b *builder, latency string) (sign, key string) {
+	sign = "CASE WHEN " + latency + " > 0 THEN 1 WHEN " + latency + " < 0 THEN -1 ELSE 0 END"
+	key = "CASE WHEN " + latency + " = 0 THEN 0 WHEN isinf(" + latency + ") THEN " + strconv.Itoa(metrics.SketchInfinity) +
+		" ELSE CAST(ceil(ln(abs(" + latency + ")) / " + b.bind(math.Log(metrics.SketchGamma)) + ") AS INTEGER) END"
+	return sign, key
+}
+
+// sketched is the condition of the rows the sketch counts: a latency, not NaN (which has no
+// bucket; the loader stores it as NULL).
+func sketched(latency string) string {
+	return latency + " IS NOT NULL AND NOT isnan(" + latency + ")"
 }
 
 // RollupMeta returns the statements recording what the rollups now account for (the rows of
