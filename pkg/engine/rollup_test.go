@@ -274,7 +274,7 @@ func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 // A store written without rollup tables (by another tool, or before rollups existed) answers
 // exactly as before, from raw rows; so does a store whose rows grew without its rollups.
 func TestStoreWithoutUsableRollupsReadsRawRows(t *testing.T) {
-	js := `{"schemaVersion":1,"queryType":"operations","model":"m","format":"numeric","metrics":["requests","latency_max"]}`
+	js := `{"schemaVersion":1,"queryType":"operations","model":"m","format":"numeric","metrics":["requests","latency_mean","latency_min","latency_max"]}`
 	w := query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
 	db := filepath.Join(t.TempDir(), "plain.duckdb")
 	c, err := sql.Open("duckdb", db)
@@ -291,7 +291,7 @@ func TestStoreWithoutUsableRollupsReadsRawRows(t *testing.T) {
 		predicted_label VARCHAR, actual_label VARCHAR)`)
 	exec(`INSERT INTO predictions VALUES ('p1', '2026-03-01 00:10:00', 'm', 'A', 12, NULL, 'x', 'x'), ('p2', '2026-03-01 05:00:00', 'm', 'A', 30, 'boom', 'x', NULL)`)
 	_ = c.Close()
-	check := func(wantRequests float64, wantSource string) {
+	check := func(want [4]float64, wantSource string) {
 		t.Helper()
 		st, err := duckdb.Open(db, "predictions")
 		if err != nil {
@@ -303,11 +303,13 @@ func TestStoreWithoutUsableRollupsReadsRawRows(t *testing.T) {
 		if got := sourceOf(t, fs); got != wantSource || (cs.rollup.Load() == 0) != (wantSource == engine.SourceRaw) {
 			t.Fatalf("source %q, %d rollup reads: want %s", got, cs.rollup.Load(), wantSource)
 		}
-		if v := numbers(fs)["0/requests/"+data.Labels(nil).String()+"/0"]; v == nil || *v != wantRequests {
-			t.Fatalf("requests: got %v, want %v", deref(v), wantRequests)
+		for i, m := range []string{"requests", "latency_mean", "latency_min", "latency_max"} {
+			if v := numbers(fs)["0/"+m+"/"+data.Labels(nil).String()+"/0"]; v == nil || *v != want[i] {
+				t.Fatalf("%s: got %v, want %v", m, deref(v), want[i])
+			}
 		}
 	}
-	check(2, engine.SourceRaw)
+	check([4]float64{2, 21, 12, 30}, engine.SourceRaw)
 
 	// Rollups built, then a row added behind their back: they no longer account for the table.
 	wr, err := duckdb.OpenWriter(db, "predictions")
@@ -318,14 +320,14 @@ func TestStoreWithoutUsableRollupsReadsRawRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = wr.Close()
-	check(2, engine.SourceRollup)
+	check([4]float64{2, 21, 12, 30}, engine.SourceRollup)
 	c, err = sql.Open("duckdb", db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	exec(`INSERT INTO predictions VALUES ('p3', '2026-03-01 06:00:00', 'm', 'A', 7, NULL, 'x', 'y')`)
 	_ = c.Close()
-	check(3, engine.SourceRaw)
+	check([4]float64{3, 49.0 / 3, 7, 30}, engine.SourceRaw)
 }
 
 // The data source's rollups setting off: the same store answers from raw rows.
