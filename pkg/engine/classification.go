@@ -21,6 +21,7 @@ type counted struct {
 	// matrices[key][bucket index]; a whole-range query has one bucket.
 	matrices map[seriesKey][]metrics.Confusion
 	coverage map[seriesKey]frames.Coverage
+	plan     *rollupPlan // nil: read from raw rows
 }
 
 // count fetches confusion counts and folds them into matrices, one per series and bucket, every
@@ -45,10 +46,11 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 			return nil, err
 		}
 	}
-	rows, err := e.Store.ConfusionCounts(ctx, req)
+	rows, plan, err := e.confusionCounts(ctx, q, req)
 	if err != nil {
 		return nil, err
 	}
+	c.plan = plan
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
 		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
@@ -140,6 +142,7 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 		notices = sc.annotate(q, custom)
 	}
 	frames.Annotate(out, c.total(), custom)
+	annotateSource(out, c.plan, false)
 	for _, f := range out {
 		f.Meta.Notices = append(f.Meta.Notices, notices...)
 	}
@@ -187,5 +190,7 @@ func (e *Engine) confusion(ctx context.Context, q query.Query) (data.Frames, err
 		versions[i] = frames.VersionMatrix{Version: k.Version, Matrix: c.matrices[k][0], Coverage: c.coverage[k]}
 	}
 	labels := metrics.NewConfusion(c.labels).Labels
-	return data.Frames{frames.Confusion(q.RefID, q.Model, labels, versions)}, nil
+	out := data.Frames{frames.Confusion(q.RefID, q.Model, labels, versions)}
+	annotateSource(out, c.plan, false)
+	return out, nil
 }

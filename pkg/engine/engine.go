@@ -33,6 +33,9 @@ type Engine struct {
 	// MaxSeries caps the series one query may return (groupBy values x versions x features x
 	// classes); 0 means DefaultMaxSeries.
 	MaxSeries int
+	// Rollups lets the operations, classification and confusion families answer from the
+	// store's hourly rollups when they can (see rollupFor); false reads raw rows only.
+	Rollups bool
 }
 
 // Run answers one validated query. Every family first goes through the series cap.
@@ -64,7 +67,12 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 // versions resolves the query's versions: the listed ones, or every version of the model.
 // An unknown model is an error naming the models that exist.
 func (e *Engine) versions(ctx context.Context, q query.Query) ([]string, error) {
-	all, err := cachedFor(e.Cache, "versions|"+q.Model, lookupTTL, func() ([]string, error) { return e.Store.Versions(ctx, q.Model) })
+	all, err := cachedFor(e.Cache, "versions|"+q.Model, lookupTTL, func() ([]string, error) {
+		if rs := e.usableRollups(ctx); rs != nil {
+			return rs.RollupVersions(ctx, q.Model)
+		}
+		return e.Store.Versions(ctx, q.Model)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +97,12 @@ func (e *Engine) versions(ctx context.Context, q query.Query) ([]string, error) 
 // classes returns the model's class labels and, with a threshold, the negative class that a
 // score below it predicts: the model's one other class (a binary model) or "not <positive>".
 func (e *Engine) classes(ctx context.Context, q query.Query) (labels []string, negative string, err error) {
-	labels, err = cachedFor(e.Cache, "classes|"+q.Model, lookupTTL, func() ([]string, error) { return e.Store.Classes(ctx, q.Model) })
+	labels, err = cachedFor(e.Cache, "classes|"+q.Model, lookupTTL, func() ([]string, error) {
+		if rs := e.usableRollups(ctx); rs != nil {
+			return rs.RollupClasses(ctx, q.Model)
+		}
+		return e.Store.Classes(ctx, q.Model)
+	})
 	if err != nil {
 		return nil, "", err
 	}

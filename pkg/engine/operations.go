@@ -16,12 +16,16 @@ var operationsMeasures = []store.Measure{
 	{Kind: store.MeasureLatencyQuantile, Q: 0.5},
 	{Kind: store.MeasureLatencyQuantile, Q: 0.95},
 	{Kind: store.MeasureLatencyQuantile, Q: 0.99},
+	{Kind: store.MeasureLatencyMean},
+	{Kind: store.MeasureLatencyMin},
+	{Kind: store.MeasureLatencyMax},
 }
 
 // operations answers request volume, error rate and latency percentiles (linear interpolation
-// between order statistics, numpy's default) per series.
+// between order statistics, numpy's default; from the rollups' sketch within its relative
+// bound) and the latency mean, minimum and maximum per series.
 func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, error) {
-	a, err := e.aggregate(ctx, q, operationsMeasures)
+	a, plan, err := e.operationsStatistics(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -41,10 +45,18 @@ func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, er
 			return a.measure(k, b, 3)
 		case query.LatencyP99:
 			return a.measure(k, b, 4)
+		case query.LatencyMean:
+			return a.measure(k, b, 5)
+		case query.LatencyMin:
+			return a.measure(k, b, 6)
+		case query.LatencyMax:
+			return a.measure(k, b, 7)
 		}
 		return nil
 	}
-	return shape(q, a.keys, a.buckets, value), nil
+	out := shape(q, a.keys, a.buckets, value)
+	annotateSource(out, plan, asksLatencyQuantile(q))
+	return out, nil
 }
 
 // labelDelays maps the delay metrics to their measures.

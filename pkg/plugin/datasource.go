@@ -112,7 +112,7 @@ func (d *Datasource) engine() (*engine.Engine, error) {
 		}
 		d.store = s
 	}
-	return &engine.Engine{Store: d.store, Cache: d.cache, MaxSeries: d.settings.Limits.Series()}, nil
+	return &engine.Engine{Store: d.store, Cache: d.cache, MaxSeries: d.settings.Limits.Series(), Rollups: d.settings.UseRollups()}, nil
 }
 
 // Dispose closes the store when Grafana replaces the instance (settings changed).

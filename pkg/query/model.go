@@ -102,10 +102,18 @@ const (
 	LatencyP95 Metric = "latency_p95"
 	LatencyP99 Metric = "latency_p99"
 	Requests   Metric = "requests"
+	// The mean, least and greatest latency_ms over the rows that have one.
+	LatencyMean Metric = "latency_mean"
+	LatencyMin  Metric = "latency_min"
+	LatencyMax  Metric = "latency_max"
 )
 
 // OperationsMetrics lists the operations metrics in their documented order.
-var OperationsMetrics = []Metric{Throughput, ErrorRate, LatencyP50, LatencyP95, LatencyP99, Requests}
+var OperationsMetrics = []Metric{Throughput, ErrorRate, LatencyP50, LatencyP95, LatencyP99, Requests, LatencyMean, LatencyMin, LatencyMax}
+
+// OperationsDefaults are what an operations query without metrics answers (the metrics it
+// answered before the latency mean, minimum and maximum existed).
+var OperationsDefaults = OperationsMetrics[:6:6]
 
 // Coverage metrics of the ground truth; the label delays (seconds from prediction to label)
 // need a labels table with labeled_at.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +324,19 @@ func TestReferenceStep(t *testing.T) {
 		if got := ReferenceStep(c.window); got != c.step {
 			t.Errorf("ReferenceStep(%s) = %s, want %s", c.window, got, c.step)
 		}
+	}
+}
+
+// An operations query without metrics answers the six it always did; the latency mean, minimum
+// and maximum are there when asked for.
+func TestOperationsMetrics(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	q, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeOperations, Model: "m"}, w)
+	if err != nil || len(q.Metrics) != 6 || slices.Contains(q.Metrics, LatencyMean) {
+		t.Fatalf("defaults: %v, %v", q.Metrics, err)
+	}
+	q, err = Validate(Raw{SchemaVersion: 1, QueryType: TypeOperations, Model: "m", Metrics: []Metric{LatencyMean, LatencyMin, LatencyMax}}, w)
+	if err != nil || len(q.Metrics) != 3 {
+		t.Fatalf("latency mean, min, max: %v, %v", q.Metrics, err)
 	}
 }

@@ -132,6 +132,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Type == TypeCoverage {
 		q.Metrics = []Metric{LabelCoverage, LabeledRows} // the delays need a labels table
 	}
+	if q.Type == TypeOperations {
+		q.Metrics = OperationsDefaults
+	}
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
 	}

@@ -37,6 +37,9 @@ type Settings struct {
 	// Columns maps base columns to the table's own names, for a table that does not use the
 	// default names, e.g. {"ts": "event_time", "model_version": "version"}.
 	Columns map[string]string `json:"columns,omitempty"`
+	// Rollups lets operations, classification and confusion queries answer from the store's
+	// hourly rollups when they can (nil: true); false always reads raw rows.
+	Rollups *bool `json:"rollups,omitempty"`
 	// Limits bound the work of one query.
 	Limits
 }
@@ -95,6 +98,10 @@ func (s Settings) Validate() error {
 	}
 	return nil
 }
+
+// UseRollups says whether queries may answer from rollups: the rollups setting, true unless
+// set to false.
+func (s Settings) UseRollups() bool { return s.Rollups == nil || *s.Rollups }
 
 func baseNames() string {
 	names := make([]string, len(store.BaseColumns))

@@ -47,3 +47,26 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+// Rollups are used unless the data source turns them off; anything but a boolean is refused.
+func TestRollupsSetting(t *testing.T) {
+	for _, tc := range []struct {
+		json string
+		want bool
+	}{
+		{`{"path":"/x"}`, true},
+		{`{"path":"/x","rollups":true}`, true},
+		{`{"path":"/x","rollups":false}`, false},
+	} {
+		s, _, err := Load([]byte(tc.json), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.UseRollups() != tc.want {
+			t.Errorf("%s: UseRollups() = %v, want %v", tc.json, s.UseRollups(), tc.want)
+		}
+	}
+	if _, _, err := Load([]byte(`{"path":"/x","rollups":"no"}`), nil); !errors.Is(err, ErrSettings) {
+		t.Errorf("rollups \"no\": want ErrSettings, got %v", err)
+	}
+}

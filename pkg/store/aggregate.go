@@ -12,7 +12,10 @@ const (
 	MeasureErrors          MeasureKind = "errors"           // rows with a non-null error
 	MeasureLabeled         MeasureKind = "labeled"          // rows with actual_label or actual_value
 	MeasureLatencyQuantile MeasureKind = "latency_quantile" // quantile of latency_ms (linear interpolation)
-	MeasurePaired          MeasureKind = "paired"           // rows with predicted_value and actual_value
+	MeasureLatencyMean     MeasureKind = "latency_mean"     // mean of latency_ms over rows that have one
+	MeasureLatencyMin      MeasureKind = "latency_min"
+	MeasureLatencyMax      MeasureKind = "latency_max"
+	MeasurePaired          MeasureKind = "paired" // rows with predicted_value and actual_value
 	MeasureSumError        MeasureKind = "sum_error"
 	MeasureSumAbsError     MeasureKind = "sum_abs_error"
 	MeasureSumSqError      MeasureKind = "sum_sq_error"

@@ -132,6 +132,16 @@ func (s Schema) names() []string {
 	return out
 }
 
+// HasAll reports whether the table has every named column.
+func (s Schema) HasAll(names ...string) bool {
+	for _, n := range names {
+		if _, ok := s.Column(n); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // RoleOf gives a column's role by its name: base columns have theirs, others are features.
 func RoleOf(name string) Role {
 	i := slices.IndexFunc(BaseColumns, func(c Column) bool { return c.Name == name })

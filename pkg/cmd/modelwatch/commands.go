@@ -124,6 +124,29 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	return nil
 }
 
+func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("rollup", stderr)
+	db := fs.String("db", "", "DuckDB file whose rollups to rebuild")
+	table := fs.String("table", settings.DefaultTable, "table name")
+	labels := fs.String("labels-table", "", "table of late labels the rollups read, as the data source's labelsTable (optional)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required(fs, map[string]string{"db": *db}); err != nil {
+		return err
+	}
+	w, err := duckdb.OpenWriter(*db, *table)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := w.RebuildRollups(ctx, *labels); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rebuilt the hourly rollups of %s in %s\n", *table, *db)
+	return nil
+}
+
 func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("query", stderr)
 	db := fs.String("db", "", "DuckDB file to query")

@@ -30,6 +30,16 @@ var helps = map[string]commandHelp{
 			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
 		},
 	},
+	"rollup": {
+		synopsis: "rollup --db PATH [--table NAME] [--labels-table NAME]",
+		summary: "Rebuild every hourly rollup of a store in one transaction. Rollups are derived data (counts, latency\n" +
+			"sums and sketches, confusion counts per hour, model and version) that load and demo keep up to date;\n" +
+			"rebuild them after writing the store by other means, or to read a labels table (the data source's labelsTable).",
+		examples: []string{
+			"modelwatch rollup --db data/demo.duckdb",
+			"modelwatch rollup --db preds.duckdb --labels-table labels",
+		},
+	},
 	"query": {
 		synopsis: "query --db PATH --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME]",
 		summary: "Run one query as the Grafana data source does. T is RFC 3339, now or now-<duration>.\n" +

@@ -19,6 +19,7 @@ Usage:
 Commands:
   demo    write the deterministic demo data set and tell what it holds, with its numbers
   load    load CSV, gzipped CSV or Parquet files in the default schema into a store
+  rollup  rebuild a store's hourly rollups (load and demo keep them up to date)
   query   run one query as the Grafana data source does; tables on a terminal, else JSON
   health  run the data source's health check on a store
 
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runDemo(ctx, args[1:], stdout, stderr)
 	case "load":
 		return runLoad(ctx, args[1:], stdout, stderr)
+	case "rollup":
+		return runRollup(ctx, args[1:], stdout, stderr)
 	case "query":
 		return runQuery(ctx, args[1:], stdout, stderr)
 	case "health":

@@ -150,7 +150,7 @@ func TestQueryOutputFormats(t *testing.T) {
 
 // Every command's --help shows its usage line, its flags and examples, and exits cleanly.
 func TestHelpHasExamples(t *testing.T) {
-	for _, cmd := range []string{"demo", "load", "query", "health"} {
+	for _, cmd := range []string{"demo", "load", "rollup", "query", "health"} {
 		t.Run(cmd, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			err := run(context.Background(), []string{cmd, "--help"}, &out, &errOut)

@@ -85,7 +85,8 @@ func (w *Writer) columns(ctx context.Context, q querier) ([]store.Column, error)
 }
 
 // Load appends rows in one transaction: either every row of the input is stored (or skipped as
-// already present by prediction_id) or nothing is. columns names the values fill appends, in
+// already present by prediction_id) or nothing is. The hourly rollups of every hour that
+// received rows are rebuilt in the same transaction (built whole if the store had none). columns names the values fill appends, in
 // order (then the input line); base columns not listed are stored as NULL and feature columns
 // are added to the table when new.
 func (w *Writer) Load(ctx context.Context, columns []store.Column, fill func(AppendFunc) error) (LoadResult, error) {
@@ -156,6 +157,12 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 	}
 	res.Inserted, _ = r.RowsAffected()
 	res.Skipped = res.Read - res.Inserted
+	q := w.d.QuoteIdent
+	affected := "SELECT DISTINCT " + q(store.ColModel) + " AS mw_model, " + q(store.ColModelVersion) + " AS mw_version, " +
+		hourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
+	if err := w.maintainRollups(ctx, conn, affected, ""); err != nil {
+		return res, err
+	}
 	if err := exec("DROP TABLE " + staging); err != nil {
 		return res, err
 	}

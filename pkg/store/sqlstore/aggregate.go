@@ -85,6 +85,9 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	need := map[store.MeasureKind][]string{
 		store.MeasureErrors:          {store.ColError},
 		store.MeasureLatencyQuantile: {store.ColLatencyMS},
+		store.MeasureLatencyMean:     {store.ColLatencyMS},
+		store.MeasureLatencyMin:      {store.ColLatencyMS},
+		store.MeasureLatencyMax:      {store.ColLatencyMS},
 		store.MeasurePaired:          {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureSumError:        {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureSumAbsError:     {store.ColPredictedValue, store.ColActualValue},
@@ -123,8 +126,15 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	if m.Kind == store.MeasureErrors {
 		return count(q[0] + " IS NOT NULL"), nil
 	}
-	if m.Kind == store.MeasureLatencyQuantile {
+	switch m.Kind {
+	case store.MeasureLatencyQuantile:
 		return s.d.Quantile(q[0], m.Q), nil
+	case store.MeasureLatencyMean:
+		return "avg(" + q[0] + ")", nil
+	case store.MeasureLatencyMin:
+		return "min(" + q[0] + ")", nil
+	case store.MeasureLatencyMax:
+		return "max(" + q[0] + ")", nil
 	}
 	pred, act := q[0], q[1]
 	paired := pred + " IS NOT NULL AND " + act + " IS NOT NULL"

@@ -13,7 +13,10 @@ import (
 
 // Store is a store.Store over a database/sql connection pool.
 type Store struct {
-	db    *sql.DB
+	db *sql.DB
+	// conn, when set, runs every statement instead of db: a store over one connection inside
+	// a writer's transaction (see OnConn).
+	conn  *sql.Conn
 	d     Dialect
 	table string
 	// labels, when set, is a table of late ground truth joined on prediction_id: its
@@ -43,6 +46,15 @@ func New(db *sql.DB, d Dialect, table string) (*Store, error) {
 		return nil, fmt.Errorf("table name: %w", err)
 	}
 	return &Store{db: db, d: d, table: table}, nil
+}
+
+// OnConn is a store whose statements run on one connection, e.g. inside a writer's open
+// transaction, so that they see its uncommitted rows. Closing it does not close conn.
+func OnConn(conn *sql.Conn, d Dialect, table string) (*Store, error) {
+	if err := store.ValidIdentifier(table); err != nil {
+		return nil, fmt.Errorf("table name: %w", err)
+	}
+	return &Store{conn: conn, d: d, table: table}, nil
 }
 
 // WithLabels joins a labels table (prediction_id plus actual_label and/or actual_value, and
@@ -88,8 +100,13 @@ func (s *Store) physicalName(name string) string {
 // DB exposes the pool to engine packages (writers, tests).
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the pool (a store over one connection leaves it to its owner).
+func (s *Store) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
 
 // Schema discovers the table's columns once and caches them.
 func (s *Store) Schema(ctx context.Context) (store.Schema, error) {

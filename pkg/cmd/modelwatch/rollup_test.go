@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// rollupFrames is what `modelwatch query --output json` prints, with each frame's meta.
+type rollupFrames struct {
+	Frames []struct {
+		Schema struct {
+			Meta struct {
+				Custom map[string]any `json:"custom"`
+			} `json:"meta"`
+			Fields []struct{ Name string } `json:"fields"`
+		} `json:"schema"`
+		Data struct {
+			Values []json.RawMessage `json:"values"`
+		} `json:"data"`
+	} `json:"frames"`
+}
+
+// queryOps runs an operations query through the CLI and returns its source and numbers.
+func queryOps(t *testing.T, db string) (string, map[string]string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	q := `{"schemaVersion":1,"queryType":"operations","model":"m","metrics":["requests","error_rate","latency_max"],"format":"numeric"}`
+	if err := run(context.Background(), []string{"query", "--db", db, "--output", "json", "--from", "2026-03-01T00:00:00Z", "--to", "2026-03-02T00:00:00Z", "--query", q}, &out, &errOut); err != nil {
+		t.Fatalf("query: %v %s", err, errOut.String())
+	}
+	var resp rollupFrames
+	if err := json.Unmarshal(out.Bytes(), &resp); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	f := resp.Frames[0]
+	values := map[string]string{}
+	for i, field := range f.Schema.Fields {
+		values[field.Name] = string(f.Data.Values[i])
+	}
+	src, _ := f.Schema.Meta.Custom["source"].(string)
+	return src, values
+}
+
+// `modelwatch load` keeps the rollups of every hour it writes: a second file adding rows to an
+// hour the first one filled (and to a new hour) is answered from the rollups with every row.
+func TestLoadMaintainsRollupsOfTheHoursItWrites(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.duckdb")
+	head := "prediction_id,ts,model,model_version,latency_ms,error\n"
+	files := map[string]string{
+		"first.csv":  head + "p1,2026-03-01T10:05:00Z,m,A,10,\np2,2026-03-01T10:50:00Z,m,A,20,\n",
+		"second.csv": head + "p3,2026-03-01T10:59:59Z,m,A,90,timeout\np4,2026-03-01T13:00:00Z,m,A,5,\n",
+	}
+	for _, name := range []string{"first.csv", "second.csv"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(files[name]), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), []string{"load", "--db", db, "--file", path}, &out, &errOut); err != nil {
+			t.Fatalf("load %s: %v %s", name, err, errOut.String())
+		}
+		if name == "first.csv" {
+			if src, v := queryOps(t, db); src != "rollup" || v["requests"] != "[2]" || v["latency_max"] != "[20]" {
+				t.Fatalf("after the first load: source %q, values %v", src, v)
+			}
+		}
+	}
+	src, v := queryOps(t, db)
+	if src != "rollup" || v["requests"] != "[4]" || v["error_rate"] != "[0.25]" || v["latency_max"] != "[90]" {
+		t.Fatalf("after the second load: source %q, values %v; want 4 requests, error rate 0.25, max 90 from rollup", src, v)
+	}
+}
+
+// `modelwatch rollup` rebuilds a store's rollups; its help names the command and an example.
+func TestRollupCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"rollup", "--help"}, &out, &errOut)
+	if !errors.Is(err, errHelp) || !strings.Contains(errOut.String(), "modelwatch rollup --db data/demo.duckdb") ||
+		!strings.Contains(errOut.String(), "derived data") {
+		t.Fatalf("rollup --help: %v\n%s", err, errOut.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"rollup"}, &out, &errOut); !errors.Is(err, errUsage) {
+		t.Fatalf("rollup without --db: %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "p.duckdb")
+	path := filepath.Join(t.TempDir(), "p.csv")
+	if err := os.WriteFile(path, []byte("prediction_id,ts,model,model_version,latency_ms\np1,2026-03-01T10:05:00Z,m,A,10\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"load", "--db", db, "--file", path}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"rollup", "--db", db}, &out, &errOut); err != nil {
+		t.Fatalf("rollup: %v %s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "rebuilt the hourly rollups of predictions") {
+		t.Fatalf("rollup output: %s", out.String())
+	}
+	if src, v := queryOps(t, db); src != "rollup" || v["requests"] != "[1]" {
+		t.Fatalf("after rollup: source %q, values %v", src, v)
+	}
+	if err := run(context.Background(), []string{"rollup", "--db", filepath.Join(t.TempDir(), "empty.duckdb")}, &out, &errOut); err == nil ||
+		!strings.Contains(err.Error(), "load predictions first") {
+		t.Fatalf("rollup of a store without predictions: %v", err)
+	}
+}

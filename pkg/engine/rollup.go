@@ -1,0 +1,259 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// Where a result's statistics came from, reported as meta.custom.source.
+const (
+	SourceRollup = "rollup"
+	SourceRaw    = "raw"
+)
+
+// rollupPlan answers a query from the rollups: the whole hours between From and To from the
+// rollups, and the partial hours at the range's ends (edges) from raw rows, merged.
+type rollupPlan struct {
+	rs       store.RollupStore
+	from, to time.Time // the whole hours
+	edges    [][2]time.Time
+}
+
+// rollupFor is the planner: it returns a plan when the store's hourly rollups can answer q
+// exactly as the raw rows would (up to the latency sketch's stated bound), and nil otherwise.
+// Rollups answer when the engine allows them, the store keeps usable rollups, the query has no
+// filter and no groupBy (they hold only model and version), the range holds at least one whole
+// hour and a time series' bucket is a whole number of hours. The family's own conditions (no
+// score threshold, no score metric) are the caller's.
+func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, error) {
+	rs, ok := e.Store.(store.RollupStore)
+	if !e.Rollups || !ok || len(q.Filters) > 0 || q.GroupBy != "" {
+		return nil, nil
+	}
+	if q.Format == query.FormatTimeSeries && (q.Bucket <= 0 || q.Bucket%store.RollupGrain != 0) {
+		return nil, nil
+	}
+	p := &rollupPlan{rs: rs, from: q.From.Truncate(store.RollupGrain), to: q.To.Truncate(store.RollupGrain)}
+	if p.from.Before(q.From) {
+		p.from = p.from.Add(store.RollupGrain)
+	}
+	if !p.from.Before(p.to) {
+		return nil, nil // no whole hour: the raw rows are as cheap
+	}
+	if q.From.Before(p.from) {
+		p.edges = append(p.edges, [2]time.Time{q.From, p.from})
+	}
+	if p.to.Before(q.To) {
+		p.edges = append(p.edges, [2]time.Time{p.to, q.To})
+	}
+	usable, _, err := rs.Rollups(ctx)
+	if err != nil || !usable {
+		return nil, err
+	}
+	return p, nil
+}
+
+// meta describes the plan for meta.custom: the whole hours read from rollups, when the range's
+// partial hours were read from raw rows.
+func (p *rollupPlan) meta() map[string]any {
+	if p == nil || len(p.edges) == 0 {
+		return nil
+	}
+	return map[string]any{"rollupFrom": p.from, "rollupTo": p.to}
+}
+
+// usableRollups returns the store's rollups when the engine allows them and they account for
+// every row, for lookups (a model's versions and classes) that need no other condition; nil
+// otherwise, or when their state cannot be read (the raw lookup then answers).
+func (e *Engine) usableRollups(ctx context.Context) store.RollupStore {
+	rs, ok := e.Store.(store.RollupStore)
+	if !e.Rollups || !ok {
+		return nil
+	}
+	if usable, _, err := rs.Rollups(ctx); err != nil || !usable {
+		return nil
+	}
+	return rs
+}
+
+// confusionCounts reads a classification or confusion query's counts from the rollups (and the
+// range's partial hours from raw rows) when the planner allows, predicted_label only (a
+// threshold on score needs raw rows), else from the raw rows; the plan says which answered.
+func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, *rollupPlan, error) {
+	if q.Threshold == nil && !needsScores(q) {
+		p, err := e.rollupFor(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p != nil {
+			rows, err := p.rs.RollupConfusion(ctx, store.RollupRequest{Model: q.Model, Versions: req.Versions, From: p.from, To: p.to, Bucket: req.Bucket})
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, edge := range p.edges {
+				er := req
+				er.From, er.To = edge[0], edge[1]
+				more, err := e.Store.ConfusionCounts(ctx, er)
+				if err != nil {
+					return nil, nil, err
+				}
+				rows = append(rows, more...) // counts of one key add up when folded
+			}
+			return rows, p, nil
+		}
+	}
+	rows, err := e.Store.ConfusionCounts(ctx, req)
+	return rows, nil, err
+}
+
+// operationsStatistics answers operationsMeasures per series and bucket from the rollups (and
+// the range's partial hours from raw rows) when the planner allows, else from the raw rows.
+func (e *Engine) operationsStatistics(ctx context.Context, q query.Query) (*aggregated, *rollupPlan, error) {
+	p, err := e.rollupFor(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p == nil {
+		a, err := e.aggregate(ctx, q, operationsMeasures)
+		return a, nil, err
+	}
+	versions, err := e.versions(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}}
+	var width time.Duration
+	if q.Format == query.FormatTimeSeries {
+		width = q.Bucket
+		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
+			return nil, nil, err
+		}
+	}
+	rows, err := p.rs.RollupOperations(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, edge := range p.edges {
+		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]}, width)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows = append(rows, more...)
+	}
+	n := max(len(a.buckets), 1)
+	merged := map[seriesKey][]*store.OperationsRollup{}
+	for _, k := range a.keys {
+		merged[k] = make([]*store.OperationsRollup, n)
+	}
+	for _, r := range rows {
+		ms, ok := merged[seriesKey{Version: r.Version}]
+		if !ok {
+			continue
+		}
+		if i := bucketIndex(a.buckets, q.Bucket, r.Bucket); i >= 0 {
+			ms[i] = mergeOperations(ms[i], r)
+		}
+	}
+	for _, k := range a.keys {
+		a.values[k] = make([][]*float64, n)
+		for i := range n {
+			a.values[k][i] = make([]*float64, len(operationsMeasures))
+			if r := merged[k][i]; r != nil {
+				a.values[k][i] = operationsValues(*r)
+			}
+		}
+	}
+	return a, p, nil
+}
+
+// mergeOperations adds one set of operations statistics to another (nil: none yet).
+func mergeOperations(into *store.OperationsRollup, r store.OperationsRollup) *store.OperationsRollup {
+	if into == nil {
+		return &r
+	}
+	into.Rows += r.Rows
+	into.Errors += r.Errors
+	into.LatencyCount += r.LatencyCount
+	into.LatencySum += r.LatencySum
+	into.LatencySumSq += r.LatencySumSq
+	if r.LatencyMin != nil && (into.LatencyMin == nil || *r.LatencyMin < *into.LatencyMin) {
+		into.LatencyMin = r.LatencyMin
+	}
+	if r.LatencyMax != nil && (into.LatencyMax == nil || *r.LatencyMax > *into.LatencyMax) {
+		into.LatencyMax = r.LatencyMax
+	}
+	into.LatencyBuckets = append(into.LatencyBuckets, r.LatencyBuckets...)
+	return into
+}
+
+// operationsValues computes operationsMeasures from one merged rollup row: counts, the mean,
+// least and greatest latency exactly, and the latency quantiles from the sketch.
+func operationsValues(r store.OperationsRollup) []*float64 {
+	out := make([]*float64, len(operationsMeasures))
+	sketch := make([]metrics.SketchBucket, len(r.LatencyBuckets))
+	for i, b := range r.LatencyBuckets {
+		sketch[i] = metrics.SketchBucket{Sign: b.Sign, Key: b.Key, Count: b.Count}
+	}
+	for i, m := range operationsMeasures {
+		switch m.Kind {
+		case store.MeasureRows:
+			out[i] = number(float64(r.Rows))
+		case store.MeasureErrors:
+			out[i] = number(float64(r.Errors))
+		case store.MeasureLatencyMean:
+			out[i] = ratioOf(r.LatencySum, float64(r.LatencyCount))
+		case store.MeasureLatencyMin:
+			out[i] = r.LatencyMin
+		case store.MeasureLatencyMax:
+			out[i] = r.LatencyMax
+		case store.MeasureLatencyQuantile:
+			if r.LatencyMin != nil {
+				out[i] = metrics.SketchQuantile(sketch, m.Q, *r.LatencyMin, *r.LatencyMax)
+			}
+		}
+	}
+	return out
+}
+
+func number(v float64) *float64 { return &v }
+
+// asksLatencyQuantile reports whether an operations query asks for a latency quantile.
+func asksLatencyQuantile(q query.Query) bool {
+	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool {
+		return m == query.LatencyP50 || m == query.LatencyP95 || m == query.LatencyP99
+	})
+}
+
+// annotateSource writes where the statistics came from into every frame's meta.custom (kept
+// with what is there): "rollup" (with the plan's details) or "raw", and for rollup answers with
+// latency quantiles their relative error bound.
+func annotateSource(fs data.Frames, p *rollupPlan, latencyQuantiles bool) {
+	source := SourceRaw
+	if p != nil {
+		source = SourceRollup
+	}
+	for _, f := range fs {
+		if f.Meta == nil {
+			f.Meta = &data.FrameMeta{}
+		}
+		custom, _ := f.Meta.Custom.(map[string]any)
+		if custom == nil {
+			custom = map[string]any{}
+		}
+		custom["source"] = source
+		for k, v := range p.meta() {
+			custom[k] = v
+		}
+		if p != nil && latencyQuantiles {
+			custom["latencyQuantileRelativeError"] = metrics.SketchAlpha
+		}
+		f.Meta.Custom = custom
+	}
+}

@@ -1,0 +1,179 @@
+package sqlstore
+
+import (
+	"context"
+	"math"
+	"strconv"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// RollupFormat is the version of the rollup tables' layout; rollups of another format are not
+// read (rebuild them with `modelwatch rollup`).
+const RollupFormat = 1
+
+// RollupTables are the names of a prediction table's hourly rollups. Every table holds one
+// row per hour (a TIMESTAMP at the hour's start, UTC), model and model_version, and more
+// where it says:
+//
+//   - Operations: n_rows, n_errors (rows with an error), latency_n (rows with a latency),
+//     latency_sum, latency_sumsq, latency_min, latency_max.
+//   - Latency: a DDSketch of latency_ms per hour: one row per non-empty bucket, sketch_sign
+//     (-1, 0, 1) and sketch_key = ceil(ln|x| / ln gamma) with gamma = (1+a)/(1-a), a =
+//     metrics.SketchAlpha (0 for zero, 2147483647 for an infinite value), and n.
+//   - Confusion: one row per actual_label x predicted_label pair seen in the hour (either may
+//     be NULL: no ground truth yet, no prediction), with n.
+//   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
+//     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
+//     prediction and labels tables held when the rollups were last brought up to date.
+//
+// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency), whatever
+// the number of predictions.
+type RollupTables struct {
+	Meta, Operations, Latency, Confusion string
+}
+
+// RollupColumns are the prediction table's columns the rollups read, in this order.
+var RollupColumns = []string{store.ColTS, store.ColModel, store.ColModelVersion, store.ColLatencyMS, store.ColError,
+	store.ColActualLabel, store.ColPredictedLabel}
+
+// RollupTablesOf names the rollups of a prediction table (a validated identifier; the names
+// are quoted where used).
+func RollupTablesOf(table string) RollupTables {
+	return RollupTables{
+		Meta:       table + "_rollup_meta",
+		Operations: table + "_rollup_1h_operations",
+		Latency:    table + "_rollup_1h_latency",
+		Confusion:  table + "_rollup_1h_confusion",
+	}
+}
+
+// Statement is one generated statement and its bound values.
+type Statement struct {
+	SQL  string
+	Args []any
+}
+
+// HoursTable is a table of (mw_model, mw_version, mw_hour) rows naming the hours to rebuild.
+type HoursTable struct {
+	Name string
+	// From and To bound the hours' timestamps (To is the last hour's end); the engine reads
+	// only the prediction rows between them.
+	From, To any
+}
+
+// RollupCreate returns the statements creating the rollup tables if they are missing.
+func (s *Store) RollupCreate() []Statement {
+	t := RollupTablesOf(s.table)
+	text := s.d.TextType()
+	q := s.d.QuoteIdent
+	key := "hour TIMESTAMP NOT NULL, model " + text + " NOT NULL, model_version " + text + " NOT NULL, "
+	return []Statement{
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Meta) + " (source_table " + text + ", labels_table " + text +
+			", grain_seconds BIGINT, sketch_alpha DOUBLE, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Operations) + " (" + key +
+			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE, latency_sumsq DOUBLE, latency_min DOUBLE, latency_max DOUBLE)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
+	}
+}
+
+// RollupRebuild returns the statements that recompute the rollup rows of the hours listed in
+// hours (nil: every hour) from the prediction table, with the labels table joined as the raw
+// queries join it, so that both read the same ground truth. hourStart is the engine's
+// expression for the start of the hour holding a timestamp column, as a TIMESTAMP. The
+// statements delete the hours' rows and insert them again; run them in the transaction that
+// changed the rows.
+func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) string, hours *HoursTable) ([]Statement, error) {
+	cols, err := s.columns(ctx, RollupColumns...)
+	if err != nil {
+		return nil, err
+	}
+	ts, model, version, latency, errCol, actual, predicted := cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]
+	t := RollupTablesOf(s.table)
+	q := s.d.QuoteIdent
+	hourAlias := s.freeName("mw_hour")
+	var out []Statement
+
+	// The rows of the rebuilt hours, and the rollup rows to delete first.
+	where := func(b *builder) {
+		b.write(" WHERE ", model, " IS NOT NULL AND ", version, " IS NOT NULL")
+		if hours == nil {
+			return
+		}
+		b.write(" AND ", ts, " >= ", b.bind(hours.From), " AND ", ts, " < ", b.bind(hours.To),
+			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
+			" AND h.mw_hour = ", hourStart(ts), ")")
+	}
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion} {
+		b := &builder{d: s.d}
+		b.write("DELETE FROM ", q(table))
+		if hours != nil {
+			b.write(" WHERE EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", q(table), ".model AND h.mw_version = ",
+				q(table), ".model_version AND h.mw_hour = ", q(table), ".hour)")
+		}
+		out = append(out, Statement{SQL: b.String(), Args: b.args})
+	}
+	head := func(b *builder, table, columns string) {
+		b.write("INSERT INTO ", q(table), " (hour, model, model_version, ", columns, ") SELECT ", hourStart(ts), " AS ", hourAlias, ", ", model, ", ", version)
+	}
+	group := " GROUP BY " + model + ", " + version + ", " + hourAlias
+
+	b := &builder{d: s.d}
+	head(b, t.Operations, "n_rows, n_errors, latency_n, latency_sum, latency_sumsq, latency_min, latency_max")
+	b.write(", count(*), count(", errCol, "), count(", latency, "), sum(", latency, "), sum(", latency, " * ", latency, "), min(", latency, "), max(", latency, ")", s.from())
+	where(b)
+	b.write(group)
+	out = append(out, Statement{SQL: b.String(), Args: b.args})
+
+	b = &builder{d: s.d}
+	head(b, t.Latency, "sketch_sign, sketch_key, n")
+	sign := s.freeName("mw_sign")
+	key := s.freeName("mw_key")
+	signExpr, keyExpr := sketchBucket(b, latency)
+	b.write(", ", signExpr, " AS ", sign, ", ", keyExpr, " AS ", key, ", count(*)", s.from())
+	where(b)
+	b.write(" AND ", sketched(latency), group, ", ", sign, ", ", key)
+	out = append(out, Statement{SQL: b.String(), Args: b.args})
+
+	b = &builder{d: s.d}
+	head(b, t.Confusion, "actual_label, predicted_label, n")
+	b.write(", ", actual, ", ", predicted, ", count(*)", s.from())
+	where(b)
+	b.write(group, ", ", actual, ", ", predicted)
+	out = append(out, Statement{SQL: b.String(), Args: b.args})
+
+	return append(out, s.RollupMeta()...), nil
+}
+
+// sketchBucket is the sign and key of a latency's sketch bucket (metrics.SketchKey).
+func sketchBucket(b *builder, latency string) (sign, key string) {
+	sign = "CASE WHEN " + latency + " > 0 THEN 1 WHEN " + latency + " < 0 THEN -1 ELSE 0 END"
+	key = "CASE WHEN " + latency + " = 0 THEN 0 WHEN isinf(" + latency + ") THEN " + strconv.Itoa(metrics.SketchInfinity) +
+		" ELSE CAST(ceil(ln(abs(" + latency + ")) / " + b.bind(math.Log(metrics.SketchGamma)) + ") AS INTEGER) END"
+	return sign, key
+}
+
+// sketched is the condition of the rows the sketch counts: a latency, not NaN (which has no
+// bucket; the loader stores it as NULL).
+func sketched(latency string) string {
+	return latency + " IS NOT NULL AND NOT isnan(" + latency + ")"
+}
+
+// RollupMeta returns the statements recording what the rollups now account for (the rows of
+// the prediction and labels tables); RollupRebuild ends with them, and a write that touched
+// no rolled-up hour (a label for a prediction not stored yet) runs them alone.
+func (s *Store) RollupMeta() []Statement {
+	t := RollupTablesOf(s.table)
+	q := s.d.QuoteIdent
+	labelsRows := "0"
+	if s.labels != "" {
+		labelsRows = "(SELECT count(*) FROM " + q(s.labels) + ")"
+	}
+	b := &builder{d: s.d}
+	b.write("INSERT INTO ", q(t.Meta), " SELECT ", b.bind(s.table), ", ", b.bind(s.labels), ", ",
+		b.bind(int64(store.RollupGrain.Seconds())), ", ", b.bind(metrics.SketchAlpha), ", ", b.bind(int64(RollupFormat)),
+		", (SELECT count(*) FROM ", q(s.table), "), ", labelsRows, ", current_timestamp")
+	return []Statement{{SQL: "DELETE FROM " + q(t.Meta)}, {SQL: b.String(), Args: b.args}}
+}

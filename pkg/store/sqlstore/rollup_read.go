@@ -1,0 +1,226 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+var _ store.RollupStore = (*Store)(nil)
+
+// Rollups reports whether the prediction table's rollups can answer for it: they exist, are of
+// this build's format, grain and sketch accuracy, were built with the labels table this store
+// joins (or none), and account for every row the prediction and labels tables hold now (a
+// writer that added rows without maintaining them makes them unusable, not wrong). A store
+// that maps column names reads raw rows: rollups are built with the default names.
+func (s *Store) Rollups(ctx context.Context) (bool, string, error) {
+	if _, err := s.Schema(ctx); err != nil {
+		return false, "", err
+	}
+	if len(s.physical) > 0 {
+		return false, "the data source maps column names", nil
+	}
+	t := RollupTablesOf(s.table)
+	cols, err := s.listColumns(ctx, t.Meta)
+	if err != nil {
+		return false, "", err
+	}
+	if len(cols) == 0 {
+		return false, "the store has no rollup tables", nil
+	}
+	q := s.d.QuoteIdent
+	b := &builder{d: s.d}
+	b.write("SELECT labels_table, grain_seconds, sketch_alpha, format, source_rows, labels_rows, (SELECT count(*) FROM ", q(s.table), ")")
+	if s.labels != "" {
+		b.write(", (SELECT count(*) FROM ", q(s.labels), ")")
+	} else {
+		b.write(", 0")
+	}
+	b.write(" FROM ", q(t.Meta))
+	var (
+		labels                                   sql.NullString
+		grain, format, srcRows, lblRows, nowRows sql.NullInt64
+		nowLabels                                sql.NullInt64
+		alpha                                    sql.NullFloat64
+		found                                    bool
+	)
+	err = s.each(ctx, "reading the rollups' state", b, func(scan func(...any) error) (bool, error) {
+		found = true
+		return false, scan(&labels, &grain, &alpha, &format, &srcRows, &lblRows, &nowRows, &nowLabels)
+	})
+	if err != nil {
+		return false, "", err
+	}
+	switch {
+	case !found:
+		return false, "the rollups were never built", nil
+	case format.Int64 != RollupFormat || grain.Int64 != int64(store.RollupGrain.Seconds()) || alpha.Float64 != metrics.SketchAlpha:
+		return false, "the rollups are of another format: rebuild them with modelwatch rollup", nil
+	case labels.String != s.labels:
+		return false, fmt.Sprintf("the rollups were built with labels table %q, the data source joins %q", labels.String, s.labels), nil
+	case srcRows.Int64 != nowRows.Int64 || lblRows.Int64 != nowLabels.Int64:
+		return false, "rows were added without updating the rollups: rebuild them with modelwatch rollup", nil
+	}
+	return true, "", nil
+}
+
+// rollupWhere writes the rollup rows' selection: the model, versions and whole-hour range.
+func (s *Store) rollupWhere(b *builder, table string, req store.RollupRequest) {
+	b.write(" FROM ", s.d.QuoteIdent(table), " WHERE model = ", b.bind(req.Model),
+		" AND hour >= ", b.bind(req.From.UTC()), " AND hour < ", b.bind(req.To.UTC()))
+	if len(req.Versions) > 0 {
+		b.write(" AND ", b.in("model_version", req.Versions))
+	}
+}
+
+// rollupBucket is the bucket of a rollup row, like the raw rows' bucket of the same width.
+func (s *Store) rollupBucket(b *builder, req store.RollupRequest) string {
+	if req.Bucket <= 0 {
+		return "0"
+	}
+	return s.d.BucketMicros("hour", b.bind(req.Bucket.Microseconds()))
+}
+
+func checkRollupRequest(req store.RollupRequest) error {
+	whole := func(t time.Time) bool { return t.Equal(t.Truncate(store.RollupGrain)) }
+	if !whole(req.From) || !whole(req.To) || req.Bucket%store.RollupGrain != 0 || req.Bucket < 0 {
+		return fmt.Errorf("%w: rollups answer whole hours and buckets of whole hours, not %s to %s by %s",
+			store.ErrQueryFailed, req.From.Format(time.RFC3339Nano), req.To.Format(time.RFC3339Nano), req.Bucket)
+	}
+	return nil
+}
+
+// RollupOperations merges the hours of the range per bucket and version: sums of counts and
+// latency sums, the least minimum and greatest maximum, and the sketch buckets' counts.
+func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) ([]store.OperationsRollup, error) {
+	if err := checkRollupRequest(req); err != nil {
+		return nil, err
+	}
+	t := RollupTablesOf(s.table)
+	byKey := map[rollupKey]*store.OperationsRollup{}
+	var order []rollupKey
+	bucketOf := func(micros int64) time.Time {
+		if req.Bucket <= 0 {
+			return time.Time{}
+		}
+		return time.UnixMicro(micros).UTC()
+	}
+	b := &builder{d: s.d}
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
+		"CAST(sum(latency_n) AS BIGINT), sum(latency_sum), sum(latency_sumsq), min(latency_min), max(latency_max)")
+	s.rollupWhere(b, t.Operations, req)
+	b.write(" GROUP BY mw_bucket, model_version ORDER BY mw_bucket, model_version")
+	err := s.each(ctx, "reading operations rollups", b, func(scan func(...any) error) (bool, error) {
+		var (
+			r        store.OperationsRollup
+			micros   int64
+			sum, sq  sql.NullFloat64
+			min, max sql.NullFloat64
+		)
+		if err := scan(&micros, &r.Version, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max); err != nil {
+			return false, err
+		}
+		r.Bucket = bucketOf(micros)
+		r.LatencySum, r.LatencySumSq = sum.Float64, sq.Float64
+		if min.Valid {
+			r.LatencyMin, r.LatencyMax = &min.Float64, &max.Float64
+		}
+		k := rollupKey{micros, r.Version}
+		byKey[k] = &r
+		order = append(order, k)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	b = &builder{d: s.d}
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, sketch_sign, sketch_key, CAST(sum(n) AS BIGINT)")
+	s.rollupWhere(b, t.Latency, req)
+	b.write(" GROUP BY mw_bucket, model_version, sketch_sign, sketch_key")
+	err = s.each(ctx, "reading latency sketches", b, func(scan func(...any) error) (bool, error) {
+		var (
+			micros    int64
+			version   string
+			sign, key int
+			n         int64
+		)
+		if err := scan(&micros, &version, &sign, &key, &n); err != nil {
+			return false, err
+		}
+		if r := byKey[rollupKey{micros, version}]; r != nil {
+			r.LatencyBuckets = append(r.LatencyBuckets, store.LatencyBucket{Sign: sign, Key: key, Count: n})
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.OperationsRollup, len(order))
+	for i, k := range order {
+		out[i] = *byKey[k]
+	}
+	return out, nil
+}
+
+// RollupConfusion sums the confusion rollups per bucket, version, actual and predicted label.
+func (s *Store) RollupConfusion(ctx context.Context, req store.RollupRequest) ([]store.ConfusionCount, error) {
+	if err := checkRollupRequest(req); err != nil {
+		return nil, err
+	}
+	b := &builder{d: s.d}
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, actual_label, predicted_label, CAST(sum(n) AS BIGINT)")
+	s.rollupWhere(b, RollupTablesOf(s.table).Confusion, req)
+	b.write(" GROUP BY mw_bucket, model_version, actual_label, predicted_label")
+	var out []store.ConfusionCount
+	err := s.each(ctx, "reading confusion rollups", b, func(scan func(...any) error) (bool, error) {
+		var (
+			micros    int64
+			version   string
+			act, pred sql.NullString
+			n         int64
+		)
+		if err := scan(&micros, &version, &act, &pred, &n); err != nil {
+			return false, err
+		}
+		c := store.ConfusionCount{Version: version, Count: n}
+		if req.Bucket > 0 {
+			c.Bucket = time.UnixMicro(micros).UTC()
+		}
+		if act.Valid {
+			c.Actual = &act.String
+		}
+		if pred.Valid {
+			c.Predicted = &pred.String
+		}
+		out = append(out, c)
+		return true, nil
+	})
+	return out, err
+}
+
+// rollupKey is an operations rollup row's bucket (epoch microseconds) and version.
+type rollupKey struct {
+	micros  int64
+	version string
+}
+
+// RollupVersions lists a model's versions from the operations rollup.
+func (s *Store) RollupVersions(ctx context.Context, model string) ([]string, error) {
+	b := &builder{d: s.d}
+	b.write("SELECT DISTINCT model_version FROM ", s.d.QuoteIdent(RollupTablesOf(s.table).Operations), " WHERE model = ", b.bind(model))
+	return s.strings(ctx, "listing versions from rollups", b)
+}
+
+// RollupClasses lists the labels a model predicted or was labelled with, from the confusion
+// rollup.
+func (s *Store) RollupClasses(ctx context.Context, model string) ([]string, error) {
+	t := s.d.QuoteIdent(RollupTablesOf(s.table).Confusion)
+	b := &builder{d: s.d}
+	b.write("SELECT DISTINCT actual_label FROM ", t, " WHERE model = ", b.bind(model), " AND actual_label IS NOT NULL",
+		" UNION SELECT DISTINCT predicted_label FROM ", t, " WHERE model = ", b.bind(model), " AND predicted_label IS NOT NULL")
+	return s.strings(ctx, "listing classes from rollups", b)
+}
