@@ -46,6 +46,11 @@ export const labels = {
         tooltip: "DuckDB's worker threads for this store. Default: the server's cores.",
         placeholder: 'all cores',
       },
+      rollups: {
+        label: 'Use rollups',
+        tooltip:
+          'Answer operations, classification and confusion queries from the hourly rollups that modelwatch load keeps in the store, when the query allows it (whole hours, no filters or group-by, no threshold). Off: always read the prediction rows.',
+      },
     },
     columns: {
       title: 'Column names',
@@ -100,6 +105,9 @@ export const labels = {
       latency_p50: 'Latency p50',
       latency_p95: 'Latency p95',
       latency_p99: 'Latency p99',
+      latency_mean: 'Latency mean',
+      latency_min: 'Latency min',
+      latency_max: 'Latency max',
       requests: 'Requests',
       label_coverage: 'Label coverage',
       labeled_rows: 'Labelled rows',

@@ -10,6 +10,7 @@ export const selectors = {
     table: 'modelwatch-config-table',
     labelsTable: 'modelwatch-config-labels-table',
     maxSeries: 'modelwatch-config-max-series',
+    rollups: 'modelwatch-config-rollups',
     queryTimeout: 'modelwatch-config-query-timeout',
     memoryLimit: 'modelwatch-config-memory-limit',
     threads: 'modelwatch-config-threads',

@@ -57,6 +57,9 @@ export const OPERATIONS_METRICS = [
   'latency_p50',
   'latency_p95',
   'latency_p99',
+  'latency_mean',
+  'latency_min',
+  'latency_max',
   'requests',
 ] as const;
 export const COVERAGE_METRICS = ['label_coverage', 'labeled_rows'] as const;
@@ -195,6 +198,8 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   memoryLimit?: string;
   /** DuckDB threads; default the server's cores. */
   threads?: number;
+  /** Answer from the store's hourly rollups when a query allows it; default true. */
+  rollups?: boolean;
 }
 
 /** The prediction table's base columns, by their default names (docs/query-reference.md). */

@@ -80,6 +80,20 @@ describe('ConfigEditor limits', () => {
     expect(onOptionsChange.mock.calls[3][0].jsonData.threads).toBeUndefined();
   });
 
+  it('turns rollups off and on again (on is the default, kept out of jsonData)', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    const toggle = screen.getByTestId(selectors.config.rollups);
+    expect(toggle).toBeChecked();
+    fireEvent.click(toggle);
+    const off = onOptionsChange.mock.calls[0][0];
+    expect(off.jsonData.rollups).toBe(false);
+    rerender(<ConfigEditor options={off} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(selectors.config.rollups)).not.toBeChecked();
+    fireEvent.click(screen.getByTestId(selectors.config.rollups));
+    expect(onOptionsChange.mock.calls[1][0].jsonData.rollups).toBeUndefined();
+  });
+
   it('shows the backend defaults as placeholders', () => {
     render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
     expect(screen.getByTestId(selectors.config.maxSeries)).toHaveAttribute('placeholder', '5000');

@@ -1,12 +1,12 @@
 import React, { type ChangeEvent } from 'react';
-import { InlineField, Input, Stack, Text } from '@grafana/ui';
+import { InlineField, InlineSwitch, Input, Stack, Text } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions } from '../types';
 
-type LimitSettings = Pick<ModelwatchOptions, 'maxSeries' | 'queryTimeout' | 'memoryLimit' | 'threads'>;
-type LimitKey = keyof LimitSettings;
+type LimitSettings = Pick<ModelwatchOptions, 'maxSeries' | 'queryTimeout' | 'memoryLimit' | 'threads' | 'rollups'>;
+type LimitKey = Exclude<keyof LimitSettings, 'rollups'>;
 
 interface Props {
   jsonData: LimitSettings;
@@ -54,6 +54,13 @@ export function LimitsEditor({ jsonData, onChange }: Props) {
           />
         </InlineField>
       ))}
+      <InlineField label={l.rollups.label} tooltip={l.rollups.tooltip} labelWidth={LABEL_WIDTH}>
+        <InlineSwitch
+          data-testid={selectors.config.rollups}
+          value={jsonData.rollups ?? true}
+          onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
+        />
+      </InlineField>
     </Stack>
   );
 }
