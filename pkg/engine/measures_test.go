@@ -3,15 +3,20 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // recordingStore records what each query asks the store for: the measures of every Aggregates
@@ -109,8 +114,21 @@ func sameMetric(t *testing.T, metric query.Metric, got, want data.Frames) {
 			t.Errorf("%s row %d: %v alone, %v among every metric", metric, i, deref(a), deref(b))
 		}
 	}
-	if got[0].Meta != nil && want[0].Meta != nil && fmt.Sprint(got[0].Meta.Custom) != fmt.Sprint(want[0].Meta.Custom) {
-		t.Errorf("%s: meta %v alone, %v among every metric", metric, got[0].Meta.Custom, want[0].Meta.Custom)
+	if (got[0].Meta == nil) != (want[0].Meta == nil) {
+		t.Fatalf("%s: meta %v alone, %v among every metric", metric, got[0].Meta, want[0].Meta)
+	}
+	if want[0].Meta == nil {
+		return
+	}
+	gc, _ := got[0].Meta.Custom.(map[string]any)
+	wc, _ := want[0].Meta.Custom.(map[string]any)
+	for _, key := range []string{"rows", "unlabeledRows", "unpredictedRows", "positiveClass"} {
+		if a, b := gc[key], wc[key]; a != b {
+			t.Errorf("%s: meta %s %v alone, %v among every metric", metric, key, a, b)
+		}
+	}
+	if a, b := fmt.Sprint(got[0].Meta.Notices), fmt.Sprint(want[0].Meta.Notices); a != b {
+		t.Errorf("%s: notices %s alone, %s among every metric", metric, a, b)
 	}
 }
 
@@ -154,6 +172,110 @@ func TestFamiliesAskOnlyForTheMeasuresTheirMetricsNeed(t *testing.T) {
 			}
 			for _, m := range c.metrics {
 				sameMetric(t, m, got, full[c.body])
+			}
+		})
+	}
+}
+
+// A panel of ROC AUC used to read the table three times (confusion counts, the score grid, the
+// log-loss and Brier sums): the grid is read only for ROC AUC and average precision, the sums
+// only for log loss and Brier, the confusion counts only for a confusion metric; a query of
+// score metrics alone takes its coverage (rows without ground truth or prediction) and its
+// series from one aggregate scan, which carries the sums too.
+func TestClassificationReadsOnlyWhatItsMetricsNeed(t *testing.T) {
+	eng, fc := openFamilies(t)
+	every := []query.Metric{query.Precision, query.ROCAUC, query.AveragePrecision, query.LogLoss, query.Brier}
+	cases := []struct {
+		body            string
+		metrics         []query.Metric
+		confusion, grid int
+		aggregates      [][]string
+	}{
+		{cls, []query.Metric{query.ROCAUC}, 0, 1, [][]string{{"rows", "unlabeled", "unpredicted_label"}}},
+		{cls, []query.Metric{query.ROCAUC, query.AveragePrecision}, 0, 1, [][]string{{"rows", "unlabeled", "unpredicted_label"}}},
+		{clsThreshold, []query.Metric{query.AveragePrecision}, 0, 1, [][]string{{"rows", "unlabeled", "unscored"}}},
+		{cls, []query.Metric{query.LogLoss}, 0, 0, [][]string{{"rows", "unlabeled", "unpredicted_label", "scored_labeled", "log_loss_sum"}}},
+		{clsThreshold, []query.Metric{query.Brier, query.ROCAUC}, 0, 1, [][]string{{"rows", "unlabeled", "unscored", "scored_labeled", "brier_sum"}}},
+		{cls, []query.Metric{query.Precision, query.ROCAUC}, 1, 1, nil},
+		{cls, []query.Metric{query.Recall, query.Brier}, 1, 0, [][]string{{"scored_labeled", "brier_sum"}}},
+	}
+	full := map[string]data.Frames{}
+	for _, body := range []string{cls, clsThreshold} {
+		full[body], _ = runMetrics(t, eng, fc, body, every...)
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprint(c.body == clsThreshold, c.metrics), func(t *testing.T) {
+			got, rec := runMetrics(t, eng, fc, c.body, c.metrics...)
+			if rec.confusionScans != c.confusion || rec.scoreGr != c.grid {
+				t.Errorf("%d confusion scans and %d score grid scans, want %d and %d", rec.confusionScans, rec.scoreGr, c.confusion, c.grid)
+			}
+			if fmt.Sprint(rec.aggregates) != fmt.Sprint(c.aggregates) {
+				t.Errorf("aggregate requests %v, want %v", rec.aggregates, c.aggregates)
+			}
+			for _, m := range c.metrics {
+				if slices.Contains(every, m) {
+					sameMetric(t, m, got, full[c.body])
+				}
+			}
+		})
+	}
+}
+
+const (
+	cls          = `,"queryType":"classification","model":"cls","positiveClass":"yes","format":"numeric","groupBy":"segment"`
+	clsThreshold = `,"queryType":"classification","model":"cls","positiveClass":"yes","threshold":0.5,"format":"numeric","groupBy":"segment"`
+)
+
+// A query of score metrics alone reads no confusion counts, yet reports the same coverage as
+// one that does: rows without ground truth, and labeled rows without the prediction the
+// confusion uses (the score under a threshold, the logged label without one).
+func TestScoreMetricsAloneReportTheConfusionsCoverage(t *testing.T) {
+	dir := t.TempDir()
+	csv := "prediction_id,ts,model,model_version,predicted_label,score,actual_label\n" +
+		"p1,2026-03-01T00:00:00Z,m,A,yes,0.9,yes\n" +
+		"p2,2026-03-01T00:01:00Z,m,A,no,0.2,no\n" +
+		"p3,2026-03-01T00:02:00Z,m,A,yes,0.7,no\n" +
+		"p4,2026-03-01T00:03:00Z,m,A,no,,yes\n" + // no score
+		"p5,2026-03-01T00:04:00Z,m,A,,0.4,no\n" + // no logged label
+		"p6,2026-03-01T00:05:00Z,m,A,,,yes\n" + // neither
+		"p7,2026-03-01T00:06:00Z,m,A,yes,0.8,\n" + // no ground truth
+		"p8,2026-03-01T00:07:00Z,m,A,no,,\n"
+	file := filepath.Join(dir, "rows.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "rows.duckdb")
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, file); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	eng := &engine.Engine{Store: st}
+	fc := familyCases{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	for name, body := range map[string]string{
+		"logged label": `,"queryType":"classification","model":"m","positiveClass":"yes","format":"numeric"`,
+		"threshold":    `,"queryType":"classification","model":"m","positiveClass":"yes","threshold":0.5,"format":"numeric"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, _ := runMetrics(t, eng, fc, body, query.Precision, query.ROCAUC, query.AveragePrecision, query.LogLoss, query.Brier)
+			for _, metrics := range [][]query.Metric{{query.ROCAUC}, {query.LogLoss}, {query.AveragePrecision, query.Brier}} {
+				got, rec := runMetrics(t, eng, fc, body, metrics...)
+				if rec.confusionScans != 0 {
+					t.Fatalf("%v: %d confusion scans, want none", metrics, rec.confusionScans)
+				}
+				sameMetric(t, metrics[0], got, want)
+			}
+			custom := want[0].Meta.Custom.(map[string]any)
+			if custom["unlabeledRows"] != int64(2) || custom["unpredictedRows"] != int64(2) {
+				t.Fatalf("coverage %v: the fixture must leave out 2 unlabeled and 2 unpredicted rows", custom)
 			}
 		})
 	}
