@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,9 +24,9 @@ import (
 // request and the number of confusion and score scans.
 type recordingStore struct {
 	store.Store
-	mu                      sync.Mutex
-	aggregates              [][]string
-	confusionScans, scoreGr int
+	mu                         sync.Mutex
+	aggregates                 [][]string
+	confusionScans, scoreScans int
 }
 
 func (r *recordingStore) Aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {
@@ -48,7 +49,7 @@ func (r *recordingStore) ConfusionCounts(ctx context.Context, req store.Confusio
 
 func (r *recordingStore) ScoreCounts(ctx context.Context, req store.ScoreRequest, row func(store.ScoreCountRow)) error {
 	r.mu.Lock()
-	r.scoreGr++
+	r.scoreScans++
 	r.mu.Unlock()
 	return r.Store.ScoreCounts(ctx, req, row)
 }
@@ -70,7 +71,7 @@ func runMetrics(t *testing.T, eng *engine.Engine, fc familyCases, body string, m
 		for i, m := range metrics {
 			names[i] = fmt.Sprintf("%q", m)
 		}
-		list = `,"metrics":[` + joinComma(names) + `]`
+		list = `,"metrics":[` + strings.Join(names, ",") + `]`
 	}
 	raw, err := query.Parse([]byte(`{"schemaVersion":1` + body + list + `}`))
 	if err != nil {
@@ -86,17 +87,6 @@ func runMetrics(t *testing.T, eng *engine.Engine, fc familyCases, body string, m
 		t.Fatal(err)
 	}
 	return out, rec
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out
 }
 
 // sameMetric fails unless the metric's values (and the series' labels) in got equal those in
@@ -206,8 +196,8 @@ func TestClassificationReadsOnlyWhatItsMetricsNeed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprint(c.body == clsThreshold, c.metrics), func(t *testing.T) {
 			got, rec := runMetrics(t, eng, fc, c.body, c.metrics...)
-			if rec.confusionScans != c.confusion || rec.scoreGr != c.grid {
-				t.Errorf("%d confusion scans and %d score grid scans, want %d and %d", rec.confusionScans, rec.scoreGr, c.confusion, c.grid)
+			if rec.confusionScans != c.confusion || rec.scoreScans != c.grid {
+				t.Errorf("%d confusion scans and %d score grid scans, want %d and %d", rec.confusionScans, rec.scoreScans, c.confusion, c.grid)
 			}
 			if fmt.Sprint(rec.aggregates) != fmt.Sprint(c.aggregates) {
 				t.Errorf("aggregate requests %v, want %v", rec.aggregates, c.aggregates)
