@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/query"
@@ -13,11 +14,44 @@ type aggregated struct {
 	keys    []seriesKey
 	buckets []time.Time
 	values  map[seriesKey][][]*float64
+	index   map[string]int // a measure's position in values, by measureID
 }
 
 // measure returns one measure of a series in a bucket; nil where the store had no row.
 func (a *aggregated) measure(k seriesKey, bucket, m int) *float64 {
 	return a.values[k][bucket][m]
+}
+
+// of returns a measure of a series in a bucket by what it is; nil where the store had no row,
+// or when the measure was not asked for (a metric that reads it declares it in its needs).
+func (a *aggregated) of(k seriesKey, bucket int, m store.Measure) *float64 {
+	i, ok := a.index[measureID(m)]
+	if !ok {
+		return nil
+	}
+	return a.values[k][bucket][i]
+}
+
+// measuresFor lists the measures that the metrics need, each once, in the order first needed:
+// the store computes only what the query asks for (a request count does not pay for three
+// latency quantiles). needs declares, per metric of a family, the measures it reads.
+func measuresFor(ms []query.Metric, needs map[query.Metric][]store.Measure) []store.Measure {
+	var out []store.Measure
+	seen := map[string]bool{}
+	for _, m := range ms {
+		for _, need := range needs[m] {
+			if id := measureID(need); !seen[id] {
+				seen[id] = true
+				out = append(out, need)
+			}
+		}
+	}
+	return out
+}
+
+// measureID identifies a measure by everything that defines it.
+func measureID(m store.Measure) string {
+	return fmt.Sprintf("%s|%v|%q|%v|%v|%q", m.Kind, m.Q, m.Column, m.Lo, m.Hi, m.Values)
 }
 
 // aggregate asks the store for measures over the query's scope, per bucket for a time series
@@ -28,7 +62,10 @@ func (e *Engine) aggregate(ctx context.Context, q query.Query, measures []store.
 		return nil, err
 	}
 	req := store.AggregateRequest{Scope: scope(q, versions), Measures: measures}
-	a := &aggregated{values: map[seriesKey][][]*float64{}}
+	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}}
+	for i, m := range measures {
+		a.index[measureID(m)] = i
+	}
 	if q.Format == query.FormatTimeSeries {
 		req.Bucket = q.Bucket
 		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {

@@ -86,6 +86,43 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 	return c, nil
 }
 
+// needsConfusion reports whether a metric of the query reads the confusion matrix.
+func needsConfusion(q query.Query) bool {
+	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool { return !slices.Contains(query.ScoreMetrics, m) })
+}
+
+// covered stands in for count when the query asks for score metrics alone, which read no
+// confusion matrix: the series, buckets and coverage (rows without ground truth or prediction,
+// as count reports them) come from one aggregate scan of row counts, which also carries the
+// log-loss and Brier sums the query asks for (returned, for scores).
+func (e *Engine) covered(ctx context.Context, q query.Query) (*counted, *aggregated, error) {
+	labels, _, err := e.classes(ctx, q) // the same checks of the positive class and threshold as count's
+	if err != nil {
+		return nil, nil, err
+	}
+	unlabeled := store.Measure{Kind: store.MeasureUnlabeled}
+	unpredicted := store.Measure{Kind: store.MeasureUnpredictedLabel}
+	if q.Threshold != nil {
+		unpredicted = store.Measure{Kind: store.MeasureUnscored}
+	}
+	measures := append([]store.Measure{rowsMeasure, unlabeled, unpredicted}, measuresFor(q.Metrics, probabilityNeeds(q.PositiveClass))...)
+	a, err := e.aggregate(ctx, q, measures)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &counted{keys: a.keys, labels: labels, buckets: a.buckets, coverage: map[seriesKey]frames.Coverage{}}
+	for _, k := range a.keys {
+		var cov frames.Coverage
+		for b := range a.values[k] {
+			cov.Rows += int64(orZero(a.of(k, b, rowsMeasure)))
+			cov.Unlabeled += int64(orZero(a.of(k, b, unlabeled)))
+			cov.Unpredicted += int64(orZero(a.of(k, b, unpredicted)))
+		}
+		c.coverage[k] = cov
+	}
+	return c, a, nil
+}
+
 // total sums the coverage of every series.
 func (c *counted) total() frames.Coverage {
 	var t frames.Coverage
@@ -99,13 +136,22 @@ func (c *counted) total() frames.Coverage {
 
 func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames, error) {
 	bucketed := q.Format == query.FormatTimeSeries
-	c, err := e.count(ctx, q, bucketed)
+	var (
+		c    *counted
+		sums *aggregated
+		err  error
+	)
+	if needsConfusion(q) {
+		c, err = e.count(ctx, q, bucketed)
+	} else {
+		c, sums, err = e.covered(ctx, q)
+	}
 	if err != nil {
 		return nil, err
 	}
 	var sc *scored
 	if needsScores(q) {
-		if sc, err = e.scores(ctx, q, c.keys, c.buckets); err != nil {
+		if sc, err = e.scores(ctx, q, c.keys, c.buckets, sums); err != nil {
 			return nil, err
 		}
 	}

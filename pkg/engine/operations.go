@@ -9,48 +9,62 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// Measures of the operations family, in this order.
-var operationsMeasures = []store.Measure{
-	{Kind: store.MeasureRows},
-	{Kind: store.MeasureErrors},
-	{Kind: store.MeasureLatencyQuantile, Q: 0.5},
-	{Kind: store.MeasureLatencyQuantile, Q: 0.95},
-	{Kind: store.MeasureLatencyQuantile, Q: 0.99},
-	{Kind: store.MeasureLatencyMean},
-	{Kind: store.MeasureLatencyMin},
-	{Kind: store.MeasureLatencyMax},
+// The measures of the operations family.
+var (
+	rowsMeasure        = store.Measure{Kind: store.MeasureRows}
+	errorsMeasure      = store.Measure{Kind: store.MeasureErrors}
+	latencyP50         = store.Measure{Kind: store.MeasureLatencyQuantile, Q: 0.5}
+	latencyP95         = store.Measure{Kind: store.MeasureLatencyQuantile, Q: 0.95}
+	latencyP99         = store.Measure{Kind: store.MeasureLatencyQuantile, Q: 0.99}
+	latencyMeanMeasure = store.Measure{Kind: store.MeasureLatencyMean}
+	latencyMinMeasure  = store.Measure{Kind: store.MeasureLatencyMin}
+	latencyMaxMeasure  = store.Measure{Kind: store.MeasureLatencyMax}
+)
+
+// operationsNeeds declares the measures each operations metric reads: a latency quantile costs
+// a sort of the rows' latencies, so a panel of counts must not pay for it.
+var operationsNeeds = map[query.Metric][]store.Measure{
+	query.Requests:    {rowsMeasure},
+	query.Throughput:  {rowsMeasure},
+	query.ErrorRate:   {rowsMeasure, errorsMeasure},
+	query.LatencyP50:  {latencyP50},
+	query.LatencyP95:  {latencyP95},
+	query.LatencyP99:  {latencyP99},
+	query.LatencyMean: {latencyMeanMeasure},
+	query.LatencyMin:  {latencyMinMeasure},
+	query.LatencyMax:  {latencyMaxMeasure},
 }
 
 // operations answers request volume, error rate and latency percentiles (linear interpolation
 // between order statistics, numpy's default; from the rollups' sketch within its relative
 // bound) and the latency mean, minimum and maximum per series.
 func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, error) {
-	a, plan, err := e.operationsStatistics(ctx, q)
+	a, plan, err := e.operationsStatistics(ctx, q, measuresFor(q.Metrics, operationsNeeds))
 	if err != nil {
 		return nil, err
 	}
 	secs := seconds(q)
 	value := func(k seriesKey, m query.Metric, b int) *float64 {
-		rows := orZero(a.measure(k, b, 0))
 		switch m {
 		case query.Requests:
+			rows := orZero(a.of(k, b, rowsMeasure))
 			return &rows
 		case query.Throughput:
-			return ratioOf(rows, secs)
+			return ratioOf(orZero(a.of(k, b, rowsMeasure)), secs)
 		case query.ErrorRate:
-			return ratioOf(orZero(a.measure(k, b, 1)), rows)
+			return ratioOf(orZero(a.of(k, b, errorsMeasure)), orZero(a.of(k, b, rowsMeasure)))
 		case query.LatencyP50:
-			return a.measure(k, b, 2)
+			return a.of(k, b, latencyP50)
 		case query.LatencyP95:
-			return a.measure(k, b, 3)
+			return a.of(k, b, latencyP95)
 		case query.LatencyP99:
-			return a.measure(k, b, 4)
+			return a.of(k, b, latencyP99)
 		case query.LatencyMean:
-			return a.measure(k, b, 5)
+			return a.of(k, b, latencyMeanMeasure)
 		case query.LatencyMin:
-			return a.measure(k, b, 6)
+			return a.of(k, b, latencyMinMeasure)
 		case query.LatencyMax:
-			return a.measure(k, b, 7)
+			return a.of(k, b, latencyMaxMeasure)
 		}
 		return nil
 	}

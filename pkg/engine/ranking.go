@@ -16,18 +16,56 @@ import (
 // scored holds what the score-based metrics read, per series and bucket.
 type scored struct {
 	// ranked[key][bucket]: ROC AUC and average precision on the grid, with their error bounds.
-	ranked map[seriesKey][]metrics.GridRanking
-	sums   *aggregated // scored rows, log loss sum, Brier sum
+	ranked   map[seriesKey][]metrics.GridRanking
+	sums     *aggregated // the probabilityNeeds of the query's log loss and Brier
+	positive string
+}
+
+// probabilityNeeds declares the sums log loss and Brier read, over rows with a score and
+// ground truth.
+func probabilityNeeds(positive string) map[query.Metric][]store.Measure {
+	pos := []string{positive}
+	n := store.Measure{Kind: store.MeasureScoredLabeled, Values: pos}
+	return map[query.Metric][]store.Measure{
+		query.LogLoss: {n, {Kind: store.MeasureLogLossSum, Values: pos}},
+		query.Brier:   {n, {Kind: store.MeasureBrierSum, Values: pos}},
+	}
+}
+
+// needsGrid reports whether the query asks for a metric read from the score grid.
+func needsGrid(q query.Query) bool {
+	return slices.Contains(q.Metrics, query.ROCAUC) || slices.Contains(q.Metrics, query.AveragePrecision)
 }
 
 func needsScores(q query.Query) bool {
 	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool { return slices.Contains(query.ScoreMetrics, m) })
 }
 
-// scores fetches the score histogram on the fixed grid (one scan, at most
-// metrics.ScoreGridCells rows per series and bucket, whatever the number of distinct scores)
-// and the per-row probability sums over the same series and buckets.
-func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time) (*scored, error) {
+// scores fetches, for ROC AUC and average precision, the score histogram on the fixed grid
+// (one scan, at most metrics.ScoreGridCells rows per series and bucket, whatever the number of
+// distinct scores) and, for log loss and Brier, the per-row probability sums over the same
+// series and buckets, unless sums already holds them.
+func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, sums *aggregated) (*scored, error) {
+	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}, sums: sums, positive: q.PositiveClass}
+	if needsGrid(q) {
+		if err := e.rankGrid(ctx, q, keys, bucketTimes, s); err != nil {
+			return nil, err
+		}
+	}
+	if s.sums != nil {
+		return s, nil
+	}
+	measures := measuresFor(q.Metrics, probabilityNeeds(q.PositiveClass))
+	if len(measures) == 0 {
+		return s, nil
+	}
+	var err error
+	s.sums, err = e.aggregate(ctx, q, measures)
+	return s, err
+}
+
+// rankGrid reads the score grid into s.ranked.
+func (e *Engine) rankGrid(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, s *scored) error {
 	versions := make([]string, 0, len(keys))
 	for _, k := range keys {
 		if !slices.Contains(versions, k.Version) {
@@ -39,7 +77,6 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 		req.Bucket = q.Bucket
 	}
 	n := max(len(bucketTimes), 1)
-	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}}
 	for _, k := range keys {
 		s.ranked[k] = make([]metrics.GridRanking, n)
 	}
@@ -77,18 +114,12 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 		err = order
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if current >= 0 {
 		rank()
 	}
-	pos := []string{q.PositiveClass}
-	s.sums, err = e.aggregate(ctx, q, []store.Measure{
-		{Kind: store.MeasureScoredLabeled, Values: pos},
-		{Kind: store.MeasureLogLossSum, Values: pos},
-		{Kind: store.MeasureBrierSum, Values: pos},
-	})
-	return s, err
+	return nil
 }
 
 // gridBounds are the error bounds of the grid-based metrics, with the custom meta keys that
@@ -139,10 +170,11 @@ func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 	case query.AveragePrecision:
 		return s.ranked[k][b].AveragePrecision
 	}
+	pos := []string{s.positive}
 	p := metrics.ProbabilitySums{
-		N:               int64(orZero(s.sums.measure(k, b, 0))),
-		SumLogLoss:      orZero(s.sums.measure(k, b, 1)),
-		SumSquaredError: orZero(s.sums.measure(k, b, 2)),
+		N:               int64(orZero(s.sums.of(k, b, store.Measure{Kind: store.MeasureScoredLabeled, Values: pos}))),
+		SumLogLoss:      orZero(s.sums.of(k, b, store.Measure{Kind: store.MeasureLogLossSum, Values: pos})),
+		SumSquaredError: orZero(s.sums.of(k, b, store.Measure{Kind: store.MeasureBrierSum, Values: pos})),
 	}
 	if m == query.LogLoss {
 		return metrics.LogLoss(p)

@@ -10,45 +10,62 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// Measures of the regression family, in this order. The spread of the actuals comes as the
-// engine's population variance (centred on the group mean), not as raw sums of squares, so that
-// R2 keeps its precision when actuals are large compared with their spread.
-var regressionMeasures = []store.Measure{
-	{Kind: store.MeasurePaired},
-	{Kind: store.MeasureSumError},
-	{Kind: store.MeasureSumAbsError},
-	{Kind: store.MeasureSumSqError},
-	{Kind: store.MeasureVarPopActual},
-	{Kind: store.MeasureNonZeroActual},
-	{Kind: store.MeasureSumAbsPctError},
-	{Kind: store.MeasureErrorQuantile, Q: 0.5},
-	{Kind: store.MeasureErrorQuantile, Q: 0.9},
-	{Kind: store.MeasureErrorQuantile, Q: 0.99},
+// The measures of the regression family. The spread of the actuals comes as the engine's
+// population variance (centred on the group mean), not as raw sums of squares, so that R2 keeps
+// its precision when actuals are large compared with their spread.
+var (
+	pairedMeasure      = store.Measure{Kind: store.MeasurePaired}
+	sumErrorMeasure    = store.Measure{Kind: store.MeasureSumError}
+	sumAbsErrorMeasure = store.Measure{Kind: store.MeasureSumAbsError}
+	sumSqErrorMeasure  = store.Measure{Kind: store.MeasureSumSqError}
+	varPopActual       = store.Measure{Kind: store.MeasureVarPopActual}
+	nonZeroActual      = store.Measure{Kind: store.MeasureNonZeroActual}
+	sumAbsPctError     = store.Measure{Kind: store.MeasureSumAbsPctError}
+)
+
+// errorQuantiles maps the quantile metrics to their measures.
+var errorQuantiles = map[query.Metric]store.Measure{
+	query.ErrorP50: {Kind: store.MeasureErrorQuantile, Q: 0.5},
+	query.ErrorP90: {Kind: store.MeasureErrorQuantile, Q: 0.9},
+	query.ErrorP99: {Kind: store.MeasureErrorQuantile, Q: 0.99},
 }
 
-// errorQuantiles maps the quantile metrics to their measure index.
-var errorQuantiles = map[query.Metric]int{query.ErrorP50: 7, query.ErrorP90: 8, query.ErrorP99: 9}
+// regressionNeeds declares the measures each regression metric reads (the sums of
+// metrics.Regression's definition of it): an error quantile costs a sort of the rows' errors,
+// so a panel of MAE and bias must not pay for it.
+var regressionNeeds = map[query.Metric][]store.Measure{
+	query.MAE:       {pairedMeasure, sumAbsErrorMeasure},
+	query.MSE:       {pairedMeasure, sumSqErrorMeasure},
+	query.RMSE:      {pairedMeasure, sumSqErrorMeasure},
+	query.MAPE:      {nonZeroActual, sumAbsPctError},
+	query.R2:        {pairedMeasure, sumSqErrorMeasure, varPopActual},
+	query.MeanError: {pairedMeasure, sumErrorMeasure},
+	query.ErrorP50:  {errorQuantiles[query.ErrorP50]},
+	query.ErrorP90:  {errorQuantiles[query.ErrorP90]},
+	query.ErrorP99:  {errorQuantiles[query.ErrorP99]},
+}
 
 // regression answers the error metrics of a regression model over rows with both a predicted
 // and an actual value.
 func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, error) {
-	a, err := e.aggregate(ctx, q, regressionMeasures)
+	a, err := e.aggregate(ctx, q, measuresFor(q.Metrics, regressionNeeds))
 	if err != nil {
 		return nil, err
 	}
 	value := func(k seriesKey, m query.Metric, b int) *float64 {
-		if i, ok := errorQuantiles[m]; ok {
-			return a.measure(k, b, i)
+		if quantile, ok := errorQuantiles[m]; ok {
+			return a.of(k, b, quantile)
 		}
-		n := int64(orZero(a.measure(k, b, 0)))
+		// Sums a metric does not read were not asked for and stay zero here.
+		n := int64(orZero(a.of(k, b, pairedMeasure)))
 		sums := metrics.RegressionSums{
 			N:            n,
-			SumErr:       orZero(a.measure(k, b, 1)),
-			SumAbsErr:    orZero(a.measure(k, b, 2)),
-			SumSqErr:     orZero(a.measure(k, b, 3)),
-			SumSqActual:  float64(n) * orZero(a.measure(k, b, 4)),
-			MapeN:        int64(orZero(a.measure(k, b, 5))),
-			SumAbsPctErr: orZero(a.measure(k, b, 6)),
+			SumErr:       orZero(a.of(k, b, sumErrorMeasure)),
+			SumAbsErr:    orZero(a.of(k, b, sumAbsErrorMeasure)),
+			SumSqErr:     orZero(a.of(k, b, sumSqErrorMeasure)),
+			SumSqActual:  float64(n) * orZero(a.of(k, b, varPopActual)),
+			MapeN:        int64(orZero(a.of(k, b, nonZeroActual))),
+			SumAbsPctErr: orZero(a.of(k, b, sumAbsPctError)),
 		}
 		sums.ZeroActual = sums.N - sums.MapeN
 		return metrics.Regression[string(m)](sums)

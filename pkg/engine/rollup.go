@@ -113,22 +113,25 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 	return rows, nil, err
 }
 
-// operationsStatistics answers operationsMeasures per series and bucket from the rollups (and
+// operationsStatistics answers the measures asked for per series and bucket from the rollups (and
 // the range's partial hours from raw rows) when the planner allows, else from the raw rows.
-func (e *Engine) operationsStatistics(ctx context.Context, q query.Query) (*aggregated, *rollupPlan, error) {
+func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, error) {
 	p, err := e.rollupFor(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
 	if p == nil {
-		a, err := e.aggregate(ctx, q, operationsMeasures)
+		a, err := e.aggregate(ctx, q, measures)
 		return a, nil, err
 	}
 	versions, err := e.versions(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}}
+	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}, index: map[string]int{}}
+	for i, m := range measures {
+		a.index[measureID(m)] = i
+	}
 	var width time.Duration
 	if q.Format == query.FormatTimeSeries {
 		width = q.Bucket
@@ -164,9 +167,9 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query) (*aggr
 	for _, k := range a.keys {
 		a.values[k] = make([][]*float64, n)
 		for i := range n {
-			a.values[k][i] = make([]*float64, len(operationsMeasures))
+			a.values[k][i] = make([]*float64, len(measures))
 			if r := merged[k][i]; r != nil {
-				a.values[k][i] = operationsValues(*r)
+				a.values[k][i] = operationsValues(*r, measures)
 			}
 		}
 	}
@@ -193,15 +196,15 @@ func mergeOperations(into *store.OperationsRollup, r store.OperationsRollup) *st
 	return into
 }
 
-// operationsValues computes operationsMeasures from one merged rollup row: counts, the mean,
+// operationsValues computes the measures asked for from one merged rollup row: counts, the mean,
 // least and greatest latency exactly, and the latency quantiles from the sketch.
-func operationsValues(r store.OperationsRollup) []*float64 {
-	out := make([]*float64, len(operationsMeasures))
+func operationsValues(r store.OperationsRollup, measures []store.Measure) []*float64 {
+	out := make([]*float64, len(measures))
 	sketch := make([]metrics.SketchBucket, len(r.LatencyBuckets))
 	for i, b := range r.LatencyBuckets {
 		sketch[i] = metrics.SketchBucket{Sign: b.Sign, Key: b.Key, Count: b.Count}
 	}
-	for i, m := range operationsMeasures {
+	for i, m := range measures {
 		switch m.Kind {
 		case store.MeasureRows:
 			out[i] = number(float64(r.Rows))

@@ -24,6 +24,14 @@ const (
 	MeasureSumAbsPctError  MeasureKind = "sum_abs_pct_error" // sum |error / actual| over those rows
 	MeasureErrorQuantile   MeasureKind = "error_quantile"    // quantile of error (linear interpolation)
 
+	// Coverage of a classification model's rows, as the confusion counts report it, for a query
+	// that reads no confusion counts (score metrics alone): rows without ground truth, and rows
+	// with ground truth but without the prediction the confusion would use (the logged label,
+	// or the score under a threshold).
+	MeasureUnlabeled        MeasureKind = "unlabeled"         // rows with a null actual_label
+	MeasureUnpredictedLabel MeasureKind = "unpredicted_label" // rows with an actual_label and a null predicted_label
+	MeasureUnscored         MeasureKind = "unscored"          // rows with an actual_label and a null score
+
 	// Probability measures over rows with a score and ground truth; Values[0] is the positive
 	// class. Log loss clips each probability to [2^-52, 1 - 2^-52] as scikit-learn does.
 	MeasureScoredLabeled MeasureKind = "scored_labeled"

@@ -83,22 +83,25 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return s.featureMeasure(b, sc, m)
 	}
 	need := map[store.MeasureKind][]string{
-		store.MeasureErrors:          {store.ColError},
-		store.MeasureLatencyQuantile: {store.ColLatencyMS},
-		store.MeasureLatencyMean:     {store.ColLatencyMS},
-		store.MeasureLatencyMin:      {store.ColLatencyMS},
-		store.MeasureLatencyMax:      {store.ColLatencyMS},
-		store.MeasurePaired:          {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumError:        {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumAbsError:     {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumSqError:      {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureVarPopActual:    {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureVarSampError:    {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureVarSampAbsError: {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureVarSampSqError:  {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureNonZeroActual:   {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureSumAbsPctError:  {store.ColPredictedValue, store.ColActualValue},
-		store.MeasureErrorQuantile:   {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureErrors:           {store.ColError},
+		store.MeasureLatencyQuantile:  {store.ColLatencyMS},
+		store.MeasureLatencyMean:      {store.ColLatencyMS},
+		store.MeasureLatencyMin:       {store.ColLatencyMS},
+		store.MeasureLatencyMax:       {store.ColLatencyMS},
+		store.MeasurePaired:           {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumError:         {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumAbsError:      {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumSqError:       {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureVarPopActual:     {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureVarSampError:     {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureVarSampAbsError:  {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureVarSampSqError:   {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureNonZeroActual:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumAbsPctError:   {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureErrorQuantile:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureUnlabeled:        {store.ColActualLabel},
+		store.MeasureUnpredictedLabel: {store.ColActualLabel, store.ColPredictedLabel},
+		store.MeasureUnscored:         {store.ColActualLabel, store.ColScore},
 	}
 	switch m.Kind {
 	case store.MeasureScoredLabeled, store.MeasureLogLossSum, store.MeasureBrierSum:
@@ -135,6 +138,12 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return "min(" + q[0] + ")", nil
 	case store.MeasureLatencyMax:
 		return "max(" + q[0] + ")", nil
+	}
+	switch m.Kind {
+	case store.MeasureUnlabeled:
+		return count(q[0] + " IS NULL"), nil
+	case store.MeasureUnpredictedLabel, store.MeasureUnscored:
+		return count(q[0] + " IS NOT NULL AND " + q[1] + " IS NULL"), nil
 	}
 	pred, act := q[0], q[1]
 	paired := pred + " IS NOT NULL AND " + act + " IS NOT NULL"
