@@ -124,7 +124,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	return nil
 }
 
-func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("rollup", stderr)
 	db := fs.String("db", "", "DuckDB file whose rollups to rebuild")
 	table := fs.String("table", settings.DefaultTable, "table name")
@@ -139,7 +139,7 @@ func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	defer w.Close()
+	defer func() { err = errors.Join(err, w.Close()) }() // closing checkpoints the file
 	if err := w.RebuildRollups(ctx, *labels); err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ func (w *Writer) LoadLabels(ctx context.Context, labelsTable string, labels []La
 				return fmt.Errorf("staging label of %q: %w", l.PredictionID, err)
 			}
 		}
+		//nolint:gosec // G202: labelsTable is quoted by q and staged is a constant
 		if _, err := conn.ExecContext(ctx, "INSERT INTO "+q(labelsTable)+" (prediction_id, actual_label, actual_value, labeled_at) SELECT * FROM "+staged); err != nil {
 			return fmt.Errorf("inserting into %s: %w", labelsTable, err)
 		}
