@@ -131,7 +131,8 @@ func driftInput(numeric bool, ref, cur *counts, f store.DistributionFeature, ref
 		}
 		in.Values = &vc
 	} else {
-		in.UniqueValues = int(max(ref.distinct, cur.distinct))
+		// A Binned feature's store counts no values: its reference's own count stands in.
+		in.UniqueValues = int(max(ref.distinct, cur.distinct, refRange.distinct))
 	}
 	if f.Edges == nil {
 		if in.Values == nil {
