@@ -137,3 +137,57 @@ func TestDriftCountsContinuousFeatureOnTheGrid(t *testing.T) {
 		}
 	}
 }
+
+// distributionRequests records the features of every distribution read.
+type distributionRequests struct {
+	store.Store
+	mu       sync.Mutex
+	features []store.DistributionFeature
+}
+
+func (d *distributionRequests) Distribution(ctx context.Context, r store.DistributionRequest) ([]store.DistributionCount, error) {
+	d.mu.Lock()
+	d.features = append(d.features, r.Features...)
+	d.mu.Unlock()
+	return d.Store.Distribution(ctx, r)
+}
+
+// The reference's distinct values decide how a feature is counted: steps has 20 in the
+// reference, so a binned method still reads its values (Evidently's rule compares up to 20
+// values as buckets); size has 10,000 and is Binned for every method. ks keeps steps exact
+// (no approximation) and counts size on the grid.
+func TestDriftDecidesCountingFromTheReference(t *testing.T) {
+	base, _, _ := binningStore(t)
+	for _, c := range []struct {
+		method               string
+		stepsMax, sizeMax    int
+		approximatedFeatures int
+	}{
+		{metrics.MethodPSI, metrics.MaxValueBuckets, metrics.MaxValueBuckets, 0},
+		{metrics.MethodKS, metrics.GridCells, metrics.GridCells, 1},
+	} {
+		rec := &distributionRequests{Store: base}
+		q := `{"schemaVersion":1,"queryType":"drift","model":"reg","versions":["A"],"features":["size","steps"],"method":"` + c.method + `",
+		"metrics":["statistic","score"],"format":"numeric","reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`
+		frames, err := runSmall(t, &engine.Engine{Store: rec}, q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.method, err)
+		}
+		if len(rec.features) != 4 {
+			t.Fatalf("%s: %d features read, want 2 per window", c.method, len(rec.features))
+		}
+		for _, f := range rec.features {
+			wantBinned, wantMax := f.Column == "size", c.stepsMax
+			if f.Column == "size" {
+				wantMax = c.sizeMax
+			}
+			if f.Binned != wantBinned || f.MaxValues != wantMax {
+				t.Errorf("%s: %s read with Binned %v and MaxValues %d, want %v and %d", c.method, f.Column, f.Binned, f.MaxValues, wantBinned, wantMax)
+			}
+		}
+		list := approximationsOf(t, frames[0])
+		if len(list) != c.approximatedFeatures || (len(list) == 1 && list[0].Feature != "size") {
+			t.Errorf("%s: approximations %+v, want %d (size's)", c.method, list, c.approximatedFeatures)
+		}
+	}
+}
