@@ -9,8 +9,9 @@ import (
 )
 
 // counts is a feature's distribution in one window: rows per value and null rows, and for the
-// parts the store counted on bins (more distinct values than the feature's MaxValues) the
-// rows per reference bin and per grid cell with the sums of their values.
+// parts the store counted on bins (a Binned feature, or a series with more distinct values
+// than the feature's MaxValues) the rows per reference bin and per grid cell with the sums of
+// their values.
 type counts struct {
 	numbers map[float64]int64
 	texts   map[string]int64
