@@ -23,7 +23,7 @@ type approximated struct {
 
 // annotateApproximations tells, in every frame's meta.custom ("approximations") and in a
 // notice, which results were approximated on the grid (ks or wasserstein of a window with more
-// distinct values than maxDistinctValues) and by how much they can be off. Histogram frames
+// distinct values than exactValueLimit) and by how much they can be off. Histogram frames
 // carry their own result's approximation instead.
 func annotateApproximations(out data.Frames, keys []seriesKey, bucketTimes []time.Time, results map[driftSeries]metrics.DriftResult) {
 	var list []approximated
@@ -55,7 +55,7 @@ func annotateApproximations(out data.Frames, keys []seriesKey, bucketTimes []tim
 	}
 	notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
 		"drift of %s is approximated: a window has more than %d distinct values, so they were counted on a grid of %d cells over the reference range; each statistic is within %.3g and each score within %.3g of the exact one (meta.custom.approximations)",
-		strings.Join(features, ", "), maxDistinctValues, metrics.GridCells, worst.StatisticBound, worst.ScoreBound)}
+		strings.Join(features, ", "), exactValueLimit, metrics.GridCells, worst.StatisticBound, worst.ScoreBound)}
 	for _, f := range out {
 		if f.Meta == nil {
 			f.Meta = &data.FrameMeta{}

@@ -9,8 +9,9 @@ import (
 )
 
 // counts is a feature's distribution in one window: rows per value and null rows, and for the
-// parts the store counted on bins (more distinct values than the feature's MaxValues) the
-// rows per reference bin and per grid cell with the sums of their values.
+// parts the store counted on bins (a Binned feature, or a series with more distinct values
+// than the feature's MaxValues) the rows per reference bin and per grid cell with the sums of
+// their values.
 type counts struct {
 	numbers map[float64]int64
 	texts   map[string]int64
@@ -131,7 +132,8 @@ func driftInput(numeric bool, ref, cur *counts, f store.DistributionFeature, ref
 		}
 		in.Values = &vc
 	} else {
-		in.UniqueValues = int(max(ref.distinct, cur.distinct))
+		// A Binned feature's store counts no values: its reference's own count stands in.
+		in.UniqueValues = int(max(ref.distinct, cur.distinct, refRange.distinct))
 	}
 	if f.Edges == nil {
 		if in.Values == nil {

@@ -12,29 +12,40 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// maxDistinctValues is the most distinct values of a feature counted one by one per series and
-// window: up to it ks and wasserstein are exact; above it a numeric feature is counted on a
-// fine grid (ks and wasserstein are then approximated within stated bounds) and a text one is
-// refused.
+// maxDistinctValues is the most distinct values of a text feature counted one by one per
+// series and window; above it the feature is refused (it is not categorical).
 const maxDistinctValues = 200_000
 
+// exactValueLimit is the most distinct values a numeric feature may have for ks and
+// wasserstein (and auto, which picks one of them) to count it value by value and be exact:
+// the grid's number of cells, so that exact counts never return more rows than the grid
+// would. Above it, in the reference or in a series of the current window, the values are
+// counted on the grid and the result is approximated within its stated bounds.
+const exactValueLimit = metrics.GridCells
+
 // referenceRange is what the reference window says about a numeric feature before its values
-// are counted: its range, which fixes the bins and the grid, and its population standard
-// deviation, which norms wasserstein when the values are counted on the grid. Nil fields: the
-// reference has no values.
+// are counted: its range, which fixes the bins and the grid; its population standard
+// deviation, which norms wasserstein when the values are counted on the grid; and its number
+// of distinct values, which decides whether the values are counted one by one at all. Nil
+// fields: the reference has no values.
 type referenceRange struct {
 	min, max, std *float64
+	// distinct is the most distinct values of one version of the reference (exact, from
+	// count(DISTINCT)): a lower bound of the pooled reference's, which is all the decision
+	// needs (see distributionFeatures).
+	distinct int64
 }
 
-// referenceRanges reads the range and spread of every numeric feature over the reference
+// referenceRanges reads the range, spread and distinct values of every numeric feature over the reference
 // window in one scan, pooled over the query's versions; cached, as the window does not change.
 func (e *Engine) referenceRanges(ctx context.Context, sc store.Scope, cache *Cache, cols []store.Column) (map[string]referenceRange, error) {
+	const referenceMeasures = 6 // min, max, non-null, mean, std, distinct
 	var measures []store.Measure
 	var numeric []string
 	for _, c := range cols {
 		if isNumeric(c) {
 			numeric = append(numeric, c.Name)
-			for _, k := range []store.MeasureKind{store.MeasureMin, store.MeasureMax, store.MeasureNonNull, store.MeasureMean, store.MeasureStd} {
+			for _, k := range []store.MeasureKind{store.MeasureMin, store.MeasureMax, store.MeasureNonNull, store.MeasureMean, store.MeasureStd, store.MeasureDistinct} {
 				measures = append(measures, store.Measure{Kind: k, Column: c.Name})
 			}
 		}
@@ -50,7 +61,7 @@ func (e *Engine) referenceRanges(ctx context.Context, sc store.Scope, cache *Cac
 		return nil, err
 	}
 	for i, name := range numeric {
-		j := 5 * i
+		j := referenceMeasures * i
 		var r referenceRange
 		var parts []spread
 		for _, row := range rows {
@@ -59,6 +70,7 @@ func (e *Engine) referenceRanges(ctx context.Context, sc store.Scope, cache *Cac
 			if n := orZero(row.Values[j+2]); n > 0 && row.Values[j+3] != nil {
 				parts = append(parts, spread{n: n, mean: *row.Values[j+3], sampleStd: orZero(row.Values[j+4])})
 			}
+			r.distinct = max(r.distinct, int64(orZero(row.Values[j+5])))
 		}
 		r.std = pooledStd(parts)
 		out[name] = r
@@ -94,20 +106,29 @@ func pooledStd(parts []spread) *float64 {
 }
 
 // exactValueMethods compare the values themselves, so they count values one by one up to
-// maxDistinctValues (auto may pick one of them).
+// exactValueLimit (auto may pick one of them).
 var exactValueMethods = []string{metrics.MethodKS, metrics.MethodWasserstein, metrics.MethodAuto, ""}
 
-// distributionFeatures says how the store counts each feature: text by value (refused above
-// maxDistinctValues); numbers by value up to the most distinct values the method compares one
-// by one (20 for the binned methods, Evidently's rule, else maxDistinctValues) and above it on
-// the reference bins and, for the methods that need values, on the fine grid.
+// distributionFeatures says how the store counts each feature. Text is counted by value
+// (refused above maxDistinctValues). A number is counted by value only while that is what the
+// method compares and it is cheap: up to 20 distinct values for the binned methods (Evidently's
+// rule: fewer values are the buckets themselves), up to exactValueLimit for ks, wasserstein and
+// auto (exact); a series above that limit is counted on the reference bins and, for the
+// methods that compare values, on the fine grid. A number whose reference alone has more
+// distinct values than the limit is Binned: the store counts it per bin and grid cell as it
+// reads the rows, without grouping it by value first (what made a continuous feature cost one
+// group per row). The answers are those of counting by value, since a window whose reference
+// has more values than the limit never uses its values one by one.
 func distributionFeatures(q query.Query, cols []store.Column, ranges map[string]referenceRange) ([]store.DistributionFeature, error) {
 	out := make([]store.DistributionFeature, len(cols))
+	exact := slices.Contains(exactValueMethods, q.Method)
 	for i, c := range cols {
 		f := store.DistributionFeature{Column: c.Name, MaxValues: maxDistinctValues}
-		exact := slices.Contains(exactValueMethods, q.Method)
-		if isNumeric(c) && !exact {
+		if isNumeric(c) {
 			f.MaxValues = metrics.MaxValueBuckets
+			if exact {
+				f.MaxValues = exactValueLimit
+			}
 		}
 		if r := ranges[c.Name]; isNumeric(c) && r.min != nil && r.max != nil {
 			edges, err := metrics.EqualWidthEdges(*r.min, *r.max, q.Bins)
@@ -118,6 +139,7 @@ func distributionFeatures(q query.Query, cols []store.Column, ranges map[string]
 			if exact {
 				f.Grid = &store.DistributionGrid{Lo: *r.min, Hi: *r.max, Cells: metrics.GridCells}
 			}
+			f.Binned = r.distinct > int64(f.MaxValues)
 		}
 		out[i] = f
 	}
@@ -128,12 +150,12 @@ func isNumeric(c store.Column) bool {
 	return c.Kind == store.KindDouble || c.Kind == store.KindInteger
 }
 
-// featuresKey identifies a distribution request's features for the cache: columns, limits,
-// edges and grid.
+// featuresKey identifies a distribution request's features for the cache: columns, how they
+// are counted, limits, edges and grid.
 func featuresKey(features []store.DistributionFeature) string {
 	var sb strings.Builder
 	for _, f := range features {
-		fmt.Fprintf(&sb, "%q/%d/%v", f.Column, f.MaxValues, f.Edges)
+		fmt.Fprintf(&sb, "%q/%v/%d/%v", f.Column, f.Binned, f.MaxValues, f.Edges)
 		if f.Grid != nil {
 			fmt.Fprintf(&sb, "/%v", *f.Grid)
 		}

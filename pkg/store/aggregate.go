@@ -56,6 +56,8 @@ const (
 	MeasureMax     MeasureKind = "max"
 	MeasureOutside MeasureKind = "outside" // non-null values below Lo or above Hi
 	MeasureNotIn   MeasureKind = "not_in"  // non-null values (as text) not among Values
+	// MeasureDistinct is the exact number of distinct non-null values of a number column.
+	MeasureDistinct MeasureKind = "distinct"
 )
 
 // Measure is one aggregate. Q is the quantile in [0, 1] for the quantile kinds; Column names the

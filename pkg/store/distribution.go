@@ -7,7 +7,9 @@ import "time"
 // with at most its feature's MaxValues distinct non-null values is counted per value (numbers
 // as numbers, anything else as text); one with more is counted per bin of the feature's Edges
 // and per cell of its Grid, computed in SQL, so that a continuous feature returns O(bins) rows
-// whatever its number of distinct values.
+// whatever its number of distinct values. A feature marked Binned is never counted per value:
+// its rows are counted per bin and grid cell as they are read, so that the statement does not
+// group a continuous column by value only to find it has too many.
 type DistributionRequest struct {
 	Scope
 	Bucket   time.Duration
@@ -18,6 +20,11 @@ type DistributionRequest struct {
 // MaxValues distinct values.
 type DistributionFeature struct {
 	Column string
+	// Binned counts every series of this (number) feature per bin and grid cell, whatever its
+	// number of distinct values, which the store then does not count (Distinct is 0). The
+	// caller sets it when the reference window already has more distinct values than
+	// MaxValues.
+	Binned bool
 	// MaxValues is the most distinct values a series is counted by value; above it a numeric
 	// series is counted per bin and grid cell, a text one by a single row saying how many
 	// values it has (the caller refuses it).
@@ -48,7 +55,7 @@ type DistributionCount struct {
 	Version string
 	Group   string
 	// Exact marks a series counted by value; Distinct is its number of distinct non-null
-	// values (above the feature's MaxValues when not Exact).
+	// values (above the feature's MaxValues when not Exact; 0 for a Binned feature).
 	Exact    bool
 	Distinct int64
 	Null     bool

@@ -211,6 +211,8 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		return "min(" + asDouble + ")", nil
 	case store.MeasureMax:
 		return "max(" + asDouble + ")", nil
+	case store.MeasureDistinct:
+		return "CAST(count(DISTINCT " + asDouble + ") AS DOUBLE PRECISION)", nil
 	case store.MeasureOutside:
 		return count(q + " < " + b.bind(m.Lo) + " OR " + q + " > " + b.bind(m.Hi)), nil
 	}

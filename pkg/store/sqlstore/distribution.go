@@ -15,9 +15,11 @@ import (
 // Distribution counts the rows of every requested feature per bucket, version and group in one
 // statement that reads the table once: each row is paired with a constant list of feature
 // indexes (a cross join with a VALUES list), so one scan feeds one aggregation keyed by
-// feature and value. A window function then counts each series' distinct values; a series
-// within its feature's MaxValues is returned per value, one above it per reference bin and grid
-// cell, computed in SQL from bound edges, so the rows returned stay O(bins).
+// feature and value. A Binned feature is keyed by its bin and grid cell right there, computed
+// in SQL from bound edges, so that a continuous column makes O(bins + cells) groups, never one
+// per value. For the other features a window function then counts each series' distinct
+// values; a series within its feature's MaxValues is returned per value, one above it per bin
+// and grid cell, so the rows returned stay O(bins + cells) either way.
 //
 // The cross join, rather than a UNION ALL of per-feature aggregations over a common table
 // expression, is what keeps it one scan on every engine: DuckDB inlines a CTE referenced twice
@@ -72,9 +74,10 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 // distributionStatement writes the statement of Distribution and says which features are
 // numeric. Its levels, innermost first: the one scan (bucket, version, group and each feature
 // column, filtered by the scope); its rows paired with the feature indexes (the value of each
-// feature as a number or as text); the counts per value; each series' distinct values (a
-// window count) and whether they are within the feature's MaxValues; each row keyed by its
-// value, or by its bin and grid cell; and the sums per key.
+// feature as a number or as text, or for a Binned feature its bin, grid cell and value to sum);
+// the counts per value or per bin and cell; each series' distinct values (a window count) and
+// whether it is counted by value; each row keyed by its value, or by its bin and grid cell; and
+// the sums per key.
 func (s *Store) distributionStatement(ctx context.Context, req store.DistributionRequest) (*builder, []bool, error) {
 	if len(req.Features) == 0 {
 		return nil, nil, fmt.Errorf("%w: no features requested", store.ErrSchema)
@@ -83,8 +86,9 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	if err != nil {
 		return nil, nil, err
 	}
+	b := &builder{d: s.d}
 	numeric := make([]bool, len(req.Features))
-	var columns, numbers, texts, indexes []string
+	var columns, numbers, texts, nulls, bins, cells, values, indexes []string
 	for i, f := range req.Features {
 		col, ok := sc.sch.Column(f.Column)
 		if !ok {
@@ -95,46 +99,75 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		}
 		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
 		name := "mw_x" + strconv.Itoa(i)
-		when := " WHEN " + strconv.Itoa(i) + " THEN " + name
-		if numeric[i] {
+		when := " WHEN " + strconv.Itoa(i) + " THEN "
+		switch {
+		case f.Binned && !numeric[i]:
+			return nil, nil, fmt.Errorf("%w: feature %q is %s: only a number column can be counted per bin", store.ErrSchema, f.Column, col.Kind)
+		case f.Binned:
 			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+name)
-			numbers = append(numbers, when)
-		} else {
+			bins = append(bins, when+binExpr(b, f.Edges, name))
+			cells = append(cells, when+cellExpr(b, f.Grid, name))
+			values = append(values, when+name)
+		case numeric[i]:
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+name)
+			numbers = append(numbers, when+name)
+		default:
 			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.TextType()+") AS "+name)
-			texts = append(texts, when)
+			texts = append(texts, when+name)
 		}
+		nulls = append(nulls, when+name+" IS NULL")
 		indexes = append(indexes, "("+strconv.Itoa(i)+")")
 	}
-	numberExpr, textExpr := "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS "+s.d.TextType()+")"
-	if len(numbers) > 0 {
-		numberExpr = "CASE mw_f" + strings.Join(numbers, "") + " END"
+	byFeature := func(whens []string, none string) string {
+		if len(whens) == 0 {
+			return none
+		}
+		return "CASE mw_f" + strings.Join(whens, "") + " END"
 	}
-	if len(texts) > 0 {
-		textExpr = "CASE mw_f" + strings.Join(texts, "") + " END"
-	}
+	noNumber, noText, noIndex := "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS "+s.d.TextType()+")", "CAST(NULL AS INTEGER)"
 	series := "mw_feature, mw_bucket, mw_version, mw_group"
-	b := &builder{d: s.d}
+	// Each feature's bound expressions are written once, at the level that uses them.
 	b.write("SELECT ", series, ", mw_exact, mw_null, mw_number_out, mw_text_out, mw_bin, mw_cell,",
-		" CAST(sum(mw_n) AS BIGINT), sum(mw_number * mw_n), max(mw_distinct) FROM (")
-	b.write("SELECT ", series, ", mw_n, mw_number, mw_distinct, mw_exact,",
-		" (mw_number IS NULL AND mw_text IS NULL) AS mw_null,",
+		" CAST(sum(mw_n) AS BIGINT), sum(mw_s), max(mw_distinct) FROM (")
+	b.write("SELECT ", series, ", mw_n, mw_distinct, mw_exact, mw_null,",
+		" coalesce(mw_dsum, mw_number * mw_n) AS mw_s,",
 		" CASE WHEN mw_exact THEN mw_number END AS mw_number_out,",
 		" CASE WHEN mw_exact THEN mw_text END AS mw_text_out,",
-		" CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string { return binExpr(b, f.Edges) }), " END AS mw_bin,",
-		" CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string { return cellExpr(b, f.Grid) }), " END AS mw_cell",
+		" coalesce(mw_dbin, CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string {
+			if f.Binned {
+				return noIndex
+			}
+			return binExpr(b, f.Edges, "mw_number")
+		}), " END) AS mw_bin,",
+		" coalesce(mw_dcell, CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string {
+			if f.Binned {
+				return noIndex
+			}
+			return cellExpr(b, f.Grid, "mw_number")
+		}), " END) AS mw_cell",
 		" FROM (")
-	b.write("SELECT *, mw_distinct <= ", perFeature(req.Features, func(f store.DistributionFeature) string { return b.bind(int64(f.MaxValues)) }),
-		" AS mw_exact FROM (")
+	b.write("SELECT *, ", perFeature(req.Features, func(f store.DistributionFeature) string {
+		if f.Binned {
+			return "false"
+		}
+		return "mw_distinct <= " + b.bind(int64(f.MaxValues))
+	}), " AS mw_exact FROM (")
 	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
-	b.write("SELECT ", series, ", mw_number, mw_text, count(*) AS mw_n FROM (")
-	b.write("SELECT mw_f AS mw_feature, mw_bucket, mw_version, mw_group, ", numberExpr, " AS mw_number, ", textExpr, " AS mw_text FROM (")
+	b.write("SELECT ", series, ", mw_null, mw_number, mw_text, mw_dbin, mw_dcell, count(*) AS mw_n, sum(mw_dvalue) AS mw_dsum FROM (")
+	b.write("SELECT mw_f AS mw_feature, mw_bucket, mw_version, mw_group, ",
+		byFeature(nulls, "false"), " AS mw_null, ",
+		byFeature(numbers, noNumber), " AS mw_number, ",
+		byFeature(texts, noText), " AS mw_text, ",
+		byFeature(bins, noIndex), " AS mw_dbin, ",
+		byFeature(cells, noIndex), " AS mw_dcell, ",
+		byFeature(values, noNumber), " AS mw_dvalue FROM (")
 	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS mw_bucket, ", sc.version, " AS mw_version, ", sc.group, " AS mw_group, ",
 		strings.Join(columns, ", "))
 	if err := s.writeWhere(b, sc); err != nil {
 		return nil, nil, err
 	}
 	b.write(") AS mw_rows CROSS JOIN (VALUES ", strings.Join(indexes, ", "), ") AS mw_features(mw_f)")
-	b.write(") AS mw_paired GROUP BY ", series, ", mw_number, mw_text")
+	b.write(") AS mw_paired GROUP BY ", series, ", mw_null, mw_number, mw_text, mw_dbin, mw_dcell")
 	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", series, ")")
 	b.write(") AS mw_sized")
 	b.write(") AS mw_flagged")
@@ -153,10 +186,10 @@ func perFeature(features []store.DistributionFeature, expr func(store.Distributi
 	return sb.String()
 }
 
-// binExpr is the bin of mw_number on bound edges, as metrics.BinIndex: 0 below the first edge,
+// binExpr is the bin of the number x on bound edges, as metrics.BinIndex: 0 below the first edge,
 // k+1 above the last, k on the last edge, else the first edge above the value, found by a
 // binary search written as nested CASEs (depth log2 k, each edge bound once).
-func binExpr(b *builder, edges []float64) string {
+func binExpr(b *builder, edges []float64, x string) string {
 	k := len(edges) - 1
 	if k < 1 {
 		return "CAST(NULL AS INTEGER)"
@@ -165,7 +198,6 @@ func binExpr(b *builder, edges []float64) string {
 	for i, e := range edges {
 		marks[i] = b.bind(e)
 	}
-	const x = "mw_number"
 	// search returns the first j in [lo, hi] with x < edges[j], given x < edges[hi].
 	var search func(lo, hi int) string
 	search = func(lo, hi int) string {
@@ -179,14 +211,13 @@ func binExpr(b *builder, edges []float64) string {
 		" THEN " + strconv.Itoa(k+1) + " WHEN " + x + " = " + marks[k] + " THEN " + strconv.Itoa(k) + " ELSE " + search(1, k) + " END"
 }
 
-// cellExpr is the grid cell of mw_number, as metrics.Grid.Cell: 0 below Lo, Cells+1 above Hi,
+// cellExpr is the grid cell of the number x, as metrics.Grid.Cell: 0 below Lo, Cells+1 above Hi,
 // else 1 + min(floor((x - Lo) / Width), Cells - 1), the same floating-point operations in the
 // same order, so that the store and Go put a value in the same cell.
-func cellExpr(b *builder, g *store.DistributionGrid) string {
+func cellExpr(b *builder, g *store.DistributionGrid, x string) string {
 	if g == nil {
 		return "CAST(NULL AS INTEGER)"
 	}
-	const x = "mw_number"
 	lo, hi := b.bind(g.Lo), b.bind(g.Hi)
 	inside := "1"
 	if w := (g.Hi - g.Lo) / float64(g.Cells); w > 0 {

@@ -211,3 +211,73 @@ func TestDistributionFeaturesNamedLikeItsAliases(t *testing.T) {
 		t.Errorf("sums %v and texts %v, want [15 0 615 6] and map[c0:3 c1:3]", sums, texts)
 	}
 }
+
+// A Binned feature is counted per bin and grid cell whatever its MaxValues, with the bins,
+// cells and sums of metrics.BinIndex and metrics.Grid.Cell, nulls apart, and its values are
+// never listed: the rows returned are O(bins + cells), not O(values).
+func TestDistributionBinnedFeature(t *testing.T) {
+	var xs []float64
+	for i := range 300 {
+		xs = append(xs, float64(i)/7)
+	}
+	xs = append(xs, math.NaN(), -1, 100)
+	st := distributionTable(t, xs)
+	edges, err := metrics.EqualWidthEdges(0, 40, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := metrics.Grid{Lo: 0, Hi: 40, Cells: 8}
+	rows, err := st.Distribution(context.Background(), store.DistributionRequest{Scope: distributionScope, Features: []store.DistributionFeature{
+		{Column: "x", Binned: true, MaxValues: 200000, Edges: edges, Grid: &store.DistributionGrid{Lo: grid.Lo, Hi: grid.Hi, Cells: grid.Cells}},
+		{Column: "t", MaxValues: 10},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{ bin, cell int }
+	want, got := map[key]int64{}, map[key]int64{}
+	wantSums, gotSums := map[key]float64{}, map[key]float64{}
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			k := key{metrics.BinIndex(edges, x), grid.Cell(x)}
+			want[k]++
+			wantSums[k] += x
+		}
+	}
+	var nulls, texts int64
+	for _, r := range rows {
+		switch {
+		case r.Feature == 1:
+			texts += r.Count
+		case r.Null:
+			nulls += r.Count
+		case r.Exact:
+			t.Errorf("x: a row per value (%v), want bins and cells only", r.Number)
+		default:
+			k := key{r.Bin, r.Cell}
+			got[k] += r.Count
+			gotSums[k] += r.Sum
+		}
+	}
+	if nulls != 1 || texts != int64(len(xs)) {
+		t.Errorf("x: %d nulls, want 1; t: %d rows, want %d", nulls, texts, len(xs))
+	}
+	if len(got) != len(want) {
+		t.Errorf("x: %d bin and cell pairs, want %d", len(got), len(want))
+	}
+	for k, n := range want {
+		if got[k] != n || math.Abs(gotSums[k]-wantSums[k]) > 1e-9*math.Abs(wantSums[k]) {
+			t.Errorf("x: bin %d cell %d: %d rows summing to %v, want %d and %v", k.bin, k.cell, got[k], gotSums[k], n, wantSums[k])
+		}
+	}
+}
+
+// Only a number column can be counted per bin; a text one marked Binned is refused by name.
+func TestDistributionRefusesBinnedText(t *testing.T) {
+	st := distributionTable(t, []float64{1})
+	_, err := st.Distribution(context.Background(), store.DistributionRequest{Scope: distributionScope,
+		Features: []store.DistributionFeature{{Column: "t", Binned: true, MaxValues: 10}}})
+	if err == nil || !strings.Contains(err.Error(), `"t"`) {
+		t.Errorf("error %v, want one naming the text feature t", err)
+	}
+}
