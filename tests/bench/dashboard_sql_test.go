@@ -719,9 +719,14 @@ func checkRanking(rows []sqlRow, frames map[string]data.Frames) error {
 }
 
 // checkOperations compares throughput (requests/s), error rate and p95 latency per hour and
-// version, for whichever the panel's queries ask.
+// version, for whichever the panel's queries ask. A latency quantile answered from the rollups'
+// sketch is compared within the relative error its frame states.
 func checkOperations(rows []sqlRow, frames map[string]data.Frames) error {
 	for refID, fs := range frames {
+		quantileTol := 1e-9
+		if bound := statedQuantileError(fs); bound > 0 {
+			quantileTol = bound
+		}
 		for _, metric := range []string{"throughput", "error_rate", "latency_p95"} {
 			for _, r := range rows {
 				v := text(r["version"])
@@ -738,14 +743,34 @@ func checkOperations(rows []sqlRow, frames map[string]data.Frames) error {
 				case "latency_p95":
 					want = num(r["p95"])
 				}
+				tol := 1e-9
+				if metric == "latency_p95" {
+					tol = quantileTol
+				}
 				at := r["bucket"].(time.Time).UTC()
-				if got := s[at]; !sameValue(got, want, 1e-9) {
+				if got := s[at]; !sameValue(got, want, tol) {
 					return fmt.Errorf("%s %s of version %s at %s: plugin %s, SQL %v", refID, metric, v, at, show(got), want)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// statedQuantileError is the relative error a query's frames state for their latency quantiles
+// (meta.custom.latencyQuantileRelativeError, present when they come from the rollups' sketch).
+func statedQuantileError(fs data.Frames) float64 {
+	for _, f := range fs {
+		if f.Meta == nil {
+			continue
+		}
+		if custom, ok := f.Meta.Custom.(map[string]any); ok {
+			if v, ok := custom["latencyQuantileRelativeError"].(float64); ok {
+				return v
+			}
+		}
+	}
+	return 0
 }
 
 func checkCoverage(rows []sqlRow, frames map[string]data.Frames) error {
