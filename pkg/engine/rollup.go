@@ -84,9 +84,16 @@ func (e *Engine) usableRollups(ctx context.Context) store.RollupStore {
 }
 
 // confusionCounts reads a classification or confusion query's counts from the rollups (and the
-// range's partial hours from raw rows) when the planner allows, predicted_label only (a
-// threshold on score needs raw rows), else from the raw rows; the plan says which answered.
+// range's partial hours from raw rows) when the planner allows: predicted_label from the
+// confusion rollup, a threshold on score from the score rollup when it is exact
+// (thresholdConfusion); else from the raw rows. The plan says which answered.
 func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, *rollupPlan, error) {
+	if req.Threshold != nil && !needsScores(q) {
+		rows, p, err := e.thresholdConfusion(ctx, q, req)
+		if err != nil || p != nil {
+			return rows, p, err
+		}
+	}
 	if q.Threshold == nil && !needsScores(q) {
 		p, err := e.rollupFor(ctx, q)
 		if err != nil {

@@ -95,7 +95,7 @@ func TestRollupsMatchScikitLearn(t *testing.T) {
 	answered := 0
 	for _, gc := range loadGolden(t) {
 		if gc.Threshold != nil {
-			continue // a threshold on score is answered from raw rows
+			continue // a threshold on score: TestThresholdRollupsMatchTheScikitLearnCases
 		}
 		answered++
 		t.Run(gc.Name, func(t *testing.T) {

@@ -245,7 +245,8 @@ func TestRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 }
 
 // The planner keeps what rollups cannot answer on raw rows: a range without a whole hour, a
-// bucket that is not whole hours, a filter, a groupBy, a threshold on score, a score metric.
+// bucket that is not whole hours, a filter, a groupBy, a score metric (a threshold that a
+// score cell straddles: TestThresholdStraddlingACellReadsRawRows).
 func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 	st, _ := openDemo(t)
 	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
@@ -258,7 +259,6 @@ func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 		"bucket not whole hours": {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","interval":"30m"}`, w},
 		"filter":                 {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"plan","op":"=","values":["pro"]}]}`, w},
 		"groupBy":                {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"plan"}`, w},
-		"threshold":              {`{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.5}`, w},
 		"score metric":           {`{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric"}`, w},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -58,21 +58,24 @@ func (w *Writer) inTransaction(ctx context.Context, fn func(*sql.Conn) error) er
 	return err
 }
 
-// rollupState reads which labels table the rollups were built with; built is false when the
-// store has no rollups yet.
-func (w *Writer) rollupState(ctx context.Context, conn *sql.Conn) (labels string, built bool, err error) {
+// rollupState reads which labels table the rollups were built with and whether they are of
+// this build's format; built is false when the store has no rollups yet.
+func (w *Writer) rollupState(ctx context.Context, conn *sql.Conn) (labels string, built, current bool, err error) {
 	meta := sqlstore.RollupTablesOf(w.table).Meta
 	var n int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $1",
 		meta).Scan(&n); err != nil || n == 0 {
-		return "", false, err
+		return "", false, false, err
 	}
-	var l sql.NullString
-	err = conn.QueryRowContext(ctx, "SELECT labels_table FROM "+w.d.QuoteIdent(meta)+" LIMIT 1").Scan(&l)
+	var (
+		l      sql.NullString
+		format sql.NullInt64
+	)
+	err = conn.QueryRowContext(ctx, "SELECT labels_table, format FROM "+w.d.QuoteIdent(meta)+" LIMIT 1").Scan(&l, &format)
 	if err == sql.ErrNoRows {
-		return "", false, nil
+		return "", false, false, nil
 	}
-	return l.String, err == nil, err
+	return l.String, err == nil, format.Int64 == sqlstore.RollupFormat, err
 }
 
 // maintainRollups brings the rollups up to date after rows were written in the open
@@ -82,7 +85,7 @@ func (w *Writer) rollupState(ctx context.Context, conn *sql.Conn) (labels string
 // of the table (unless it lacks a column they read: then it stays without). labelsLoaded names the labels table when the change was a labels load, which
 // touches rollups only if they read that table.
 func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, affected, labelsLoaded string) error {
-	labels, built, err := w.rollupState(ctx, conn)
+	labels, built, current, err := w.rollupState(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("reading the rollups' state: %w", err)
 	}
@@ -98,6 +101,11 @@ func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, affected, 
 	}
 	if labelsLoaded != "" && labelsLoaded != labels {
 		return nil // these rollups do not read that labels table
+	}
+	if !current {
+		// Rollups of an older format (built before the score rollup) lack whole tables:
+		// rebuilding only the changed hours would leave those tables covering part of the data.
+		return w.rebuild(ctx, conn, labels, "")
 	}
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+hoursTable+" AS "+affected); err != nil {
 		return fmt.Errorf("listing the hours to roll up: %w", err)

@@ -10,8 +10,12 @@ import (
 )
 
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
-// read (rebuild them with `modelwatch rollup`).
-const RollupFormat = 1
+// read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; the other
+// tables of a format-1 store are read as before, its Score table never (see RollupScores).
+const RollupFormat = 2
+
+// rollupFormatWithoutScores is the format of rollups built before the Score table existed.
+const rollupFormatWithoutScores = 1
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
 // row per hour (a TIMESTAMP at the hour's start, UTC), model and model_version, and more
@@ -24,14 +28,17 @@ const RollupFormat = 1
 //     metrics.SketchAlpha (0 for zero, 2147483647 for an infinite value), and n.
 //   - Confusion: one row per actual_label x predicted_label pair seen in the hour (either may
 //     be NULL: no ground truth yet, no prediction), with n.
+//   - Score: one row per actual_label (NULL kept) and cell of the score grid seen in the hour
+//     (metrics.ScoreGridCells cells, as metrics.GridCell; NULL for rows without a score), with
+//     score_min and score_max, the least and greatest score of the cell's rows, and n.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
-// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency), whatever
-// the number of predictions.
+// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x classes
+// x non-empty cells for Score), whatever the number of predictions.
 type RollupTables struct {
-	Meta, Operations, Latency, Confusion string
+	Meta, Operations, Latency, Confusion, Score string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -46,6 +53,7 @@ func RollupTablesOf(table string) RollupTables {
 		Operations: table + "_rollup_1h_operations",
 		Latency:    table + "_rollup_1h_latency",
 		Confusion:  table + "_rollup_1h_confusion",
+		Score:      table + "_rollup_1h_score",
 	}
 }
 
@@ -76,6 +84,7 @@ func (s *Store) RollupCreate() []Statement {
 			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE, latency_sumsq DOUBLE, latency_min DOUBLE, latency_max DOUBLE)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
 	}
 }
 
@@ -106,7 +115,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
 			" AND h.mw_hour = ", hourStart(ts), ")")
 	}
-	for _, table := range []string{t.Operations, t.Latency, t.Confusion} {
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score} {
 		b := &builder{d: s.d}
 		b.write("DELETE FROM ", q(table))
 		if hours != nil {
@@ -144,6 +153,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 	b.write(group, ", ", actual, ", ", predicted)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
+	scores, err := s.scoreRollupInsert(ctx, head, where, group)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, scores...)
 	return append(out, s.RollupMeta()...), nil
 }
 

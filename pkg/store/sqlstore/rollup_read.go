@@ -18,19 +18,26 @@ var _ store.RollupStore = (*Store)(nil)
 // writer that added rows without maintaining them makes them unusable, not wrong). A store
 // that maps column names reads raw rows: rollups are built with the default names.
 func (s *Store) Rollups(ctx context.Context) (bool, string, error) {
+	usable, reason, _, err := s.rollupState(ctx)
+	return usable, reason, err
+}
+
+// rollupState is Rollups, with the format the usable rollups were built in (a format-1 store
+// has no Score table).
+func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 	if _, err := s.Schema(ctx); err != nil {
-		return false, "", err
+		return false, "", 0, err
 	}
 	if len(s.physical) > 0 {
-		return false, "the data source maps column names", nil
+		return false, "the data source maps column names", 0, nil
 	}
 	t := RollupTablesOf(s.table)
 	cols, err := s.listColumns(ctx, t.Meta)
 	if err != nil {
-		return false, "", err
+		return false, "", 0, err
 	}
 	if len(cols) == 0 {
-		return false, "the store has no rollup tables", nil
+		return false, "the store has no rollup tables", 0, nil
 	}
 	q := s.d.QuoteIdent
 	b := &builder{d: s.d}
@@ -53,19 +60,19 @@ func (s *Store) Rollups(ctx context.Context) (bool, string, error) {
 		return false, scan(&labels, &grain, &alpha, &format, &srcRows, &lblRows, &nowRows, &nowLabels)
 	})
 	if err != nil {
-		return false, "", err
+		return false, "", 0, err
 	}
 	switch {
 	case !found:
-		return false, "the rollups were never built", nil
-	case format.Int64 != RollupFormat || grain.Int64 != int64(store.RollupGrain.Seconds()) || alpha.Float64 != metrics.SketchAlpha:
-		return false, "the rollups are of another format: rebuild them with modelwatch rollup", nil
+		return false, "the rollups were never built", 0, nil
+	case (format.Int64 != RollupFormat && format.Int64 != rollupFormatWithoutScores) || grain.Int64 != int64(store.RollupGrain.Seconds()) || alpha.Float64 != metrics.SketchAlpha:
+		return false, "the rollups are of another format: rebuild them with modelwatch rollup", 0, nil
 	case labels.String != s.labels:
-		return false, fmt.Sprintf("the rollups were built with labels table %q, the data source joins %q", labels.String, s.labels), nil
+		return false, fmt.Sprintf("the rollups were built with labels table %q, the data source joins %q", labels.String, s.labels), 0, nil
 	case srcRows.Int64 != nowRows.Int64 || lblRows.Int64 != nowLabels.Int64:
-		return false, "rows were added without updating the rollups: rebuild them with modelwatch rollup", nil
+		return false, "rows were added without updating the rollups: rebuild them with modelwatch rollup", 0, nil
 	}
-	return true, "", nil
+	return true, "", format.Int64, nil
 }
 
 // rollupWhere writes the rollup rows' selection: the model, versions and whole-hour range.

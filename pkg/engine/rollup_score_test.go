@@ -1,0 +1,255 @@
+package engine_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/demo"
+	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+)
+
+func (c *pathCounter) RollupScoreConfusion(ctx context.Context, req store.RollupRequest, t float64, positive, negative string) ([]store.ConfusionCount, bool, error) {
+	c.rollup.Add(1)
+	return c.Store.RollupScoreConfusion(ctx, req, t, positive, negative)
+}
+
+// sameNumbers runs a query with rollups off and on and checks the numbers are identical,
+// returning the source the rollups-on answer reports.
+func sameNumbers(t *testing.T, st *sqlstore.Store, js string, w query.Window) string {
+	t.Helper()
+	want := numbers(runRollupQuery(t, &engine.Engine{Store: st}, js, w))
+	fs := runRollupQuery(t, &engine.Engine{Store: st, Rollups: true}, js, w)
+	got := numbers(fs)
+	if len(want) == 0 || len(want) != len(got) {
+		t.Fatalf("%s: %d values raw, %d with rollups", js, len(want), len(got))
+	}
+	for k, w := range want {
+		g, ok := got[k]
+		if !ok || (w == nil) != (g == nil) || (w != nil && *w != *g) {
+			t.Errorf("%s: %s: raw %v, with rollups %v", js, k, deref(w), deref(g))
+		}
+	}
+	return sourceOf(t, fs)
+}
+
+// A threshold on a cell boundary (0.5, 0.25) answers from the score rollup with exactly the raw
+// rows' counts: every classification metric and confusion cell, whole-range, bucketed, per
+// version and with partial hours at the ends; a threshold off the grid gives the raw rows'
+// numbers whichever path answers it.
+func TestThresholdRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
+	st, _ := openDemo(t)
+	w := query.Window{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd}
+	ragged := query.Window{From: demoEnd.Add(-48*time.Hour - 17*time.Minute), To: demoEnd.Add(-41 * time.Minute)}
+	for _, th := range []string{"0.5", "0.25"} {
+		cls := `"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":` + th + `,"metrics":` + confusionMetrics
+		compareSources(t, st, `{"schemaVersion":1,`+cls+`,"format":"numeric"}`, w)
+		compareSources(t, st, `{"schemaVersion":1,`+cls+`,"versions":["A"],"interval":"6h"}`, w)
+		compareSources(t, st, `{"schemaVersion":1,`+cls+`,"interval":"1h"}`, ragged)
+		compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":`+th+`}`, w)
+		compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":`+th+`}`, ragged)
+	}
+	for _, th := range []string{"0.9", "0.3", "0.123456"} {
+		sameNumbers(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":`+th+`,"metrics":`+confusionMetrics+`,"format":"numeric"}`, w)
+		sameNumbers(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":`+th+`}`, w)
+	}
+}
+
+// The golden classification model answers a threshold of 0.5 identically from the score rollup
+// and raw rows, per version and bucketed.
+func TestThresholdRollupsMatchRawRowsOnTheGoldenFamilies(t *testing.T) {
+	eng, fc := openFamilies(t)
+	st := eng.Store.(*sqlstore.Store)
+	w := query.Window{From: fc.From, To: fc.To}
+	cls := `"queryType":"classification","model":"cls","positiveClass":"yes","threshold":0.5,"metrics":` + confusionMetrics
+	compareSources(t, st, `{"schemaVersion":1,`+cls+`,"format":"numeric"}`, w)
+	compareSources(t, st, `{"schemaVersion":1,`+cls+`,"interval":"1h"}`, w)
+	compareSources(t, st, `{"schemaVersion":1,`+cls+`,"versions":["B"],"format":"numeric"}`, w)
+	compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"cls","positiveClass":"yes","threshold":0.5}`, w)
+	sameNumbers(t, st, `{"schemaVersion":1,`+`"queryType":"classification","model":"cls","positiveClass":"yes","threshold":0.37,"metrics":`+confusionMetrics+`,"format":"numeric"}`, w)
+}
+
+// writeScored loads rows (id, minute of the hour, score, actual) of model m, version A, into a
+// new store whose rollups the loader builds, and returns its path.
+func writeScored(t *testing.T, hour time.Time, rows [][]driver.Value) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "scored.duckdb")
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []store.Column{
+		{Name: "prediction_id", Kind: store.KindText}, {Name: "ts", Kind: store.KindTimestamp},
+		{Name: "model", Kind: store.KindText}, {Name: "model_version", Kind: store.KindText},
+		{Name: "predicted_label", Kind: store.KindText}, {Name: "score", Kind: store.KindDouble},
+		{Name: "actual_label", Kind: store.KindText}, {Name: "latency_ms", Kind: store.KindDouble}, {Name: "error", Kind: store.KindText},
+	}
+	if _, err := w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
+		for i, r := range rows {
+			row := []driver.Value{r[0], hour.Add(time.Duration(r[1].(int)) * time.Minute), "m", "A", nil, r[2], r[3], 1.0, nil, int64(i + 2)}
+			if err := emit(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// A threshold inside a cell that holds, in one hour and for one actual label, scores on both
+// sides of it cannot be split from the rollup: it reads raw rows. A threshold off the grid that
+// no cell straddles, and one on a cell boundary, answer from the rollup; rows without a score
+// count as without a prediction on both paths.
+func TestThresholdStraddlingACellReadsRawRows(t *testing.T) {
+	hour := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	// 0.30001 and 0.30004 share cell 4915 = [0.299988, 0.300049).
+	db := writeScored(t, hour, [][]driver.Value{
+		{"p1", 5, 0.30001, "yes"}, {"p2", 10, 0.30004, "yes"}, {"p3", 15, 0.9, "no"},
+		{"p4", 20, 0.1, "no"}, {"p5", 25, nil, "yes"}, {"p6", 30, 0.7, nil},
+	})
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	win := query.Window{From: hour, To: hour.Add(time.Hour)}
+	for th, want := range map[string]string{"0.30002": engine.SourceRaw, "0.30005": engine.SourceRollup, "0.5": engine.SourceRollup, "0.3": engine.SourceRollup} {
+		for _, js := range []string{
+			`{"schemaVersion":1,"queryType":"classification","model":"m","positiveClass":"yes","threshold":` + th + `,"metrics":` + confusionMetrics + `,"format":"numeric"}`,
+			`{"schemaVersion":1,"queryType":"confusion","model":"m","positiveClass":"yes","threshold":` + th + `}`,
+		} {
+			if got := sameNumbers(t, st, js, win); got != want {
+				t.Errorf("threshold %s: source %q, want %q", th, got, want)
+			}
+		}
+	}
+	compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"m","positiveClass":"yes","threshold":0.5}`, win)
+}
+
+// A store whose rollups were built before the score rollup (format 1) answers a threshold from
+// raw rows and everything else from its rollups as before; its next load rebuilds the rollups
+// whole, after which the threshold answers from the score rollup too.
+func TestRollupsBuiltBeforeTheScoreRollupReadRawForAThreshold(t *testing.T) {
+	st, db := openDemo(t)
+	_ = st.Close()
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`DROP TABLE predictions_rollup_1h_score`, `UPDATE predictions_rollup_meta SET format = 1`} {
+		if _, err := c.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.Close()
+	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
+	threshold := `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.5}`
+	labels := `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn"}`
+	source := func(js string) string {
+		t.Helper()
+		st, err := duckdb.Open(db, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		return sameNumbers(t, st, js, w)
+	}
+	if got := source(threshold); got != engine.SourceRaw {
+		t.Fatalf("threshold on format-1 rollups: source %q, want raw", got)
+	}
+	if got := source(labels); got != engine.SourceRollup {
+		t.Fatalf("logged labels on format-1 rollups: source %q, want rollup", got)
+	}
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := demo.Options{Rows: 50, Span: time.Hour, End: demoEnd.Add(-time.Hour), Seed: demo.DefaultSeed + 1}
+	if _, err := wr.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := source(threshold); got != engine.SourceRollup {
+		t.Fatalf("threshold after the next load: source %q, want rollup", got)
+	}
+}
+
+// The scikit-learn golden cases with a threshold give scikit-learn's numbers and confusion
+// matrices with rollups on: the threshold of 0.5 from the score rollup, 0.3 (ties at exactly
+// 0.3, off the grid) from whichever path is exact.
+func TestThresholdRollupsMatchTheScikitLearnCases(t *testing.T) {
+	answered := 0
+	for _, gc := range loadGolden(t) {
+		if gc.Threshold == nil {
+			continue
+		}
+		answered++
+		t.Run(gc.Name, func(t *testing.T) {
+			eng := openGolden(t, gc.File)
+			eng.Rollups = true
+			var names []query.Metric
+			for name := range gc.Metrics {
+				if !isScoreMetric(name) {
+					names = append(names, query.Metric(name))
+				}
+			}
+			q, err := query.Validate(query.Raw{
+				SchemaVersion: 1, QueryType: query.TypeClassification, Model: gc.Model, Threshold: gc.Threshold,
+				Versions: []string{gc.Version}, PositiveClass: gc.PositiveClass, Format: query.FormatNumeric, Metrics: names,
+			}, goldenRange)
+			if err != nil {
+				t.Fatal(err)
+			}
+			frames, err := eng.Run(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := sourceOf(t, frames)
+			if *gc.Threshold == 0.5 && src != engine.SourceRollup {
+				t.Fatalf("source %q, want rollup", src)
+			}
+			t.Logf("threshold %v answered from %s", *gc.Threshold, src)
+			for _, name := range names {
+				field, _ := frames[0].FieldByName(string(name))
+				assertClose(t, string(name), field.At(0).(*float64), gc.Metrics[string(name)])
+			}
+			cq, err := query.Validate(query.Raw{SchemaVersion: 1, QueryType: query.TypeConfusion, Model: gc.Model, Threshold: gc.Threshold,
+				Versions: []string{gc.Version}, PositiveClass: gc.PositiveClass}, goldenRange)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cf, err := eng.Run(context.Background(), cq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sourceOf(t, cf); got != src {
+				t.Fatalf("confusion source %q, classification %q", got, src)
+			}
+			got := matrixOf(t, cf[0], gc.Confusion.Labels)
+			for i := range gc.Confusion.Matrix {
+				for j, want := range gc.Confusion.Matrix[i] {
+					if got[i][j] != want {
+						t.Errorf("cell [%s][%s]: got %d, want %d", gc.Confusion.Labels[i], gc.Confusion.Labels[j], got[i][j], want)
+					}
+				}
+			}
+		})
+	}
+	if answered < 2 {
+		t.Fatalf("only %d golden cases with a threshold", answered)
+	}
+}
