@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/query"
@@ -252,4 +254,57 @@ func TestThresholdRollupsMatchTheScikitLearnCases(t *testing.T) {
 	if answered < 2 {
 		t.Fatalf("only %d golden cases with a threshold", answered)
 	}
+}
+
+// The score rollup reads the labels table as the confusion rollup does: built with it, a late
+// label rebuilds its prediction's hour, and a threshold then answers from the rollup with the
+// raw rows' counts.
+func TestThresholdRollupsReadTheLabelsTable(t *testing.T) {
+	ctx := context.Background()
+	hour := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	db := writeScored(t, hour, [][]driver.Value{
+		{"p1", 5, 0.8, "yes"}, {"p2", 10, 0.6, nil}, {"p3", 15, 0.2, "no"}, {"p4", 70, 0.4, nil},
+	})
+	yes, no := "yes", "no"
+	load := func(rebuild bool, labels ...duckdb.Label) {
+		t.Helper()
+		w, err := duckdb.OpenWriter(db, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.LoadLabels(ctx, "labels", labels); err != nil {
+			t.Fatal(err)
+		}
+		if rebuild {
+			if err := w.RebuildRollups(ctx, "labels"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(wantTP float64) {
+		t.Helper()
+		st, err := duckdb.Open(db, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.WithLabels("labels"); err != nil {
+			t.Fatal(err)
+		}
+		js := `{"schemaVersion":1,"queryType":"classification","model":"m","positiveClass":"yes","threshold":0.5,"metrics":["precision","recall","accuracy"],"format":"numeric"}`
+		win := query.Window{From: hour, To: hour.Add(2 * time.Hour)}
+		compareSources(t, st, js, win)
+		compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"m","positiveClass":"yes","threshold":0.5}`, win)
+		if p := numbers(runRollupQuery(t, &engine.Engine{Store: st, Rollups: true}, js, win))["0/precision/"+data.Labels(nil).String()+"/0"]; p == nil || *p != wantTP {
+			t.Fatalf("precision %v, want %v", deref(p), wantTP)
+		}
+	}
+	load(true, duckdb.Label{PredictionID: "p1", ActualLabel: &yes, LabeledAt: hour.Add(time.Hour)})
+	check(1)
+	// p2 (score 0.6, predicted yes) is labelled no: precision falls to 1/2.
+	load(false, duckdb.Label{PredictionID: "p2", ActualLabel: &no, LabeledAt: hour.Add(3 * time.Hour)})
+	check(0.5)
 }
