@@ -308,3 +308,48 @@ func TestThresholdRollupsReadTheLabelsTable(t *testing.T) {
 	load(false, duckdb.Label{PredictionID: "p2", ActualLabel: &no, LabeledAt: hour.Add(3 * time.Hour)})
 	check(0.5)
 }
+
+// A store without a score column has an empty score rollup: a threshold query fails with rollups
+// on exactly as it does on raw rows, rather than answering zeros from the empty table.
+func TestThresholdWithoutAScoreColumnFailsAsOnRawRows(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "noscore.duckdb")
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE predictions (prediction_id VARCHAR, ts TIMESTAMP, model VARCHAR, model_version VARCHAR, latency_ms DOUBLE, error VARCHAR, predicted_label VARCHAR, actual_label VARCHAR)`,
+		`INSERT INTO predictions VALUES ('p1', '2026-03-01 00:10:00', 'm', 'A', 12, NULL, 'yes', 'yes')`,
+	} {
+		if _, err := c.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.Close()
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	_ = wr.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	raw, err := query.Parse([]byte(`{"schemaVersion":1,"queryType":"confusion","model":"m","positiveClass":"yes","threshold":0.5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Validate(raw, query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rawErr := (&engine.Engine{Store: st}).Run(context.Background(), q)
+	_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
+	if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
+		t.Fatalf("raw: %v; with rollups: %v; want the same error", rawErr, rollErr)
+	}
+}
