@@ -255,6 +255,9 @@ func startPlugin(tb testing.TB, binary, storePath string, settings map[string]ba
 	if err != nil {
 		tb.Fatalf("starting %s: %v\n%s", binary, err, logs)
 	}
+	// A failed check or load must not leave the plugin running (it holds the store's lock);
+	// killing an exited plugin again is harmless.
+	tb.Cleanup(p.Kill)
 	for _, s := range settings {
 		res, err := p.CheckHealth(context.Background(), backend.PluginContext{
 			OrgID: 1, PluginID: provfiles.DatasourceID, User: loadViewer, DataSourceInstanceSettings: &s,
