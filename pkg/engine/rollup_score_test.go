@@ -95,7 +95,7 @@ func writeScored(t *testing.T, hour time.Time, rows [][]driver.Value) string {
 	}
 	if _, err := w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
 		for i, r := range rows {
-			row := []driver.Value{r[0], hour.Add(time.Duration(r[1].(int)) * time.Minute), "m", "A", nil, r[2], r[3], 1.0, nil, int64(i + 2)}
+			row := []driver.Value{r[0], hour.Add(minutes(r[1].(int))), "m", "A", nil, r[2], r[3], 1.0, nil, int64(i + 2)}
 			if err := emit(row); err != nil {
 				return err
 			}
@@ -353,3 +353,6 @@ func TestThresholdWithoutAScoreColumnFailsAsOnRawRows(t *testing.T) {
 		t.Fatalf("raw: %v; with rollups: %v; want the same error", rawErr, rollErr)
 	}
 }
+
+// minutes is a count of minutes as a duration.
+func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
