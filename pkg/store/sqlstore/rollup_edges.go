@@ -21,14 +21,7 @@ func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.
 		return nil, err
 	}
 	errCol, latency := cols[0], cols[1]
-	bucketOf := func(micros int64) time.Time {
-		if bucket <= 0 {
-			return time.Time{}
-		}
-		return time.UnixMicro(micros).UTC()
-	}
-	byKey := map[rollupKey]*store.OperationsRollup{}
-	var order []rollupKey
+	c := newOperationsCollector(bucket)
 	b := &builder{d: s.d}
 	err = s.grouped(b, sc, bucket, func() {
 		b.write(", count(*), count(", errCol, "), count(", latency, "), sum(", latency, "), sum(", latency, " * ", latency, "), min(", latency, "), max(", latency, ")")
@@ -36,26 +29,9 @@ func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.
 	if err != nil {
 		return nil, err
 	}
+	var group sql.NullString
 	err = s.each(ctx, "reading operations statistics", b, func(scan func(...any) error) (bool, error) {
-		var (
-			r        store.OperationsRollup
-			micros   int64
-			group    sql.NullString
-			sum, sq  sql.NullFloat64
-			min, max sql.NullFloat64
-		)
-		if err := scan(&micros, &r.Version, &group, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max); err != nil {
-			return false, err
-		}
-		r.Bucket = bucketOf(micros)
-		r.LatencySum, r.LatencySumSq = sum.Float64, sq.Float64
-		if min.Valid {
-			r.LatencyMin, r.LatencyMax = &min.Float64, &max.Float64
-		}
-		k := rollupKey{micros, r.Version}
-		byKey[k] = &r
-		order = append(order, k)
-		return true, nil
+		return true, c.counts(scan, &group)
 	})
 	if err != nil {
 		return nil, err
@@ -70,27 +46,10 @@ func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.
 		return nil, err
 	}
 	err = s.each(ctx, "reading latency sketches", b, func(scan func(...any) error) (bool, error) {
-		var (
-			micros    int64
-			version   string
-			group     sql.NullString
-			sign, key int
-			n         int64
-		)
-		if err := scan(&micros, &version, &group, &sign, &key, &n); err != nil {
-			return false, err
-		}
-		if r := byKey[rollupKey{micros, version}]; r != nil {
-			r.LatencyBuckets = append(r.LatencyBuckets, store.LatencyBucket{Sign: sign, Key: key, Count: n})
-		}
-		return true, nil
+		return true, c.sketchBucket(scan, &group)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]store.OperationsRollup, len(order))
-	for i, k := range order {
-		out[i] = *byKey[k]
-	}
-	return out, nil
+	return c.rows(), nil
 }

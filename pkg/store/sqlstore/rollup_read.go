@@ -108,38 +108,14 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 		return nil, err
 	}
 	t := RollupTablesOf(s.table)
-	byKey := map[rollupKey]*store.OperationsRollup{}
-	var order []rollupKey
-	bucketOf := func(micros int64) time.Time {
-		if req.Bucket <= 0 {
-			return time.Time{}
-		}
-		return time.UnixMicro(micros).UTC()
-	}
+	c := newOperationsCollector(req.Bucket)
 	b := &builder{d: s.d}
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
 		"CAST(sum(latency_n) AS BIGINT), sum(latency_sum), sum(latency_sumsq), min(latency_min), max(latency_max)")
 	s.rollupWhere(b, t.Operations, req)
 	b.write(" GROUP BY mw_bucket, model_version ORDER BY mw_bucket, model_version")
 	err := s.each(ctx, "reading operations rollups", b, func(scan func(...any) error) (bool, error) {
-		var (
-			r        store.OperationsRollup
-			micros   int64
-			sum, sq  sql.NullFloat64
-			min, max sql.NullFloat64
-		)
-		if err := scan(&micros, &r.Version, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max); err != nil {
-			return false, err
-		}
-		r.Bucket = bucketOf(micros)
-		r.LatencySum, r.LatencySumSq = sum.Float64, sq.Float64
-		if min.Valid {
-			r.LatencyMin, r.LatencyMax = &min.Float64, &max.Float64
-		}
-		k := rollupKey{micros, r.Version}
-		byKey[k] = &r
-		order = append(order, k)
-		return true, nil
+		return true, c.counts(scan)
 	})
 	if err != nil {
 		return nil, err
@@ -149,28 +125,12 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 	s.rollupWhere(b, t.Latency, req)
 	b.write(" GROUP BY mw_bucket, model_version, sketch_sign, sketch_key")
 	err = s.each(ctx, "reading latency sketches", b, func(scan func(...any) error) (bool, error) {
-		var (
-			micros    int64
-			version   string
-			sign, key int
-			n         int64
-		)
-		if err := scan(&micros, &version, &sign, &key, &n); err != nil {
-			return false, err
-		}
-		if r := byKey[rollupKey{micros, version}]; r != nil {
-			r.LatencyBuckets = append(r.LatencyBuckets, store.LatencyBucket{Sign: sign, Key: key, Count: n})
-		}
-		return true, nil
+		return true, c.sketchBucket(scan)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]store.OperationsRollup, len(order))
-	for i, k := range order {
-		out[i] = *byKey[k]
-	}
-	return out, nil
+	return c.rows(), nil
 }
 
 // RollupConfusion sums the confusion rollups per bucket, version, actual and predicted label.

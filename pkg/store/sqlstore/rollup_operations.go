@@ -1,0 +1,81 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// operationsCollector gathers operations statistics per bucket and version from two statements,
+// whether they read the rollups or raw rows: first the counts and latency sums, then the latency
+// sketch's buckets, which join the series their counts made.
+type operationsCollector struct {
+	bucket time.Duration
+	byKey  map[rollupKey]*store.OperationsRollup
+	order  []rollupKey
+}
+
+func newOperationsCollector(bucket time.Duration) *operationsCollector {
+	return &operationsCollector{bucket: bucket, byKey: map[rollupKey]*store.OperationsRollup{}}
+}
+
+// bucketOf is a bucket's start; without buckets (the whole range) the zero time.
+func (c *operationsCollector) bucketOf(micros int64) time.Time {
+	if c.bucket <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(micros).UTC()
+}
+
+// counts scans one row of: bucket, version, the extra columns given (read and dropped), rows,
+// errors, latency count, sum, sum of squares, minimum and maximum.
+func (c *operationsCollector) counts(scan func(...any) error, extra ...any) error {
+	var (
+		r        store.OperationsRollup
+		micros   int64
+		sum, sq  sql.NullFloat64
+		min, max sql.NullFloat64
+	)
+	dest := append([]any{&micros, &r.Version}, extra...)
+	if err := scan(append(dest, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max)...); err != nil {
+		return err
+	}
+	r.Bucket = c.bucketOf(micros)
+	r.LatencySum, r.LatencySumSq = sum.Float64, sq.Float64
+	if min.Valid {
+		r.LatencyMin, r.LatencyMax = &min.Float64, &max.Float64
+	}
+	k := rollupKey{micros, r.Version}
+	c.byKey[k] = &r
+	c.order = append(c.order, k)
+	return nil
+}
+
+// sketchBucket scans one row of: bucket, version, the extra columns given, sketch sign, key and
+// count, and adds it to its series.
+func (c *operationsCollector) sketchBucket(scan func(...any) error, extra ...any) error {
+	var (
+		micros    int64
+		version   string
+		sign, key int
+		n         int64
+	)
+	dest := append([]any{&micros, &version}, extra...)
+	if err := scan(append(dest, &sign, &key, &n)...); err != nil {
+		return err
+	}
+	if r := c.byKey[rollupKey{micros, version}]; r != nil {
+		r.LatencyBuckets = append(r.LatencyBuckets, store.LatencyBucket{Sign: sign, Key: key, Count: n})
+	}
+	return nil
+}
+
+// rows are the series in the order their counts arrived.
+func (c *operationsCollector) rows() []store.OperationsRollup {
+	out := make([]store.OperationsRollup, len(c.order))
+	for i, k := range c.order {
+		out[i] = *c.byKey[k]
+	}
+	return out
+}
