@@ -2,16 +2,13 @@ package engine_test
 
 import (
 	"context"
-	"database/sql"
 	"math"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/store"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // wideValues is more distinct values than ks and wasserstein count one by one (the grid's
@@ -23,50 +20,13 @@ const wideValues = 10_000
 // returns the raw values of size per window.
 func binningStore(t *testing.T) (st store.Store, ref, cur []float64) {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "binning.duckdb")
-	c, err := sql.Open("duckdb", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{
+	return twoDayStore(t, "binning.duckdb",
 		`CREATE TABLE predictions (prediction_id VARCHAR, ts TIMESTAMP, model VARCHAR, model_version VARCHAR,
 			predicted_value DOUBLE, actual_value DOUBLE, size DOUBLE, steps DOUBLE)`,
 		`INSERT INTO predictions SELECT 'r' || i, TIMESTAMP '2026-03-01' + to_microseconds(i * 8000), 'reg', 'A', 1, 1,
 			100 * ((i * 0.6180339887498949) % 1), i % 20 FROM range(10000) AS t(i)`,
 		`INSERT INTO predictions SELECT 'c' || i, TIMESTAMP '2026-03-02' + to_microseconds(i * 8000), 'reg', 'A', 1, 1,
-			0.1 + 100.2 * ((i * 0.7548776662466927) % 1), (i * 7) % 20 + (i % 3 = 0)::INTEGER FROM range(10000) AS t(i)`,
-	} {
-		if _, err := c.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rows, err := c.Query(`SELECT ts < TIMESTAMP '2026-03-02', size FROM predictions`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var isRef bool
-		var x float64
-		if err := rows.Scan(&isRef, &x); err != nil {
-			t.Fatal(err)
-		}
-		if isRef {
-			ref = append(ref, x)
-		} else {
-			cur = append(cur, x)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.Close()
-	s, err := duckdb.Open(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s, ref, cur
+			0.1 + 100.2 * ((i * 0.7548776662466927) % 1), (i * 7) % 20 + (i % 3 = 0)::INTEGER FROM range(10000) AS t(i)`)
 }
 
 // distributionRows records, per feature column, the most rows one distribution read returned.

@@ -26,20 +26,28 @@ const manyRows = 300_000
 // of size per window, for the exact answers.
 func continuousStore(t *testing.T) (eng *engine.Engine, ref, cur []float64) {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "continuous.duckdb")
-	c, err := sql.Open("duckdb", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{
+	st, ref, cur := twoDayStore(t, "continuous.duckdb",
 		`CREATE TABLE predictions (prediction_id VARCHAR, ts TIMESTAMP, model VARCHAR, model_version VARCHAR,
 			predicted_value DOUBLE, actual_value DOUBLE, size DOUBLE)`,
 		// Fractional parts of multiples of the golden ratio: distinct, spread over [0, 1).
 		`INSERT INTO predictions SELECT 'r' || i, TIMESTAMP '2026-03-01' + to_microseconds(i * 288), 'reg', 'A', 1, 1,
 			100 * ((i * 0.6180339887498949) % 1) FROM range(300000) AS t(i)`,
 		`INSERT INTO predictions SELECT 'c' || i, TIMESTAMP '2026-03-02' + to_microseconds(i * 288), 'reg', 'A', 1, 1,
-			0.1 + 100.2 * ((i * 0.7548776662466927) % 1) FROM range(300000) AS t(i)`,
-	} {
+			0.1 + 100.2 * ((i * 0.7548776662466927) % 1) FROM range(300000) AS t(i)`)
+	return &engine.Engine{Store: st}, ref, cur
+}
+
+// twoDayStore writes a store with the statements given, whose rows of 2026-03-01 are the
+// reference day and later ones the current day, opens it as the plugin does, and returns the raw
+// values of its size column per day, for exact answers.
+func twoDayStore(t *testing.T, file string, stmts ...string) (st store.Store, ref, cur []float64) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), file)
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range stmts {
 		if _, err := c.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
@@ -65,12 +73,12 @@ func continuousStore(t *testing.T) (eng *engine.Engine, ref, cur []float64) {
 		t.Fatal(err)
 	}
 	_ = c.Close()
-	st, err := duckdb.Open(db, "predictions")
+	opened, err := duckdb.Open(db, "predictions")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = st.Close() })
-	return &engine.Engine{Store: st}, ref, cur
+	t.Cleanup(func() { _ = opened.Close() })
+	return opened, ref, cur
 }
 
 // exactValues counts the raw values of both windows one by one.
