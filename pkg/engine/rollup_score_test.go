@@ -93,17 +93,11 @@ func writeScored(t *testing.T, hour time.Time, rows [][]driver.Value) string {
 		{Name: "predicted_label", Kind: store.KindText}, {Name: "score", Kind: store.KindDouble},
 		{Name: "actual_label", Kind: store.KindText}, {Name: "latency_ms", Kind: store.KindDouble}, {Name: "error", Kind: store.KindText},
 	}
-	if _, err := w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
-		for i, r := range rows {
-			row := []driver.Value{r[0], hour.Add(minutes(r[1].(int))), "m", "A", nil, r[2], r[3], 1.0, nil, int64(i + 2)}
-			if err := emit(row); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	loaded := make([][]driver.Value, len(rows))
+	for i, r := range rows {
+		loaded[i] = []driver.Value{r[0], hour.Add(minutes(r[1].(int))), "m", "A", nil, r[2], r[3], 1.0, nil}
 	}
+	loadRows(t, w, cols, loaded)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}

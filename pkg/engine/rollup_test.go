@@ -369,16 +369,7 @@ func TestLateLabelUpdatesItsHour(t *testing.T) {
 		{"p2", hour.Add(20 * time.Minute), "m", "A", "yes", nil},
 		{"p3", hour.Add(70 * time.Minute), "m", "A", "no", "no"},
 	}
-	if _, err := w.Load(ctx, cols, func(emit duckdb.AppendFunc) error {
-		for i, r := range rows {
-			if err := emit(append(r, int64(i+2))); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	loadRows(t, w, cols, rows)
 	// The labels table exists (one early label for p1, agreeing with the row) and the rollups
 	// are rebuilt to read it, as a data source with labelsTable "labels" does.
 	if err := w.LoadLabels(ctx, "labels", []duckdb.Label{{PredictionID: "p1", ActualLabel: &yes, LabeledAt: hour.Add(time.Hour)}}); err != nil {
@@ -436,5 +427,21 @@ func TestLateLabelUpdatesItsHour(t *testing.T) {
 	}
 	if acc, prec, src := measure(); src != engine.SourceRollup || *acc != 0.5 || *prec != 0.5 {
 		t.Fatalf("after the late label: accuracy %v precision %v from %s, want 0.5, 0.5 from rollup", deref(acc), deref(prec), src)
+	}
+}
+
+// loadRows loads rows with the writer, each followed by its line number as the CSV reader
+// counts them (the header is line 1).
+func loadRows(t *testing.T, w *duckdb.Writer, cols []store.Column, rows [][]driver.Value) {
+	t.Helper()
+	if _, err := w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
+		for i, r := range rows {
+			if err := emit(append(r, int64(i+2))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
