@@ -73,14 +73,7 @@ func TestFamiliesMatchNumpyAndScikitLearn(t *testing.T) {
 	}
 	for _, c := range fc.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			raw, err := query.Parse(c.Query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			q, err := query.Validate(raw, query.Window{From: fc.From, To: fc.To})
-			if err != nil {
-				t.Fatal(err)
-			}
+			q := validQuery(t, c.Query, query.Window{From: fc.From, To: fc.To})
 			frames, err := eng.Run(context.Background(), q)
 			if err != nil {
 				t.Fatal(err)

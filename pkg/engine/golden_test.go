@@ -156,18 +156,24 @@ func TestConfusionMatchesScikitLearn(t *testing.T) {
 				t.Fatalf("want one frame, got %d", len(frames))
 			}
 			got := matrixOf(t, frames[0], gc.Confusion.Labels)
-			for i := range gc.Confusion.Matrix {
-				for j, want := range gc.Confusion.Matrix[i] {
-					if got[i][j] != want {
-						t.Errorf("cell [%s][%s]: got %d, want %d", gc.Confusion.Labels[i], gc.Confusion.Labels[j], got[i][j], want)
-					}
-				}
-			}
+			sameMatrix(t, got, gc.Confusion.Labels, gc.Confusion.Matrix)
 			labels := frames[0].Meta.Custom.(map[string]any)["labels"].([]string)
 			if len(labels) != len(gc.Confusion.Labels) {
 				t.Errorf("labels: got %v, want %v", labels, gc.Confusion.Labels)
 			}
 		})
+	}
+}
+
+// sameMatrix reports every cell of a confusion matrix that differs from the expected one.
+func sameMatrix(t *testing.T, got [][]int64, labels []string, want [][]int64) {
+	t.Helper()
+	for i := range want {
+		for j := range want[i] {
+			if got[i][j] != want[i][j] {
+				t.Errorf("cell [%s][%s]: got %d, want %d", labels[i], labels[j], got[i][j], want[i][j])
+			}
+		}
 	}
 }
 

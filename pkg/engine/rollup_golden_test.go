@@ -22,14 +22,7 @@ func TestRollupsMatchTheGoldenFamilies(t *testing.T) {
 	rollupCases := 0
 	for _, c := range fc.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			raw, err := query.Parse(c.Query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			q, err := query.Validate(raw, query.Window{From: fc.From, To: fc.To})
-			if err != nil {
-				t.Fatal(err)
-			}
+			q := validQuery(t, c.Query, query.Window{From: fc.From, To: fc.To})
 			frames, err := eng.Run(context.Background(), q)
 			if err != nil {
 				t.Fatal(err)
@@ -145,13 +138,7 @@ func TestRollupsMatchScikitLearn(t *testing.T) {
 				t.Fatalf("confusion source %q, want rollup", src)
 			}
 			got := matrixOf(t, cf[0], gc.Confusion.Labels)
-			for i := range gc.Confusion.Matrix {
-				for j, want := range gc.Confusion.Matrix[i] {
-					if got[i][j] != want {
-						t.Errorf("cell [%s][%s]: got %d, want %d", gc.Confusion.Labels[i], gc.Confusion.Labels[j], got[i][j], want)
-					}
-				}
-			}
+			sameMatrix(t, got, gc.Confusion.Labels, gc.Confusion.Matrix)
 		})
 	}
 	if answered < 5 {

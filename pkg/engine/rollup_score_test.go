@@ -236,13 +236,7 @@ func TestThresholdRollupsMatchTheScikitLearnCases(t *testing.T) {
 				t.Fatalf("confusion source %q, classification %q", got, src)
 			}
 			got := matrixOf(t, cf[0], gc.Confusion.Labels)
-			for i := range gc.Confusion.Matrix {
-				for j, want := range gc.Confusion.Matrix[i] {
-					if got[i][j] != want {
-						t.Errorf("cell [%s][%s]: got %d, want %d", gc.Confusion.Labels[i], gc.Confusion.Labels[j], got[i][j], want)
-					}
-				}
-			}
+			sameMatrix(t, got, gc.Confusion.Labels, gc.Confusion.Matrix)
 		})
 	}
 	if answered < 2 {

@@ -87,10 +87,10 @@ func openDemo(t *testing.T) (*sqlstore.Store, string) {
 	return st, db
 }
 
-// run validates and runs a query over a window.
-func runRollupQuery(t *testing.T, eng *engine.Engine, js string, w query.Window) data.Frames {
+// validQuery parses and validates a query's JSON over a window.
+func validQuery(t *testing.T, js []byte, w query.Window) query.Query {
 	t.Helper()
-	raw, err := query.Parse([]byte(js))
+	raw, err := query.Parse(js)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,13 @@ func runRollupQuery(t *testing.T, eng *engine.Engine, js string, w query.Window)
 	if err != nil {
 		t.Fatal(err)
 	}
-	frames, err := eng.Run(context.Background(), q)
+	return q
+}
+
+// runRollupQuery validates and runs a query over a window.
+func runRollupQuery(t *testing.T, eng *engine.Engine, js string, w query.Window) data.Frames {
+	t.Helper()
+	frames, err := eng.Run(context.Background(), validQuery(t, []byte(js), w))
 	if err != nil {
 		t.Fatalf("%s: %v", js, err)
 	}
