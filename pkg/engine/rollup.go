@@ -53,11 +53,21 @@ func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, err
 	if p.to.Before(q.To) {
 		p.edges = append(p.edges, [2]time.Time{p.to, q.To})
 	}
-	usable, _, err := rs.Rollups(ctx)
+	usable, err := e.rollupsUsable(ctx, rs)
 	if err != nil || !usable {
 		return nil, err
 	}
 	return p, nil
+}
+
+// rollupsUsable reads whether the store's rollups account for all its rows, remembered for
+// lookupTTL as a model's versions and classes are: every query plans with it (and its versions
+// and classes lookups with it again), and it only changes when data is loaded.
+func (e *Engine) rollupsUsable(ctx context.Context, rs store.RollupStore) (bool, error) {
+	return cachedFor(e.Cache, "rollups-usable", lookupTTL, func() (bool, error) {
+		usable, _, err := rs.Rollups(ctx)
+		return usable, err
+	})
 }
 
 // meta describes the plan for meta.custom: the whole hours read from rollups, when the range's
@@ -77,7 +87,7 @@ func (e *Engine) usableRollups(ctx context.Context) store.RollupStore {
 	if !e.Rollups || !ok {
 		return nil
 	}
-	if usable, _, err := rs.Rollups(ctx); err != nil || !usable {
+	if usable, err := e.rollupsUsable(ctx, rs); err != nil || !usable {
 		return nil
 	}
 	return rs

@@ -451,3 +451,34 @@ func loadRows(t *testing.T, w *duckdb.Writer, cols []store.Column, rows [][]driv
 		t.Fatal(err)
 	}
 }
+
+// stateCounter counts how often the rollups' state is read.
+type stateCounter struct {
+	*sqlstore.Store
+	reads atomic.Int64
+}
+
+func (c *stateCounter) Rollups(ctx context.Context) (bool, string, error) {
+	c.reads.Add(1)
+	return c.Store.Rollups(ctx)
+}
+
+// The rollups' state (a count of the tables' rows) is read once, not by every query and again
+// for its version and class lookups: it only changes when data is loaded.
+func TestRollupStateIsReadOncePerLookupTime(t *testing.T) {
+	st, _ := openDemo(t)
+	counter := &stateCounter{Store: st}
+	eng := &engine.Engine{Store: counter, Rollups: true, Cache: engine.NewCache()}
+	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
+	for _, js := range []string{
+		`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric"}`,
+		`{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["precision"],"format":"numeric"}`,
+	} {
+		if src := sourceOf(t, runRollupQuery(t, eng, js, w)); src != engine.SourceRollup {
+			t.Fatalf("%s: source %q, want rollup", js, src)
+		}
+	}
+	if n := counter.reads.Load(); n != 1 {
+		t.Fatalf("the rollups' state was read %d times for two queries, want 1", n)
+	}
+}
