@@ -78,35 +78,68 @@ var Columns = append(append([]store.Column{}, store.BaseColumns...),
 // Generate streams the data set's rows, in time order, to emit. Values follow Columns, then a
 // row number.
 func Generate(o Options, emit duckdb.AppendFunc) error {
-	if o.Rows <= 0 || o.Span <= 0 {
-		return fmt.Errorf("demo: rows (%d) and span (%s) must be positive", o.Rows, o.Span)
+	g, err := NewGenerator(o)
+	if err != nil {
+		return err
 	}
-	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)) //nolint:gosec // G404: seeded on purpose: same seed, same data
-	t := o.Landmarks()
-	step := float64(o.Span) / float64(o.Rows)
-	row := make([]driver.Value, len(Columns)+1)
-	for i := range o.Rows {
-		ts := t.Start.Add(time.Duration((float64(i) + rng.Float64()) * step)).Truncate(time.Millisecond)
-		c := newCustomer(rng, ts, t)
+	return g.Emit(o.Rows, emit)
+}
+
+// Generator produces the data set's rows in time order over as many calls as its caller likes,
+// the same rows as one Generate: a large data set is then loaded in batches, one transaction
+// each, so that a load's memory does not grow with the data set (see Write).
+type Generator struct {
+	rng  *rand.Rand
+	t    Times
+	step float64
+	rows int
+	next int
+	row  []driver.Value
+}
+
+// NewGenerator starts the data set of o.
+func NewGenerator(o Options) (*Generator, error) {
+	if o.Rows <= 0 || o.Span <= 0 {
+		return nil, fmt.Errorf("demo: rows (%d) and span (%s) must be positive", o.Rows, o.Span)
+	}
+	return &Generator{
+		rng:  rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), //nolint:gosec // G404: seeded on purpose: same seed, same data
+		t:    o.Landmarks(),
+		step: float64(o.Span) / float64(o.Rows),
+		rows: o.Rows,
+		row:  make([]driver.Value, len(Columns)+1),
+	}, nil
+}
+
+// Remaining is the number of rows not emitted yet.
+func (g *Generator) Remaining() int { return g.rows - g.next }
+
+// Emit sends the next n rows (fewer at the end) to emit. Values follow Columns, then a row
+// number.
+func (g *Generator) Emit(n int, emit duckdb.AppendFunc) error {
+	for end := min(g.next+n, g.rows); g.next < end; g.next++ {
+		i := g.next
+		ts := g.t.Start.Add(time.Duration((float64(i) + g.rng.Float64()) * g.step)).Truncate(time.Millisecond)
+		c := newCustomer(g.rng, ts, g.t)
 		var p prediction
-		if rng.Float64() < 0.7 {
-			p = churnPrediction(rng, ts, t, c)
+		if g.rng.Float64() < 0.7 {
+			p = churnPrediction(g.rng, ts, g.t, c)
 		} else {
-			p = basketPrediction(rng, ts, t, c)
+			p = basketPrediction(g.rng, ts, g.t, c)
 		}
-		p.operations(rng, ts, t)
-		if ts.After(t.LabelsUntil) || rng.Float64() < 0.03 {
+		p.operations(g.rng, ts, g.t)
+		if ts.After(g.t.LabelsUntil) || g.rng.Float64() < 0.03 {
 			p.actualLabel, p.actualValue = nil, nil // ground truth not in yet
 		}
-		row[0] = fmt.Sprintf("demo-%09d", i)
-		row[1] = ts.UTC()
-		row[2], row[3] = p.model, p.version
-		row[4], row[5], row[6] = p.predictedLabel, p.predictedValue, p.score
-		row[7], row[8] = p.actualLabel, p.actualValue
-		row[9], row[10] = p.latency, p.err
-		row[11], row[12], row[13], row[14], row[15] = c.age, c.tenure, c.plan, c.country, c.mobile
-		row[16] = int64(i + 1)
-		if err := emit(row); err != nil {
+		g.row[0] = fmt.Sprintf("demo-%09d", i)
+		g.row[1] = ts.UTC()
+		g.row[2], g.row[3] = p.model, p.version
+		g.row[4], g.row[5], g.row[6] = p.predictedLabel, p.predictedValue, p.score
+		g.row[7], g.row[8] = p.actualLabel, p.actualValue
+		g.row[9], g.row[10] = p.latency, p.err
+		g.row[11], g.row[12], g.row[13], g.row[14], g.row[15] = c.age, c.tenure, c.plan, c.country, c.mobile
+		g.row[16] = int64(i + 1)
+		if err := emit(g.row); err != nil {
 			return err
 		}
 	}

@@ -73,7 +73,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	o := demo.Options{Rows: *rows, Span: time.Duration(*days) * 24 * time.Hour, End: endT.Truncate(time.Minute), Seed: *seed}
-	res, err := writeDemo(ctx, *db, *table, o)
+	var progress func(done, total int)
+	if o.Rows > demo.BatchRows {
+		progress = func(done, total int) { fmt.Fprintf(stderr, "wrote %d of %d demo predictions\n", done, total) }
+	}
+	res, err := writeDemo(ctx, *db, *table, o, progress)
 	if err != nil {
 		return err
 	}
@@ -81,15 +85,16 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return tellStory(ctx, stdout, *db, *table, o.Landmarks())
 }
 
-// writeDemo writes the demo data set and closes the store, so that queries can open it.
-func writeDemo(ctx context.Context, db, table string, o demo.Options) (_ duckdb.LoadResult, err error) {
+// writeDemo writes the demo data set, in batches of demo.BatchRows rows (progress is told after
+// each), and closes the store, so that queries can open it.
+func writeDemo(ctx context.Context, db, table string, o demo.Options, progress func(done, total int)) (_ duckdb.LoadResult, err error) {
 	w, err := duckdb.OpenWriter(db, table)
 	if err != nil {
 		return duckdb.LoadResult{}, err
 	}
 	// Closing checkpoints the file: its failure is the load's.
 	defer func() { err = errors.Join(err, w.Close()) }()
-	return w.Load(ctx, demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
+	return demo.Write(ctx, w, o, 0, progress)
 }
 
 type fileList []string

@@ -16,7 +16,9 @@ type commandHelp struct {
 var helps = map[string]commandHelp{
 	"demo": {
 		synopsis: "demo --db PATH [--rows N] [--days D] [--end RFC3339] [--seed S] [--table NAME]",
-		summary:  "Write the deterministic demo data set, then tell what it holds with numbers from its own queries.",
+		summary: "Write the deterministic demo data set, then tell what it holds with numbers from its own queries. " +
+			"More than 5,000,000 rows are written in batches of that many, one transaction each, with a progress line per batch; " +
+			"an interrupted run leaves whole batches, and running it again completes the data set.",
 		examples: []string{
 			"modelwatch demo --db data/demo.duckdb",
 			"modelwatch demo --db /tmp/small.duckdb --rows 20000 --days 30 --end 2026-03-31T00:00:00Z",

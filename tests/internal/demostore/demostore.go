@@ -15,7 +15,7 @@ func Write(path string, o demo.Options) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) })
+	_, err = demo.Write(context.Background(), w, o, 0, nil)
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
