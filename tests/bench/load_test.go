@@ -29,6 +29,9 @@ const (
 	// envBinary is the built plugin binary (relative paths are from the repository root), as
 	// the host test reads it. Without it the load benchmark does not run.
 	envBinary = "MODELWATCH_PLUGIN_BINARY"
+	// envRollups set to "off" turns the provisioned data source's rollups setting off, so that
+	// a store that keeps rollups is read on the raw path.
+	envRollups = "MODELWATCH_BENCH_ROLLUPS"
 	// envLoadDuration is how long the workers send queries (a Go duration, default 3m).
 	envLoadDuration = "MODELWATCH_LOAD_DURATION"
 	// envLoadWorkers is the number of concurrent workers (default 50).
@@ -184,7 +187,11 @@ func loadSettings(prov *provfiles.Provisioned, storePath string) (map[string]bac
 			if ds.Type != provfiles.DatasourceID {
 				continue
 			}
-			raw, err := json.Marshal(map[string]string{"store": ds.JSONData.Store, "path": storePath, "table": ds.JSONData.Table})
+			jsonData := map[string]any{"store": ds.JSONData.Store, "path": storePath, "table": ds.JSONData.Table}
+			if os.Getenv(envRollups) == "off" {
+				jsonData["rollups"] = false // the raw path on a store that keeps rollups
+			}
+			raw, err := json.Marshal(jsonData)
 			if err != nil {
 				return nil, err
 			}
