@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/query"
@@ -109,6 +110,7 @@ func mergeMeasureSums(into *store.MeasureSums, r store.MeasureSums) *store.Measu
 	into.Labeled += r.Labeled
 	into.Paired += r.Paired
 	into.NonZeroActual += r.NonZeroActual
+	into.OutOfScale += r.OutOfScale
 	into.SumError += r.SumError
 	into.SumAbsError += r.SumAbsError
 	into.SumSqError += r.SumSqError
@@ -119,7 +121,8 @@ func mergeMeasureSums(into *store.MeasureSums, r store.MeasureSums) *store.Measu
 
 // measureValues computes the measures asked for from merged statistics, with the raw SQL's
 // nulls: a sum or population variance over no paired row is null, a sample variance over
-// fewer than two, MAPE's sum over no non-zero actual.
+// fewer than two, MAPE's sum over no non-zero actual. A variance over rows out of scale is NaN,
+// as the sums over them are (the raw rows' variance refuses them with an engine error).
 func measureValues(r store.MeasureSums, measures []store.Measure) []*float64 {
 	out := make([]*float64, len(measures))
 	paired := float64(r.Paired)
@@ -128,6 +131,9 @@ func measureValues(r store.MeasureSums, measures []store.Measure) []*float64 {
 			return nil
 		}
 		return number(v)
+	}
+	if r.OutOfScale > 0 {
+		r.M2Actual, r.M2Error, r.M2AbsError, r.M2SqError = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	}
 	sample := func(m2 float64) *float64 {
 		if r.Paired < 2 {

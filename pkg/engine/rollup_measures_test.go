@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -317,5 +319,69 @@ func TestMeasureRollupsOfATableWithoutValues(t *testing.T) {
 	_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), reg)
 	if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
 		t.Fatalf("regression on a table without values: raw error %v, rollup error %v; want the same error", rawErr, rollErr)
+	}
+}
+
+// A prediction far out of scale (an error whose square overflows) must not fail the load that
+// rolls it up: the engine's variance refuses non-finite results, so the rollup's M2 leaves such
+// rows out and counts them, and what depends on M2 is NaN (as the sums over such rows are),
+// while the sums themselves answer as the raw rows do.
+func TestOutOfScaleValuesDoNotFailTheRollups(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "wild.duckdb")
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []store.Column{
+		{Name: "prediction_id", Kind: store.KindText}, {Name: "ts", Kind: store.KindTimestamp},
+		{Name: "model", Kind: store.KindText}, {Name: "model_version", Kind: store.KindText},
+		{Name: "predicted_label", Kind: store.KindText}, {Name: "actual_label", Kind: store.KindText},
+		{Name: "predicted_value", Kind: store.KindDouble}, {Name: "actual_value", Kind: store.KindDouble},
+	}
+	hour := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	loadRows(t, w, cols, [][]driver.Value{
+		{"p1", hour.Add(5 * time.Minute), "m", "A", nil, nil, 2.0, 1.0},
+		{"p2", hour.Add(20 * time.Minute), "m", "A", nil, nil, 1e200, 1.0},
+		{"p3", hour.Add(70 * time.Minute), "m", "A", nil, nil, 2.0, 1.0},
+		{"p4", hour.Add(75 * time.Minute), "m", "A", nil, nil, 4.0, 5.0},
+	})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	win := query.Window{From: hour, To: hour.Add(2 * time.Hour)}
+	reg := `{"schemaVersion":1,"queryType":"regression","model":"m","metrics":["mae","mse","mean_error","r2"],"interval":"1h"}`
+	fs := runRollupQuery(t, &engine.Engine{Store: st, Rollups: true}, reg, win)
+	if src := sourceOf(t, fs); src != engine.SourceRollup {
+		t.Fatalf("source %q, want rollup", src)
+	}
+	got := numbers(fs)
+	// The first hour holds the out-of-scale row; the second hour's errors are 1 and -1, its
+	// actuals 1 and 5 (R2 = 1 - 2/8).
+	v := func(frame int, metric string, row int) float64 {
+		t.Helper()
+		for key, x := range got {
+			if strings.HasPrefix(key, strconv.Itoa(frame)+"/"+metric+"/") && strings.HasSuffix(key, "/"+strconv.Itoa(row)) && x != nil {
+				return *x
+			}
+		}
+		t.Fatalf("no %s in frame %d row %d: %v", metric, frame, row, got)
+		return 0
+	}
+	if mae := v(0, "mae", 0); mae != 1e200/2 {
+		t.Errorf("first hour's mae %v, want 5e199", mae)
+	}
+	if mse := v(1, "mse", 0); !math.IsInf(mse, 1) {
+		t.Errorf("first hour's mse %v, want +Inf", mse)
+	}
+	if r2 := v(3, "r2", 0); !math.IsNaN(r2) {
+		t.Errorf("first hour's r2 %v, want NaN", r2)
+	}
+	if mae, bias, r2 := v(0, "mae", 1), v(2, "mean_error", 1), v(3, "r2", 1); mae != 1 || bias != 0 || r2 != 0.75 {
+		t.Errorf("second hour: mae %v, mean_error %v, r2 %v; want 1, 0, 0.75", mae, bias, r2)
 	}
 }

@@ -28,19 +28,26 @@ type MeasureRollupStore interface {
 // paired rows (predicted_value and actual_value both present; error is predicted − actual), and
 // the sums of squared deviations from the mean (M2) of the actual value, the error, its absolute
 // value and its square over the same rows, which merge exactly (Chan et al.) where a sum of
-// squares would lose the spread of large values.
+// squares would lose the spread of large values. The M2 leave out the paired rows out of scale
+// (OutOfScale: an actual or error that is NaN, infinite or beyond MeasureScale), on which the
+// engine's variance fails: with any of them a variance is NaN.
 type MeasureSums struct {
 	Bucket  time.Time
 	Version string
 
 	Rows, Labeled, Paired int64
 	NonZeroActual         int64 // paired rows with actual != 0 (MAPE's rows)
+	OutOfScale            int64 // paired rows left out of the M2
 
 	SumError, SumAbsError, SumSqError, SumActual float64
 	SumAbsPctError                               float64 // sum |error / actual| over NonZeroActual rows
 
 	M2Actual, M2Error, M2AbsError, M2SqError float64
 }
+
+// MeasureScale bounds the actual values and errors whose spread the M2 keep: their squares and
+// the squares of their deviations stay finite for any number of rows.
+const MeasureScale = 1e50
 
 // SummableMeasures are the measures MeasureSums answers: every other measure (quantiles, label
 // delay, feature and probability measures) reads raw rows.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -9,16 +10,21 @@ import (
 
 // measureSumsColumns are the Measures rollup's statistics columns, in the order
 // measureSumsSelect computes them and store.MeasureSums holds them.
-var measureSumsColumns = []string{"n_rows", "n_labeled", "n_paired", "n_nonzero_actual",
+var measureSumsColumns = []string{"n_rows", "n_labeled", "n_paired", "n_nonzero_actual", "n_out_of_scale",
 	"sum_error", "sum_abs_error", "sum_sq_error", "sum_actual", "sum_abs_pct_error",
 	"m2_actual", "m2_error", "m2_abs_error", "m2_sq_error"}
+
+// measureSumsCounts is the number of leading count columns (BIGINT) of measureSumsColumns.
+const measureSumsCounts = 5
 
 // measureSumsSelect is the select list (each item after ", ") of the statistics of
 // store.MeasureSums over the rows a statement reads, with the null rules of the raw measures
 // (sqlstore.measure): sums over paired rows only (NULL without one), MAPE's over paired rows
 // whose actual is not zero, labeled as the raw MeasureLabeled counts it. The M2 columns are
 // the engine's own stable population variance times the count (not a sum of squares minus a
-// squared sum), so that they merge without losing the spread of large values. A table without
+// squared sum), so that they merge without losing the spread of large values; they read the
+// paired rows within store.MeasureScale only (the engine's variance fails on a non-finite result)
+// and n_out_of_scale counts the others. A table without
 // predicted_value or actual_value has no paired row: zero counts and NULL sums.
 func (s *Store) measureSumsSelect(ctx context.Context) (string, error) {
 	labeled, err := s.labeled(ctx)
@@ -32,8 +38,8 @@ func (s *Store) measureSumsSelect(ctx context.Context) (string, error) {
 	}
 	if !sch.HasAll(store.ColPredictedValue, store.ColActualValue) {
 		none := "CAST(NULL AS DOUBLE PRECISION)"
-		items = append(items, "CAST(0 AS BIGINT)", "CAST(0 AS BIGINT)")
-		for range measureSumsColumns[4:] {
+		items = append(items, "CAST(0 AS BIGINT)", "CAST(0 AS BIGINT)", "CAST(0 AS BIGINT)")
+		for range measureSumsColumns[measureSumsCounts:] {
 			items = append(items, none)
 		}
 		return ", " + strings.Join(items, ", "), nil
@@ -46,10 +52,15 @@ func (s *Store) measureSumsSelect(ctx context.Context) (string, error) {
 	paired := pred + " IS NOT NULL AND " + act + " IS NOT NULL"
 	errExpr := "(" + pred + " - " + act + ")"
 	over := func(e string) string { return "CASE WHEN " + paired + " THEN " + e + " END" }
-	m2 := func(e string) string { return "var_pop(" + over(e) + ") * count(" + over(e) + ")" }
+	// NaN compares greater than any number, so it is out of scale too.
+	scale := strconv.FormatFloat(store.MeasureScale, 'g', -1, 64)
+	inScale := "abs(" + act + ") <= " + scale + " AND abs" + errExpr + " <= " + scale
+	tame := func(e string) string { return "CASE WHEN " + paired + " AND " + inScale + " THEN " + e + " END" }
+	m2 := func(e string) string { return "var_pop(" + tame(e) + ") * count(" + tame(e) + ")" }
 	items = append(items,
 		"count(CASE WHEN "+paired+" THEN 1 END)",
 		"count(CASE WHEN "+paired+" AND "+act+" <> 0 THEN 1 END)",
+		"count(CASE WHEN "+paired+" AND NOT ("+inScale+") THEN 1 END)",
 		"sum("+over(errExpr)+")",
 		"sum("+over("abs"+errExpr)+")",
 		"sum("+over(errExpr+" * "+errExpr)+")",
@@ -66,7 +77,7 @@ func (s *Store) measuresRollupCreate() Statement {
 	cols := []string{"hour TIMESTAMP NOT NULL", "model " + text + " NOT NULL", "model_version " + text + " NOT NULL"}
 	for i, c := range measureSumsColumns {
 		typ := "DOUBLE"
-		if i < 4 {
+		if i < measureSumsCounts {
 			typ = "BIGINT"
 		}
 		cols = append(cols, c+" "+typ)
