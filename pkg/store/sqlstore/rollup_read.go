@@ -23,7 +23,7 @@ func (s *Store) Rollups(ctx context.Context) (bool, string, error) {
 }
 
 // rollupState is Rollups, with the format the usable rollups were built in (a format-1 store
-// has no Score table).
+// has no Score table, a format-2 store no Measures table).
 func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 	if _, err := s.Schema(ctx); err != nil {
 		return false, "", 0, err
