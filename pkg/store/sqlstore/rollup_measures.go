@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,7 +116,7 @@ func (s *Store) RawMeasureSums(ctx context.Context, req store.Scope, bucket time
 // over no paired row, is zero).
 func scanMeasureSums(scan func(...any) error, m *store.MeasureSums, lead ...any) error {
 	var sums [9]sql.NullFloat64
-	dest := append(lead, &m.Rows, &m.Labeled, &m.Paired, &m.NonZeroActual, &m.OutOfScale)
+	dest := append(slices.Clip(lead), &m.Rows, &m.Labeled, &m.Paired, &m.NonZeroActual, &m.OutOfScale)
 	for i := range sums {
 		dest = append(dest, &sums[i])
 	}
