@@ -15,6 +15,7 @@ type aggregated struct {
 	buckets []time.Time
 	values  map[seriesKey][][]*float64
 	index   map[string]int // a measure's position in values, by measureID
+	plan    *rollupPlan    // the rollups that answered (aggregateFromRollups); nil: raw rows
 }
 
 // measure returns one measure of a series in a bucket; nil where the store had no row.
@@ -55,8 +56,12 @@ func measureID(m store.Measure) string {
 }
 
 // aggregate asks the store for measures over the query's scope, per bucket for a time series
-// and over the whole range otherwise.
+// and over the whole range otherwise: from the rollups when every measure is summable and the
+// planner allows (a.plan says so), else from raw rows.
 func (e *Engine) aggregate(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, error) {
+	if a, err := e.aggregateFromRollups(ctx, q, measures); err != nil || a != nil {
+		return a, err
+	}
 	versions, err := e.versions(ctx, q)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,8 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	var groups []string
 	var bucketTimes []time.Time
 	var coverage frames.Coverage
+	var meanPlan *rollupPlan // the rollups that answered a mean-error comparison
+	var meanErrors bool
 	switch q.Compare {
 	case query.MAE, query.MSE:
 		a, err := e.aggregate(ctx, q, []store.Measure{
@@ -47,6 +49,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 			return metrics.CompareMeans(stats(seriesKey{Version: champion, Group: g}, b), stats(seriesKey{Version: challenger, Group: g}, b), false)
 		}
 		groups, bucketTimes = groupsOf(a.keys), a.buckets
+		meanPlan, meanErrors = a.plan, true
 	default:
 		c, err := e.count(ctx, q, q.Format == query.FormatTimeSeries)
 		if err != nil {
@@ -90,6 +93,9 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	frames.Annotate(out, coverage, map[string]any{
 		"kind": "comparison", "compare": q.Compare, "champion": champion, "challenger": challenger, "test": method,
 	})
+	if meanErrors {
+		annotateSource(out, meanPlan, false)
+	}
 	return out, nil
 }
 

@@ -108,5 +108,7 @@ func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, erro
 		}
 		return nil
 	}
-	return shape(q, a.keys, a.buckets, value), nil
+	out := shape(q, a.keys, a.buckets, value)
+	annotateSource(out, a.plan, false)
+	return out, nil
 }

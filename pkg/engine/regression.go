@@ -70,5 +70,7 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 		sums.ZeroActual = sums.N - sums.MapeN
 		return metrics.Regression[string(m)](sums)
 	}
-	return shape(q, a.keys, a.buckets, value), nil
+	out := shape(q, a.keys, a.buckets, value)
+	annotateSource(out, a.plan, false)
+	return out, nil
 }

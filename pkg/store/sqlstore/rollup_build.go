@@ -10,12 +10,17 @@ import (
 )
 
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
-// read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; the other
-// tables of a format-1 store are read as before, its Score table never (see RollupScores).
-const RollupFormat = 2
+// read (rebuild them with `modelwatch rollup`). Format 2 added the Score table, format 3 the
+// Measures table; the other tables of an older store are read as before, the tables it lacks
+// never (see RollupScores, RollupMeasuresUsable).
+const RollupFormat = 3
 
-// rollupFormatWithoutScores is the format of rollups built before the Score table existed.
-const rollupFormatWithoutScores = 1
+// The formats that added tables: rollups of an older format lack them (and are read without).
+const (
+	rollupFormatWithoutScores = 1
+	rollupFormatWithScores    = 2
+	rollupFormatWithMeasures  = 3
+)
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
 // row per hour (a TIMESTAMP at the hour's start, UTC), model and model_version, and more
@@ -31,14 +36,19 @@ const rollupFormatWithoutScores = 1
 //   - Score: one row per actual_label (NULL kept) and cell of the score grid seen in the hour
 //     (metrics.ScoreGridCells cells, as metrics.GridCell; NULL for rows without a score), with
 //     score_min and score_max, the least and greatest score of the cell's rows, and n.
+//   - Measures: the summable measures (store.MeasureSums) per hour, as measureSumsColumns:
+//     n_rows, n_labeled, n_paired, n_nonzero_actual, the sums of error, |error|, error²,
+//     actual_value and |error / actual_value| over the paired rows, and M2 (the sum of squared
+//     deviations from the mean) of actual_value, error, |error| and error².
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
 // Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x classes
-// x non-empty cells for Score), whatever the number of predictions.
+// x non-empty cells for Score, one row for Measures), whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
+	Measures                                    string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -54,6 +64,7 @@ func RollupTablesOf(table string) RollupTables {
 		Latency:    table + "_rollup_1h_latency",
 		Confusion:  table + "_rollup_1h_confusion",
 		Score:      table + "_rollup_1h_score",
+		Measures:   table + "_rollup_1h_measures",
 	}
 }
 
@@ -85,6 +96,7 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		s.measuresRollupCreate(),
 	}
 }
 
@@ -158,6 +170,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, scores...)
+	measures, err := s.measuresRollupRebuild(ctx, hours, head, where, group)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, measures...)
 	return append(out, s.RollupMeta()...), nil
 }
 
