@@ -340,3 +340,34 @@ func TestOperationsMetrics(t *testing.T) {
 		t.Fatalf("latency mean, min, max: %v, %v", q.Metrics, err)
 	}
 }
+
+// Regression: the default metrics were the package's own lists, so a caller that changed a
+// validated query's metrics in place changed the defaults of every later query.
+func TestDefaultMetricsAreEachQuerysOwn(t *testing.T) {
+	for _, js := range []string{
+		`{"schemaVersion":1,"queryType":"regression","model":"m","format":"numeric"}`,
+		`{"schemaVersion":1,"queryType":"operations","model":"m","format":"numeric"}`,
+		`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"previous"}}`,
+		`{"schemaVersion":1,"queryType":"classification","model":"m","positiveClass":"x","average":"macro","format":"numeric"}`,
+	} {
+		validate := func() Query {
+			raw, err := Parse([]byte(js))
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := Validate(raw, Window{From: time.Unix(0, 0), To: time.Unix(86400, 0), MaxDataPoints: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return q
+		}
+		first := validate()
+		want := slices.Clone(first.Metrics)
+		for i := range first.Metrics {
+			first.Metrics[i] = "changed"
+		}
+		if got := validate().Metrics; !slices.Equal(got, want) {
+			t.Errorf("%s: defaults after a caller changed its metrics: %v, want %v", js, got, want)
+		}
+	}
+}

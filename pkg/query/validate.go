@@ -138,6 +138,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
 	}
+	// The defaults above are the package's own lists: the query gets its own copy, so that a
+	// caller changing its metrics in place cannot change another query's defaults.
+	q.Metrics = slices.Clone(q.Metrics)
 	if len(raw.Metrics) > 0 {
 		q.Metrics = unique(raw.Metrics, nil)
 		for _, m := range q.Metrics {
