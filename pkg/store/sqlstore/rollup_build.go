@@ -12,7 +12,8 @@ import (
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; the other
 // tables of a format-1 store are read as before, its Score table never (see RollupScores).
-const RollupFormat = 2
+// Format 3 added the Features table, read only from stores of format 3 (RollupFeatures).
+const RollupFormat = 3
 
 // rollupFormatWithoutScores is the format of rollups built before the Score table existed.
 const rollupFormatWithoutScores = 1
@@ -31,14 +32,21 @@ const rollupFormatWithoutScores = 1
 //   - Score: one row per actual_label (NULL kept) and cell of the score grid seen in the hour
 //     (metrics.ScoreGridCells cells, as metrics.GridCell; NULL for rows without a score), with
 //     score_min and score_max, the least and greatest score of the cell's rows, and n.
+//   - Features: one row per feature column and value seen in the hour (feature names the
+//     column; number holds a number column's value as DOUBLE, text any other column's value
+//     as text, both NULL for the rows without a value), with n and capped false; an hour,
+//     version and feature with more than store.FeatureRollupCap distinct values has a single
+//     row instead, capped true, n its rows, and no values.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
 // Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x classes
-// x non-empty cells for Score), whatever the number of predictions.
+// x non-empty cells for Score, x features x at most store.FeatureRollupCap+1 values for
+// Features), whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
+	Features                                    string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -54,6 +62,7 @@ func RollupTablesOf(table string) RollupTables {
 		Latency:    table + "_rollup_1h_latency",
 		Confusion:  table + "_rollup_1h_confusion",
 		Score:      table + "_rollup_1h_score",
+		Features:   table + "_rollup_1h_features",
 	}
 }
 
@@ -85,6 +94,7 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT)"},
 	}
 }
 
@@ -115,7 +125,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
 			" AND h.mw_hour = ", hourStart(ts), ")")
 	}
-	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score} {
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.Features} {
 		b := &builder{d: s.d}
 		b.write("DELETE FROM ", q(table))
 		if hours != nil {
@@ -158,6 +168,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, scores...)
+	features, err := s.featureRollupInsert(ctx, hourStart, where)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, features...)
 	return append(out, s.RollupMeta()...), nil
 }
 

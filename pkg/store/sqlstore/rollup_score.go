@@ -18,7 +18,7 @@ func (s *Store) RollupScores(ctx context.Context) (bool, string, error) {
 	if err != nil || !usable {
 		return false, reason, err
 	}
-	if format < RollupFormat {
+	if format <= rollupFormatWithoutScores {
 		return false, "the rollups were built before the score rollup: rebuild them with modelwatch rollup", nil
 	}
 	return true, "", nil
