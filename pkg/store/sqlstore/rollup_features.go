@@ -30,9 +30,9 @@ func (s *Store) RollupFeatures(ctx context.Context) (bool, string, error) {
 }
 
 // RollupFeatureValues sums the Features rollup per bucket, version, feature and value over the
-// request's whole hours. A feature answers only when none of those hours is capped for it and
-// its rows add up to the hours' rows in the Operations rollup (a column added after some hours
-// were rolled up has no rows for them); the others are listed in raw.
+// request's whole hours, in one read of it. A feature answers only when none of those hours is
+// capped for it and its rows add up to the hours' rows in the Operations rollup (a column added
+// after some hours were rolled up has no rows for them); the others are listed in raw.
 func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest, columns []string) ([]store.FeatureValueCount, []int, error) {
 	if err := checkRollupRequest(req); err != nil {
 		return nil, nil, err
@@ -49,39 +49,39 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 		}
 		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
 	}
-	raw, err := s.featuresToReadRaw(ctx, req, columns)
-	if err != nil {
-		return nil, nil, err
-	}
-	var rolled []string
 	index := map[string]int{}
 	for i, c := range columns {
-		if !slices.Contains(raw, i) {
-			rolled = append(rolled, c)
-			index[c] = i
-		}
-	}
-	if len(rolled) == 0 {
-		return nil, raw, nil
+		index[c] = i
 	}
 	t := RollupTablesOf(s.table)
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, feature, number, text, CAST(sum(n) AS BIGINT)")
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, feature, number, text, capped, CAST(sum(n) AS BIGINT)")
 	s.rollupWhere(b, t.Features, req)
-	b.write(" AND ", b.in("feature", rolled), " GROUP BY mw_bucket, model_version, feature, number, text")
+	b.write(" AND ", b.in("feature", columns), " GROUP BY mw_bucket, model_version, feature, number, text, capped")
 	var out []store.FeatureValueCount
+	rows := make([]int64, len(columns))
+	capped := make([]bool, len(columns))
 	err = s.each(ctx, "reading feature rollups", b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros        int64
 			version, name string
 			number        sql.NullFloat64
 			text          sql.NullString
+			isCapped      sql.NullBool
 			n             int64
 		)
-		if err := scan(&micros, &version, &name, &number, &text, &n); err != nil {
+		if err := scan(&micros, &version, &name, &number, &text, &isCapped, &n); err != nil {
 			return false, err
 		}
-		i := index[name]
+		i, ok := index[name]
+		if !ok {
+			return false, fmt.Errorf("feature rollup row of %q, which was not asked for", name)
+		}
+		rows[i] += n
+		if isCapped.Bool {
+			capped[i] = true
+			return true, nil
+		}
 		c := store.FeatureValueCount{Feature: i, Version: version, Count: n}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
@@ -97,52 +97,40 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 		out = append(out, c)
 		return true, nil
 	})
-	return out, raw, err
+	if err != nil {
+		return nil, nil, err
+	}
+	total, err := s.rolledUpRows(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	var raw []int
+	for i := range columns {
+		if capped[i] || rows[i] != total {
+			raw = append(raw, i)
+		}
+	}
+	if len(raw) > 0 {
+		kept := out[:0]
+		for _, c := range out {
+			if !slices.Contains(raw, c.Feature) {
+				kept = append(kept, c)
+			}
+		}
+		out = kept
+	}
+	return out, raw, nil
 }
 
-// featuresToReadRaw lists the columns (by index) the Features rollup cannot answer over the
-// request's hours: capped in one of them, or with fewer rows than the Operations rollup.
-func (s *Store) featuresToReadRaw(ctx context.Context, req store.RollupRequest, columns []string) ([]int, error) {
-	t := RollupTablesOf(s.table)
+// rolledUpRows is the rows the Operations rollup holds over the request's hours and versions:
+// what every feature's rows must add up to.
+func (s *Store) rolledUpRows(ctx context.Context, req store.RollupRequest) (int64, error) {
 	b := &builder{d: s.d}
 	b.write("SELECT CAST(sum(n_rows) AS BIGINT)")
-	s.rollupWhere(b, t.Operations, req)
+	s.rollupWhere(b, RollupTablesOf(s.table).Operations, req)
 	var total sql.NullInt64
 	err := s.each(ctx, "counting rolled-up rows", b, func(scan func(...any) error) (bool, error) {
 		return false, scan(&total)
 	})
-	if err != nil {
-		return nil, err
-	}
-	type state struct {
-		rows   int64
-		capped bool
-	}
-	states := map[string]state{}
-	b = &builder{d: s.d}
-	b.write("SELECT feature, CAST(sum(n) AS BIGINT), max(CASE WHEN capped THEN 1 ELSE 0 END)")
-	s.rollupWhere(b, t.Features, req)
-	b.write(" AND ", b.in("feature", columns), " GROUP BY feature")
-	err = s.each(ctx, "checking feature rollups", b, func(scan func(...any) error) (bool, error) {
-		var (
-			name   string
-			n      int64
-			capped int64
-		)
-		if err := scan(&name, &n, &capped); err != nil {
-			return false, err
-		}
-		states[name] = state{rows: n, capped: capped == 1}
-		return true, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	var raw []int
-	for i, c := range columns {
-		if st := states[c]; st.capped || st.rows != total.Int64 {
-			raw = append(raw, i)
-		}
-	}
-	return raw, nil
+	return total.Int64, err
 }

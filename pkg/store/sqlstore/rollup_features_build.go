@@ -72,6 +72,7 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 	b.write(") AS mw_paired GROUP BY ", key, ", mw_number, mw_text")
 	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", key, ")")
 	b.write(") AS mw_sized")
-	b.write(") AS mw_kept GROUP BY ", key, ", mw_capped, mw_number_out, mw_text_out")
+	// In hour order, so that a range's rows sit together and the engine skips the others.
+	b.write(") AS mw_kept GROUP BY ", key, ", mw_capped, mw_number_out, mw_text_out ORDER BY mw_hour, mw_model")
 	return []Statement{{SQL: b.String(), Args: b.args}}, nil
 }
