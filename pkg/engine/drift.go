@@ -36,6 +36,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			}
 		}
 	}
+	ctx = withFeatureMemo(ctx, cols)
 	refScope, cache := e.referenceScope(q, versions)
 	ranges, err := e.referenceRanges(ctx, refScope, cache, cols)
 	if err != nil {

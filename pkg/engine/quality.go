@@ -138,6 +138,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 	if err != nil {
 		return nil, err
 	}
+	ctx = withFeatureMemo(ctx, cols)
 	infos, err := e.reference(ctx, q, versions, cols)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
@@ -82,11 +83,69 @@ func (e *Engine) featureRollups(ctx context.Context, sc store.Scope, bucket time
 	return p, fs, nil
 }
 
-// readFeatureValues reads the values of columns over a scope per bucket and version: the whole
+// featureMemo keeps the feature values a quality or drift query read from the rollups, per
+// window, for the query's other statistics of the same window: the reference's range, its
+// categories and its distribution are then one read of the rollup, not one each.
+type featureMemo struct {
+	cols    []store.Column // the query's features, read together
+	mu      sync.Mutex
+	windows map[string]*windowValues
+}
+
+type featureMemoKey struct{}
+
+// withFeatureMemo returns a context whose feature values reads (readFeatureValues) of any of
+// cols are shared for the query it carries.
+func withFeatureMemo(ctx context.Context, cols []store.Column) context.Context {
+	return context.WithValue(ctx, featureMemoKey{}, &featureMemo{cols: cols, windows: map[string]*windowValues{}})
+}
+
+// readFeatureValues reads the values of columns over a scope per bucket and version (through
+// the context's featureMemo when it holds them).
+func (e *Engine) readFeatureValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
+	m, _ := ctx.Value(featureMemoKey{}).(*featureMemo)
+	at := make([]int, len(cols)) // each column's index in the memo's columns
+	for i, c := range cols {
+		if at[i] = -1; m != nil {
+			at[i] = slices.IndexFunc(m.cols, func(mc store.Column) bool { return mc.Name == c.Name })
+		}
+		if at[i] < 0 {
+			return e.readWindowValues(ctx, p, fs, sc, bucket, cols)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := cacheKey("feature-values", sc, bucket.String())
+	all := m.windows[key]
+	if all == nil {
+		var err error
+		if all, err = e.readWindowValues(ctx, p, fs, sc, bucket, m.cols); err != nil {
+			return nil, err
+		}
+		m.windows[key] = all
+	}
+	w := &windowValues{series: map[featureKey]*featureValues{}, plan: all.plan}
+	for i, j := range at {
+		if slices.Contains(all.raw, j) {
+			w.raw = append(w.raw, i)
+		}
+	}
+	for _, k := range all.keys {
+		if i := slices.Index(at, k.feature); i >= 0 {
+			nk := k
+			nk.feature = i
+			w.series[nk] = all.series[k]
+			w.keys = append(w.keys, nk)
+		}
+	}
+	return w, nil
+}
+
+// readWindowValues reads the values of columns over a scope per bucket and version: the whole
 // hours from the feature rollup, the partial hours at the range's ends from raw rows (counted
 // by value: the rollups answer a column only when no hour has more than
 // store.FeatureRollupCap values, so neither has a part of one).
-func (e *Engine) readFeatureValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
+func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.Name

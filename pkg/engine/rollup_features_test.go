@@ -356,3 +356,21 @@ func TestFeatureRollupsBinACurrentWindowOverTheLimit(t *testing.T) {
 		t.Fatal("no answer was approximated on the grid: the test does not reach a window over the limit")
 	}
 }
+
+// A quality or drift query reads the feature rollup once per window: the reference's range,
+// categories and distribution share one read (it was one read each, and one per text feature
+// for the categories).
+func TestFeatureRollupsReadEachWindowOnce(t *testing.T) {
+	st, _ := openDemo(t)
+	w := query.Window{From: demoEnd.Add(-72 * time.Hour), To: demoEnd}
+	for _, js := range []string{
+		`{"schemaVersion":1,"queryType":"drift","model":"` + demo.BasketModel + `","format":"numeric","reference":{"type":"shift","shift":"14d"}}`,
+		`{"schemaVersion":1,"queryType":"quality","model":"` + demo.BasketModel + `","format":"numeric","reference":{"type":"shift","shift":"14d"}}`,
+	} {
+		cs := &pathCounter{Store: st}
+		fs := runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, w)
+		if got := sourceOf(t, fs); got != engine.SourceRollup || cs.rollup.Load() != 2 || cs.raw.Load() != 0 {
+			t.Errorf("%s: source %q, %d rollup reads, %d raw reads: want 2 rollup reads (reference and current window)", js, got, cs.rollup.Load(), cs.raw.Load())
+		}
+	}
+}
