@@ -19,9 +19,10 @@ var featureMeasureKinds = []store.MeasureKind{store.MeasureRows, store.MeasureNo
 	store.MeasureMin, store.MeasureMax, store.MeasureOutside, store.MeasureNotIn, store.MeasureDistinct}
 
 // featureAggregates answers what e.Store.Aggregates answers for req from the feature rollup
-// when the planner allows, every measure is one it keeps (featureMeasureKinds; not_in of text
-// only) and it can answer every column; a nil plan means the caller must read raw rows, and
-// rawColumns then names the columns that made it so (capped in some hour).
+// when the planner allows and every measure is one it keeps (featureMeasureKinds; not_in of
+// text only); a nil plan means the caller must read raw rows. The measures of columns the
+// rollup cannot answer (capped in some hour) are read from raw rows, and rawColumns names
+// those columns.
 func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateRequest) (rows []store.AggregateRow, p *rollupPlan, rawColumns []string, err error) {
 	sch, err := e.Store.Schema(ctx)
 	if err != nil {
@@ -56,8 +57,9 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(w.raw) > 0 {
-		return nil, nil, columnNames(cols, w.raw), nil
+	rawColumns = columnNames(cols, w.raw)
+	if len(w.raw) == len(cols) {
+		return nil, nil, rawColumns, nil
 	}
 	type rowKey struct {
 		bucket  int64
@@ -74,6 +76,7 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 		series[rk][k.feature] = w.series[k]
 	}
 	none := &featureValues{}
+	at := map[rowKey]int{}
 	for _, rk := range order {
 		r := store.AggregateRow{Version: rk.version, Values: make([]*float64, len(req.Measures))}
 		if req.Bucket > 0 {
@@ -90,15 +93,48 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 				r.Values[i] = number(float64(total))
 				continue
 			}
+			if slices.Contains(rawColumns, m.Column) {
+				continue
+			}
 			v := series[rk][index[m.Column]]
 			if v == nil {
 				v = none
 			}
 			r.Values[i] = v.measure(m)
 		}
+		at[rk] = len(rows)
 		rows = append(rows, r)
 	}
-	return rows, p, nil, nil
+	if len(rawColumns) == 0 {
+		return rows, p, nil, nil
+	}
+	// The raw rows' measures of the columns the rollup could not answer, in their places.
+	sub := req
+	sub.Measures = nil
+	var places []int
+	for i, m := range req.Measures {
+		if m.Kind != store.MeasureRows && slices.Contains(rawColumns, m.Column) {
+			sub.Measures = append(sub.Measures, m)
+			places = append(places, i)
+		}
+	}
+	more, err := e.Store.Aggregates(ctx, sub)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, r := range more {
+		rk := rowKey{bucket: micros(req.Bucket, r.Bucket), version: r.Version}
+		i, ok := at[rk]
+		if !ok {
+			i = len(rows)
+			at[rk] = i
+			rows = append(rows, store.AggregateRow{Bucket: r.Bucket, Version: r.Version, Values: make([]*float64, len(req.Measures))})
+		}
+		for j, place := range places {
+			rows[i].Values[place] = r.Values[j]
+		}
+	}
+	return rows, p, rawColumns, nil
 }
 
 // nonNull is the series' rows with a value.
@@ -284,7 +320,7 @@ func (e *Engine) qualityAggregate(ctx context.Context, q query.Query, measures [
 		return a, nil, rawColumns, err
 	}
 	a, err := aggregatedOf(q, versions, measures, rows)
-	return a, p, nil, err
+	return a, p, rawColumns, err
 }
 
 // annotateFeatureSource writes where a quality or drift answer's current window came from

@@ -227,7 +227,7 @@ func writeFeatures(t *testing.T, start time.Time, span time.Duration, xs []float
 
 // A feature with more distinct values in an hour than the feature rollup keeps reads raw rows
 // (named in meta.custom.rawFeatures) with the same numbers; the other features of the same
-// query still come from the rollup.
+// query still come from the rollup, for drift and quality alike.
 func TestFeatureOverTheCapReadsRawRows(t *testing.T) {
 	hour := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	n := 2*store.FeatureRollupCap + 50
@@ -253,7 +253,9 @@ func TestFeatureOverTheCapReadsRawRows(t *testing.T) {
 		// A whole capped hour: x reads raw rows, c the rollup.
 		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup},
 		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"ks","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","interval":"1h","reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T11:00:00Z"}}`, whole, engine.SourceRollup},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw},
 		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["c"],"format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup},
 	} {
 		fs := compareFeatureSources(t, st, tc.js, tc.w, tc.want)
