@@ -376,3 +376,49 @@ func TestFeatureRollupsReadEachWindowOnce(t *testing.T) {
 		}
 	}
 }
+
+// A load into a store with current rollups rebuilds the feature rollup of the hours it wrote:
+// quality and drift over them still answer from the rollup with the rows' numbers, new rows
+// included.
+func TestLoadUpdatesTheFeatureRollupOfItsHours(t *testing.T) {
+	st, db := openDemo(t)
+	_ = st.Close()
+	w := query.Window{From: demoEnd.Add(-72 * time.Hour), To: demoEnd}
+	quality := `{"schemaVersion":1,"queryType":"quality","model":"` + demo.BasketModel + `","format":"numeric","metrics":["rows","mean"],"reference":{"type":"shift","shift":"14d"}}`
+	rowsOf := func() float64 {
+		t.Helper()
+		st, err := duckdb.Open(db, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		compareFeatureSources(t, st, `{"schemaVersion":1,"queryType":"drift","model":"`+demo.BasketModel+`","format":"numeric","reference":{"type":"shift","shift":"14d"}}`, w, engine.SourceRollup)
+		fs := compareFeatureSources(t, st, quality, w, engine.SourceRollup)
+		field, _ := fs[0].FieldByName("rows")
+		var total float64
+		for i := range field.Len() {
+			total += *field.At(i).(*float64)
+		}
+		return total
+	}
+	before := rowsOf()
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := demo.Options{Rows: 400, Span: 2 * time.Hour, End: demoEnd.Add(-5 * time.Hour), Seed: demo.DefaultSeed + 2}
+	if _, err := wr.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error {
+		return demo.Generate(o, func(row []driver.Value) error {
+			row[0] = "extra-" + row[0].(string) // new predictions, not the first load's again
+			return emit(row)
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := rowsOf(); after <= before {
+		t.Fatalf("rows over the window: %v before the load, %v after", before, after)
+	}
+}
