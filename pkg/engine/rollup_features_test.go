@@ -422,3 +422,39 @@ func TestLoadUpdatesTheFeatureRollupOfItsHours(t *testing.T) {
 		t.Fatalf("rows over the window: %v before the load, %v after", before, after)
 	}
 }
+
+// A feature column added after the rollups were built has no rows in the feature rollup: it
+// reads raw rows (named in meta.custom.rawFeatures), the features rolled up still answer from
+// the rollup, and the numbers are the rows'.
+func TestFeatureAddedAfterTheRollupsReadsRawRows(t *testing.T) {
+	hour := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	xs := make([]float64, 300)
+	for i := range xs {
+		xs[i] = float64(i % 11)
+	}
+	db := writeFeatures(t, hour, 2*time.Hour, xs)
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(`ALTER TABLE predictions ADD COLUMN y DOUBLE DEFAULT 3`); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := query.Window{From: hour.Add(time.Hour), To: hour.Add(2 * time.Hour)}
+	ref := `"reference":{"type":"shift","shift":"1h"}`
+	for _, js := range []string{
+		`{"schemaVersion":1,"queryType":"drift","model":"m","method":"psi","format":"numeric",` + ref + `}`,
+		`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric",` + ref + `}`,
+	} {
+		fs := compareFeatureSources(t, st, js, w, engine.SourceRollup)
+		if raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string); !slices.Equal(raw, []string{"y"}) {
+			t.Errorf("%s: meta.custom.rawFeatures %v, want [y]", js, raw)
+		}
+	}
+}
