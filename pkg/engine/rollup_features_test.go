@@ -269,7 +269,7 @@ func TestFeatureOverTheCapReadsRawRows(t *testing.T) {
 }
 
 // A store whose rollups were built before the feature rollup (format 2) answers quality and
-// drift from raw rows, and operations from its rollups as before; its next load rebuilds the
+// drift from raw rows, and operations and a threshold's confusion from its rollups as before; its next load rebuilds the
 // rollups whole, after which quality and drift answer from the feature rollup.
 func TestRollupsBuiltBeforeTheFeatureRollupReadRawForFeatures(t *testing.T) {
 	st, db := openDemo(t)
@@ -288,6 +288,7 @@ func TestRollupsBuiltBeforeTheFeatureRollupReadRawForFeatures(t *testing.T) {
 	drift := `{"schemaVersion":1,"queryType":"drift","model":"` + demo.BasketModel + `","format":"numeric","reference":{"type":"shift","shift":"14d"}}`
 	quality := `{"schemaVersion":1,"queryType":"quality","model":"` + demo.BasketModel + `","format":"numeric","reference":{"type":"shift","shift":"14d"}}`
 	ops := `{"schemaVersion":1,"queryType":"operations","model":"` + demo.BasketModel + `","format":"numeric","metrics":["requests"]}`
+	threshold := `{"schemaVersion":1,"queryType":"confusion","model":"` + demo.ChurnModel + `","positiveClass":"churn","threshold":0.5}`
 	check := func(js, want string) {
 		t.Helper()
 		st, err := duckdb.Open(db, "predictions")
@@ -307,6 +308,7 @@ func TestRollupsBuiltBeforeTheFeatureRollupReadRawForFeatures(t *testing.T) {
 	check(drift, engine.SourceRaw)
 	check(quality, engine.SourceRaw)
 	check(ops, engine.SourceRollup)
+	check(threshold, engine.SourceRollup)
 	wr, err := duckdb.OpenWriter(db, "predictions")
 	if err != nil {
 		t.Fatal(err)
