@@ -36,6 +36,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			}
 		}
 	}
+	ctx = withFeatureMemo(ctx, cols)
 	refScope, cache := e.referenceScope(q, versions)
 	ranges, err := e.referenceRanges(ctx, refScope, cache, cols)
 	if err != nil {
@@ -55,12 +56,13 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	}
 	// One scan per window for every feature; the reference's is cached.
 	refRows, err := cached(cache, cacheKey("distribution", refScope, featuresKey(features)), func() ([]store.DistributionCount, error) {
-		return e.Store.Distribution(ctx, store.DistributionRequest{Scope: refScope, Features: features})
+		rows, _, _, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: refScope, Features: features})
+		return rows, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	curRows, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Features: features})
+	curRows, plan, rawColumns, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Features: features})
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +134,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if q.Format != query.FormatHistogram {
 		annotateApproximations(out, keys, bucketTimes, results)
 	}
+	annotateFeatureSource(out, plan, rawColumns)
 	for _, v := range absent {
 		notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
 			"version %q has no rows between %s and %s: its drift is undefined", v, q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))}

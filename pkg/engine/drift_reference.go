@@ -55,7 +55,7 @@ func (e *Engine) referenceRanges(ctx context.Context, sc store.Scope, cache *Cac
 		return out, nil
 	}
 	rows, err := cached(cache, cacheKey("drift-range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
-		return e.Store.Aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
+		return e.aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
 	})
 	if err != nil {
 		return nil, err

@@ -86,6 +86,9 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 			continue
 		}
 		cats, err := cached(cache, cacheKey("categories", sc, c.Name), func() ([]string, error) {
+			if cats, ok, err := e.featureDistinct(ctx, sc, c, maxReferenceCategories+1); err != nil || ok {
+				return cats, err
+			}
 			return e.Store.Distinct(ctx, sc, c.Name, maxReferenceCategories+1)
 		})
 		if err != nil {
@@ -97,7 +100,7 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 	}
 	if len(measures) > 0 {
 		rows, err := cached(cache, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
-			return e.Store.Aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
+			return e.aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
 		})
 		if err != nil {
 			return nil, err
@@ -135,6 +138,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 	if err != nil {
 		return nil, err
 	}
+	ctx = withFeatureMemo(ctx, cols)
 	infos, err := e.reference(ctx, q, versions, cols)
 	if err != nil {
 		return nil, err
@@ -157,7 +161,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 			measures = append(measures, store.Measure{Kind: store.MeasureNotIn, Column: f.Name, Values: f.categories})
 		}
 	}
-	a, err := e.aggregate(ctx, q, measures)
+	a, plan, rawColumns, err := e.qualityAggregate(ctx, q, measures)
 	if err != nil {
 		return nil, err
 	}
@@ -212,6 +216,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 		f.Meta.Custom = map[string]any{"referenceFrom": q.RefFrom, "referenceTo": q.RefTo}
 		f.Meta.Notices = append(f.Meta.Notices, notices...)
 	}
+	annotateFeatureSource(out, plan, rawColumns)
 	return out, nil
 }
 

@@ -11,8 +11,8 @@ import (
 
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table, format 3 the
-// Measures table; the other tables of an older store are read as before, the tables it lacks
-// never (see RollupScores, RollupMeasuresUsable).
+// Measures and Features tables; the other tables of an older store are read as before, the
+// tables it lacks never (see RollupScores, RollupMeasuresUsable, RollupFeatures).
 const RollupFormat = 3
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
@@ -40,15 +40,21 @@ const (
 //     n_rows, n_labeled, n_paired, n_nonzero_actual, the sums of error, |error|, error²,
 //     actual_value and |error / actual_value| over the paired rows, and M2 (the sum of squared
 //     deviations from the mean) of actual_value, error, |error| and error².
+//   - Features: one row per feature column and value seen in the hour (feature names the
+//     column; number holds a number column's value as DOUBLE, text any other column's value
+//     as text, both NULL for the rows without a value), with n and capped false; an hour,
+//     version and feature with more than store.FeatureRollupCap distinct values has a single
+//     row instead, capped true, n its rows, and no values.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
 // Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x classes
-// x non-empty cells for Score, one row for Measures), whatever the number of predictions.
+// x non-empty cells for Score, one row for Measures, x features x at most
+// store.FeatureRollupCap+1 values for Features), whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
-	Measures                                    string
+	Measures, Features                          string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -65,6 +71,7 @@ func RollupTablesOf(table string) RollupTables {
 		Confusion:  table + "_rollup_1h_confusion",
 		Score:      table + "_rollup_1h_score",
 		Measures:   table + "_rollup_1h_measures",
+		Features:   table + "_rollup_1h_features",
 	}
 }
 
@@ -97,6 +104,7 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
 		s.measuresRollupCreate(),
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT)"},
 	}
 }
 
@@ -127,7 +135,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
 			" AND h.mw_hour = ", hourStart(ts), ")")
 	}
-	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score} {
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.Features} {
 		b := &builder{d: s.d}
 		b.write("DELETE FROM ", q(table))
 		if hours != nil {
@@ -175,6 +183,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, measures...)
+	features, err := s.featureRollupInsert(ctx, hourStart, where)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, features...)
 	return append(out, s.RollupMeta()...), nil
 }
 

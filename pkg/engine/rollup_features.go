@@ -1,0 +1,325 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// featureKey is one series of a window's feature values: feature (an index of the columns
+// read), bucket (epoch microseconds; 0 for the whole range) and version.
+type featureKey struct {
+	feature int
+	bucket  int64
+	version string
+}
+
+// featureValues is a series' rows per value (numbers or texts, by the feature's kind) and its
+// rows without a value.
+type featureValues struct {
+	numbers map[float64]int64
+	texts   map[string]int64
+	nulls   int64
+}
+
+// windowValues are a window's feature values per series, read from the rollups (whole hours)
+// and raw rows (the partial hours at the ends), merged; raw lists the columns (by index) the
+// rollups could not answer, which have no values here.
+type windowValues struct {
+	series map[featureKey]*featureValues
+	keys   []featureKey // in the order first seen
+	raw    []int
+	plan   *rollupPlan
+}
+
+func (w *windowValues) add(k featureKey, null bool, number float64, text string, numeric bool, n int64) {
+	v := w.series[k]
+	if v == nil {
+		v = &featureValues{numbers: map[float64]int64{}, texts: map[string]int64{}}
+		w.series[k] = v
+		w.keys = append(w.keys, k)
+	}
+	switch {
+	case null:
+		v.nulls += n
+	case numeric:
+		v.numbers[number] += n
+	default:
+		v.texts[text] += n
+	}
+}
+
+// featureRollups is the planner for a feature window (the current one or the reference): a
+// plan when the rollups may answer the scope (rollupFor's conditions, over the scope's range
+// and filters, per bucket of width bucket or over the whole range) and the store keeps a
+// usable feature rollup; nil otherwise.
+func (e *Engine) featureRollups(ctx context.Context, sc store.Scope, bucket time.Duration) (*rollupPlan, store.FeatureRollupStore, error) {
+	pq := query.Query{Model: sc.Model, From: sc.From, To: sc.To, Filters: sc.Filters, GroupBy: sc.GroupBy, Format: query.FormatNumeric}
+	if bucket > 0 {
+		pq.Format, pq.Bucket = query.FormatTimeSeries, bucket
+	}
+	p, err := e.rollupFor(ctx, pq)
+	if err != nil || p == nil {
+		return nil, nil, err
+	}
+	fs, ok := p.rs.(store.FeatureRollupStore)
+	if !ok {
+		return nil, nil, nil
+	}
+	usable, err := cachedFor(e.Cache, "rollups-features-usable", lookupTTL, func() (bool, error) {
+		usable, _, err := fs.RollupFeatures(ctx)
+		return usable, err
+	})
+	if err != nil || !usable {
+		return nil, nil, err
+	}
+	return p, fs, nil
+}
+
+// featureMemo keeps the feature values a quality or drift query read from the rollups, per
+// window, for the query's other statistics of the same window: the reference's range, its
+// categories and its distribution are then one read of the rollup, not one each.
+type featureMemo struct {
+	cols    []store.Column // the query's features, read together
+	mu      sync.Mutex
+	windows map[string]*windowValues
+}
+
+type featureMemoKey struct{}
+
+// withFeatureMemo returns a context whose feature values reads (readFeatureValues) of any of
+// cols are shared for the query it carries.
+func withFeatureMemo(ctx context.Context, cols []store.Column) context.Context {
+	return context.WithValue(ctx, featureMemoKey{}, &featureMemo{cols: cols, windows: map[string]*windowValues{}})
+}
+
+// readFeatureValues reads the values of columns over a scope per bucket and version (through
+// the context's featureMemo when it holds them).
+func (e *Engine) readFeatureValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
+	m, _ := ctx.Value(featureMemoKey{}).(*featureMemo)
+	at := make([]int, len(cols)) // each column's index in the memo's columns
+	for i, c := range cols {
+		if at[i] = -1; m != nil {
+			at[i] = slices.IndexFunc(m.cols, func(mc store.Column) bool { return mc.Name == c.Name })
+		}
+		if at[i] < 0 {
+			return e.readWindowValues(ctx, p, fs, sc, bucket, cols)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := cacheKey("feature-values", sc, bucket.String())
+	all := m.windows[key]
+	if all == nil {
+		var err error
+		if all, err = e.readWindowValues(ctx, p, fs, sc, bucket, m.cols); err != nil {
+			return nil, err
+		}
+		m.windows[key] = all
+	}
+	w := &windowValues{series: map[featureKey]*featureValues{}, plan: all.plan}
+	for i, j := range at {
+		if slices.Contains(all.raw, j) {
+			w.raw = append(w.raw, i)
+		}
+	}
+	for _, k := range all.keys {
+		if i := slices.Index(at, k.feature); i >= 0 {
+			nk := k
+			nk.feature = i
+			w.series[nk] = all.series[k]
+			w.keys = append(w.keys, nk)
+		}
+	}
+	return w, nil
+}
+
+// readWindowValues reads the values of columns over a scope per bucket and version: the whole
+// hours from the feature rollup, the partial hours at the range's ends from raw rows (counted
+// by value: the rollups answer a column only when no hour has more than
+// store.FeatureRollupCap values, so neither has a part of one).
+func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	rows, raw, err := fs.RollupFeatureValues(ctx, store.RollupRequest{Model: sc.Model, Versions: sc.Versions, From: p.from, To: p.to, Bucket: bucket}, names)
+	if err != nil {
+		return nil, err
+	}
+	w := &windowValues{series: map[featureKey]*featureValues{}, raw: raw, plan: p}
+	for _, r := range rows {
+		w.add(featureKey{feature: r.Feature, bucket: micros(bucket, r.Bucket), version: r.Version}, r.Null, r.Number, r.Text, isNumeric(cols[r.Feature]), r.Count)
+	}
+	if len(raw) == len(cols) || len(p.edges) == 0 {
+		return w, nil
+	}
+	var edgeFeatures []store.DistributionFeature
+	var index []int
+	for i, c := range cols {
+		if !slices.Contains(raw, i) {
+			edgeFeatures = append(edgeFeatures, store.DistributionFeature{Column: c.Name, MaxValues: math.MaxInt32})
+			index = append(index, i)
+		}
+	}
+	for _, edge := range p.edges {
+		es := sc
+		es.From, es.To = edge[0], edge[1]
+		more, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: es, Bucket: bucket, Features: edgeFeatures})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range more {
+			if !r.Exact && !r.Null {
+				return nil, fmt.Errorf("feature %q: raw rows of %s to %s were not counted by value", edgeFeatures[r.Feature].Column, edge[0], edge[1])
+			}
+			i := index[r.Feature]
+			w.add(featureKey{feature: i, bucket: micros(bucket, r.Bucket), version: r.Version}, r.Null, r.Number, r.Text, isNumeric(cols[i]), r.Count)
+		}
+	}
+	return w, nil
+}
+
+// micros is a bucket's start as a map key (0 for the whole range).
+func micros(bucket time.Duration, t time.Time) int64 {
+	if bucket <= 0 {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// distribution answers what e.Store.Distribution answers for req, from the feature rollup
+// where the planner allows: the values of each series are read (featureValues) and counted as
+// the store counts them (distributionOf), and the features the rollups cannot answer are
+// counted by the store from raw rows. A nil plan means every feature came from raw rows.
+func (e *Engine) distribution(ctx context.Context, cols []store.Column, req store.DistributionRequest) ([]store.DistributionCount, *rollupPlan, []string, error) {
+	p, fs, err := e.featureRollups(ctx, req.Scope, req.Bucket)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if p == nil {
+		rows, err := e.Store.Distribution(ctx, req)
+		return rows, nil, nil, err
+	}
+	w, err := e.readFeatureValues(ctx, p, fs, req.Scope, req.Bucket, cols)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(w.raw) == len(cols) {
+		rows, err := e.Store.Distribution(ctx, req)
+		return rows, nil, columnNames(cols, w.raw), err
+	}
+	out := distributionOf(w, cols, req.Features, req.Bucket)
+	if len(w.raw) > 0 {
+		sub := req
+		sub.Features = nil
+		for _, i := range w.raw {
+			sub.Features = append(sub.Features, req.Features[i])
+		}
+		rows, err := e.Store.Distribution(ctx, sub)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, r := range rows {
+			r.Feature = w.raw[r.Feature]
+			out = append(out, r)
+		}
+	}
+	return out, p, columnNames(cols, w.raw), nil
+}
+
+func columnNames(cols []store.Column, index []int) []string {
+	var out []string
+	for _, i := range index {
+		out = append(out, cols[i].Name)
+	}
+	return out
+}
+
+// distributionOf counts a window's values as the store's Distribution counts its rows: a
+// series within its feature's MaxValues (and not Binned) per value; one above it, or of a
+// Binned feature, per reference bin and grid cell (with the sums of the values), a text one
+// above it by one row saying how many values it has; the rows without a value by one row.
+func distributionOf(w *windowValues, cols []store.Column, features []store.DistributionFeature, bucket time.Duration) []store.DistributionCount {
+	var out []store.DistributionCount
+	for _, k := range w.keys {
+		v := w.series[k]
+		f := features[k.feature]
+		numeric := isNumeric(cols[k.feature])
+		base := store.DistributionCount{Feature: k.feature, Version: k.version, Bin: -1, Cell: -1}
+		if bucket > 0 {
+			base.Bucket = time.UnixMicro(k.bucket).UTC()
+		}
+		distinct := int64(len(v.numbers) + len(v.texts))
+		if f.Binned {
+			distinct = 0
+		}
+		base.Distinct = distinct
+		base.Exact = !f.Binned && distinct <= int64(f.MaxValues)
+		if v.nulls > 0 {
+			r := base
+			r.Null, r.Count = true, v.nulls
+			out = append(out, r)
+		}
+		switch {
+		case base.Exact && numeric:
+			for x, n := range v.numbers {
+				r := base
+				r.Number, r.Count, r.Sum = x, n, x*float64(n)
+				out = append(out, r)
+			}
+		case base.Exact:
+			for x, n := range v.texts {
+				r := base
+				r.Text, r.Count = x, n
+				out = append(out, r)
+			}
+		case !numeric:
+			r := base
+			for _, n := range v.texts {
+				r.Count += n
+			}
+			out = append(out, r)
+		default:
+			out = append(out, binnedCounts(base, v.numbers, f)...)
+		}
+	}
+	return out
+}
+
+// binnedCounts are a numeric series' rows per reference bin and grid cell, as the store's
+// bin and cell expressions place them (metrics.BinIndex, metrics.Grid.Cell; -1 without edges
+// or grid), with the sums of their values.
+func binnedCounts(base store.DistributionCount, numbers map[float64]int64, f store.DistributionFeature) []store.DistributionCount {
+	type place struct{ bin, cell int }
+	at := map[place]*store.DistributionCount{}
+	var order []place
+	for x, n := range numbers {
+		pl := place{bin: metrics.BinIndex(f.Edges, x), cell: -1}
+		if f.Grid != nil {
+			pl.cell = metrics.Grid{Lo: f.Grid.Lo, Hi: f.Grid.Hi, Cells: f.Grid.Cells}.Cell(x)
+		}
+		r := at[pl]
+		if r == nil {
+			c := base
+			c.Bin, c.Cell = pl.bin, pl.cell
+			r = &c
+			at[pl] = r
+			order = append(order, pl)
+		}
+		r.Count += n
+		r.Sum += x * float64(n)
+	}
+	out := make([]store.DistributionCount, 0, len(order))
+	for _, pl := range order {
+		out = append(out, *at[pl])
+	}
+	return out
+}

@@ -1,0 +1,339 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// featureMeasureKinds are the measures the feature rollup answers: rows, and per feature
+// column what its values give exactly.
+var featureMeasureKinds = []store.MeasureKind{store.MeasureRows, store.MeasureNonNull, store.MeasureMean, store.MeasureStd,
+	store.MeasureMin, store.MeasureMax, store.MeasureOutside, store.MeasureNotIn, store.MeasureDistinct}
+
+// featureAggregates answers what e.Store.Aggregates answers for req from the feature rollup
+// when the planner allows and every measure is one it keeps (featureMeasureKinds; not_in of
+// text only); a nil plan means the caller must read raw rows. The measures of columns the
+// rollup cannot answer (capped in some hour) are read from raw rows, and rawColumns names
+// those columns.
+func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateRequest) (rows []store.AggregateRow, p *rollupPlan, rawColumns []string, err error) {
+	sch, err := e.Store.Schema(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var cols []store.Column
+	index := map[string]int{}
+	for _, m := range req.Measures {
+		if !slices.Contains(featureMeasureKinds, m.Kind) {
+			return nil, nil, nil, nil
+		}
+		if m.Kind == store.MeasureRows {
+			continue
+		}
+		c, ok := sch.Column(m.Column)
+		if !ok || c.Role != store.RoleFeature || (m.Kind == store.MeasureNotIn && isNumeric(c)) || (m.Kind != store.MeasureNonNull && m.Kind != store.MeasureNotIn && !isNumeric(c)) {
+			return nil, nil, nil, nil // the raw query answers, or refuses it
+		}
+		if _, seen := index[c.Name]; !seen {
+			index[c.Name] = len(cols)
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == 0 {
+		return nil, nil, nil, nil
+	}
+	p, fs, err := e.featureRollups(ctx, req.Scope, req.Bucket)
+	if err != nil || p == nil {
+		return nil, nil, nil, err
+	}
+	w, err := e.readFeatureValues(ctx, p, fs, req.Scope, req.Bucket, cols)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rawColumns = columnNames(cols, w.raw)
+	if len(w.raw) == len(cols) {
+		return nil, nil, rawColumns, nil
+	}
+	type rowKey struct {
+		bucket  int64
+		version string
+	}
+	var order []rowKey
+	series := map[rowKey][]*featureValues{}
+	for _, k := range w.keys {
+		rk := rowKey{bucket: k.bucket, version: k.version}
+		if series[rk] == nil {
+			series[rk] = make([]*featureValues, len(cols))
+			order = append(order, rk)
+		}
+		series[rk][k.feature] = w.series[k]
+	}
+	none := &featureValues{}
+	at := map[rowKey]int{}
+	for _, rk := range order {
+		r := store.AggregateRow{Version: rk.version, Values: make([]*float64, len(req.Measures))}
+		if req.Bucket > 0 {
+			r.Bucket = time.UnixMicro(rk.bucket).UTC()
+		}
+		var total int64
+		for _, v := range series[rk] {
+			if v != nil {
+				total = max(total, v.nulls+v.nonNull())
+			}
+		}
+		for i, m := range req.Measures {
+			if m.Kind == store.MeasureRows {
+				r.Values[i] = number(float64(total))
+				continue
+			}
+			if slices.Contains(rawColumns, m.Column) {
+				continue
+			}
+			v := series[rk][index[m.Column]]
+			if v == nil {
+				v = none
+			}
+			r.Values[i] = v.measure(m)
+		}
+		at[rk] = len(rows)
+		rows = append(rows, r)
+	}
+	if len(rawColumns) == 0 {
+		return rows, p, nil, nil
+	}
+	// The raw rows' measures of the columns the rollup could not answer, in their places.
+	sub := req
+	sub.Measures = nil
+	var places []int
+	for i, m := range req.Measures {
+		if m.Kind != store.MeasureRows && slices.Contains(rawColumns, m.Column) {
+			sub.Measures = append(sub.Measures, m)
+			places = append(places, i)
+		}
+	}
+	more, err := e.Store.Aggregates(ctx, sub)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, r := range more {
+		rk := rowKey{bucket: micros(req.Bucket, r.Bucket), version: r.Version}
+		i, ok := at[rk]
+		if !ok {
+			i = len(rows)
+			at[rk] = i
+			rows = append(rows, store.AggregateRow{Bucket: r.Bucket, Version: r.Version, Values: make([]*float64, len(req.Measures))})
+		}
+		for j, place := range places {
+			rows[i].Values[place] = r.Values[j]
+		}
+	}
+	return rows, p, rawColumns, nil
+}
+
+// nonNull is the series' rows with a value.
+func (v *featureValues) nonNull() int64 {
+	var n int64
+	for _, k := range v.numbers {
+		n += k
+	}
+	for _, k := range v.texts {
+		n += k
+	}
+	return n
+}
+
+// measure computes one feature measure from the series' values as the store's SQL does from
+// its rows: counts as numbers, nil (SQL NULL) for a mean, minimum or maximum without values
+// and a sample standard deviation of fewer than two.
+func (v *featureValues) measure(m store.Measure) *float64 {
+	n := v.nonNull()
+	switch m.Kind {
+	case store.MeasureNonNull:
+		return number(float64(n))
+	case store.MeasureNotIn:
+		out := n
+		for x, k := range v.texts {
+			if slices.Contains(m.Values, x) {
+				out -= k
+			}
+		}
+		return number(float64(out))
+	case store.MeasureDistinct:
+		return number(float64(len(v.numbers)))
+	case store.MeasureOutside:
+		var out int64
+		for x, k := range v.numbers {
+			if x < m.Lo || x > m.Hi {
+				out += k
+			}
+		}
+		return number(float64(out))
+	}
+	if n == 0 {
+		return nil
+	}
+	values := sortedKeys(v.numbers)
+	switch m.Kind {
+	case store.MeasureMin:
+		return number(values[0])
+	case store.MeasureMax:
+		return number(values[len(values)-1])
+	}
+	mean := values[0] // one value: exactly it, as the engine's running mean keeps it
+	if len(values) > 1 {
+		var sum float64
+		for _, x := range values {
+			sum += x * float64(v.numbers[x])
+		}
+		mean = sum / float64(n)
+	}
+	switch m.Kind {
+	case store.MeasureMean:
+		return number(mean)
+	case store.MeasureStd:
+		if n < 2 {
+			return nil
+		}
+		var ss float64
+		for _, x := range values {
+			d := x - mean
+			ss += d * d * float64(v.numbers[x])
+		}
+		return number(math.Sqrt(ss / float64(n-1)))
+	}
+	return nil
+}
+
+func sortedKeys(m map[float64]int64) []float64 {
+	out := make([]float64, 0, len(m))
+	for x := range m {
+		out = append(out, x)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// featureDistinct answers what e.Store.Distinct answers for a text feature (its distinct
+// non-null values over a scope, pooled over versions, at most limit) from the feature rollup
+// when the planner allows; ok false means the caller must read raw rows.
+func (e *Engine) featureDistinct(ctx context.Context, sc store.Scope, col store.Column, limit int) (values []string, ok bool, err error) {
+	if isNumeric(col) {
+		return nil, false, nil
+	}
+	p, fs, err := e.featureRollups(ctx, sc, 0)
+	if err != nil || p == nil {
+		return nil, false, err
+	}
+	w, err := e.readFeatureValues(ctx, p, fs, sc, 0, []store.Column{col})
+	if err != nil || len(w.raw) > 0 {
+		return nil, false, err
+	}
+	seen := map[string]bool{}
+	for _, k := range w.keys {
+		for x, n := range w.series[k].texts {
+			if n > 0 && !seen[x] {
+				seen[x] = true
+				values = append(values, x)
+			}
+		}
+	}
+	slices.Sort(values)
+	if len(values) > limit {
+		values = values[:limit]
+	}
+	return values, true, nil
+}
+
+// aggregatedOf lays out aggregate rows as e.aggregate does: a series per version (with its
+// explicit empty row), per bucket for a time series.
+func aggregatedOf(q query.Query, versions []string, measures []store.Measure, rows []store.AggregateRow) (*aggregated, error) {
+	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}}
+	for i, m := range measures {
+		a.index[measureID(m)] = i
+	}
+	if q.Format == query.FormatTimeSeries {
+		var err error
+		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[seriesKey]bool{}
+	for _, r := range rows {
+		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+	}
+	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
+	n := max(len(a.buckets), 1)
+	for _, k := range a.keys {
+		a.values[k] = make([][]*float64, n)
+		for i := range n {
+			a.values[k][i] = make([]*float64, len(measures))
+		}
+	}
+	for _, r := range rows {
+		vals, ok := a.values[seriesKey{Version: r.Version, Group: r.Group}]
+		if !ok {
+			continue
+		}
+		if i := bucketIndex(a.buckets, q.Bucket, r.Bucket); i >= 0 {
+			vals[i] = r.Values
+		}
+	}
+	return a, nil
+}
+
+// rawFeaturesReason says in meta.custom why features were read from raw rows.
+var rawFeaturesReason = fmt.Sprintf("more than %d distinct values in an hour of the range (the feature rollup keeps no more), or not rolled up", store.FeatureRollupCap)
+
+// aggregates is e.Store.Aggregates, from the feature rollup when featureAggregates can answer.
+func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {
+	rows, p, _, err := e.featureAggregates(ctx, req)
+	if err != nil || p != nil {
+		return rows, err
+	}
+	return e.Store.Aggregates(ctx, req)
+}
+
+// qualityAggregate is e.aggregate for quality's measures, from the feature rollup when
+// featureAggregates can answer them.
+func (e *Engine) qualityAggregate(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, []string, error) {
+	versions, err := e.versions(ctx, q)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	req := store.AggregateRequest{Scope: scope(q, versions), Measures: measures}
+	if q.Format == query.FormatTimeSeries {
+		req.Bucket = q.Bucket
+	}
+	rows, p, rawColumns, err := e.featureAggregates(ctx, req)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if p == nil {
+		a, err := e.aggregate(ctx, q, measures)
+		return a, nil, rawColumns, err
+	}
+	a, err := aggregatedOf(q, versions, measures, rows)
+	return a, p, rawColumns, err
+}
+
+// annotateFeatureSource writes where a quality or drift answer's current window came from
+// (annotateSource), and which features were read from raw rows although rollups were allowed:
+// those with more than store.FeatureRollupCap distinct values in an hour of the range.
+func annotateFeatureSource(fs data.Frames, p *rollupPlan, rawColumns []string) {
+	annotateSource(fs, p, false)
+	if len(rawColumns) == 0 {
+		return
+	}
+	for _, f := range fs {
+		custom := f.Meta.Custom.(map[string]any)
+		custom["rawFeatures"] = rawColumns
+		custom["rawFeaturesReason"] = rawFeaturesReason
+	}
+}

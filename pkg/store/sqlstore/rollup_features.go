@@ -1,0 +1,136 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+var _ store.FeatureRollupStore = (*Store)(nil)
+
+// rollupFormatWithFeatures is the first format whose rollups keep the Features table.
+const rollupFormatWithFeatures = 3
+
+// RollupFeatures reports whether the Features rollup can answer: the rollups are usable and
+// were built in a format that has it (an older store reads raw rows for quality and drift
+// until it is rebuilt, which its next load or `modelwatch rollup` does).
+func (s *Store) RollupFeatures(ctx context.Context) (bool, string, error) {
+	usable, reason, format, err := s.rollupState(ctx)
+	if err != nil || !usable {
+		return false, reason, err
+	}
+	if format < rollupFormatWithFeatures {
+		return false, "the rollups were built before the feature rollup: rebuild them with modelwatch rollup", nil
+	}
+	return true, "", nil
+}
+
+// RollupFeatureValues sums the Features rollup per bucket, version, feature and value over the
+// request's whole hours, in one read of it. A feature answers only when none of those hours is
+// capped for it and its rows add up to the hours' rows in the Operations rollup (a column added
+// after some hours were rolled up has no rows for them); the others are listed in raw.
+func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest, columns []string) ([]store.FeatureValueCount, []int, error) {
+	if err := checkRollupRequest(req); err != nil {
+		return nil, nil, err
+	}
+	sch, err := s.Schema(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	numeric := make([]bool, len(columns))
+	for i, c := range columns {
+		col, ok := sch.Column(c)
+		if !ok || col.Role != store.RoleFeature {
+			return nil, nil, fmt.Errorf("%w: %q is not a feature column", store.ErrSchema, c)
+		}
+		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
+	}
+	index := map[string]int{}
+	for i, c := range columns {
+		index[c] = i
+	}
+	t := RollupTablesOf(s.table)
+	b := &builder{d: s.d}
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, feature, number, text, capped, CAST(sum(n) AS BIGINT)")
+	s.rollupWhere(b, t.Features, req)
+	b.write(" AND ", b.in("feature", columns), " GROUP BY mw_bucket, model_version, feature, number, text, capped")
+	var out []store.FeatureValueCount
+	rows := make([]int64, len(columns))
+	capped := make([]bool, len(columns))
+	err = s.each(ctx, "reading feature rollups", b, func(scan func(...any) error) (bool, error) {
+		var (
+			micros        int64
+			version, name string
+			number        sql.NullFloat64
+			text          sql.NullString
+			isCapped      sql.NullBool
+			n             int64
+		)
+		if err := scan(&micros, &version, &name, &number, &text, &isCapped, &n); err != nil {
+			return false, err
+		}
+		i, ok := index[name]
+		if !ok {
+			return false, fmt.Errorf("feature rollup row of %q, which was not asked for", name)
+		}
+		rows[i] += n
+		if isCapped.Bool {
+			capped[i] = true
+			return true, nil
+		}
+		c := store.FeatureValueCount{Feature: i, Version: version, Count: n}
+		if req.Bucket > 0 {
+			c.Bucket = time.UnixMicro(micros).UTC()
+		}
+		switch {
+		case numeric[i] && number.Valid:
+			c.Number = number.Float64
+		case !numeric[i] && text.Valid:
+			c.Text = text.String
+		default:
+			c.Null = true
+		}
+		out = append(out, c)
+		return true, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	total, err := s.rolledUpRows(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	var raw []int
+	for i := range columns {
+		if capped[i] || rows[i] != total {
+			raw = append(raw, i)
+		}
+	}
+	if len(raw) > 0 {
+		kept := out[:0]
+		for _, c := range out {
+			if !slices.Contains(raw, c.Feature) {
+				kept = append(kept, c)
+			}
+		}
+		out = kept
+	}
+	return out, raw, nil
+}
+
+// rolledUpRows is the rows the Operations rollup holds over the request's hours and versions:
+// what every feature's rows must add up to.
+func (s *Store) rolledUpRows(ctx context.Context, req store.RollupRequest) (int64, error) {
+	b := &builder{d: s.d}
+	b.write("SELECT CAST(sum(n_rows) AS BIGINT)")
+	s.rollupWhere(b, RollupTablesOf(s.table).Operations, req)
+	var total sql.NullInt64
+	err := s.each(ctx, "counting rolled-up rows", b, func(scan func(...any) error) (bool, error) {
+		return false, scan(&total)
+	})
+	return total.Int64, err
+}
