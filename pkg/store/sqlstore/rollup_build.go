@@ -12,10 +12,16 @@ import (
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; the other
 // tables of a format-1 store are read as before, its Score table never (see RollupScores).
-const RollupFormat = 2
+// Format 3 made the Score table's grid coarse and added ScoreRank and ScoreSums, which a
+// format-2 store lacks (see RollupRanking).
+const RollupFormat = 3
 
 // rollupFormatWithoutScores is the format of rollups built before the Score table existed.
 const rollupFormatWithoutScores = 1
+
+// rollupFormatWithoutRanking is the format of rollups built before ScoreRank and ScoreSums
+// existed (its Score table holds the fine grid, which answers thresholds as exactly).
+const rollupFormatWithoutRanking = 2
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
 // row per hour (a TIMESTAMP at the hour's start, UTC), model and model_version, and more
@@ -28,17 +34,26 @@ const rollupFormatWithoutScores = 1
 //     metrics.SketchAlpha (0 for zero, 2147483647 for an infinite value), and n.
 //   - Confusion: one row per actual_label x predicted_label pair seen in the hour (either may
 //     be NULL: no ground truth yet, no prediction), with n.
-//   - Score: one row per actual_label (NULL kept) and cell of the score grid seen in the hour
-//     (metrics.ScoreGridCells cells, as metrics.GridCell; NULL for rows without a score), with
-//     score_min and score_max, the least and greatest score of the cell's rows, and n.
+//   - Score: one row per actual_label (NULL kept) and cell of the threshold grid seen in the
+//     hour (scoreThresholdCells decimal cells, see thresholdCell; NULL for rows without a
+//     score), with score_min and score_max, the least and greatest score of the cell's rows,
+//     and n.
+//   - ScoreRank: for rows with a score and ground truth, one row per actual_label and cell of
+//     the ranking grid seen in the hour (store.ScoreRollupCells cells, as metrics.GridCell),
+//     with score_min, score_max and n.
+//   - ScoreSums: for rows with a score and ground truth, one row per actual_label with n and
+//     the sums of -ln(clip(score)), -ln(clip(1 - score)) (clip: scikit-learn's [eps, 1 - eps]),
+//     (score - 1)^2 and score^2.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
-// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x classes
-// x non-empty cells for Score), whatever the number of predictions.
+// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x (classes
+// + 1) x at most 101 cells for Score, x classes x at most 1,024 cells for ScoreRank, x classes
+// for ScoreSums), whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
+	ScoreRank, ScoreSums                        string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -54,6 +69,8 @@ func RollupTablesOf(table string) RollupTables {
 		Latency:    table + "_rollup_1h_latency",
 		Confusion:  table + "_rollup_1h_confusion",
 		Score:      table + "_rollup_1h_score",
+		ScoreRank:  table + "_rollup_1h_score_rank",
+		ScoreSums:  table + "_rollup_1h_score_sums",
 	}
 }
 
@@ -85,6 +102,9 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreRank) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreSums) + " (" + key + "actual_label " + text +
+			", n BIGINT, neg_ln_score DOUBLE, neg_ln_complement DOUBLE, sq_error_positive DOUBLE, sq_error_negative DOUBLE)"},
 	}
 }
 
@@ -115,7 +135,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
 			" AND h.mw_hour = ", hourStart(ts), ")")
 	}
-	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score} {
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.ScoreRank, t.ScoreSums} {
 		b := &builder{d: s.d}
 		b.write("DELETE FROM ", q(table))
 		if hours != nil {

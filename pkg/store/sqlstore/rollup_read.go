@@ -65,7 +65,7 @@ func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 	switch {
 	case !found:
 		return false, "the rollups were never built", 0, nil
-	case (format.Int64 != RollupFormat && format.Int64 != rollupFormatWithoutScores) || grain.Int64 != int64(store.RollupGrain.Seconds()) || alpha.Float64 != metrics.SketchAlpha:
+	case format.Int64 < rollupFormatWithoutScores || format.Int64 > RollupFormat || grain.Int64 != int64(store.RollupGrain.Seconds()) || alpha.Float64 != metrics.SketchAlpha:
 		return false, "the rollups are of another format: rebuild them with modelwatch rollup", 0, nil
 	case labels.String != s.labels:
 		return false, fmt.Sprintf("the rollups were built with labels table %q, the data source joins %q", labels.String, s.labels), 0, nil
