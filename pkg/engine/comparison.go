@@ -20,6 +20,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	var groups []string
 	var bucketTimes []time.Time
 	var coverage frames.Coverage
+	var plan *rollupPlan // the proportions' counts from the rollups (e.count); nil: raw rows
 	switch q.Compare {
 	case query.MAE, query.MSE:
 		a, err := e.aggregate(ctx, q, []store.Measure{
@@ -64,7 +65,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 				prop(matrix(seriesKey{Version: champion, Group: g}, b), q.PositiveClass),
 				prop(matrix(seriesKey{Version: challenger, Group: g}, b), q.PositiveClass), true)
 		}
-		groups, bucketTimes, coverage = groupsOf(c.keys), c.buckets, c.total()
+		groups, bucketTimes, coverage, plan = groupsOf(c.keys), c.buckets, c.total(), c.plan
 	}
 	// One series per group, labelled by both versions, so that an alert item names the pair.
 	keys := make([]seriesKey, len(groups))
@@ -90,6 +91,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	frames.Annotate(out, coverage, map[string]any{
 		"kind": "comparison", "compare": q.Compare, "champion": champion, "challenger": challenger, "test": method,
 	})
+	annotateSource(out, plan, false)
 	return out, nil
 }
 
