@@ -36,6 +36,9 @@ func (s *Store) scoreRollupInsert(ctx context.Context, head func(b *builder, tab
 	actual, raw := cols[0], cols[1]
 	score := "CAST(" + raw + " AS DOUBLE PRECISION)"
 	cell := s.freeName("mw_cell")
+	// Rows are written in hour order so that a range's hours lie in few of the engine's row
+	// groups, which its min/max indexes let a read skip (DuckDB's zonemaps).
+	byHour := " ORDER BY " + s.freeName("mw_hour")
 	t := RollupTablesOf(s.table)
 	var out []Statement
 
@@ -44,7 +47,7 @@ func (s *Store) scoreRollupInsert(ctx context.Context, head func(b *builder, tab
 	b.write(", ", actual, ", CASE WHEN ", score, " IS NULL THEN NULL ELSE ", s.thresholdCell(b, score), " END AS ", cell,
 		", min(", score, "), max(", score, "), count(*)", s.from())
 	where(b)
-	b.write(group, ", ", actual, ", ", cell)
+	b.write(group, ", ", actual, ", ", cell, byHour)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
 	scored := " AND " + raw + " IS NOT NULL AND " + actual + " IS NOT NULL"
@@ -52,7 +55,7 @@ func (s *Store) scoreRollupInsert(ctx context.Context, head func(b *builder, tab
 	head(b, t.ScoreRank, "actual_label, cell, score_min, score_max, n")
 	b.write(", ", actual, ", ", s.gridCell(b, score, store.ScoreRollupCells), " AS ", cell, ", min(", score, "), max(", score, "), count(*)", s.from())
 	where(b)
-	b.write(scored, group, ", ", actual, ", ", cell)
+	b.write(scored, group, ", ", actual, ", ", cell, byHour)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
 	// The per-row terms are the raw query's (probabilityMeasure), so the sums differ from its
@@ -63,7 +66,7 @@ func (s *Store) scoreRollupInsert(ctx context.Context, head func(b *builder, tab
 	b.write(", ", actual, ", count(*), sum(-ln(", clip(raw), ")), sum(-ln(", clip("1 - "+raw), ")), sum((", raw, " - (1.0)) * (", raw, " - (1.0))), sum((",
 		raw, " - (0.0)) * (", raw, " - (0.0)))", s.from())
 	where(b)
-	b.write(scored, group, ", ", actual)
+	b.write(scored, group, ", ", actual, byHour)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 	return out, nil
 }
