@@ -174,9 +174,28 @@ func (g *gridCells) add(r store.ScoreCountRow) {
 		cells[r.Cell] = &r
 		return
 	}
-	c.Min, c.Max = math.Min(c.Min, r.Min), math.Max(c.Max, r.Max)
+	c.Min, c.Max = leastOf(c.Min, r.Min), greatestOf(c.Max, r.Max)
 	c.Positives += r.Positives
 	c.Negatives += r.Negatives
+}
+
+// leastOf and greatestOf order NaN above every number, as the engines' min and max do, so that
+// cells merged here agree with cells merged in SQL.
+func leastOf(a, b float64) float64 {
+	switch {
+	case math.IsNaN(a):
+		return b
+	case math.IsNaN(b):
+		return a
+	}
+	return math.Min(a, b)
+}
+
+func greatestOf(a, b float64) float64 {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.NaN()
+	}
+	return math.Max(a, b)
 }
 
 func (g *gridCells) merge(o *gridCells) {
