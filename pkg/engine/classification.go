@@ -94,8 +94,16 @@ func needsConfusion(q query.Query) bool {
 // covered stands in for count when the query asks for score metrics alone, which read no
 // confusion matrix: the series, buckets and coverage (rows without ground truth or prediction,
 // as count reports them) come from one aggregate scan of row counts, which also carries the
-// log-loss and Brier sums the query asks for (returned, for scores).
+// log-loss and Brier sums the query asks for (returned, for scores). When the rollups answer
+// the scores, the confusion counts (from the rollups too) give the coverage instead of a scan.
 func (e *Engine) covered(ctx context.Context, q query.Query) (*counted, *aggregated, error) {
+	if p, _, err := e.rankingRollups(ctx, q); err != nil || p != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := e.count(ctx, q, q.Format == query.FormatTimeSeries)
+		return c, nil, err
+	}
 	labels, _, err := e.classes(ctx, q) // the same checks of the positive class and threshold as count's
 	if err != nil {
 		return nil, nil, err
@@ -188,7 +196,11 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 		notices = sc.annotate(q, custom)
 	}
 	frames.Annotate(out, c.total(), custom)
-	annotateSource(out, c.plan, false)
+	plan := c.plan
+	if sc != nil && sc.plan == nil {
+		plan = nil // the scores read raw rows
+	}
+	annotateSource(out, plan, false)
 	for _, f := range out {
 		f.Meta.Notices = append(f.Meta.Notices, notices...)
 	}

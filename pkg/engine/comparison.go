@@ -20,8 +20,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	var groups []string
 	var bucketTimes []time.Time
 	var coverage frames.Coverage
-	var meanPlan *rollupPlan // the rollups that answered a mean-error comparison
-	var meanErrors bool
+	var plan *rollupPlan // the rollups that answered (a mean-error comparison's aggregate or the proportions' counts); nil: raw rows
 	switch q.Compare {
 	case query.MAE, query.MSE:
 		a, err := e.aggregate(ctx, q, []store.Measure{
@@ -49,7 +48,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 			return metrics.CompareMeans(stats(seriesKey{Version: champion, Group: g}, b), stats(seriesKey{Version: challenger, Group: g}, b), false)
 		}
 		groups, bucketTimes = groupsOf(a.keys), a.buckets
-		meanPlan, meanErrors = a.plan, true
+		plan = a.plan
 	default:
 		c, err := e.count(ctx, q, q.Format == query.FormatTimeSeries)
 		if err != nil {
@@ -67,7 +66,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 				prop(matrix(seriesKey{Version: champion, Group: g}, b), q.PositiveClass),
 				prop(matrix(seriesKey{Version: challenger, Group: g}, b), q.PositiveClass), true)
 		}
-		groups, bucketTimes, coverage = groupsOf(c.keys), c.buckets, c.total()
+		groups, bucketTimes, coverage, plan = groupsOf(c.keys), c.buckets, c.total(), c.plan
 	}
 	// One series per group, labelled by both versions, so that an alert item names the pair.
 	keys := make([]seriesKey, len(groups))
@@ -93,9 +92,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	frames.Annotate(out, coverage, map[string]any{
 		"kind": "comparison", "compare": q.Compare, "champion": champion, "challenger": challenger, "test": method,
 	})
-	if meanErrors {
-		annotateSource(out, meanPlan, false)
-	}
+	annotateSource(out, plan, false)
 	return out, nil
 }
 

@@ -16,9 +16,11 @@ import (
 // scored holds what the score-based metrics read, per series and bucket.
 type scored struct {
 	// ranked[key][bucket]: ROC AUC and average precision on the grid, with their error bounds.
-	ranked   map[seriesKey][]metrics.GridRanking
-	sums     *aggregated // the probabilityNeeds of the query's log loss and Brier
-	positive string
+	ranked map[seriesKey][]metrics.GridRanking
+	// probabilities[key][bucket]: the sums of the query's log loss and Brier.
+	probabilities map[seriesKey][]metrics.ProbabilitySums
+	cells         int         // the grid's resolution
+	plan          *rollupPlan // nil: read from raw rows
 }
 
 // probabilityNeeds declares the sums log loss and Brier read, over rows with a score and
@@ -41,44 +43,73 @@ func needsScores(q query.Query) bool {
 	return slices.ContainsFunc(q.Metrics, func(m query.Metric) bool { return slices.Contains(query.ScoreMetrics, m) })
 }
 
-// scores fetches, for ROC AUC and average precision, the score histogram on the fixed grid
-// (one scan, at most metrics.ScoreGridCells rows per series and bucket, whatever the number of
-// distinct scores) and, for log loss and Brier, the per-row probability sums over the same
-// series and buckets, unless sums already holds them.
+// scores fetches, for ROC AUC and average precision, the score histogram on a fixed grid (at
+// most a grid's cells per series and bucket, whatever the number of distinct scores) and, for
+// log loss and Brier, the per-row probability sums over the same series and buckets (sums, when
+// not nil, already holds them). The rollups answer when the planner allows and the store keeps
+// ranking rollups (on their coarser grid, store.ScoreRollupCells, its error bound reported as
+// the raw grid's); else one scan of the raw rows each.
 func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, sums *aggregated) (*scored, error) {
-	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}, sums: sums, positive: q.PositiveClass}
-	if needsGrid(q) {
-		if err := e.rankGrid(ctx, q, keys, bucketTimes, s); err != nil {
-			return nil, err
-		}
-	}
-	if s.sums != nil {
-		return s, nil
-	}
-	measures := measuresFor(q.Metrics, probabilityNeeds(q.PositiveClass))
-	if len(measures) == 0 {
-		return s, nil
-	}
-	var err error
-	s.sums, err = e.aggregate(ctx, q, measures)
-	return s, err
-}
-
-// rankGrid reads the score grid into s.ranked.
-func (e *Engine) rankGrid(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, s *scored) error {
+	n := max(len(bucketTimes), 1)
+	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}, probabilities: map[seriesKey][]metrics.ProbabilitySums{}, cells: metrics.ScoreGridCells}
 	versions := make([]string, 0, len(keys))
 	for _, k := range keys {
+		s.ranked[k] = make([]metrics.GridRanking, n)
+		s.probabilities[k] = make([]metrics.ProbabilitySums, n)
 		if !slices.Contains(versions, k.Version) {
 			versions = append(versions, k.Version)
 		}
 	}
+	measures := measuresFor(q.Metrics, probabilityNeeds(q.PositiveClass))
+	p, ss, err := e.rankingRollups(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		s.plan, s.cells = p, store.ScoreRollupCells
+		if needsGrid(q) {
+			if err := e.rollupRankGrid(ctx, q, p, ss, versions, bucketTimes, s); err != nil {
+				return nil, err
+			}
+		}
+		if len(measures) > 0 {
+			if err := e.rollupProbabilities(ctx, q, p, ss, versions, bucketTimes, s); err != nil {
+				return nil, err
+			}
+		}
+		return s, nil
+	}
+	if needsGrid(q) {
+		if err := e.rankGrid(ctx, q, versions, bucketTimes, s); err != nil {
+			return nil, err
+		}
+	}
+	if len(measures) == 0 {
+		return s, nil
+	}
+	if sums == nil {
+		if sums, err = e.aggregate(ctx, q, measures); err != nil {
+			return nil, err
+		}
+	}
+	pos := []string{q.PositiveClass}
+	for k, ps := range s.probabilities {
+		for b := range ps {
+			ps[b] = metrics.ProbabilitySums{
+				N:               int64(orZero(sums.of(k, b, store.Measure{Kind: store.MeasureScoredLabeled, Values: pos}))),
+				SumLogLoss:      orZero(sums.of(k, b, store.Measure{Kind: store.MeasureLogLossSum, Values: pos})),
+				SumSquaredError: orZero(sums.of(k, b, store.Measure{Kind: store.MeasureBrierSum, Values: pos})),
+			}
+		}
+	}
+	return s, nil
+}
+
+// rankGrid reads the raw rows' score grid into s.ranked.
+func (e *Engine) rankGrid(ctx context.Context, q query.Query, versions []string, bucketTimes []time.Time, s *scored) error {
 	req := store.ScoreRequest{Scope: scope(q, versions), PositiveClass: q.PositiveClass, Cells: metrics.ScoreGridCells}
 	if len(bucketTimes) > 0 {
 		req.Bucket = q.Bucket
-	}
-	n := max(len(bucketTimes), 1)
-	for _, k := range keys {
-		s.ranked[k] = make([]metrics.GridRanking, n)
 	}
 	// The store hands the cells bucket by bucket: each bucket's histograms are ranked and let go
 	// when the next bucket begins, so memory holds one bucket's cells (series x cells at most),
@@ -142,7 +173,7 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 		if !slices.Contains(q.Metrics, g.metric) {
 			continue
 		}
-		custom["scoreGridCells"] = metrics.ScoreGridCells
+		custom["scoreGridCells"] = s.cells
 		largest := 0.0
 		for _, buckets := range s.ranked {
 			for _, r := range buckets {
@@ -156,7 +187,7 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 				"%s may differ from the exact value by up to %.2g: scores are counted in %d equal cells over [0, 1], "+
 					"and rows of different scores share cells (scores bunched in a narrow range)",
-				g.metric, largest, metrics.ScoreGridCells)})
+				g.metric, largest, s.cells)})
 		}
 	}
 	return notices
@@ -170,12 +201,7 @@ func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 	case query.AveragePrecision:
 		return s.ranked[k][b].AveragePrecision
 	}
-	pos := []string{s.positive}
-	p := metrics.ProbabilitySums{
-		N:               int64(orZero(s.sums.of(k, b, store.Measure{Kind: store.MeasureScoredLabeled, Values: pos}))),
-		SumLogLoss:      orZero(s.sums.of(k, b, store.Measure{Kind: store.MeasureLogLossSum, Values: pos})),
-		SumSquaredError: orZero(s.sums.of(k, b, store.Measure{Kind: store.MeasureBrierSum, Values: pos})),
-	}
+	p := s.probabilities[k][b]
 	if m == query.LogLoss {
 		return metrics.LogLoss(p)
 	}

@@ -96,15 +96,20 @@ func (e *Engine) usableRollups(ctx context.Context) store.RollupStore {
 // confusionCounts reads a classification or confusion query's counts from the rollups (and the
 // range's partial hours from raw rows) when the planner allows: predicted_label from the
 // confusion rollup, a threshold on score from the score rollup when it is exact
-// (thresholdConfusion); else from the raw rows. The plan says which answered.
+// (thresholdConfusion); else from the raw rows. The plan says which answered. A query with
+// score metrics reads its counts from rollups only when its scores can too (scoresFromRollups).
 func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, *rollupPlan, error) {
-	if req.Threshold != nil && !needsScores(q) {
+	scores, err := e.scoresFromRollups(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if req.Threshold != nil && scores {
 		rows, p, err := e.thresholdConfusion(ctx, q, req)
 		if err != nil || p != nil {
 			return rows, p, err
 		}
 	}
-	if q.Threshold == nil && !needsScores(q) {
+	if q.Threshold == nil && scores {
 		p, err := e.rollupFor(ctx, q)
 		if err != nil {
 			return nil, nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -110,7 +111,7 @@ func writeScored(t *testing.T, hour time.Time, rows [][]driver.Value) string {
 // count as without a prediction on both paths.
 func TestThresholdStraddlingACellReadsRawRows(t *testing.T) {
 	hour := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	// 0.30001 and 0.30004 share cell 4915 = [0.299988, 0.300049).
+	// 0.30001 and 0.30004 share the threshold grid's cell 30 = [0.30, 0.31).
 	db := writeScored(t, hour, [][]driver.Value{
 		{"p1", 5, 0.30001, "yes"}, {"p2", 10, 0.30004, "yes"}, {"p3", 15, 0.9, "no"},
 		{"p4", 20, 0.1, "no"}, {"p5", 25, nil, "yes"}, {"p6", 30, 0.7, nil},
@@ -339,6 +340,70 @@ func TestThresholdWithoutAScoreColumnFailsAsOnRawRows(t *testing.T) {
 	_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
 	if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
 		t.Fatalf("raw: %v; with rollups: %v; want the same error", rawErr, rollErr)
+	}
+}
+
+// A threshold of two decimals is a boundary of the threshold grid's cells even where k/100 is
+// not exact in floating point (0.29 * 100 = 28.999999999999996): scores of one actual label
+// just below and exactly at it fall in different cells, so it answers from the rollup, with
+// the raw rows' counts.
+func TestThresholdOfTwoDecimalsAnswersFromTheRollup(t *testing.T) {
+	hour := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	db := writeScored(t, hour, [][]driver.Value{
+		{"p1", 1, 0.29, "yes"}, {"p2", 2, 0.28999, "yes"}, {"p3", 3, 0.57, "no"}, {"p4", 4, math.Nextafter(0.57, 0), "no"},
+		{"p5", 5, 0.5, "no"}, {"p6", 6, math.Nextafter(0.5, 0), "no"}, {"p7", 7, 0.01, "yes"}, {"p8", 8, 1.0, "yes"}, {"p9", 9, 0.0099, "yes"},
+	})
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	win := query.Window{From: hour, To: hour.Add(time.Hour)}
+	for _, th := range []string{"0.29", "0.57", "0.5", "0.01", "1"} {
+		for _, js := range []string{
+			`{"schemaVersion":1,"queryType":"classification","model":"m","positiveClass":"yes","threshold":` + th + `,"metrics":` + confusionMetrics + `,"format":"numeric"}`,
+			`{"schemaVersion":1,"queryType":"confusion","model":"m","positiveClass":"yes","threshold":` + th + `}`,
+		} {
+			if got := sameNumbers(t, st, js, win); got != engine.SourceRollup {
+				t.Errorf("threshold %s: source %q, want rollup", th, got)
+			}
+		}
+	}
+}
+
+// The rollups' score tables stay bounded whatever the predictions: the threshold grid holds
+// decimal cells 0..99 (each cell's scores inside [k/100, (k+1)/100)), at most 101 rows per hour,
+// version and actual label; the ranking grid at most store.ScoreRollupCells; the sums one.
+func TestScoreRollupRowsAreBounded(t *testing.T) {
+	_, db := openDemo(t)
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for name, tc := range map[string]struct {
+		sql  string
+		want int64
+	}{
+		"threshold cells outside 0..99 or scores outside their cell": {`SELECT count(*) FROM predictions_rollup_1h_score WHERE cell IS NOT NULL AND
+			(cell < 0 OR cell > 99 OR score_min < CAST(cell AS DOUBLE) / 100 OR (cell < 99 AND score_max >= CAST(cell + 1 AS DOUBLE) / 100))`, 0},
+		"threshold rows per hour, version and label above 101": {`SELECT count(*) FROM (SELECT count(*) AS n FROM predictions_rollup_1h_score
+			GROUP BY hour, model, model_version, actual_label) WHERE n > 101`, 0},
+		"ranking cells outside the grid": {`SELECT count(*) FROM predictions_rollup_1h_score_rank WHERE cell < 0 OR cell >= 1024 OR actual_label IS NULL`, 0},
+		"sums rows per hour, version and label above 1": {`SELECT count(*) FROM (SELECT count(*) AS n FROM predictions_rollup_1h_score_sums
+			GROUP BY hour, model, model_version, actual_label) WHERE n > 1`, 0},
+	} {
+		var got int64
+		if err := c.QueryRow(tc.sql).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: %d, want %d", name, got, tc.want)
+		}
+	}
+	var rank, rows int64
+	if err := c.QueryRow(`SELECT (SELECT count(*) FROM predictions_rollup_1h_score_rank), (SELECT count(*) FROM predictions_rollup_1h_score_sums)`).Scan(&rank, &rows); err != nil || rank == 0 || rows == 0 {
+		t.Fatalf("ranking rows %d, sums rows %d, %v: want both filled", rank, rows, err)
 	}
 }
 

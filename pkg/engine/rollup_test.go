@@ -274,7 +274,7 @@ func TestRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 }
 
 // The planner keeps what rollups cannot answer on raw rows: a range without a whole hour, a
-// bucket that is not whole hours, a filter, a groupBy, a score metric (a threshold that a
+// bucket that is not whole hours, a filter (score metrics too), a groupBy (a threshold that a
 // score cell straddles: TestThresholdStraddlingACellReadsRawRows).
 func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 	st, _ := openDemo(t)
@@ -288,7 +288,7 @@ func TestPlannerReadsRawRowsWhenRollupsCannotAnswer(t *testing.T) {
 		"bucket not whole hours": {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","interval":"30m"}`, w},
 		"filter":                 {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"plan","op":"=","values":["pro"]}]}`, w},
 		"groupBy":                {`{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"plan"}`, w},
-		"score metric":           {`{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric"}`, w},
+		"score metric filtered":  {`{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric","filters":[{"column":"plan","op":"=","values":["pro"]}]}`, w},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cs := &pathCounter{Store: st}

@@ -10,16 +10,20 @@ import (
 )
 
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
-// read (rebuild them with `modelwatch rollup`). Format 2 added the Score table, format 3 the
-// Measures and Features tables; the other tables of an older store are read as before, the
-// tables it lacks never (see RollupScores, RollupMeasuresUsable, RollupFeatures).
+// read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; format 3 made
+// the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features. The
+// other tables of an older store are read as before, the tables it lacks never (see
+// RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures).
 const RollupFormat = 3
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
+// A format-2 Score table holds the fine score grid, which answers thresholds as exactly.
 const (
 	rollupFormatWithoutScores = 1
 	rollupFormatWithScores    = 2
+	rollupFormatWithRanking   = 3
 	rollupFormatWithMeasures  = 3
+	rollupFormatWithFeatures  = 3
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -33,9 +37,16 @@ const (
 //     metrics.SketchAlpha (0 for zero, 2147483647 for an infinite value), and n.
 //   - Confusion: one row per actual_label x predicted_label pair seen in the hour (either may
 //     be NULL: no ground truth yet, no prediction), with n.
-//   - Score: one row per actual_label (NULL kept) and cell of the score grid seen in the hour
-//     (metrics.ScoreGridCells cells, as metrics.GridCell; NULL for rows without a score), with
-//     score_min and score_max, the least and greatest score of the cell's rows, and n.
+//   - Score: one row per actual_label (NULL kept) and cell of the threshold grid seen in the
+//     hour (scoreThresholdCells decimal cells, see thresholdCell; NULL for rows without a
+//     score), with score_min and score_max, the least and greatest score of the cell's rows,
+//     and n.
+//   - ScoreRank: for rows with a score and ground truth, one row per actual_label and cell of
+//     the ranking grid seen in the hour (store.ScoreRollupCells cells, as metrics.GridCell),
+//     with score_min, score_max and n.
+//   - ScoreSums: for rows with a score and ground truth, one row per actual_label with n and
+//     the sums of -ln(clip(score)), -ln(clip(1 - score)) (clip: scikit-learn's [eps, 1 - eps]),
+//     (score - 1)^2 and score^2.
 //   - Measures: the summable measures (store.MeasureSums) per hour, as measureSumsColumns:
 //     n_rows, n_labeled, n_paired, n_nonzero_actual, the sums of error, |error|, error²,
 //     actual_value and |error / actual_value| over the paired rows, and M2 (the sum of squared
@@ -49,11 +60,13 @@ const (
 //     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date.
 //
-// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x classes
-// x non-empty cells for Score, one row for Measures, x features x at most
-// store.FeatureRollupCap+1 values for Features), whatever the number of predictions.
+// Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x (classes
+// + 1) x at most 101 cells for Score, x classes x at most 1,024 cells for ScoreRank, x classes
+// for ScoreSums, one row for Measures, x features x at most store.FeatureRollupCap+1 values
+// for Features), whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
+	ScoreRank, ScoreSums                        string
 	Measures, Features                          string
 }
 
@@ -70,6 +83,8 @@ func RollupTablesOf(table string) RollupTables {
 		Latency:    table + "_rollup_1h_latency",
 		Confusion:  table + "_rollup_1h_confusion",
 		Score:      table + "_rollup_1h_score",
+		ScoreRank:  table + "_rollup_1h_score_rank",
+		ScoreSums:  table + "_rollup_1h_score_sums",
 		Measures:   table + "_rollup_1h_measures",
 		Features:   table + "_rollup_1h_features",
 	}
@@ -103,6 +118,9 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreRank) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreSums) + " (" + key + "actual_label " + text +
+			", n BIGINT, neg_ln_score DOUBLE, neg_ln_complement DOUBLE, sq_error_positive DOUBLE, sq_error_negative DOUBLE)"},
 		s.measuresRollupCreate(),
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT)"},
 	}
@@ -135,7 +153,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
 			" AND h.mw_hour = ", hourStart(ts), ")")
 	}
-	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.Features} {
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.ScoreRank, t.ScoreSums, t.Features} {
 		b := &builder{d: s.d}
 		b.write("DELETE FROM ", q(table))
 		if hours != nil {

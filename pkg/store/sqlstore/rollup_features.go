@@ -12,9 +12,6 @@ import (
 
 var _ store.FeatureRollupStore = (*Store)(nil)
 
-// rollupFormatWithFeatures is the first format whose rollups keep the Features table.
-const rollupFormatWithFeatures = 3
-
 // RollupFeatures reports whether the Features rollup can answer: the rollups are usable and
 // were built in a format that has it (an older store reads raw rows for quality and drift
 // until it is rebuilt, which its next load or `modelwatch rollup` does).

@@ -12,14 +12,21 @@ var _ store.ScoreRollupStore = (*Store)(nil)
 
 // RollupScores reports whether the Score rollup can answer: the rollups are usable and were
 // built in a format that has it (a store built before it reads raw rows until it is rebuilt,
-// which its next load or `modelwatch rollup` does).
+// which its next load or `modelwatch rollup` does). A format-2 store's finer grid answers as
+// exactly.
 func (s *Store) RollupScores(ctx context.Context) (bool, string, error) {
+	return s.rollupsSince(ctx, rollupFormatWithScores, "the rollups were built before the score rollup: rebuild them with modelwatch rollup")
+}
+
+// rollupsSince reports whether the rollups are usable and of format since or later; reason
+// says why not, stale when they are of an earlier format.
+func (s *Store) rollupsSince(ctx context.Context, since int64, stale string) (bool, string, error) {
 	usable, reason, format, err := s.rollupState(ctx)
 	if err != nil || !usable {
 		return false, reason, err
 	}
-	if format < rollupFormatWithScores {
-		return false, "the rollups were built before the score rollup: rebuild them with modelwatch rollup", nil
+	if format < since {
+		return false, stale, nil
 	}
 	return true, "", nil
 }
