@@ -228,7 +228,8 @@ func TestRollupsBuiltBeforeTheRankingRollupReadRawForScores(t *testing.T) {
 
 // The champion/challenger comparison of a proportion reads its confusion counts through the
 // rollup planner (a threshold from the score rollup, logged labels from the confusion rollup)
-// with the raw rows' numbers, and says so; a mean-error comparison says it read raw rows.
+// with the raw rows' numbers, and says so; a mean-error comparison reads the measures rollup
+// (its numbers are compared in the measures rollup's tests).
 func TestComparisonAnswersFromRollups(t *testing.T) {
 	st, _ := openDemo(t)
 	w := query.Window{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd}
@@ -238,7 +239,7 @@ func TestComparisonAnswersFromRollups(t *testing.T) {
 	compareSources(t, st, `{"schemaVersion":1,`+cmp+`,"compare":"precision","threshold":0.5,"metrics":["champion","challenger","delta","ci_low","ci_high"],"interval":"1d"}`, w)
 	compareSources(t, st, `{"schemaVersion":1,`+cmp+`,"compare":"recall","format":"numeric"}`, ragged)
 	mae := `{"schemaVersion":1,"queryType":"comparison","model":"basket-forecaster","versions":["v1","v2"],"compare":"mae","format":"numeric"}`
-	if got := sourceOf(t, runRollupQuery(t, &engine.Engine{Store: st, Rollups: true}, mae, w)); got != engine.SourceRaw {
-		t.Fatalf("mae comparison: source %q, want raw", got)
+	if got := sourceOf(t, runRollupQuery(t, &engine.Engine{Store: st, Rollups: true}, mae, w)); got != engine.SourceRollup {
+		t.Fatalf("mae comparison: source %q, want rollup", got)
 	}
 }
