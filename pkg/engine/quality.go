@@ -73,47 +73,55 @@ func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, e
 }
 
 // reference reads the reference window's range (numbers) or categories (text, booleans) of
-// each feature, pooled over the query's versions; the answers are cached, since a past window
-// does not change.
+// each feature, pooled over the query's versions, in one statement: a distribution of every
+// feature, by value for the categories (up to maxReferenceCategories) and as one range per
+// version for the numbers. The answer is cached, since a past window does not change.
 func (e *Engine) reference(ctx context.Context, q query.Query, versions []string, cols []store.Column) ([]featureInfo, error) {
 	sc, cache := e.referenceScope(q, versions)
 	infos := make([]featureInfo, len(cols))
-	var measures []store.Measure
+	features := make([]store.DistributionFeature, len(cols))
 	for i, c := range cols {
 		infos[i] = featureInfo{Column: c, numeric: c.Kind == store.KindDouble || c.Kind == store.KindInteger}
+		features[i] = store.DistributionFeature{Column: c.Name, MaxValues: maxReferenceCategories}
 		if infos[i].numeric {
-			measures = append(measures, store.Measure{Kind: store.MeasureMin, Column: c.Name}, store.Measure{Kind: store.MeasureMax, Column: c.Name})
-			continue
-		}
-		cats, err := cached(cache, cacheKey("categories", sc, c.Name), func() ([]string, error) {
-			return e.Store.Distinct(ctx, sc, c.Name, maxReferenceCategories+1)
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(cats) <= maxReferenceCategories {
-			infos[i].categories = append([]string{}, cats...) // non-nil: a known (maybe empty) set
+			features[i] = store.DistributionFeature{Column: c.Name, Binned: true} // no edges: one row per version
 		}
 	}
-	if len(measures) > 0 {
-		rows, err := cached(cache, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
-			return e.Store.Aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
-		})
-		if err != nil {
-			return nil, err
-		}
-		// Pool the versions: the overall min and max.
-		j := 0
-		for i := range infos {
-			if !infos[i].numeric {
-				continue
+	rows, err := cached(cache, cacheKey("quality-reference", sc, featuresKey(features)), func() ([]store.DistributionCount, error) {
+		return e.Store.Distribution(ctx, store.DistributionRequest{Scope: sc, Features: features, Ranges: true})
+	})
+	if err != nil {
+		return nil, err
+	}
+	categories := make([]map[string]bool, len(cols))
+	freeText := make([]bool, len(cols))
+	for _, r := range rows {
+		f := &infos[r.Feature]
+		switch {
+		case r.Null || r.Count == 0:
+		case f.numeric:
+			// Pool the versions: the overall min and max.
+			f.refMin = minPtr(f.refMin, &r.Min)
+			f.refMax = maxPtr(f.refMax, &r.Max)
+		case !r.Exact:
+			freeText[r.Feature] = true // a version with more values than are remembered
+		default:
+			if categories[r.Feature] == nil {
+				categories[r.Feature] = map[string]bool{}
 			}
-			for _, r := range rows {
-				infos[i].refMin = minPtr(infos[i].refMin, r.Values[j])
-				infos[i].refMax = maxPtr(infos[i].refMax, r.Values[j+1])
-			}
-			j += 2
+			categories[r.Feature][r.Text] = true
 		}
+	}
+	for i := range infos {
+		if infos[i].numeric || freeText[i] || len(categories[i]) > maxReferenceCategories {
+			continue
+		}
+		cats := make([]string, 0, len(categories[i])) // non-nil: a known (maybe empty) set
+		for c := range categories[i] {
+			cats = append(cats, c)
+		}
+		slices.Sort(cats)
+		infos[i].categories = cats
 	}
 	return infos, nil
 }
