@@ -90,6 +90,16 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	numeric := make([]bool, len(req.Features))
 	// Per feature i: its column as mw_x<i> (a number or text); for a Binned feature also its
 	// null flag mw_z<i>, bin mw_b<i> and grid cell mw_c<i>, and the sum of its values mw_s<i>.
+	// The keys every grouping set shares: the version, and the bucket and group only when they
+	// vary (a constant key is still hashed for every row and set).
+	bucketExpr, groupExpr := s.bucket(b, sc, req.Bucket), sc.group
+	keys, bucketOut, groupOut := "mw_version", bucketExpr, groupExpr
+	if req.Bucket > 0 {
+		keys, bucketOut = keys+", mw_bucket", "mw_bucket"
+	}
+	if req.GroupBy != "" {
+		keys, groupOut = keys+", mw_group", "mw_group"
+	}
 	var columns, binned, grouped, sets, which, sums []string
 	var numbers, texts, nulls, bins, cells, values, lows, highs []string
 	for i, f := range req.Features {
@@ -110,7 +120,7 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+x)
 			binned = append(binned, x+" IS NULL AS mw_z"+n, binExpr(b, f.Edges, x)+" AS mw_b"+n, cellExpr(b, f.Grid, x)+" AS mw_c"+n)
 			grouped = append(grouped, "mw_z"+n, "mw_b"+n, "mw_c"+n)
-			sets = append(sets, "(mw_bucket, mw_version, mw_group, mw_z"+n+", mw_b"+n+", mw_c"+n+")")
+			sets = append(sets, "("+keys+", mw_z"+n+", mw_b"+n+", mw_c"+n+")")
 			which = append(which, " WHEN grouping(mw_z"+n+") = 0 THEN "+n)
 			sums = append(sums, ", sum("+x+") AS mw_s"+n)
 			if req.Ranges {
@@ -130,7 +140,7 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 			texts = append(texts, when+x)
 		}
 		grouped = append(grouped, x)
-		sets = append(sets, "(mw_bucket, mw_version, mw_group, "+x+")")
+		sets = append(sets, "("+keys+", "+x+")")
 		which = append(which, " WHEN grouping("+x+") = 0 THEN "+n)
 		nulls = append(nulls, when+x+" IS NULL")
 	}
@@ -144,14 +154,14 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	series := "mw_feature, mw_bucket, mw_version, mw_group"
 	// One grouping set per feature: the rows are read once and each feature's values (or bins
 	// and cells) counted in its own set; grouping() says which set a row belongs to.
-	b.write("WITH mw_grouped AS MATERIALIZED (SELECT CASE", strings.Join(which, ""), " END AS mw_feature, mw_bucket, mw_version, mw_group, ", strings.Join(grouped, ", "),
+	b.write("WITH mw_grouped AS MATERIALIZED (SELECT CASE", strings.Join(which, ""), " END AS mw_feature, ", keys, ", ", strings.Join(grouped, ", "),
 		", count(*) AS mw_n", strings.Join(sums, ""), " FROM (")
 	b.write("SELECT *")
 	for _, e := range binned {
 		b.write(", ", e)
 	}
 	b.write(" FROM (")
-	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS mw_bucket, ", sc.version, " AS mw_version, ", sc.group, " AS mw_group, ",
+	b.write("SELECT ", bucketExpr, " AS mw_bucket, ", sc.version, " AS mw_version, ", groupExpr, " AS mw_group, ",
 		strings.Join(columns, ", "))
 	if err := s.writeWhere(b, sc); err != nil {
 		return nil, nil, err
@@ -193,7 +203,7 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
 	// The grouped rows of every feature, in one shape: the feature, its value (a number or
 	// text) or for a Binned feature its bin, cell and sum, and the rows.
-	b.write("SELECT ", series, ", ",
+	b.write("SELECT mw_feature, ", bucketOut, " AS mw_bucket, mw_version, ", groupOut, " AS mw_group, ",
 		byFeature(nulls, "false"), " AS mw_null, ",
 		byFeature(numbers, noNumber), " AS mw_number, ",
 		byFeature(texts, noText), " AS mw_text, ",

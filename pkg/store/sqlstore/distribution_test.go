@@ -333,3 +333,39 @@ func TestDistributionNeverMultipliesTheRows(t *testing.T) {
 		}
 	}
 }
+
+// Regression: every grouping set carried the bucket and the group even when they were
+// constants (no time series, no groupBy), so each row hashed two more keys per feature. The
+// sets now hold only the keys that vary.
+func TestDistributionGroupsByConstantKeysNever(t *testing.T) {
+	st := distributionTable(t, []float64{1, 2, 3})
+	features := []store.DistributionFeature{{Column: "x", MaxValues: 20}, {Column: "t", MaxValues: 20}}
+	for _, c := range []struct {
+		name      string
+		req       store.DistributionRequest
+		want, not []string
+	}{
+		{"whole range", store.DistributionRequest{Scope: distributionScope, Features: features}, nil, []string{"mw_bucket", "mw_group"}},
+		{"time series", store.DistributionRequest{Scope: distributionScope, Bucket: time.Hour, Features: features}, []string{"mw_bucket"}, []string{"mw_group"}},
+	} {
+		stmt, _, err := sqlstore.DistributionSQL(context.Background(), st, c.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(stmt, "GROUPING SETS")
+		if i < 0 {
+			t.Fatalf("%s: no grouping sets in %s", c.name, stmt)
+		}
+		sets := stmt[i : i+strings.Index(stmt[i:], "))")]
+		for _, key := range c.want {
+			if !strings.Contains(sets, key) {
+				t.Errorf("%s: the sets %s lack %s", c.name, sets, key)
+			}
+		}
+		for _, key := range c.not {
+			if strings.Contains(sets, key) {
+				t.Errorf("%s: the sets %s group by the constant %s", c.name, sets, key)
+			}
+		}
+	}
+}
