@@ -22,6 +22,11 @@ const DefaultCacheBytes = 64 << 20
 // go first (otter's W-TinyLFU policy).
 type Cache struct {
 	entries *otter.Cache[string, entry]
+	// clock reads the time for the store generation's checks (the entries' clock); nil is the
+	// wall clock.
+	clock otter.Clock
+	// generation is the store's data generation as last read, and when (see catalog.go).
+	generation generationCheck
 }
 
 // entry is a cached value and how long it stays valid (never: math.MaxInt64).
@@ -44,7 +49,7 @@ func newCache(maxBytes uint64, clock otter.Clock) *Cache {
 	if err != nil {
 		panic(fmt.Sprintf("engine: cache options: %v", err)) // the options are constants: a bug
 	}
-	return &Cache{entries: c}
+	return &Cache{entries: c, clock: clock}
 }
 
 // Close empties the cache and stops its clean-up goroutine (which otherwise ends once the cache

@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -19,11 +19,6 @@ import (
 
 // ErrUnsupported marks a query family this build cannot answer yet.
 var ErrUnsupported = errors.New("unsupported query")
-
-// lookupTTL is how long a model's versions and classes are remembered: they change only when
-// predictions of a new version or class are loaded, and a minute's delay in seeing one is
-// cheaper than a full-table scan on every query.
-const lookupTTL = time.Minute
 
 // Engine answers queries from one store.
 type Engine struct {
@@ -67,7 +62,7 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 // versions resolves the query's versions: the listed ones, or every version of the model.
 // An unknown model is an error naming the models that exist.
 func (e *Engine) versions(ctx context.Context, q query.Query) ([]string, error) {
-	all, err := cachedFor(e.Cache, "versions|"+q.Model, lookupTTL, func() ([]string, error) {
+	all, err := catalogued(ctx, e, "versions|"+strconv.Quote(q.Model), func() ([]string, error) {
 		if rs := e.usableRollups(ctx); rs != nil {
 			return rs.RollupVersions(ctx, q.Model)
 		}
@@ -97,7 +92,7 @@ func (e *Engine) versions(ctx context.Context, q query.Query) ([]string, error) 
 // classes returns the model's class labels and, with a threshold, the negative class that a
 // score below it predicts: the model's one other class (a binary model) or "not <positive>".
 func (e *Engine) classes(ctx context.Context, q query.Query) (labels []string, negative string, err error) {
-	labels, err = cachedFor(e.Cache, "classes|"+q.Model, lookupTTL, func() ([]string, error) {
+	labels, err = catalogued(ctx, e, "classes|"+strconv.Quote(q.Model), func() ([]string, error) {
 		if rs := e.usableRollups(ctx); rs != nil {
 			return rs.RollupClasses(ctx, q.Model)
 		}

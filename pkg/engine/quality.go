@@ -73,10 +73,68 @@ func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, e
 }
 
 // reference reads the reference window's range (numbers) or categories (text, booleans) of
-// each feature, pooled over the query's versions; the answers are cached, since a past window
-// does not change.
+// each feature, pooled over the query's versions, in one statement: a distribution of every
+// feature, by value for the categories (up to maxReferenceCategories) and as one range per
+// version for the numbers. The answer is cached, since a past window does not change.
 func (e *Engine) reference(ctx context.Context, q query.Query, versions []string, cols []store.Column) ([]featureInfo, error) {
 	sc, cache := e.referenceScope(q, versions)
+	if p, _, err := e.featureRollups(ctx, sc, 0); err != nil {
+		return nil, err
+	} else if p != nil {
+		return e.referenceFromRollups(ctx, sc, cache, cols)
+	}
+	infos := make([]featureInfo, len(cols))
+	features := make([]store.DistributionFeature, len(cols))
+	for i, c := range cols {
+		infos[i] = featureInfo{Column: c, numeric: c.Kind == store.KindDouble || c.Kind == store.KindInteger}
+		features[i] = store.DistributionFeature{Column: c.Name, MaxValues: maxReferenceCategories}
+		if infos[i].numeric {
+			features[i] = store.DistributionFeature{Column: c.Name, Binned: true} // no edges: one row per version
+		}
+	}
+	rows, err := cached(cache, cacheKey("quality-reference", sc, featuresKey(features)), func() ([]store.DistributionCount, error) {
+		return e.Store.Distribution(ctx, store.DistributionRequest{Scope: sc, Features: features, Ranges: true})
+	})
+	if err != nil {
+		return nil, err
+	}
+	categories := make([]map[string]bool, len(cols))
+	freeText := make([]bool, len(cols))
+	for _, r := range rows {
+		f := &infos[r.Feature]
+		switch {
+		case r.Null || r.Count == 0:
+		case f.numeric:
+			// Pool the versions: the overall min and max.
+			f.refMin = minPtr(f.refMin, &r.Min)
+			f.refMax = maxPtr(f.refMax, &r.Max)
+		case !r.Exact:
+			freeText[r.Feature] = true // a version with more values than are remembered
+		default:
+			if categories[r.Feature] == nil {
+				categories[r.Feature] = map[string]bool{}
+			}
+			categories[r.Feature][r.Text] = true
+		}
+	}
+	for i := range infos {
+		if infos[i].numeric || freeText[i] || len(categories[i]) > maxReferenceCategories {
+			continue
+		}
+		cats := make([]string, 0, len(categories[i])) // non-nil: a known (maybe empty) set
+		for c := range categories[i] {
+			cats = append(cats, c)
+		}
+		slices.Sort(cats)
+		infos[i].categories = cats
+	}
+	return infos, nil
+}
+
+// referenceFromRollups is reference when the feature rollup may answer the window: each
+// category set and the numbers' ranges from the rollup (a feature it cannot answer from the
+// rows), cached as the raw path's answer is.
+func (e *Engine) referenceFromRollups(ctx context.Context, sc store.Scope, cache *Cache, cols []store.Column) ([]featureInfo, error) {
 	infos := make([]featureInfo, len(cols))
 	var measures []store.Measure
 	for i, c := range cols {

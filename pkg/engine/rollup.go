@@ -60,11 +60,12 @@ func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, err
 	return p, nil
 }
 
-// rollupsUsable reads whether the store's rollups account for all its rows, remembered for
-// lookupTTL as a model's versions and classes are: every query plans with it (and its versions
-// and classes lookups with it again), and it only changes when data is loaded.
+// rollupsUsable reads whether the store's rollups account for all its rows, remembered per
+// store generation as a model's versions and classes are: every query plans with it (and its
+// versions and classes lookups with it again), and it only changes when data is loaded or the
+// rollups are rebuilt.
 func (e *Engine) rollupsUsable(ctx context.Context, rs store.RollupStore) (bool, error) {
-	return cachedFor(e.Cache, "rollups-usable", lookupTTL, func() (bool, error) {
+	return catalogued(ctx, e, "rollups-usable", func() (bool, error) {
 		usable, _, err := rs.Rollups(ctx)
 		return usable, err
 	})

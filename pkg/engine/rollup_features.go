@@ -73,7 +73,7 @@ func (e *Engine) featureRollups(ctx context.Context, sc store.Scope, bucket time
 	if !ok {
 		return nil, nil, nil
 	}
-	usable, err := cachedFor(e.Cache, "rollups-features-usable", lookupTTL, func() (bool, error) {
+	usable, err := catalogued(ctx, e, "rollups-features-usable", func() (bool, error) {
 		usable, _, err := fs.RollupFeatures(ctx)
 		return usable, err
 	})

@@ -27,7 +27,7 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 	if !ok {
 		return nil, nil
 	}
-	usable, err := cachedFor(e.Cache, "rollup-measures-usable", lookupTTL, func() (bool, error) {
+	usable, err := catalogued(ctx, e, "rollup-measures-usable", func() (bool, error) {
 		usable, _, err := ms.RollupMeasuresUsable(ctx)
 		return usable, err
 	})

@@ -24,7 +24,11 @@ func (e *Engine) thresholdConfusion(ctx context.Context, q query.Query, req stor
 	if !ok {
 		return nil, nil, nil
 	}
-	if usable, _, err := ss.RollupScores(ctx); err != nil || !usable {
+	usable, err := catalogued(ctx, e, "rollups-scores", func() (bool, error) {
+		usable, _, err := ss.RollupScores(ctx)
+		return usable, err
+	})
+	if err != nil || !usable {
 		return nil, nil, err
 	}
 	rows, exact, err := ss.RollupScoreConfusion(ctx, store.RollupRequest{Model: q.Model, Versions: req.Versions, From: p.from, To: p.to, Bucket: req.Bucket},
@@ -57,7 +61,7 @@ func (e *Engine) rankingRollups(ctx context.Context, q query.Query) (*rollupPlan
 	if !ok {
 		return nil, nil, nil
 	}
-	usable, err := cachedFor(e.Cache, "rollups-ranking", lookupTTL, func() (bool, error) {
+	usable, err := catalogued(ctx, e, "rollups-ranking", func() (bool, error) {
 		usable, _, err := ss.RollupRanking(ctx)
 		return usable, err
 	})

@@ -14,6 +14,9 @@ type DistributionRequest struct {
 	Scope
 	Bucket   time.Duration
 	Features []DistributionFeature
+	// Ranges also returns each row's least and greatest value (numbers), e.g. a Binned feature
+	// without edges: one row per series with its count, sum and range.
+	Ranges bool
 }
 
 // DistributionFeature is one feature column of a DistributionRequest and how to count it above
@@ -66,4 +69,7 @@ type DistributionCount struct {
 	Count     int64
 	// Sum is the sum of the row's values (numbers).
 	Sum float64
+	// Min and Max are the least and greatest of the row's values (numbers, non-null rows),
+	// when the request asked for Ranges.
+	Min, Max float64
 }

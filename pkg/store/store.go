@@ -63,3 +63,13 @@ type ConfusionCount struct {
 	Predicted *string
 	Count     int64
 }
+
+// Generational is implemented by stores that can say cheaply whether their data changed: a
+// token that stays the same while the rows (and rollups) stay the same, and changes when
+// predictions or labels are loaded or rollups rebuilt. The engine keeps what it discovers
+// (versions, classes, the rollups' state) per generation instead of scanning per query.
+type Generational interface {
+	// Generation returns the store's current data generation; reading it must cost far less
+	// than a scan of the prediction table.
+	Generation(ctx context.Context) (string, error)
+}

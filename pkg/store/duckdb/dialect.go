@@ -16,7 +16,7 @@ import (
 // Dialect is DuckDB's SQL.
 type Dialect struct{}
 
-var _ sqlstore.Dialect = Dialect{}
+var _ sqlstore.ApproxDistinctDialect = Dialect{}
 
 // Name implements sqlstore.Dialect.
 func (Dialect) Name() string { return "DuckDB" }
@@ -44,6 +44,9 @@ func (Dialect) TextType() string { return "VARCHAR" }
 func (Dialect) Quantile(expr string, q float64) string {
 	return "quantile_cont(" + expr + ", " + strconv.FormatFloat(q, 'g', -1, 64) + ")"
 }
+
+// ApproxDistinct implements sqlstore.ApproxDistinctDialect with DuckDB's HyperLogLog.
+func (Dialect) ApproxDistinct(expr string) string { return "approx_count_distinct(" + expr + ")" }
 
 // ColumnsQuery implements sqlstore.Dialect.
 func (Dialect) ColumnsQuery() string {

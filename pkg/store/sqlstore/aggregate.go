@@ -213,6 +213,11 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		return "max(" + asDouble + ")", nil
 	case store.MeasureDistinct:
 		return "CAST(count(DISTINCT " + asDouble + ") AS DOUBLE PRECISION)", nil
+	case store.MeasureApproxDistinct:
+		if e, ok := s.d.(ApproxDistinctDialect); ok {
+			return "CAST(" + e.ApproxDistinct(asDouble) + " AS DOUBLE PRECISION)", nil
+		}
+		return "CAST(count(DISTINCT " + asDouble + ") AS DOUBLE PRECISION)", nil
 	case store.MeasureOutside:
 		return count(q + " < " + b.bind(m.Lo) + " OR " + q + " > " + b.bind(m.Hi)), nil
 	}

@@ -34,3 +34,10 @@ type Dialect interface {
 	// Kind maps an engine type name to a logical kind.
 	Kind(engineType string) store.Kind
 }
+
+// ApproxDistinctDialect is a Dialect with an estimate of an expression's distinct non-null
+// values that streams (a sketch) instead of holding every value as count(DISTINCT) does.
+type ApproxDistinctDialect interface {
+	Dialect
+	ApproxDistinct(expr string) string
+}

@@ -13,19 +13,19 @@ import (
 )
 
 // Distribution counts the rows of every requested feature per bucket, version and group in one
-// statement that reads the table once: each row is paired with a constant list of feature
-// indexes (a cross join with a VALUES list), so one scan feeds one aggregation keyed by
-// feature and value. A Binned feature is keyed by its bin and grid cell right there, computed
-// in SQL from bound edges, so that a continuous column makes O(bins + cells) groups, never one
-// per value. For the other features a window function then counts each series' distinct
-// values; a series within its feature's MaxValues is returned per value, one above it per bin
-// and grid cell, so the rows returned stay O(bins + cells) either way.
+// statement that reads the table once: an aggregation with one grouping set per feature (its
+// value, or for a Binned feature its bin and grid cell, computed in SQL from bound edges, so
+// that a continuous column makes O(bins + cells) groups, never one per value). Its small result
+// is materialized, and a window function counts each series' distinct values; a series within
+// its feature's MaxValues is returned per value, one above it per bin and grid cell, so the
+// rows returned stay O(bins + cells) either way.
 //
-// The cross join, rather than a UNION ALL of per-feature aggregations over a common table
-// expression, is what keeps it one scan on every engine: DuckDB inlines a CTE referenced twice
-// (one scan per reference) unless it is materialized, which would hold the projected columns
-// of every row in memory; the cross join streams. GROUPING SETS would also scan once, but is
-// missing from older ClickHouse releases.
+// GROUPING SETS replaced a cross join of every row with the list of feature indexes, which made
+// rows x features rows and evaluated a CASE over the features on each: 20% faster for 20
+// features at 1M rows. The grouped rows are materialized (WITH ... AS MATERIALIZED) because
+// DuckDB otherwise rewrites the window over them as a join of the aggregation with itself,
+// reading the table twice; they are O(values + cells) rows, not the table's. Both need
+// PostgreSQL 12 or a ClickHouse release newer than Debian's old one.
 func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest) ([]store.DistributionCount, error) {
 	b, numeric, err := s.distributionStatement(ctx, req)
 	if err != nil {
@@ -37,17 +37,17 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 			feature, micros, n, distinct int64
 			ver, grp, text               sql.NullString
 			exact, null                  bool
-			num, sum                     sql.NullFloat64
+			num, sum, lo, hi             sql.NullFloat64
 			bin, cell                    sql.NullInt64
 		)
-		if err := scan(&feature, &micros, &ver, &grp, &exact, &null, &num, &text, &bin, &cell, &n, &sum, &distinct); err != nil {
+		if err := scan(&feature, &micros, &ver, &grp, &exact, &null, &num, &text, &bin, &cell, &n, &sum, &distinct, &lo, &hi); err != nil {
 			return false, err
 		}
 		if feature < 0 || int(feature) >= len(req.Features) {
 			return false, fmt.Errorf("feature index %d out of range", feature)
 		}
 		c := store.DistributionCount{Feature: int(feature), Version: ver.String, Group: grp.String, Exact: exact, Distinct: distinct,
-			Null: null, Bin: -1, Cell: -1, Count: n, Sum: sum.Float64}
+			Null: null, Bin: -1, Cell: -1, Count: n, Sum: sum.Float64, Min: lo.Float64, Max: hi.Float64}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
 		}
@@ -73,9 +73,9 @@ func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest)
 
 // distributionStatement writes the statement of Distribution and says which features are
 // numeric. Its levels, innermost first: the one scan (bucket, version, group and each feature
-// column, filtered by the scope); its rows paired with the feature indexes (the value of each
-// feature as a number or as text, or for a Binned feature its bin, grid cell and value to sum);
-// the counts per value or per bin and cell; each series' distinct values (a window count) and
+// column, filtered by the scope); the Binned features' null flags, bins and grid cells; the
+// grouping sets, one per feature, materialized; their rows in one shape (feature, value as a
+// number or text, or bin, cell and sum); each series' distinct values (a window count) and
 // whether it is counted by value; each row keyed by its value, or by its bin and grid cell; and
 // the sums per key.
 func (s *Store) distributionStatement(ctx context.Context, req store.DistributionRequest) (*builder, []bool, error) {
@@ -88,7 +88,20 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	}
 	b := &builder{d: s.d}
 	numeric := make([]bool, len(req.Features))
-	var columns, numbers, texts, nulls, bins, cells, values, indexes []string
+	// Per feature i: its column as mw_x<i> (a number or text); for a Binned feature also its
+	// null flag mw_z<i>, bin mw_b<i> and grid cell mw_c<i>, and the sum of its values mw_s<i>.
+	// The keys every grouping set shares: the version, and the bucket and group only when they
+	// vary (a constant key is still hashed for every row and set).
+	bucketExpr, groupExpr := s.bucket(b, sc, req.Bucket), sc.group
+	keys, bucketOut, groupOut := "mw_version", bucketExpr, groupExpr
+	if req.Bucket > 0 {
+		keys, bucketOut = keys+", mw_bucket", "mw_bucket"
+	}
+	if req.GroupBy != "" {
+		keys, groupOut = keys+", mw_group", "mw_group"
+	}
+	var columns, binned, grouped, sets, which, sums []string
+	var numbers, texts, nulls, bins, cells, values, lows, highs []string
 	for i, f := range req.Features {
 		col, ok := sc.sch.Column(f.Column)
 		if !ok {
@@ -98,39 +111,74 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 			return nil, nil, err
 		}
 		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
-		name := "mw_x" + strconv.Itoa(i)
-		when := " WHEN " + strconv.Itoa(i) + " THEN "
+		n := strconv.Itoa(i)
+		x, when := "mw_x"+n, " WHEN "+n+" THEN "
 		switch {
 		case f.Binned && !numeric[i]:
 			return nil, nil, fmt.Errorf("%w: feature %q is %s: only a number column can be counted per bin", store.ErrSchema, f.Column, col.Kind)
 		case f.Binned:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+name)
-			bins = append(bins, when+binExpr(b, f.Edges, name))
-			cells = append(cells, when+cellExpr(b, f.Grid, name))
-			values = append(values, when+name)
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+x)
+			binned = append(binned, x+" IS NULL AS mw_z"+n, binExpr(b, f.Edges, x)+" AS mw_b"+n, cellExpr(b, f.Grid, x)+" AS mw_c"+n)
+			grouped = append(grouped, "mw_z"+n, "mw_b"+n, "mw_c"+n)
+			sets = append(sets, "("+keys+", mw_z"+n+", mw_b"+n+", mw_c"+n+")")
+			which = append(which, " WHEN grouping(mw_z"+n+") = 0 THEN "+n)
+			sums = append(sums, ", sum("+x+") AS mw_s"+n)
+			if req.Ranges {
+				sums = append(sums, ", min("+x+") AS mw_lo"+n+", max("+x+") AS mw_hi"+n)
+				lows, highs = append(lows, when+"mw_lo"+n), append(highs, when+"mw_hi"+n)
+			}
+			nulls = append(nulls, when+"mw_z"+n)
+			bins = append(bins, when+"mw_b"+n)
+			cells = append(cells, when+"mw_c"+n)
+			values = append(values, when+"mw_s"+n)
+			continue
 		case numeric[i]:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+name)
-			numbers = append(numbers, when+name)
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+x)
+			numbers = append(numbers, when+x)
 		default:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.TextType()+") AS "+name)
-			texts = append(texts, when+name)
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.TextType()+") AS "+x)
+			texts = append(texts, when+x)
 		}
-		nulls = append(nulls, when+name+" IS NULL")
-		indexes = append(indexes, "("+strconv.Itoa(i)+")")
+		grouped = append(grouped, x)
+		sets = append(sets, "("+keys+", "+x+")")
+		which = append(which, " WHEN grouping("+x+") = 0 THEN "+n)
+		nulls = append(nulls, when+x+" IS NULL")
 	}
 	byFeature := func(whens []string, none string) string {
 		if len(whens) == 0 {
 			return none
 		}
-		return "CASE mw_f" + strings.Join(whens, "") + " END"
+		return "CASE mw_feature" + strings.Join(whens, "") + " END"
 	}
 	noNumber, noText, noIndex := "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS "+s.d.TextType()+")", "CAST(NULL AS INTEGER)"
 	series := "mw_feature, mw_bucket, mw_version, mw_group"
+	// One grouping set per feature: the rows are read once and each feature's values (or bins
+	// and cells) counted in its own set; grouping() says which set a row belongs to.
+	b.write("WITH mw_grouped AS MATERIALIZED (SELECT CASE", strings.Join(which, ""), " END AS mw_feature, ", keys, ", ", strings.Join(grouped, ", "),
+		", count(*) AS mw_n", strings.Join(sums, ""), " FROM (")
+	b.write("SELECT *")
+	for _, e := range binned {
+		b.write(", ", e)
+	}
+	b.write(" FROM (")
+	b.write("SELECT ", bucketExpr, " AS mw_bucket, ", sc.version, " AS mw_version, ", groupExpr, " AS mw_group, ",
+		strings.Join(columns, ", "))
+	if err := s.writeWhere(b, sc); err != nil {
+		return nil, nil, err
+	}
+	b.write(") AS mw_rows) AS mw_binned GROUP BY GROUPING SETS (", strings.Join(sets, ", "), ")")
+	b.write(") ")
 	// Each feature's bound expressions are written once, at the level that uses them.
 	b.write("SELECT ", series, ", mw_exact, mw_null, mw_number_out, mw_text_out, mw_bin, mw_cell,",
-		" CAST(sum(mw_n) AS BIGINT), sum(mw_s), max(mw_distinct) FROM (")
+		" CAST(sum(mw_n) AS BIGINT), sum(mw_s), max(mw_distinct), min(mw_lo), max(mw_hi) FROM (")
 	b.write("SELECT ", series, ", mw_n, mw_distinct, mw_exact, mw_null,",
-		" coalesce(mw_dsum, mw_number * mw_n) AS mw_s,",
+		" coalesce(mw_dsum, mw_number * mw_n) AS mw_s,")
+	if req.Ranges {
+		b.write(" coalesce(mw_dlo, mw_number) AS mw_lo, coalesce(mw_dhi, mw_number) AS mw_hi,")
+	} else {
+		b.write(" ", noNumber, " AS mw_lo, ", noNumber, " AS mw_hi,")
+	}
+	b.write(
 		" CASE WHEN mw_exact THEN mw_number END AS mw_number_out,",
 		" CASE WHEN mw_exact THEN mw_text END AS mw_text_out,",
 		" coalesce(mw_dbin, CASE WHEN NOT mw_exact THEN ", perFeature(req.Features, func(f store.DistributionFeature) string {
@@ -153,21 +201,17 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		return "mw_distinct <= " + b.bind(int64(f.MaxValues))
 	}), " AS mw_exact FROM (")
 	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
-	b.write("SELECT ", series, ", mw_null, mw_number, mw_text, mw_dbin, mw_dcell, count(*) AS mw_n, sum(mw_dvalue) AS mw_dsum FROM (")
-	b.write("SELECT mw_f AS mw_feature, mw_bucket, mw_version, mw_group, ",
+	// The grouped rows of every feature, in one shape: the feature, its value (a number or
+	// text) or for a Binned feature its bin, cell and sum, and the rows.
+	b.write("SELECT mw_feature, ", bucketOut, " AS mw_bucket, mw_version, ", groupOut, " AS mw_group, ",
 		byFeature(nulls, "false"), " AS mw_null, ",
 		byFeature(numbers, noNumber), " AS mw_number, ",
 		byFeature(texts, noText), " AS mw_text, ",
 		byFeature(bins, noIndex), " AS mw_dbin, ",
-		byFeature(cells, noIndex), " AS mw_dcell, ",
-		byFeature(values, noNumber), " AS mw_dvalue FROM (")
-	b.write("SELECT ", s.bucket(b, sc, req.Bucket), " AS mw_bucket, ", sc.version, " AS mw_version, ", sc.group, " AS mw_group, ",
-		strings.Join(columns, ", "))
-	if err := s.writeWhere(b, sc); err != nil {
-		return nil, nil, err
-	}
-	b.write(") AS mw_rows CROSS JOIN (VALUES ", strings.Join(indexes, ", "), ") AS mw_features(mw_f)")
-	b.write(") AS mw_paired GROUP BY ", series, ", mw_null, mw_number, mw_text, mw_dbin, mw_dcell")
+		byFeature(cells, noIndex), " AS mw_dcell, mw_n, ",
+		byFeature(values, noNumber), " AS mw_dsum, ",
+		byFeature(lows, noNumber), " AS mw_dlo, ",
+		byFeature(highs, noNumber), " AS mw_dhi FROM mw_grouped")
 	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", series, ")")
 	b.write(") AS mw_sized")
 	b.write(") AS mw_flagged")

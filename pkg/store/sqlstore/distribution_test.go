@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -279,5 +281,91 @@ func TestDistributionRefusesBinnedText(t *testing.T) {
 		Features: []store.DistributionFeature{{Column: "t", Binned: true, MaxValues: 10}}})
 	if err == nil || !strings.Contains(err.Error(), `"t"`) {
 		t.Errorf("error %v, want one naming the text feature t", err)
+	}
+}
+
+// Regression: the statement paired every row with every feature (a cross join with the list
+// of feature indexes) and evaluated a CASE over the features on each pair, so its operators
+// handled rows x features rows (14 million for 20 features over 700,000 rows). With one
+// grouping set per feature no operator handles more rows than the scan reads.
+func TestDistributionNeverMultipliesTheRows(t *testing.T) {
+	xs := make([]float64, 100)
+	for i := range xs {
+		xs[i] = float64(i % 5)
+	}
+	st := distributionTable(t, xs)
+	stmt, args, err := sqlstore.DistributionSQL(context.Background(), st, store.DistributionRequest{Scope: distributionScope,
+		Features: []store.DistributionFeature{
+			{Column: "x", MaxValues: 20, Edges: []float64{0, 2, 4}},
+			{Column: "n", MaxValues: 20}, {Column: "t", MaxValues: 200000},
+			{Column: "x", Binned: true, Edges: []float64{0, 2, 4}, Grid: &store.DistributionGrid{Lo: 0, Hi: 4, Cells: 16}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.DB().Query("EXPLAIN ANALYZE "+stmt, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var kind, text string
+		if err := rows.Scan(&kind, &text); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(text)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	counts := regexp.MustCompile(`[^~\d,]([\d,]+) rows`).FindAllStringSubmatch(plan.String(), -1)
+	if len(counts) == 0 {
+		t.Fatalf("no row counts in the plan:\n%s", plan.String())
+	}
+	for _, c := range counts {
+		n, err := strconv.Atoi(strings.ReplaceAll(c[1], ",", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > len(xs) {
+			t.Fatalf("an operator handled %d rows, more than the %d the scan reads:\n%s", n, len(xs), plan.String())
+		}
+	}
+}
+
+// Regression: every grouping set carried the bucket and the group even when they were
+// constants (no time series, no groupBy), so each row hashed two more keys per feature. The
+// sets now hold only the keys that vary.
+func TestDistributionGroupsByConstantKeysNever(t *testing.T) {
+	st := distributionTable(t, []float64{1, 2, 3})
+	features := []store.DistributionFeature{{Column: "x", MaxValues: 20}, {Column: "t", MaxValues: 20}}
+	for _, c := range []struct {
+		name      string
+		req       store.DistributionRequest
+		want, not []string
+	}{
+		{"whole range", store.DistributionRequest{Scope: distributionScope, Features: features}, nil, []string{"mw_bucket", "mw_group"}},
+		{"time series", store.DistributionRequest{Scope: distributionScope, Bucket: time.Hour, Features: features}, []string{"mw_bucket"}, []string{"mw_group"}},
+	} {
+		stmt, _, err := sqlstore.DistributionSQL(context.Background(), st, c.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(stmt, "GROUPING SETS")
+		if i < 0 {
+			t.Fatalf("%s: no grouping sets in %s", c.name, stmt)
+		}
+		sets := stmt[i : i+strings.Index(stmt[i:], "))")]
+		for _, key := range c.want {
+			if !strings.Contains(sets, key) {
+				t.Errorf("%s: the sets %s lack %s", c.name, sets, key)
+			}
+		}
+		for _, key := range c.not {
+			if strings.Contains(sets, key) {
+				t.Errorf("%s: the sets %s group by the constant %s", c.name, sets, key)
+			}
+		}
 	}
 }
