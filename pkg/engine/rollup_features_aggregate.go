@@ -16,7 +16,7 @@ import (
 // featureMeasureKinds are the measures the feature rollup answers: rows, and per feature
 // column what its values give exactly.
 var featureMeasureKinds = []store.MeasureKind{store.MeasureRows, store.MeasureNonNull, store.MeasureMean, store.MeasureStd,
-	store.MeasureMin, store.MeasureMax, store.MeasureOutside, store.MeasureNotIn, store.MeasureDistinct}
+	store.MeasureMin, store.MeasureMax, store.MeasureOutside, store.MeasureNotIn, store.MeasureDistinct, store.MeasureApproxDistinct}
 
 // featureAggregates answers what e.Store.Aggregates answers for req from the feature rollup
 // when the planner allows and every measure is one it keeps (featureMeasureKinds; not_in of
@@ -165,7 +165,8 @@ func (v *featureValues) measure(m store.Measure) *float64 {
 			}
 		}
 		return number(float64(out))
-	case store.MeasureDistinct:
+	case store.MeasureDistinct, store.MeasureApproxDistinct:
+		// The rollup counts values exactly: an exact count is the best estimate.
 		return number(float64(len(v.numbers)))
 	case store.MeasureOutside:
 		var out int64
