@@ -34,8 +34,9 @@ var helps = map[string]commandHelp{
 	},
 	"rollup": {
 		synopsis: "rollup --db PATH [--table NAME] [--labels-table NAME]",
-		summary: "Rebuild every hourly rollup of a store in one transaction. Rollups are derived data (counts, latency\n" +
-			"sums and sketches, confusion counts per hour, model and version) that load and demo keep up to date;\n" +
+		summary: "Rebuild every hourly rollup of a store in one transaction. Rollups are derived data per hour, model and\n" +
+			"version (counts, latency sums and sketches, confusion counts, score cells and log-loss/Brier sums, error\n" +
+			"and actual-value sums, each feature's rows per value) that load and demo keep up to date;\n" +
 			"rebuild them after writing the store by other means, or to read a labels table (the data source's labelsTable).",
 		examples: []string{
 			"modelwatch rollup --db data/demo.duckdb",
