@@ -202,6 +202,9 @@ func (v *featureValues) measure(m store.Measure) *float64 {
 		if n < 2 {
 			return nil
 		}
+		if math.Abs(values[0]) > store.MeasureScale || math.Abs(values[len(values)-1]) > store.MeasureScale {
+			return number(math.NaN()) // undefined, as the rows' statement says (sqlstore's spread)
+		}
 		var ss float64
 		for _, x := range values {
 			d := x - mean

@@ -5,6 +5,7 @@ package frames
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -34,7 +35,7 @@ func TimeSeries(refID string, series []Series) data.Frames {
 	for _, s := range series {
 		f := data.NewFrame(s.Metric,
 			data.NewField("time", nil, s.Times),
-			data.NewField(s.Metric, s.Labels, s.Values),
+			data.NewField(s.Metric, s.Labels, defined(s.Values)),
 		)
 		f.RefID = refID
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: timeSeriesMultiVersion}
@@ -63,13 +64,30 @@ func NumericLong(refID string, labelNames, metricNames []string, rows []Row) *da
 	for _, m := range metricNames {
 		vals := make([]*float64, len(rows))
 		for r, row := range rows {
-			vals[r] = row.Values[m]
+			vals[r] = definedValue(row.Values[m])
 		}
 		f.Fields = append(f.Fields, data.NewField(m, nil, vals))
 	}
 	f.RefID = refID
 	f.Meta = &data.FrameMeta{Type: data.FrameTypeNumericLong, TypeVersion: numericLongVersion}
 	return f
+}
+
+// defined returns values with NaN as null: an undefined value is null in a frame, never NaN,
+// which a Math expression or an alert condition would compare as a number.
+func defined(values []*float64) []*float64 {
+	out := make([]*float64, len(values))
+	for i, v := range values {
+		out[i] = definedValue(v)
+	}
+	return out
+}
+
+func definedValue(v *float64) *float64 {
+	if v == nil || math.IsNaN(*v) {
+		return nil
+	}
+	return v
 }
 
 func empty(refID string, t data.FrameType, v data.FrameTypeVersion) *data.Frame {

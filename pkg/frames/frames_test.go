@@ -2,6 +2,7 @@ package frames
 
 import (
 	"flag"
+	"math"
 	"testing"
 	"time"
 
@@ -96,4 +97,21 @@ func TestConfusionFrame(t *testing.T) {
 		t.Fatalf("want 8 items, got %d", len(seen))
 	}
 	experimental.CheckGoldenJSONResponse(t, "testdata", "confusion", &backend.DataResponse{Frames: data.Frames{fr}}, *update)
+}
+
+// An undefined value is null in every frame, never NaN (which a Math expression or an alert
+// condition would compare as a number).
+func TestNaNIsWrittenAsNull(t *testing.T) {
+	nan := math.NaN()
+	ts := TimeSeries("A", []Series{{Metric: "r2", Times: []time.Time{time.Unix(0, 0), time.Unix(60, 0)}, Values: []*float64{&nan, f(0.5)}}})
+	if v, ok := ts[0].Fields[1].ConcreteAt(0); ok {
+		t.Errorf("time series: NaN written as %v, want null", v)
+	}
+	if v, ok := ts[0].Fields[1].ConcreteAt(1); !ok || v.(float64) != 0.5 {
+		t.Errorf("time series: 0.5 written as %v", v)
+	}
+	nl := NumericLong("A", []string{"version"}, []string{"std"}, []Row{{Labels: []string{"v1"}, Values: map[string]*float64{"std": &nan}}})
+	if v, ok := nl.Fields[1].ConcreteAt(0); ok {
+		t.Errorf("numeric long: NaN written as %v, want null", v)
+	}
 }

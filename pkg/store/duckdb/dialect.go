@@ -40,6 +40,9 @@ func (Dialect) EpochSeconds(expr string) string { return "epoch(" + expr + ")" }
 // TextType implements sqlstore.Dialect.
 func (Dialect) TextType() string { return "VARCHAR" }
 
+// NaN implements sqlstore.Dialect.
+func (Dialect) NaN() string { return "CAST('NaN' AS DOUBLE)" }
+
 // Quantile implements sqlstore.Dialect: quantile_cont interpolates linearly, as numpy does.
 func (Dialect) Quantile(expr string, q float64) string {
 	return "quantile_cont(" + expr + ", " + strconv.FormatFloat(q, 'g', -1, 64) + ")"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,13 +163,13 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	case store.MeasureVarPopActual:
 		// The engine's own variance aggregate is computed stably (not as sum of squares minus
 		// squared sum), which R2 needs when actuals are large compared with their spread.
-		return "var_pop(" + over(act) + ")", nil
+		return s.spread("var_pop", paired, act, errExpr, act), nil
 	case store.MeasureVarSampError:
-		return "var_samp(" + over(errExpr) + ")", nil
+		return s.spread("var_samp", paired, act, errExpr, errExpr), nil
 	case store.MeasureVarSampAbsError:
-		return "var_samp(" + over("abs"+errExpr) + ")", nil
+		return s.spread("var_samp", paired, act, errExpr, "abs"+errExpr), nil
 	case store.MeasureVarSampSqError:
-		return "var_samp(" + over(errExpr+" * "+errExpr) + ")", nil
+		return s.spread("var_samp", paired, act, errExpr, errExpr+" * "+errExpr), nil
 	case store.MeasureNonZeroActual:
 		return count(paired + " AND " + act + " <> 0"), nil
 	case store.MeasureSumAbsPctError:
@@ -206,7 +207,11 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 	case store.MeasureMean:
 		return "avg(" + asDouble + ")", nil
 	case store.MeasureStd:
-		return "stddev_samp(" + asDouble + ")", nil
+		// As spread: values beyond store.MeasureScale make the deviation undefined (NaN), not a
+		// failed statement.
+		inScale := "abs(" + asDouble + ") <= " + measureScale
+		return "CASE WHEN count(CASE WHEN " + q + " IS NOT NULL AND NOT (" + inScale + ") THEN 1 END) > 0 THEN " + s.d.NaN() +
+			" ELSE stddev_samp(CASE WHEN " + inScale + " THEN " + asDouble + " END) END", nil
 	case store.MeasureMin:
 		return "min(" + asDouble + ")", nil
 	case store.MeasureMax:
@@ -307,4 +312,17 @@ func (s *Store) labeled(ctx context.Context) (string, error) {
 		return "", sch.Require(store.ColActualLabel)
 	}
 	return "CAST(count(CASE WHEN " + strings.Join(conds, " OR ") + " THEN 1 END) AS DOUBLE PRECISION)", nil
+}
+
+// measureScale is store.MeasureScale as SQL.
+var measureScale = strconv.FormatFloat(store.MeasureScale, 'g', -1, 64)
+
+// spread is a variance aggregate (fn: var_pop or var_samp) of e over the paired rows whose actual
+// and error are within store.MeasureScale, and NaN when a paired row is beyond it (or NaN): the
+// engine's variance refuses a result that is not finite with an error, and the spread of such
+// values is undefined. The measures rollup keeps the same rule, so both paths agree.
+func (s *Store) spread(fn, paired, act, errExpr, e string) string {
+	inScale := "abs(" + act + ") <= " + measureScale + " AND abs" + errExpr + " <= " + measureScale
+	return "CASE WHEN count(CASE WHEN " + paired + " AND NOT (" + inScale + ") THEN 1 END) > 0 THEN " + s.d.NaN() +
+		" ELSE " + fn + "(CASE WHEN " + paired + " AND " + inScale + " THEN " + e + " END) END"
 }

@@ -16,6 +16,7 @@ type testDialect struct{}
 
 func (testDialect) Name() string                        { return "test" }
 func (testDialect) TextType() string                    { return "TEXT" }
+func (testDialect) NaN() string                         { return "CAST('NaN' AS DOUBLE PRECISION)" }
 func (testDialect) EpochSeconds(e string) string        { return "epoch(" + e + ")" }
 func (testDialect) Quantile(e string, _ float64) string { return "quantile(" + e + ")" }
 func (testDialect) Placeholder(n int) string            { return "$" + strconv.Itoa(n) }

@@ -24,6 +24,8 @@ type Dialect interface {
 	EpochSeconds(expr string) string
 	// TextType is the engine's text type, for casting group values to labels.
 	TextType() string
+	// NaN is an expression for a double NaN (an undefined aggregate the engine would refuse).
+	NaN() string
 	// Quantile is an aggregate giving the q-quantile of an expression with linear
 	// interpolation (numpy's default); q is a validated number in [0, 1], written as a literal
 	// because engines require a constant there.

@@ -1,0 +1,91 @@
+package engine_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/ingest"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+)
+
+// valueOf returns a numeric-long frame's metric of its first row (nil: null).
+func valueOf(t *testing.T, fs data.Frames, metric string) *float64 {
+	t.Helper()
+	for _, f := range fs {
+		for _, fd := range f.Fields {
+			if fd.Name != metric || fd.Len() == 0 {
+				continue
+			}
+			v, ok := fd.ConcreteAt(0)
+			if !ok {
+				return nil
+			}
+			x := v.(float64)
+			return &x
+		}
+	}
+	t.Fatalf("no field %q in the frames", metric)
+	return nil
+}
+
+// Regression: values whose squares overflow a double (a logged 1e200) made the store's variance
+// fail ("VARPOP is out of range"), so a Viewer's regression or quality query over them was an
+// internal error. Their spread is undefined instead: null on both paths, the rest answered.
+func TestValuesOutOfScaleMakeASpreadNullNotAnError(t *testing.T) {
+	dir := t.TempDir()
+	csv := "prediction_id,ts,model,model_version,predicted_value,actual_value,feat\n" +
+		"p1,2026-03-01T00:00:00Z,m,v1,1,2,1e200\n" +
+		"p2,2026-03-01T00:10:00Z,m,v1,1e200,3,-1e200\n" +
+		"p3,2026-03-01T00:20:00Z,m,v1,2,-1e200,3\n" +
+		"p4,2026-03-01T00:30:00Z,m,v1,2,2,4\n"
+	file := filepath.Join(dir, "rows.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "rows.duckdb")
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, file); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	win := query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)}
+	for _, rollups := range []bool{false, true} {
+		eng := &engine.Engine{Store: st, Rollups: rollups}
+		for _, c := range []struct{ query, metric string }{
+			{`{"schemaVersion":1,"queryType":"regression","model":"m","metrics":["r2","mae"],"format":"numeric"}`, "r2"},
+			{`{"schemaVersion":1,"queryType":"regression","model":"m","metrics":["r2","error_p50"],"format":"numeric"}`, "r2"},
+			{`{"schemaVersion":1,"queryType":"quality","model":"m","metrics":["std","rows"],"format":"numeric","reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-01T01:00:00Z"}}`, "std"},
+		} {
+			fs, err := eng.Run(context.Background(), validQuery(t, []byte(c.query), win))
+			if err != nil {
+				t.Fatalf("rollups %v: %s: %v", rollups, c.query, err)
+			}
+			if v := valueOf(t, fs, c.metric); v != nil {
+				t.Errorf("rollups %v: %s: %s = %v, want null (undefined over values out of scale)", rollups, c.query, c.metric, *v)
+			}
+		}
+		fs, err := eng.Run(context.Background(), validQuery(t, []byte(`{"schemaVersion":1,"queryType":"quality","model":"m","metrics":["rows","max"],"format":"numeric","reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-01T01:00:00Z"}}`), win))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := valueOf(t, fs, "max"); v == nil || *v != 1e200 || math.IsNaN(*v) {
+			t.Errorf("rollups %v: max %v, want 1e200 (only the spread is undefined)", rollups, v)
+		}
+	}
+}
