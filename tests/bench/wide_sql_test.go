@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -104,20 +105,28 @@ func BenchmarkDriftWideSQL(b *testing.B) {
 				}
 				rows = 0
 				for _, stmt := range stmts {
-					res, err := db.QueryContext(ctx, stmt[0].(string), stmt[1:]...)
+					n, err := countRows(ctx, db, stmt[0].(string), stmt[1:]...)
 					if err != nil {
 						b.Fatal(err)
 					}
-					for res.Next() {
-						rows++
-					}
-					if err := res.Err(); err != nil {
-						b.Fatal(err)
-					}
-					_ = res.Close()
+					rows += int64(n)
 				}
 			}
 			b.ReportMetric(float64(rows), "groups")
 		})
 	}
+}
+
+// countRows runs a statement and counts the rows it returns.
+func countRows(ctx context.Context, db *sql.DB, stmt string, args ...any) (int, error) {
+	res, err := db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Close()
+	n := 0
+	for res.Next() {
+		n++
+	}
+	return n, res.Err()
 }
