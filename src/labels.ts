@@ -49,7 +49,7 @@ export const labels = {
       rollups: {
         label: 'Use rollups',
         tooltip:
-          'Answer operations, classification and confusion queries from the hourly rollups that modelwatch load keeps in the store, when the query allows it (whole hours, no filters or group-by, no threshold). Off: always read the prediction rows.',
+          "Answer queries from the hourly rollups that modelwatch load keeps in the store, when the query allows it (at least one whole hour, no filters or group-by), with the rows' numbers or within a bound the frame states. Off: always read the prediction rows.",
       },
     },
     columns: {
