@@ -60,7 +60,9 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 	}
 	b := &builder{d: s.d}
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", strings.Join(measureSumsColumns, ", "))
-	s.rollupWhere(b, RollupTablesOf(s.table).Measures, req)
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Measures, req); err != nil {
+		return nil, err
+	}
 	b.write(" ORDER BY hour, model_version")
 	var out []store.MeasureSums
 	err := s.each(ctx, "reading measures rollups", b, func(scan func(...any) error) (bool, error) {

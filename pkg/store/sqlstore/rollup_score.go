@@ -54,7 +54,9 @@ func (s *Store) RollupScoreConfusion(ctx context.Context, req store.RollupReques
 	b := &builder{d: s.d}
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, actual_label, CASE WHEN cell IS NULL THEN 0",
 		" WHEN score_min >= ", b.bind(t), " THEN 1 WHEN score_max < ", b.bind(t), " THEN 2 ELSE 3 END AS mw_side, CAST(sum(n) AS BIGINT)")
-	s.rollupWhere(b, RollupTablesOf(s.table).Score, req)
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Score, req); err != nil {
+		return nil, false, err
+	}
 	b.write(" GROUP BY mw_bucket, model_version, actual_label, mw_side")
 	var (
 		out   []store.ConfusionCount
