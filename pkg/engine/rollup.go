@@ -38,19 +38,14 @@ const (
 	segmentGroups                    // those filters, and a groupBy on a segment column
 )
 
-// rollupFor is the planner for the families whose readers ignore segments: see rollupWithin.
-func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, error) {
-	return e.rollupWithin(ctx, q, noSegments)
-}
-
-// rollupWithin is the planner: it returns a plan when the store's hourly rollups can answer q
+// rollupFor is the planner: it returns a plan when the store's hourly rollups can answer q
 // exactly as the raw rows would (up to the latency sketch's stated bound), and nil otherwise.
 // Rollups answer when the engine allows them, the store keeps usable rollups, every filter is
 // "=" or "in" on one of the rollups' segment columns and the groupBy is empty or a segment
 // column, as far as the family's readers follow segments (use), the range holds at least one
 // whole hour and a time series' bucket is a whole number of hours. The family's own conditions
 // (no score threshold, no score metric) are the caller's.
-func (e *Engine) rollupWithin(ctx context.Context, q query.Query, use segmentUse) (*rollupPlan, error) {
+func (e *Engine) rollupFor(ctx context.Context, q query.Query, use segmentUse) (*rollupPlan, error) {
 	rs, ok := e.Store.(store.RollupStore)
 	if !e.Rollups || !ok {
 		return nil, nil
@@ -173,7 +168,7 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 		if req.Threshold != nil {
 			use = noSegments // the threshold rollups do not follow segments
 		}
-		p, err := e.rollupWithin(ctx, q, use)
+		p, err := e.rollupFor(ctx, q, use)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -201,7 +196,7 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 // operationsStatistics answers the measures asked for per series and bucket from the rollups (and
 // the range's partial hours from raw rows) when the planner allows, else from the raw rows.
 func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, error) {
-	p, err := e.rollupWithin(ctx, q, segmentFilters)
+	p, err := e.rollupFor(ctx, q, segmentFilters)
 	if err != nil {
 		return nil, nil, err
 	}

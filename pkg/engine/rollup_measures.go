@@ -19,7 +19,7 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 			return nil, nil
 		}
 	}
-	p, err := e.rollupFor(ctx, q)
+	p, err := e.rollupFor(ctx, q, segmentFilters)
 	if err != nil || p == nil {
 		return nil, err
 	}
@@ -49,12 +49,12 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 			return nil, err
 		}
 	}
-	rows, err := ms.RollupMeasureSums(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width}, measures)
+	rows, err := ms.RollupMeasureSums(ctx, p.request(q.Model, versions, width), measures)
 	if err != nil {
 		return nil, err
 	}
 	for _, edge := range p.edges {
-		more, err := ms.RawMeasureSums(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]}, width)
+		more, err := ms.RawMeasureSums(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters}, width)
 		if err != nil {
 			return nil, err
 		}

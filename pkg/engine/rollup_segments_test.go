@@ -82,6 +82,49 @@ func TestSegmentedRollupsMatchRawRows(t *testing.T) {
 	compareSources(t, st, `{"schemaVersion":1,`+cls+`,"interval":"1d"}`, w)
 }
 
+// The families that read the score and measures rollups follow segment filters too: a threshold
+// on the grid, score metrics (within the bound the answer reports, as without segments),
+// regression, coverage and comparison give the raw rows' numbers from the rollups.
+func TestSegmentFiltersOnScoreAndMeasureRollupsMatchRawRows(t *testing.T) {
+	st, _ := openSegmentedDemo(t)
+	w := query.Window{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd}
+	ragged := query.Window{From: demoEnd.Add(-48*time.Hour - 17*time.Minute), To: demoEnd.Add(-41 * time.Minute)}
+	for _, win := range []query.Window{w, ragged} {
+		for _, seg := range []string{onPro, onPlusAndPro} {
+			th := `"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":` + confusionMetrics
+			compareSources(t, st, `{"schemaVersion":1,`+th+`,"format":"numeric",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.25,`+seg+`}`, win)
+			compareScores(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc","average_precision","log_loss","brier"],"format":"numeric",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"regression","model":"`+demo.BasketModel+`","metrics":`+summableRegression+`,"interval":"1d",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"coverage","model":"churn-classifier","format":"numeric",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"comparison","model":"`+demo.BasketModel+`","versions":["v1","v2"],"compare":"mae","format":"numeric",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"positiveClass":"churn","compare":"precision","threshold":0.5,"format":"numeric",`+seg+`}`, win)
+		}
+	}
+}
+
+// Drift and quality follow segment filters from the feature rollup: the current window and the
+// reference both keep the filtered segments' values, with the raw rows' numbers.
+func TestSegmentFiltersOnFeatureRollupsMatchRawRows(t *testing.T) {
+	st, _ := openSegmentedDemo(t)
+	last3d := query.Window{From: demoEnd.Add(-72 * time.Hour), To: demoEnd}
+	ragged := query.Window{From: last3d.From.Add(-17*time.Minute - 3*time.Second), To: last3d.To.Add(-41 * time.Minute)}
+	basket := `"model":"` + demo.BasketModel + `"`
+	shift14 := `"reference":{"type":"shift","shift":"14d"}`
+	for _, seg := range []string{onPro, onPlusAndPro} {
+		for _, js := range []string{
+			`{"schemaVersion":1,"queryType":"drift",` + basket + `,"format":"numeric",` + shift14 + `,` + seg + `}`,
+			`{"schemaVersion":1,"queryType":"drift",` + basket + `,"features":["age"],"method":"wasserstein","interval":"1d",` + shift14 + `,` + seg + `}`,
+			`{"schemaVersion":1,"queryType":"drift",` + basket + `,"features":["age","is_mobile"],"format":"histogram",` + shift14 + `,` + seg + `}`,
+			`{"schemaVersion":1,"queryType":"quality",` + basket + `,"format":"numeric",` + shift14 + `,` + seg + `}`,
+			`{"schemaVersion":1,"queryType":"quality",` + basket + `,"interval":"6h",` + shift14 + `,` + seg + `}`,
+		} {
+			compareFeatureSources(t, st, js, last3d, engine.SourceRollup)
+			compareFeatureSources(t, st, js, ragged, engine.SourceRollup)
+		}
+	}
+}
+
 // What the segments cannot answer reads raw rows: a filter on another column or with another
 // operator, a groupBy on another column, and the families whose rollup readers do not follow
 // segments yet.
@@ -94,9 +137,9 @@ func TestSegmentedRollupsReadRawRowsWhenSegmentsCannotAnswer(t *testing.T) {
 		"filter with not in":        `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"not in","values":["pro"]}]}`,
 		"groupBy another column":    `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy"],"format":"numeric","groupBy":"is_mobile"}`,
 		"operations grouped":        `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"plan"}`,
-		"score metric filtered":     `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + onPro + `}`,
-		"regression filtered":       `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["mae"],"format":"numeric",` + onPro + `}`,
-		"threshold filtered":        `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":["accuracy"],"format":"numeric",` + onPro + `}`,
+		"score metric grouped":      `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + byCountry + `}`,
+		"regression grouped":        `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["mae"],"format":"numeric",` + byCountry + `}`,
+		"threshold grouped":         `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":["accuracy"],"format":"numeric",` + byCountry + `}`,
 		"one filter of two segment": `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"=","values":["pro"]},{"column":"age","op":">","values":[40]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -63,9 +63,18 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Measures, req); err != nil {
 		return nil, err
 	}
+	// Segment values in the order too: merging the M2 of an hour's rows in one order every time
+	// keeps an answer's last digits the same from one read to the next.
+	segments, err := s.RollupSegments(ctx)
+	if err != nil {
+		return nil, err
+	}
 	b.write(" ORDER BY hour, model_version")
+	for _, name := range segments {
+		b.write(", ", s.d.QuoteIdent(SegmentColumn(name)))
+	}
 	var out []store.MeasureSums
-	err := s.each(ctx, "reading measures rollups", b, func(scan func(...any) error) (bool, error) {
+	err = s.each(ctx, "reading measures rollups", b, func(scan func(...any) error) (bool, error) {
 		var micros int64
 		var m store.MeasureSums
 		if err := scanMeasureSums(scan, &m, &micros, &m.Version); err != nil {
