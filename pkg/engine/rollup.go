@@ -196,7 +196,7 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 // operationsStatistics answers the measures asked for per series and bucket from the rollups (and
 // the range's partial hours from raw rows) when the planner allows, else from the raw rows.
 func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, error) {
-	p, err := e.rollupFor(ctx, q, segmentFilters)
+	p, err := e.rollupFor(ctx, q, segmentGroups)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -208,7 +208,7 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}, index: map[string]int{}}
+	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}}
 	for i, m := range measures {
 		a.index[measureID(m)] = i
 	}
@@ -224,19 +224,25 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 		return nil, nil, err
 	}
 	for _, edge := range p.edges {
-		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters}, width)
+		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters, GroupBy: p.groupBy}, width)
 		if err != nil {
 			return nil, nil, err
 		}
 		rows = append(rows, more...)
 	}
+	// The series are the versions' groups seen in the rows, as the raw rows' are.
+	seen := map[seriesKey]bool{}
+	for _, r := range rows {
+		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+	}
+	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
 	n := max(len(a.buckets), 1)
 	merged := map[seriesKey][]*store.OperationsRollup{}
 	for _, k := range a.keys {
 		merged[k] = make([]*store.OperationsRollup, n)
 	}
 	for _, r := range rows {
-		ms, ok := merged[seriesKey{Version: r.Version}]
+		ms, ok := merged[seriesKey{Version: r.Version, Group: r.Group}]
 		if !ok {
 			continue
 		}

@@ -55,8 +55,8 @@ const (
 )
 
 // With rollups kept per plan and country, a query filtering with = or in on them (and, for the
-// families whose readers carry groups, grouped by one of them) reads the rollups and gives the
-// raw rows' numbers, whole-hour ranges and ragged ones alike.
+// families whose readers carry groups, operations and classification, grouped by one of them)
+// reads the rollups and gives the raw rows' numbers, whole-hour ranges and ragged ones alike.
 func TestSegmentedRollupsMatchRawRows(t *testing.T) {
 	st, _ := openSegmentedDemo(t)
 	w := query.Window{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd}
@@ -64,11 +64,9 @@ func TestSegmentedRollupsMatchRawRows(t *testing.T) {
 	ops := `"queryType":"operations","model":"churn-classifier","metrics":["requests","throughput","error_rate","latency_p50","latency_p95","latency_mean","latency_min","latency_max"]`
 	cls := `"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":` + confusionMetrics
 	for _, win := range []query.Window{w, ragged} {
-		for _, seg := range []string{onPro, onPlusAndPro} {
+		for _, seg := range []string{onPro, onPlusAndPro, byCountry, onPro + "," + byCountry} {
 			compareSources(t, st, `{"schemaVersion":1,`+ops+`,"format":"numeric",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,`+ops+`,"interval":"6h",`+seg+`}`, win)
-		}
-		for _, seg := range []string{onPro, onPlusAndPro, byCountry, onPro + "," + byCountry} {
 			compareSources(t, st, `{"schemaVersion":1,`+cls+`,"format":"numeric",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,`+cls+`,"interval":"1d",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","average":"none","metrics":["precision","recall"],"format":"numeric",`+seg+`}`, win)
@@ -132,15 +130,15 @@ func TestSegmentedRollupsReadRawRowsWhenSegmentsCannotAnswer(t *testing.T) {
 	st, _ := openSegmentedDemo(t)
 	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
 	for name, js := range map[string]string{
-		"filter on another column":  `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"is_mobile","op":"=","values":["true"]}]}`,
-		"filter with !=":            `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"plan","op":"!=","values":["pro"]}]}`,
-		"filter with not in":        `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"not in","values":["pro"]}]}`,
-		"groupBy another column":    `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy"],"format":"numeric","groupBy":"is_mobile"}`,
-		"operations grouped":        `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"plan"}`,
-		"score metric grouped":      `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + byCountry + `}`,
-		"regression grouped":        `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["mae"],"format":"numeric",` + byCountry + `}`,
-		"threshold grouped":         `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":["accuracy"],"format":"numeric",` + byCountry + `}`,
-		"one filter of two segment": `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"=","values":["pro"]},{"column":"age","op":">","values":[40]}]}`,
+		"filter on another column":             `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"is_mobile","op":"=","values":["true"]}]}`,
+		"filter with !=":                       `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","filters":[{"column":"plan","op":"!=","values":["pro"]}]}`,
+		"filter with not in":                   `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"not in","values":["pro"]}]}`,
+		"groupBy another column":               `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy"],"format":"numeric","groupBy":"is_mobile"}`,
+		"operations grouped by another column": `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"tenure_months"}`,
+		"score metric grouped":                 `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + byCountry + `}`,
+		"regression grouped":                   `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["mae"],"format":"numeric",` + byCountry + `}`,
+		"threshold grouped":                    `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":["accuracy"],"format":"numeric",` + byCountry + `}`,
+		"one filter of two segment":            `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"=","values":["pro"]},{"column":"age","op":">","values":[40]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			cs := &pathCounter{Store: st}

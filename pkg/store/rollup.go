@@ -27,7 +27,7 @@ type RollupStore interface {
 	RollupVersions(ctx context.Context, model string) ([]string, error)
 	RollupClasses(ctx context.Context, model string) ([]string, error)
 	// RawOperations computes the same statistics as RollupOperations from raw rows over a
-	// scope (without filters or groupBy): the partial hours at a range's ends.
+	// scope (with its filters and groupBy): the partial hours at a range's ends.
 	RawOperations(ctx context.Context, sc Scope, bucket time.Duration) ([]OperationsRollup, error)
 }
 
@@ -45,7 +45,7 @@ type RollupRequest struct {
 	GroupBy  string
 }
 
-// OperationsRollup is the merged operations statistics of one bucket and version. Latency
+// OperationsRollup is the merged operations statistics of one bucket, version and group. Latency
 // figures cover the rows with a latency; LatencyMin and LatencyMax are nil without any.
 type OperationsRollup struct {
 	Bucket         time.Time

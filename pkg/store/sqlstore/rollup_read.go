@@ -103,7 +103,8 @@ func checkRollupRequest(req store.RollupRequest) error {
 	return nil
 }
 
-// RollupOperations merges the hours of the range per bucket and version: sums of counts and
+// RollupOperations merges the hours of the range per bucket, version and group (the groupBy
+// segment's value): sums of counts and
 // latency sums, the least minimum and greatest maximum, and the sketch buckets' counts.
 func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) ([]store.OperationsRollup, error) {
 	if err := checkRollupRequest(req); err != nil {
@@ -112,12 +113,12 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 	t := RollupTablesOf(s.table)
 	c := newOperationsCollector(req.Bucket)
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
 		"CAST(sum(latency_n) AS BIGINT), sum(latency_sum), sum(latency_sumsq), min(latency_min), max(latency_max)")
 	if err := s.rollupWhere(ctx, b, t.Operations, req); err != nil {
 		return nil, err
 	}
-	b.write(" GROUP BY mw_bucket, model_version ORDER BY mw_bucket, model_version")
+	b.write(" GROUP BY mw_bucket, model_version, mw_group ORDER BY mw_bucket, model_version, mw_group")
 	err := s.each(ctx, "reading operations rollups", b, func(scan func(...any) error) (bool, error) {
 		return true, c.counts(scan)
 	})
@@ -125,11 +126,11 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 		return nil, err
 	}
 	b = &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, sketch_sign, sketch_key, CAST(sum(n) AS BIGINT)")
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, sketch_sign, sketch_key, CAST(sum(n) AS BIGINT)")
 	if err := s.rollupWhere(ctx, b, t.Latency, req); err != nil {
 		return nil, err
 	}
-	b.write(" GROUP BY mw_bucket, model_version, sketch_sign, sketch_key")
+	b.write(" GROUP BY mw_bucket, model_version, mw_group, sketch_sign, sketch_key")
 	err = s.each(ctx, "reading latency sketches", b, func(scan func(...any) error) (bool, error) {
 		return true, c.sketchBucket(scan)
 	})
@@ -178,10 +179,10 @@ func (s *Store) RollupConfusion(ctx context.Context, req store.RollupRequest) ([
 	return out, err
 }
 
-// rollupKey is an operations rollup row's bucket (epoch microseconds) and version.
+// rollupKey is an operations rollup row's bucket (epoch microseconds), version and group.
 type rollupKey struct {
-	micros  int64
-	version string
+	micros         int64
+	version, group string
 }
 
 // RollupVersions lists a model's versions from the operations rollup.
