@@ -82,7 +82,8 @@ func TestSegmentedRollupsMatchRawRows(t *testing.T) {
 
 // The families that read the score and measures rollups follow segment filters too: a threshold
 // on the grid, score metrics (within the bound the answer reports, as without segments),
-// regression, coverage and comparison give the raw rows' numbers from the rollups.
+// regression, coverage and comparison give the raw rows' numbers from the rollups; regression
+// and coverage grouped by a segment too.
 func TestSegmentFiltersOnScoreAndMeasureRollupsMatchRawRows(t *testing.T) {
 	st, _ := openSegmentedDemo(t)
 	w := query.Window{From: demoEnd.Add(-30 * 24 * time.Hour), To: demoEnd}
@@ -97,6 +98,12 @@ func TestSegmentFiltersOnScoreAndMeasureRollupsMatchRawRows(t *testing.T) {
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"coverage","model":"churn-classifier","format":"numeric",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"comparison","model":"`+demo.BasketModel+`","versions":["v1","v2"],"compare":"mae","format":"numeric",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"positiveClass":"churn","compare":"precision","threshold":0.5,"format":"numeric",`+seg+`}`, win)
+		}
+		// The measures rollup carries groups: regression and coverage grouped by a segment.
+		for _, seg := range []string{byCountry, onPlusAndPro + "," + byCountry} {
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"regression","model":"`+demo.BasketModel+`","metrics":`+summableRegression+`,"interval":"1d",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"regression","model":"`+demo.BasketModel+`","metrics":`+summableRegression+`,"format":"numeric",`+seg+`}`, win)
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"coverage","model":"churn-classifier","interval":"6h",`+seg+`}`, win)
 		}
 	}
 }
@@ -136,7 +143,7 @@ func TestSegmentedRollupsReadRawRowsWhenSegmentsCannotAnswer(t *testing.T) {
 		"groupBy another column":               `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy"],"format":"numeric","groupBy":"is_mobile"}`,
 		"operations grouped by another column": `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"tenure_months"}`,
 		"score metric grouped":                 `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + byCountry + `}`,
-		"regression grouped":                   `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["mae"],"format":"numeric",` + byCountry + `}`,
+		"regression error quantile grouped":    `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["error_p90"],"format":"numeric",` + byCountry + `}`,
 		"threshold grouped":                    `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":["accuracy"],"format":"numeric",` + byCountry + `}`,
 		"one filter of two segment":            `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"=","values":["pro"]},{"column":"age","op":">","values":[40]}]}`,
 	} {

@@ -59,7 +59,7 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", strings.Join(measureSumsColumns, ", "))
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, ", strings.Join(measureSumsColumns, ", "))
 	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Measures, req); err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 	err = s.each(ctx, "reading measures rollups", b, func(scan func(...any) error) (bool, error) {
 		var micros int64
 		var m store.MeasureSums
-		if err := scanMeasureSums(scan, &m, &micros, &m.Version); err != nil {
+		if err := scanMeasureSums(scan, &m, &micros, &m.Version, &m.Group); err != nil {
 			return false, err
 		}
 		if req.Bucket > 0 {
@@ -90,7 +90,7 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 }
 
 // RawMeasureSums computes the Measures rollup's statistics from raw rows over a scope, per
-// bucket and version, with the same expressions the rollup was built with.
+// bucket, version and group, with the same expressions the rollup was built with.
 func (s *Store) RawMeasureSums(ctx context.Context, req store.Scope, bucket time.Duration) ([]store.MeasureSums, error) {
 	sc, err := s.scope(ctx, req)
 	if err != nil {
@@ -114,6 +114,7 @@ func (s *Store) RawMeasureSums(ctx context.Context, req store.Scope, bucket time
 		if err := scanMeasureSums(scan, &m, &micros, &m.Version, &group); err != nil {
 			return false, err
 		}
+		m.Group = group.String
 		if bucket > 0 {
 			m.Bucket = time.UnixMicro(micros).UTC()
 		}
