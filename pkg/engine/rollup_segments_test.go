@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"testing"
 	"time"
@@ -216,4 +217,43 @@ func TestChangingSegmentsRebuildsTheRollups(t *testing.T) {
 		t.Errorf("no segments, filter on plan: source %q, want raw", got)
 	}
 	compareSources(t, st, plain, w)
+}
+
+// Rollups whose meta table predates segments (no segments column) mean none: they answer
+// queries without filters, and the next load adds the column and keeps them usable.
+func TestRollupMetaWithoutSegmentsColumnMeansNone(t *testing.T) {
+	st, db := openDemo(t)
+	_ = st.Close()
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(`ALTER TABLE predictions_rollup_meta DROP COLUMN segments`); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
+	plain := `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","metrics":["requests","error_rate"]}`
+	check := func() {
+		t.Helper()
+		st := openStore(t, db)
+		defer st.Close()
+		if segments, err := st.RollupSegments(context.Background()); err != nil || len(segments) != 0 {
+			t.Fatalf("segments %v (%v), want none", segments, err)
+		}
+		compareSources(t, st, plain, w)
+	}
+	check()
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := demo.Options{Rows: 500, Span: 24 * time.Hour, End: demoEnd, Seed: demo.DefaultSeed + 2}
+	if _, err := wr.Load(context.Background(), demo.Columns, func(emit duckdb.AppendFunc) error { return demo.Generate(o, emit) }); err != nil {
+		t.Fatalf("load into rollups without a segments column: %v", err)
+	}
+	if err := wr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }
