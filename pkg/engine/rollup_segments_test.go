@@ -257,3 +257,23 @@ func TestRollupMetaWithoutSegmentsColumnMeansNone(t *testing.T) {
 	}
 	check()
 }
+
+// Changing the segments without a row changing gives the store a new generation, so that what
+// an engine remembers per generation (the rollups' segments among it) is read again.
+func TestChangingSegmentsChangesTheStoreGeneration(t *testing.T) {
+	st, db := openSegmentedDemo(t)
+	before, err := st.Generation(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = st.Close()
+	setSegments(t, db, "country")
+	st = openStore(t, db)
+	after, err := st.Generation(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before == after {
+		t.Fatalf("generation %q before and after changing the segments", after)
+	}
+}
