@@ -164,11 +164,7 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 		}
 	}
 	if q.Threshold == nil && scores {
-		use := segmentGroups
-		if req.Threshold != nil {
-			use = noSegments // the threshold rollups do not follow segments
-		}
-		p, err := e.rollupFor(ctx, q, use)
+		p, err := e.rollupFor(ctx, q, segmentGroups)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -16,7 +16,7 @@ import (
 // rollup and no cell of any hour straddles the threshold, so that the counts are exactly the
 // raw rows'. A nil plan means the raw rows must answer.
 func (e *Engine) thresholdConfusion(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, *rollupPlan, error) {
-	p, err := e.rollupFor(ctx, q, segmentFilters)
+	p, err := e.rollupFor(ctx, q, segmentGroups)
 	if err != nil || p == nil {
 		return nil, nil, err
 	}

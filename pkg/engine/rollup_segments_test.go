@@ -100,8 +100,10 @@ func TestSegmentFiltersOnScoreAndMeasureRollupsMatchRawRows(t *testing.T) {
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"comparison","model":"`+demo.BasketModel+`","versions":["v1","v2"],"compare":"mae","format":"numeric",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"positiveClass":"churn","compare":"precision","threshold":0.5,"format":"numeric",`+seg+`}`, win)
 		}
-		// The measures rollup carries groups: regression and coverage grouped by a segment.
+		// The measures and score rollups carry groups: regression, coverage and a threshold
+		// grouped by a segment.
 		for _, seg := range []string{byCountry, onPlusAndPro + "," + byCountry} {
+			compareSources(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":`+confusionMetrics+`,"interval":"1d",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"regression","model":"`+demo.BasketModel+`","metrics":`+summableRegression+`,"interval":"1d",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"regression","model":"`+demo.BasketModel+`","metrics":`+summableRegression+`,"format":"numeric",`+seg+`}`, win)
 			compareSources(t, st, `{"schemaVersion":1,"queryType":"coverage","model":"churn-classifier","interval":"6h",`+seg+`}`, win)
@@ -145,7 +147,6 @@ func TestSegmentedRollupsReadRawRowsWhenSegmentsCannotAnswer(t *testing.T) {
 		"operations grouped by another column": `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"tenure_months"}`,
 		"score metric grouped":                 `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + byCountry + `}`,
 		"regression error quantile grouped":    `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["error_p90"],"format":"numeric",` + byCountry + `}`,
-		"threshold grouped":                    `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","threshold":0.5,"metrics":["accuracy"],"format":"numeric",` + byCountry + `}`,
 		"one filter of two segment":            `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"=","values":["pro"]},{"column":"age","op":">","values":[40]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
