@@ -24,23 +24,40 @@ type rollupPlan struct {
 	rs       store.RollupStore
 	from, to time.Time // the whole hours
 	edges    [][2]time.Time
+	// filters and groupBy are the query's, when they are on the rollups' segment columns.
+	filters []query.Filter
+	groupBy string
 }
+
+// segmentUse says how far a family's rollup readers follow the rollups' segment columns.
+type segmentUse int
+
+const (
+	noSegments     segmentUse = iota // no filter, no groupBy
+	segmentFilters                   // filters with = or in on segment columns
+	segmentGroups                    // those filters, and a groupBy on a segment column
+)
 
 // rollupFor is the planner: it returns a plan when the store's hourly rollups can answer q
 // exactly as the raw rows would (up to the latency sketch's stated bound), and nil otherwise.
-// Rollups answer when the engine allows them, the store keeps usable rollups, the query has no
-// filter and no groupBy (they hold only model and version), the range holds at least one whole
-// hour and a time series' bucket is a whole number of hours. The family's own conditions (no
-// score threshold, no score metric) are the caller's.
-func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, error) {
+// Rollups answer when the engine allows them, the store keeps usable rollups, every filter is
+// "=" or "in" on one of the rollups' segment columns and the groupBy is empty or a segment
+// column, as far as the family's readers follow segments (use), the range holds at least one
+// whole hour and a time series' bucket is a whole number of hours. The family's own conditions
+// (no score threshold, no score metric) are the caller's.
+func (e *Engine) rollupFor(ctx context.Context, q query.Query, use segmentUse) (*rollupPlan, error) {
 	rs, ok := e.Store.(store.RollupStore)
-	if !e.Rollups || !ok || len(q.Filters) > 0 || q.GroupBy != "" {
+	if !e.Rollups || !ok {
+		return nil, nil
+	}
+	if (len(q.Filters) > 0 && use < segmentFilters) || (q.GroupBy != "" && use < segmentGroups) {
 		return nil, nil
 	}
 	if q.Format == query.FormatTimeSeries && (q.Bucket <= 0 || q.Bucket%store.RollupGrain != 0) {
 		return nil, nil
 	}
-	p := &rollupPlan{rs: rs, from: q.From.Truncate(store.RollupGrain), to: q.To.Truncate(store.RollupGrain)}
+	p := &rollupPlan{rs: rs, from: q.From.Truncate(store.RollupGrain), to: q.To.Truncate(store.RollupGrain),
+		filters: q.Filters, groupBy: q.GroupBy}
 	if p.from.Before(q.From) {
 		p.from = p.from.Add(store.RollupGrain)
 	}
@@ -57,7 +74,43 @@ func (e *Engine) rollupFor(ctx context.Context, q query.Query) (*rollupPlan, err
 	if err != nil || !usable {
 		return nil, err
 	}
+	if len(q.Filters) > 0 || q.GroupBy != "" {
+		segments, err := e.rollupSegments(ctx, rs)
+		if err != nil || !segmentsAnswer(q, segments) {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// segmentsAnswer reports whether rollups kept per these segment columns can apply q's filters
+// and groupBy.
+func segmentsAnswer(q query.Query, segments []string) bool {
+	if q.GroupBy != "" && !slices.Contains(segments, q.GroupBy) {
+		return false
+	}
+	for _, f := range q.Filters {
+		if (f.Op != query.OpEq && f.Op != query.OpIn) || !slices.Contains(segments, f.Column) {
+			return false
+		}
+	}
+	return true
+}
+
+// rollupSegments reads the rollups' segment columns, remembered per store generation as their
+// usability is (none for a store whose rollups cannot keep segments).
+func (e *Engine) rollupSegments(ctx context.Context, rs store.RollupStore) ([]string, error) {
+	ss, ok := rs.(store.RollupSegmentStore)
+	if !ok {
+		return nil, nil
+	}
+	return catalogued(ctx, e, "rollup-segments", func() ([]string, error) { return ss.RollupSegments(ctx) })
+}
+
+// request is the rollup request of the plan's whole hours: its segment filters and groupBy
+// with the versions and bucket given.
+func (p *rollupPlan) request(model string, versions []string, bucket time.Duration) store.RollupRequest {
+	return store.RollupRequest{Model: model, Versions: versions, From: p.from, To: p.to, Bucket: bucket, Filters: p.filters, GroupBy: p.groupBy}
 }
 
 // rollupsUsable reads whether the store's rollups account for all its rows, remembered per
@@ -111,12 +164,12 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 		}
 	}
 	if q.Threshold == nil && scores {
-		p, err := e.rollupFor(ctx, q)
+		p, err := e.rollupFor(ctx, q, segmentGroups)
 		if err != nil {
 			return nil, nil, err
 		}
 		if p != nil {
-			rows, err := p.rs.RollupConfusion(ctx, store.RollupRequest{Model: q.Model, Versions: req.Versions, From: p.from, To: p.to, Bucket: req.Bucket})
+			rows, err := p.rs.RollupConfusion(ctx, p.request(q.Model, req.Versions, req.Bucket))
 			if err != nil {
 				return nil, nil, err
 			}
@@ -139,7 +192,7 @@ func (e *Engine) confusionCounts(ctx context.Context, q query.Query, req store.C
 // operationsStatistics answers the measures asked for per series and bucket from the rollups (and
 // the range's partial hours from raw rows) when the planner allows, else from the raw rows.
 func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, error) {
-	p, err := e.rollupFor(ctx, q)
+	p, err := e.rollupFor(ctx, q, segmentGroups)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -151,7 +204,7 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}, index: map[string]int{}}
+	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}}
 	for i, m := range measures {
 		a.index[measureID(m)] = i
 	}
@@ -162,24 +215,30 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 			return nil, nil, err
 		}
 	}
-	rows, err := p.rs.RollupOperations(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width})
+	rows, err := p.rs.RollupOperations(ctx, p.request(q.Model, versions, width))
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, edge := range p.edges {
-		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]}, width)
+		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters, GroupBy: p.groupBy}, width)
 		if err != nil {
 			return nil, nil, err
 		}
 		rows = append(rows, more...)
 	}
+	// The series are the versions' groups seen in the rows, as the raw rows' are.
+	seen := map[seriesKey]bool{}
+	for _, r := range rows {
+		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+	}
+	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
 	n := max(len(a.buckets), 1)
 	merged := map[seriesKey][]*store.OperationsRollup{}
 	for _, k := range a.keys {
 		merged[k] = make([]*store.OperationsRollup, n)
 	}
 	for _, r := range rows {
-		ms, ok := merged[seriesKey{Version: r.Version}]
+		ms, ok := merged[seriesKey{Version: r.Version, Group: r.Group}]
 		if !ok {
 			continue
 		}

@@ -57,15 +57,16 @@ func (w *windowValues) add(k featureKey, null bool, number float64, text string,
 }
 
 // featureRollups is the planner for a feature window (the current one or the reference): a
-// plan when the rollups may answer the scope (rollupFor's conditions, over the scope's range
-// and filters, per bucket of width bucket or over the whole range) and the store keeps a
+// plan when the rollups may answer the scope (rollupFor's conditions, filters on segment
+// columns included, over the scope's range and filters, per bucket of width bucket or over
+// the whole range) and the store keeps a
 // usable feature rollup; nil otherwise.
 func (e *Engine) featureRollups(ctx context.Context, sc store.Scope, bucket time.Duration) (*rollupPlan, store.FeatureRollupStore, error) {
 	pq := query.Query{Model: sc.Model, From: sc.From, To: sc.To, Filters: sc.Filters, GroupBy: sc.GroupBy, Format: query.FormatNumeric}
 	if bucket > 0 {
 		pq.Format, pq.Bucket = query.FormatTimeSeries, bucket
 	}
-	p, err := e.rollupFor(ctx, pq)
+	p, err := e.rollupFor(ctx, pq, segmentFilters)
 	if err != nil || p == nil {
 		return nil, nil, err
 	}
@@ -150,7 +151,7 @@ func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.F
 	for i, c := range cols {
 		names[i] = c.Name
 	}
-	rows, raw, err := fs.RollupFeatureValues(ctx, store.RollupRequest{Model: sc.Model, Versions: sc.Versions, From: p.from, To: p.to, Bucket: bucket}, names)
+	rows, raw, err := fs.RollupFeatureValues(ctx, p.request(sc.Model, sc.Versions, bucket), names)
 	if err != nil {
 		return nil, err
 	}

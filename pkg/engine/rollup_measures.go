@@ -19,7 +19,7 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 			return nil, nil
 		}
 	}
-	p, err := e.rollupFor(ctx, q)
+	p, err := e.rollupFor(ctx, q, segmentGroups)
 	if err != nil || p == nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, err
 	}
-	a := &aggregated{keys: seriesKeys(versions, nil, false), values: map[seriesKey][][]*float64{}, index: map[string]int{}, plan: p}
+	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}, plan: p}
 	for i, m := range measures {
 		a.index[measureID(m)] = i
 	}
@@ -49,24 +49,30 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 			return nil, err
 		}
 	}
-	rows, err := ms.RollupMeasureSums(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width}, measures)
+	rows, err := ms.RollupMeasureSums(ctx, p.request(q.Model, versions, width), measures)
 	if err != nil {
 		return nil, err
 	}
 	for _, edge := range p.edges {
-		more, err := ms.RawMeasureSums(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]}, width)
+		more, err := ms.RawMeasureSums(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters, GroupBy: p.groupBy}, width)
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, more...)
 	}
+	// The series are the versions' groups seen in the rows, as the raw rows' are.
+	seen := map[seriesKey]bool{}
+	for _, r := range rows {
+		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+	}
+	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
 	n := max(len(a.buckets), 1)
 	merged := map[seriesKey][]*store.MeasureSums{}
 	for _, k := range a.keys {
 		merged[k] = make([]*store.MeasureSums, n)
 	}
 	for _, r := range rows {
-		ms, ok := merged[seriesKey{Version: r.Version}]
+		ms, ok := merged[seriesKey{Version: r.Version, Group: r.Group}]
 		if !ok {
 			continue
 		}

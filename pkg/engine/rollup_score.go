@@ -16,7 +16,7 @@ import (
 // rollup and no cell of any hour straddles the threshold, so that the counts are exactly the
 // raw rows'. A nil plan means the raw rows must answer.
 func (e *Engine) thresholdConfusion(ctx context.Context, q query.Query, req store.ConfusionRequest) ([]store.ConfusionCount, *rollupPlan, error) {
-	p, err := e.rollupFor(ctx, q)
+	p, err := e.rollupFor(ctx, q, segmentGroups)
 	if err != nil || p == nil {
 		return nil, nil, err
 	}
@@ -31,7 +31,7 @@ func (e *Engine) thresholdConfusion(ctx context.Context, q query.Query, req stor
 	if err != nil || !usable {
 		return nil, nil, err
 	}
-	rows, exact, err := ss.RollupScoreConfusion(ctx, store.RollupRequest{Model: q.Model, Versions: req.Versions, From: p.from, To: p.to, Bucket: req.Bucket},
+	rows, exact, err := ss.RollupScoreConfusion(ctx, p.request(q.Model, req.Versions, req.Bucket),
 		*req.Threshold, req.PositiveClass, req.NegativeClass)
 	if err != nil || !exact {
 		return nil, nil, err
@@ -53,7 +53,7 @@ func (e *Engine) thresholdConfusion(ctx context.Context, q query.Query, req stor
 // whole hours, raw rows for the range's partial hours. Nil when the planner does not allow
 // rollups or the store keeps no usable ranking rollups (built before them).
 func (e *Engine) rankingRollups(ctx context.Context, q query.Query) (*rollupPlan, store.ScoreRollupStore, error) {
-	p, err := e.rollupFor(ctx, q)
+	p, err := e.rollupFor(ctx, q, segmentFilters)
 	if err != nil || p == nil {
 		return nil, nil, err
 	}
@@ -94,7 +94,7 @@ func (e *Engine) rollupRankGrid(ctx context.Context, q query.Query, p *rollupPla
 	cells := newGridCells()
 	edges := map[int]*gridCells{}
 	for _, edge := range p.edges {
-		req := store.ScoreRequest{Scope: store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]},
+		req := store.ScoreRequest{Scope: store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters},
 			Bucket: width, PositiveClass: q.PositiveClass, Cells: store.ScoreRollupCells}
 		err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
 			i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
@@ -123,7 +123,7 @@ func (e *Engine) rollupRankGrid(ctx context.Context, q query.Query, p *rollupPla
 	}
 	current := -1
 	var order error
-	err := ss.RollupScoreCounts(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width}, q.PositiveClass,
+	err := ss.RollupScoreCounts(ctx, p.request(q.Model, versions, width), q.PositiveClass,
 		func(r store.ScoreCountRow) {
 			i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
 			if i < 0 || order != nil {
@@ -230,12 +230,12 @@ func (e *Engine) rollupProbabilities(ctx context.Context, q query.Query, p *roll
 	if len(bucketTimes) > 0 {
 		width = q.Bucket
 	}
-	rows, err := ss.RollupProbabilitySums(ctx, store.RollupRequest{Model: q.Model, Versions: versions, From: p.from, To: p.to, Bucket: width}, q.PositiveClass)
+	rows, err := ss.RollupProbabilitySums(ctx, p.request(q.Model, versions, width), q.PositiveClass)
 	if err != nil {
 		return err
 	}
 	for _, edge := range p.edges {
-		more, err := ss.ProbabilitySums(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1]}, width, q.PositiveClass)
+		more, err := ss.ProbabilitySums(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters}, width, q.PositiveClass)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/mlops/modelwatch/pkg/query"
 )
 
 // RollupGrain is the width of one rollup row: statistics are kept per hour, model and version.
@@ -25,24 +27,30 @@ type RollupStore interface {
 	RollupVersions(ctx context.Context, model string) ([]string, error)
 	RollupClasses(ctx context.Context, model string) ([]string, error)
 	// RawOperations computes the same statistics as RollupOperations from raw rows over a
-	// scope (without filters or groupBy): the partial hours at a range's ends.
+	// scope (with its filters and groupBy): the partial hours at a range's ends.
 	RawOperations(ctx context.Context, sc Scope, bucket time.Duration) ([]OperationsRollup, error)
 }
 
 // RollupRequest selects rollup rows: one model, some versions (empty: all), a range whose ends
 // are whole hours, and a bucket width that is a multiple of an hour (zero: the whole range).
+// Filters ("=" or "in" on segment columns) keep the rows of some segment values, and GroupBy
+// (a segment column, or empty) makes that column's value the rows' Group; without them the
+// readers sum over every segment value.
 type RollupRequest struct {
 	Model    string
 	Versions []string
 	From, To time.Time
 	Bucket   time.Duration
+	Filters  []query.Filter
+	GroupBy  string
 }
 
-// OperationsRollup is the merged operations statistics of one bucket and version. Latency
+// OperationsRollup is the merged operations statistics of one bucket, version and group. Latency
 // figures cover the rows with a latency; LatencyMin and LatencyMax are nil without any.
 type OperationsRollup struct {
 	Bucket         time.Time
 	Version        string
+	Group          string
 	Rows, Errors   int64
 	LatencyCount   int64
 	LatencySum     float64
@@ -56,4 +64,20 @@ type OperationsRollup struct {
 type LatencyBucket struct {
 	Sign, Key int
 	Count     int64
+}
+
+// MaxRollupSegments is how many segment columns the rollups may keep: each one multiplies the
+// rollup rows by its number of values.
+const MaxRollupSegments = 3
+
+// RollupSegmentCap is the most distinct values a segment column may hold when the rollups are
+// configured, so that the rollup rows stay at hours x versions x at most RollupSegmentCap^k
+// segment values (k segments) x cells.
+const RollupSegmentCap = 100
+
+// RollupSegmentStore is implemented by rollups that can be kept per segment: a configured list
+// of low-cardinality columns whose values every rollup row also holds.
+type RollupSegmentStore interface {
+	// RollupSegments lists the segment columns the usable rollups were built with (none: nil).
+	RollupSegments(ctx context.Context) ([]string, error)
 }

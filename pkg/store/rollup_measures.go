@@ -34,6 +34,7 @@ type MeasureRollupStore interface {
 type MeasureSums struct {
 	Bucket  time.Time
 	Version string
+	Group   string // the groupBy column's value ("" without one)
 
 	Rows, Labeled, Paired int64
 	NonZeroActual         int64 // paired rows with actual != 0 (MAPE's rows)

@@ -134,18 +134,31 @@ func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 	db := fs.String("db", "", "DuckDB file whose rollups to rebuild")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	labels := fs.String("labels-table", "", "table of late labels the rollups read, as the data source's labelsTable (optional)")
+	segments := fs.String("segments", "", "comma-separated low-cardinality columns the rollups are kept per (at most 3; \"\" removes them; omitted: keep)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := required(fs, map[string]string{"db": *db}); err != nil {
 		return err
 	}
+	setSegments := false
+	fs.Visit(func(f *flag.Flag) { setSegments = setSegments || f.Name == "segments" })
 	w, err := duckdb.OpenWriter(*db, *table)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, w.Close()) }() // closing checkpoints the file
-	if err := w.RebuildRollups(ctx, *labels); err != nil {
+	if setSegments {
+		var list []string
+		for _, s := range strings.Split(*segments, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				list = append(list, s)
+			}
+		}
+		if err := w.SetRollupSegments(ctx, *labels, list); err != nil {
+			return err
+		}
+	} else if err := w.RebuildRollups(ctx, *labels); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "rebuilt the hourly rollups of %s in %s\n", *table, *db)

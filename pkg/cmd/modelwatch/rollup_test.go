@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // rollupFrames is what `modelwatch query --output json` prints, with each frame's meta.
@@ -111,5 +115,75 @@ func TestRollupCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"rollup", "--db", filepath.Join(t.TempDir(), "empty.duckdb")}, &out, &errOut); err == nil ||
 		!strings.Contains(err.Error(), "load predictions first") {
 		t.Fatalf("rollup of a store without predictions: %v", err)
+	}
+}
+
+// `modelwatch rollup --segments` checks the list (feature columns of the table, at most 3,
+// each of low cardinality) and names what is wrong; a valid list is recorded, a later rollup
+// without the flag keeps it, and --segments "" removes it.
+func TestRollupSegmentsFlag(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.duckdb")
+	var csv strings.Builder
+	csv.WriteString("prediction_id,ts,model,model_version,latency_ms,plan,country,region,tier,user_id\n")
+	for i := range 150 {
+		fmt.Fprintf(&csv, "p%d,2026-03-01T10:%02d:00Z,m,A,%d,%s,DE,eu,gold,u%d\n", i, i%60, i, []string{"basic", "pro"}[i%2], i)
+	}
+	path := filepath.Join(dir, "p.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"load", "--db", db, "--file", path}, &out, &errOut); err != nil {
+		t.Fatalf("load: %v %s", err, errOut.String())
+	}
+	rollup := func(args ...string) error {
+		return run(context.Background(), append([]string{"rollup", "--db", db}, args...), &out, &errOut)
+	}
+	for list, want := range map[string]string{
+		"plan,nope":                `segment column "nope" is not a column of table "predictions"`,
+		"model_version":            `segment column "model_version" is a base column`,
+		"plan,country,region,tier": "at most 3 segment columns, got 4",
+		"user_id":                  `segment column "user_id" has more than 100 distinct values`,
+		"plan,plan":                `segment column "plan" is listed twice`,
+		"plan;drop":                "plan;drop",
+	} {
+		if err := rollup("--segments", list); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--segments %s: %v, want an error saying %q", list, err, want)
+		}
+	}
+	segments := func() []string {
+		t.Helper()
+		st, err := duckdb.Open(db, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		list, err := st.RollupSegments(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list
+	}
+	if err := rollup("--segments", "plan, country"); err != nil {
+		t.Fatalf("--segments plan,country: %v", err)
+	}
+	if got := segments(); !slices.Equal(got, []string{"plan", "country"}) {
+		t.Fatalf("segments %v, want [plan country]", got)
+	}
+	if err := rollup(); err != nil {
+		t.Fatal(err)
+	}
+	if got := segments(); !slices.Equal(got, []string{"plan", "country"}) {
+		t.Fatalf("after a rollup without --segments: %v, want them kept", got)
+	}
+	if src, v := queryOps(t, db); src != "rollup" || v["requests"] != "[150]" {
+		t.Fatalf("with segments: source %q, values %v", src, v)
+	}
+	if err := rollup("--segments", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := segments(); len(got) != 0 {
+		t.Fatalf(`after --segments "": %v, want none`, got)
 	}
 }

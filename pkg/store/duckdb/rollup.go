@@ -40,6 +40,38 @@ func (w *Writer) RebuildRollups(ctx context.Context, labelsTable string) error {
 	})
 }
 
+// SetRollupSegments rebuilds every rollup table per the segment columns given (none: without
+// segments), in one transaction, joining the labels table as RebuildRollups does. The segments
+// are recorded in the meta table, and later loads keep them. The tables are dropped and created
+// again: the segments are part of every table's key.
+func (w *Writer) SetRollupSegments(ctx context.Context, labelsTable string, segments []string) error {
+	if labelsTable != "" {
+		if err := store.ValidIdentifier(labelsTable); err != nil {
+			return fmt.Errorf("labels table name: %w", err)
+		}
+	}
+	return w.inTransaction(ctx, func(conn *sql.Conn) error {
+		cols, err := w.columns(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if cols == nil {
+			return fmt.Errorf("%w: table %q does not exist: load predictions first", store.ErrSchema, w.table)
+		}
+		st, err := sqlstore.OnConn(conn, w.d, w.table)
+		if err != nil {
+			return err
+		}
+		if err := st.CheckRollupSegments(ctx, segments); err != nil {
+			return err
+		}
+		if err := execAll(ctx, conn, st.RollupDrop()); err != nil {
+			return err
+		}
+		return w.rebuildWith(ctx, conn, labelsTable, "", segments)
+	})
+}
+
 // inTransaction runs fn on one connection inside a transaction, committed when fn succeeds.
 func (w *Writer) inTransaction(ctx context.Context, fn func(*sql.Conn) error) error {
 	conn, err := w.db.Conn(ctx)
@@ -115,12 +147,27 @@ func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, affected, 
 }
 
 // rebuild recomputes the rollup rows of the hours in hours (empty: all) with the labels table
-// joined (empty: none), creating the rollup tables if needed.
+// joined (empty: none), creating the rollup tables if needed, per the segment columns the meta
+// table records.
 func (w *Writer) rebuild(ctx context.Context, conn *sql.Conn, labels, hours string) error {
 	st, err := sqlstore.OnConn(conn, w.d, w.table)
 	if err != nil {
 		return err
 	}
+	segments, err := st.RollupSegments(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the rollups' segments: %w", err)
+	}
+	return w.rebuildWith(ctx, conn, labels, hours, segments)
+}
+
+// rebuildWith is rebuild per the segment columns given.
+func (w *Writer) rebuildWith(ctx context.Context, conn *sql.Conn, labels, hours string, segments []string) error {
+	st, err := sqlstore.OnConn(conn, w.d, w.table)
+	if err != nil {
+		return err
+	}
+	st.WithRollupSegments(segments)
 	if labels != "" {
 		if err := st.WithLabels(labels); err != nil {
 			return err
@@ -135,7 +182,7 @@ func (w *Writer) rebuild(ctx context.Context, conn *sql.Conn, labels, hours stri
 		if !from.Valid {
 			// No rolled-up hour changed (labels of predictions not stored yet): the rollups
 			// still account for every row.
-			return execAll(ctx, conn, st.RollupMeta())
+			return execAll(ctx, conn, append(st.RollupCreate(), st.RollupMeta()...))
 		}
 		set = &sqlstore.HoursTable{Name: hours, From: from.Time, To: to.Time.Add(time.Hour)}
 	}

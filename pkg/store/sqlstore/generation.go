@@ -11,8 +11,8 @@ import (
 var _ store.Generational = (*Store)(nil)
 
 // Generation is the store's data generation: the row counts of the prediction table and of the
-// labels table, and the rollups' recorded state (format and the rows they account for) when
-// rollup tables exist. Loads only append rows and a rollup build rewrites its state, so the
+// labels table, and the rollups' recorded state (format, the rows they account for and when
+// they were built) when rollup tables exist. Loads only append rows and a rollup build rewrites its state, so the
 // token changes with every load and rebuild. An unfiltered count(*) is answered from the
 // table's metadata on DuckDB, without reading the rows.
 func (s *Store) Generation(ctx context.Context) (string, error) {
@@ -41,13 +41,16 @@ func (s *Store) Generation(ctx context.Context) (string, error) {
 		return gen, err
 	}
 	b = &builder{d: s.d}
-	b.write("SELECT format, source_rows, labels_rows FROM ", q(meta))
+	b.write("SELECT format, source_rows, labels_rows, CAST(built_at AS ", s.d.TextType(), ") FROM ", q(meta))
 	var format, srcRows, lblRows sql.NullInt64
+	var built sql.NullString
 	err = s.each(ctx, "reading the rollups' state", b, func(scan func(...any) error) (bool, error) {
-		return false, scan(&format, &srcRows, &lblRows)
+		return false, scan(&format, &srcRows, &lblRows, &built)
 	})
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s rollups=%d/%d/%d", gen, format.Int64, srcRows.Int64, lblRows.Int64), nil
+	// built_at changes with every rebuild, one that changes the segment columns without a row
+	// changing included: what was remembered about the rollups is read again.
+	return fmt.Sprintf("%s rollups=%d/%d/%d@%s", gen, format.Int64, srcRows.Int64, lblRows.Int64, built.String), nil
 }

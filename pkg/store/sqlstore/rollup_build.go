@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/store"
@@ -57,13 +58,18 @@ const (
 //     version and feature with more than store.FeatureRollupCap distinct values has a single
 //     row instead, capped true, n its rows, and no values.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
-//     none), grain_seconds, sketch_alpha, format, and source_rows and labels_rows, the rows the
-//     prediction and labels tables held when the rollups were last brought up to date.
+//     none), grain_seconds, sketch_alpha, format, source_rows and labels_rows, the rows the
+//     prediction and labels tables held when the rollups were last brought up to date, and
+//     segments, the segment columns joined by commas (” or no such column: none).
+//
+// With segments (WithRollupSegments), every table but Meta also holds one text column per
+// segment column (SegmentColumn: seg_<name>, the value cast to text, NULL kept) in its key.
 //
 // Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x (classes
 // + 1) x at most 101 cells for Score, x classes x at most 1,024 cells for ScoreRank, x classes
 // for ScoreSums, one row for Measures, x features x at most store.FeatureRollupCap+1 values
-// for Features), whatever the number of predictions.
+// for Features) x the segment values seen together (at most store.RollupSegmentCap per segment
+// column), whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
 	ScoreRank, ScoreSums                        string
@@ -109,10 +115,12 @@ func (s *Store) RollupCreate() []Statement {
 	t := RollupTablesOf(s.table)
 	text := s.d.TextType()
 	q := s.d.QuoteIdent
-	key := "hour TIMESTAMP NOT NULL, model " + text + " NOT NULL, model_version " + text + " NOT NULL, "
+	key := "hour TIMESTAMP NOT NULL, model " + text + " NOT NULL, model_version " + text + " NOT NULL, " + s.segmentKey()
 	return []Statement{
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Meta) + " (source_table " + text + ", labels_table " + text +
-			", grain_seconds BIGINT, sketch_alpha DOUBLE, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP)"},
+			", grain_seconds BIGINT, sketch_alpha DOUBLE, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP, segments " + text + ")"},
+		// A meta table of a store built before segments lacks the column (and means none).
+		{SQL: "ALTER TABLE " + q(t.Meta) + " ADD COLUMN IF NOT EXISTS segments " + text},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Operations) + " (" + key +
 			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE, latency_sumsq DOUBLE, latency_min DOUBLE, latency_max DOUBLE)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
@@ -162,10 +170,12 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		}
 		out = append(out, Statement{SQL: b.String(), Args: b.args})
 	}
+	// Every table's rows are per hour, model, version and segment values (see segmentBuild).
+	segColumns, segValues, segAliases := s.segmentBuild()
 	head := func(b *builder, table, columns string) {
-		b.write("INSERT INTO ", q(table), " (hour, model, model_version, ", columns, ") SELECT ", hourStart(ts), " AS ", hourAlias, ", ", model, ", ", version)
+		b.write("INSERT INTO ", q(table), " (hour, model, model_version", segColumns, ", ", columns, ") SELECT ", hourStart(ts), " AS ", hourAlias, ", ", model, ", ", version, segValues)
 	}
-	group := " GROUP BY " + model + ", " + version + ", " + hourAlias
+	group := " GROUP BY " + model + ", " + version + ", " + hourAlias + segAliases
 
 	b := &builder{d: s.d}
 	head(b, t.Operations, "n_rows, n_errors, latency_n, latency_sum, latency_sumsq, latency_min, latency_max")
@@ -234,8 +244,9 @@ func (s *Store) RollupMeta() []Statement {
 		labelsRows = "(SELECT count(*) FROM " + q(s.labels) + ")"
 	}
 	b := &builder{d: s.d}
-	b.write("INSERT INTO ", q(t.Meta), " SELECT ", b.bind(s.table), ", ", b.bind(s.labels), ", ",
+	b.write("INSERT INTO ", q(t.Meta), " (source_table, labels_table, grain_seconds, sketch_alpha, format, source_rows, labels_rows, built_at, segments) SELECT ",
+		b.bind(s.table), ", ", b.bind(s.labels), ", ",
 		b.bind(int64(store.RollupGrain.Seconds())), ", ", b.bind(metrics.SketchAlpha), ", ", b.bind(int64(RollupFormat)),
-		", (SELECT count(*) FROM ", q(s.table), "), ", labelsRows, ", current_timestamp")
+		", (SELECT count(*) FROM ", q(s.table), "), ", labelsRows, ", current_timestamp, ", b.bind(strings.Join(s.segments, ",")))
 	return []Statement{{SQL: "DELETE FROM " + q(t.Meta)}, {SQL: b.String(), Args: b.args}}
 }

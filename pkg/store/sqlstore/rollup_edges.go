@@ -2,14 +2,13 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
 // RawOperations computes, from raw rows, the statistics an operations rollup holds (counts,
-// latency sums, min, max and sketch buckets) over a scope, per bucket and version: the partial
+// latency sums, min, max and sketch buckets) over a scope, per bucket, version and group: the partial
 // hours at a range's ends, merged with the rollups of the whole hours between them.
 func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.Duration) ([]store.OperationsRollup, error) {
 	sc, err := s.scope(ctx, req)
@@ -29,9 +28,8 @@ func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.
 	if err != nil {
 		return nil, err
 	}
-	var group sql.NullString
 	err = s.each(ctx, "reading operations statistics", b, func(scan func(...any) error) (bool, error) {
-		return true, c.counts(scan, &group)
+		return true, c.counts(scan)
 	})
 	if err != nil {
 		return nil, err
@@ -46,7 +44,7 @@ func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.
 		return nil, err
 	}
 	err = s.each(ctx, "reading latency sketches", b, func(scan func(...any) error) (bool, error) {
-		return true, c.sketchBucket(scan, &group)
+		return true, c.sketchBucket(scan)
 	})
 	if err != nil {
 		return nil, err

@@ -53,7 +53,9 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 	t := RollupTablesOf(s.table)
 	b := &builder{d: s.d}
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, feature, number, text, capped, CAST(sum(n) AS BIGINT)")
-	s.rollupWhere(b, t.Features, req)
+	if err := s.rollupWhere(ctx, b, t.Features, req); err != nil {
+		return nil, nil, err
+	}
 	b.write(" AND ", b.in("feature", columns), " GROUP BY mw_bucket, model_version, feature, number, text, capped")
 	var out []store.FeatureValueCount
 	rows := make([]int64, len(columns))
@@ -124,7 +126,9 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 func (s *Store) rolledUpRows(ctx context.Context, req store.RollupRequest) (int64, error) {
 	b := &builder{d: s.d}
 	b.write("SELECT CAST(sum(n_rows) AS BIGINT)")
-	s.rollupWhere(b, RollupTablesOf(s.table).Operations, req)
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Operations, req); err != nil {
+		return 0, err
+	}
 	var total sql.NullInt64
 	err := s.each(ctx, "counting rolled-up rows", b, func(scan func(...any) error) (bool, error) {
 		return false, scan(&total)

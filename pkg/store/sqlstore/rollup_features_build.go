@@ -56,17 +56,18 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 		}
 		return "CASE mw_f" + strings.Join(whens, "") + " END"
 	}
-	key := "mw_hour, mw_model, mw_version, mw_feature"
-	b.write("INSERT INTO ", s.d.QuoteIdent(RollupTablesOf(s.table).Features), " (hour, model, model_version, feature, number, text, capped, n)",
+	segColumns, segValues, segAliases := s.segmentBuild()
+	key := "mw_hour, mw_model, mw_version" + segAliases + ", mw_feature"
+	b.write("INSERT INTO ", s.d.QuoteIdent(RollupTablesOf(s.table).Features), " (hour, model, model_version", segColumns, ", feature, number, text, capped, n)",
 		" SELECT ", key, ", mw_number_out, mw_text_out, mw_capped, CAST(sum(mw_n) AS BIGINT) FROM (")
 	b.write("SELECT ", key, ", mw_capped, mw_n, CASE WHEN mw_capped THEN NULL ELSE mw_number END AS mw_number_out,",
 		" CASE WHEN mw_capped THEN NULL ELSE mw_text END AS mw_text_out FROM (")
 	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series > ", b.bind(int64(store.FeatureRollupCap)), " AS mw_capped FROM (")
 	b.write("SELECT ", key, ", mw_number, mw_text, count(*) AS mw_n FROM (")
-	b.write("SELECT mw_hour, mw_model, mw_version, ", byFeature(names, "NULL"), " AS mw_feature, ",
+	b.write("SELECT mw_hour, mw_model, mw_version", segAliases, ", ", byFeature(names, "NULL"), " AS mw_feature, ",
 		byFeature(numbers, "CAST(NULL AS DOUBLE PRECISION)"), " AS mw_number, ",
 		byFeature(texts, "CAST(NULL AS "+text+")"), " AS mw_text FROM (")
-	b.write("SELECT ", hourStart(ts), " AS mw_hour, ", model, " AS mw_model, ", version, " AS mw_version, ", strings.Join(values, ", "), s.from())
+	b.write("SELECT ", hourStart(ts), " AS mw_hour, ", model, " AS mw_model, ", version, " AS mw_version", segValues, ", ", strings.Join(values, ", "), s.from())
 	where(b)
 	b.write(") AS mw_rows CROSS JOIN (VALUES ", strings.Join(indexes, ", "), ") AS mw_features(mw_f)")
 	b.write(") AS mw_paired GROUP BY ", key, ", mw_number, mw_text")

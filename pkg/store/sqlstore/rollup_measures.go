@@ -59,14 +59,25 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", strings.Join(measureSumsColumns, ", "))
-	s.rollupWhere(b, RollupTablesOf(s.table).Measures, req)
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, ", strings.Join(measureSumsColumns, ", "))
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Measures, req); err != nil {
+		return nil, err
+	}
+	// Segment values in the order too: merging the M2 of an hour's rows in one order every time
+	// keeps an answer's last digits the same from one read to the next.
+	segments, err := s.RollupSegments(ctx)
+	if err != nil {
+		return nil, err
+	}
 	b.write(" ORDER BY hour, model_version")
+	for _, name := range segments {
+		b.write(", ", s.d.QuoteIdent(SegmentColumn(name)))
+	}
 	var out []store.MeasureSums
-	err := s.each(ctx, "reading measures rollups", b, func(scan func(...any) error) (bool, error) {
+	err = s.each(ctx, "reading measures rollups", b, func(scan func(...any) error) (bool, error) {
 		var micros int64
 		var m store.MeasureSums
-		if err := scanMeasureSums(scan, &m, &micros, &m.Version); err != nil {
+		if err := scanMeasureSums(scan, &m, &micros, &m.Version, &m.Group); err != nil {
 			return false, err
 		}
 		if req.Bucket > 0 {
@@ -79,7 +90,7 @@ func (s *Store) RollupMeasureSums(ctx context.Context, req store.RollupRequest, 
 }
 
 // RawMeasureSums computes the Measures rollup's statistics from raw rows over a scope, per
-// bucket and version, with the same expressions the rollup was built with.
+// bucket, version and group, with the same expressions the rollup was built with.
 func (s *Store) RawMeasureSums(ctx context.Context, req store.Scope, bucket time.Duration) ([]store.MeasureSums, error) {
 	sc, err := s.scope(ctx, req)
 	if err != nil {
@@ -103,6 +114,7 @@ func (s *Store) RawMeasureSums(ctx context.Context, req store.Scope, bucket time
 		if err := scanMeasureSums(scan, &m, &micros, &m.Version, &group); err != nil {
 			return false, err
 		}
+		m.Group = group.String
 		if bucket > 0 {
 			m.Bucket = time.UnixMicro(micros).UTC()
 		}

@@ -75,6 +75,9 @@ func (s *Store) measureSumsSelect(ctx context.Context) (string, error) {
 func (s *Store) measuresRollupCreate() Statement {
 	text := s.d.TextType()
 	cols := []string{"hour TIMESTAMP NOT NULL", "model " + text + " NOT NULL", "model_version " + text + " NOT NULL"}
+	for _, name := range s.segments {
+		cols = append(cols, s.d.QuoteIdent(SegmentColumn(name))+" "+text)
+	}
 	for i, c := range measureSumsColumns {
 		typ := "DOUBLE"
 		if i < measureSumsCounts {

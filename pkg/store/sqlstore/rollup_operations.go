@@ -7,9 +7,9 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// operationsCollector gathers operations statistics per bucket and version from two statements,
-// whether they read the rollups or raw rows: first the counts and latency sums, then the latency
-// sketch's buckets, which join the series their counts made.
+// operationsCollector gathers operations statistics per bucket, version and group from two
+// statements, whether they read the rollups or raw rows: first the counts and latency sums, then
+// the latency sketch's buckets, which join the series their counts made.
 type operationsCollector struct {
 	bucket time.Duration
 	byKey  map[rollupKey]*store.OperationsRollup
@@ -28,44 +28,45 @@ func (c *operationsCollector) bucketOf(micros int64) time.Time {
 	return time.UnixMicro(micros).UTC()
 }
 
-// counts scans one row of: bucket, version, the extra columns given (read and dropped), rows,
-// errors, latency count, sum, sum of squares, minimum and maximum.
-func (c *operationsCollector) counts(scan func(...any) error, extra ...any) error {
+// counts scans one row of: bucket, version, group (NULL: ""), rows, errors, latency count, sum,
+// sum of squares, minimum and maximum.
+func (c *operationsCollector) counts(scan func(...any) error) error {
 	var (
 		r        store.OperationsRollup
 		micros   int64
+		group    sql.NullString
 		sum, sq  sql.NullFloat64
 		min, max sql.NullFloat64
 	)
-	dest := append([]any{&micros, &r.Version}, extra...)
-	if err := scan(append(dest, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max)...); err != nil {
+	if err := scan(&micros, &r.Version, &group, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max); err != nil {
 		return err
 	}
 	r.Bucket = c.bucketOf(micros)
+	r.Group = group.String
 	r.LatencySum, r.LatencySumSq = sum.Float64, sq.Float64
 	if min.Valid {
 		r.LatencyMin, r.LatencyMax = &min.Float64, &max.Float64
 	}
-	k := rollupKey{micros, r.Version}
+	k := rollupKey{micros, r.Version, r.Group}
 	c.byKey[k] = &r
 	c.order = append(c.order, k)
 	return nil
 }
 
-// sketchBucket scans one row of: bucket, version, the extra columns given, sketch sign, key and
-// count, and adds it to its series.
-func (c *operationsCollector) sketchBucket(scan func(...any) error, extra ...any) error {
+// sketchBucket scans one row of: bucket, version, group, sketch sign, key and count, and adds
+// it to its series.
+func (c *operationsCollector) sketchBucket(scan func(...any) error) error {
 	var (
 		micros    int64
 		version   string
+		group     sql.NullString
 		sign, key int
 		n         int64
 	)
-	dest := append([]any{&micros, &version}, extra...)
-	if err := scan(append(dest, &sign, &key, &n)...); err != nil {
+	if err := scan(&micros, &version, &group, &sign, &key, &n); err != nil {
 		return err
 	}
-	if r := c.byKey[rollupKey{micros, version}]; r != nil {
+	if r := c.byKey[rollupKey{micros, version, group.String}]; r != nil {
 		r.LatencyBuckets = append(r.LatencyBuckets, store.LatencyBucket{Sign: sign, Key: key, Count: n})
 	}
 	return nil

@@ -75,13 +75,15 @@ func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 	return true, "", format.Int64, nil
 }
 
-// rollupWhere writes the rollup rows' selection: the model, versions and whole-hour range.
-func (s *Store) rollupWhere(b *builder, table string, req store.RollupRequest) {
+// rollupWhere writes the rollup rows' selection: the model, versions, whole-hour range and
+// segment filters (see segmentWhere).
+func (s *Store) rollupWhere(ctx context.Context, b *builder, table string, req store.RollupRequest) error {
 	b.write(" FROM ", s.d.QuoteIdent(table), " WHERE model = ", b.bind(req.Model),
 		" AND hour >= ", b.bind(req.From.UTC()), " AND hour < ", b.bind(req.To.UTC()))
 	if len(req.Versions) > 0 {
 		b.write(" AND ", b.in("model_version", req.Versions))
 	}
+	return s.segmentWhere(ctx, b, req)
 }
 
 // rollupBucket is the bucket of a rollup row, like the raw rows' bucket of the same width.
@@ -101,7 +103,8 @@ func checkRollupRequest(req store.RollupRequest) error {
 	return nil
 }
 
-// RollupOperations merges the hours of the range per bucket and version: sums of counts and
+// RollupOperations merges the hours of the range per bucket, version and group (the groupBy
+// segment's value): sums of counts and
 // latency sums, the least minimum and greatest maximum, and the sketch buckets' counts.
 func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) ([]store.OperationsRollup, error) {
 	if err := checkRollupRequest(req); err != nil {
@@ -110,10 +113,12 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 	t := RollupTablesOf(s.table)
 	c := newOperationsCollector(req.Bucket)
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
 		"CAST(sum(latency_n) AS BIGINT), sum(latency_sum), sum(latency_sumsq), min(latency_min), max(latency_max)")
-	s.rollupWhere(b, t.Operations, req)
-	b.write(" GROUP BY mw_bucket, model_version ORDER BY mw_bucket, model_version")
+	if err := s.rollupWhere(ctx, b, t.Operations, req); err != nil {
+		return nil, err
+	}
+	b.write(" GROUP BY mw_bucket, model_version, mw_group ORDER BY mw_bucket, model_version, mw_group")
 	err := s.each(ctx, "reading operations rollups", b, func(scan func(...any) error) (bool, error) {
 		return true, c.counts(scan)
 	})
@@ -121,9 +126,11 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 		return nil, err
 	}
 	b = &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, sketch_sign, sketch_key, CAST(sum(n) AS BIGINT)")
-	s.rollupWhere(b, t.Latency, req)
-	b.write(" GROUP BY mw_bucket, model_version, sketch_sign, sketch_key")
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, sketch_sign, sketch_key, CAST(sum(n) AS BIGINT)")
+	if err := s.rollupWhere(ctx, b, t.Latency, req); err != nil {
+		return nil, err
+	}
+	b.write(" GROUP BY mw_bucket, model_version, mw_group, sketch_sign, sketch_key")
 	err = s.each(ctx, "reading latency sketches", b, func(scan func(...any) error) (bool, error) {
 		return true, c.sketchBucket(scan)
 	})
@@ -133,27 +140,30 @@ func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) (
 	return c.rows(), nil
 }
 
-// RollupConfusion sums the confusion rollups per bucket, version, actual and predicted label.
+// RollupConfusion sums the confusion rollups per bucket, version, group (the groupBy segment's
+// value), actual and predicted label.
 func (s *Store) RollupConfusion(ctx context.Context, req store.RollupRequest) ([]store.ConfusionCount, error) {
 	if err := checkRollupRequest(req); err != nil {
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, actual_label, predicted_label, CAST(sum(n) AS BIGINT)")
-	s.rollupWhere(b, RollupTablesOf(s.table).Confusion, req)
-	b.write(" GROUP BY mw_bucket, model_version, actual_label, predicted_label")
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, actual_label, predicted_label, CAST(sum(n) AS BIGINT)")
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Confusion, req); err != nil {
+		return nil, err
+	}
+	b.write(" GROUP BY mw_bucket, model_version, mw_group, actual_label, predicted_label")
 	var out []store.ConfusionCount
 	err := s.each(ctx, "reading confusion rollups", b, func(scan func(...any) error) (bool, error) {
 		var (
-			micros    int64
-			version   string
-			act, pred sql.NullString
-			n         int64
+			micros         int64
+			version, group string
+			act, pred      sql.NullString
+			n              int64
 		)
-		if err := scan(&micros, &version, &act, &pred, &n); err != nil {
+		if err := scan(&micros, &version, &group, &act, &pred, &n); err != nil {
 			return false, err
 		}
-		c := store.ConfusionCount{Version: version, Count: n}
+		c := store.ConfusionCount{Version: version, Group: group, Count: n}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
 		}
@@ -169,10 +179,10 @@ func (s *Store) RollupConfusion(ctx context.Context, req store.RollupRequest) ([
 	return out, err
 }
 
-// rollupKey is an operations rollup row's bucket (epoch microseconds) and version.
+// rollupKey is an operations rollup row's bucket (epoch microseconds), version and group.
 type rollupKey struct {
-	micros  int64
-	version string
+	micros         int64
+	version, group string
 }
 
 // RollupVersions lists a model's versions from the operations rollup.

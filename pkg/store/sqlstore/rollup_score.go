@@ -39,8 +39,8 @@ const (
 	sideStraddles
 )
 
-// RollupScoreConfusion classifies each hour's score cells against t, as the raw threshold
-// query classifies rows: a cell whose least score is >= t is positive, one whose greatest score
+// RollupScoreConfusion classifies each hour's score cells against t (per group: the groupBy
+// segment's value), as the raw threshold query classifies rows: a cell whose least score is >= t is positive, one whose greatest score
 // is < t negative, one without a score has no prediction; a cell with scores on both sides
 // makes the answer inexact (nil counts, exact false). The comparison is the engine's own on the
 // same values, so NaN sorts as the raw rows' comparison sorts it.
@@ -52,26 +52,28 @@ func (s *Store) RollupScoreConfusion(ctx context.Context, req store.RollupReques
 		return nil, false, err // as the raw query on a table without scores
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, actual_label, CASE WHEN cell IS NULL THEN 0",
+	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, actual_label, CASE WHEN cell IS NULL THEN 0",
 		" WHEN score_min >= ", b.bind(t), " THEN 1 WHEN score_max < ", b.bind(t), " THEN 2 ELSE 3 END AS mw_side, CAST(sum(n) AS BIGINT)")
-	s.rollupWhere(b, RollupTablesOf(s.table).Score, req)
-	b.write(" GROUP BY mw_bucket, model_version, actual_label, mw_side")
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Score, req); err != nil {
+		return nil, false, err
+	}
+	b.write(" GROUP BY mw_bucket, model_version, mw_group, actual_label, mw_side")
 	var (
 		out   []store.ConfusionCount
 		exact = true
 	)
 	err := s.each(ctx, "reading score rollups", b, func(scan func(...any) error) (bool, error) {
 		var (
-			micros  int64
-			version string
-			act     sql.NullString
-			side    int
-			n       int64
+			micros         int64
+			version, group string
+			act            sql.NullString
+			side           int
+			n              int64
 		)
-		if err := scan(&micros, &version, &act, &side, &n); err != nil {
+		if err := scan(&micros, &version, &group, &act, &side, &n); err != nil {
 			return false, err
 		}
-		c := store.ConfusionCount{Version: version, Count: n}
+		c := store.ConfusionCount{Version: version, Group: group, Count: n}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
 		}

@@ -29,7 +29,9 @@ func (s *Store) RollupScoreCounts(ctx context.Context, req store.RollupRequest, 
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, cell, min(score_min), max(score_max)",
 		", CAST(sum(CASE WHEN actual_label = ", pos, " THEN n ELSE 0 END) AS BIGINT)",
 		", CAST(sum(CASE WHEN actual_label <> ", pos, " THEN n ELSE 0 END) AS BIGINT)")
-	s.rollupWhere(b, RollupTablesOf(s.table).ScoreRank, req)
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).ScoreRank, req); err != nil {
+		return err
+	}
 	b.write(" GROUP BY mw_bucket, model_version, cell ORDER BY mw_bucket")
 	var (
 		micros, cell int64
@@ -63,7 +65,9 @@ func (s *Store) RollupProbabilitySums(ctx context.Context, req store.RollupReque
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, CAST(sum(n) AS BIGINT)",
 		", sum(CASE WHEN actual_label = ", pos, " THEN neg_ln_score ELSE neg_ln_complement END)",
 		", sum(CASE WHEN actual_label = ", pos, " THEN sq_error_positive ELSE sq_error_negative END)")
-	s.rollupWhere(b, RollupTablesOf(s.table).ScoreSums, req)
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).ScoreSums, req); err != nil {
+		return nil, err
+	}
 	b.write(" GROUP BY mw_bucket, model_version")
 	var out []store.ProbabilitySumsRow
 	err := s.each(ctx, "reading probability rollups", b, func(scan func(...any) error) (bool, error) {

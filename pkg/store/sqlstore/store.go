@@ -23,6 +23,8 @@ type Store struct {
 	// actual_label and actual_value win over the prediction table's, and its labeled_at gives
 	// the label delay.
 	labels string
+	// segments are the columns the rollups are kept per (see WithRollupSegments).
+	segments []string
 
 	mu        sync.Mutex
 	schema    *store.Schema
