@@ -49,7 +49,7 @@ export const labels = {
       rollups: {
         label: 'Use rollups',
         tooltip:
-          "Answer queries from the hourly rollups that modelwatch load keeps in the store, when the query allows it (at least one whole hour, no filters or group-by), with the rows' numbers or within a bound the frame states. Off: always read the prediction rows.",
+          "Answer queries from the hourly rollups that modelwatch load keeps in the store, when the query allows it (at least one whole hour; filters and group-by only on the rollups' segment columns, see modelwatch rollup --segments), with the rows' numbers or within a bound the frame states. Off: always read the prediction rows.",
       },
     },
     columns: {
