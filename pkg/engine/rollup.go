@@ -204,16 +204,9 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}}
-	for i, m := range measures {
-		a.index[measureID(m)] = i
-	}
-	var width time.Duration
-	if q.Format == query.FormatTimeSeries {
-		width = q.Bucket
-		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
-			return nil, nil, err
-		}
+	a, width, err := rollupAggregated(q, measures, p)
+	if err != nil {
+		return nil, nil, err
 	}
 	rows, err := p.rs.RollupOperations(ctx, p.request(q.Model, versions, width))
 	if err != nil {
@@ -226,24 +219,52 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 		}
 		rows = append(rows, more...)
 	}
-	// The series are the versions' groups seen in the rows, as the raw rows' are.
+	foldRollups(a, q, versions, measures, rows, func(r store.OperationsRollup) (seriesKey, time.Time) {
+		return seriesKey{Version: r.Version, Group: r.Group}, r.Bucket
+	}, mergeOperations, operationsValues)
+	return a, p, nil
+}
+
+// rollupAggregated starts a rollup answer's aggregated result: the measures' index and, for a
+// time series, its buckets. width is the rollup request's bucket width (0: the whole range).
+func rollupAggregated(q query.Query, measures []store.Measure, p *rollupPlan) (*aggregated, time.Duration, error) {
+	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}, plan: p}
+	for i, m := range measures {
+		a.index[measureID(m)] = i
+	}
+	if q.Format != query.FormatTimeSeries {
+		return a, 0, nil
+	}
+	var err error
+	a.buckets, err = buckets(q.From, q.To, q.Bucket)
+	return a, q.Bucket, err
+}
+
+// foldRollups merges rollup rows (the whole hours' and the partial edge hours') into a's series
+// and buckets: the series are the versions' groups seen in the rows, as the raw rows' are; the
+// rows of one series and bucket are merged by merge, and each merged row's measures computed by
+// values.
+func foldRollups[R any](a *aggregated, q query.Query, versions []string, measures []store.Measure, rows []R,
+	key func(R) (seriesKey, time.Time), merge func(*R, R) *R, values func(R, []store.Measure) []*float64) {
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
-		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+		k, _ := key(r)
+		seen[k] = true
 	}
 	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
 	n := max(len(a.buckets), 1)
-	merged := map[seriesKey][]*store.OperationsRollup{}
+	merged := map[seriesKey][]*R{}
 	for _, k := range a.keys {
-		merged[k] = make([]*store.OperationsRollup, n)
+		merged[k] = make([]*R, n)
 	}
 	for _, r := range rows {
-		ms, ok := merged[seriesKey{Version: r.Version, Group: r.Group}]
+		k, bucket := key(r)
+		ms, ok := merged[k]
 		if !ok {
 			continue
 		}
-		if i := bucketIndex(a.buckets, q.Bucket, r.Bucket); i >= 0 {
-			ms[i] = mergeOperations(ms[i], r)
+		if i := bucketIndex(a.buckets, q.Bucket, bucket); i >= 0 {
+			ms[i] = merge(ms[i], r)
 		}
 	}
 	for _, k := range a.keys {
@@ -251,11 +272,10 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 		for i := range n {
 			a.values[k][i] = make([]*float64, len(measures))
 			if r := merged[k][i]; r != nil {
-				a.values[k][i] = operationsValues(*r, measures)
+				a.values[k][i] = values(*r, measures)
 			}
 		}
 	}
-	return a, p, nil
 }
 
 // mergeOperations adds one set of operations statistics to another (nil: none yet).

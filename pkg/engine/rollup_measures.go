@@ -38,16 +38,9 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, err
 	}
-	a := &aggregated{values: map[seriesKey][][]*float64{}, index: map[string]int{}, plan: p}
-	for i, m := range measures {
-		a.index[measureID(m)] = i
-	}
-	var width time.Duration
-	if q.Format == query.FormatTimeSeries {
-		width = q.Bucket
-		if a.buckets, err = buckets(q.From, q.To, q.Bucket); err != nil {
-			return nil, err
-		}
+	a, width, err := rollupAggregated(q, measures, p)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := ms.RollupMeasureSums(ctx, p.request(q.Model, versions, width), measures)
 	if err != nil {
@@ -60,35 +53,9 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 		}
 		rows = append(rows, more...)
 	}
-	// The series are the versions' groups seen in the rows, as the raw rows' are.
-	seen := map[seriesKey]bool{}
-	for _, r := range rows {
-		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
-	}
-	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
-	n := max(len(a.buckets), 1)
-	merged := map[seriesKey][]*store.MeasureSums{}
-	for _, k := range a.keys {
-		merged[k] = make([]*store.MeasureSums, n)
-	}
-	for _, r := range rows {
-		ms, ok := merged[seriesKey{Version: r.Version, Group: r.Group}]
-		if !ok {
-			continue
-		}
-		if i := bucketIndex(a.buckets, q.Bucket, r.Bucket); i >= 0 {
-			ms[i] = mergeMeasureSums(ms[i], r)
-		}
-	}
-	for _, k := range a.keys {
-		a.values[k] = make([][]*float64, n)
-		for i := range n {
-			a.values[k][i] = make([]*float64, len(measures))
-			if r := merged[k][i]; r != nil {
-				a.values[k][i] = measureValues(*r, measures)
-			}
-		}
-	}
+	foldRollups(a, q, versions, measures, rows, func(r store.MeasureSums) (seriesKey, time.Time) {
+		return seriesKey{Version: r.Version, Group: r.Group}, r.Bucket
+	}, mergeMeasureSums, measureValues)
 	return a, nil
 }
 
