@@ -22,11 +22,19 @@ type featureKey struct {
 }
 
 // featureValues is a series' rows per value (numbers or texts, by the feature's kind) and its
-// rows without a value.
+// rows without a value; a number series some hours of which the rollup kept per cell has those
+// hours' rows per cell instead (cells, one entry per cell read).
 type featureValues struct {
 	numbers map[float64]int64
 	texts   map[string]int64
 	nulls   int64
+	cells   []featureCell
+}
+
+// featureCell is the rows of one cell of the feature rollup's grid (store.FeatureCell).
+type featureCell struct {
+	store.FeatureCell
+	n int64
 }
 
 // windowValues are a window's feature values per series, read from the rollups (whole hours)
@@ -40,12 +48,7 @@ type windowValues struct {
 }
 
 func (w *windowValues) add(k featureKey, null bool, number float64, text string, numeric bool, n int64) {
-	v := w.series[k]
-	if v == nil {
-		v = &featureValues{numbers: map[float64]int64{}, texts: map[string]int64{}}
-		w.series[k] = v
-		w.keys = append(w.keys, k)
-	}
+	v := w.get(k)
 	switch {
 	case null:
 		v.nulls += n
@@ -54,6 +57,56 @@ func (w *windowValues) add(k featureKey, null bool, number float64, text string,
 	default:
 		v.texts[text] += n
 	}
+}
+
+// addCell adds the rows of one rollup cell to a series.
+func (w *windowValues) addCell(k featureKey, c store.FeatureCell, n int64) {
+	v := w.get(k)
+	v.cells = append(v.cells, featureCell{FeatureCell: c, n: n})
+}
+
+func (w *windowValues) get(k featureKey) *featureValues {
+	v := w.series[k]
+	if v == nil {
+		v = &featureValues{numbers: map[float64]int64{}, texts: map[string]int64{}}
+		w.series[k] = v
+		w.keys = append(w.keys, k)
+	}
+	return v
+}
+
+// readingRaw returns the window with the columns of more (by index) read from raw rows: listed
+// in raw, without series.
+func (w *windowValues) readingRaw(more []int) *windowValues {
+	if len(more) == 0 {
+		return w
+	}
+	out := &windowValues{series: map[featureKey]*featureValues{}, raw: slices.Clone(w.raw), plan: w.plan}
+	for _, i := range more {
+		if !slices.Contains(out.raw, i) {
+			out.raw = append(out.raw, i)
+		}
+	}
+	slices.Sort(out.raw)
+	for _, k := range w.keys {
+		if !slices.Contains(out.raw, k.feature) {
+			out.series[k] = w.series[k]
+			out.keys = append(out.keys, k)
+		}
+	}
+	return out
+}
+
+// celled lists the columns (by index) some series of which holds rollup cells.
+func (w *windowValues) celled() []int {
+	var out []int
+	for _, k := range w.keys {
+		if len(w.series[k].cells) > 0 && !slices.Contains(out, k.feature) {
+			out = append(out, k.feature)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // featureRollups is the planner for a feature window (the current one or the reference): a
@@ -157,7 +210,12 @@ func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.F
 	}
 	w := &windowValues{series: map[featureKey]*featureValues{}, raw: raw, plan: p}
 	for _, r := range rows {
-		w.add(featureKey{feature: r.Feature, bucket: micros(bucket, r.Bucket), version: r.Version}, r.Null, r.Number, r.Text, isNumeric(cols[r.Feature]), r.Count)
+		k := featureKey{feature: r.Feature, bucket: micros(bucket, r.Bucket), version: r.Version}
+		if r.Cell != nil {
+			w.addCell(k, *r.Cell, r.Count)
+			continue
+		}
+		w.add(k, r.Null, r.Number, r.Text, isNumeric(cols[r.Feature]), r.Count)
 	}
 	if len(raw) == len(cols) || len(p.edges) == 0 {
 		return w, nil
@@ -213,6 +271,9 @@ func (e *Engine) distribution(ctx context.Context, cols []store.Column, req stor
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// A distribution counts values; the rows of a number feature rolled up per cell do not
+	// have theirs.
+	w = w.readingRaw(w.celled())
 	if len(w.raw) == len(cols) {
 		rows, err := e.Store.Distribution(ctx, req)
 		return rows, nil, columnNames(cols, w.raw), err

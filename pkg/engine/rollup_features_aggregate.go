@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -57,6 +56,21 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// A number feature rolled up per cell answers a measure only where its cells decide it.
+	var undecided []int
+	for _, k := range w.keys {
+		v := w.series[k]
+		if len(v.cells) == 0 || slices.Contains(undecided, k.feature) {
+			continue
+		}
+		for _, m := range req.Measures {
+			if m.Column == cols[k.feature].Name && !v.decides(m) {
+				undecided = append(undecided, k.feature)
+				break
+			}
+		}
+	}
+	w = w.readingRaw(undecided)
 	rawColumns = columnNames(cols, w.raw)
 	if len(w.raw) == len(cols) {
 		return nil, nil, rawColumns, nil
@@ -137,93 +151,6 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 	return rows, p, rawColumns, nil
 }
 
-// nonNull is the series' rows with a value.
-func (v *featureValues) nonNull() int64 {
-	var n int64
-	for _, k := range v.numbers {
-		n += k
-	}
-	for _, k := range v.texts {
-		n += k
-	}
-	return n
-}
-
-// measure computes one feature measure from the series' values as the store's SQL does from
-// its rows: counts as numbers, nil (SQL NULL) for a mean, minimum or maximum without values
-// and a sample standard deviation of fewer than two.
-func (v *featureValues) measure(m store.Measure) *float64 {
-	n := v.nonNull()
-	switch m.Kind {
-	case store.MeasureNonNull:
-		return number(float64(n))
-	case store.MeasureNotIn:
-		out := n
-		for x, k := range v.texts {
-			if slices.Contains(m.Values, x) {
-				out -= k
-			}
-		}
-		return number(float64(out))
-	case store.MeasureDistinct, store.MeasureApproxDistinct:
-		// The rollup counts values exactly: an exact count is the best estimate.
-		return number(float64(len(v.numbers)))
-	case store.MeasureOutside:
-		var out int64
-		for x, k := range v.numbers {
-			if x < m.Lo || x > m.Hi {
-				out += k
-			}
-		}
-		return number(float64(out))
-	}
-	if n == 0 {
-		return nil
-	}
-	values := sortedKeys(v.numbers)
-	switch m.Kind {
-	case store.MeasureMin:
-		return number(values[0])
-	case store.MeasureMax:
-		return number(values[len(values)-1])
-	}
-	mean := values[0] // one value: exactly it, as the engine's running mean keeps it
-	if len(values) > 1 {
-		var sum float64
-		for _, x := range values {
-			sum += x * float64(v.numbers[x])
-		}
-		mean = sum / float64(n)
-	}
-	switch m.Kind {
-	case store.MeasureMean:
-		return number(mean)
-	case store.MeasureStd:
-		if n < 2 {
-			return nil
-		}
-		if math.Abs(values[0]) > store.MeasureScale || math.Abs(values[len(values)-1]) > store.MeasureScale {
-			return number(math.NaN()) // undefined, as the rows' statement says (sqlstore's spread)
-		}
-		var ss float64
-		for _, x := range values {
-			d := x - mean
-			ss += d * d * float64(v.numbers[x])
-		}
-		return number(math.Sqrt(ss / float64(n-1)))
-	}
-	return nil
-}
-
-func sortedKeys(m map[float64]int64) []float64 {
-	out := make([]float64, 0, len(m))
-	for x := range m {
-		out = append(out, x)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // featureDistinct answers what e.Store.Distinct answers for a text feature (its distinct
 // non-null values over a scope, pooled over versions, at most limit) from the feature rollup
 // when the planner allows; ok false means the caller must read raw rows.
@@ -293,7 +220,7 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 }
 
 // rawFeaturesReason says in meta.custom why features were read from raw rows.
-var rawFeaturesReason = fmt.Sprintf("more than %d distinct values in an hour of the range (the feature rollup keeps no more), or not rolled up", store.FeatureRollupCap)
+var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in an hour of the range, a statistic the cells of a number with more values do not decide, or not rolled up", store.FeatureRollupCap)
 
 // aggregates is e.Store.Aggregates, from the feature rollup when featureAggregates can answer.
 func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {

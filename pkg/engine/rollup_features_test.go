@@ -225,10 +225,11 @@ func writeFeatures(t *testing.T, start time.Time, span time.Duration, xs []float
 	return db
 }
 
-// A feature with more distinct values in an hour than the feature rollup keeps reads raw rows
-// (named in meta.custom.rawFeatures) with the same numbers; the other features of the same
-// query still come from the rollup, for drift and quality alike.
-func TestFeatureOverTheCapReadsRawRows(t *testing.T) {
+// A number feature with more distinct values in an hour than the feature rollup keeps value by
+// value is kept per cell: quality answers from the cells with the rows' numbers, drift (which
+// counts values) reads raw rows for it (named in meta.custom.rawFeatures) with the same
+// numbers; the other features of the same query still come from the rollup.
+func TestFeatureOverTheCapReadsCellsForQualityAndRawRowsForDrift(t *testing.T) {
 	hour := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	n := 2*store.FeatureRollupCap + 50
 	xs := make([]float64, n)
@@ -247,22 +248,22 @@ func TestFeatureOverTheCapReadsRawRows(t *testing.T) {
 		js   string
 		w    query.Window
 		want string
+		rawX bool
 	}{
-		// Both windows hold part of the capped hour only: nothing to read from rollups.
-		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric",` + ref + `}`, cur, engine.SourceRaw},
-		// A whole capped hour: x reads raw rows, c the rollup.
-		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup},
-		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"ks","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","interval":"1h","reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T11:00:00Z"}}`, whole, engine.SourceRollup},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["c"],"format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup},
+		// Both windows hold part of the hour only: nothing to read from rollups.
+		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric",` + ref + `}`, cur, engine.SourceRaw, false},
+		// A whole hour: drift reads x from raw rows, c from the rollup.
+		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup, true},
+		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"ks","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw, true},
+		// Quality reads both from the rollup.
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup, false},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","interval":"1h","reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T11:00:00Z"}}`, whole, engine.SourceRollup, false},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup, false},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["c"],"format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup, false},
 	} {
 		fs := compareFeatureSources(t, st, tc.js, tc.w, tc.want)
 		raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string)
-		capped := tc.w == whole && slices.Contains(validQuery(t, []byte(tc.js), tc.w).Features, "x") ||
-			tc.w == whole && len(validQuery(t, []byte(tc.js), tc.w).Features) == 0
-		if capped != slices.Equal(raw, []string{"x"}) {
+		if tc.rawX != slices.Equal(raw, []string{"x"}) {
 			t.Errorf("%s: meta.custom.rawFeatures %v", tc.js, raw)
 		}
 	}

@@ -6,20 +6,31 @@ import (
 )
 
 // FeatureRollupCap is the most distinct non-null values one feature may have in one hour and
-// version to be rolled up value by value; an hour above it is marked capped, and the feature's
-// queries over a range holding that hour read raw rows.
+// version to be rolled up value by value. Above it a number feature's hour is rolled up per
+// cell of a fixed logarithmic grid (FeatureCellAlpha), with each cell's rows, least and
+// greatest value, sum and sum of squared deviations; an hour with more than FeatureRollupCap
+// such cells, or a text feature's hour above it, is marked capped, and the feature's queries
+// over a range holding that hour read raw rows.
 const FeatureRollupCap = 4096
+
+// FeatureCellAlpha is the relative half-width of the feature rollup's cells: a non-zero finite
+// value x is in the cell of its sign and key ceil(ln|x| / ln gamma), gamma = (1+a)/(1-a), so a
+// cell spans (gamma^(key-1), gamma^key] in magnitude, 0.4% of its values. Zero has its own cell
+// (sign 0, key 0), an infinite value the key metrics.SketchInfinity, NaN sign 2 and key 0.
+const FeatureCellAlpha = 0.002
 
 // FeatureRollupStore is implemented by stores whose rollups also keep every feature's rows per
 // hour, model, version and value (nulls counted as one value), from which quality and drift
-// follow exactly as from the raw rows.
+// follow exactly as from the raw rows, or per cell (FeatureCell) for a number feature with more
+// values than FeatureRollupCap in an hour.
 type FeatureRollupStore interface {
 	RollupStore
 	// RollupFeatures reports whether the feature rollup is usable: the rollups are (Rollups)
 	// and were built with it; reason says why not (rollups built before it existed).
 	RollupFeatures(ctx context.Context) (usable bool, reason string, err error)
 	// RollupFeatureValues returns the rows per bucket, version, feature and value of the
-	// features named in columns (Feature indexes columns) over the request's whole hours. A
+	// features named in columns (Feature indexes columns) over the request's whole hours, per
+	// cell (merged over the hours) where some hour of the feature was rolled up per cell. A
 	// feature the rollup cannot answer for every hour of the range (capped in some hour, or
 	// not rolled up when an hour was built) is listed in raw by index and has no rows: only
 	// raw rows can count it.
@@ -37,4 +48,16 @@ type FeatureValueCount struct {
 	Number  float64
 	Text    string
 	Count   int64
+	// Cell, when set, says that the rows are those of one cell of a number feature rolled up
+	// per cell (Number is then unset): their least and greatest value, sum and sum of squared
+	// deviations from their mean.
+	Cell *FeatureCell
+}
+
+// FeatureCell is one cell of the feature rollup's logarithmic grid (FeatureCellAlpha) over a
+// bucket: Sign and Key name it; Min, Max, Sum and M2 (the sum of squared deviations from the
+// cell's mean) are its values' statistics.
+type FeatureCell struct {
+	Sign, Key         int
+	Min, Max, Sum, M2 float64
 }

@@ -14,8 +14,9 @@ import (
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; format 3 made
 // the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features. The
 // other tables of an older store are read as before, the tables it lacks never (see
-// RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures).
-const RollupFormat = 3
+// RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures). Format 4 rolled up a
+// number feature's hours above store.FeatureRollupCap values per cell instead of capping them.
+const RollupFormat = 4
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
 // A format-2 Score table holds the fine score grid, which answers thresholds as exactly.
@@ -25,6 +26,7 @@ const (
 	rollupFormatWithRanking   = 3
 	rollupFormatWithMeasures  = 3
 	rollupFormatWithFeatures  = 3
+	rollupFormatWithCells     = 4
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -54,9 +56,13 @@ const (
 //     deviations from the mean) of actual_value, error, |error| and error².
 //   - Features: one row per feature column and value seen in the hour (feature names the
 //     column; number holds a number column's value as DOUBLE, text any other column's value
-//     as text, both NULL for the rows without a value), with n and capped false; an hour,
-//     version and feature with more than store.FeatureRollupCap distinct values has a single
-//     row instead, capped true, n its rows, and no values.
+//     as text, both NULL for the rows without a value), with n and capped false. An hour,
+//     version and number feature with more than store.FeatureRollupCap distinct values has
+//     one row per cell of the logarithmic grid instead (cell_sign, cell_key: see
+//     store.FeatureCellAlpha), with n, number_min, number_max, number_sum and number_m2 (the
+//     sum of squared deviations from the cell's mean), and a row for the rows without a
+//     value; a text feature's hour above the cap, or one with more cells than the cap, has a
+//     single row, capped true, n its rows, and no values.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date, and
@@ -116,7 +122,7 @@ func (s *Store) RollupCreate() []Statement {
 	text := s.d.TextType()
 	q := s.d.QuoteIdent
 	key := "hour TIMESTAMP NOT NULL, model " + text + " NOT NULL, model_version " + text + " NOT NULL, " + s.segmentKey()
-	return []Statement{
+	out := []Statement{
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Meta) + " (source_table " + text + ", labels_table " + text +
 			", grain_seconds BIGINT, sketch_alpha DOUBLE, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP, segments " + text + ")"},
 		// A meta table of a store built before segments lacks the column (and means none).
@@ -130,9 +136,18 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreSums) + " (" + key + "actual_label " + text +
 			", n BIGINT, neg_ln_score DOUBLE, neg_ln_complement DOUBLE, sq_error_positive DOUBLE, sq_error_negative DOUBLE)"},
 		s.measuresRollupCreate(),
-		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT, " +
+			strings.Join(featureCellColumns, ", ") + ")"},
 	}
+	// A Features table of a store built before the cells lacks their columns.
+	for _, c := range featureCellColumns {
+		out = append(out, Statement{SQL: "ALTER TABLE " + q(t.Features) + " ADD COLUMN IF NOT EXISTS " + c})
+	}
+	return out
 }
+
+// featureCellColumns are the Features table's columns of a number feature's cells.
+var featureCellColumns = []string{"cell_sign INTEGER", "cell_key INTEGER", "number_min DOUBLE", "number_max DOUBLE", "number_sum DOUBLE", "number_m2 DOUBLE"}
 
 // RollupRebuild returns the statements that recompute the rollup rows of the hours listed in
 // hours (nil: every hour) from the prediction table, with the labels table joined as the raw

@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"strings"
 
+	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
@@ -12,8 +14,12 @@ import (
 // for every feature column, one row per hour, model, version and value (numbers as DOUBLE,
 // anything else cast to text as Distribution casts it, NULL for the rows without a value),
 // read in one scan of the rows (paired with the feature indexes, as Distribution pairs them).
-// An hour, version and feature with more than store.FeatureRollupCap distinct values gets a
-// single row instead, marked capped, with the hour's rows as n: queries over it read raw rows.
+// An hour, version and number feature with more than store.FeatureRollupCap distinct values
+// gets one row per cell of the logarithmic grid instead (featureCell), with the cell's rows,
+// least and greatest value, sum and sum of squared deviations from the cell's mean (computed
+// around that mean, so that it keeps its precision); a text feature's, or one with more cells
+// than the cap, a single row marked capped, with the hour's rows as n: queries over it read
+// raw rows.
 // where is RollupRebuild's, so that the rows read are the other rollups'.
 func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts string) string, where func(b *builder)) ([]Statement, error) {
 	sch, err := s.Schema(ctx)
@@ -58,11 +64,24 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 	}
 	segColumns, segValues, segAliases := s.segmentBuild()
 	key := "mw_hour, mw_model, mw_version" + segAliases + ", mw_feature"
-	b.write("INSERT INTO ", s.d.QuoteIdent(RollupTablesOf(s.table).Features), " (hour, model, model_version", segColumns, ", feature, number, text, capped, n)",
-		" SELECT ", key, ", mw_number_out, mw_text_out, mw_capped, CAST(sum(mw_n) AS BIGINT) FROM (")
-	b.write("SELECT ", key, ", mw_capped, mw_n, CASE WHEN mw_capped THEN NULL ELSE mw_number END AS mw_number_out,",
-		" CASE WHEN mw_capped THEN NULL ELSE mw_text END AS mw_text_out FROM (")
-	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series > ", b.bind(int64(store.FeatureRollupCap)), " AS mw_capped FROM (")
+	cellSign, cellKey := featureCell(b, "mw_number")
+	celled := "CASE WHEN mw_sign IS NOT NULL THEN mw_number END"
+	kept := func(e string) string { return "CASE WHEN mw_capped THEN NULL ELSE " + e + " END" }
+	b.write("INSERT INTO ", s.d.QuoteIdent(RollupTablesOf(s.table).Features), " (hour, model, model_version", segColumns,
+		", feature, number, text, capped, n, cell_sign, cell_key, number_min, number_max, number_sum, number_m2)")
+	// Collapse a capped series to one row.
+	b.write(" SELECT ", key, ", ", kept("mw_number_out"), ", ", kept("mw_text_out"), ", mw_capped, CAST(sum(mw_n) AS BIGINT), ",
+		kept("mw_sign"), ", ", kept("mw_key"), ", ", kept("min(mw_min)"), ", ", kept("max(mw_max)"), ", ", kept("sum(mw_sum)"), ", ", kept("sum(mw_m2)"), " FROM (")
+	// Capped: a text series above the cap (no cells), or a number series with more cells.
+	b.write("SELECT *, mw_many AND (count(mw_sign) OVER mw_series = 0 OR count(mw_sign) OVER mw_series > ", b.bind(int64(store.FeatureRollupCap)), ") AS mw_capped FROM (")
+	// One row per value (a series within the cap), per cell (a number series above it), and
+	// one for the rest (the rows without a value, and a text series above the cap).
+	b.write("SELECT ", key, ", mw_many, mw_number_out, mw_text_out, mw_sign, mw_key, sum(mw_n) AS mw_n, min(", celled, ") AS mw_min, max(", celled, ") AS mw_max,",
+		" sum(", celled, " * mw_n) AS mw_sum, sum((", celled, " - mw_mean) * (", celled, " - mw_mean) * mw_n) AS mw_m2 FROM (")
+	b.write("SELECT *, sum(mw_number * mw_n) OVER mw_cell / sum(mw_n) OVER mw_cell AS mw_mean FROM (")
+	b.write("SELECT *, CASE WHEN mw_many THEN NULL ELSE mw_number END AS mw_number_out, CASE WHEN mw_many THEN NULL ELSE mw_text END AS mw_text_out,",
+		" CASE WHEN mw_many AND mw_number IS NOT NULL THEN ", cellSign, " END AS mw_sign, CASE WHEN mw_many AND mw_number IS NOT NULL THEN ", cellKey, " END AS mw_key FROM (")
+	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series > ", b.bind(int64(store.FeatureRollupCap)), " AS mw_many FROM (")
 	b.write("SELECT ", key, ", mw_number, mw_text, count(*) AS mw_n FROM (")
 	b.write("SELECT mw_hour, mw_model, mw_version", segAliases, ", ", byFeature(names, "NULL"), " AS mw_feature, ",
 		byFeature(numbers, "CAST(NULL AS DOUBLE PRECISION)"), " AS mw_number, ",
@@ -73,7 +92,22 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 	b.write(") AS mw_paired GROUP BY ", key, ", mw_number, mw_text")
 	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", key, ")")
 	b.write(") AS mw_sized")
+	b.write(") AS mw_celled WINDOW mw_cell AS (PARTITION BY ", key, ", mw_sign, mw_key)")
+	b.write(") AS mw_means GROUP BY ", key, ", mw_many, mw_number_out, mw_text_out, mw_sign, mw_key")
+	b.write(") AS mw_cells WINDOW mw_series AS (PARTITION BY ", key, ")")
 	// In hour order, so that a range's rows sit together and the engine skips the others.
-	b.write(") AS mw_kept GROUP BY ", key, ", mw_capped, mw_number_out, mw_text_out ORDER BY mw_hour, mw_model")
+	b.write(") AS mw_kept GROUP BY ", key, ", mw_capped, ", kept("mw_number_out"), ", ", kept("mw_text_out"), ", ", kept("mw_sign"), ", ", kept("mw_key"),
+		" ORDER BY mw_hour, mw_model")
 	return []Statement{{SQL: b.String(), Args: b.args}}, nil
+}
+
+// featureCell returns the expressions of a number's cell in the feature rollup's grid
+// (store.FeatureCellAlpha): its sign (-1, 0, 1; 2 for NaN) and key, ceil(ln|x| / ln gamma)
+// (0 for zero and NaN, metrics.SketchInfinity for an infinite value).
+func featureCell(b *builder, x string) (sign, key string) {
+	gamma := (1 + store.FeatureCellAlpha) / (1 - store.FeatureCellAlpha)
+	sign = "CASE WHEN isnan(" + x + ") THEN 2 WHEN " + x + " > 0 THEN 1 WHEN " + x + " < 0 THEN -1 ELSE 0 END"
+	key = "CASE WHEN isnan(" + x + ") OR " + x + " = 0 THEN 0 WHEN isinf(" + x + ") THEN " + strconv.Itoa(metrics.SketchInfinity) +
+		" ELSE CAST(ceil(ln(abs(" + x + ")) / " + b.bind(math.Log(gamma)) + ") AS INTEGER) END"
+	return sign, key
 }
