@@ -234,6 +234,8 @@ func (in DriftInput) uniqueAndReferenceRows() (int, int64, error) {
 		ref, cur = in.Values.Reference, in.Values.Current
 	case in.Numeric && in.Bins != nil:
 		ref, cur = in.Bins.Reference, in.Bins.Current
+	case in.Numeric && in.Grid != nil:
+		ref, cur = in.Grid.Reference, in.Grid.Current
 	default:
 		return 0, 0, errors.New("no counts for the feature")
 	}

@@ -47,6 +47,11 @@ func (g Grid) Cell(v float64) int {
 // GridCounts are the reference and current rows per grid cell and the sums of their values
 // (Cells+2 entries each), with the reference's exact population standard deviation, which
 // the grid cannot give.
+//
+// With Spans, the cells are instead any len(Spans) cells of unequal widths, ordered, disjoint
+// and shared by both windows (the feature rollup's logarithmic cells): cell i's values of
+// either window lie in an interval of width Spans[i]. Lo and Hi are then the least and
+// greatest value, Cells the number of cells, and no cell is outside a range.
 type GridCounts struct {
 	Grid
 	Reference     []int64   `json:"reference"`
@@ -54,6 +59,7 @@ type GridCounts struct {
 	ReferenceSums []float64 `json:"referenceSums"`
 	CurrentSums   []float64 `json:"currentSums"`
 	ReferenceStd  *float64  `json:"referenceStd"`
+	Spans         []float64 `json:"spans,omitempty"`
 }
 
 // Approximation says that a result was computed from a grid rather than from every value, and
@@ -67,12 +73,34 @@ type Approximation struct {
 	ScoreBound     float64 `json:"scoreBound"`
 }
 
-// ApproximationGrid is Approximation.Kind for a fine grid over the reference range.
-const ApproximationGrid = "grid"
+// Approximation kinds: a fine grid over the reference range (the raw rows), or the feature
+// rollup's logarithmic cells.
+const (
+	ApproximationGrid  = "grid"
+	ApproximationCells = "cells"
+)
+
+// approximation describes the grid for an Approximation: its kind, cells and widest cell.
+func (g GridCounts) approximation() *Approximation {
+	if g.Spans == nil {
+		return &Approximation{Kind: ApproximationGrid, Cells: g.Cells, CellWidth: g.Width()}
+	}
+	var widest float64
+	for _, w := range g.Spans {
+		widest = math.Max(widest, w)
+	}
+	return &Approximation{Kind: ApproximationCells, Cells: len(g.Spans), CellWidth: widest}
+}
 
 func (g GridCounts) validate() error {
 	n := g.Cells + 2
-	if g.Cells < 1 || len(g.Reference) != n || len(g.Current) != n || len(g.ReferenceSums) != n || len(g.CurrentSums) != n {
+	if g.Spans != nil {
+		n = len(g.Spans)
+		if len(g.Reference) != n || len(g.Current) != n || len(g.ReferenceSums) != n || len(g.CurrentSums) != n {
+			return fmt.Errorf("%d cells need %d counts and sums per window", n, n)
+		}
+	}
+	if g.Spans == nil && (g.Cells < 1 || len(g.Reference) != n || len(g.Current) != n || len(g.ReferenceSums) != n || len(g.CurrentSums) != n) {
 		return fmt.Errorf("a grid of %d cells needs %d counts and sums per window", g.Cells, n)
 	}
 	if !(g.Hi >= g.Lo) {
@@ -130,10 +158,30 @@ func KSOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 	dHi = math.Max(dHi, dLo)
 	pLo, pHi := ksTwoSampleP(n1, n2, dHi, max(hHi, hLo)), ksTwoSampleP(n1, n2, dLo, hLo)
 	d, p := (dLo+dHi)/2, (pLo+pHi)/2
-	r := DriftResult{Method: MethodKS, Statistic: num(d), PValue: num(p), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2,
-		Approximation: &Approximation{Kind: ApproximationGrid, Cells: g.Cells, CellWidth: g.Width(),
-			StatisticBound: (dHi-dLo)/2 + ksRounding, ScoreBound: (pHi-pLo)/2 + ksRounding}}
+	a := g.approximation()
+	a.StatisticBound, a.ScoreBound = (dHi-dLo)/2+ksRounding, (pHi-pLo)/2+ksRounding
+	r := DriftResult{Method: MethodKS, Statistic: num(d), PValue: num(p), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2, Approximation: a}
 	return decideDrift(r, p), nil
+}
+
+// wassersteinBound is how far collapsing each window's values in a cell to their mean can move
+// the distance: by the triangle inequality, at most the sum over both windows of each cell's
+// share times its values' mean absolute deviation, at most half the cell's width (WassersteinOnGrid
+// for the equal grid, whose cells outside the range do not count; with Spans every cell's).
+func (g GridCounts) wassersteinBound(n1, n2 int64) float64 {
+	if g.Spans == nil {
+		inside := func(counts []int64, n int64) float64 {
+			return float64(countTotal(counts[1:len(counts)-1])) / float64(n)
+		}
+		return g.Width() / 2 * (inside(g.Reference, n1) + inside(g.Current, n2))
+	}
+	var bound float64
+	for i, w := range g.Spans {
+		if share := float64(g.Reference[i])/float64(n1) + float64(g.Current[i])/float64(n2); share > 0 {
+			bound += w / 2 * share
+		}
+	}
+	return bound
 }
 
 // WassersteinOnGrid is Wasserstein from grid counts: each window's values in a cell are moved
@@ -171,12 +219,10 @@ func WassersteinOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 		c2 += float64(points[i].cur)
 		w += (points[i+1].x - points[i].x) * math.Abs(c1/float64(n1)-c2/float64(n2))
 	}
-	inside := func(counts []int64, n int64) float64 {
-		return float64(countTotal(counts[1:len(counts)-1])) / float64(n)
-	}
-	bound := g.Width() / 2 * (inside(g.Reference, n1) + inside(g.Current, n2))
-	r := DriftResult{Method: MethodWasserstein, Statistic: num(w), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2,
-		Approximation: &Approximation{Kind: ApproximationGrid, Cells: g.Cells, CellWidth: g.Width(), StatisticBound: bound}}
+	a := g.approximation()
+	a.StatisticBound = g.wassersteinBound(n1, n2)
+	bound := a.StatisticBound
+	r := DriftResult{Method: MethodWasserstein, Statistic: num(w), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2, Approximation: a}
 	if g.ReferenceStd == nil {
 		return DriftResult{}, errors.New("wasserstein on a grid needs the reference's standard deviation")
 	}

@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
@@ -154,6 +155,110 @@ func TestGridCell(t *testing.T) {
 	for x, want := range map[float64]int{2.9: 0, 3: 1, 3.1: 4097} {
 		if got := c.Cell(x); got != want {
 			t.Errorf("constant: Cell(%v) = %d, want %d", x, got, want)
+		}
+	}
+}
+
+// logCellsOf counts raw values per logarithmic cell of relative width about 2*alpha (as the
+// feature rollup does), ordered by value, with each cell's span from its values.
+func logCellsOf(ref, cur []float64, alpha float64) metrics.GridCounts {
+	gamma := (1 + alpha) / (1 - alpha)
+	type acc struct {
+		n      [2]int64
+		sum    [2]float64
+		lo, hi float64
+	}
+	cells := map[float64]*acc{} // keyed by an ordered position: sign * key
+	var mean, ss float64
+	for w, xs := range [][]float64{ref, cur} {
+		for _, x := range xs {
+			pos := 0.0
+			if x != 0 {
+				pos = math.Copysign(1e6+math.Ceil(math.Log(math.Abs(x))/math.Log(gamma)), x)
+			}
+			c := cells[pos]
+			if c == nil {
+				c = &acc{lo: x, hi: x}
+				cells[pos] = c
+			}
+			c.n[w]++
+			c.sum[w] += x
+			c.lo, c.hi = math.Min(c.lo, x), math.Max(c.hi, x)
+			if w == 0 {
+				mean += x / float64(len(ref))
+			}
+		}
+	}
+	for _, x := range ref {
+		ss += (x - mean) * (x - mean)
+	}
+	std := math.Sqrt(ss / float64(len(ref)))
+	var order []float64
+	for pos := range cells {
+		order = append(order, pos)
+	}
+	slices.Sort(order)
+	g := metrics.GridCounts{ReferenceStd: &std}
+	for i, pos := range order {
+		c := cells[pos]
+		if i == 0 {
+			g.Lo = c.lo
+		}
+		g.Hi = c.hi
+		g.Reference, g.Current = append(g.Reference, c.n[0]), append(g.Current, c.n[1])
+		g.ReferenceSums, g.CurrentSums = append(g.ReferenceSums, c.sum[0]), append(g.CurrentSums, c.sum[1])
+		g.Spans = append(g.Spans, c.hi-c.lo)
+	}
+	g.Cells = len(order)
+	return g
+}
+
+// KS and wasserstein on cells of unequal widths (the feature rollup's logarithmic cells, values
+// of both signs and zeros) stay within their stated bounds of the exact values, and say that
+// they come from cells.
+func TestCellApproximationBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	cases := map[string]func() float64{
+		"same":      func() float64 { return 40 + 10*rng.NormFloat64() },
+		"shifted":   func() float64 { return 43 + 10*rng.NormFloat64() },
+		"signs":     func() float64 { return 10 * rng.NormFloat64() },
+		"lognormal": func() float64 { return math.Exp(2 * rng.NormFloat64()) },
+		"zeros":     func() float64 { return float64(rng.IntN(2)) * (40 + 10*rng.NormFloat64()) },
+	}
+	for name, draw := range cases {
+		for _, alpha := range []float64{0.002, 0.05} {
+			ref := make([]float64, 3000)
+			for i := range ref {
+				ref[i] = 40 + 10*rng.NormFloat64()
+			}
+			cur := make([]float64, 15000)
+			for i := range cur {
+				cur[i] = draw()
+			}
+			g, vc := logCellsOf(ref, cur, alpha), valuesOf(ref, cur)
+			for _, method := range []string{metrics.MethodKS, metrics.MethodWasserstein, metrics.MethodAuto} {
+				exact, err := metrics.Drift(method, metrics.DriftInput{Numeric: true, Values: &vc}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				approx, err := metrics.Drift(method, metrics.DriftInput{Numeric: true, Grid: &g}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a := approx.Approximation
+				if a == nil || a.Kind != metrics.ApproximationCells || a.Cells != len(g.Spans) || approx.Method != exact.Method {
+					t.Fatalf("%s %s alpha %v: method %s (exact %s), approximation %+v", name, method, alpha, approx.Method, exact.Method, a)
+				}
+				if d := math.Abs(*approx.Statistic - *exact.Statistic); d > a.StatisticBound {
+					t.Errorf("%s %s alpha %v: statistic off by %v, bound %v", name, method, alpha, d, a.StatisticBound)
+				}
+				if d := math.Abs(*approx.Score - *exact.Score); d > a.ScoreBound+1e-12 {
+					t.Errorf("%s %s alpha %v: score off by %v, bound %v", name, method, alpha, d, a.ScoreBound)
+				}
+				if alpha == 0.002 && method == metrics.MethodKS && a.StatisticBound > 0.02 {
+					t.Errorf("%s: ks bound %v on 0.4%% cells", name, a.StatisticBound)
+				}
+			}
 		}
 	}
 }
