@@ -54,15 +54,19 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			return nil, err
 		}
 	}
+	cellForm, err := e.cellFeatures(ctx, q, refScope, scope(q, versions), width, cols)
+	if err != nil {
+		return nil, err
+	}
 	// One scan per window for every feature; the reference's is cached.
-	refRows, err := cached(cache, cacheKey("distribution", refScope, featuresKey(features)), func() ([]store.DistributionCount, error) {
-		rows, _, _, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: refScope, Features: features})
+	refRows, err := cached(cache, cacheKey("distribution", refScope, featuresKey(features)+fmt.Sprint(cellForm)), func() ([]store.DistributionCount, error) {
+		rows, _, _, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: refScope, Features: features}, cellForm)
 		return rows, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	curRows, plan, rawColumns, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Features: features})
+	curRows, plan, rawColumns, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: scope(q, versions), Bucket: width, Features: features}, cellForm)
 	if err != nil {
 		return nil, err
 	}

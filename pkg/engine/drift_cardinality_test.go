@@ -266,6 +266,7 @@ func TestDriftReadsEachWindowOnce(t *testing.T) {
 
 // approximation is an entry of meta.custom.approximations, as a panel reads it.
 type approximation struct {
+	Version        string  `json:"version"`
 	Feature        string  `json:"feature"`
 	Kind           string  `json:"kind"`
 	Cells          int     `json:"cells"`

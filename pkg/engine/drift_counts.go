@@ -23,6 +23,9 @@ type counts struct {
 	bins     []int64 // k+2, with edges
 	cells    []int64 // Cells+2, with a grid
 	sums     []float64
+	// rollupCells are the window's rows per cell of the feature rollup's grid, for a feature
+	// counted that way (no values, bins or grid then).
+	rollupCells map[cellID]*cellStats
 }
 
 func newCounts() *counts {
@@ -33,6 +36,15 @@ func (c *counts) add(r store.DistributionCount, numeric bool, f store.Distributi
 	switch {
 	case r.Null:
 		c.nulls += r.Count
+	case r.RollupCell != nil:
+		if c.rollupCells == nil {
+			c.rollupCells = map[cellID]*cellStats{}
+		}
+		id := cellID{sign: r.RollupCell.Sign, key: r.RollupCell.Key}
+		if c.rollupCells[id] == nil {
+			c.rollupCells[id] = &cellStats{}
+		}
+		c.rollupCells[id].merge(r.Count, r.RollupCell.Min, r.RollupCell.Max, r.RollupCell.Sum)
 	case r.Exact && numeric:
 		c.numbers[r.Number] += r.Count
 	case r.Exact:
@@ -67,6 +79,9 @@ func (c *counts) nonNull() int64 {
 	}
 	for _, k := range c.bins {
 		n += k
+	}
+	for _, s := range c.rollupCells {
+		n += s.n
 	}
 	if c.bins == nil {
 		for _, k := range c.cells {
@@ -124,6 +139,13 @@ func driftInput(numeric bool, ref, cur *counts, f store.DistributionFeature, ref
 		return metrics.DriftInput{Categories: &c}, nil
 	}
 	in := metrics.DriftInput{Numeric: true}
+	if ref.rollupCells != nil || cur.rollupCells != nil {
+		// Counted per cell of the feature rollup (both windows: see cellFeatures).
+		g := gridOfCells(ref, cur, refRange.std)
+		in.Grid = &g
+		in.UniqueValues = int(refRange.distinct)
+		return in, nil
+	}
 	if !ref.binned && !cur.binned {
 		values := unionKeys(ref.numbers, cur.numbers)
 		vc := metrics.ValueCounts{Values: values, Reference: make([]int64, len(values)), Current: make([]int64, len(values))}

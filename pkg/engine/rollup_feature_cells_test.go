@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
@@ -119,7 +122,7 @@ func TestQualityFromFeatureCellsMatchesRawRows(t *testing.T) {
 	defer st.Close()
 	whole := query.Window{From: start, To: start.Add(3 * time.Hour)}
 	ragged := query.Window{From: start.Add(7 * time.Minute), To: start.Add(3*time.Hour - 11*time.Minute)}
-	metrics := `"metrics":["rows","missing_share","mean","std","min","max","out_of_range_share"]`
+	measures := `"metrics":["rows","missing_share","mean","std","min","max","out_of_range_share"]`
 	none := `"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-01T01:00:00Z"}`      // no rows: every value out of range
 	allHours := `"reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T13:00:00Z"}`  // the cells' own range
 	firstHour := `"reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T11:00:00Z"}` // [-20, 19]: cells straddle it
@@ -127,10 +130,10 @@ func TestQualityFromFeatureCellsMatchesRawRows(t *testing.T) {
 		js   string
 		rawX bool
 	}{
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"format":"numeric",` + metrics + `,` + none + `}`, false},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"interval":"1h",` + metrics + `,` + allHours + `}`, false},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"versions":["B"],"format":"numeric",` + metrics + `,` + allHours + `}`, false},
-		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"format":"numeric",` + metrics + `,` + firstHour + `}`, true},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"format":"numeric",` + measures + `,` + none + `}`, false},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"interval":"1h",` + measures + `,` + allHours + `}`, false},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x"],"versions":["B"],"format":"numeric",` + measures + `,` + allHours + `}`, false},
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"format":"numeric",` + measures + `,` + firstHour + `}`, true},
 	} {
 		for _, w := range []query.Window{whole, ragged} {
 			fs := compareFeatureSources(t, st, tc.js, w, engine.SourceRollup)
@@ -138,6 +141,197 @@ func TestQualityFromFeatureCellsMatchesRawRows(t *testing.T) {
 			if tc.rawX != slices.Equal(raw, []string{"x"}) {
 				t.Errorf("%s over %v: meta.custom.rawFeatures %v", tc.js, w, raw)
 			}
+		}
+	}
+}
+
+// exactDrift is a drift method's result from every value of x in the store (the reference
+// pooled over versions, the current window per version), as scipy computes it.
+func exactDrift(t *testing.T, db, method string, ref, cur query.Window) map[string]metrics.DriftResult {
+	t.Helper()
+	c, err := sql.Open("duckdb", db+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	read := func(w query.Window) map[string]map[float64]int64 {
+		rows, err := c.Query(`SELECT model_version, x FROM predictions WHERE ts >= $1 AND ts < $2 AND x IS NOT NULL`, w.From, w.To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]map[float64]int64{}
+		for rows.Next() {
+			var v string
+			var x float64
+			if err := rows.Scan(&v, &x); err != nil {
+				t.Fatal(err)
+			}
+			if out[v] == nil {
+				out[v] = map[float64]int64{}
+			}
+			out[v][x]++
+		}
+		return out
+	}
+	pooled := map[float64]int64{}
+	for _, xs := range read(ref) {
+		for x, n := range xs {
+			pooled[x] += n
+		}
+	}
+	out := map[string]metrics.DriftResult{}
+	for v, xs := range read(cur) {
+		var vc metrics.ValueCounts
+		seen := map[float64]bool{}
+		for _, m := range []map[float64]int64{pooled, xs} {
+			for x := range m {
+				if !seen[x] {
+					seen[x] = true
+					vc.Values = append(vc.Values, x)
+					vc.Reference = append(vc.Reference, pooled[x])
+					vc.Current = append(vc.Current, xs[x])
+				}
+			}
+		}
+		res, err := metrics.Drift(method, metrics.DriftInput{Numeric: true, Values: &vc}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[v] = res
+	}
+	return out
+}
+
+// Drift by ks, wasserstein and auto of a number feature kept per cell answers from the cells
+// (with the partial hours of a ragged range placed in theirs), within the bounds it states in
+// meta.custom.approximations (kind "cells") of scipy's answer from every value; a binned method
+// and the histogram read raw rows for it, as before.
+func TestDriftFromFeatureCells(t *testing.T) {
+	db, start := cellHours(t)
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := func(d time.Duration) time.Time { return start.Add(d) }
+	for _, tc := range []struct {
+		ref, cur query.Window
+	}{
+		{query.Window{From: h(0), To: h(time.Hour)}, query.Window{From: h(time.Hour), To: h(3 * time.Hour)}},                      // values against cells
+		{query.Window{From: h(time.Hour), To: h(2 * time.Hour)}, query.Window{From: h(2 * time.Hour), To: h(3 * time.Hour)}},      // cells against cells
+		{query.Window{From: h(0), To: h(2 * time.Hour)}, query.Window{From: h(time.Hour + 13*time.Minute), To: h(3 * time.Hour)}}, // ragged
+	} {
+		refJS := `"reference":{"type":"range","from":"` + tc.ref.From.Format(time.RFC3339) + `","to":"` + tc.ref.To.Format(time.RFC3339) + `"}`
+		for _, method := range []string{metrics.MethodKS, metrics.MethodWasserstein, metrics.MethodAuto} {
+			js := `{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"` + method + `","format":"numeric","metrics":["statistic","score"],` + refJS + `}`
+			cs := &pathCounter{Store: st}
+			fs := runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, tc.cur)
+			if got := sourceOf(t, fs); got != engine.SourceRollup {
+				t.Fatalf("%s: source %q", js, got)
+			}
+			if raw, has := fs[0].Meta.Custom.(map[string]any)["rawFeatures"]; has {
+				t.Fatalf("%s: raw features %v", js, raw)
+			}
+			bounds := map[string]approximation{}
+			for _, a := range approximationsOf(t, fs[0]) {
+				if a.Feature == "x" {
+					bounds[a.Version] = a
+				}
+			}
+			want := exactDrift(t, db, method, tc.ref, tc.cur)
+			f := fs[0]
+			version, feature := fieldByName(t, f, "version"), fieldByName(t, f, "feature")
+			stat, score := fieldByName(t, f, "statistic"), fieldByName(t, f, "score")
+			checked := 0
+			for r := range f.Rows() {
+				if feature.At(r).(string) != "x" {
+					continue
+				}
+				v := version.At(r).(string)
+				a, ok := bounds[v]
+				if !ok || a.Kind != metrics.ApproximationCells {
+					t.Fatalf("%s: version %s: approximation %+v", js, v, a)
+				}
+				w := want[v]
+				gotStat, gotScore := *stat.At(r).(*float64), *score.At(r).(*float64)
+				if d := math.Abs(gotStat - *w.Statistic); d > a.StatisticBound {
+					t.Errorf("%s: version %s: statistic %v, scipy %v, bound %v", js, v, gotStat, *w.Statistic, a.StatisticBound)
+				}
+				if d := math.Abs(gotScore - *w.Score); d > a.ScoreBound+1e-12 {
+					t.Errorf("%s: version %s: score %v, scipy %v, bound %v", js, v, gotScore, *w.Score, a.ScoreBound)
+				}
+				checked++
+			}
+			if checked != 2 {
+				t.Fatalf("%s: %d rows of x, want 2 (versions)", js, checked)
+			}
+		}
+		for _, other := range []string{`"method":"psi","format":"numeric"`, `"method":"auto","format":"histogram"`} {
+			js := `{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],` + other + `,` + refJS + `}`
+			fs := compareFeatureSources(t, st, js, tc.cur, engine.SourceRollup)
+			if raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string); !slices.Equal(raw, []string{"x"}) {
+				t.Errorf("%s: raw features %v, want x", js, raw)
+			}
+		}
+	}
+}
+
+func fieldByName(t *testing.T, f *data.Frame, name string) *data.Field {
+	t.Helper()
+	for _, field := range f.Fields {
+		if field.Name == name {
+			return field
+		}
+	}
+	t.Fatalf("frame %s has no field %q", f.Name, name)
+	return nil
+}
+
+// A store whose rollups were built before the cells (format 3: no cell columns, hours above
+// the cap marked capped) keeps answering quality and drift from its feature rollup, reading a
+// capped feature's rows (its next load rebuilds the rollups whole, as for every older format:
+// TestRollupsBuiltBeforeTheFeatureRollupReadRawForFeatures).
+func TestFeatureRollupsBuiltBeforeTheCellsStillAnswer(t *testing.T) {
+	db, start := cellHours(t)
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{
+		`DELETE FROM predictions_rollup_1h_features WHERE feature = 'x' AND cell_sign IS NOT NULL`,
+		`UPDATE predictions_rollup_1h_features SET capped = true, number = NULL WHERE feature = 'x' AND number IS NULL AND text IS NULL AND hour > '2026-03-02 10:00:00'`,
+		`UPDATE predictions_rollup_meta SET format = 3`,
+	}
+	for _, col := range []string{"cell_sign", "cell_key", "number_min", "number_max", "number_sum", "number_m2"} {
+		stmts = append(stmts, `ALTER TABLE predictions_rollup_1h_features DROP COLUMN `+col)
+	}
+	for _, stmt := range stmts {
+		if _, err := c.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	_ = c.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := query.Window{From: start.Add(time.Hour), To: start.Add(3 * time.Hour)}
+	ref := `"reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T11:00:00Z"}`
+	for _, tc := range []struct{ js, want string }{
+		{`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric",` + ref + `}`, engine.SourceRollup},
+		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"wasserstein","format":"numeric",` + ref + `}`, engine.SourceRaw},
+		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["c"],"format":"numeric",` + ref + `}`, engine.SourceRollup},
+	} {
+		fs := compareFeatureSources(t, st, tc.js, w, tc.want)
+		if tc.want == engine.SourceRaw {
+			continue
+		}
+		q := validQuery(t, []byte(tc.js), w)
+		raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string)
+		if wantRaw := len(q.Features) == 0; wantRaw != slices.Equal(raw, []string{"x"}) {
+			t.Errorf("%s: raw features %v", tc.js, raw)
 		}
 	}
 }

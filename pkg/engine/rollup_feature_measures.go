@@ -22,15 +22,16 @@ func (v *featureValues) nonNull() int64 {
 	return n
 }
 
-// decides reports whether the series' values answer m exactly: always without cells; with
-// them, every measure but the distinct values (which cells do not keep), and the values
-// outside [Lo, Hi] when no cell holds values on both sides of Lo or Hi (or a NaN).
+// decides reports whether the series' values answer m: always without cells; with them,
+// every measure but the exact distinct values (which cells do not keep; the estimate is a
+// lower bound, see measure), and the values outside [Lo, Hi] when no cell holds values on
+// both sides of Lo or Hi (or a NaN).
 func (v *featureValues) decides(m store.Measure) bool {
 	if len(v.cells) == 0 {
 		return true
 	}
 	switch m.Kind {
-	case store.MeasureDistinct, store.MeasureApproxDistinct:
+	case store.MeasureDistinct:
 		return false
 	case store.MeasureOutside:
 		for _, c := range v.cells {
@@ -75,7 +76,11 @@ func (v *featureValues) measure(m store.Measure) *float64 {
 		}
 		return number(float64(out))
 	case store.MeasureDistinct, store.MeasureApproxDistinct:
-		// The rollup counts values exactly: an exact count is the best estimate.
+		// The rollup counts values exactly: an exact count is the best estimate. An hour kept
+		// per cell had more than the cap: the estimate is then that lower bound.
+		if len(v.cells) > 0 {
+			return number(float64(max(len(v.numbers), store.FeatureRollupCap+1)))
+		}
 		return number(float64(len(v.numbers)))
 	case store.MeasureOutside:
 		var out int64

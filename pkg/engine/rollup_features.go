@@ -258,7 +258,10 @@ func micros(bucket time.Duration, t time.Time) int64 {
 // where the planner allows: the values of each series are read (featureValues) and counted as
 // the store counts them (distributionOf), and the features the rollups cannot answer are
 // counted by the store from raw rows. A nil plan means every feature came from raw rows.
-func (e *Engine) distribution(ctx context.Context, cols []store.Column, req store.DistributionRequest) ([]store.DistributionCount, *rollupPlan, []string, error) {
+//
+// A number feature some hours of which the rollup kept per cell reads raw rows, unless
+// cellForm names it (by index): its series are then counted per cell (distributionOf).
+func (e *Engine) distribution(ctx context.Context, cols []store.Column, req store.DistributionRequest, cellForm []bool) ([]store.DistributionCount, *rollupPlan, []string, error) {
 	p, fs, err := e.featureRollups(ctx, req.Scope, req.Bucket)
 	if err != nil {
 		return nil, nil, nil, err
@@ -272,13 +275,19 @@ func (e *Engine) distribution(ctx context.Context, cols []store.Column, req stor
 		return nil, nil, nil, err
 	}
 	// A distribution counts values; the rows of a number feature rolled up per cell do not
-	// have theirs.
-	w = w.readingRaw(w.celled())
+	// have theirs, unless it is counted per cell.
+	var raw []int
+	for _, i := range w.celled() {
+		if i >= len(cellForm) || !cellForm[i] {
+			raw = append(raw, i)
+		}
+	}
+	w = w.readingRaw(raw)
 	if len(w.raw) == len(cols) {
 		rows, err := e.Store.Distribution(ctx, req)
 		return rows, nil, columnNames(cols, w.raw), err
 	}
-	out := distributionOf(w, cols, req.Features, req.Bucket)
+	out := distributionOf(w, cols, req.Features, req.Bucket, cellForm)
 	if len(w.raw) > 0 {
 		sub := req
 		sub.Features = nil
@@ -308,8 +317,10 @@ func columnNames(cols []store.Column, index []int) []string {
 // distributionOf counts a window's values as the store's Distribution counts its rows: a
 // series within its feature's MaxValues (and not Binned) per value; one above it, or of a
 // Binned feature, per reference bin and grid cell (with the sums of the values), a text one
-// above it by one row saying how many values it has; the rows without a value by one row.
-func distributionOf(w *windowValues, cols []store.Column, features []store.DistributionFeature, bucket time.Duration) []store.DistributionCount {
+// above it by one row saying how many values it has; the rows without a value by one row. A
+// number feature named by cellForm is counted per cell of the feature rollup's grid instead
+// (cellCounts), whatever its number of values.
+func distributionOf(w *windowValues, cols []store.Column, features []store.DistributionFeature, bucket time.Duration, cellForm []bool) []store.DistributionCount {
 	var out []store.DistributionCount
 	for _, k := range w.keys {
 		v := w.series[k]
@@ -318,6 +329,10 @@ func distributionOf(w *windowValues, cols []store.Column, features []store.Distr
 		base := store.DistributionCount{Feature: k.feature, Version: k.version, Bin: -1, Cell: -1}
 		if bucket > 0 {
 			base.Bucket = time.UnixMicro(k.bucket).UTC()
+		}
+		if numeric && k.feature < len(cellForm) && cellForm[k.feature] {
+			out = append(out, cellCounts(base, v)...)
+			continue
 		}
 		distinct := int64(len(v.numbers) + len(v.texts))
 		if f.Binned {

@@ -226,9 +226,10 @@ func writeFeatures(t *testing.T, start time.Time, span time.Duration, xs []float
 }
 
 // A number feature with more distinct values in an hour than the feature rollup keeps value by
-// value is kept per cell: quality answers from the cells with the rows' numbers, drift (which
-// counts values) reads raw rows for it (named in meta.custom.rawFeatures) with the same
-// numbers; the other features of the same query still come from the rollup.
+// value is kept per cell: quality answers from the cells with the rows' numbers, a binned drift
+// method (which counts values per bin) reads raw rows for it (named in meta.custom.rawFeatures)
+// with the same numbers; the other features of the same query still come from the rollup.
+// (Drift by ks, wasserstein and auto reads the cells: TestDriftFromFeatureCells.)
 func TestFeatureOverTheCapReadsCellsForQualityAndRawRowsForDrift(t *testing.T) {
 	hour := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	n := 2*store.FeatureRollupCap + 50
@@ -254,7 +255,7 @@ func TestFeatureOverTheCapReadsCellsForQualityAndRawRowsForDrift(t *testing.T) {
 		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric",` + ref + `}`, cur, engine.SourceRaw, false},
 		// A whole hour: drift reads x from raw rows, c from the rollup.
 		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"psi","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup, true},
-		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"ks","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw, true},
+		{`{"schemaVersion":1,"queryType":"drift","model":"m","features":["x"],"method":"psi","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRaw, true},
 		// Quality reads both from the rollup.
 		{`{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"shift","shift":"1h"}}`, whole, engine.SourceRollup, false},
 		{`{"schemaVersion":1,"queryType":"quality","model":"m","interval":"1h","reference":{"type":"range","from":"2026-03-02T10:00:00Z","to":"2026-03-02T11:00:00Z"}}`, whole, engine.SourceRollup, false},

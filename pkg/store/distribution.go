@@ -72,4 +72,8 @@ type DistributionCount struct {
 	// Min and Max are the least and greatest of the row's values (numbers, non-null rows),
 	// when the request asked for Ranges.
 	Min, Max float64
+	// RollupCell, set only on the engine's counts from the feature rollup (never by a store's
+	// Distribution), says that the row is one cell of the rollup's logarithmic grid: Count
+	// rows whose least and greatest value and sum it holds.
+	RollupCell *FeatureCell
 }
