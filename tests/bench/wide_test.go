@@ -23,6 +23,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -112,14 +113,7 @@ func writeWide(path string, o demo.Options) error {
 // wideStore opens the wide store of n rows, building it on first use.
 func wideStore(tb testing.TB, n int) *sqlstore.Store {
 	tb.Helper()
-	dir := os.Getenv(envDir)
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	path := filepath.Join(dir, fmt.Sprintf("modelwatch-bench-wide-%d.duckdb", n))
+	path := widePath(tb, "wide", n)
 	if _, err := os.Stat(path); err != nil {
 		tmp := path + ".building"
 		_ = os.Remove(tmp)
@@ -179,14 +173,76 @@ func BenchmarkDriftWide(b *testing.B) {
 	for _, n := range sizes(b) {
 		for _, v := range wideVariants {
 			b.Run(fmt.Sprintf("rows=%d/%s", n, v.name), func(b *testing.B) {
-				benchDriftWide(b, n, v.features)
+				benchDriftWide(b, wideStore(b, n), false, v.features)
 			})
 		}
 	}
 }
 
-func benchDriftWide(b *testing.B, n int, features []string) {
-	st := wideStore(b, n)
+// BenchmarkDriftWideRollups is BenchmarkDriftWide through the rollups: on a copy of the wide
+// store with its rollups built (modelwatch-bench-wide-rollup-<rows>.duckdb, made once; the
+// build's time is logged), by an engine with rollups on. The 4 continuous features have more
+// distinct values per hour than the feature rollup keeps one by one at 10M rows and more, so
+// they are read from its cells there.
+func BenchmarkDriftWideRollups(b *testing.B) {
+	for _, n := range sizes(b) {
+		for _, v := range wideVariants {
+			b.Run(fmt.Sprintf("rows=%d/%s", n, v.name), func(b *testing.B) {
+				benchDriftWide(b, wideRollupStore(b, n), true, v.features)
+			})
+		}
+	}
+}
+
+// widePath is the path of a wide store of n rows in MODELWATCH_BENCH_DIR: modelwatch-bench-<kind>-<n>.duckdb.
+func widePath(tb testing.TB, kind string, n int) string {
+	tb.Helper()
+	dir := os.Getenv(envDir)
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return filepath.Join(dir, fmt.Sprintf("modelwatch-bench-%s-%d.duckdb", kind, n))
+}
+
+// wideRollupStore opens the wide store's copy with rollups, building it on first use.
+func wideRollupStore(tb testing.TB, n int) *sqlstore.Store {
+	tb.Helper()
+	wideStore(tb, n) // built if missing
+	path := widePath(tb, "wide-rollup", n)
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".building"
+		if err := copyFile(widePath(tb, "wide", n), tmp); err != nil {
+			tb.Fatal(err)
+		}
+		start := time.Now()
+		w, err := duckdb.OpenWriter(tmp, "predictions")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := w.RebuildRollups(context.Background(), ""); err != nil {
+			_ = w.Close()
+			tb.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Logf("built the rollups of %s in %s", path, time.Since(start).Round(time.Millisecond))
+	}
+	st, err := duckdb.Open(path, "predictions")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+func benchDriftWide(b *testing.B, st *sqlstore.Store, rollups bool, features []string) {
 	js := driftQuery
 	want := wideFeatureCount
 	if features != nil {
@@ -207,7 +263,7 @@ func benchDriftWide(b *testing.B, n int, features []string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		eng := engine.Engine{Store: st, Cache: engine.NewCache()}
+		eng := engine.Engine{Store: st, Cache: engine.NewCache(), Rollups: rollups}
 		frames, err := eng.Run(ctx, q)
 		if err != nil {
 			b.Fatal(err)
@@ -219,4 +275,21 @@ func benchDriftWide(b *testing.B, n int, features []string) {
 	perOp := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(rows)/perOp, "rows/s")
 	b.ReportMetric(float64(rows)*float64(want)/perOp, "values/s")
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		_ = out.Close()
+		return err
+	}
+	return out.Close()
 }
