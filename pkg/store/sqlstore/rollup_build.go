@@ -12,10 +12,11 @@ import (
 
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; format 3 made
-// the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features. The
-// other tables of an older store are read as before, the tables it lacks never (see
-// RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures).
-const RollupFormat = 3
+// the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features; format 4
+// added ErrorSketch and LabelDelaySketch. The other tables of an older store are read as
+// before, the tables it lacks never (see RollupScores, RollupRanking, RollupMeasuresUsable,
+// RollupFeatures, RollupSketchesUsable).
+const RollupFormat = 4
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
 // A format-2 Score table holds the fine score grid, which answers thresholds as exactly.
@@ -25,6 +26,8 @@ const (
 	rollupFormatWithRanking   = 3
 	rollupFormatWithMeasures  = 3
 	rollupFormatWithFeatures  = 3
+
+	rollupFormatWithErrorSketches = 4
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -57,6 +60,16 @@ const (
 //     as text, both NULL for the rows without a value), with n and capped false; an hour,
 //     version and feature with more than store.FeatureRollupCap distinct values has a single
 //     row instead, capped true, n its rows, and no values.
+//   - ErrorSketch: a DDSketch of the signed error predicted_value - actual_value over the
+//     paired rows: one row per non-empty bucket, sketch_sign and sketch_key as Latency's (both
+//     NULL for the NaN errors, an infinite prediction minus the same infinite actual), n, and
+//     value_sum, value_min and value_max, the sum, least and greatest error of the bucket's
+//     rows (so that the hour's exact least and greatest error, which bound its quantiles, are
+//     the least value_min and greatest value_max).
+//   - LabelDelaySketch: the same of the label delay labeled_at - ts in seconds over the rows
+//     whose label arrived, per hour of the prediction's ts (its count and value_sum give the
+//     mean delay exactly); empty unless the rollups were built with a labels table that has
+//     labeled_at.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date, and
@@ -68,12 +81,15 @@ const (
 // Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x (classes
 // + 1) x at most 101 cells for Score, x classes x at most 1,024 cells for ScoreRank, x classes
 // for ScoreSums, one row for Measures, x features x at most store.FeatureRollupCap+1 values
-// for Features) x the segment values seen together (at most store.RollupSegmentCap per segment
-// column), whatever the number of predictions.
+// for Features, x sketch buckets for ErrorSketch and LabelDelaySketch: about 2 x 2,300 for
+// values between 1e-10 and 1e10 in magnitude, at most about 2 x 72,700 + 2 over every double)
+// x the segment values seen together (at most store.RollupSegmentCap per segment column),
+// whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
 	ScoreRank, ScoreSums                        string
 	Measures, Features                          string
+	ErrorSketch, LabelDelaySketch               string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -93,6 +109,9 @@ func RollupTablesOf(table string) RollupTables {
 		ScoreSums:  table + "_rollup_1h_score_sums",
 		Measures:   table + "_rollup_1h_measures",
 		Features:   table + "_rollup_1h_features",
+
+		ErrorSketch:      table + "_rollup_1h_error_sketch",
+		LabelDelaySketch: table + "_rollup_1h_label_delay_sketch",
 	}
 }
 
@@ -116,7 +135,7 @@ func (s *Store) RollupCreate() []Statement {
 	text := s.d.TextType()
 	q := s.d.QuoteIdent
 	key := "hour TIMESTAMP NOT NULL, model " + text + " NOT NULL, model_version " + text + " NOT NULL, " + s.segmentKey()
-	return []Statement{
+	return append([]Statement{
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Meta) + " (source_table " + text + ", labels_table " + text +
 			", grain_seconds BIGINT, sketch_alpha DOUBLE, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP, segments " + text + ")"},
 		// A meta table of a store built before segments lacks the column (and means none).
@@ -131,7 +150,7 @@ func (s *Store) RollupCreate() []Statement {
 			", n BIGINT, neg_ln_score DOUBLE, neg_ln_complement DOUBLE, sq_error_positive DOUBLE, sq_error_negative DOUBLE)"},
 		s.measuresRollupCreate(),
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT)"},
-	}
+	}, s.sketchRollupCreate(key)...)
 }
 
 // RollupRebuild returns the statements that recompute the rollup rows of the hours listed in
@@ -216,6 +235,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, features...)
+	sketches, err := s.sketchRollupRebuild(ctx, hours, head, where, group)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, sketches...)
 	return append(out, s.RollupMeta()...), nil
 }
 
