@@ -88,10 +88,16 @@ func errorRows(group, where string) string {
 		WHERE model = ? AND ts >= ? AND ts < ? AND predicted_value IS NOT NULL AND actual_value IS NOT NULL` + where
 }
 
-// delayRows is the SQL of the label delays of a model's rows in a range (labels joined as
-// addDelayedLabels writes them: one per prediction), for engine.CheckSketchedQuantiles.
-const delayRows = `SELECT p.model_version, '', p.ts, epoch(l.labeled_at) - epoch(p.ts) FROM predictions p JOIN labels l USING (prediction_id)
-	WHERE p.model = ? AND p.ts >= ? AND p.ts < ? AND l.labeled_at IS NOT NULL`
+// delayRowsOf is the SQL of the label delays of a model's rows in a range (labels joined as
+// addDelayedLabels writes them: one per prediction), with a group column and more conditions,
+// for engine.CheckSketchedQuantiles.
+func delayRowsOf(group, where string) string {
+	return `SELECT p.model_version, ` + group + `, p.ts, epoch(l.labeled_at) - epoch(p.ts) FROM predictions p JOIN labels l USING (prediction_id)
+		WHERE p.model = ? AND p.ts >= ? AND p.ts < ? AND l.labeled_at IS NOT NULL` + where
+}
+
+// delayRows are the label delays of a model's rows in a range, without groups.
+var delayRows = delayRowsOf("''", "")
 
 // compareSketched runs compareSources, then checks the sketched quantiles against the rows.
 func compareSketched(t *testing.T, st *sqlstore.Store, js string, w query.Window, rowsSQL string) {
@@ -170,7 +176,7 @@ func TestLabelDelayRollupsMatchRawRowsOnTheGoldenFamilies(t *testing.T) {
 // On the demo store, the basket forecaster's error quantiles and the churn classifier's label
 // delays answer from the rollups within the sketch's bound (the mean delay as the raw rows'),
 // per day over a week and per hour over two days, also over ranges that end inside an hour, and
-// per segment value with rollups kept per plan and country.
+// per segment value (filtered and grouped) with rollups kept per plan and country.
 func TestSketchRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 	st, db := openDemo(t)
 	week := query.Window{From: demoEnd.Add(-7 * 24 * time.Hour), To: demoEnd}
@@ -195,17 +201,36 @@ func TestSketchRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 	}
 	_ = labelled.Close()
 
-	setSegments(t, db, "plan", "country")
+	// Rollups per plan and country, built with the labels table.
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.SetRollupSegments(context.Background(), "labels", []string{"plan", "country"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.Close(); err != nil {
+		t.Fatal(err)
+	}
 	segmented := openStore(t, db)
+	if err := segmented.WithLabels("labels"); err != nil {
+		t.Fatal(err)
+	}
 	pro, plusAndPro := " AND plan = 'pro'", " AND plan IN ('plus', 'pro') AND country IN ('DE', 'FR')"
-	for seg, rows := range map[string]string{
-		onPro:                   errorRows("''", pro),
-		onPlusAndPro:            errorRows("''", plusAndPro),
-		byCountry:               errorRows("CAST(country AS VARCHAR)", ""),
-		onPro + "," + byCountry: errorRows("CAST(country AS VARCHAR)", pro),
+	country := "CAST(country AS VARCHAR)"
+	cov := `"queryType":"coverage","model":"` + demo.ChurnModel + `","metrics":` + labelDelays
+	for seg, where := range map[string][2]string{
+		onPro:                   {"''", pro},
+		onPlusAndPro:            {"''", plusAndPro},
+		byCountry:               {country, ""},
+		onPro + "," + byCountry: {country, pro},
 	} {
-		compareSketched(t, segmented, `{"schemaVersion":1,`+reg+`,"interval":"1d",`+seg+`}`, week, rows)
-		compareSketched(t, segmented, `{"schemaVersion":1,`+reg+`,"format":"numeric",`+seg+`}`, ragged, rows)
+		errors := errorRows(where[0], where[1])
+		compareSketched(t, segmented, `{"schemaVersion":1,`+reg+`,"interval":"1d",`+seg+`}`, week, errors)
+		compareSketched(t, segmented, `{"schemaVersion":1,`+reg+`,"format":"numeric",`+seg+`}`, ragged, errors)
+		delays := delayRowsOf(strings.ReplaceAll(where[0], "country", "p.country"), strings.NewReplacer("plan", "p.plan", "country", "p.country").Replace(where[1]))
+		compareSketched(t, segmented, `{"schemaVersion":1,`+cov+`,"interval":"1d",`+seg+`}`, week, delays)
+		compareSketched(t, segmented, `{"schemaVersion":1,`+cov+`,"format":"numeric",`+seg+`}`, ragged, delays)
 	}
 }
 
