@@ -506,3 +506,51 @@ func TestLabelDelayWithoutALabelsTableFailsAsOnRawRows(t *testing.T) {
 		t.Fatalf("label delay without a labels table: raw error %v, rollup error %v; want the same error", rawErr, rollErr)
 	}
 }
+
+// A store whose rows cannot give a sketched value refuses it from the rollups with the raw
+// rows' error: error quantiles of a table without predicted_value and actual_value, label
+// delays with a labels table without labeled_at.
+func TestSketchedMeasuresTheRowsCannotGiveFailAsOnRawRows(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "no-values.duckdb")
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE predictions (prediction_id VARCHAR, ts TIMESTAMP, model VARCHAR, model_version VARCHAR, latency_ms DOUBLE, error VARCHAR,
+			predicted_label VARCHAR, actual_label VARCHAR)`,
+		`INSERT INTO predictions VALUES ('p1', '2026-03-01 00:10:00', 'm', 'A', 12, NULL, 'x', NULL), ('p2', '2026-03-01 05:00:00', 'm', 'A', 30, NULL, 'x', NULL)`,
+		`CREATE TABLE labels (prediction_id VARCHAR, actual_label VARCHAR)`,
+		`INSERT INTO labels VALUES ('p1', 'x')`,
+	} {
+		if _, err := c.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.Close()
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.RebuildRollups(context.Background(), "labels"); err != nil {
+		t.Fatal(err)
+	}
+	_ = wr.Close()
+	st := openStore(t, db)
+	if err := st.WithLabels("labels"); err != nil {
+		t.Fatal(err)
+	}
+	w := query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	compareSources(t, st, `{"schemaVersion":1,"queryType":"coverage","model":"m","metrics":["label_coverage"],"format":"numeric"}`, w)
+	for _, js := range []string{
+		`{"schemaVersion":1,"queryType":"regression","model":"m","metrics":["error_p50"],"format":"numeric"}`,
+		`{"schemaVersion":1,"queryType":"coverage","model":"m","metrics":["label_coverage","label_delay_p95"],"interval":"1h"}`,
+	} {
+		q := validQuery(t, []byte(js), w)
+		_, rawErr := (&engine.Engine{Store: st}).Run(context.Background(), q)
+		_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
+		if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
+			t.Errorf("%s: raw error %v, rollup error %v; want the same error", js, rawErr, rollErr)
+		}
+	}
+}
