@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -81,7 +82,9 @@ var labelDelays = map[query.Metric]store.Measure{
 }
 
 // coverage answers the share of rows whose ground truth has arrived and, with a labels table,
-// how long labels take to arrive.
+// how long labels take to arrive (from the rollups, the mean exactly and the quantiles from the
+// label delay sketch within its relative bound, stated in
+// meta.custom.labelDelayQuantileRelativeError).
 func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, error) {
 	measures := []store.Measure{{Kind: store.MeasureRows}, {Kind: store.MeasureLabeled}}
 	delayIndex := map[query.Metric]int{}
@@ -110,5 +113,8 @@ func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, erro
 	}
 	out := shape(q, a.keys, a.buckets, value)
 	annotateSource(out, a.plan, false)
+	annotateSketchBound(out, a.plan, "labelDelayQuantileRelativeError", slices.ContainsFunc(q.Metrics, func(m query.Metric) bool {
+		return labelDelays[m].Kind == store.MeasureLabelDelayQuantile
+	}))
 	return out, nil
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -46,7 +47,8 @@ var regressionNeeds = map[query.Metric][]store.Measure{
 }
 
 // regression answers the error metrics of a regression model over rows with both a predicted
-// and an actual value.
+// and an actual value (the error quantiles from the rollups' error sketch within its relative
+// bound, stated in meta.custom.errorQuantileRelativeError).
 func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, error) {
 	a, err := e.aggregate(ctx, q, measuresFor(q.Metrics, regressionNeeds))
 	if err != nil {
@@ -72,5 +74,9 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 	}
 	out := shape(q, a.keys, a.buckets, value)
 	annotateSource(out, a.plan, false)
+	annotateSketchBound(out, a.plan, "errorQuantileRelativeError", slices.ContainsFunc(q.Metrics, func(m query.Metric) bool {
+		_, ok := errorQuantiles[m]
+		return ok
+	}))
 	return out, nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/query"
@@ -10,14 +11,29 @@ import (
 )
 
 // aggregateFromRollups answers measures from the Measures rollup (whole hours) and raw rows
-// (the range's partial hours), merged per series and bucket, when every measure is summable,
-// the planner allows and the store keeps a usable Measures rollup. A nil result means the raw
-// rows must answer.
+// (the range's partial hours), merged per series and bucket, when every measure is summable or
+// sketched (the error quantiles, the label delay's mean and quantiles: from the ErrorSketch and
+// LabelDelaySketch rollups), the planner allows and the store keeps usable rollups of them. A
+// nil result means the raw rows must answer.
 func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, error) {
+	var (
+		summable []store.Measure
+		sketched []store.SketchedValue
+	)
 	for _, m := range measures {
+		if of := sketchedBy(m); of != "" {
+			if m.Kind != store.MeasureLabelDelayMean && !(m.Q >= 0 && m.Q <= 1) {
+				return nil, nil // the raw rows refuse it
+			}
+			if !slices.Contains(sketched, of) {
+				sketched = append(sketched, of)
+			}
+			continue
+		}
 		if !store.SummableMeasures[m.Kind] || m.Column != "" {
 			return nil, nil
 		}
+		summable = append(summable, m)
 	}
 	p, err := e.rollupFor(ctx, q, segmentGroups)
 	if err != nil || p == nil {
@@ -34,6 +50,19 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 	if err != nil || !usable {
 		return nil, err
 	}
+	ss, ok := p.rs.(store.SketchRollupStore)
+	if len(sketched) > 0 {
+		if !ok {
+			return nil, nil
+		}
+		usable, err := catalogued(ctx, e, "rollup-sketches-usable", func() (bool, error) {
+			usable, _, err := ss.RollupSketchesUsable(ctx)
+			return usable, err
+		})
+		if err != nil || !usable {
+			return nil, err
+		}
+	}
 	versions, err := e.versions(ctx, q)
 	if err != nil {
 		return nil, err
@@ -42,7 +71,9 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, err
 	}
-	rows, err := ms.RollupMeasureSums(ctx, p.request(q.Model, versions, width), measures)
+	// The sums are read even for sketched measures alone: their rows name every series the raw
+	// rows would (a group without a paired row still has a series).
+	sums, err := ms.RollupMeasureSums(ctx, p.request(q.Model, versions, width), summable)
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +82,20 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, more...)
+		sums = append(sums, more...)
 	}
-	foldRollups(a, q, versions, measures, rows, func(r store.MeasureSums) (seriesKey, time.Time) {
-		return seriesKey{Version: r.Version, Group: r.Group}, r.Bucket
-	}, mergeMeasureSums, measureValues)
+	rows := make([]measureRow, len(sums))
+	for i := range sums {
+		rows[i] = measureRow{key: seriesKey{Version: sums[i].Version, Group: sums[i].Group}, bucket: sums[i].Bucket, sums: &sums[i]}
+	}
+	more, err := sketchesOf(ctx, ss, p, q, versions, width, sketched)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, more...)
+	foldRollups(a, q, versions, measures, rows, func(r measureRow) (seriesKey, time.Time) {
+		return r.key, r.bucket
+	}, mergeMeasureRows, measureRowValues)
 	return a, nil
 }
 

@@ -146,7 +146,6 @@ func TestSegmentedRollupsReadRawRowsWhenSegmentsCannotAnswer(t *testing.T) {
 		"groupBy another column":               `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy"],"format":"numeric","groupBy":"is_mobile"}`,
 		"operations grouped by another column": `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","format":"numeric","groupBy":"tenure_months"}`,
 		"score metric grouped":                 `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","positiveClass":"churn","metrics":["accuracy","roc_auc"],"format":"numeric",` + byCountry + `}`,
-		"regression error quantile grouped":    `{"schemaVersion":1,"queryType":"regression","model":"` + demo.BasketModel + `","metrics":["error_p90"],"format":"numeric",` + byCountry + `}`,
 		"one filter of two segment":            `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","filters":[{"column":"plan","op":"=","values":["pro"]},{"column":"age","op":">","values":[40]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {

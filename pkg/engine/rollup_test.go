@@ -163,8 +163,9 @@ func quantileMetric(key string) bool {
 
 // compareSources runs a query on both paths and checks the rollup answer: identical numbers
 // for exact figures, the latency mean within floating-point summation order (1e-12), the
-// figures computed from sums of errors and values within summation order (1e-9 relative), and
-// the latency quantiles within the sketch's relative bound of the exact quantile.
+// figures computed from sums of errors and values within summation order (1e-9 relative), the
+// latency quantiles within the sketch's relative bound of the exact quantile, and the error and
+// label delay quantiles null where the raw ones are (their bound: engine.CheckSketchedQuantiles).
 func compareSources(t *testing.T, st *sqlstore.Store, js string, w query.Window) {
 	t.Helper()
 	cs := &pathCounter{Store: st}
@@ -206,6 +207,10 @@ func compareSources(t *testing.T, st *sqlstore.Store, js string, w query.Window)
 			if w != g && (w == nil) != (g == nil) {
 				t.Errorf("%s: %s: raw %v, rollup %v", js, key, deref(w), deref(g))
 			}
+		case signedQuantileMetric(key):
+			// Within the sketch's bound of the interpolated magnitudes of the order statistics
+			// around it, which only the rows tell: engine.CheckSketchedQuantiles checks it.
+			checked++
 		case quantileMetric(key):
 			if math.Abs(*g-*w) > metrics.SketchAlpha*math.Abs(*w)*(1+1e-9) {
 				t.Errorf("%s: %s: sketch %.9g not within %g of exact %.9g", js, key, *g, metrics.SketchAlpha, *w)
@@ -233,11 +238,23 @@ func compareSources(t *testing.T, st *sqlstore.Store, js string, w query.Window)
 	}
 }
 
+// signedQuantileMetric reports whether a metric is a sketch-based quantile of a signed value:
+// the error, the label delay.
+func signedQuantileMetric(key string) bool {
+	for _, m := range []string{"error_p50", "error_p90", "error_p99", "label_delay_p50", "label_delay_p95"} {
+		if strings.Contains(key, "/"+m+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // summedMetric reports whether a value is computed from floating-point sums (of errors, of
-// actual values), which the rollups add in another order than the raw scan: the regression
-// metrics and a mean-error comparison's figures (its verdict and counts stay identical).
+// actual values, of label delays), which the rollups add in another order than the raw scan: the
+// regression metrics, the mean label delay and a mean-error comparison's figures (its verdict and
+// counts stay identical).
 func summedMetric(key string) bool {
-	for _, m := range []string{"mae", "mse", "rmse", "mape", "r2", "mean_error", "champion", "challenger", "delta", "ci_low", "ci_high", "p_value"} {
+	for _, m := range []string{"mae", "mse", "rmse", "mape", "r2", "mean_error", "label_delay_mean", "champion", "challenger", "delta", "ci_low", "ci_high", "p_value"} {
 		if strings.Contains(key, "/"+m+"/") {
 			return true
 		}

@@ -81,3 +81,51 @@ type RollupSegmentStore interface {
 	// RollupSegments lists the segment columns the usable rollups were built with (none: nil).
 	RollupSegments(ctx context.Context) ([]string, error)
 }
+
+// SketchedValue names a per-row value whose distribution the rollups keep as a mergeable
+// sketch, for the quantiles that cannot be summed.
+type SketchedValue string
+
+const (
+	// SketchedError is the signed error predicted_value − actual_value over the paired rows
+	// (MeasureErrorQuantile's values).
+	SketchedError SketchedValue = "error"
+	// SketchedLabelDelay is labeled_at − ts in seconds over the rows whose label arrived
+	// (MeasureLabelDelayMean's and MeasureLabelDelayQuantile's values).
+	SketchedLabelDelay SketchedValue = "label_delay"
+)
+
+// SketchRollupStore is implemented by stores whose rollups also keep, per hour, model and
+// version, a DDSketch of the signed error and of the label delay (the latency sketch's buckets
+// and accuracy), with each value's count, sum, least and greatest: the error and label delay
+// quantiles follow within the sketch's relative bound, the mean label delay exactly (up to
+// floating-point summation order).
+type SketchRollupStore interface {
+	RollupStore
+	// RollupSketchesUsable reports whether the sketch rollups can answer: the rollups are
+	// usable (Rollups) and were built with them; reason says why not.
+	RollupSketchesUsable(ctx context.Context) (usable bool, reason string, err error)
+	// RollupSketches merges the sketch of one value over the rolled-up hours of the request per
+	// bucket, version and group. A store whose raw rows cannot give the value (no labels table
+	// with labeled_at, no predicted_value) refuses it with the raw Aggregates' error.
+	RollupSketches(ctx context.Context, req RollupRequest, of SketchedValue) ([]ValueSketch, error)
+	// RawSketches computes the same sketches from raw rows over a scope, per bucket, version
+	// and group: the partial hours at a range's ends.
+	RawSketches(ctx context.Context, sc Scope, bucket time.Duration, of SketchedValue) ([]ValueSketch, error)
+}
+
+// ValueSketch is the merged sketch of one value over some rows of a bucket, version and group:
+// Buckets are the latency sketch's (see metrics.SketchBucket), Count, Sum, Min and Max cover
+// the values they hold (Min and Max nil without any), and NaN counts the values without a
+// bucket (an infinite prediction minus the same infinite actual), which order above +Inf as
+// the engine's quantile orders them.
+type ValueSketch struct {
+	Bucket   time.Time
+	Version  string
+	Group    string
+	Count    int64
+	NaN      int64
+	Sum      float64
+	Min, Max *float64
+	Buckets  []LatencyBucket
+}

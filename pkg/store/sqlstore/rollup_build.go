@@ -12,10 +12,11 @@ import (
 
 // RollupFormat is the version of the rollup tables' layout; rollups of another format are not
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; format 3 made
-// the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features. The
-// other tables of an older store are read as before, the tables it lacks never (see
-// RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures). Format 4 rolled up a
-// number feature's hours above store.FeatureRollupCap values per cell instead of capping them.
+// the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features; format 4
+// added ErrorSketch and LabelDelaySketch and rolled up a number feature's hours above
+// store.FeatureRollupCap values per cell instead of capping them. The other tables of an older
+// store are read as before, the tables it lacks never (see RollupScores, RollupRanking,
+// RollupMeasuresUsable, RollupFeatures, RollupSketchesUsable).
 const RollupFormat = 4
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
@@ -27,6 +28,8 @@ const (
 	rollupFormatWithMeasures  = 3
 	rollupFormatWithFeatures  = 3
 	rollupFormatWithCells     = 4
+
+	rollupFormatWithErrorSketches = 4
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -63,6 +66,16 @@ const (
 //     sum of squared deviations from the cell's mean), and a row for the rows without a
 //     value; a text feature's hour above the cap, or one with more cells than the cap, has a
 //     single row, capped true, n its rows, and no values.
+//   - ErrorSketch: a DDSketch of the signed error predicted_value - actual_value over the
+//     paired rows: one row per non-empty bucket, sketch_sign and sketch_key as Latency's (both
+//     NULL for the NaN errors, an infinite prediction minus the same infinite actual), n, and
+//     value_sum, value_min and value_max, the sum, least and greatest error of the bucket's
+//     rows (so that the hour's exact least and greatest error, which bound its quantiles, are
+//     the least value_min and greatest value_max).
+//   - LabelDelaySketch: the same of the label delay labeled_at - ts in seconds over the rows
+//     whose label arrived, per hour of the prediction's ts (its count and value_sum give the
+//     mean delay exactly); empty unless the rollups were built with a labels table that has
+//     labeled_at.
 //   - Meta: one row saying what the rollups were built from: source_table, labels_table (” for
 //     none), grain_seconds, sketch_alpha, format, source_rows and labels_rows, the rows the
 //     prediction and labels tables held when the rollups were last brought up to date, and
@@ -74,12 +87,15 @@ const (
 // Rows are hours x versions (x classes² for Confusion, x sketch buckets for Latency, x (classes
 // + 1) x at most 101 cells for Score, x classes x at most 1,024 cells for ScoreRank, x classes
 // for ScoreSums, one row for Measures, x features x at most store.FeatureRollupCap+1 values
-// for Features) x the segment values seen together (at most store.RollupSegmentCap per segment
-// column), whatever the number of predictions.
+// for Features, x sketch buckets for ErrorSketch and LabelDelaySketch: about 2 x 2,300 for
+// values between 1e-10 and 1e10 in magnitude, at most about 2 x 72,700 + 2 over every double)
+// x the segment values seen together (at most store.RollupSegmentCap per segment column),
+// whatever the number of predictions.
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
 	ScoreRank, ScoreSums                        string
 	Measures, Features                          string
+	ErrorSketch, LabelDelaySketch               string
 }
 
 // RollupColumns are the prediction table's columns the rollups read, in this order.
@@ -99,6 +115,9 @@ func RollupTablesOf(table string) RollupTables {
 		ScoreSums:  table + "_rollup_1h_score_sums",
 		Measures:   table + "_rollup_1h_measures",
 		Features:   table + "_rollup_1h_features",
+
+		ErrorSketch:      table + "_rollup_1h_error_sketch",
+		LabelDelaySketch: table + "_rollup_1h_label_delay_sketch",
 	}
 }
 
@@ -143,7 +162,7 @@ func (s *Store) RollupCreate() []Statement {
 	for _, c := range featureCellColumns {
 		out = append(out, Statement{SQL: "ALTER TABLE " + q(t.Features) + " ADD COLUMN IF NOT EXISTS " + c})
 	}
-	return out
+	return append(out, s.sketchRollupCreate(key)...)
 }
 
 // featureCellColumns are the Features table's columns of a number feature's cells.
@@ -231,6 +250,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, features...)
+	sketches, err := s.sketchRollupRebuild(ctx, hours, head, where, group)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, sketches...)
 	return append(out, s.RollupMeta()...), nil
 }
 
