@@ -335,3 +335,74 @@ func TestFeatureRollupsBuiltBeforeTheCellsStillAnswer(t *testing.T) {
 		}
 	}
 }
+
+// The feature rollup keeps a series only in a form smaller than its rows: 600 distinct
+// continuous values an hour and version are neither (600 values, hundreds of cells) and are
+// marked capped, so that queries read those few rows; 600 rows of 200 values are kept value by
+// value (at most 256 always are); text with 3 values too.
+func TestFeatureRollupKeepsOnlyWhatShrinks(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	xs := make([]float64, 2400)
+	for i := range xs {
+		if i < 1200 {
+			xs[i] = math.Exp(float64(i) / 100) // distinct, over 5 orders of magnitude
+		} else {
+			xs[i] = float64(i % 400) // 200 values per version
+		}
+	}
+	db := writeFeatures(t, start, 2*time.Hour, xs)
+	c, err := sql.Open("duckdb", db+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rows, err := c.Query(`SELECT hour, feature, bool_or(capped), count(number), count(text), count(cell_sign), sum(n)
+		FROM predictions_rollup_1h_features GROUP BY hour, feature ORDER BY hour, feature`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	type kept struct {
+		capped               bool
+		values, texts, cells int
+		n                    int64
+	}
+	got := map[string]kept{}
+	for rows.Next() {
+		var hour time.Time
+		var feature string
+		var k kept
+		if err := rows.Scan(&hour, &feature, &k.capped, &k.values, &k.texts, &k.cells, &k.n); err != nil {
+			t.Fatal(err)
+		}
+		got[hour.Format("15")+"/"+feature] = k
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]kept{
+		"10/x": {capped: true, n: 1200},
+		"11/x": {values: 400, n: 1200},
+		"10/c": {texts: 6, n: 1200},
+		"11/c": {texts: 6, n: 1200},
+	}
+	for k, w := range want {
+		g := got[k]
+		if k == "10/c" || k == "11/c" { // nulls (every 7th row) have a row of their own
+			g.n, w.n = 0, 0
+		}
+		if g != w {
+			t.Errorf("%s: kept %+v, want %+v", k, g, w)
+		}
+	}
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	js := `{"schemaVersion":1,"queryType":"quality","model":"m","format":"numeric","reference":{"type":"range","from":"2026-03-02T11:00:00Z","to":"2026-03-02T12:00:00Z"}}`
+	fs := compareFeatureSources(t, st, js, query.Window{From: start, To: start.Add(2 * time.Hour)}, engine.SourceRollup)
+	if raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string); !slices.Equal(raw, []string{"x"}) {
+		t.Errorf("raw features %v, want x", raw)
+	}
+}

@@ -329,16 +329,16 @@ func TestRollupsBuiltBeforeTheFeatureRollupReadRawForFeatures(t *testing.T) {
 // A current window with more distinct values than the method counts one by one, against a
 // reference with fewer, is counted on the reference's bins and grid from the rollup as the
 // store counts it from raw rows: psi over 20 values, and ks and wasserstein over 4,096 (two
-// hours within the rollup's cap each, over it together), approximated on the grid alike.
+// hours kept value by value each, over the limit together), approximated on the grid alike.
 func TestFeatureRollupsBinACurrentWindowOverTheLimit(t *testing.T) {
 	hour := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	perHour := store.FeatureRollupCap + 200 // per version: half of it an hour, over the cap in two
+	perHour := 2*store.FeatureRollupCap + 400 // per version an hour: 2,148 values twice each; over the cap in two
 	xs := make([]float64, 3*perHour)
 	for i := range xs {
 		if i < perHour {
 			xs[i] = float64(i % 5) // the first hour: 5 values
 		} else {
-			xs[i] = float64(i%9973) * 4 / 9973 // then distinct values within the reference range
+			xs[i] = float64(i/4%9973) * 4 / 9973 // then values within the reference range, each twice per version
 		}
 	}
 	st, err := duckdb.Open(writeFeatures(t, hour, 3*time.Hour, xs), "predictions")

@@ -5,13 +5,20 @@ import (
 	"time"
 )
 
-// FeatureRollupCap is the most distinct non-null values one feature may have in one hour and
-// version to be rolled up value by value. Above it a number feature's hour is rolled up per
-// cell of a fixed logarithmic grid (FeatureCellAlpha), with each cell's rows, least and
-// greatest value, sum and sum of squared deviations; an hour with more than FeatureRollupCap
-// such cells, or a text feature's hour above it, is marked capped, and the feature's queries
-// over a range holding that hour read raw rows.
-const FeatureRollupCap = 4096
+// The feature rollup keeps one feature's rows of one hour and version (a series) value by
+// value when it has at most FeatureRollupValues distinct non-null values, or at most
+// FeatureRollupCap that are at most 1/FeatureRollupShrink of its rows with a value. Otherwise a
+// number series is kept per cell of a fixed logarithmic grid (FeatureCellAlpha), with each
+// cell's rows, least and greatest value, sum and sum of squared deviations, under the same
+// conditions on its cells (cap and shrink); a series kept neither way (a continuous number at
+// a few hundred rows an hour, text with hardly repeating values) is marked capped, and the
+// feature's queries over a range holding that hour read raw rows, which are then no more
+// than the rollup would be.
+const (
+	FeatureRollupCap    = 4096
+	FeatureRollupValues = 256
+	FeatureRollupShrink = 2
+)
 
 // FeatureCellAlpha is the relative half-width of the feature rollup's cells: a non-zero finite
 // value x is in the cell of its sign and key ceil(ln|x| / ln gamma), gamma = (1+a)/(1-a), so a

@@ -73,15 +73,17 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 	b.write(" SELECT ", key, ", ", kept("mw_number_out"), ", ", kept("mw_text_out"), ", mw_capped, CAST(sum(mw_n) AS BIGINT), ",
 		kept("mw_sign"), ", ", kept("mw_key"), ", ", kept("min(mw_min)"), ", ", kept("max(mw_max)"), ", ", kept("sum(mw_sum)"), ", ", kept("sum(mw_m2)"), " FROM (")
 	// Capped: a text series above the cap (no cells), or a number series with more cells.
-	b.write("SELECT *, mw_many AND (count(mw_sign) OVER mw_series = 0 OR count(mw_sign) OVER mw_series > ", b.bind(int64(store.FeatureRollupCap)), ") AS mw_capped FROM (")
+	b.write("SELECT *, mw_many AND (count(mw_sign) OVER mw_series = 0 OR ", worthKeeping("count(mw_sign) OVER mw_series", false), ") AS mw_capped FROM (")
 	// One row per value (a series within the cap), per cell (a number series above it), and
 	// one for the rest (the rows without a value, and a text series above the cap).
-	b.write("SELECT ", key, ", mw_many, mw_number_out, mw_text_out, mw_sign, mw_key, sum(mw_n) AS mw_n, min(", celled, ") AS mw_min, max(", celled, ") AS mw_max,",
+	b.write("SELECT ", key, ", mw_many, mw_rows, mw_number_out, mw_text_out, mw_sign, mw_key, sum(mw_n) AS mw_n, min(", celled, ") AS mw_min, max(", celled, ") AS mw_max,",
 		" sum(", celled, " * mw_n) AS mw_sum, sum((", celled, " - mw_mean) * (", celled, " - mw_mean) * mw_n) AS mw_m2 FROM (")
 	b.write("SELECT *, sum(mw_number * mw_n) OVER mw_cell / sum(mw_n) OVER mw_cell AS mw_mean FROM (")
 	b.write("SELECT *, CASE WHEN mw_many THEN NULL ELSE mw_number END AS mw_number_out, CASE WHEN mw_many THEN NULL ELSE mw_text END AS mw_text_out,",
 		" CASE WHEN mw_many AND mw_number IS NOT NULL THEN ", cellSign, " END AS mw_sign, CASE WHEN mw_many AND mw_number IS NOT NULL THEN ", cellKey, " END AS mw_key FROM (")
-	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series > ", b.bind(int64(store.FeatureRollupCap)), " AS mw_many FROM (")
+	b.write("SELECT *, ", worthKeeping("mw_values", true), " AS mw_many FROM (")
+	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_values,",
+		" sum(CASE WHEN mw_number IS NOT NULL OR mw_text IS NOT NULL THEN mw_n END) OVER mw_series AS mw_rows FROM (")
 	b.write("SELECT ", key, ", mw_number, mw_text, count(*) AS mw_n FROM (")
 	b.write("SELECT mw_hour, mw_model, mw_version", segAliases, ", ", byFeature(names, "NULL"), " AS mw_feature, ",
 		byFeature(numbers, "CAST(NULL AS DOUBLE PRECISION)"), " AS mw_number, ",
@@ -91,9 +93,10 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 	b.write(") AS mw_rows CROSS JOIN (VALUES ", strings.Join(indexes, ", "), ") AS mw_features(mw_f)")
 	b.write(") AS mw_paired GROUP BY ", key, ", mw_number, mw_text")
 	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", key, ")")
+	b.write(") AS mw_counted")
 	b.write(") AS mw_sized")
 	b.write(") AS mw_celled WINDOW mw_cell AS (PARTITION BY ", key, ", mw_sign, mw_key)")
-	b.write(") AS mw_means GROUP BY ", key, ", mw_many, mw_number_out, mw_text_out, mw_sign, mw_key")
+	b.write(") AS mw_means GROUP BY ", key, ", mw_many, mw_rows, mw_number_out, mw_text_out, mw_sign, mw_key")
 	b.write(") AS mw_cells WINDOW mw_series AS (PARTITION BY ", key, ")")
 	// In hour order, so that a range's rows sit together and the engine skips the others.
 	b.write(") AS mw_kept GROUP BY ", key, ", mw_capped, ", kept("mw_number_out"), ", ", kept("mw_text_out"), ", ", kept("mw_sign"), ", ", kept("mw_key"),
@@ -110,4 +113,17 @@ func featureCell(b *builder, x string) (sign, key string) {
 	key = "CASE WHEN isnan(" + x + ") OR " + x + " = 0 THEN 0 WHEN isinf(" + x + ") THEN " + strconv.Itoa(metrics.SketchInfinity) +
 		" ELSE CAST(ceil(ln(abs(" + x + ")) / " + b.bind(math.Log(gamma)) + ") AS INTEGER) END"
 	return sign, key
+}
+
+// worthKeeping is the condition on a series' number of values or cells (an expression over
+// its rows, with mw_rows its rows with a value) under which the feature rollup does NOT keep it
+// that way: more than store.FeatureRollupCap, or more than 1/store.FeatureRollupShrink of its
+// rows (a rollup no smaller than the rows it stands for is slower to read than they are),
+// except, for values (always true), at most store.FeatureRollupValues of them.
+func worthKeeping(count string, values bool) string {
+	over := count + " > " + strconv.Itoa(store.FeatureRollupCap) + " OR " + count + " * " + strconv.Itoa(store.FeatureRollupShrink) + " > mw_rows"
+	if values {
+		return count + " > " + strconv.Itoa(store.FeatureRollupValues) + " AND (" + over + ")"
+	}
+	return over
 }
