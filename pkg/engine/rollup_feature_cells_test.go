@@ -172,6 +172,9 @@ func exactDrift(t *testing.T, db, method string, ref, cur query.Window) map[stri
 			}
 			out[v][x]++
 		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
 		return out
 	}
 	pooled := map[float64]int64{}
