@@ -129,6 +129,8 @@ func valueSize(v any) int {
 		for _, d := range v {
 			size += int(unsafe.Sizeof(d)) + len(d.Version) + len(d.Group) + len(d.Text)
 		}
+	case *referenceValues:
+		size += v.size()
 	}
 	return size
 }

@@ -186,7 +186,7 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 		}
 		return metrics.Classification[string(m)](c.matrices[k][bucket], q.PositiveClass)
 	}
-	out := shape(q, keys, c.buckets, value)
+	out := shape(ctx, q, keys, c.buckets, value)
 	custom := map[string]any{"positiveClass": q.PositiveClass}
 	if q.Average != "" {
 		custom["average"] = q.Average
@@ -209,7 +209,10 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 
 // shape builds the frames of a metric family: one timeseries-multi frame per series and
 // metric over the buckets, or one numeric-long frame with a row per series.
-func shape(q query.Query, keys []seriesKey, bucketTimes []time.Time, value func(k seriesKey, m query.Metric, bucket int) *float64) data.Frames {
+func shape(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, value valueFunc) data.Frames {
+	if s, _ := ctx.Value(shapedKey{}).(*shaped); s != nil {
+		s.keys, s.buckets, s.value = keys, bucketTimes, value
+	}
 	if q.Format == query.FormatTimeSeries {
 		var series []frames.Series
 		for _, k := range keys {

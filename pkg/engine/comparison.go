@@ -84,7 +84,7 @@ func (e *Engine) comparison(ctx context.Context, q query.Query) (data.Frames, er
 	value := func(k seriesKey, m query.Metric, b int) *float64 {
 		return comparisonOutput(results[k][b], m)
 	}
-	out := shape(q, keys, bucketTimes, value)
+	out := shape(ctx, q, keys, bucketTimes, value)
 	method := metrics.MethodTwoProportionZ
 	if q.Compare == query.MAE || q.Compare == query.MSE {
 		method = metrics.MethodWelchT

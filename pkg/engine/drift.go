@@ -134,7 +134,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 			}
 		}
 	}
-	out := driftFrames(q, keys, bucketTimes, results, inputs)
+	out := driftFrames(ctx, q, keys, bucketTimes, results, inputs)
 	if q.Format != query.FormatHistogram {
 		annotateApproximations(out, keys, bucketTimes, results)
 	}
@@ -153,7 +153,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 }
 
 // driftFrames shapes drift results in the query's format.
-func driftFrames(q query.Query, keys []seriesKey, bucketTimes []time.Time, results map[driftSeries]metrics.DriftResult, inputs map[driftSeries]metrics.DriftInput) data.Frames {
+func driftFrames(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, results map[driftSeries]metrics.DriftResult, inputs map[driftSeries]metrics.DriftInput) data.Frames {
 	switch q.Format {
 	case query.FormatHistogram:
 		return driftHistograms(q, keys, results, inputs)
@@ -161,7 +161,7 @@ func driftFrames(q query.Query, keys []seriesKey, bucketTimes []time.Time, resul
 		value := func(k seriesKey, m query.Metric, b int) *float64 {
 			return driftOutput(results[driftSeries{key: k, bucket: b}], m)
 		}
-		return shape(q, keys, bucketTimes, value)
+		return shape(ctx, q, keys, bucketTimes, value)
 	}
 	names := make([]string, len(q.Metrics))
 	for i, m := range q.Metrics {

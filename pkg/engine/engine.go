@@ -38,6 +38,16 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 	if err := e.checkSeries(ctx, q); err != nil {
 		return nil, err
 	}
+	if q.Change != nil {
+		family := map[query.Type]func(context.Context, query.Query) (data.Frames, error){
+			query.TypeClassification: e.classification, query.TypeRegression: e.regression, query.TypeOperations: e.operations,
+			query.TypeCoverage: e.coverage, query.TypeQuality: e.quality,
+		}[q.Type]
+		if family == nil {
+			return nil, fmt.Errorf("%w: compareTo on %s queries", ErrUnsupported, q.Type)
+		}
+		return e.changed(ctx, q, family)
+	}
 	switch q.Type {
 	case query.TypeClassification:
 		return e.classification(ctx, q)

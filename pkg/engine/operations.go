@@ -69,7 +69,7 @@ func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, er
 		}
 		return nil
 	}
-	out := shape(q, a.keys, a.buckets, value)
+	out := shape(ctx, q, a.keys, a.buckets, value)
 	annotateSource(out, plan, asksLatencyQuantile(q))
 	return out, nil
 }
@@ -111,7 +111,7 @@ func (e *Engine) coverage(ctx context.Context, q query.Query) (data.Frames, erro
 		}
 		return nil
 	}
-	out := shape(q, a.keys, a.buckets, value)
+	out := shape(ctx, q, a.keys, a.buckets, value)
 	annotateSource(out, a.plan, false)
 	annotateSketchBound(out, a.plan, "labelDelayQuantileRelativeError", slices.ContainsFunc(q.Metrics, func(m query.Metric) bool {
 		return labelDelays[m].Kind == store.MeasureLabelDelayQuantile

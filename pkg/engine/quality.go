@@ -268,7 +268,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 		}
 		return nil
 	}
-	out := shape(q, keys, a.buckets, value)
+	out := shape(ctx, q, keys, a.buckets, value)
 	notices := emptyReferenceNotices(q, infos)
 	for _, f := range out {
 		f.Meta.Custom = map[string]any{"referenceFrom": q.RefFrom, "referenceTo": q.RefTo}

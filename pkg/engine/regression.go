@@ -72,7 +72,7 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 		sums.ZeroActual = sums.N - sums.MapeN
 		return metrics.Regression[string(m)](sums)
 	}
-	out := shape(q, a.keys, a.buckets, value)
+	out := shape(ctx, q, a.keys, a.buckets, value)
 	annotateSource(out, a.plan, false)
 	annotateSketchBound(out, a.plan, "errorQuantileRelativeError", slices.ContainsFunc(q.Metrics, func(m query.Metric) bool {
 		_, ok := errorQuantiles[m]

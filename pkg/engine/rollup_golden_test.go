@@ -47,6 +47,17 @@ func TestRollupsMatchTheGoldenFamilies(t *testing.T) {
 					got := field.At(i).(*float64)
 					tol := tolerance(metric)
 					sketched := strings.HasPrefix(metric, "latency_p") || strings.HasPrefix(metric, "error_p")
+					if base, suffix := query.SplitMetric(query.Metric(metric)); sketched && suffix == query.ChangeSuffix && q.Change != nil {
+						// A change of two sketched values: each is checked within the sketch's
+						// bound, and the change must be theirs.
+						cur, _ := f.FieldByName(string(base))
+						ref, _ := f.FieldByName(string(base) + query.ReferenceSuffix)
+						if cur == nil || ref == nil {
+							t.Fatalf("%s without %s and its reference", metric, base)
+						}
+						want = changeOf(q.Change.As, cur.At(i).(*float64), ref.At(i).(*float64))
+						sketched = false
+					}
 					if sketched && len(q.Filters) == 0 && q.GroupBy == "" {
 						tol = metrics.SketchAlpha * (1 + 1e-9)
 						if got != nil && want != nil {
@@ -154,4 +165,23 @@ func isScoreMetric(name string) bool {
 		}
 	}
 	return false
+}
+
+// changeOf is a compareTo change as the query reference defines it.
+func changeOf(as query.Change, cur, ref *float64) *float64 {
+	if cur == nil || ref == nil {
+		return nil
+	}
+	var v float64
+	switch {
+	case as == query.ChangeDelta:
+		v = *cur - *ref
+	case *ref == 0:
+		return nil
+	case as == query.ChangeRatio:
+		v = *cur / *ref
+	default:
+		v = 100 * (*cur - *ref) / math.Abs(*ref)
+	}
+	return &v
 }

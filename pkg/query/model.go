@@ -232,6 +232,7 @@ type Raw struct {
 	Method         string     `json:"method,omitempty"`
 	Bins           int        `json:"bins,omitempty"`
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
+	CompareTo      *CompareTo `json:"compareTo,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -264,4 +265,7 @@ type Query struct {
 	Method         string
 	Bins           int
 	DriftThreshold *float64
+	// Change, when set, compares every metric with its value in a reference window: Metrics
+	// may then name <metric>_reference and <metric>_change besides <metric>.
+	Change *ChangeWindow
 }

@@ -143,21 +143,24 @@ func Validate(raw Raw, w Window) (Query, error) {
 	q.Metrics = slices.Clone(q.Metrics)
 	if len(raw.Metrics) > 0 {
 		q.Metrics = unique(raw.Metrics, nil)
-		for _, m := range q.Metrics {
-			if !slices.Contains(known, m) {
-				return Query{}, invalid("unknown metric %q for %s: use one of %s", clip(m), q.Type, join(known))
-			}
+	}
+	if err := validateChange(&q, raw, known, len(raw.Metrics) == 0); err != nil {
+		return Query{}, err
+	}
+	for _, m := range q.Metrics {
+		if base, _ := SplitMetric(m); !slices.Contains(known, m) && (q.Change == nil || !slices.Contains(known, base)) {
+			return Query{}, invalid("unknown metric %q for %s: use one of %s", clip(m), q.Type, join(known))
 		}
 	}
 	if q.Type == TypeClassification && q.Average != "" {
-		for _, m := range q.Metrics {
+		for _, m := range q.BaseMetrics() {
 			if !slices.Contains(averagedMetrics, m) {
 				return Query{}, invalid("metric %q needs a positive class; with average %q use %s", m, q.Average, join(averagedMetrics))
 			}
 		}
 	}
 	if q.Type == TypeClassification && q.PositiveClass == "" {
-		for _, m := range q.Metrics {
+		for _, m := range q.BaseMetrics() {
 			if slices.Contains(ScoreMetrics, m) {
 				return Query{}, invalid("metric %q needs positiveClass (the class whose probability score is)", m)
 			}

@@ -290,6 +290,73 @@ def multiclass_cases(rows):
     return cases
 
 
+def change(as_, cur, ref):
+    """A compareTo output: pct_change, ratio or delta of a current value against its reference."""
+    if cur is None or ref is None:
+        return None
+    if as_ == "delta":
+        return cur - ref
+    if ref == 0:
+        return None
+    return cur / ref if as_ == "ratio" else 100.0 * (cur - ref) / abs(ref)
+
+
+def classification(rows):
+    """Binary metrics of the logged labels against the positive class "yes", as scikit-learn."""
+    rs = [r for r in rows if r["actual_label"] and r["predicted_label"]]
+    if not rs:
+        return {}
+    y_true = [r["actual_label"] for r in rs]
+    y_pred = [r["predicted_label"] for r in rs]
+    return {
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "precision": float(metrics.precision_score(y_true, y_pred, pos_label="yes")),
+        "recall": float(metrics.recall_score(y_true, y_pred, pos_label="yes")),
+        "f1": float(metrics.f1_score(y_true, y_pred, pos_label="yes")),
+    }
+
+
+def compare_to_cases(rows, seconds):
+    """compareTo cases: each metric over the whole range beside its value in the first day (a
+    range reference, or the range shifted back by a day, whose first day is the only one with
+    rows) and in the previous two days (no rows: counts of 0, null statistics and changes)."""
+    day1 = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    first = [r for r in rows if r["ts"] < day1]
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    cases = []
+    for family, model, compute, chosen, extra in [
+        ("classification", "cls", classification, ["accuracy", "precision", "recall", "f1"], {"positiveClass": "yes"}),
+        ("regression", "reg", regression, ["mae", "rmse", "r2", "mean_error"], {}),
+        ("operations", "reg", None, ["requests", "error_rate", "latency_p95"], {}),
+        ("coverage", "reg", coverage, ["label_coverage", "labeled_rows"], {}),
+    ]:
+        for as_, reference, ref_rows_of in [
+            ("pct_change", {"type": "range", "from": start, "to": day1}, lambda rs: [r for r in rs if r["ts"] < day1]),
+            ("ratio", {"type": "shift", "shift": "1d"}, lambda rs: [r for r in rs if r["ts"] < day1]),
+            ("delta", {"type": "previous"}, lambda rs: []),
+        ]:
+            series = []
+            versions = ["A", "B"] if model == "cls" else ["A", "B", "C"]
+            for version in versions:
+                sel = [r for r in rows if r["model"] == model and r["model_version"] == version]
+                ref_sel = ref_rows_of(sel)
+                if family == "operations":
+                    cur, ref = operations(sel, seconds), operations(ref_sel, seconds if reference["type"] == "previous" else seconds / 2)
+                else:
+                    cur, ref = compute(sel), compute(ref_sel)
+                values = {}
+                for m in chosen:
+                    values[m] = cur.get(m)
+                    values[m + "_reference"] = ref.get(m)
+                    values[m + "_change"] = change(as_, cur.get(m), ref.get(m))
+                series.append({"labels": {"model": model, "version": version}, "values": values})
+            metrics_asked = [m + suffix for m in chosen for suffix in ["", "_reference", "_change"]]
+            query = {"schemaVersion": 1, "queryType": family, "model": model, "format": "numeric", "metrics": metrics_asked,
+                     "compareTo": {"reference": reference, "as": as_}, **extra}
+            cases.append({"name": f"{family}: compareTo {reference['type']} as {as_}", "query": query, "series": series})
+    return cases
+
+
 def main():
     rng = np.random.default_rng(20260301)
     rows = make_rows(rng)
@@ -327,6 +394,7 @@ def main():
     cases += drift_cases(reg_rows)
     cases += comparison_cases(rows)
     cases += multiclass_cases(rows)
+    cases += compare_to_cases(rows, seconds)
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump({"generator": f"scripts/golden/families.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}, scipy {__import__('scipy').__version__}",
                    "from": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
