@@ -187,6 +187,20 @@ export const labels = {
       invalidTime: 'Write an RFC 3339 time such as 2026-03-01T00:00:00Z.',
       emptyRange: 'The reference must start before it ends.',
     },
+    compareTo: {
+      label: 'Compare to',
+      tooltip:
+        'Adds, for every metric, its value in a reference window (<metric>_reference) and its change (<metric>_change): shifted compares bucket by bucket, the others with one value over the window.',
+      off: 'Off',
+      as: { label: 'Change as', tooltip: 'How <metric>_change compares the metric with its reference value.' },
+      metricSuffixes: { _reference: 'reference', _change: 'change' },
+      needsCompareTo: 'Reference values and changes need a compare-to window.',
+    },
+    changeOptions: {
+      pct_change: { label: '% change', description: '100 × (current − reference) / |reference|' },
+      ratio: { label: 'Ratio', description: 'current / reference' },
+      delta: { label: 'Delta', description: 'current − reference' },
+    },
     referenceOptions: {
       previous: { label: 'Previous period', description: 'The period of the same length just before the range' },
       shift: { label: 'Shifted', description: 'The range moved back by a duration' },

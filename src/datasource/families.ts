@@ -20,6 +20,7 @@ export type FamilyField =
   | 'threshold'
   | 'average'
   | 'compare'
+  | 'compareTo'
   | 'features'
   | 'reference'
   | 'method'
@@ -48,7 +49,7 @@ const SHAPE_ROW: FamilyField[] = ['format', 'interval', 'groupBy'];
 /** What each family reads, after docs/query-reference.md. */
 export const FAMILIES: Record<QueryType, Family> = {
   classification: {
-    rows: [['versions'], ['metrics'], ['positiveClass', 'threshold', 'average'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], ['positiveClass', 'threshold', 'average'], SHAPE_ROW, ['filters']],
     metrics: CLASSIFICATION_METRICS,
     formats: SERIES,
     defaults: { metrics: ['precision', 'recall', 'f1'], format: 'timeseries' },
@@ -60,25 +61,25 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: {},
   },
   regression: {
-    rows: [['versions'], ['metrics'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
     metrics: REGRESSION_METRICS,
     formats: SERIES,
     defaults: { metrics: ['mae', 'rmse'], format: 'timeseries' },
   },
   operations: {
-    rows: [['versions'], ['metrics'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
     metrics: OPERATIONS_METRICS,
     formats: SERIES,
     defaults: { metrics: ['throughput', 'error_rate', 'latency_p95'], format: 'timeseries' },
   },
   coverage: {
-    rows: [['versions'], ['metrics'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
     metrics: COVERAGE_METRICS,
     formats: SERIES,
     defaults: { metrics: ['label_coverage'], format: 'timeseries' },
   },
   quality: {
-    rows: [['versions'], ['features'], ['reference'], ['metrics'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['features'], ['reference'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
     metrics: QUALITY_METRICS,
     formats: SERIES,
     defaults: { features: [], metrics: [], format: 'numeric', reference: { type: 'previous' } },
@@ -124,6 +125,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   threshold: ['threshold'],
   average: ['average'],
   compare: ['compare'],
+  compareTo: ['compareTo'],
   features: ['features'],
   reference: ['reference'],
   method: ['method'],

@@ -159,6 +159,18 @@ export interface ModelwatchQuery extends DataQuery {
   driftThreshold?: number;
   /** Comparison: the metric tested between versions[0] (champion) and versions[1] (challenger). */
   compare?: CompareMetric;
+  /** Classification, regression, operations, coverage, quality: every metric beside its value in a reference window. */
+  compareTo?: CompareTo;
+}
+
+/** How compareTo compares a metric with its reference value (docs/query-reference.md). */
+export const CHANGES = ['pct_change', 'ratio', 'delta'] as const;
+export type ChangeKind = (typeof CHANGES)[number];
+
+/** The saved compareTo: the reference window and the comparison (default pct_change). */
+export interface CompareTo {
+  reference: ReferenceWindow;
+  as?: ChangeKind;
 }
 
 export interface QueryFilter {

@@ -143,6 +143,36 @@ describe('queryErrors', () => {
     ],
     ['classification averaged', { ...base, queryType: 'classification', average: 'macro', metrics: ['f1'] }, {}],
     [
+      'a change of a metric without compareTo',
+      { ...base, queryType: 'regression', metrics: ['mae', 'mae_change'] },
+      { metrics: text.compareTo.needsCompareTo },
+    ],
+    [
+      'a change with compareTo',
+      { ...base, queryType: 'regression', metrics: ['mae_change'], compareTo: { reference: { type: 'previous' } } },
+      {},
+    ],
+    [
+      'an averaged change with compareTo',
+      {
+        ...base,
+        queryType: 'classification',
+        average: 'macro',
+        metrics: ['f1_reference'],
+        compareTo: { reference: { type: 'shift', shift: '7d' } },
+      },
+      {},
+    ],
+    [
+      'a compareTo range that ends before it starts',
+      {
+        ...base,
+        queryType: 'operations',
+        compareTo: { reference: { type: 'range', from: '2026-03-08T00:00:00Z', to: '2026-03-01T00:00:00Z' } },
+      },
+      { compareTo: text.reference.emptyRange },
+    ],
+    [
       'an average with a metric it does not apply to',
       { ...base, queryType: 'classification', average: 'macro', metrics: ['mcc'] },
       { metrics: text.metricsWithAverage },

@@ -1,6 +1,7 @@
 import { rangeUtil } from '@grafana/data';
 
 import { labels } from '../labels';
+import { splitMetric } from './change';
 import { familyOf, type FamilyField } from './families';
 import {
   AVERAGED_METRICS,
@@ -147,8 +148,14 @@ export function filterComplete(filter: QueryFilter): boolean {
   return filter.column !== '' && (multi ? values.length > 0 : values.length === 1);
 }
 
+/** The metrics a query computes: its metric names without their compareTo suffixes. */
+function baseMetrics(query: ModelwatchQuery): string[] {
+  const known = familyOf(query).metrics;
+  return (query.metrics ?? []).map((name) => splitMetric(name, known).base);
+}
+
 function classificationErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
-  const metrics = query.metrics ?? [];
+  const metrics = baseMetrics(query);
   if (query.average) {
     return metrics.every((metric) => AVERAGED_METRICS.includes(metric)) ? {} : { metrics: text.metricsWithAverage };
   }
@@ -189,7 +196,7 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   }
   if (type === 'classification') {
     Object.assign(errors, classificationErrors(query));
-    if (!query.positiveClass && (query.metrics ?? []).some((metric) => SCORE_METRICS.includes(metric))) {
+    if (!query.positiveClass && baseMetrics(query).some((metric) => SCORE_METRICS.includes(metric))) {
       errors.metrics = text.scoreMetricsNeedClass;
     }
   }
@@ -209,6 +216,14 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   const reference = referenceError(query.reference);
   if (reference) {
     errors.reference = reference;
+  }
+  const compareTo = query.compareTo ? referenceError(query.compareTo.reference) : undefined;
+  if (compareTo) {
+    errors.compareTo = compareTo;
+  }
+  const known = familyOf(query).metrics;
+  if (!query.compareTo && !errors.metrics && (query.metrics ?? []).some((name) => splitMetric(name, known).suffix)) {
+    errors.metrics = text.compareTo.needsCompareTo;
   }
   if ((query.filters ?? []).some((filter) => !filterComplete(filter))) {
     errors.filters = text.filters.incomplete;

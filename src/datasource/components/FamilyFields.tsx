@@ -5,11 +5,13 @@ import { InlineField, InlineFieldRow } from '@grafana/ui';
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchDataSource } from '../datasource';
+import { splitMetric } from '../change';
 import { familyOf, type FamilyField } from '../families';
 import { AVERAGES, COMPARE_METRICS, DRIFT_METHODS, type ModelwatchQuery } from '../types';
 import { parseBins, parseDriftThreshold, parseInterval, parseThreshold, type Parsed } from '../validation';
 import { BlurInput } from './BlurInput';
 import { ChampionChallengerFields } from './ChampionChallengerFields';
+import { CompareToEditor } from './CompareToEditor';
 import { FiltersEditor } from './FiltersEditor';
 import { MetricsField } from './MetricsField';
 import { MultiPickerField } from './MultiPickerField';
@@ -76,6 +78,7 @@ const FIELDS: Record<FamilyField, Render> = {
   metrics: ({ query, update, errors }) => (
     <MetricsField
       family={familyOf(query)}
+      compared={query.compareTo !== undefined}
       value={query.metrics ?? []}
       onChange={(metrics) => update({ metrics })}
       error={errors.metrics}
@@ -136,6 +139,20 @@ const FIELDS: Record<FamilyField, Render> = {
       value={query.compare}
       onChange={(compare) => update({ compare: compare as ModelwatchQuery['compare'] })}
       error={errors.compare}
+    />
+  ),
+  compareTo: ({ query, update, errors }) => (
+    <CompareToEditor
+      value={query.compareTo}
+      onChange={(compareTo) =>
+        update(
+          compareTo
+            ? { compareTo }
+            : { compareTo, metrics: (query.metrics ?? []).filter((name) => !splitMetric(name, familyOf(query).metrics).suffix) }
+        )
+      }
+      error={errors.compareTo}
+      labelWidth={LABEL_WIDTH}
     />
   ),
   features: ({ query, update, resources }) => (

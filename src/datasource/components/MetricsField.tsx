@@ -3,12 +3,15 @@ import type { SelectableValue } from '@grafana/data';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
+import { CHANGE_SUFFIXES, withChanges } from '../change';
 import type { Family } from '../families';
 import type { MetricName } from '../types';
 import { MultiPickerField } from './MultiPickerField';
 
 interface Props {
   family: Family;
+  /** compareTo is set: each metric's reference value and change are offered too. */
+  compared?: boolean;
   value: string[];
   onChange: (metrics: string[]) => void;
   error?: string;
@@ -17,11 +20,11 @@ interface Props {
 }
 
 /** The family's metrics (drift and comparison: outputs); empty means the family's default. */
-export function MetricsField({ family, value, onChange, error, labelWidth, width }: Props) {
+export function MetricsField({ family, compared, value, onChange, error, labelWidth, width }: Props) {
   const text = family.metricsAreOutputs ? labels.query.outputs : labels.query.metrics;
-  const options: Array<SelectableValue<string>> = family.metrics.map((name) => ({
+  const options: Array<SelectableValue<string>> = (compared ? withChanges(family.metrics) : family.metrics).map((name) => ({
     value: name,
-    label: labels.query.metricOptions[name as MetricName] ?? name,
+    label: metricLabel(name),
   }));
   return (
     <MultiPickerField
@@ -38,4 +41,19 @@ export function MetricsField({ family, value, onChange, error, labelWidth, width
       error={error}
     />
   );
+}
+
+/** A metric's label; a compareTo output is its metric's label with "reference" or "change". */
+function metricLabel(name: string): string {
+  const own = labels.query.metricOptions[name as MetricName];
+  if (own) {
+    return own;
+  }
+  for (const suffix of CHANGE_SUFFIXES) {
+    const base = labels.query.metricOptions[name.slice(0, -suffix.length) as MetricName];
+    if (name.endsWith(suffix) && base) {
+      return `${base} ${labels.query.compareTo.metricSuffixes[suffix]}`;
+    }
+  }
+  return name;
 }

@@ -31,6 +31,7 @@ const FIELD_LABELS = [
   text.threshold.label,
   text.average.label,
   text.compare.label,
+  text.compareTo.label,
   text.features.label,
   text.reference.label,
   text.method.label,
@@ -50,6 +51,7 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
     [
       text.versions.label,
       text.metrics.label,
+      text.compareTo.label,
       text.positiveClass.label,
       text.threshold.label,
       text.average.label,
@@ -57,10 +59,13 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
     ],
   ],
   ['confusion', [text.versions.label, text.positiveClass.label, text.threshold.label, text.filters.label]],
-  ['regression', [text.versions.label, text.metrics.label, ...SHAPE]],
-  ['operations', [text.versions.label, text.metrics.label, ...SHAPE]],
-  ['coverage', [text.versions.label, text.metrics.label, ...SHAPE]],
-  ['quality', [text.versions.label, text.features.label, text.reference.label, text.metrics.label, ...SHAPE]],
+  ['regression', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
+  ['operations', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
+  ['coverage', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
+  [
+    'quality',
+    [text.versions.label, text.features.label, text.reference.label, text.metrics.label, text.compareTo.label, ...SHAPE],
+  ],
   [
     'drift',
     [
@@ -112,6 +117,45 @@ describe('QueryEditor fields', () => {
     const menu = await openMenu(text.outputs.label);
     expect(menu).toHaveTextContent(text.metricOptions.drifted);
     expect(menu).not.toHaveTextContent(text.metricOptions.precision);
+  });
+
+  it('compares every metric with a reference window when compareTo is on', async () => {
+    const { onChange } = await renderEditor(classification);
+    fireEvent.click(screen.getByRole('radio', { name: text.referenceOptions.shift.label }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ compareTo: { reference: { type: 'shift', shift: '7d' }, as: 'pct_change' } })
+    );
+  });
+
+  it('offers reference values and changes of the metrics with compareTo, and the change kinds', async () => {
+    const query: ModelwatchQuery = {
+      ...classification,
+      metrics: ['precision', 'precision_change'],
+      compareTo: { reference: { type: 'previous' }, as: 'ratio' },
+    };
+    const { onChange } = await renderEditor(query);
+    const menu = await openMenu(text.metrics.label);
+    expect(menu).toHaveTextContent(`${text.metricOptions.recall} ${text.compareTo.metricSuffixes._change}`);
+    expect(menu).toHaveTextContent(`${text.metricOptions.recall} ${text.compareTo.metricSuffixes._reference}`);
+    fireEvent.click(screen.getByRole('radio', { name: text.changeOptions.delta.label }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ compareTo: { reference: { type: 'previous' }, as: 'delta' } })
+    );
+    fireEvent.click(screen.getByRole('radio', { name: text.compareTo.off }));
+    expect(onChange.mock.lastCall?.[0]).not.toHaveProperty('compareTo');
+    // Without compareTo the changes are not answered: they leave the metrics.
+    expect(onChange.mock.lastCall?.[0].metrics).toEqual(['precision']);
+  });
+
+  it('keeps the quality reference and the compareTo window apart', async () => {
+    await renderEditor({
+      ...base,
+      queryType: 'quality',
+      reference: { type: 'shift', shift: '1d' },
+      compareTo: { reference: { type: 'shift', shift: '7d' } },
+    });
+    expect(screen.getByTestId(selectors.query.referenceShift)).toHaveValue('1d');
+    expect(screen.getByTestId(selectors.query.compareToShift)).toHaveValue('7d');
   });
 
   it('offers a histogram format for drift only', async () => {

@@ -24,20 +24,45 @@ function parseTime(value: string): Parsed<string> {
   return isRfc3339(value) ? { value: value.trim() } : { error: text.invalidTime };
 }
 
+/** Where the editor is used: its label, and the ids of its inputs (one page may show two). */
+export interface ReferenceEditorPlace {
+  label: string;
+  tooltip: string;
+  idPrefix: string;
+  testIds: { shift: string; from: string; to: string };
+}
+
+const QUALITY_AND_DRIFT: ReferenceEditorPlace = {
+  label: text.label,
+  tooltip: text.tooltip,
+  idPrefix: 'modelwatch-query-reference',
+  testIds: { shift: selectors.query.referenceShift, from: selectors.query.referenceFrom, to: selectors.query.referenceTo },
+};
+
 interface Props {
   value: ReferenceWindow | undefined;
   onChange: (reference: ReferenceWindow) => void;
   /** The saved reference's error (a range that ends before it starts). */
   error?: string;
   labelWidth: number;
+  /** Default: the reference window of quality and drift. */
+  place?: ReferenceEditorPlace;
+  /** When set, the editor offers "Off" first, and an absent value is off rather than the previous period. */
+  off?: { label: string; onOff: () => void };
 }
 
-/** The reference window of quality and drift queries: previous period, shifted range or fixed range. */
-export function ReferenceEditor({ value, onChange, error, labelWidth }: Props) {
+/** A reference window (quality and drift's, or compareTo's): previous period, shifted range or fixed range. */
+export function ReferenceEditor({ value, onChange, error, labelWidth, place = QUALITY_AND_DRIFT, off }: Props) {
+  const isOff = off !== undefined && value === undefined;
   const reference: ReferenceWindow = value ?? { type: 'previous' };
+  const options: Array<SelectableValue<ReferenceType | 'off'>> = off ? [{ value: 'off', label: off.label }, ...TYPE_OPTIONS] : TYPE_OPTIONS;
 
-  const changeType = (type: ReferenceType) => {
-    if (type === reference.type) {
+  const changeType = (type: ReferenceType | 'off') => {
+    if (type === 'off') {
+      off?.onOff();
+      return;
+    }
+    if (type === reference.type && !isOff) {
       return;
     }
     if (type === 'previous') {
@@ -51,20 +76,20 @@ export function ReferenceEditor({ value, onChange, error, labelWidth }: Props) {
 
   return (
     <>
-      <InlineField label={text.label} tooltip={text.tooltip} labelWidth={labelWidth}>
-        <RadioButtonGroup<ReferenceType>
-          aria-label={text.label}
-          options={TYPE_OPTIONS}
-          value={reference.type}
+      <InlineField label={place.label} tooltip={place.tooltip} labelWidth={labelWidth}>
+        <RadioButtonGroup<ReferenceType | 'off'>
+          aria-label={place.label}
+          options={options}
+          value={isOff ? 'off' : reference.type}
           onChange={changeType}
         />
       </InlineField>
-      {reference.type === 'shift' && (
+      {!isOff && reference.type === 'shift' && (
         <BlurInput
           label={text.shift.label}
           tooltip={text.shift.tooltip}
-          id="modelwatch-query-reference-shift"
-          testId={selectors.query.referenceShift}
+          id={`${place.idPrefix}-shift`}
+          testId={place.testIds.shift}
           width={12}
           placeholder={text.shift.placeholder}
           value={reference.shift}
@@ -72,13 +97,13 @@ export function ReferenceEditor({ value, onChange, error, labelWidth }: Props) {
           onCommit={(shift) => onChange({ type: 'shift', shift: shift ?? '' })}
         />
       )}
-      {reference.type === 'range' && (
+      {!isOff && reference.type === 'range' && (
         <>
           <BlurInput
             label={text.from.label}
             tooltip={text.from.tooltip}
-            id="modelwatch-query-reference-from"
-            testId={selectors.query.referenceFrom}
+            id={`${place.idPrefix}-from`}
+            testId={place.testIds.from}
             width={28}
             placeholder={text.from.placeholder}
             value={reference.from}
@@ -88,8 +113,8 @@ export function ReferenceEditor({ value, onChange, error, labelWidth }: Props) {
           <BlurInput
             label={text.to.label}
             tooltip={text.to.tooltip}
-            id="modelwatch-query-reference-to"
-            testId={selectors.query.referenceTo}
+            id={`${place.idPrefix}-to`}
+            testId={place.testIds.to}
             width={28}
             placeholder={text.to.placeholder}
             value={reference.to}
