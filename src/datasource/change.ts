@@ -1,7 +1,13 @@
 import type { QueryType } from './types';
 
 /** The families whose metrics compareTo compares with a reference window (Go: query.ChangeFamilies). */
-export const CHANGE_FAMILIES: readonly QueryType[] = ['classification', 'regression', 'operations', 'coverage', 'quality'];
+export const CHANGE_FAMILIES: readonly QueryType[] = [
+  'classification',
+  'regression',
+  'operations',
+  'coverage',
+  'quality',
+];
 
 /** The outputs a compareTo query adds to a metric m: m_reference and m_change. */
 export const CHANGE_SUFFIXES = ['_reference', '_change'] as const;

@@ -13,10 +13,17 @@ const PLACE: ReferenceEditorPlace = {
   label: text.label,
   tooltip: text.tooltip,
   idPrefix: 'modelwatch-query-compare-to',
-  testIds: { shift: selectors.query.compareToShift, from: selectors.query.compareToFrom, to: selectors.query.compareToTo },
+  testIds: {
+    shift: selectors.query.compareToShift,
+    from: selectors.query.compareToFrom,
+    to: selectors.query.compareToTo,
+  },
 };
 
-const CHANGE_OPTIONS: Array<SelectableValue<ChangeKind>> = CHANGES.map((value) => ({ value, ...labels.query.changeOptions[value] }));
+const CHANGE_OPTIONS: Array<SelectableValue<ChangeKind>> = CHANGES.map((value) => ({
+  value,
+  ...labels.query.changeOptions[value],
+}));
 
 interface Props {
   value: CompareTo | undefined;

@@ -148,7 +148,10 @@ const FIELDS: Record<FamilyField, Render> = {
         update(
           compareTo
             ? { compareTo }
-            : { compareTo, metrics: (query.metrics ?? []).filter((name) => !splitMetric(name, familyOf(query).metrics).suffix) }
+            : {
+                compareTo,
+                metrics: (query.metrics ?? []).filter((name) => !splitMetric(name, familyOf(query).metrics).suffix),
+              }
         )
       }
       error={errors.compareTo}

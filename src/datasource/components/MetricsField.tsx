@@ -22,10 +22,12 @@ interface Props {
 /** The family's metrics (drift and comparison: outputs); empty means the family's default. */
 export function MetricsField({ family, compared, value, onChange, error, labelWidth, width }: Props) {
   const text = family.metricsAreOutputs ? labels.query.outputs : labels.query.metrics;
-  const options: Array<SelectableValue<string>> = (compared ? withChanges(family.metrics) : family.metrics).map((name) => ({
-    value: name,
-    label: metricLabel(name),
-  }));
+  const options: Array<SelectableValue<string>> = (compared ? withChanges(family.metrics) : family.metrics).map(
+    (name) => ({
+      value: name,
+      label: metricLabel(name),
+    })
+  );
   return (
     <MultiPickerField
       label={text.label}

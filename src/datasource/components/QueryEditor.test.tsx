@@ -64,7 +64,14 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
   ['coverage', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
   [
     'quality',
-    [text.versions.label, text.features.label, text.reference.label, text.metrics.label, text.compareTo.label, ...SHAPE],
+    [
+      text.versions.label,
+      text.features.label,
+      text.reference.label,
+      text.metrics.label,
+      text.compareTo.label,
+      ...SHAPE,
+    ],
   ],
   [
     'drift',

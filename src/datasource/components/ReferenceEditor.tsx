@@ -36,7 +36,11 @@ const QUALITY_AND_DRIFT: ReferenceEditorPlace = {
   label: text.label,
   tooltip: text.tooltip,
   idPrefix: 'modelwatch-query-reference',
-  testIds: { shift: selectors.query.referenceShift, from: selectors.query.referenceFrom, to: selectors.query.referenceTo },
+  testIds: {
+    shift: selectors.query.referenceShift,
+    from: selectors.query.referenceFrom,
+    to: selectors.query.referenceTo,
+  },
 };
 
 interface Props {
@@ -55,7 +59,9 @@ interface Props {
 export function ReferenceEditor({ value, onChange, error, labelWidth, place = QUALITY_AND_DRIFT, off }: Props) {
   const isOff = off !== undefined && value === undefined;
   const reference: ReferenceWindow = value ?? { type: 'previous' };
-  const options: Array<SelectableValue<ReferenceType | 'off'>> = off ? [{ value: 'off', label: off.label }, ...TYPE_OPTIONS] : TYPE_OPTIONS;
+  const options: Array<SelectableValue<ReferenceType | 'off'>> = off
+    ? [{ value: 'off', label: off.label }, ...TYPE_OPTIONS]
+    : TYPE_OPTIONS;
 
   const changeType = (type: ReferenceType | 'off') => {
     if (type === 'off') {
