@@ -36,29 +36,25 @@ func lastSeenFrom(q query.Query) time.Time {
 // alert rule's threshold still compares (a null would leave it to the rule's no-data setting).
 func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string, bucketTimes []time.Time) (*lastSeen, error) {
 	ls := &lastSeen{values: map[seriesKey][]*float64{}, seen: map[seriesKey]bool{}, lookFrom: lastSeenFrom(q)}
-	lastTS := []store.Measure{{Kind: store.MeasureLastTS}}
-	before := scope(q, versions)
-	before.From, before.To = ls.lookFrom, q.From
-	carried := map[seriesKey]float64{}
-	if before.From.Before(before.To) {
-		rows, err := e.Store.Aggregates(ctx, store.AggregateRequest{Scope: before, Measures: lastTS})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			if k := (seriesKey{Version: r.Version, Group: r.Group}); r.Values[0] != nil {
-				carried[k] = *r.Values[0]
-				ls.seen[k] = true
-			}
-		}
+	// A single value reads the look-back and the range as one window; a time series carries
+	// the look-back's last prediction into the range's buckets.
+	until := q.From
+	if q.Format != query.FormatTimeSeries {
+		until = q.To
 	}
-	req := store.AggregateRequest{Scope: scope(q, versions), Measures: lastTS}
-	if q.Format == query.FormatTimeSeries {
-		req.Bucket = q.Bucket
-	}
-	rows, err := e.Store.Aggregates(ctx, req)
+	carried, err := e.lastTimes(ctx, q, versions, ls.lookFrom, until)
 	if err != nil {
 		return nil, err
+	}
+	for k := range carried {
+		ls.seen[k] = true
+	}
+	var rows []store.AggregateRow
+	if q.Format == query.FormatTimeSeries {
+		req := store.AggregateRequest{Scope: scope(q, versions), Bucket: q.Bucket, Measures: []store.Measure{{Kind: store.MeasureLastTS}}}
+		if rows, err = e.Store.Aggregates(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	n := max(len(bucketTimes), 1)
 	latest := map[seriesKey][]*float64{}
@@ -94,6 +90,57 @@ func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string,
 		ls.values[k] = vals
 	}
 	return ls, nil
+}
+
+// lastTimes returns each series' latest ts in [from, to), in seconds since the epoch. With
+// usable rollups, their hourly request counts say in which hour each series was last seen,
+// and the raw rows are read from the earliest of those hours only (DuckDB skips the blocks
+// before it by their ts statistics); else the raw rows of the whole window.
+func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string, from, to time.Time) (map[seriesKey]float64, error) {
+	out := map[seriesKey]float64{}
+	if !from.Before(to) {
+		return out, nil
+	}
+	sc := scope(q, versions)
+	sc.From, sc.To = from, to
+	window := q
+	window.From, window.To, window.Format = from, to, query.FormatNumeric
+	p, err := e.rollupFor(ctx, window, segmentGroups)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		rows, err := p.rs.RollupOperations(ctx, p.request(q.Model, versions, store.RollupGrain))
+		if err != nil {
+			return nil, err
+		}
+		lastHour := map[seriesKey]time.Time{}
+		for _, r := range rows {
+			k := seriesKey{Version: r.Version, Group: r.Group}
+			if r.Rows > 0 && r.Bucket.After(lastHour[k]) {
+				lastHour[k] = r.Bucket
+			}
+		}
+		sc.From = p.to // the partial hour at the window's end, if any, is read from raw rows
+		for _, h := range lastHour {
+			if h.Before(sc.From) {
+				sc.From = h
+			}
+		}
+		if !sc.From.Before(to) {
+			return out, nil
+		}
+	}
+	rows, err := e.Store.Aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: []store.Measure{{Kind: store.MeasureLastTS}}})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.Values[0] != nil {
+			out[seriesKey{Version: r.Version, Group: r.Group}] = *r.Values[0]
+		}
+	}
+	return out, nil
 }
 
 // bucketEnd is the end of bucket i, or of the range for a single value; the last bucket ends

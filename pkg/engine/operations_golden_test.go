@@ -16,6 +16,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
@@ -208,4 +209,52 @@ func seriesValues(t *testing.T, fs data.Frames, labels map[string]string, metric
 	}
 	t.Fatalf("no series %s %v", metric, labels)
 	return nil
+}
+
+// lastTSReads records the earliest row each last-ts read of the raw rows asked for.
+type lastTSReads struct {
+	*sqlstore.Store
+	from []time.Time
+}
+
+func (s *lastTSReads) Aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {
+	if len(req.Measures) == 1 && req.Measures[0].Kind == store.MeasureLastTS {
+		s.from = append(s.from, req.From)
+	}
+	return s.Store.Aggregates(ctx, req)
+}
+
+// With rollups, last_seen_seconds reads the raw rows only from the hour the rollups last saw
+// each series in, not the whole 30-day look-back: the single value of version A (last seen at
+// 22:59 on the range's day) reads from 22:00; a time series carries A's last prediction before
+// the range from the rollups' last hour before it (23:00 the day before). Without rollups both
+// read from the look-back's start.
+func TestLastSeenReadsTheRawRowsOfTheLastHourOnly(t *testing.T) {
+	st, oc := openOperations(t)
+	w := query.Window{From: oc.From, To: oc.To}
+	lookFrom := oc.From.Add(-query.LastSeenLookback)
+	for _, c := range []struct {
+		js               string
+		rollups, fromRaw time.Time
+	}{
+		{`{"schemaVersion":1,"queryType":"operations","model":"svc","versions":["A"],"format":"numeric","metrics":["last_seen_seconds"]}`,
+			oc.From.Add(22 * time.Hour), lookFrom},
+		{`{"schemaVersion":1,"queryType":"operations","model":"svc","versions":["A"],"interval":"1h","metrics":["last_seen_seconds"]}`,
+			oc.From.Add(-time.Hour), lookFrom},
+	} {
+		for _, rollups := range []bool{true, false} {
+			reads := &lastTSReads{Store: st}
+			frames, err := (&engine.Engine{Store: reads, Rollups: rollups}).Run(context.Background(), validQuery(t, []byte(c.js), w))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[bool]time.Time{true: c.rollups, false: c.fromRaw}[rollups]
+			if len(reads.from) == 0 || !reads.from[0].Equal(want) {
+				t.Errorf("%s, rollups %v: raw reads from %v, want the first from %s", c.js, rollups, reads.from, want)
+			}
+			if got := numbers(frames); len(got) == 0 {
+				t.Errorf("%s: no values", c.js)
+			}
+		}
+	}
 }
