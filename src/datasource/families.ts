@@ -28,6 +28,7 @@ export type FamilyField =
   | 'format'
   | 'interval'
   | 'groupBy'
+  | 'column'
   | 'filters';
 
 export interface Family {
@@ -66,7 +67,7 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: { metrics: ['mae', 'rmse'], format: 'timeseries' },
   },
   operations: {
-    rows: [['versions'], ['metrics'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['column'], SHAPE_ROW, ['filters']],
     metrics: OPERATIONS_METRICS,
     formats: SERIES,
     defaults: { metrics: ['throughput', 'error_rate', 'latency_p95'], format: 'timeseries' },
@@ -132,6 +133,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   format: ['format'],
   interval: ['interval'],
   groupBy: ['groupBy'],
+  column: ['column'],
   filters: ['filters'],
 };
 

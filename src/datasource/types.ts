@@ -70,7 +70,13 @@ export const OPERATIONS_METRICS = [
   'column_max',
 ] as const;
 /** Operations metrics of the query's `column` (a numeric column logged per request, e.g. cpu_ms). */
-export const COLUMN_METRICS: readonly string[] = ['column_p50', 'column_p95', 'column_p99', 'column_mean', 'column_max'];
+export const COLUMN_METRICS: readonly string[] = [
+  'column_p50',
+  'column_p95',
+  'column_p99',
+  'column_mean',
+  'column_max',
+];
 export const COVERAGE_METRICS = ['label_coverage', 'labeled_rows'] as const;
 export const QUALITY_METRICS = [
   'rows',
