@@ -36,6 +36,9 @@ func lastSeenFrom(q query.Query) time.Time {
 // alert rule's threshold still compares (a null would leave it to the rule's no-data setting).
 func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string, bucketTimes []time.Time) (*lastSeen, error) {
 	ls := &lastSeen{values: map[seriesKey][]*float64{}, seen: map[seriesKey]bool{}, lookFrom: lastSeenFrom(q)}
+	if err := e.checkLookbackGroups(ctx, q, versions, ls.lookFrom); err != nil {
+		return nil, err
+	}
 	// A single value reads the look-back and the range as one window; a time series carries
 	// the look-back's last prediction into the range's buckets.
 	until := q.From
@@ -141,6 +144,27 @@ func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string
 		}
 	}
 	return out, nil
+}
+
+// checkLookbackGroups applies the series cap to the groups of the look-back as well as the
+// range's (the cap's check before the query counted the range's): a group that stopped serving
+// before the range still gets its series.
+func (e *Engine) checkLookbackGroups(ctx context.Context, q query.Query, versions []string, from time.Time) error {
+	if q.GroupBy == "" {
+		return nil
+	}
+	limit := e.maxSeries()
+	sc := scope(q, versions)
+	sc.From = from
+	groups, err := e.Store.GroupCount(ctx, sc, limit)
+	if err != nil {
+		return err
+	}
+	if n := groups * int64(len(versions)); n > int64(limit) {
+		return fmt.Errorf("%w: last_seen_seconds grouped by %q would make more than %d series over the range and its %s look-back (%d versions x %d or more values), at most %d are allowed: filter the rows, group by a column with fewer values, or raise the data source's maxSeries",
+			query.ErrInvalidQuery, clipName(q.GroupBy), limit, query.LastSeenLookback, len(versions), groups, limit)
+	}
+	return nil
 }
 
 // bucketEnd is the end of bucket i, or of the range for a single value; the last bucket ends

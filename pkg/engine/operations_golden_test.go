@@ -258,3 +258,23 @@ func TestLastSeenReadsTheRawRowsOfTheLastHourOnly(t *testing.T) {
 		}
 	}
 }
+
+// Regression: the series cap counted the groups of the range only, so last_seen_seconds grouped
+// by a column returned a series for every value seen in the 30-day look-back, beyond the cap.
+// Version B has no rows in the range and two regions in the look-back.
+func TestLastSeenGroupsObeyTheSeriesCap(t *testing.T) {
+	st, oc := openOperations(t)
+	js := `{"schemaVersion":1,"queryType":"operations","model":"svc","versions":["B"],"format":"numeric","metrics":["last_seen_seconds"],"groupBy":"region"}`
+	q := validQuery(t, []byte(js), query.Window{From: oc.From, To: oc.To})
+	_, err := (&engine.Engine{Store: st, MaxSeries: 1}).Run(context.Background(), q)
+	if err == nil || !errors.Is(err, query.ErrInvalidQuery) || !strings.Contains(err.Error(), "look-back") {
+		t.Fatalf("two regions with a cap of one series: %v", err)
+	}
+	frames, err := (&engine.Engine{Store: st, MaxSeries: 2}).Run(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := frames[0].Rows(); rows != 2 {
+		t.Fatalf("%d rows, want one per region", rows)
+	}
+}
