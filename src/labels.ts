@@ -109,6 +109,13 @@ export const labels = {
       latency_min: 'Latency min',
       latency_max: 'Latency max',
       requests: 'Requests',
+      availability: 'Availability (share without error)',
+      last_seen_seconds: 'Seconds since last prediction',
+      column_p50: 'Column p50',
+      column_p95: 'Column p95',
+      column_p99: 'Column p99',
+      column_mean: 'Column mean',
+      column_max: 'Column max',
       label_coverage: 'Label coverage',
       labeled_rows: 'Labelled rows',
       rows: 'Rows',
@@ -230,6 +237,13 @@ export const labels = {
       tooltip: "Overrides the method's threshold: 0.05 for p-values, 0.1 for distances.",
       placeholder: 'method default',
       invalid: 'The drift threshold must be a number of 0 or more.',
+    },
+    column: {
+      label: 'Column',
+      tooltip:
+        'The numeric column logged per request (e.g. cpu_ms) whose p50, p95, p99, mean and max the column metrics return.',
+      placeholder: 'e.g. cpu_ms',
+      required: 'The column metrics need a column: choose a numeric column logged per request.',
     },
     groupBy: { label: 'Group by', tooltip: 'One series per value of the column.', placeholder: 'No grouping' },
     filters: {

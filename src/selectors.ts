@@ -42,6 +42,7 @@ export const selectors = {
     bins: 'modelwatch-query-bins',
     driftThreshold: 'modelwatch-query-drift-threshold',
     groupBy: 'modelwatch-query-group-by',
+    column: 'modelwatch-query-column',
     filterRow: 'modelwatch-query-filter-row',
     filterColumn: 'modelwatch-query-filter-column',
     filterOp: 'modelwatch-query-filter-op',

@@ -15,8 +15,8 @@ import (
 	"github.com/mlops/modelwatch/pkg/query"
 )
 
-// seriesValues reads a time series answer as metric -> version -> values per bucket.
-func seriesValues(t *testing.T, fs data.Frames) map[string]map[string][]*float64 {
+// versionSeries reads a time series answer as metric -> version -> values per bucket.
+func versionSeries(t *testing.T, fs data.Frames) map[string]map[string][]*float64 {
 	t.Helper()
 	out := map[string]map[string][]*float64{}
 	for _, f := range fs {
@@ -66,9 +66,9 @@ func TestCompareToMatchesTheFamilyOverTheReferenceWindow(t *testing.T) {
 			plain := `{"schemaVersion":1,"queryType":"` + tc.family + `",` + tc.base + `,"metrics":["` + tc.metric + `"],"interval":"1d"}`
 			cmp := `{"schemaVersion":1,"queryType":"` + tc.family + `",` + tc.base + `,"metrics":["` + tc.metric + `","` + tc.metric + `_reference","` +
 				tc.metric + `_change"],"interval":"1d","compareTo":{"reference":{"type":"shift","shift":"2d"},"as":"` + tc.as + `"}}`
-			got := seriesValues(t, runRollupQuery(t, eng, cmp, w))
-			cur := seriesValues(t, runRollupQuery(t, eng, plain, w))[tc.metric]
-			ref := seriesValues(t, runRollupQuery(t, eng, plain, shifted))[tc.metric]
+			got := versionSeries(t, runRollupQuery(t, eng, cmp, w))
+			cur := versionSeries(t, runRollupQuery(t, eng, plain, w))[tc.metric]
+			ref := versionSeries(t, runRollupQuery(t, eng, plain, shifted))[tc.metric]
 			if len(cur) == 0 {
 				t.Fatalf("%s: no series", plain)
 			}
@@ -99,7 +99,7 @@ func TestCompareToMatchesTheFamilyOverTheReferenceWindow(t *testing.T) {
 		// A range reference: one value, the family's numeric answer over the window.
 		ranged := `{"schemaVersion":1,"queryType":"classification",` + churn + `,"metrics":["recall_reference","recall_change"],"interval":"1d",` +
 			`"compareTo":{"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-08T00:00:00Z"}}}`
-		got := seriesValues(t, runRollupQuery(t, eng, ranged, w))
+		got := versionSeries(t, runRollupQuery(t, eng, ranged, w))
 		whole := runRollupQuery(t, eng, `{"schemaVersion":1,"queryType":"classification",`+churn+`,"metrics":["recall"],"format":"numeric"}`,
 			query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)})
 		version, _ := whole[0].FieldByName("version")

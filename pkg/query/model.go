@@ -106,10 +106,31 @@ const (
 	LatencyMean Metric = "latency_mean"
 	LatencyMin  Metric = "latency_min"
 	LatencyMax  Metric = "latency_max"
+	// Availability is the share of requests without an error (1 - error_rate; null without
+	// requests).
+	Availability Metric = "availability"
+	// LastSeenSeconds is the time from the last prediction to the end of the range (of each
+	// bucket, over time), looking back LastSeenLookback before the range.
+	LastSeenSeconds Metric = "last_seen_seconds"
+	// Statistics of the numeric column named by the query's column (resource usage as logged per
+	// request: cpu_ms, memory_mb), over the rows that have a value.
+	ColumnP50  Metric = "column_p50"
+	ColumnP95  Metric = "column_p95"
+	ColumnP99  Metric = "column_p99"
+	ColumnMean Metric = "column_mean"
+	ColumnMax  Metric = "column_max"
 )
 
 // OperationsMetrics lists the operations metrics in their documented order.
-var OperationsMetrics = []Metric{Throughput, ErrorRate, LatencyP50, LatencyP95, LatencyP99, Requests, LatencyMean, LatencyMin, LatencyMax}
+var OperationsMetrics = []Metric{Throughput, ErrorRate, LatencyP50, LatencyP95, LatencyP99, Requests, LatencyMean, LatencyMin, LatencyMax,
+	Availability, LastSeenSeconds, ColumnP50, ColumnP95, ColumnP99, ColumnMean, ColumnMax}
+
+// ColumnMetrics are the operations metrics of the query's column; they need column.
+var ColumnMetrics = []Metric{ColumnP50, ColumnP95, ColumnP99, ColumnMean, ColumnMax}
+
+// LastSeenLookback is how far before the range's start last_seen_seconds looks for a model's
+// last prediction.
+const LastSeenLookback = 30 * 24 * time.Hour
 
 // OperationsDefaults are what an operations query without metrics answers (the metrics it
 // answered before the latency mean, minimum and maximum existed).
@@ -232,6 +253,7 @@ type Raw struct {
 	Method         string     `json:"method,omitempty"`
 	Bins           int        `json:"bins,omitempty"`
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
+	Column         string     `json:"column,omitempty"`
 	CompareTo      *CompareTo `json:"compareTo,omitempty"`
 }
 
@@ -265,6 +287,8 @@ type Query struct {
 	Method         string
 	Bins           int
 	DriftThreshold *float64
+	// Column is the numeric column of the operations column metrics (column_p95 of cpu_ms).
+	Column string
 	// Change, when set, compares every metric with its value in a reference window: Metrics
 	// may then name <metric>_reference and <metric>_change besides <metric>.
 	Change *ChangeWindow

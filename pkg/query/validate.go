@@ -46,6 +46,7 @@ func Validate(raw Raw, w Window) (Query, error) {
 		To:            w.To.UTC(),
 		Filters:       cleanFilters(raw.Filters),
 		GroupBy:       trimmed(raw.GroupBy),
+		Column:        trimmed(raw.Column),
 	}
 	if !slices.Contains(Types, q.Type) {
 		return Query{}, invalid("unknown queryType %q: use one of %s", clip(raw.QueryType), join(Types))
@@ -152,6 +153,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 			return Query{}, invalid("unknown metric %q for %s: use one of %s", clip(m), q.Type, join(known))
 		}
 	}
+	if err := checkColumn(q); err != nil {
+		return Query{}, err
+	}
 	if q.Type == TypeClassification && q.Average != "" {
 		for _, m := range q.BaseMetrics() {
 			if !slices.Contains(averagedMetrics, m) {
@@ -167,6 +171,20 @@ func Validate(raw Raw, w Window) (Query, error) {
 		}
 	}
 	return q, nil
+}
+
+// checkColumn requires a column for the operations column metrics (whether it is a numeric
+// column of the table is the store's to say).
+func checkColumn(q Query) error {
+	if q.Type != TypeOperations || q.Column != "" {
+		return nil
+	}
+	for _, m := range q.Metrics {
+		if slices.Contains(ColumnMetrics, m) {
+			return invalid("metric %q needs column: name the numeric column logged per request whose statistics it is, e.g. \"column\": \"cpu_ms\"", m)
+		}
+	}
+	return nil
 }
 
 // averagedMetrics are the metrics a multiclass average applies to (accuracy needs none).

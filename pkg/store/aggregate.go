@@ -62,6 +62,12 @@ const (
 	// holding them all (a HyperLogLog sketch on DuckDB: a few per cent off, far less than a
 	// factor of two); an engine without an estimate counts them exactly.
 	MeasureApproxDistinct MeasureKind = "approx_distinct"
+	// MeasureQuantile is a quantile (Q) of a number column's non-null values, interpolated
+	// linearly between order statistics as numpy's default.
+	MeasureQuantile MeasureKind = "quantile"
+
+	// MeasureLastTS is the latest ts of the rows, in seconds since the epoch (nil: no rows).
+	MeasureLastTS MeasureKind = "last_ts"
 )
 
 // Measure is one aggregate. Q is the quantile in [0, 1] for the quantile kinds; Column names the

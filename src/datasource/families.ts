@@ -29,6 +29,7 @@ export type FamilyField =
   | 'format'
   | 'interval'
   | 'groupBy'
+  | 'column'
   | 'filters';
 
 export interface Family {
@@ -67,7 +68,7 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: { metrics: ['mae', 'rmse'], format: 'timeseries' },
   },
   operations: {
-    rows: [['versions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], ['column'], SHAPE_ROW, ['filters']],
     metrics: OPERATIONS_METRICS,
     formats: SERIES,
     defaults: { metrics: ['throughput', 'error_rate', 'latency_p95'], format: 'timeseries' },
@@ -134,6 +135,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   format: ['format'],
   interval: ['interval'],
   groupBy: ['groupBy'],
+  column: ['column'],
   filters: ['filters'],
 };
 

@@ -61,7 +61,22 @@ export const OPERATIONS_METRICS = [
   'latency_min',
   'latency_max',
   'requests',
+  'availability',
+  'last_seen_seconds',
+  'column_p50',
+  'column_p95',
+  'column_p99',
+  'column_mean',
+  'column_max',
 ] as const;
+/** Operations metrics of the query's `column` (a numeric column logged per request, e.g. cpu_ms). */
+export const COLUMN_METRICS: readonly string[] = [
+  'column_p50',
+  'column_p95',
+  'column_p99',
+  'column_mean',
+  'column_max',
+];
 export const COVERAGE_METRICS = ['label_coverage', 'labeled_rows'] as const;
 export const QUALITY_METRICS = [
   'rows',
@@ -159,6 +174,8 @@ export interface ModelwatchQuery extends DataQuery {
   driftThreshold?: number;
   /** Comparison: the metric tested between versions[0] (champion) and versions[1] (challenger). */
   compare?: CompareMetric;
+  /** Operations: the numeric column of the column_* metrics (resource usage logged per request, e.g. cpu_ms). */
+  column?: string;
   /** Classification, regression, operations, coverage, quality: every metric beside its value in a reference window. */
   compareTo?: CompareTo;
 }

@@ -5,6 +5,7 @@ import { splitMetric } from './change';
 import { familyOf, type FamilyField } from './families';
 import {
   AVERAGED_METRICS,
+  COLUMN_METRICS,
   COMPARE_METRICS,
   COMPARE_NEEDS_POSITIVE_CLASS,
   DRIFT_BINS,
@@ -202,6 +203,13 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   }
   if (type === 'comparison') {
     Object.assign(errors, comparisonErrors(query));
+  }
+  if (
+    type === 'operations' &&
+    !query.column &&
+    (query.metrics ?? []).some((metric) => COLUMN_METRICS.includes(metric))
+  ) {
+    errors.column = text.column.required;
   }
   const interval = query.interval === undefined ? undefined : parseInterval(query.interval).error;
   if (interval) {

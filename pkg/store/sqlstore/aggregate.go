@@ -111,6 +111,14 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return s.labelDelay(ctx, m)
 	case store.MeasureLabeled:
 		return s.labeled(ctx)
+	case store.MeasureLastTS:
+		ts, err := s.columns(ctx, store.ColTS)
+		if err != nil {
+			return "", err
+		}
+		// The greatest ts first, then its epoch: the engine reads a column's maximum from its
+		// block statistics where it can.
+		return s.d.EpochSeconds("max(" + ts[0] + ")"), nil
 	}
 	if m.Kind == store.MeasureRows {
 		return "CAST(count(*) AS DOUBLE PRECISION)", nil
@@ -216,6 +224,11 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		return "min(" + asDouble + ")", nil
 	case store.MeasureMax:
 		return "max(" + asDouble + ")", nil
+	case store.MeasureQuantile:
+		if !(m.Q >= 0 && m.Q <= 1) {
+			return "", fmt.Errorf("%w: quantile %v is outside [0, 1]", store.ErrSchema, m.Q)
+		}
+		return s.d.Quantile(asDouble, m.Q), nil
 	case store.MeasureDistinct:
 		return "CAST(count(DISTINCT " + asDouble + ") AS DOUBLE PRECISION)", nil
 	case store.MeasureApproxDistinct:

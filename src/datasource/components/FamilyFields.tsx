@@ -258,6 +258,22 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(groupBy) => update({ groupBy })}
     />
   ),
+  column: ({ query, update, resources, errors }) => (
+    <PickerField
+      {...fieldText(text.column)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-column"
+      testId={selectors.query.column}
+      width={NARROW * 2}
+      loading={resources.numericColumns.loading}
+      allowCustomValue
+      isClearable
+      options={[...resources.numericColumns.options, ...resources.variables]}
+      value={query.column}
+      onChange={(column) => update({ column })}
+      error={errors.column}
+    />
+  ),
   filters: ({ query, update, resources, errors, datasource }) => (
     <InlineField
       label={text.filters.label}

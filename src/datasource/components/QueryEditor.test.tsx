@@ -60,7 +60,7 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
   ],
   ['confusion', [text.versions.label, text.positiveClass.label, text.threshold.label, text.filters.label]],
   ['regression', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
-  ['operations', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
+  ['operations', [text.versions.label, text.metrics.label, text.compareTo.label, text.column.label, ...SHAPE]],
   ['coverage', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
   [
     'quality',
@@ -400,6 +400,25 @@ describe('QueryEditor inputs', () => {
     expect(onChange.mock.calls[0][0].method).toBe('wasserstein');
     await choose(text.groupBy.label, 'country');
     expect(onChange.mock.calls[1][0].groupBy).toBe('country');
+  });
+
+  it('offers the numeric columns logged per request for the operations column metrics', async () => {
+    const { onChange } = await renderEditor({ ...base, queryType: 'operations', metrics: ['column_p95'] });
+    expect(screen.getByText(text.column.required)).toBeInTheDocument();
+    const menu = await openMenu(text.column.label);
+    expect(menu).toHaveTextContent('age');
+    expect(menu).not.toHaveTextContent('country');
+    expect(menu).not.toHaveTextContent('ts');
+    await choose(text.column.label, 'age');
+    expect(onChange.mock.calls[0][0].column).toBe('age');
+  });
+
+  it('offers availability, last seen and the column metrics among the operations metrics', async () => {
+    await renderEditor({ ...base, queryType: 'operations' });
+    const menu = await openMenu(text.metrics.label);
+    for (const metric of ['availability', 'last_seen_seconds', 'column_p95'] as const) {
+      expect(menu).toHaveTextContent(text.metricOptions[metric]);
+    }
   });
 
   it('migrates a legacy query it is given', async () => {

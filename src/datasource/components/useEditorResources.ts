@@ -5,6 +5,8 @@ import type { ModelwatchDataSource } from '../datasource';
 import type { FamilyField } from '../families';
 import { useResourceOptions, type ResourceOptions } from './useResourceOptions';
 
+const NUMERIC_TYPES = ['double', 'integer'];
+
 /** The choices of the editor's pickers, each loaded only when a field of the family shows it. */
 export interface EditorResources {
   models: ResourceOptions;
@@ -13,6 +15,8 @@ export interface EditorResources {
   /** Columns other than the timestamp, described by their type. */
   columns: ResourceOptions;
   features: ResourceOptions;
+  /** Numeric columns besides the base ones: what the operations column metrics read. */
+  numericColumns: ResourceOptions;
   /** Dashboard variables as `$name`. */
   variables: Array<SelectableValue<string>>;
   /** The first failed request, if any. */
@@ -45,10 +49,23 @@ export function useEditorResources(
     uses('filters', 'groupBy') ? 'columns' : null
   );
   const features = useResourceOptions(() => datasource.getFeatures(), uses('features') ? 'features' : null);
+  const numericColumns = useResourceOptions(
+    () =>
+      datasource
+        .getColumns()
+        .then((list) =>
+          list
+            .filter((column) => column.role === 'feature' && NUMERIC_TYPES.includes(column.type))
+            .map((column) => ({ label: column.name, value: column.name, description: column.type }))
+        ),
+    uses('column') ? 'numeric-columns' : null
+  );
   const variables = useMemo(
     () => datasource.getVariableNames().map((name) => ({ label: name, value: name })),
     [datasource]
   );
-  const error = [models, versions, classes, columns, features].find((resource) => resource.error)?.error;
-  return { models, versions, classes, columns, features, variables, error };
+  const error = [models, versions, classes, columns, features, numericColumns].find(
+    (resource) => resource.error
+  )?.error;
+  return { models, versions, classes, columns, features, numericColumns, variables, error };
 }
