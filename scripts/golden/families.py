@@ -79,6 +79,24 @@ def make_rows(rng):
             "actual_label": actual if rng.random() > 0.05 else "", "actual_value": "", "latency_ms": "", "error": "",
             "segment": "north", "size": "1.0",
         })
+    # A model whose score is constant over the first day (the reference): its spread is 0, so
+    # std_ratio and mean_shift are undefined; version B has a single current value.
+    for k in range(24):
+        i += 1
+        ts = START + timedelta(hours=2 * k, minutes=7)
+        score = 0.5 if ts < START + timedelta(days=1) else 0.1 + 0.03 * k
+        rows.append({
+            "prediction_id": f"f-{i:06d}", "ts": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "flat",
+            "model_version": "A", "predicted_label": "yes" if score >= 0.5 else "no", "predicted_value": "",
+            "score": repr(score), "actual_label": "", "actual_value": "", "latency_ms": "", "error": "",
+            "segment": "north", "size": repr(float(k)),
+        })
+    i += 1
+    rows.append({
+        "prediction_id": f"f-{i:06d}", "ts": (START + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "flat",
+        "model_version": "B", "predicted_label": "no", "predicted_value": "", "score": "0.25", "actual_label": "",
+        "actual_value": "", "latency_ms": "", "error": "", "segment": "north", "size": "3.0",
+    })
     rows.sort(key=lambda r: r["ts"])
     return rows
 
@@ -153,6 +171,53 @@ def quality(rows, ref_rows, feature, numeric):
         known = set(ref)
         out["new_category_share"] = sum(1 for v in vals if v not in known) / len(vals)
     return out
+
+
+def shift(rows, ref_rows, feature):
+    """std_ratio and mean_shift of a number: the current sample standard deviation (ddof 1) over
+    the reference's, and the mean difference in reference standard deviations; the reference
+    pools the query's versions. Undefined (None) unless both windows have at least 2 values and
+    the reference's standard deviation is positive."""
+    x = np.array([float(r[feature]) for r in rows if r[feature] != ""])
+    ref = np.array([float(r[feature]) for r in ref_rows if r[feature] != ""])
+    if len(x) < 2 or len(ref) < 2:
+        return {"std_ratio": None, "mean_shift": None}
+    ref_std = float(np.std(ref, ddof=1))
+    if ref_std == 0:
+        return {"std_ratio": None, "mean_shift": None}
+    return {"std_ratio": float(np.std(x, ddof=1)) / ref_std, "mean_shift": (float(np.mean(x)) - float(np.mean(ref))) / ref_std}
+
+
+def output_cases(rows):
+    """Model outputs named in features beside an input: the numbers (score, predicted_value)
+    profiled as number features, the label as a category; std_ratio and mean_shift of each."""
+    ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    cases = []
+    for model, versions, features in [
+        ("cls", ["A", "B"], [("size", True), ("score", True), ("predicted_label", False)]),
+        ("reg", ["A", "B", "C"], [("predicted_value", True), ("size", True)]),
+        ("flat", ["A", "B"], [("score", True), ("size", True)]),
+    ]:
+        mrows = [r for r in rows if r["model"] == model]
+        ref_sel = [r for r in mrows if r["ts"] < ref_end]
+        series = []
+        for version in versions:
+            sel = [r for r in mrows if r["model_version"] == version]
+            for feature, numeric in features:
+                values = quality(sel, ref_sel, feature, numeric)
+                if numeric:
+                    values.update(shift(sel, ref_sel, feature))
+                else:
+                    values.update(std_ratio=None, mean_shift=None)
+                series.append({"labels": {"model": model, "version": version, "feature": feature}, "values": values})
+        query = {"schemaVersion": 1, "queryType": "quality", "model": model, "format": "numeric",
+                 "features": [f for f, _ in features],
+                 "metrics": ["rows", "missing_share", "out_of_range_share", "new_category_share", "mean", "std", "min", "max",
+                             "std_ratio", "mean_shift"],
+                 "reference": {"type": "range", "from": start, "to": ref_end}}
+        cases.append({"name": f"quality: model outputs and std_ratio, mean_shift of {model}", "query": query, "series": series})
+    return cases
 
 
 def quality_cases(rows):
@@ -324,6 +389,7 @@ def main():
             query = {"schemaVersion": 1, "queryType": family, "model": "reg", "format": "numeric", **extra}
             cases.append({"name": f"{family}: {name}", "query": query, "series": series})
     cases += quality_cases(reg_rows)
+    cases += output_cases(rows)
     cases += drift_cases(reg_rows)
     cases += comparison_cases(rows)
     cases += multiclass_cases(rows)
