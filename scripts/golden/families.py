@@ -244,9 +244,53 @@ def quality_cases(rows):
     return cases
 
 
-def drift_cases(rows):
+def drift_values(method, numeric, ref, cur):
+    """The drift statistic and score of one series by scipy: the current values against the
+    reference's (numbers or categories, as text)."""
     from scipy import stats
     from scipy.spatial import distance
+    if numeric:
+        x, y = np.array([float(v) for v in ref]), np.array([float(v) for v in cur])
+        if method == "ks":
+            res = stats.ks_2samp(x, y)
+            return {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
+        w = stats.wasserstein_distance(x, y)
+        return {"statistic": float(w), "score": float(w / np.std(x))}
+    cats = sorted(set(ref) | set(cur))
+    table = np.array([[ref.count(c) for c in cats], [cur.count(c) for c in cats]])
+    if method == "chisquare":
+        chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
+        return {"statistic": float(chi2), "p_value": float(p), "score": float(p)}
+    js = distance.jensenshannon(table[0] / table[0].sum(), table[1] / table[1].sum())
+    return {"statistic": float(js), "score": float(js)}
+
+
+def output_drift_cases(rows):
+    """Drift of the model outputs as of input features: the classifier's score (ks) and label
+    (chisquare), the regression's predicted_value (wasserstein), beside an input."""
+    ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    cases = []
+    for model, method, feature, numeric in [("cls", "ks", "score", True), ("cls", "chisquare", "predicted_label", False),
+                                            ("reg", "wasserstein", "predicted_value", True)]:
+        mrows = [r for r in rows if r["model"] == model and r["model_version"] in ("A", "B")]
+        series = []
+        # An input beside the output (a category for chisquare, which bins numbers): the rollup
+        # answers it while the output is read from the rows.
+        other = ("size", True) if numeric else ("segment", False)
+        for f, is_number in [(feature, numeric), other]:
+            ref = [r[f] for r in mrows if r["ts"] < ref_end and r[f] != ""]
+            for version in ["A", "B"]:
+                cur = [r[f] for r in mrows if r["model_version"] == version and r[f] != ""]
+                series.append({"labels": {"model": model, "version": version, "feature": f, "method": method},
+                               "values": drift_values(method, is_number, ref, cur)})
+        query = {"schemaVersion": 1, "queryType": "drift", "model": model, "versions": ["A", "B"], "features": [feature, other[0]],
+                 "method": method, "format": "numeric", "reference": {"type": "range", "from": start, "to": ref_end}}
+        cases.append({"name": f"drift: {method} on the model output {feature}", "query": query, "series": series})
+    return cases
+
+
+def drift_cases(rows):
     ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
     ref_rows = [r for r in rows if r["ts"] < ref_end]
@@ -257,23 +301,7 @@ def drift_cases(rows):
             cur = [r[feature] for r in rows if r["model_version"] == version and r[feature] != ""]
             # The reference window pools the query's versions (A and B).
             ref = [r[feature] for r in ref_rows if r[feature] != "" and r["model_version"] in ("A", "B")]
-            if feature == "size":
-                x, y = np.array([float(v) for v in ref]), np.array([float(v) for v in cur])
-                if method == "ks":
-                    res = stats.ks_2samp(x, y)
-                    vals = {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
-                else:
-                    w = stats.wasserstein_distance(x, y)
-                    vals = {"statistic": float(w), "score": float(w / np.std(x))}
-            else:
-                cats = sorted(set(ref) | set(cur))
-                table = np.array([[ref.count(c) for c in cats], [cur.count(c) for c in cats]])
-                if method == "chisquare":
-                    chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
-                    vals = {"statistic": float(chi2), "p_value": float(p), "score": float(p)}
-                else:
-                    js = distance.jensenshannon(table[0] / table[0].sum(), table[1] / table[1].sum())
-                    vals = {"statistic": float(js), "score": float(js)}
+            vals = drift_values(method, feature == "size", ref, cur)
             series.append({"labels": {"model": "reg", "version": version, "feature": feature, "method": method}, "values": vals})
         query = {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": [feature],
                  "method": method, "format": "numeric", "reference": {"type": "range", "from": start, "to": ref_end}}
@@ -390,6 +418,7 @@ def main():
             cases.append({"name": f"{family}: {name}", "query": query, "series": series})
     cases += quality_cases(reg_rows)
     cases += output_cases(rows)
+    cases += output_drift_cases(rows)
     cases += drift_cases(reg_rows)
     cases += comparison_cases(rows)
     cases += multiclass_cases(rows)
