@@ -92,6 +92,26 @@ func TestStdRatioAndMeanShiftOfTheDemoScores(t *testing.T) {
 	}
 }
 
+// An empty features list still means the input features only: the outputs are profiled when
+// named, never by default.
+func TestEmptyFeaturesMeanTheInputsOnly(t *testing.T) {
+	st, _ := openDemo(t)
+	w := query.Window{From: demoEnd.Add(-24 * time.Hour), To: demoEnd}
+	for _, family := range []string{"quality", "drift"} {
+		fs := runRollupQuery(t, &engine.Engine{Store: st}, `{"schemaVersion":1,"queryType":"`+family+`","model":"`+demo.ChurnModel+
+			`","versions":["A"],"format":"numeric","reference":{"type":"shift","shift":"7d"}}`, w)
+		feature, _ := fs[0].FieldByName("feature")
+		if feature == nil || feature.Len() == 0 {
+			t.Fatalf("%s: no feature rows", family)
+		}
+		for i := range feature.Len() {
+			if name := feature.At(i).(string); slices.Contains(query.ModelOutputs, name) {
+				t.Errorf("%s without features profiles the model output %s", family, name)
+			}
+		}
+	}
+}
+
 // A model output the table does not have is a schema error (400) naming it and what the
 // table has; a name that is neither a feature nor an output is not found, listing both.
 func TestModelOutputErrors(t *testing.T) {
