@@ -56,6 +56,12 @@ func TestModelOutputsMatchRawRowsWithRollupsOnTheDemoStore(t *testing.T) {
 			}
 		}
 	}
+	// Inputs only: std_ratio and mean_shift, the reference's moments included, answer from the
+	// feature rollup without reading a raw row (compareFeatureSources counts them).
+	inputs := compareFeatureSources(t, st, `{"schemaVersion":1,"queryType":"quality",`+basket+`,"features":["age","tenure_months"],`+shifts+`,"format":"numeric",`+shift7+`}`, last3d, engine.SourceRollup)
+	if raw, has := inputs[0].Meta.Custom.(map[string]any)["rawFeatures"]; has {
+		t.Errorf("inputs only: rawFeatures %v", raw)
+	}
 	// A drift or quality query of outputs alone reads raw rows and says which.
 	fs := compareFeatureSources(t, st, `{"schemaVersion":1,"queryType":"quality",`+churn+`,"features":["score"],`+shifts+`,"format":"numeric",`+shift7+`}`, last3d, engine.SourceRaw)
 	if raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string); !slices.Equal(raw, []string{"score"}) {
