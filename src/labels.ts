@@ -126,6 +126,8 @@ export const labels = {
       std: 'Standard deviation',
       min: 'Minimum',
       max: 'Maximum',
+      std_ratio: 'Std ratio (current / reference)',
+      mean_shift: 'Mean shift (in reference stds)',
       statistic: 'Statistic',
       p_value: 'p-value',
       score: 'Score',
@@ -177,8 +179,11 @@ export const labels = {
     },
     features: {
       label: 'Features',
-      tooltip: 'Feature columns. Leave empty for every feature.',
+      tooltip:
+        'Feature columns, or the model outputs score, predicted_value and predicted_label. Leave empty for every input feature.',
       placeholder: 'All features',
+      /** Marks a model output among the features (pickers and the features() variable). */
+      modelOutput: 'model output',
     },
     reference: {
       label: 'Reference',

@@ -96,22 +96,30 @@ type spread struct {
 // the mean of their population variances plus the variance of their means, weighted by
 // count. Nil without values.
 func pooledStd(parts []spread) *float64 {
-	var n, mean float64
+	n, _, ss := pooledSpread(parts)
+	if n == 0 {
+		return nil
+	}
+	std := math.Sqrt(math.Max(ss, 0) / n)
+	return &std
+}
+
+// pooledSpread is the versions' values taken together: their count, mean and sum of squared
+// deviations from that mean (the versions' own, plus their means' spread, weighted by count).
+func pooledSpread(parts []spread) (n, mean, ss float64) {
 	for _, p := range parts {
 		n += p.n
 		mean += p.n * p.mean
 	}
 	if n == 0 {
-		return nil
+		return 0, 0, 0
 	}
 	mean /= n
-	var ss float64
 	for _, p := range parts {
 		d := p.mean - mean
 		ss += p.sampleStd*p.sampleStd*(p.n-1) + p.n*d*d
 	}
-	std := math.Sqrt(math.Max(ss, 0) / n)
-	return &std
+	return n, mean, ss
 }
 
 // exactValueMethods compare the values themselves, so they count values one by one up to

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +25,12 @@ type featureInfo struct {
 	refMin     *float64
 	refMax     *float64
 	categories []string
+	// refMean and refStd are the reference's mean and sample standard deviation (ddof 1) of a
+	// number, pooled over the query's versions from refN values; read only for std_ratio and
+	// mean_shift (nil otherwise, or without values).
+	refN    float64
+	refMean *float64
+	refStd  *float64
 	// measure indexes in the current request: nonNull, then mean, std, min, max, outside for
 	// numbers or notIn for categories.
 	first int
@@ -41,7 +48,8 @@ func (e *Engine) versionsAndFeatures(ctx context.Context, q query.Query) ([]stri
 }
 
 // features resolves the query's features against the schema: the listed ones, or every
-// feature column.
+// feature column. A listed model output (query.ModelOutputs) is taken as the table has it: a
+// number is profiled and drifted as a number feature, the label as a category.
 func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, error) {
 	sch, err := e.Store.Schema(ctx)
 	if err != nil {
@@ -63,25 +71,53 @@ func (e *Engine) features(ctx context.Context, q query.Query) ([]store.Column, e
 	}
 	out := make([]store.Column, 0, len(q.Features))
 	for _, f := range q.Features {
-		i := slices.Index(names, f)
-		if i < 0 {
-			return nil, fmt.Errorf("%w: %q is not a feature column; features: %s", store.ErrNotFound, f, strings.Join(names, ", "))
+		if i := slices.Index(names, f); i >= 0 {
+			out = append(out, all[i])
+			continue
 		}
-		out = append(out, all[i])
+		if !slices.Contains(query.ModelOutputs, f) {
+			return nil, fmt.Errorf("%w: %q is not a feature column or a model output; features: %s; model outputs: %s",
+				store.ErrNotFound, f, orNone(names), orNone(outputsOf(sch)))
+		}
+		c, ok := sch.Column(f)
+		if !ok {
+			return nil, fmt.Errorf("%w: table %s has no %s column, so the model output %q cannot be profiled; its model outputs: %s; its features: %s",
+				store.ErrSchema, sch.Table, f, f, orNone(outputsOf(sch)), orNone(names))
+		}
+		out = append(out, c)
 	}
 	return out, nil
+}
+
+// outputsOf lists the model outputs (query.ModelOutputs) the table has, in that order.
+func outputsOf(sch store.Schema) []string {
+	var out []string
+	for _, name := range query.ModelOutputs {
+		if _, ok := sch.Column(name); ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 // reference reads the reference window's range (numbers) or categories (text, booleans) of
 // each feature, pooled over the query's versions, in one statement: a distribution of every
 // feature, by value for the categories (up to maxReferenceCategories) and as one range per
-// version for the numbers. The answer is cached, since a past window does not change.
-func (e *Engine) reference(ctx context.Context, q query.Query, versions []string, cols []store.Column) ([]featureInfo, error) {
+// version for the numbers. With moments (std_ratio, mean_shift) the numbers' means and standard
+// deviations too (referenceNumbers). The answer is cached, since a past window does not change.
+func (e *Engine) reference(ctx context.Context, q query.Query, versions []string, cols []store.Column, moments bool) ([]featureInfo, error) {
 	sc, cache := e.referenceScope(q, versions)
 	if p, _, err := e.featureRollups(ctx, sc, 0); err != nil {
 		return nil, err
 	} else if p != nil {
-		return e.referenceFromRollups(ctx, sc, cache, cols)
+		return e.referenceFromRollups(ctx, sc, cache, cols, moments)
 	}
 	infos := make([]featureInfo, len(cols))
 	features := make([]store.DistributionFeature, len(cols))
@@ -128,19 +164,23 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 		slices.Sort(cats)
 		infos[i].categories = cats
 	}
+	if moments {
+		// The ranges came with the distribution; the moments are one aggregate of the numbers.
+		if err := e.referenceNumbers(ctx, sc, cache, infos, false, true); err != nil {
+			return nil, err
+		}
+	}
 	return infos, nil
 }
 
 // referenceFromRollups is reference when the feature rollup may answer the window: each
-// category set and the numbers' ranges from the rollup (a feature it cannot answer from the
-// rows), cached as the raw path's answer is.
-func (e *Engine) referenceFromRollups(ctx context.Context, sc store.Scope, cache *Cache, cols []store.Column) ([]featureInfo, error) {
+// category set and the numbers' ranges (and moments) from the rollup (a feature it cannot
+// answer, or a model output, from the rows), cached as the raw path's answer is.
+func (e *Engine) referenceFromRollups(ctx context.Context, sc store.Scope, cache *Cache, cols []store.Column, moments bool) ([]featureInfo, error) {
 	infos := make([]featureInfo, len(cols))
-	var measures []store.Measure
 	for i, c := range cols {
 		infos[i] = featureInfo{Column: c, numeric: c.Kind == store.KindDouble || c.Kind == store.KindInteger}
 		if infos[i].numeric {
-			measures = append(measures, store.Measure{Kind: store.MeasureMin, Column: c.Name}, store.Measure{Kind: store.MeasureMax, Column: c.Name})
 			continue
 		}
 		cats, err := cached(cache, cacheKey("categories", sc, c.Name), func() ([]string, error) {
@@ -156,27 +196,73 @@ func (e *Engine) referenceFromRollups(ctx context.Context, sc store.Scope, cache
 			infos[i].categories = append([]string{}, cats...) // non-nil: a known (maybe empty) set
 		}
 	}
-	if len(measures) > 0 {
-		rows, err := cached(cache, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
-			return e.aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
-		})
-		if err != nil {
-			return nil, err
-		}
-		// Pool the versions: the overall min and max.
-		j := 0
-		for i := range infos {
-			if !infos[i].numeric {
-				continue
-			}
-			for _, r := range rows {
-				infos[i].refMin = minPtr(infos[i].refMin, r.Values[j])
-				infos[i].refMax = maxPtr(infos[i].refMax, r.Values[j+1])
-			}
-			j += 2
-		}
+	if err := e.referenceNumbers(ctx, sc, cache, infos, true, moments); err != nil {
+		return nil, err
 	}
 	return infos, nil
+}
+
+// referenceNumbers reads the number features' reference range (withRange) and mean and sample
+// standard deviation (moments) in one aggregate, from the feature rollup where it answers, and
+// pools them over the versions: the overall min and max; the mean of all values and their
+// sample standard deviation (pooledSpread), as one sample of both versions' values would give.
+func (e *Engine) referenceNumbers(ctx context.Context, sc store.Scope, cache *Cache, infos []featureInfo, withRange, moments bool) error {
+	var kinds []store.MeasureKind
+	if withRange {
+		kinds = append(kinds, store.MeasureMin, store.MeasureMax)
+	}
+	if moments {
+		kinds = append(kinds, store.MeasureNonNull, store.MeasureMean, store.MeasureStd)
+	}
+	var measures []store.Measure
+	for _, f := range infos {
+		if f.numeric {
+			for _, k := range kinds {
+				measures = append(measures, store.Measure{Kind: k, Column: f.Name})
+			}
+		}
+	}
+	if len(measures) == 0 {
+		return nil
+	}
+	rows, err := cached(cache, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
+		return e.aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
+	})
+	if err != nil {
+		return err
+	}
+	j := 0
+	for i := range infos {
+		f := &infos[i]
+		if !f.numeric {
+			continue
+		}
+		var parts []spread
+		for _, r := range rows {
+			v := r.Values[j : j+len(kinds)]
+			if withRange {
+				f.refMin = minPtr(f.refMin, v[0])
+				f.refMax = maxPtr(f.refMax, v[1])
+				v = v[2:]
+			}
+			if moments && orZero(v[0]) > 0 && v[1] != nil {
+				parts = append(parts, spread{n: *v[0], mean: *v[1], sampleStd: orZero(v[2])})
+			}
+		}
+		if moments {
+			n, mean, ss := pooledSpread(parts)
+			f.refN = n
+			if n > 0 {
+				f.refMean = &mean
+			}
+			if n > 1 {
+				std := math.Sqrt(math.Max(ss, 0) / (n - 1))
+				f.refStd = &std
+			}
+		}
+		j += len(kinds)
+	}
+	return nil
 }
 
 // referenceScope selects the reference window's rows, pooled over the query's versions, and
@@ -197,7 +283,8 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 		return nil, err
 	}
 	ctx = withFeatureMemo(ctx, cols)
-	infos, err := e.reference(ctx, q, versions, cols)
+	moments := slices.Contains(q.Metrics, query.StdRatio) || slices.Contains(q.Metrics, query.MeanShift)
+	infos, err := e.reference(ctx, q, versions, cols, moments)
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +347,10 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 					return nil // no reference values: no range to be outside of
 				}
 				return ratioOf(orZero(get(f.first+5)), nonNull)
+			case query.StdRatio:
+				return stdRatio(f, nonNull, get(f.first+2))
+			case query.MeanShift:
+				return meanShift(f, nonNull, get(f.first+1))
 			}
 			return nil
 		}
@@ -276,6 +367,33 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 	}
 	annotateFeatureSource(out, plan, rawColumns)
 	return out, nil
+}
+
+// stdRatio is the current sample standard deviation over the reference's: null unless both
+// windows have at least 2 values and the reference's spread is not 0.
+func stdRatio(f *featureInfo, nonNull float64, std *float64) *float64 {
+	if !shiftDefined(f, nonNull) || std == nil {
+		return nil
+	}
+	r := *std / *f.refStd
+	return &r
+}
+
+// meanShift is the current mean less the reference's, in reference standard deviations: null
+// where stdRatio is (one value has a mean but no spread to compare it with; the same rule for
+// both keeps an alert on either from firing on a window the other calls undefined).
+func meanShift(f *featureInfo, nonNull float64, mean *float64) *float64 {
+	if !shiftDefined(f, nonNull) || mean == nil {
+		return nil
+	}
+	d := (*mean - *f.refMean) / *f.refStd
+	return &d
+}
+
+// shiftDefined: both windows have at least 2 values of the number and the reference's standard
+// deviation is positive.
+func shiftDefined(f *featureInfo, nonNull float64) bool {
+	return nonNull >= 2 && f.refN >= 2 && f.refMean != nil && f.refStd != nil && *f.refStd > 0
 }
 
 // emptyReferenceNotices say which features had no values in the reference window: their

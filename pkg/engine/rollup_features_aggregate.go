@@ -20,8 +20,8 @@ var featureMeasureKinds = []store.MeasureKind{store.MeasureRows, store.MeasureNo
 // featureAggregates answers what e.Store.Aggregates answers for req from the feature rollup
 // when the planner allows and every measure is one it keeps (featureMeasureKinds; not_in of
 // text only); a nil plan means the caller must read raw rows. The measures of columns the
-// rollup cannot answer (capped in some hour) are read from raw rows, and rawColumns names
-// those columns.
+// rollup cannot answer (capped in some hour, or a model output, which it does not keep) are
+// read from raw rows, and rawColumns names those columns.
 func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateRequest) (rows []store.AggregateRow, p *rollupPlan, rawColumns []string, err error) {
 	sch, err := e.Store.Schema(ctx)
 	if err != nil {
@@ -37,7 +37,7 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 			continue
 		}
 		c, ok := sch.Column(m.Column)
-		if !ok || c.Role != store.RoleFeature || (m.Kind == store.MeasureNotIn && isNumeric(c)) || (m.Kind != store.MeasureNonNull && m.Kind != store.MeasureNotIn && !isNumeric(c)) {
+		if !ok || (c.Role != store.RoleFeature && c.Role != store.RolePrediction) || (m.Kind == store.MeasureNotIn && isNumeric(c)) || (m.Kind != store.MeasureNonNull && m.Kind != store.MeasureNotIn && !isNumeric(c)) {
 			return nil, nil, nil, nil // the raw query answers, or refuses it
 		}
 		if _, seen := index[c.Name]; !seen {
@@ -220,7 +220,7 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 }
 
 // rawFeaturesReason says in meta.custom why features were read from raw rows.
-var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in an hour of the range, a statistic the cells of a number with more values do not decide, or not rolled up", store.FeatureRollupCap)
+var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in an hour of the range, a statistic the cells of a number with more values do not decide, or not rolled up (model outputs never are)", store.FeatureRollupCap)
 
 // aggregates is e.Store.Aggregates, from the feature rollup when featureAggregates can answer.
 func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {

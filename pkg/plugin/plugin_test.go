@@ -38,7 +38,8 @@ func (fakeStore) ConfusionCounts(_ context.Context, req store.ConfusionRequest) 
 func (fakeStore) Close() error { return nil }
 func (fakeStore) Schema(context.Context) (store.Schema, error) {
 	return store.Schema{Table: "predictions", Columns: []store.Column{
-		{Name: "ts", Role: store.RoleTimestamp}, {Name: "age", Role: store.RoleFeature}, {Name: "plan", Role: store.RoleFeature},
+		{Name: "ts", Role: store.RoleTimestamp}, {Name: "score", Kind: store.KindDouble, Role: store.RolePrediction},
+		{Name: "age", Role: store.RoleFeature}, {Name: "plan", Role: store.RoleFeature},
 	}}, nil
 }
 func (fakeStore) Distinct(_ context.Context, sc store.Scope, column string, _ int) ([]string, error) {
@@ -127,7 +128,7 @@ func TestResources(t *testing.T) {
 		"versions?model=m":           {http.StatusOK, `["A"]`},
 		"classes?model=m":            {http.StatusOK, `["no","yes"]`},
 		"versions":                   {http.StatusBadRequest, "query parameter model is required"},
-		"features":                   {http.StatusOK, `["age","plan"]`},
+		"features":                   {http.StatusOK, `["age","plan","score"]`}, // the inputs, then the model outputs the table has
 		"values?model=m&column=plan": {http.StatusOK, `["m:plan"]`},
 		"values?model=m":             {http.StatusBadRequest, "query parameter column is required"},
 	} {

@@ -48,10 +48,17 @@ func (d *Datasource) routes() *http.ServeMux {
 		if err != nil {
 			return nil, err
 		}
+		// The inputs, then the model outputs the table has (query.ModelOutputs): quality and
+		// drift take both; the editor and the features() variable mark the outputs.
 		var out []string
 		for _, c := range sch.Columns {
 			if c.Role == store.RoleFeature {
 				out = append(out, c.Name)
+			}
+		}
+		for _, name := range query.ModelOutputs {
+			if _, ok := sch.Column(name); ok {
+				out = append(out, name)
 			}
 		}
 		return out, nil

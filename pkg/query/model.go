@@ -160,10 +160,24 @@ const (
 	Std              Metric = "std"
 	Min              Metric = "min"
 	Max              Metric = "max"
+	// StdRatio is the current window's sample standard deviation over the reference window's,
+	// and MeanShift the current mean less the reference mean in reference standard deviations:
+	// a change of a number's spread or level (a model's scores, say) as one alertable value.
+	StdRatio  Metric = "std_ratio"
+	MeanShift Metric = "mean_shift"
 )
 
 // QualityMetrics lists the data quality metrics in their documented order.
-var QualityMetrics = []Metric{Rows, MissingShare, OutOfRangeShare, NewCategoryShare, Mean, Std, Min, Max}
+var QualityMetrics = []Metric{Rows, MissingShare, OutOfRangeShare, NewCategoryShare, Mean, Std, Min, Max, StdRatio, MeanShift}
+
+// QualityDefaults are what a quality query without metrics answers (the metrics it answered
+// before std_ratio and mean_shift, which read more of the reference window, existed).
+var QualityDefaults = QualityMetrics[:8:8]
+
+// ModelOutputs are the prediction table's output columns that the per-feature families
+// (quality, drift) accept in features beside the input features: numbers are profiled as number
+// features, the label as a category. An empty features list still means the inputs only.
+var ModelOutputs = []string{"score", "predicted_value", "predicted_label"}
 
 // Drift outputs: what a drift query returns per feature. An alert rule picks one (score or
 // drifted), since each numeric column becomes one alert item.

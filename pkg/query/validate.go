@@ -136,6 +136,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Type == TypeOperations {
 		q.Metrics = OperationsDefaults
 	}
+	if q.Type == TypeQuality {
+		q.Metrics = QualityDefaults
+	}
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
 	}

@@ -79,6 +79,24 @@ def make_rows(rng):
             "actual_label": actual if rng.random() > 0.05 else "", "actual_value": "", "latency_ms": "", "error": "",
             "segment": "north", "size": "1.0",
         })
+    # A model whose score is constant over the first day (the reference): its spread is 0, so
+    # std_ratio and mean_shift are undefined; version B has a single current value.
+    for k in range(24):
+        i += 1
+        ts = START + timedelta(hours=2 * k, minutes=7)
+        score = 0.5 if ts < START + timedelta(days=1) else 0.1 + 0.03 * k
+        rows.append({
+            "prediction_id": f"f-{i:06d}", "ts": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "flat",
+            "model_version": "A", "predicted_label": "yes" if score >= 0.5 else "no", "predicted_value": "",
+            "score": repr(score), "actual_label": "", "actual_value": "", "latency_ms": "", "error": "",
+            "segment": "north", "size": repr(float(k)),
+        })
+    i += 1
+    rows.append({
+        "prediction_id": f"f-{i:06d}", "ts": (START + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M:%SZ"), "model": "flat",
+        "model_version": "B", "predicted_label": "no", "predicted_value": "", "score": "0.25", "actual_label": "",
+        "actual_value": "", "latency_ms": "", "error": "", "segment": "north", "size": "3.0",
+    })
     rows.sort(key=lambda r: r["ts"])
     return rows
 
@@ -155,6 +173,53 @@ def quality(rows, ref_rows, feature, numeric):
     return out
 
 
+def shift(rows, ref_rows, feature):
+    """std_ratio and mean_shift of a number: the current sample standard deviation (ddof 1) over
+    the reference's, and the mean difference in reference standard deviations; the reference
+    pools the query's versions. Undefined (None) unless both windows have at least 2 values and
+    the reference's standard deviation is positive."""
+    x = np.array([float(r[feature]) for r in rows if r[feature] != ""])
+    ref = np.array([float(r[feature]) for r in ref_rows if r[feature] != ""])
+    if len(x) < 2 or len(ref) < 2:
+        return {"std_ratio": None, "mean_shift": None}
+    ref_std = float(np.std(ref, ddof=1))
+    if ref_std == 0:
+        return {"std_ratio": None, "mean_shift": None}
+    return {"std_ratio": float(np.std(x, ddof=1)) / ref_std, "mean_shift": (float(np.mean(x)) - float(np.mean(ref))) / ref_std}
+
+
+def output_cases(rows):
+    """Model outputs named in features beside an input: the numbers (score, predicted_value)
+    profiled as number features, the label as a category; std_ratio and mean_shift of each."""
+    ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    cases = []
+    for model, versions, features in [
+        ("cls", ["A", "B"], [("size", True), ("score", True), ("predicted_label", False)]),
+        ("reg", ["A", "B", "C"], [("predicted_value", True), ("size", True)]),
+        ("flat", ["A", "B"], [("score", True), ("size", True)]),
+    ]:
+        mrows = [r for r in rows if r["model"] == model]
+        ref_sel = [r for r in mrows if r["ts"] < ref_end]
+        series = []
+        for version in versions:
+            sel = [r for r in mrows if r["model_version"] == version]
+            for feature, numeric in features:
+                values = quality(sel, ref_sel, feature, numeric)
+                if numeric:
+                    values.update(shift(sel, ref_sel, feature))
+                else:
+                    values.update(std_ratio=None, mean_shift=None)
+                series.append({"labels": {"model": model, "version": version, "feature": feature}, "values": values})
+        query = {"schemaVersion": 1, "queryType": "quality", "model": model, "format": "numeric",
+                 "features": [f for f, _ in features],
+                 "metrics": ["rows", "missing_share", "out_of_range_share", "new_category_share", "mean", "std", "min", "max",
+                             "std_ratio", "mean_shift"],
+                 "reference": {"type": "range", "from": start, "to": ref_end}}
+        cases.append({"name": f"quality: model outputs and std_ratio, mean_shift of {model}", "query": query, "series": series})
+    return cases
+
+
 def quality_cases(rows):
     ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -179,9 +244,53 @@ def quality_cases(rows):
     return cases
 
 
-def drift_cases(rows):
+def drift_values(method, numeric, ref, cur):
+    """The drift statistic and score of one series by scipy: the current values against the
+    reference's (numbers or categories, as text)."""
     from scipy import stats
     from scipy.spatial import distance
+    if numeric:
+        x, y = np.array([float(v) for v in ref]), np.array([float(v) for v in cur])
+        if method == "ks":
+            res = stats.ks_2samp(x, y)
+            return {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
+        w = stats.wasserstein_distance(x, y)
+        return {"statistic": float(w), "score": float(w / np.std(x))}
+    cats = sorted(set(ref) | set(cur))
+    table = np.array([[ref.count(c) for c in cats], [cur.count(c) for c in cats]])
+    if method == "chisquare":
+        chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
+        return {"statistic": float(chi2), "p_value": float(p), "score": float(p)}
+    js = distance.jensenshannon(table[0] / table[0].sum(), table[1] / table[1].sum())
+    return {"statistic": float(js), "score": float(js)}
+
+
+def output_drift_cases(rows):
+    """Drift of the model outputs as of input features: the classifier's score (ks) and label
+    (chisquare), the regression's predicted_value (wasserstein), beside an input."""
+    ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    cases = []
+    for model, method, feature, numeric in [("cls", "ks", "score", True), ("cls", "chisquare", "predicted_label", False),
+                                            ("reg", "wasserstein", "predicted_value", True)]:
+        mrows = [r for r in rows if r["model"] == model and r["model_version"] in ("A", "B")]
+        series = []
+        # An input beside the output (a category for chisquare, which bins numbers): the rollup
+        # answers it while the output is read from the rows.
+        other = ("size", True) if numeric else ("segment", False)
+        for f, is_number in [(feature, numeric), other]:
+            ref = [r[f] for r in mrows if r["ts"] < ref_end and r[f] != ""]
+            for version in ["A", "B"]:
+                cur = [r[f] for r in mrows if r["model_version"] == version and r[f] != ""]
+                series.append({"labels": {"model": model, "version": version, "feature": f, "method": method},
+                               "values": drift_values(method, is_number, ref, cur)})
+        query = {"schemaVersion": 1, "queryType": "drift", "model": model, "versions": ["A", "B"], "features": [feature, other[0]],
+                 "method": method, "format": "numeric", "reference": {"type": "range", "from": start, "to": ref_end}}
+        cases.append({"name": f"drift: {method} on the model output {feature}", "query": query, "series": series})
+    return cases
+
+
+def drift_cases(rows):
     ref_end = (START + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
     ref_rows = [r for r in rows if r["ts"] < ref_end]
@@ -192,23 +301,7 @@ def drift_cases(rows):
             cur = [r[feature] for r in rows if r["model_version"] == version and r[feature] != ""]
             # The reference window pools the query's versions (A and B).
             ref = [r[feature] for r in ref_rows if r[feature] != "" and r["model_version"] in ("A", "B")]
-            if feature == "size":
-                x, y = np.array([float(v) for v in ref]), np.array([float(v) for v in cur])
-                if method == "ks":
-                    res = stats.ks_2samp(x, y)
-                    vals = {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
-                else:
-                    w = stats.wasserstein_distance(x, y)
-                    vals = {"statistic": float(w), "score": float(w / np.std(x))}
-            else:
-                cats = sorted(set(ref) | set(cur))
-                table = np.array([[ref.count(c) for c in cats], [cur.count(c) for c in cats]])
-                if method == "chisquare":
-                    chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
-                    vals = {"statistic": float(chi2), "p_value": float(p), "score": float(p)}
-                else:
-                    js = distance.jensenshannon(table[0] / table[0].sum(), table[1] / table[1].sum())
-                    vals = {"statistic": float(js), "score": float(js)}
+            vals = drift_values(method, feature == "size", ref, cur)
             series.append({"labels": {"model": "reg", "version": version, "feature": feature, "method": method}, "values": vals})
         query = {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": [feature],
                  "method": method, "format": "numeric", "reference": {"type": "range", "from": start, "to": ref_end}}
@@ -391,6 +484,8 @@ def main():
             query = {"schemaVersion": 1, "queryType": family, "model": "reg", "format": "numeric", **extra}
             cases.append({"name": f"{family}: {name}", "query": query, "series": series})
     cases += quality_cases(reg_rows)
+    cases += output_cases(rows)
+    cases += output_drift_cases(rows)
     cases += drift_cases(reg_rows)
     cases += comparison_cases(rows)
     cases += multiclass_cases(rows)

@@ -204,6 +204,17 @@ describe('ModelwatchDataSource.metricFindQuery', () => {
     }
   );
 
+  it('marks the model outputs that features() lists after the inputs', async () => {
+    const ds = newDataSource();
+    jest.spyOn(ds, 'getResource').mockResolvedValue(['age', 'plan', 'score', 'predicted_label']);
+    await expect(ds.metricFindQuery('features()')).resolves.toEqual([
+      { text: 'age', value: 'age' },
+      { text: 'plan', value: 'plan' },
+      { text: 'score (model output)', value: 'score' },
+      { text: 'predicted_label (model output)', value: 'predicted_label' },
+    ]);
+  });
+
   it('returns no values when a route answers something else than a list', async () => {
     const ds = newDataSource();
     jest.spyOn(ds, 'getResource').mockResolvedValue({ error: 'boom' });

@@ -6,8 +6,9 @@ import type {
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 
+import { labels } from '../labels';
 import { migrateQuery } from './migration';
-import { DEFAULT_QUERY, type ModelwatchOptions, type ModelwatchQuery, type StoreColumn } from './types';
+import { DEFAULT_QUERY, isModelOutput, type ModelwatchOptions, type ModelwatchQuery, type StoreColumn } from './types';
 import { parseVariableQuery, variableQueryText } from './variableQuery';
 
 // Joins the values of a multi-value variable so they can be split back into an array after
@@ -153,6 +154,9 @@ export class ModelwatchDataSource extends DataSourceWithBackend<ModelwatchQuery,
         values = await this.getValues(parsed.model, parsed.column, scopedVars);
         break;
     }
-    return values.map((value) => ({ text: value, value }));
+    // The features route lists the model outputs after the inputs; their text says what they are.
+    const text = (value: string) =>
+      parsed.kind === 'features' && isModelOutput(value) ? `${value} (${labels.query.features.modelOutput})` : value;
+    return values.map((value) => ({ text: text(value), value }));
   }
 }

@@ -87,7 +87,18 @@ export const QUALITY_METRICS = [
   'std',
   'min',
   'max',
+  'std_ratio',
+  'mean_shift',
 ] as const;
+/**
+ * Model output columns that quality and drift take in `features` beside the inputs (the
+ * backend's query.ModelOutputs): numbers profiled as numbers, the label as a category.
+ */
+export const MODEL_OUTPUTS = ['score', 'predicted_value', 'predicted_label'] as const;
+
+export function isModelOutput(column: string): boolean {
+  return (MODEL_OUTPUTS as readonly string[]).includes(column);
+}
 /** What a drift query returns per feature. */
 export const DRIFT_OUTPUTS = ['statistic', 'p_value', 'score', 'threshold', 'drifted'] as const;
 /** What a comparison returns per pair of versions. */

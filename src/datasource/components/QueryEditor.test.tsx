@@ -1,4 +1,4 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -163,6 +163,23 @@ describe('QueryEditor fields', () => {
     });
     expect(screen.getByTestId(selectors.query.referenceShift)).toHaveValue('1d');
     expect(screen.getByTestId(selectors.query.compareToShift)).toHaveValue('7d');
+  });
+
+  it('offers the model outputs after the input features, marked as outputs', async () => {
+    const { datasource } = await renderEditor({ ...base, queryType: 'quality' }, (ds) =>
+      ds.getFeatures.mockResolvedValue(['age', 'country', 'score', 'predicted_label'])
+    );
+    expect(datasource.getFeatures).toHaveBeenCalled();
+    const menu = await openMenu(text.features.label);
+    const options = within(menu)
+      .getAllByRole('option')
+      .map((option) => option.textContent ?? '');
+    expect(options.slice(0, 4)).toEqual([
+      'age',
+      'country',
+      `score${text.features.modelOutput}`,
+      `predicted_label${text.features.modelOutput}`,
+    ]);
   });
 
   it('offers a histogram format for drift only', async () => {

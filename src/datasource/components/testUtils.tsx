@@ -62,8 +62,12 @@ export async function settle() {
   await act(async () => {});
 }
 
-export async function renderEditor(query: ModelwatchQuery) {
+export async function renderEditor(
+  query: ModelwatchQuery,
+  prepare?: (datasource: ReturnType<typeof fakeDataSource>) => void
+) {
   const datasource = fakeDataSource();
+  prepare?.(datasource);
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
   const view = render(

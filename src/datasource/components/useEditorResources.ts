@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import type { SelectableValue } from '@grafana/data';
 
+import { labels } from '../../labels';
 import type { ModelwatchDataSource } from '../datasource';
 import type { FamilyField } from '../families';
+import { isModelOutput } from '../types';
 import { useResourceOptions, type ResourceOptions } from './useResourceOptions';
 
 const NUMERIC_TYPES = ['double', 'integer'];
@@ -48,7 +50,18 @@ export function useEditorResources(
         ),
     uses('filters', 'groupBy') ? 'columns' : null
   );
-  const features = useResourceOptions(() => datasource.getFeatures(), uses('features') ? 'features' : null);
+  // The inputs, then the model outputs the table has (as the features route lists them), marked.
+  const features = useResourceOptions(
+    () =>
+      datasource
+        .getFeatures()
+        .then((names) =>
+          names.map((name) =>
+            isModelOutput(name) ? { label: name, value: name, description: labels.query.features.modelOutput } : name
+          )
+        ),
+    uses('features') ? 'features' : null
+  );
   const numericColumns = useResourceOptions(
     () =>
       datasource

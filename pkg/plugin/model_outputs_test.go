@@ -1,0 +1,101 @@
+package plugin_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/mlops/modelwatch/pkg/ingest"
+	"github.com/mlops/modelwatch/pkg/plugin"
+	"github.com/mlops/modelwatch/pkg/settings"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+)
+
+// The golden quality cases of model outputs (scripts/golden/families.py: numpy's std_ratio and
+// mean_shift of score, predicted_value and size, the label's shares), end to end: the CSV
+// through the loader, each query through QueryData as Grafana sends it.
+func TestModelOutputsQualityMatchesNumpyThroughQueryData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "families.duckdb")
+	w, err := duckdb.OpenWriter(db, settings.DefaultTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, "../../testdata/golden/families/predictions.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ds := plugin.New(settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}, plugin.OpenStore)
+	t.Cleanup(ds.Dispose)
+	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct {
+		From, To time.Time
+		Cases    []struct {
+			Name   string
+			Query  json.RawMessage
+			Series []struct {
+				Labels map[string]string
+				Values map[string]*float64
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &golden); err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, c := range golden.Cases {
+		if !strings.Contains(c.Name, "std_ratio") {
+			continue
+		}
+		ran++
+		resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
+			RefID: "A", QueryType: "quality", JSON: c.Query, TimeRange: backend.TimeRange{From: golden.From, To: golden.To}, Interval: time.Hour,
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := resp.Responses["A"]
+		if r.Error != nil || len(r.Frames) != 1 {
+			t.Fatalf("%s: %v (%d frames)", c.Name, r.Error, len(r.Frames))
+		}
+		f := r.Frames[0]
+		if f.Rows() != len(c.Series) {
+			t.Fatalf("%s: %d rows, want %d", c.Name, f.Rows(), len(c.Series))
+		}
+		for i, s := range c.Series {
+			for name, want := range s.Labels {
+				if field, _ := f.FieldByName(name); field == nil || field.At(i).(string) != want {
+					t.Fatalf("%s row %d: label %s is not %q", c.Name, i, name, want)
+				}
+			}
+			for metric, want := range s.Values {
+				field, _ := f.FieldByName(metric)
+				if field == nil {
+					t.Fatalf("%s: no field %s", c.Name, metric)
+				}
+				got := field.At(i).(*float64)
+				switch {
+				case want == nil && got == nil:
+				case want == nil || got == nil:
+					t.Errorf("%s %v %s: got %v, want %v", c.Name, s.Labels, metric, got, want)
+				case math.Abs(*got-*want) > 1e-9*math.Max(1, math.Abs(*want)):
+					t.Errorf("%s %v %s: got %.15g, want %.15g", c.Name, s.Labels, metric, *got, *want)
+				}
+			}
+		}
+	}
+	if ran < 3 {
+		t.Fatalf("want the 3 golden model output cases, ran %d", ran)
+	}
+}
