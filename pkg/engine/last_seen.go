@@ -78,7 +78,7 @@ func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string,
 		last, ok := carried[k]
 		vals := make([]*float64, n)
 		for i := range n {
-			if v := latest[k]; v != nil && v[i] != nil && (!ok || *v[i] > last) {
+			if v := latest[k]; i < len(v) && v[i] != nil && (!ok || *v[i] > last) {
 				last, ok = *v[i], true
 			}
 			end := bucketEnd(q, bucketTimes, i)
