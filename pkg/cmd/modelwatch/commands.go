@@ -106,12 +106,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	fs := newFlags("load", stderr)
 	db := fs.String("db", "", "DuckDB file to load into (created if missing)")
 	table := fs.String("table", settings.DefaultTable, "table name")
-	var files fileList
-	fs.Var(&files, "file", "CSV, CSV.gz or Parquet file (repeatable)")
+	var files, labelFiles fileList
+	fs.Var(&files, "file", "CSV, CSV.gz or Parquet file of predictions (repeatable)")
+	fs.Var(&labelFiles, "labels", "CSV or CSV.gz file of late labels: prediction_id, actual_label and/or actual_value, labeled_at (repeatable)")
+	labelsTable := fs.String("labels-table", defaultLabelsTable, "table the --labels files load into (the data source's labelsTable)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := required(fs, map[string]string{"db": *db, "file": files.String()}); err != nil {
+	if err := required(fs, map[string]string{"db": *db, "file (or --labels)": files.String() + labelFiles.String()}); err != nil {
 		return err
 	}
 	w, err := duckdb.OpenWriter(*db, *table)
@@ -126,8 +128,18 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 		}
 		fmt.Fprintf(stdout, "%s: %d rows read, %d loaded, %d already present\n", f, res.Read, res.Inserted, res.Skipped)
 	}
+	for _, f := range labelFiles {
+		n, err := ingest.LoadLabelsFile(ctx, w, *labelsTable, f, time.Now())
+		if err != nil {
+			return fmt.Errorf("%w (nothing from this file was loaded)", err)
+		}
+		fmt.Fprintf(stdout, "%s: %d labels loaded into table %s (queries read them when the data source's labelsTable is %s)\n", f, n, *labelsTable, *labelsTable)
+	}
 	return nil
 }
+
+// defaultLabelsTable is the table `load --labels` writes when --labels-table is not given.
+const defaultLabelsTable = "labels"
 
 func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("rollup", stderr)

@@ -25,11 +25,16 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"load": {
-		synopsis: "load --db PATH --file FILE [--file FILE ...] [--table NAME]",
-		summary:  "Load CSV, gzipped CSV or Parquet files in the default schema; a bad file loads nothing.",
+		synopsis: "load --db PATH [--file FILE ...] [--labels FILE ...] [--table NAME] [--labels-table NAME]",
+		summary: "Load CSV, gzipped CSV or Parquet files of predictions in the default schema, and CSV files of late\n" +
+			"labels (prediction_id, actual_label and/or actual_value, labeled_at: when the label arrived, RFC 3339;\n" +
+			"absent: the time of the load) into the labels table; a bad file loads nothing. Queries read the labels\n" +
+			"when the data source's labelsTable names that table; rollups built with it (rollup --labels-table)\n" +
+			"are brought up to date for the hours of the predictions the labels belong to.",
 		examples: []string{
 			"modelwatch load --db preds.duckdb --file preds.csv",
 			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
+			"modelwatch load --db preds.duckdb --labels labels-2026-03-31.csv",
 		},
 	},
 	"rollup": {
