@@ -166,6 +166,9 @@ func TestCompareToErrors(t *testing.T) {
 		{`{"schemaVersion":1,"queryType":"regression","model":"m","compareTo":{"as":"ratio"}}`, "needs a reference window"},
 		{`{"schemaVersion":1,"queryType":"regression","model":"m","compareTo":{"reference":{"type":"shift","shift":"-1d"}}}`, "compareTo reference shift"},
 		{`{"schemaVersion":1,"queryType":"regression","model":"m","metrics":["mae_trend"],"compareTo":{"reference":{"type":"previous"}}}`, `unknown metric "mae_trend"`},
+		// Hostile sizes: a shift past the representable times, a reference range of years.
+		{`{"schemaVersion":1,"queryType":"regression","model":"m","compareTo":{"reference":{"type":"shift","shift":"99999999d"}}}`, "compareTo"},
+		{`{"schemaVersion":1,"queryType":"regression","model":"m","compareTo":{"reference":{"type":"range","from":"1900-01-01T00:00:00Z","to":"2026-01-01T00:00:00Z"}}}`, "compareTo"},
 	} {
 		raw, err := query.Parse([]byte(tc.js))
 		if err == nil {

@@ -336,11 +336,7 @@ func TestThresholdWithoutAScoreColumnFailsAsOnRawRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rawErr := (&engine.Engine{Store: st}).Run(context.Background(), q)
-	_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
-	if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
-		t.Fatalf("raw: %v; with rollups: %v; want the same error", rawErr, rollErr)
-	}
+	sameFailure(t, st, q, "confusion with a threshold")
 }
 
 // A threshold of two decimals is a boundary of the threshold grid's cells even where k/100 is

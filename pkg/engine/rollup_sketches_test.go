@@ -500,11 +500,7 @@ func TestLabelDelayWithoutALabelsTableFailsAsOnRawRows(t *testing.T) {
 	st, _ := openDemo(t)
 	w := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
 	q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"coverage","model":"`+demo.ChurnModel+`","metrics":["label_delay_p50"],"format":"numeric"}`), w)
-	_, rawErr := (&engine.Engine{Store: st}).Run(context.Background(), q)
-	_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
-	if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
-		t.Fatalf("label delay without a labels table: raw error %v, rollup error %v; want the same error", rawErr, rollErr)
-	}
+	sameFailure(t, st, q, "label delay without a labels table")
 }
 
 // A store whose rows cannot give a sketched value refuses it from the rollups with the raw
@@ -546,11 +542,6 @@ func TestSketchedMeasuresTheRowsCannotGiveFailAsOnRawRows(t *testing.T) {
 		`{"schemaVersion":1,"queryType":"regression","model":"m","metrics":["error_p50"],"format":"numeric"}`,
 		`{"schemaVersion":1,"queryType":"coverage","model":"m","metrics":["label_coverage","label_delay_p95"],"interval":"1h"}`,
 	} {
-		q := validQuery(t, []byte(js), w)
-		_, rawErr := (&engine.Engine{Store: st}).Run(context.Background(), q)
-		_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
-		if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
-			t.Errorf("%s: raw error %v, rollup error %v; want the same error", js, rawErr, rollErr)
-		}
+		sameFailure(t, st, validQuery(t, []byte(js), w), js)
 	}
 }

@@ -522,3 +522,14 @@ func TestRollupStateIsReadOncePerLookupTime(t *testing.T) {
 		t.Fatalf("the rollups' state was read %d times for two queries, want 1", n)
 	}
 }
+
+// sameFailure checks that a query fails with rollups off and on, with the same error: a
+// question the rows cannot answer is refused alike whichever path reads them.
+func sameFailure(t *testing.T, st store.Store, q query.Query, what string) {
+	t.Helper()
+	_, rawErr := (&engine.Engine{Store: st}).Run(context.Background(), q)
+	_, rollErr := (&engine.Engine{Store: st, Rollups: true}).Run(context.Background(), q)
+	if rawErr == nil || rollErr == nil || rawErr.Error() != rollErr.Error() {
+		t.Errorf("%s: raw error %v, rollup error %v; want the same error", what, rawErr, rollErr)
+	}
+}

@@ -4,41 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
-	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/plugin"
 	"github.com/mlops/modelwatch/pkg/settings"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // The golden quality cases of model outputs (scripts/golden/families.py: numpy's std_ratio and
 // mean_shift of score, predicted_value and size, the label's shares), end to end: the CSV
 // through the loader, each query through QueryData as Grafana sends it.
 func TestModelOutputsQualityMatchesNumpyThroughQueryData(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "families.duckdb")
-	w, err := duckdb.OpenWriter(db, settings.DefaultTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.LoadFile(context.Background(), w, "../../testdata/golden/families/predictions.csv"); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	db := loadCSV(t, "../../testdata/golden/families/predictions.csv")
 	ds := plugin.New(settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}, plugin.OpenStore)
 	t.Cleanup(ds.Dispose)
-	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var golden struct {
 		From, To time.Time
 		Cases    []struct {
@@ -50,9 +32,7 @@ func TestModelOutputsQualityMatchesNumpyThroughQueryData(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal(raw, &golden); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, "../../testdata/golden/families/cases.json", &golden)
 	ran := 0
 	for _, c := range golden.Cases {
 		if !strings.Contains(c.Name, "std_ratio") {

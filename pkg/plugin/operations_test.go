@@ -24,17 +24,7 @@ import (
 // numpy's, with rollups on and off; a column that is not numeric is a 400 naming the numeric
 // columns.
 func TestOperationsThroughQueryData(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "operations.duckdb")
-	w, err := duckdb.OpenWriter(db, settings.DefaultTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.LoadFile(context.Background(), w, "../../testdata/golden/operations/predictions.csv"); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	db := loadCSV(t, "../../testdata/golden/operations/predictions.csv")
 	var golden struct {
 		From, To time.Time
 		Cases    []struct {
@@ -119,4 +109,21 @@ func deref(v *float64) any {
 		return nil
 	}
 	return *v
+}
+
+// loadCSV loads a golden CSV through the CLI's loader into a new store and returns its path.
+func loadCSV(t *testing.T, csv string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "golden.duckdb")
+	w, err := duckdb.OpenWriter(db, settings.DefaultTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, csv); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
