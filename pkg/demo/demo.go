@@ -8,7 +8,18 @@
 //     traffic since ChallengerFrom, keeps up: the promotion candidate.
 //   - basket-forecaster: a regression model forecasting a signup's mean basket value; from
 //     ShiftAt on the signups' age shifts older (August -> September 2021 in the original
-//     scenario) and the forecast's error grows.
+//     scenario) and the forecast's error grows. From OutageFrom to OutageUntil it serves
+//     nothing at all (a crashed deployment): the model stopped serving, then recovers.
+//   - search-ranker: a recommender ranking search results, whose users' clicks are logged in
+//     `clicked` (an outcome). Release r2 replaces r1 at RankerReleaseAt with scores that look
+//     the same, but its results are clicked half as often: the click-through drop.
+//   - traffic: churn-classifier's requests fall to a quarter from VolumeDropFrom to
+//     VolumeDropUntil (a client app's outage upstream), then recover. In the last two days the
+//     feature store struggles: every model's latency rises, errors burst ("upstream feature
+//     store timeout") and 15% of the requests that do get served lack tenure_months.
+//
+// Rows are request slots spread evenly over the span; the slots of the outages are not
+// emitted, so a data set holds somewhat fewer predictions than Options.Rows.
 package demo
 
 import (
@@ -24,7 +35,7 @@ import (
 
 // Options shape the data set.
 type Options struct {
-	Rows int           // total predictions
+	Rows int           // request slots, spread evenly over Span (outages emit none)
 	Span time.Duration // time covered, ending at End
 	End  time.Time     // last instant covered
 	Seed uint64
@@ -43,19 +54,39 @@ const (
 	challengerSince = 14 * 24 * time.Hour // B serves traffic during the last 14 days
 	shiftBefore     = 7 * 24 * time.Hour  // age shifts older in the last 7 days
 	labelDelay      = 6 * time.Hour       // ground truth arrives 6 hours late
+	worldMoves      = 4 * 24 * time.Hour  // who churns changes over 4 days from DegradeAt
+	releaseBefore   = 5 * 24 * time.Hour  // search-ranker r2 replaces r1
+	volumeDropFrom  = 4 * 24 * time.Hour  // churn-classifier's traffic falls to a quarter ...
+	volumeDropFor   = 12 * time.Hour      // ... for 12 hours
+	outageFrom      = 3 * 24 * time.Hour  // basket-forecaster serves nothing ...
+	outageFor       = 6 * time.Hour       // ... for 6 hours
+	volumeDropKeeps = 0.25                // share of churn-classifier requests during the drop
+	incidentFor     = 48 * time.Hour      // the feature store's trouble in the last 2 days ...
+	tenureMissing   = 0.15                // ... leaves this share of tenure_months missing
 )
 
 // Models and classes of the demo.
 const (
 	ChurnModel    = "churn-classifier"
 	BasketModel   = "basket-forecaster"
+	RankerModel   = "search-ranker"
 	PositiveClass = "churn"
 	NegativeClass = "stay"
 )
 
+// OutcomeColumn is the demo's outcome: whether the user clicked a search-ranker result (null
+// for the other models and for failed requests).
+const OutcomeColumn = "clicked"
+
 // Times gives the scenario's landmarks for a data set ending at end.
 type Times struct {
 	Start, DegradeAt, ChallengerFrom, ShiftAt, LabelsUntil, End time.Time
+	// RankerReleaseAt is when search-ranker r2 replaces r1.
+	RankerReleaseAt time.Time
+	// VolumeDropFrom to VolumeDropUntil: churn-classifier receives a quarter of its requests.
+	VolumeDropFrom, VolumeDropUntil time.Time
+	// OutageFrom to OutageUntil: basket-forecaster serves nothing.
+	OutageFrom, OutageUntil time.Time
 }
 
 // Landmarks returns the scenario times of the options.
@@ -63,6 +94,9 @@ func (o Options) Landmarks() Times {
 	return Times{
 		Start: o.End.Add(-o.Span), DegradeAt: o.End.Add(-degradeBefore), ChallengerFrom: o.End.Add(-challengerSince),
 		ShiftAt: o.End.Add(-shiftBefore), LabelsUntil: o.End.Add(-labelDelay), End: o.End,
+		RankerReleaseAt: o.End.Add(-releaseBefore),
+		VolumeDropFrom:  o.End.Add(-volumeDropFrom), VolumeDropUntil: o.End.Add(-volumeDropFrom + volumeDropFor),
+		OutageFrom: o.End.Add(-outageFrom), OutageUntil: o.End.Add(-outageFrom + outageFor),
 	}
 }
 
@@ -73,6 +107,7 @@ var Columns = append(append([]store.Column{}, store.BaseColumns...),
 	store.Column{Name: "plan", Kind: store.KindText, Role: store.RoleFeature},
 	store.Column{Name: "country", Kind: store.KindText, Role: store.RoleFeature},
 	store.Column{Name: "is_mobile", Kind: store.KindBoolean, Role: store.RoleFeature},
+	store.Column{Name: OutcomeColumn, Kind: store.KindBoolean, Role: store.RoleFeature},
 )
 
 // Generate streams the data set's rows, in time order, to emit. Values follow Columns, then a
@@ -111,10 +146,11 @@ func NewGenerator(o Options) (*Generator, error) {
 	}, nil
 }
 
-// Remaining is the number of rows not emitted yet.
+// Remaining is the number of request slots not generated yet (a slot of an outage emits no row).
 func (g *Generator) Remaining() int { return g.rows - g.next }
 
-// Emit sends the next n rows (fewer at the end) to emit. Values follow Columns, then a row
+// Emit generates the next n request slots (fewer at the end) and sends their rows to emit (none
+// for a slot of an outage). Values follow Columns, then a row
 // number.
 func (g *Generator) Emit(n int, emit duckdb.AppendFunc) error {
 	for end := min(g.next+n, g.rows); g.next < end; g.next++ {
@@ -122,14 +158,20 @@ func (g *Generator) Emit(n int, emit duckdb.AppendFunc) error {
 		ts := g.t.Start.Add(time.Duration((float64(i) + g.rng.Float64()) * g.step)).Truncate(time.Millisecond)
 		c := newCustomer(g.rng, ts, g.t)
 		var p prediction
-		if g.rng.Float64() < 0.7 {
+		switch u := g.rng.Float64(); {
+		case u < 0.6:
 			p = churnPrediction(g.rng, ts, g.t, c)
-		} else {
+		case u < 0.85:
 			p = basketPrediction(g.rng, ts, g.t, c)
+		default:
+			p = rankerPrediction(g.rng, ts, g.t)
 		}
 		p.operations(g.rng, ts, g.t)
 		if ts.After(g.t.LabelsUntil) || g.rng.Float64() < 0.03 {
 			p.actualLabel, p.actualValue = nil, nil // ground truth not in yet
+		}
+		if !g.t.serves(p.model, ts, g.rng.Float64()) {
+			continue // the slot's request never reached the model
 		}
 		g.row[0] = fmt.Sprintf("demo-%09d", i)
 		g.row[1] = ts.UTC()
@@ -137,8 +179,13 @@ func (g *Generator) Emit(n int, emit duckdb.AppendFunc) error {
 		g.row[4], g.row[5], g.row[6] = p.predictedLabel, p.predictedValue, p.score
 		g.row[7], g.row[8] = p.actualLabel, p.actualValue
 		g.row[9], g.row[10] = p.latency, p.err
-		g.row[11], g.row[12], g.row[13], g.row[14], g.row[15] = c.age, c.tenure, c.plan, c.country, c.mobile
-		g.row[16] = int64(i + 1)
+		var tenure any = c.tenure
+		if ts.After(g.t.End.Add(-incidentFor)) && g.rng.Float64() < tenureMissing {
+			tenure = nil // the feature store timed out on it; the model served without it
+		}
+		g.row[11], g.row[12], g.row[13], g.row[14], g.row[15] = c.age, tenure, c.plan, c.country, c.mobile
+		g.row[16] = p.clicked
+		g.row[17] = int64(i + 1)
 		if err := emit(g.row); err != nil {
 			return err
 		}
@@ -197,6 +244,20 @@ type prediction struct {
 	predictedValue, actualValue any
 	score, latency              any
 	err                         any
+	clicked                     any
+}
+
+// serves reports whether a request to model at ts reached it: not during its outage, and only
+// a quarter of churn-classifier's during its volume drop (u is uniform in [0, 1)).
+func (t Times) serves(model string, ts time.Time, u float64) bool {
+	within := func(from, until time.Time) bool { return !ts.Before(from) && ts.Before(until) }
+	switch {
+	case model == BasketModel && within(t.OutageFrom, t.OutageUntil):
+		return false
+	case model == ChurnModel && within(t.VolumeDropFrom, t.VolumeDropUntil):
+		return u < volumeDropKeeps
+	}
+	return true
 }
 
 // churnLogit is the log-odds of churn: the old world (weight 0) or the new one (weight 1).
@@ -209,9 +270,12 @@ func churnLogit(c customer, newWorld float64) float64 {
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func churnPrediction(rng *rand.Rand, ts time.Time, t Times, c customer) prediction {
-	drift := 0.0
+	// From DegradeAt the world moves to its new churners over worldMoves, and A's scores turn
+	// erratic within the first day.
+	drift, erratic := 0.0, 0.0
 	if ts.After(t.DegradeAt) {
-		drift = math.Min(1, float64(ts.Sub(t.DegradeAt))/float64(t.End.Sub(t.DegradeAt))*1.6)
+		drift = math.Min(1, float64(ts.Sub(t.DegradeAt))/float64(worldMoves))
+		erratic = math.Min(1, float64(ts.Sub(t.DegradeAt))/float64(24*time.Hour))
 	}
 	truth := churnLogit(c, drift)
 	version := "A"
@@ -220,9 +284,10 @@ func churnPrediction(rng *rand.Rand, ts time.Time, t Times, c customer) predicti
 		version = "B"
 		logit = truth + rng.NormFloat64()*0.5 // retrained on recent data
 	} else {
-		// A keeps the old view; its noise grows and wobbles hour by hour as the world moves.
+		// A keeps the old view; its noise grows sevenfold and wobbles hour by hour: its
+		// scores spread towards 0 and 1 (the variance change an alert rule watches).
 		hour := float64(ts.Unix() / 3600)
-		wobble := 1 + drift*(1.5+math.Sin(hour*1.7)*1.2)
+		wobble := 1 + erratic*(6+math.Sin(hour*1.7)*3)
 		logit = churnLogit(c, 0) + rng.NormFloat64()*0.5*wobble
 	}
 	score := math.Round(sigmoid(logit)*1e6) / 1e6
@@ -253,18 +318,31 @@ func basketPrediction(rng *rand.Rand, ts time.Time, t Times, c customer) predict
 		predictedValue: math.Round(pred*100) / 100, actualValue: math.Round(truth*100) / 100}
 }
 
+// rankerPrediction ranks a search's results: score is the top result's relevance. r1's users
+// click about one search in eight; r2, released at RankerReleaseAt, scores alike but ranks
+// worse, and half as many searches end in a click.
+func rankerPrediction(rng *rand.Rand, ts time.Time, t Times) prediction {
+	version, appeal := "r1", 1.0
+	if !ts.Before(t.RankerReleaseAt) {
+		version, appeal = "r2", 0.5
+	}
+	score := math.Round(sigmoid(rng.NormFloat64()*0.8-0.4)*1e6) / 1e6
+	clicked := rng.Float64() < appeal*(0.05+0.15*score)
+	return prediction{model: RankerModel, version: version, score: score, clicked: clicked}
+}
+
 // operations adds serving latency and errors: a latency regression and an error burst in the
-// last two days.
+// last two days (incidentFor).
 func (p *prediction) operations(rng *rand.Rand, ts time.Time, t Times) {
 	latency := 18 * math.Exp(rng.NormFloat64()*0.35)
 	errRate := 0.004
-	if ts.After(t.End.Add(-48 * time.Hour)) {
+	if ts.After(t.End.Add(-incidentFor)) {
 		latency *= 1.8
 		errRate = 0.03
 	}
 	p.latency = math.Round(latency*100) / 100
 	if rng.Float64() < errRate {
 		p.err = "upstream feature store timeout"
-		p.predictedLabel, p.predictedValue, p.score = nil, nil, nil
+		p.predictedLabel, p.predictedValue, p.score, p.clicked = nil, nil, nil, nil
 	}
 }

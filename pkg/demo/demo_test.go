@@ -48,8 +48,9 @@ func TestGeneratorInBatchesEmitsTheSameRowsAsGenerate(t *testing.T) {
 	if calls != 8 {
 		t.Errorf("2,500 rows in batches of 333 took %d calls, want 8", calls)
 	}
-	if len(whole) != smallDemo.Rows || !slices.Equal(whole, batched) {
-		t.Fatalf("batched rows differ from one Generate: %d and %d rows", len(whole), len(batched))
+	// basket-forecaster's outage (3 days before the end, 6 hours) emits none of its slots.
+	if len(whole) >= smallDemo.Rows || len(whole) < smallDemo.Rows*9/10 || !slices.Equal(whole, batched) {
+		t.Fatalf("batched rows differ from one Generate, or the outage is missing: %d and %d rows of %d slots", len(whole), len(batched), smallDemo.Rows)
 	}
 }
 
@@ -86,7 +87,13 @@ func TestWriteLoadsInBatchesAndCompletesAnInterruptedLoad(t *testing.T) {
 	if !slices.Equal(seen, []int{1_000, 2_000, 2_500}) {
 		t.Errorf("progress %v, want [1000 2000 2500]", seen)
 	}
-	if res.Read != 2_500 || res.Inserted != 1_500 || res.Skipped != 1_000 {
-		t.Errorf("result %+v, want 2500 read, 1500 inserted, 1000 skipped", res)
+	g, err := demo.NewGenerator(smallDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := int64(len(rowsOf(t, func(emit duckdb.AppendFunc) error { return g.Emit(1_000, emit) })))
+	all := first + int64(len(rowsOf(t, func(emit duckdb.AppendFunc) error { return g.Emit(smallDemo.Rows, emit) })))
+	if res.Read != all || res.Inserted != all-first || res.Skipped != first {
+		t.Errorf("result %+v, want %d read, %d inserted, %d skipped", res, all, all-first, first)
 	}
 }

@@ -11,8 +11,9 @@ import (
 // hold them all at once.
 const BatchRows = 5_000_000
 
-// Write loads the data set of o into w in batches of batch rows (BatchRows when batch <= 0), one
-// transaction each, and calls progress (when not nil) after each with the rows written so far.
+// Write loads the data set of o into w in batches of batch request slots (BatchRows when
+// batch <= 0), one transaction each, and calls progress (when not nil) after each with the
+// slots generated so far.
 // The result adds up the batches. A failed batch leaves the batches before it stored; running
 // Write again skips them by prediction_id and completes the data set.
 func Write(ctx context.Context, w *duckdb.Writer, o Options, batch int, progress func(done, total int)) (duckdb.LoadResult, error) {

@@ -209,9 +209,10 @@ func dashboardQuery(t *testing.T, dt dashboardTarget, now time.Time) backend.Dat
 		interval = d
 	}
 	const maxDataPoints = 1000
-	model := map[string]any{}
-	for k, v := range dt.target {
-		model[k] = v
+	// The frontend replaces the dashboard's variables before the query leaves the browser.
+	model, err := dt.dashboard.Interpolate(dt.target)
+	if err != nil {
+		t.Fatalf("dashboard variables: %v", err)
 	}
 	model["intervalMs"] = interval.Milliseconds()
 	model["maxDataPoints"] = maxDataPoints

@@ -20,11 +20,15 @@ import (
 // instance fires). Hours from start+lag to the end of the data are "the incident": the rule
 // must fire at every one of them, without a gap. The hours in between are the rule's detection
 // lag: its window (relativeTimeRange) still holds mostly pre-incident rows, so either state is
-// right; lag is what the window's length makes unavoidable, stated per rule.
+// right; lag is what the window's length makes unavoidable, stated per rule. An incident that
+// ends (until) must fire up to its end and be Normal again from until+recovery on: the hours
+// in between still hold incident rows in the rule's window.
 type incident struct {
-	what  string
-	start func(demo.Times) time.Time
-	lag   time.Duration
+	what     string
+	start    func(demo.Times) time.Time
+	lag      time.Duration
+	until    func(demo.Times) time.Time // nil: the incident lasts to the end of the data
+	recovery time.Duration
 	// quiet are instances that must stay Normal at every hour, incident included (the healthy
 	// challenger of a precision rule, say).
 	quiet []data.Labels
@@ -60,6 +64,40 @@ var incidents = map[string]incident{
 		start: func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) },
 		lag:   6 * time.Hour,
 	},
+	"modelwatch-precision-change": {
+		what:  "champion A degrades from DegradeAt; the rule reads the last 24 hours against the same 24 hours 7 days earlier",
+		start: func(m demo.Times) time.Time { return m.DegradeAt },
+		lag:   36 * time.Hour,
+		quiet: []data.Labels{{"model": demo.ChurnModel, "version": "B"}},
+	},
+	"modelwatch-recall-change": {
+		what:  "champion A misses the new churners as the world moves from DegradeAt; the rule reads the last 3 days against 7 days earlier",
+		start: func(m demo.Times) time.Time { return m.DegradeAt },
+		lag:   72 * time.Hour,
+		// A change against 7 days earlier shrinks once the reference window holds degraded
+		// days (from DegradeAt + 7 days): the rule must fire until then and may go quiet after,
+		// as any relative rule does once the new level is a week old (the absolute precision
+		// rule keeps firing).
+		until:    func(m demo.Times) time.Time { return m.DegradeAt.Add(7 * 24 * time.Hour) },
+		recovery: 30 * 24 * time.Hour,
+	},
+	"modelwatch-score-variance": {
+		what:  "champion A's scores turn erratic within a day of DegradeAt; the rule reads the last 24 hours against 14 days earlier",
+		start: func(m demo.Times) time.Time { return m.DegradeAt },
+		lag:   30 * time.Hour,
+	},
+	"modelwatch-tenure-missing": {
+		what:  "15% of the requests lack tenure_months in the last 2 days; the rule reads the last 6 hours",
+		start: func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) },
+		lag:   2 * time.Hour,
+	},
+	"modelwatch-volume-drop": {
+		what:     "churn-classifier receives a quarter of its requests for 12 hours from VolumeDropFrom; the rule reads the last hour against the same hour a day earlier",
+		start:    func(m demo.Times) time.Time { return m.VolumeDropFrom },
+		lag:      time.Hour,
+		until:    func(m demo.Times) time.Time { return m.VolumeDropUntil },
+		recovery: time.Hour,
+	},
 	"modelwatch-challenger-better": {
 		what:  "challenger B (serving since ChallengerFrom) overtakes the degrading champion A from DegradeAt; the rule reads the last 3 days",
 		start: func(m demo.Times) time.Time { return m.DegradeAt },
@@ -69,7 +107,7 @@ var incidents = map[string]incident{
 }
 
 // TestAlertRulesEveryHour evaluates every provisioned rule at every hour of the demo's 30 days:
-// Normal before its incident, firing throughout it. A rule that flaps inside its incident, or
+// Normal before its incident, firing throughout it, Normal again after it where it ends. A rule that flaps inside its incident, or
 // fires before it, is a defect. Each evaluation is repeated with the nulls the data source
 // returned (versions or windows without rows) read as NaN, as some Grafana versions do: the
 // states must not change.
@@ -91,6 +129,11 @@ func TestAlertRulesEveryHour(t *testing.T) {
 					}
 					start := inc.start(m)
 					firingFrom := start.Add(inc.lag)
+					end, normalFrom := m.End, m.End.Add(time.Hour) // no recovery within the data
+					if inc.until != nil {
+						end = inc.until(m)
+						normalFrom = end.Add(inc.recovery)
+					}
 					if inc.lag > 3*24*time.Hour || !firingFrom.Before(m.End) {
 						t.Fatalf("detection lag %s leaves too little of the incident to check", inc.lag)
 					}
@@ -131,7 +174,9 @@ func TestAlertRulesEveryHour(t *testing.T) {
 						switch {
 						case !ev.at.After(start) && firing:
 							wrong = append(wrong, fmt.Sprintf("end%+v (before the incident): fires: %s", rel, ev.values))
-						case !ev.at.Before(firingFrom) && !firing:
+						case !ev.at.Before(normalFrom) && firing:
+							wrong = append(wrong, fmt.Sprintf("end%+v (after the incident): fires: %s", rel, ev.values))
+						case !ev.at.Before(firingFrom) && !ev.at.After(end) && !firing:
 							wrong = append(wrong, fmt.Sprintf("end%+v (incident): not firing: %s", rel, ev.values))
 						}
 					}

@@ -215,7 +215,7 @@ func checkDashboards(p *provfiles.Provisioned) []error {
 			if pan.Type == "row" {
 				continue
 			}
-			errs = append(errs, checkPanelTargets(where, pan, dsTypes)...)
+			errs = append(errs, checkPanelTargets(where, db, pan, dsTypes)...)
 			if pan.Type == panelID {
 				var opts provfiles.ConfusionPanelOptions
 				if err := provfiles.DecodeStrictJSON(pan.Options, &opts); err != nil {
@@ -229,7 +229,7 @@ func checkDashboards(p *provfiles.Provisioned) []error {
 	return errs
 }
 
-func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]string) []error {
+func checkPanelTargets(where string, db *provfiles.Dashboard, pan provfiles.Panel, dsTypes map[string]string) []error {
 	var errs []error
 	if len(pan.Targets) == 0 {
 		errs = append(errs, fmt.Errorf("%s: no targets", where))
@@ -267,8 +267,14 @@ func checkPanelTargets(where string, pan provfiles.Panel, dsTypes map[string]str
 			errs = append(errs, fmt.Errorf("%s: datasource %q differs from the panel's %q", twhere, ref.Datasource.UID, pan.Datasource.UID))
 		}
 		if typ == datasourceID {
+			// Checked as the backend receives it: the dashboard's variables at their values.
+			sent, err := db.Interpolate(target)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
+				continue
+			}
 			var q provfiles.Query
-			if err := provfiles.DecodeStrictJSON(target, &q); err != nil {
+			if err := provfiles.DecodeStrictJSON(sent, &q); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", twhere, err))
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -100,9 +101,10 @@ func checkPanelWindow(where string, pan provfiles.Panel, dsTypes map[string]stri
 		}
 		if earlier != nil {
 			want := windowOf(earlier[1], earlier[2])
+			ref := referenceOf(q)
 			var shift string
-			if q.Reference != nil && q.Reference.Type == "shift" {
-				shift = q.Reference.Shift
+			if ref != nil && ref.Type == "shift" {
+				shift = ref.Shift
 			}
 			got, err := provfiles.ParsePromDuration(shift)
 			if shift == "" || err != nil || got != want {
@@ -114,14 +116,23 @@ func checkPanelWindow(where string, pan provfiles.Panel, dsTypes map[string]stri
 	return errs
 }
 
+// referenceOf is the window a query compares with: its compareTo's reference, else its own.
+func referenceOf(q provfiles.Query) *query.Reference {
+	if q.CompareTo != nil {
+		return q.CompareTo.Reference
+	}
+	return q.Reference
+}
+
 func describeReference(q provfiles.Query) string {
-	if q.Reference == nil {
+	ref := referenceOf(q)
+	if ref == nil {
 		return "the previous period (the default)"
 	}
-	if q.Reference.Type == "shift" {
-		return "a shift of " + q.Reference.Shift
+	if ref.Type == "shift" {
+		return "a shift of " + ref.Shift
 	}
-	return string(q.Reference.Type)
+	return string(ref.Type)
 }
 
 // promDuration writes a duration the way dashboards do, in the title's unit where it can:

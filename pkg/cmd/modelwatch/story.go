@@ -21,7 +21,13 @@ const (
 	storyPrecisionQuery = `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","versions":["A","B"],"metrics":["precision"],"positiveClass":"churn","threshold":0.5,"format":"numeric"}`
 	storyAgeQuery       = `{"schemaVersion":1,"queryType":"quality","model":"basket-forecaster","features":["age"],"metrics":["mean"],"format":"numeric"}`
 	storyCoverageQuery  = `{"schemaVersion":1,"queryType":"coverage","model":"churn-classifier","metrics":["label_coverage"],"format":"numeric"}`
+	storySpreadQuery    = `{"schemaVersion":1,"queryType":"quality","model":"churn-classifier","versions":["A"],"features":["score"],"metrics":["std"],"format":"numeric"}`
+	storyErrorsQuery    = `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","versions":["A"],"metrics":["error_rate"],"format":"numeric"}`
+	storyMissingQuery   = `{"schemaVersion":1,"queryType":"quality","model":"churn-classifier","versions":["A"],"features":["tenure_months"],"metrics":["missing_share"],"format":"numeric"}`
 )
+
+// storyModels are the demo's models in the order the story tells them.
+var storyModels = []string{demo.ChurnModel, demo.BasketModel, demo.RankerModel}
 
 const day = 24 * time.Hour
 
@@ -43,10 +49,10 @@ func tellStory(ctx context.Context, w io.Writer, db, table string, t demo.Times)
 	}
 	var lines []string
 	total := 0.0
-	for _, model := range []string{demo.ChurnModel, demo.BasketModel} {
-		rows, err := ask(fmt.Sprintf(storyRowsQuery, model), t.Start, t.End, "requests")
+	requests := func(model string, from, to time.Time) (float64, []string, error) {
+		rows, err := ask(fmt.Sprintf(storyRowsQuery, model), from, to, "requests")
 		if err != nil {
-			return err
+			return 0, nil, err
 		}
 		n, versions := 0.0, make([]string, 0, len(rows))
 		for v, x := range rows {
@@ -56,6 +62,13 @@ func tellStory(ctx context.Context, w io.Writer, db, table string, t demo.Times)
 			versions = append(versions, v)
 		}
 		sort.Strings(versions)
+		return n, versions, nil
+	}
+	for _, model := range storyModels {
+		n, versions, err := requests(model, t.Start, t.End)
+		if err != nil {
+			return err
+		}
 		total += n
 		lines = append(lines, fmt.Sprintf("  %s: %.0f predictions, versions %s", model, n, strings.Join(versions, ", ")))
 	}
@@ -83,16 +96,55 @@ func tellStory(ctx context.Context, w io.Writer, db, table string, t demo.Times)
 	if err != nil {
 		return err
 	}
+	spreadThen, err := ask(storySpreadQuery, t.End.Add(-15*day), t.End.Add(-14*day), "std")
+	if err != nil {
+		return err
+	}
+	spreadLast, err := ask(storySpreadQuery, t.End.Add(-day), t.End, "std")
+	if err != nil {
+		return err
+	}
+	dropped, _, err := requests(demo.ChurnModel, t.VolumeDropFrom, t.VolumeDropUntil)
+	if err != nil {
+		return err
+	}
+	dayBefore, _, err := requests(demo.ChurnModel, t.VolumeDropFrom.Add(-day), t.VolumeDropUntil.Add(-day))
+	if err != nil {
+		return err
+	}
+	outage, _, err := requests(demo.BasketModel, t.OutageFrom, t.OutageUntil)
+	if err != nil {
+		return err
+	}
+	errorsBefore, err := ask(storyErrorsQuery, t.Start, t.End.Add(-2*day), "error_rate")
+	if err != nil {
+		return err
+	}
+	errorsLast, err := ask(storyErrorsQuery, t.End.Add(-2*day), t.End, "error_rate")
+	if err != nil {
+		return err
+	}
+	missingLast, err := ask(storyMissingQuery, t.End.Add(-2*day), t.End, "missing_share")
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "The demo store holds %.0f predictions over %.0f days, %s .. %s:\n",
 		total, t.End.Sub(t.Start).Hours()/24, t.Start.Format(time.RFC3339), t.End.Format(time.RFC3339))
 	for _, l := range lines {
 		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintf(w, "churn-classifier's champion A degrades over the last 10 days (from %s):\n", t.DegradeAt.Format(time.RFC3339))
-	fmt.Fprintf(w, "  precision of A: %s two weeks ago (a day of data), %s on the last day\n", fixed(then["A"]), fixed(last["A"]))
+	fmt.Fprintf(w, "  precision of A: %s two weeks ago (a day of data), %s on the last day; its scores' std %s, then %s (erratic)\n",
+		fixed(then["A"]), fixed(last["A"]), fixed(spreadThen["A"]), fixed(spreadLast["A"]))
 	fmt.Fprintf(w, "  precision of B, the challenger serving 30%% since %s: %s on the last day\n", t.ChallengerFrom.Format(time.RFC3339), fixed(last["B"]))
 	fmt.Fprintf(w, "basket-forecaster's signups get older in the last 7 days (from %s): mean age %s before, %s after\n",
 		t.ShiftAt.Format(time.RFC3339), oneDecimal(first(before)), oneDecimal(first(after)))
+	fmt.Fprintf(w, "churn-classifier's traffic falls to a quarter for 12 hours from %s: %.0f predictions, against %.0f the day before\n",
+		t.VolumeDropFrom.Format(time.RFC3339), dropped, dayBefore)
+	fmt.Fprintf(w, "basket-forecaster stops serving for 6 hours from %s: %.0f predictions in those hours\n", t.OutageFrom.Format(time.RFC3339), outage)
+	fmt.Fprintf(w, "search-ranker's release r2 replaces r1 at %s\n", t.RankerReleaseAt.Format(time.RFC3339))
+	fmt.Fprintf(w, "The feature store struggles in the last 2 days: champion A's error rate %s (before: %s), tenure_months missing in %s of its requests\n",
+		percent(errorsLast["A"]), percent(errorsBefore["A"]), percent(missingLast["A"]))
 	fmt.Fprintf(w, "Ground truth arrives 6 hours late and 3%% never arrives: churn-classifier has labels for %s of its rows up to %s and %s after\n",
 		percent(first(labeled)), t.LabelsUntil.Format(time.RFC3339), percent(first(recent)))
 	return nil

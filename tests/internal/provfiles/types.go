@@ -211,6 +211,7 @@ type Dashboard struct {
 	SchemaVersion int           `json:"schemaVersion"`
 	Time          DashboardTime `json:"time"`
 	Panels        []Panel       `json:"panels"`
+	Templating    Templating    `json:"templating"`
 }
 
 // DashboardTime is a dashboard's default time range, in Grafana's relative syntax (now-30d).
