@@ -243,6 +243,11 @@ export const labels = {
       placeholder: 'method default',
       invalid: 'The drift threshold must be a number of 0 or more.',
     },
+    combineVersions: {
+      label: 'Combine versions',
+      tooltip:
+        'One series for the model as a whole, from the rows of every selected version, without a version label: a model that stopped serving, or its total traffic, whatever version serves it.',
+    },
     column: {
       label: 'Column',
       tooltip:

@@ -43,6 +43,7 @@ export const selectors = {
     driftThreshold: 'modelwatch-query-drift-threshold',
     groupBy: 'modelwatch-query-group-by',
     column: 'modelwatch-query-column',
+    combineVersions: 'modelwatch-query-combine-versions',
     filterRow: 'modelwatch-query-filter-row',
     filterColumn: 'modelwatch-query-filter-column',
     filterOp: 'modelwatch-query-filter-op',

@@ -53,9 +53,9 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 	c.plan = plan
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
-		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+		seen[keyOf(q, r.Version, r.Group)] = true
 	}
-	c.keys = seriesKeys(versions, seen, q.GroupBy != "")
+	c.keys = seriesKeys(q, versions, seen)
 	n := max(len(c.buckets), 1)
 	for _, k := range c.keys {
 		c.matrices[k] = make([]metrics.Confusion, n)
@@ -64,7 +64,7 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 		}
 	}
 	for _, r := range rows {
-		k := seriesKey{Version: r.Version, Group: r.Group}
+		k := keyOf(q, r.Version, r.Group)
 		ms, ok := c.matrices[k]
 		if !ok {
 			continue

@@ -84,7 +84,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	current := map[featureSeries]*counts{}
 	seen := map[seriesKey]bool{}
 	for _, r := range curRows {
-		k := seriesKey{Version: r.Version, Group: r.Group}
+		k := keyOf(q, r.Version, r.Group)
 		seen[k] = true
 		i := bucketIndex(bucketTimes, width, r.Bucket)
 		if i < 0 {
@@ -101,7 +101,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	var keys []seriesKey
 	var absent []string // named versions without rows in the current window
 	for fi, col := range cols {
-		for _, k := range seriesKeys(versions, seen, q.GroupBy != "") {
+		for _, k := range seriesKeys(q, versions, seen) {
 			if !versionSeen(seen, k.Version) {
 				// A version without rows in the window has no drift to report. Asked for every
 				// version, it is left out; named in the query, it keeps its undefined row (an

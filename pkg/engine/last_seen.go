@@ -62,7 +62,7 @@ func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string,
 	n := max(len(bucketTimes), 1)
 	latest := map[seriesKey][]*float64{}
 	for _, r := range rows {
-		k := seriesKey{Version: r.Version, Group: r.Group}
+		k := keyOf(q, r.Version, r.Group)
 		if r.Values[0] == nil {
 			continue
 		}
@@ -74,7 +74,7 @@ func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string,
 			latest[k][i] = r.Values[0]
 		}
 	}
-	for _, k := range seriesKeys(versions, ls.seen, q.GroupBy != "") {
+	for _, k := range seriesKeys(q, versions, ls.seen) {
 		last, ok := carried[k]
 		vals := make([]*float64, n)
 		for i := range n {
@@ -119,7 +119,7 @@ func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string
 		}
 		lastHour := map[seriesKey]time.Time{}
 		for _, r := range rows {
-			k := seriesKey{Version: r.Version, Group: r.Group}
+			k := keyOf(q, r.Version, r.Group)
 			if r.Rows > 0 && r.Bucket.After(lastHour[k]) {
 				lastHour[k] = r.Bucket
 			}
@@ -140,7 +140,7 @@ func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string
 	}
 	for _, r := range rows {
 		if r.Values[0] != nil {
-			out[seriesKey{Version: r.Version, Group: r.Group}] = *r.Values[0]
+			out[keyOf(q, r.Version, r.Group)] = *r.Values[0]
 		}
 	}
 	return out, nil

@@ -146,7 +146,7 @@ func operationsKeys(q query.Query, versions []string, a *aggregated, seen *lastS
 			groups[k] = true
 		}
 	}
-	return seriesKeys(versions, groups, q.GroupBy != "")
+	return seriesKeys(q, versions, groups)
 }
 
 // asksColumn reports whether an operations query asks for a statistic of its column.

@@ -124,7 +124,7 @@ func (e *Engine) rankGrid(ctx context.Context, q query.Query, versions []string,
 	}
 	var order error
 	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
-		k := seriesKey{Version: r.Version, Group: r.Group}
+		k := keyOf(q, r.Version, r.Group)
 		i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
 		if _, ok := s.ranked[k]; !ok || i < 0 || order != nil {
 			return

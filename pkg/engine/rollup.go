@@ -220,7 +220,7 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 		rows = append(rows, more...)
 	}
 	foldRollups(a, q, versions, measures, rows, func(r store.OperationsRollup) (seriesKey, time.Time) {
-		return seriesKey{Version: r.Version, Group: r.Group}, r.Bucket
+		return keyOf(q, r.Version, r.Group), r.Bucket
 	}, mergeOperations, operationsValues)
 	return a, p, nil
 }
@@ -251,7 +251,7 @@ func foldRollups[R any](a *aggregated, q query.Query, versions []string, measure
 		k, _ := key(r)
 		seen[k] = true
 	}
-	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
+	a.keys = seriesKeys(q, versions, seen)
 	n := max(len(a.buckets), 1)
 	merged := map[seriesKey][]*R{}
 	for _, k := range a.keys {

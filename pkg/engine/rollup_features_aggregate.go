@@ -197,9 +197,9 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 	}
 	seen := map[seriesKey]bool{}
 	for _, r := range rows {
-		seen[seriesKey{Version: r.Version, Group: r.Group}] = true
+		seen[keyOf(q, r.Version, r.Group)] = true
 	}
-	a.keys = seriesKeys(versions, seen, q.GroupBy != "")
+	a.keys = seriesKeys(q, versions, seen)
 	n := max(len(a.buckets), 1)
 	for _, k := range a.keys {
 		a.values[k] = make([][]*float64, n)
@@ -208,7 +208,7 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 		}
 	}
 	for _, r := range rows {
-		vals, ok := a.values[seriesKey{Version: r.Version, Group: r.Group}]
+		vals, ok := a.values[keyOf(q, r.Version, r.Group)]
 		if !ok {
 			continue
 		}

@@ -86,7 +86,7 @@ func (e *Engine) aggregateFromRollups(ctx context.Context, q query.Query, measur
 	}
 	rows := make([]measureRow, len(sums))
 	for i := range sums {
-		rows[i] = measureRow{key: seriesKey{Version: sums[i].Version, Group: sums[i].Group}, bucket: sums[i].Bucket, sums: &sums[i]}
+		rows[i] = measureRow{key: keyOf(q, sums[i].Version, sums[i].Group), bucket: sums[i].Bucket, sums: &sums[i]}
 	}
 	more, err := sketchesOf(ctx, ss, p, q, versions, width, sketched)
 	if err != nil {

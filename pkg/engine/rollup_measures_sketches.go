@@ -46,7 +46,7 @@ func sketchesOf(ctx context.Context, ss store.SketchRollupStore, p *rollupPlan, 
 			rows = append(rows, more...)
 		}
 		for _, r := range rows {
-			out = append(out, measureRow{key: seriesKey{Version: r.Version, Group: r.Group}, bucket: r.Bucket,
+			out = append(out, measureRow{key: keyOf(q, r.Version, r.Group), bucket: r.Bucket,
 				sketches: map[store.SketchedValue]*store.ValueSketch{of: &r}})
 		}
 	}

@@ -31,13 +31,27 @@ func perFeature(q query.Query) bool {
 
 // scope turns a validated query into the store's row selection.
 func scope(q query.Query, versions []string) store.Scope {
-	return store.Scope{Model: q.Model, Versions: versions, From: q.From, To: q.To, Filters: q.Filters, GroupBy: q.GroupBy}
+	return store.Scope{Model: q.Model, Versions: versions, From: q.From, To: q.To, Filters: q.Filters, GroupBy: q.GroupBy,
+		CombineVersions: q.CombineVersions}
+}
+
+// keyOf is the series a store row belongs to: its version's and group's, or with
+// combineVersions the model's one series of the group, into which every version's rows merge.
+func keyOf(q query.Query, version, group string) seriesKey {
+	if q.CombineVersions {
+		version = ""
+	}
+	return seriesKey{Version: version, Group: group}
 }
 
 // seriesKeys lists the series of a result in a stable order: every requested version (so that
-// a version without rows still gets its explicit null or zero row, which an alert can see) and,
-// with groupBy, every group seen for it.
-func seriesKeys(versions []string, seen map[seriesKey]bool, grouped bool) []seriesKey {
+// a version without rows still gets its explicit null or zero row, which an alert can see), or
+// the model's one series with combineVersions, and, with groupBy, every group seen for it.
+func seriesKeys(q query.Query, versions []string, seen map[seriesKey]bool) []seriesKey {
+	grouped := q.GroupBy != ""
+	if q.CombineVersions {
+		versions = []string{""}
+	}
 	var out []seriesKey
 	for _, v := range versions {
 		var groups []string
@@ -57,9 +71,13 @@ func seriesKeys(versions []string, seen map[seriesKey]bool, grouped bool) []seri
 	return out
 }
 
-// labels are a series' labels: model, version and the group column's value.
+// labels are a series' labels: model, version (none when versions are combined) and the group
+// column's value.
 func labels(q query.Query, k seriesKey) data.Labels {
-	l := data.Labels{"model": q.Model, "version": k.Version}
+	l := data.Labels{"model": q.Model}
+	if !q.CombineVersions {
+		l["version"] = k.Version
+	}
 	if q.GroupBy != "" {
 		l[q.GroupBy] = k.Group
 	}
@@ -75,6 +93,9 @@ func labels(q query.Query, k seriesKey) data.Labels {
 // labelNames and labelValues give the same labels as string columns of a numeric-long frame.
 func labelNames(q query.Query) []string {
 	names := []string{"model", "version"}
+	if q.CombineVersions {
+		names = names[:1]
+	}
 	if q.GroupBy != "" {
 		names = append(names, q.GroupBy)
 	}
@@ -89,6 +110,9 @@ func labelNames(q query.Query) []string {
 
 func labelValues(q query.Query, k seriesKey) []string {
 	vals := []string{q.Model, k.Version}
+	if q.CombineVersions {
+		vals = vals[:1]
+	}
 	if q.GroupBy != "" {
 		vals = append(vals, k.Group)
 	}

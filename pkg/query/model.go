@@ -269,6 +269,9 @@ type Raw struct {
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
 	Column         string     `json:"column,omitempty"`
 	CompareTo      *CompareTo `json:"compareTo,omitempty"`
+	// CombineVersions asks for one series of the model over its versions instead of one per
+	// version (operations and coverage).
+	CombineVersions bool `json:"combineVersions,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -306,4 +309,7 @@ type Query struct {
 	// Change, when set, compares every metric with its value in a reference window: Metrics
 	// may then name <metric>_reference and <metric>_change besides <metric>.
 	Change *ChangeWindow
+	// CombineVersions makes one series of the rows of every version the query selects (its
+	// Versions, or all), labelled without a version: the model as a whole.
+	CombineVersions bool
 }

@@ -35,21 +35,25 @@ func Validate(raw Raw, w Window) (Query, error) {
 		return Query{}, err
 	}
 	q := Query{
-		RefID:         raw.RefID,
-		Type:          raw.QueryType,
-		Model:         raw.Model,
-		Versions:      unique(raw.Versions, nil),
-		PositiveClass: raw.PositiveClass,
-		Threshold:     raw.Threshold,
-		Format:        raw.Format,
-		From:          w.From.UTC(),
-		To:            w.To.UTC(),
-		Filters:       cleanFilters(raw.Filters),
-		GroupBy:       trimmed(raw.GroupBy),
-		Column:        trimmed(raw.Column),
+		RefID:           raw.RefID,
+		Type:            raw.QueryType,
+		Model:           raw.Model,
+		Versions:        unique(raw.Versions, nil),
+		PositiveClass:   raw.PositiveClass,
+		Threshold:       raw.Threshold,
+		Format:          raw.Format,
+		From:            w.From.UTC(),
+		To:              w.To.UTC(),
+		Filters:         cleanFilters(raw.Filters),
+		GroupBy:         trimmed(raw.GroupBy),
+		Column:          trimmed(raw.Column),
+		CombineVersions: raw.CombineVersions,
 	}
 	if !slices.Contains(Types, q.Type) {
 		return Query{}, invalid("unknown queryType %q: use one of %s", clip(raw.QueryType), join(Types))
+	}
+	if q.CombineVersions && !slices.Contains(CombinableTypes, q.Type) {
+		return Query{}, invalid("combineVersions is for %s queries, not %s: %s compares or profiles versions one by one", join(CombinableTypes), q.Type, q.Type)
 	}
 	if q.Model == "" {
 		return Query{}, invalid("model is required: pick a model (the data source's models route lists them)")
@@ -175,6 +179,10 @@ func Validate(raw Raw, w Window) (Query, error) {
 	}
 	return q, nil
 }
+
+// CombinableTypes are the query types whose versions may be combined into one series
+// (combineVersions): counts, shares and statistics of requests that pool across versions.
+var CombinableTypes = []Type{TypeOperations, TypeCoverage}
 
 // checkColumn requires a column for the operations column metrics (whether it is a numeric
 // column of the table is the store's to say).

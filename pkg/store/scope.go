@@ -15,4 +15,7 @@ type Scope struct {
 	Filters  []query.Filter
 	// GroupBy names a column whose values become a "group" label; empty: no grouping.
 	GroupBy string
+	// CombineVersions counts the rows of all the scope's versions together: rows of the answer
+	// report the version "".
+	CombineVersions bool
 }

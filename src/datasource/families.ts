@@ -30,6 +30,7 @@ export type FamilyField =
   | 'interval'
   | 'groupBy'
   | 'column'
+  | 'combineVersions'
   | 'filters';
 
 export interface Family {
@@ -68,13 +69,13 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: { metrics: ['mae', 'rmse'], format: 'timeseries' },
   },
   operations: {
-    rows: [['versions'], ['metrics'], ['compareTo'], ['column'], SHAPE_ROW, ['filters']],
+    rows: [['versions', 'combineVersions'], ['metrics'], ['compareTo'], ['column'], SHAPE_ROW, ['filters']],
     metrics: OPERATIONS_METRICS,
     formats: SERIES,
     defaults: { metrics: ['throughput', 'error_rate', 'latency_p95'], format: 'timeseries' },
   },
   coverage: {
-    rows: [['versions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
+    rows: [['versions', 'combineVersions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
     metrics: COVERAGE_METRICS,
     formats: SERIES,
     defaults: { metrics: ['label_coverage'], format: 'timeseries' },
@@ -136,6 +137,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   interval: ['interval'],
   groupBy: ['groupBy'],
   column: ['column'],
+  combineVersions: ['combineVersions'],
   filters: ['filters'],
 };
 

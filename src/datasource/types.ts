@@ -189,6 +189,8 @@ export interface ModelwatchQuery extends DataQuery {
   column?: string;
   /** Classification, regression, operations, coverage, quality: every metric beside its value in a reference window. */
   compareTo?: CompareTo;
+  /** Operations, coverage: one series for the model over the selected versions, without a version label. */
+  combineVersions?: boolean;
 }
 
 /** How compareTo compares a metric with its reference value (docs/query-reference.md). */

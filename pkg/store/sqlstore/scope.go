@@ -27,7 +27,7 @@ type scoped struct {
 // table column before a select-list alias, so an alias equal to a user's column would group by
 // that column instead: each alias is picked among names no column of the queried tables has.
 type aliases struct {
-	bucket, group, predicted, value, score string
+	bucket, group, predicted, value, score, version string
 }
 
 // aliases picks the statement aliases, free of the tables' column names.
@@ -38,6 +38,7 @@ func (s *Store) aliases() aliases {
 		predicted: s.freeName("mw_predicted"),
 		value:     s.freeName("mw_value"),
 		score:     s.freeName("mw_score"),
+		version:   s.freeName("mw_version"),
 	}
 }
 
@@ -97,7 +98,12 @@ func (s *Store) bucket(b *builder, sc scoped, width time.Duration) string {
 // group, the extra keys and the bucket, and at most limit+1 rows when limit is positive (one
 // more than allowed tells "too many" from "exactly the limit").
 func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList func(), extraWhere string, keys []string, limit int) error {
-	b.write("SELECT ", s.bucket(b, sc, bucket), " AS ", sc.alias.bucket, ", ", sc.version, ", ", sc.group, " AS ", sc.alias.group)
+	version, versionKey := sc.version, sc.version
+	if sc.sc.CombineVersions {
+		// One series of every selected version: a constant version, grouped by its alias.
+		version, versionKey = "CAST('' AS "+s.d.TextType()+") AS "+sc.alias.version, sc.alias.version
+	}
+	b.write("SELECT ", s.bucket(b, sc, bucket), " AS ", sc.alias.bucket, ", ", version, ", ", sc.group, " AS ", sc.alias.group)
 	selectList()
 	if err := s.writeWhere(b, sc); err != nil {
 		return err
@@ -105,7 +111,7 @@ func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList 
 	if extraWhere != "" {
 		b.write(" AND ", extraWhere)
 	}
-	groups := append([]string{sc.version, sc.alias.group}, keys...)
+	groups := append([]string{versionKey, sc.alias.group}, keys...)
 	if bucket > 0 {
 		groups = append(groups, sc.alias.bucket)
 	}

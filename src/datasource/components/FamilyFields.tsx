@@ -1,6 +1,6 @@
 import React, { type ReactNode } from 'react';
 import type { SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow } from '@grafana/ui';
+import { InlineField, InlineFieldRow, InlineSwitch } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -273,6 +273,16 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(column) => update({ column })}
       error={errors.column}
     />
+  ),
+  combineVersions: ({ query, update }) => (
+    <InlineField label={text.combineVersions.label} tooltip={text.combineVersions.tooltip} labelWidth={LABEL_WIDTH}>
+      <InlineSwitch
+        id="modelwatch-query-combine-versions"
+        data-testid={selectors.query.combineVersions}
+        value={query.combineVersions ?? false}
+        onChange={(event) => update({ combineVersions: event.currentTarget.checked ? true : undefined })}
+      />
+    </InlineField>
   ),
   filters: ({ query, update, resources, errors, datasource }) => (
     <InlineField

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -436,6 +436,17 @@ describe('QueryEditor inputs', () => {
     for (const metric of ['availability', 'last_seen_seconds', 'column_p95'] as const) {
       expect(menu).toHaveTextContent(text.metricOptions[metric]);
     }
+  });
+
+  it('combines the versions of operations and coverage queries into one series, and only theirs', async () => {
+    const { onChange } = await renderEditor({ ...base, queryType: 'operations', metrics: ['last_seen_seconds'] });
+    fireEvent.click(screen.getByTestId(selectors.query.combineVersions));
+    expect(onChange.mock.calls[0][0].combineVersions).toBe(true);
+    await renderEditor({ ...base, queryType: 'coverage' });
+    expect(screen.getAllByTestId(selectors.query.combineVersions)).toHaveLength(2);
+    cleanup();
+    await renderEditor({ ...base, queryType: 'classification' });
+    expect(screen.queryByTestId(selectors.query.combineVersions)).not.toBeInTheDocument();
   });
 
   it('migrates a legacy query it is given', async () => {
