@@ -196,15 +196,6 @@ func ConditionStates(in Result) (map[string]State, error) {
 // decodeStrict re-encodes a decoded YAML value and decodes it into out, rejecting unknown keys
 // and keys that match a field only when case is ignored (Grafana reads keys case-sensitively).
 func decodeStrict(v map[string]any, out any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(out); err != nil {
-		return err
-	}
 	names := map[string]bool{}
 	t := reflect.TypeOf(out).Elem()
 	for i := range t.NumField() {
@@ -216,7 +207,13 @@ func decodeStrict(v map[string]any, out any) error {
 			return fmt.Errorf("unknown key %q (keys are case-sensitive: %s)", clip(k), strings.Join(sortedKeys(names), ", "))
 		}
 	}
-	return nil
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	return dec.Decode(out)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
