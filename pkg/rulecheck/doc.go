@@ -40,6 +40,7 @@
 //     missing-series resolution and the resample expression and SQL expressions are not
 //     evaluated: an instance that disappears is dropped, and a rule with a resample or SQL
 //     expression is refused when loaded.
+//   - isPaused: a caller decides (modelwatch check lists a paused rule as skipped).
 //   - Other functions of math expressions and data sources other than the one QueryFunc
 //     answers: a caller decides which queries its QueryFunc can answer.
 package rulecheck

@@ -82,9 +82,11 @@ func TestDecodeErrorsNameFileRuleAndField(t *testing.T) {
 			[]string{`noDataState "Ok": use Alerting, NoData, OK or KeepLast`}},
 		{"bad math", "type: threshold\n        expression: B", "type: math\n        expression: $B >",
 			[]string{`data[2] (refId C): model.expression "$B >": position 4: the expression ends where a value is expected`}},
+		{"resample is not evaluated", "type: reduce, expression: A, reducer: last, settings: {mode: dropNN}", "type: resample, expression: A, window: 1h, downsampler: mean, upsampler: pad",
+			[]string{`data[1] (refId B): model.type "resample" is not an expression type check evaluates`}},
 		// A misspelt key of an expression's model lists the keys of an expression.
 		{"misspelt expression key", "reducer: last, settings", "reducr: last, settings",
-			[]string{`data[1] (refId B): model: unknown key "reducr" (keys are case-sensitive: conditions, datasource, expression`}},
+			[]string{`data[1] (refId B): model: unknown key "reducr" (keys are case-sensitive: conditions, datasource, downsampler, expression`}},
 		{"api version", "apiVersion: 1", "apiVersion: 2", []string{`rules.yaml: apiVersion 2: Grafana's alerting provisioning format is apiVersion 1`}},
 	}
 	for _, c := range cases {

@@ -97,6 +97,11 @@ type ExprModel struct {
 	Hide          bool            `json:"hide,omitempty"`
 	IntervalMs    float64         `json:"intervalMs,omitempty"`
 	MaxDataPoints float64         `json:"maxDataPoints,omitempty"`
+	// Window, Downsampler and Upsampler are a resample expression's, which check does not
+	// evaluate: they are decoded so that such a rule is refused for its type.
+	Window      string `json:"window,omitempty"`
+	Downsampler string `json:"downsampler,omitempty"`
+	Upsampler   string `json:"upsampler,omitempty"`
 }
 
 // DatasourceRef is Grafana's {type, uid} reference to a data source.
