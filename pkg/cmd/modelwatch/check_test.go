@@ -298,3 +298,18 @@ func TestCheckBadFileAndFlags(t *testing.T) {
 		})
 	}
 }
+
+// A paused rule is not evaluated (Grafana does not evaluate it either): listed as skipped, it
+// cannot fire.
+func TestCheckSkipsPausedRule(t *testing.T) {
+	db := checkStore(t)
+	paused := strings.Replace(checkRules, "    title: Churn precision below 0.6\n", "    title: Churn precision below 0.6\n    isPaused: true\n", 1)
+	code, out, errOut := checkCmd(t, "--db", db, "--rules", writeRules(t, paused), "--rule", "precision-low", "--at", atIncident, "--output", "json")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	res := decodeCheck(t, out)
+	if len(res.Results) != 1 || res.Results[0].State != "Skipped" || !strings.Contains(res.Results[0].Skipped, "paused") {
+		t.Fatalf("results %+v, want precision-low skipped as paused", res.Results)
+	}
+}
