@@ -1,11 +1,11 @@
 package host_test
 
 import (
+	"context"
 	"debug/elf"
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"net/http"
 	"os"
 	"slices"
@@ -21,6 +21,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/demo"
+	"github.com/mlops/modelwatch/pkg/rulecheck"
 	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
@@ -435,48 +436,48 @@ func checkNumericLong(t *testing.T, f *data.Frame) {
 type ruleCase struct {
 	name string
 	at   func(demo.Times) time.Time
-	want map[string]alertState // by instance labels
+	want map[string]rulecheck.State // by instance labels
 }
 
 // ruleCases are the expected outcomes of every provisioned rule on the demo scenario. A rule
 // without cases fails the test: each rule must show it fires on its incident and only then.
 var ruleCases = map[string][]ruleCase{
 	"modelwatch-precision-drop": {
-		{"degraded at the end", func(m demo.Times) time.Time { return m.End }, churnA(stateAlerting)},
-		{"degraded two days before the end", func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) }, churnA(stateAlerting)},
-		{"healthy fifteen days before the end", func(m demo.Times) time.Time { return m.End.Add(-15 * 24 * time.Hour) }, churnA(stateNormal)},
-		{"healthy twenty days before the end", func(m demo.Times) time.Time { return m.End.Add(-20 * 24 * time.Hour) }, churnA(stateNormal)},
+		{"degraded at the end", func(m demo.Times) time.Time { return m.End }, churnA(rulecheck.StateAlerting)},
+		{"degraded two days before the end", func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) }, churnA(rulecheck.StateAlerting)},
+		{"healthy fifteen days before the end", func(m demo.Times) time.Time { return m.End.Add(-15 * 24 * time.Hour) }, churnA(rulecheck.StateNormal)},
+		{"healthy twenty days before the end", func(m demo.Times) time.Time { return m.End.Add(-20 * 24 * time.Hour) }, churnA(rulecheck.StateNormal)},
 	},
 
 	"modelwatch-age-drift": {
-		{"shifted ages at the end", daysBefore(0), ageOf("v2", "wasserstein", stateAlerting)},
-		{"shifted ages two days before the end", daysBefore(2), ageOf("v2", "wasserstein", stateAlerting)},
-		{"stable ages twelve days before the end", daysBefore(12), ageOf("v1", "wasserstein", stateNormal)},
-		{"stable ages fifteen days before the end", daysBefore(15), ageOf("v1", "wasserstein", stateNormal)},
+		{"shifted ages at the end", daysBefore(0), ageOf("v2", "wasserstein", rulecheck.StateAlerting)},
+		{"shifted ages two days before the end", daysBefore(2), ageOf("v2", "wasserstein", rulecheck.StateAlerting)},
+		{"stable ages twelve days before the end", daysBefore(12), ageOf("v1", "wasserstein", rulecheck.StateNormal)},
+		{"stable ages fifteen days before the end", daysBefore(15), ageOf("v1", "wasserstein", rulecheck.StateNormal)},
 	},
 	"modelwatch-age-out-of-range": {
-		{"older signups at the end", daysBefore(0), ageOf("v2", "", stateAlerting)},
-		{"older signups two days before the end", daysBefore(2), ageOf("v2", "", stateAlerting)},
-		{"usual ages twelve days before the end", daysBefore(12), ageOf("v1", "", stateNormal)},
-		{"usual ages fifteen days before the end", daysBefore(15), ageOf("v1", "", stateNormal)},
+		{"older signups at the end", daysBefore(0), ageOf("v2", "", rulecheck.StateAlerting)},
+		{"older signups two days before the end", daysBefore(2), ageOf("v2", "", rulecheck.StateAlerting)},
+		{"usual ages twelve days before the end", daysBefore(12), ageOf("v1", "", rulecheck.StateNormal)},
+		{"usual ages fifteen days before the end", daysBefore(15), ageOf("v1", "", rulecheck.StateNormal)},
 	},
 	"modelwatch-latency-p95": {
-		{"slow at the end", daysBefore(0), churnBoth(stateAlerting, stateAlerting)},
-		{"slow a day before the end", daysBefore(1), churnBoth(stateAlerting, stateAlerting)},
-		{"fast twelve days before the end", daysBefore(12), churnBoth(stateNormal, stateNormal)},
-		{"fast twenty days before the end (only A serves)", daysBefore(20), churnA(stateNormal)},
+		{"slow at the end", daysBefore(0), churnBoth(rulecheck.StateAlerting, rulecheck.StateAlerting)},
+		{"slow a day before the end", daysBefore(1), churnBoth(rulecheck.StateAlerting, rulecheck.StateAlerting)},
+		{"fast twelve days before the end", daysBefore(12), churnBoth(rulecheck.StateNormal, rulecheck.StateNormal)},
+		{"fast twenty days before the end (only A serves)", daysBefore(20), churnA(rulecheck.StateNormal)},
 	},
 	"modelwatch-error-rate": {
-		{"failing at the end", daysBefore(0), churnBoth(stateAlerting, stateAlerting)},
-		{"failing a day before the end", daysBefore(1), churnBoth(stateAlerting, stateAlerting)},
-		{"healthy twelve days before the end", daysBefore(12), churnBoth(stateNormal, stateNormal)},
-		{"healthy twenty days before the end (only A serves)", daysBefore(20), churnA(stateNormal)},
+		{"failing at the end", daysBefore(0), churnBoth(rulecheck.StateAlerting, rulecheck.StateAlerting)},
+		{"failing a day before the end", daysBefore(1), churnBoth(rulecheck.StateAlerting, rulecheck.StateAlerting)},
+		{"healthy twelve days before the end", daysBefore(12), churnBoth(rulecheck.StateNormal, rulecheck.StateNormal)},
+		{"healthy twenty days before the end (only A serves)", daysBefore(20), churnA(rulecheck.StateNormal)},
 	},
 	"modelwatch-challenger-better": {
-		{"B beats the degraded A at the end", daysBefore(0), pair(stateAlerting)},
-		{"B beats the degraded A two days before the end", daysBefore(2), pair(stateAlerting)},
-		{"no significant difference before A degrades", daysBefore(11), pair(stateNormal)},
-		{"no challenger twenty days before the end", daysBefore(20), pair(stateNormal)},
+		{"B beats the degraded A at the end", daysBefore(0), pair(rulecheck.StateAlerting)},
+		{"B beats the degraded A two days before the end", daysBefore(2), pair(rulecheck.StateAlerting)},
+		{"no significant difference before A degrades", daysBefore(11), pair(rulecheck.StateNormal)},
+		{"no challenger twenty days before the end", daysBefore(20), pair(rulecheck.StateNormal)},
 	},
 }
 
@@ -484,12 +485,12 @@ func daysBefore(n int) func(demo.Times) time.Time {
 	return func(m demo.Times) time.Time { return m.End.Add(-time.Duration(n) * 24 * time.Hour) }
 }
 
-func churnA(s alertState) map[string]alertState {
-	return map[string]alertState{data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): s}
+func churnA(s rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): s}
 }
 
-func churnBoth(a, b alertState) map[string]alertState {
-	return map[string]alertState{
+func churnBoth(a, b rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{
 		data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): a,
 		data.Labels{"model": demo.ChurnModel, "version": "B"}.String(): b,
 	}
@@ -497,16 +498,16 @@ func churnBoth(a, b alertState) map[string]alertState {
 
 // ageOf is the instance of a per-feature rule on the basket forecaster's age input; drift rows
 // also carry the method.
-func ageOf(version, method string, s alertState) map[string]alertState {
+func ageOf(version, method string, s rulecheck.State) map[string]rulecheck.State {
 	l := data.Labels{"model": demo.BasketModel, "version": version, "feature": "age"}
 	if method != "" {
 		l["method"] = method
 	}
-	return map[string]alertState{l.String(): s}
+	return map[string]rulecheck.State{l.String(): s}
 }
 
-func pair(s alertState) map[string]alertState {
-	return map[string]alertState{data.Labels{"model": demo.ChurnModel, "version": "A vs B"}.String(): s}
+func pair(s rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{data.Labels{"model": demo.ChurnModel, "version": "A vs B"}.String(): s}
 }
 
 func TestAlertRules(t *testing.T) {
@@ -550,10 +551,8 @@ func TestAlertRules(t *testing.T) {
 }
 
 // evaluateRule runs one evaluation of a rule at the time at, as Grafana's alert scheduler
-// does: the data source queries go in one request per data source with the FromAlert header
-// and no user, the expressions run on the results, and the condition gives the states. It
-// returns the states and a description of every refId's values.
-func evaluateRule(t *testing.T, orgID int64, rule provfiles.AlertRule, at time.Time) (map[string]alertState, string, error) {
+// does. It returns the states and a description of every refId's values.
+func evaluateRule(t *testing.T, orgID int64, rule provfiles.AlertRule, at time.Time) (map[string]rulecheck.State, string, error) {
 	t.Helper()
 	evals, err := evaluateRuleAt(t, orgID, rule, []time.Time{at})
 	if err != nil {
@@ -565,193 +564,67 @@ func evaluateRule(t *testing.T, orgID int64, rule provfiles.AlertRule, at time.T
 // ruleEvaluation is the outcome of one evaluation of a rule.
 type ruleEvaluation struct {
 	at     time.Time
-	states map[string]alertState
+	states map[string]rulecheck.State
 	values string // every refId's values, for messages
 	err    error
 	// nanStates are the states when every null the data source returned reads as NaN, as
 	// some Grafana versions read a null number; nil when that evaluation failed (nanErr).
-	nanStates map[string]alertState
+	nanStates map[string]rulecheck.State
 	nanErr    error
 }
 
 // maxQueriesPerRequest bounds a batched request, as a dashboard with many panels would.
 const maxQueriesPerRequest = 100
 
-// evaluateRuleAt evaluates a rule at each of the instants. The data source queries of all
-// instants are batched, many to a request (refId "A@3" is query A at the fourth instant), which
-// the plugin answers as it would separate requests; each instant's expressions then run on its
-// own results. An error of the request itself is returned; an error of one evaluation is in
-// its ruleEvaluation.
-func evaluateRuleAt(t *testing.T, orgID int64, rule provfiles.AlertRule, instants []time.Time) ([]ruleEvaluation, error) {
-	t.Helper()
-	type sent struct {
-		instant int
-		refID   string
-	}
-	byDS := map[string][]backend.DataQuery{}
-	origin := map[string]sent{}
-	for i, at := range instants {
-		for _, q := range rule.Data {
-			if q.DatasourceUID == provfiles.ExprUID {
-				continue
-			}
-			model := map[string]any{}
-			for k, v := range q.Model {
-				model[k] = v
-			}
-			// Grafana fills these in when the model lacks them (ngalert's AlertQuery defaults).
-			if _, ok := model["intervalMs"]; !ok {
-				model["intervalMs"] = 1000
-			}
-			if _, ok := model["maxDataPoints"]; !ok {
-				model["maxDataPoints"] = 43200
-			}
-			refID := q.RefID
-			if len(instants) > 1 {
-				refID = fmt.Sprintf("%s@%d", q.RefID, i)
-			}
-			model["refId"] = refID
-			raw, err := json.Marshal(model)
+// pluginEvaluator evaluates rules through the plugin binary, as Grafana's scheduler would:
+// requests without a user. Every response holding a number is also checked against the data
+// plane contract (hours before a window has rows answer nothing, which the checks, made for
+// dashboards over data, would refuse).
+func pluginEvaluator(t *testing.T) rulecheck.Evaluator {
+	return rulecheck.Evaluator{
+		MaxQueriesPerRequest: maxQueriesPerRequest,
+		Query: func(ctx context.Context, uid string, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+			req.PluginContext = pluginContext(t, uid, nil)
+			resp, err := fixture.plugin.QueryData(ctx, req)
 			if err != nil {
 				return nil, err
 			}
-			origin[refID] = sent{instant: i, refID: q.RefID}
-			byDS[q.DatasourceUID] = append(byDS[q.DatasourceUID], backend.DataQuery{
-				RefID:     refID,
-				QueryType: q.QueryType,
-				JSON:      raw,
-				TimeRange: backend.TimeRange{
-					From: at.Add(-time.Duration(q.RelativeTimeRange.From) * time.Second),
-					To:   at.Add(-time.Duration(q.RelativeTimeRange.To) * time.Second),
-				},
-				Interval:      time.Second,
-				MaxDataPoints: 43200,
-			})
-		}
-	}
-	evals := make([]ruleEvaluation, len(instants))
-	queried := make([]map[string]exprResult, len(instants))
-	for i, at := range instants {
-		evals[i].at = at
-		queried[i] = map[string]exprResult{}
-	}
-	for _, uid := range provfiles.SortedKeys(byDS) {
-		queries := byDS[uid]
-		for len(queries) > 0 {
-			batch := queries[:min(len(queries), maxQueriesPerRequest)]
-			queries = queries[len(batch):]
-			resp, err := fixture.plugin.QueryData(requestContext(t), &backend.QueryDataRequest{
-				PluginContext: pluginContext(t, uid, nil),
-				Headers: map[string]string{
-					"FromAlert":        "true",
-					"X-Rule-Uid":       rule.UID,
-					"X-Grafana-Org-Id": strconv.FormatInt(orgID, 10),
-				},
-				Queries: batch,
-			})
-			if err != nil {
-				return nil, err
-			}
-			for _, q := range batch {
-				o := origin[q.RefID]
-				ev := &evals[o.instant]
-				if ev.err != nil {
+			for _, r := range resp.Responses {
+				if r.Error != nil {
 					continue
 				}
-				r, ok := resp.Responses[q.RefID]
-				switch {
-				case !ok:
-					ev.err = fmt.Errorf("query %s: no response", o.refID)
-				case r.Error != nil:
-					ev.err = fmt.Errorf("query %s: %v (status %d, source %s)", o.refID, r.Error, r.Status, r.ErrorSource)
-				default:
-					res, err := fromFrames(r.Frames)
-					if err != nil {
-						ev.err = fmt.Errorf("query %s: %w", o.refID, err)
-						break
-					}
-					if res.hasValue() {
-						// Hours before a window has rows answer nothing, which the data plane
-						// checks (made for dashboards over data) would refuse.
-						checkDataplane(t, r.Frames)
-					}
-					queried[o.instant][o.refID] = res
+				if res, err := rulecheck.ReadFrames(r.Frames); err == nil && res.HasValue() {
+					checkDataplane(t, r.Frames)
 				}
 			}
-		}
+			return resp, nil
+		},
 	}
-	for i := range evals {
-		ev := &evals[i]
-		if ev.err != nil {
-			continue
-		}
-		all, err := evaluateExpressions(rule, queried[i])
-		if err != nil {
-			ev.err = err
-			continue
-		}
-		ev.values = describe(all)
-		cond, ok := all[rule.Condition]
-		if !ok {
-			ev.err = fmt.Errorf("condition %s is not a refId of the rule", rule.Condition)
-			continue
-		}
-		ev.states, ev.err = conditionStates(cond)
-		nanAll, err := evaluateExpressions(rule, nullsAsNaN(queried[i]))
-		if err != nil {
-			ev.nanErr = err
-			continue
-		}
-		ev.nanStates, ev.nanErr = conditionStates(nanAll[rule.Condition])
-	}
-	return evals, nil
 }
 
-// nullsAsNaN copies query results with every null value turned into NaN.
-func nullsAsNaN(in map[string]exprResult) map[string]exprResult {
-	out := make(map[string]exprResult, len(in))
-	for ref, r := range in {
-		c := exprResult{noData: r.noData}
-		for _, it := range r.items {
-			vals := make([]*float64, len(it.values))
-			for i, v := range it.values {
-				if v == nil {
-					nan := math.NaN()
-					v = &nan
-				}
-				vals[i] = v
-			}
-			c.items = append(c.items, item{labels: it.labels, series: it.series, values: vals})
-		}
-		out[ref] = c
+// evaluateRuleAt evaluates a rule at each of the instants through the plugin (rulecheck
+// batches the queries of all instants). An error of the request itself is returned; an error
+// of one evaluation is in its ruleEvaluation.
+func evaluateRuleAt(t *testing.T, orgID int64, rule provfiles.AlertRule, instants []time.Time) ([]ruleEvaluation, error) {
+	t.Helper()
+	evals, err := pluginEvaluator(t).EvaluateAt(requestContext(t), provfiles.AlertRuleGroup{OrgID: orgID}, rule, instants)
+	if err != nil {
+		return nil, err
 	}
-	return out
-}
-
-// describe prints every refId's values, for the test log.
-func describe(all map[string]exprResult) string {
-	var parts []string
-	for _, ref := range provfiles.SortedKeys(all) {
-		r := all[ref]
-		if r.noData {
-			parts = append(parts, ref+": no data")
+	out := make([]ruleEvaluation, len(evals))
+	for i, ev := range evals {
+		out[i] = ruleEvaluation{at: ev.At, states: ev.States, values: rulecheck.Describe(ev.Results), err: ev.Err}
+		if ev.Err != nil {
 			continue
 		}
-		var vals []string
-		for _, it := range r.items {
-			if it.series {
-				vals = append(vals, fmt.Sprintf("{%s} series of %d", it.labels, len(it.values)))
-				continue
-			}
-			v := "null"
-			if it.values[0] != nil {
-				v = strconv.FormatFloat(*it.values[0], 'f', 4, 64)
-			}
-			vals = append(vals, fmt.Sprintf("{%s} %s", it.labels, v))
+		nanAll, err := rulecheck.EvaluateExpressions(rule, rulecheck.NullsAsNaN(ev.Queried))
+		if err != nil {
+			out[i].nanErr = err
+			continue
 		}
-		parts = append(parts, ref+": "+strings.Join(vals, "; "))
+		out[i].nanStates, out[i].nanErr = rulecheck.ConditionStates(nanAll[rule.Condition])
 	}
-	return strings.Join(parts, " | ")
+	return out, nil
 }
 
 // TestQueryErrorIsPerQuery sends a query with an unknown metric next to a valid one: the bad

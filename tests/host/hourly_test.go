@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/demo"
+	"github.com/mlops/modelwatch/pkg/rulecheck"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -162,7 +163,7 @@ func TestAlertRulesEveryHour(t *testing.T) {
 						}
 						firing := false
 						for inst, s := range ev.states {
-							if s == stateAlerting {
+							if s == rulecheck.StateAlerting {
 								firing = true
 								for _, q := range inc.quiet {
 									if inst == q.String() {

@@ -22,6 +22,7 @@ Commands:
   rollup  rebuild a store's hourly rollups (load and demo keep them up to date)
   query   run one query as the Grafana data source does; tables on a terminal, else JSON
   health  run the data source's health check on a store
+  check   evaluate alert rule files against a store at an instant: exit 0 none fires, 1 one does
 
 Example:
   modelwatch demo --db data/demo.duckdb
@@ -35,21 +36,30 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop() // before os.Exit, which skips deferred calls
-	if err != nil {
-		if errors.Is(err, errHelp) {
-			return
-		}
-		if !errors.Is(err, errUsage) {
-			fmt.Fprintln(os.Stderr, "modelwatch:", err)
-		}
-		os.Exit(2)
+	if err != nil && !errors.Is(err, errUsage) && !errors.Is(err, errHelp) && !errors.Is(err, errFiring) {
+		fmt.Fprintln(os.Stderr, "modelwatch:", err)
 	}
+	os.Exit(exitCode(err))
 }
 
 var (
 	errUsage = errors.New("usage")
 	errHelp  = errors.New("help shown")
+	// errFiring is check's verdict that a rule fires: exit status 1, not an error to print.
+	errFiring = errors.New("a rule fires")
 )
+
+// exitCode is the process's exit status for what run returned: 0 done (or help shown), 1 a
+// rule fires (check), 2 anything else (bad flags or files, a failed command).
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errFiring):
+		return 1
+	}
+	return 2
+}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -67,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runQuery(ctx, args[1:], stdout, stderr)
 	case "health":
 		return runHealth(ctx, args[1:], stdout, stderr)
+	case "check":
+		return runCheck(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -14,13 +14,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mlops/modelwatch/pkg/rulecheck"
 )
 
 // Ids and names from docs/query-reference.md and docker-compose.yml.
@@ -346,27 +346,9 @@ func jsonNames(t reflect.Type, names map[string]bool) {
 	}
 }
 
-var promDurationRE = regexp.MustCompile(`^(?:(\d+)(ms|s|m|h|d|w|y))+$`)
-var promDurationPartRE = regexp.MustCompile(`(\d+)(ms|s|m|h|d|w|y)`)
-
 // ParsePromDuration parses durations the way Grafana's alerting does ("1m", "1h30m", "1d").
 func ParsePromDuration(s string) (time.Duration, error) {
-	if !promDurationRE.MatchString(s) {
-		return 0, fmt.Errorf("invalid duration %q", s)
-	}
-	units := map[string]time.Duration{
-		"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour,
-		"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 365 * 24 * time.Hour,
-	}
-	var d time.Duration
-	for _, m := range promDurationPartRE.FindAllStringSubmatch(s, -1) {
-		n, err := strconv.ParseInt(m[1], 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("invalid duration %q: %w", s, err)
-		}
-		d += time.Duration(n) * units[m[2]]
-	}
-	return d, nil
+	return rulecheck.ParseDuration(s)
 }
 
 // RelTo returns path relative to root, slash-separated (path itself when it is not below root).

@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/rulecheck"
 )
 
 // The YAML types below are decoded with unknown keys rejected, so a misspelt key
@@ -93,113 +94,38 @@ type ProviderOptions struct {
 	FoldersFromFilesStructure bool   `yaml:"foldersFromFilesStructure"`
 }
 
-// AlertingFile is provisioning/alerting/*.yaml, restricted to rule groups (the only part the
-// repository provisions; contact points and policies stay with the operator).
-type AlertingFile struct {
-	APIVersion  int               `yaml:"apiVersion"`
-	Groups      []AlertRuleGroup  `yaml:"groups"`
-	DeleteRules []AlertRuleDelete `yaml:"deleteRules"`
-}
-
-// AlertRuleDelete names an alert rule that provisioning removes.
-type AlertRuleDelete struct {
-	OrgID int64  `yaml:"orgId"`
-	UID   string `yaml:"uid"`
-}
-
-// AlertRuleGroup is a group of alert rules evaluated together, at the group's interval.
-type AlertRuleGroup struct {
-	OrgID    int64       `yaml:"orgId"`
-	Name     string      `yaml:"name"`
-	Folder   string      `yaml:"folder"`
-	Interval string      `yaml:"interval"`
-	Rules    []AlertRule `yaml:"rules"`
-}
-
-// AlertRule is one Grafana-managed alert rule: its queries and expressions (Data) and the
-// refId of the expression whose result decides the state (Condition).
-type AlertRule struct {
-	UID          string            `yaml:"uid"`
-	Title        string            `yaml:"title"`
-	Condition    string            `yaml:"condition"`
-	Data         []AlertQuery      `yaml:"data"`
-	DashboardUID string            `yaml:"dashboardUid"`
-	PanelID      int64             `yaml:"panelId"`
-	NoDataState  string            `yaml:"noDataState"`
-	ExecErrState string            `yaml:"execErrState"`
-	For          string            `yaml:"for"`
-	IsPaused     bool              `yaml:"isPaused"`
-	Annotations  map[string]string `yaml:"annotations"`
-	Labels       map[string]string `yaml:"labels"`
-}
-
-// AlertQuery is one entry of a rule's data. Model is free-form in Grafana's format; readers
-// decode it again, strictly, as a Query or an ExprModel depending on the data source.
-type AlertQuery struct {
-	RefID             string            `yaml:"refId"`
-	QueryType         string            `yaml:"queryType"`
-	RelativeTimeRange RelativeTimeRange `yaml:"relativeTimeRange"`
-	DatasourceUID     string            `yaml:"datasourceUid"`
-	Model             map[string]any    `yaml:"model"`
-}
-
-// RelativeTimeRange is in seconds before the evaluation time.
-type RelativeTimeRange struct {
-	From int64 `yaml:"from"`
-	To   int64 `yaml:"to"`
-}
-
-// ExprModel is the model of a server-side expression (datasourceUid __expr__), JSON-decoded.
-type ExprModel struct {
-	RefID         string          `json:"refId"`
-	Datasource    *DatasourceRef  `json:"datasource,omitempty"`
-	Type          string          `json:"type"`
-	Expression    string          `json:"expression"`
-	Reducer       string          `json:"reducer,omitempty"`
-	Settings      *ReduceSettings `json:"settings,omitempty"`
-	Conditions    []ExprCondition `json:"conditions,omitempty"`
-	Hide          bool            `json:"hide,omitempty"`
-	IntervalMs    float64         `json:"intervalMs,omitempty"`
-	MaxDataPoints float64         `json:"maxDataPoints,omitempty"`
-}
-
-// ReduceSettings is how a reduce expression treats values that are not numbers (mode
-// "" keeps them, dropNN drops them, replaceNN replaces them with ReplaceWithValue).
-type ReduceSettings struct {
-	Mode             string   `json:"mode"`
-	ReplaceWithValue *float64 `json:"replaceWithValue,omitempty"`
-}
-
-// ExprCondition is one condition of a threshold or classic condition expression.
-type ExprCondition struct {
-	Evaluator ExprEvaluator   `json:"evaluator"`
-	Operator  *ExprOperator   `json:"operator,omitempty"`
-	Query     *ExprQueryRef   `json:"query,omitempty"`
-	Reducer   *ExprReducerRef `json:"reducer,omitempty"`
-	Type      string          `json:"type,omitempty"`
-}
-
-// ExprEvaluator is a threshold test (gt, lt, within_range, outside_range) and its parameters.
-type ExprEvaluator struct {
-	Type   string    `json:"type"`
-	Params []float64 `json:"params"`
-}
-
-// ExprOperator joins classic conditions (and, or).
-type ExprOperator struct {
-	Type string `json:"type"`
-}
-
-// ExprQueryRef names the query a classic condition reads.
-type ExprQueryRef struct {
-	Params []string `json:"params"`
-}
-
-// ExprReducerRef is the reducer of a classic condition.
-type ExprReducerRef struct {
-	Type   string `json:"type"`
-	Params []any  `json:"params"`
-}
+// The alert rule types are the product's own (pkg/rulecheck, which `modelwatch check` and the
+// host test evaluate rules with), so the provisioning checks read the files as check does.
+type (
+	// AlertingFile is provisioning/alerting/*.yaml.
+	AlertingFile = rulecheck.File
+	// AlertRuleDelete names an alert rule that provisioning removes.
+	AlertRuleDelete = rulecheck.DeleteRule
+	// AlertRuleGroup is a group of alert rules evaluated together, at the group's interval.
+	AlertRuleGroup = rulecheck.Group
+	// AlertRule is one Grafana-managed alert rule.
+	AlertRule = rulecheck.Rule
+	// AlertQuery is one entry of a rule's data.
+	AlertQuery = rulecheck.Query
+	// RelativeTimeRange is in seconds before the evaluation time.
+	RelativeTimeRange = rulecheck.RelativeTimeRange
+	// ExprModel is the model of a server-side expression (datasourceUid __expr__).
+	ExprModel = rulecheck.ExprModel
+	// ReduceSettings is how a reduce expression treats values that are not numbers.
+	ReduceSettings = rulecheck.ReduceSettings
+	// ExprCondition is one condition of a threshold or classic condition expression.
+	ExprCondition = rulecheck.ExprCondition
+	// ExprEvaluator is a threshold test and its parameters.
+	ExprEvaluator = rulecheck.ExprEvaluator
+	// ExprOperator joins classic conditions (and, or).
+	ExprOperator = rulecheck.ExprOperator
+	// ExprQueryRef names the query a classic condition reads.
+	ExprQueryRef = rulecheck.ExprQueryRef
+	// ExprReducerRef is the reducer of a classic condition.
+	ExprReducerRef = rulecheck.ExprReducerRef
+	// DatasourceRef is Grafana's {type, uid} reference to a data source.
+	DatasourceRef = rulecheck.DatasourceRef
+)
 
 // Dashboard is the part of a dashboard JSON model the cross-checks read. Dashboards are
 // often exported from Grafana with many more keys, so unknown keys are allowed here; the
@@ -233,12 +159,6 @@ type Panel struct {
 	TimeFrom string `json:"timeFrom,omitempty"`
 	// Interval is the panel's minimum query interval ("1h").
 	Interval string `json:"interval,omitempty"`
-}
-
-// DatasourceRef is Grafana's {type, uid} reference to a data source.
-type DatasourceRef struct {
-	Type string `json:"type"`
-	UID  string `json:"uid"`
 }
 
 // Query is a data source query as a dashboard or alert rule saves it: the query JSON of
