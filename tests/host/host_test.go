@@ -350,10 +350,9 @@ func checkTimeSeriesMulti(t *testing.T, frames data.Frames) {
 		if typ := ref.ValueField.Type(); typ != data.FieldTypeNullableFloat64 {
 			t.Errorf("series %s %s: value type %s, want nullable float64", ref.GetMetricName(), ref.GetLabels(), typ)
 		}
-		for _, l := range []string{"model", "version"} {
-			if ref.GetLabels()[l] == "" {
-				t.Errorf("series %s %s: no %s label", ref.GetMetricName(), ref.GetLabels(), l)
-			}
+		// Every series names its model; its version too unless the query combined them.
+		if ref.GetLabels()["model"] == "" {
+			t.Errorf("series %s %s: no model label", ref.GetMetricName(), ref.GetLabels())
 		}
 		n, err := ref.Len()
 		if err != nil {
@@ -421,7 +420,9 @@ func checkNumericLong(t *testing.T, f *data.Frame) {
 	if len(numbers) == 0 {
 		t.Error("numeric-long: no number columns")
 	}
-	want := []string{"model", "version"}
+	// Every series names its model; its version too unless the query combined the versions
+	// (combineVersions), which the family tests check.
+	want := []string{"model"}
 	if kind == "confusion" {
 		want = []string{"actual", "predicted"}
 	}
@@ -473,6 +474,31 @@ var ruleCases = map[string][]ruleCase{
 		{"healthy twelve days before the end", daysBefore(12), churnBoth(rulecheck.StateNormal, rulecheck.StateNormal)},
 		{"healthy twenty days before the end (only A serves)", daysBefore(20), churnA(rulecheck.StateNormal)},
 	},
+	"modelwatch-precision-change": {
+		{"a fifth and more below a week earlier at the end", daysBefore(0), churnA(rulecheck.StateAlerting)},
+		{"as a week earlier fifteen days before the end", daysBefore(15), churnA(rulecheck.StateNormal)},
+	},
+	"modelwatch-recall-change": {
+		{"below a week earlier five days before the end", daysBefore(5), churnA(rulecheck.StateAlerting)},
+		{"as a week earlier fifteen days before the end", daysBefore(15), churnA(rulecheck.StateNormal)},
+	},
+	"modelwatch-score-variance": {
+		{"erratic scores at the end", daysBefore(0), tenureOrScore("score", "A", rulecheck.StateAlerting)},
+		{"steady scores fifteen days before the end", daysBefore(15), tenureOrScore("score", "A", rulecheck.StateNormal)},
+	},
+	"modelwatch-tenure-missing": {
+		{"missing tenure at the end", daysBefore(0), merged(tenureOrScore("tenure_months", "A", rulecheck.StateAlerting), tenureOrScore("tenure_months", "B", rulecheck.StateAlerting))},
+		{"complete inputs five days before the end", daysBefore(5), merged(tenureOrScore("tenure_months", "A", rulecheck.StateNormal), tenureOrScore("tenure_months", "B", rulecheck.StateNormal))},
+	},
+	"modelwatch-volume-drop": {
+		{"a quarter of the traffic in the drop", func(m demo.Times) time.Time { return m.VolumeDropFrom.Add(6 * time.Hour) }, churnBoth(rulecheck.StateAlerting, rulecheck.StateAlerting)},
+		{"full traffic an hour after it", func(m demo.Times) time.Time { return m.VolumeDropUntil.Add(time.Hour) }, churnBoth(rulecheck.StateNormal, rulecheck.StateNormal)},
+	},
+	"modelwatch-stopped-serving": {
+		{"silent in the outage", func(m demo.Times) time.Time { return m.OutageFrom.Add(3 * time.Hour) }, basket(rulecheck.StateAlerting)},
+		{"serving again an hour after it", func(m demo.Times) time.Time { return m.OutageUntil.Add(time.Hour) }, basket(rulecheck.StateNormal)},
+		{"serving (v1 retired, v2 live) at the end", daysBefore(0), basket(rulecheck.StateNormal)},
+	},
 	"modelwatch-challenger-better": {
 		{"B beats the degraded A at the end", daysBefore(0), pair(rulecheck.StateAlerting)},
 		{"B beats the degraded A two days before the end", daysBefore(2), pair(rulecheck.StateAlerting)},
@@ -504,6 +530,24 @@ func ageOf(version, method string, s rulecheck.State) map[string]rulecheck.State
 		l["method"] = method
 	}
 	return map[string]rulecheck.State{l.String(): s}
+}
+
+// tenureOrScore is the instance of a per-feature quality rule on the churn classifier.
+func tenureOrScore(feature, version string, s rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{data.Labels{"model": demo.ChurnModel, "version": version, "feature": feature}.String(): s}
+}
+
+// basket is the one instance of a rule on the basket forecaster as a whole (combineVersions).
+func basket(s rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{data.Labels{"model": demo.BasketModel}.String(): s}
+}
+
+func merged(ms ...map[string]rulecheck.State) map[string]rulecheck.State {
+	out := map[string]rulecheck.State{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
 }
 
 func pair(s rulecheck.State) map[string]rulecheck.State {

@@ -372,7 +372,10 @@ func checkRule(where string, r provfiles.AlertRule, dsTypes map[string]string, d
 			errs = append(errs, fmt.Errorf("%s: for: %w", where, err))
 		}
 	}
-	if r.DashboardUID != "" {
+	if r.DashboardUID == "" || r.PanelID == 0 {
+		// A notification links to the panel that shows what fired: dashboardUid and panelId.
+		errs = append(errs, fmt.Errorf("%s: dashboardUid and panelId must name the panel that shows what the rule watches", where))
+	} else {
 		db, ok := dashboards[r.DashboardUID]
 		switch {
 		case !ok:
