@@ -15,6 +15,8 @@ const patterns = [
     optionalFiles.has(pattern.from) ? { ...pattern, noErrorOnMissing: true } : pattern
   ),
   { from: '**/img/**/*', to: '.', noErrorOnMissing: true },
+  // The dashboards the app ships (plugin.json includes) are the provisioned ones: one source.
+  { from: '../provisioning/dashboards/modelwatch/*.json', to: 'dashboards/[name][ext]' },
 ];
 
 const config = async (env: Env): Promise<Configuration> => {

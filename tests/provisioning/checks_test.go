@@ -199,6 +199,13 @@ func checkDashboards(p *provfiles.Provisioned) []error {
 		if db.Title == "" {
 			errs = append(errs, fmt.Errorf("%s: title is empty", rel))
 		}
+		// The app ships these dashboards: a data source variable lets them read whichever
+		// Modelwatch data source a team has, not only the demo's uid.
+		if !slices.ContainsFunc(db.Templating.List, func(v provfiles.Variable) bool {
+			return v.Name == "datasource" && v.Type == "datasource" && v.Query == datasourceID
+		}) {
+			errs = append(errs, fmt.Errorf("%s: no variable \"datasource\" of type datasource for %s: the app ships this dashboard, whose panels must read ${datasource}", rel, datasourceID))
+		}
 		if db.SchemaVersion < 36 {
 			errs = append(errs, fmt.Errorf("%s: schemaVersion %d predates datasource references by uid (36)", rel, db.SchemaVersion))
 		}

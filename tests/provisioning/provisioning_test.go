@@ -505,3 +505,41 @@ func replaceVolume(t *testing.T, p *provfiles.Provisioned, service, source, spec
 	svc.Volumes[i] = spec
 	p.Compose.Services[service] = svc
 }
+
+// TestAppShipsTheProvisionedDashboards: the app's plugin.json includes every provisioned
+// dashboard by the path the build copies it to (dashboards/<file>), and nothing else, so that a
+// team installing the app gets the dashboards the demo provisions.
+func TestAppShipsTheProvisionedDashboards(t *testing.T) {
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, "src", "plugin.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pj struct {
+		Includes []struct{ Type, Name, Path string } `json:"includes"`
+	}
+	if err := json.Unmarshal(raw, &pj); err != nil {
+		t.Fatal(err)
+	}
+	var included []string
+	for _, inc := range pj.Includes {
+		if inc.Type == "dashboard" {
+			if inc.Name == "" {
+				t.Errorf("dashboard include %q has no name", inc.Path)
+			}
+			included = append(included, inc.Path)
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(root, "provisioning", "dashboards", "modelwatch", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var provisioned []string
+	for _, f := range files {
+		provisioned = append(provisioned, "dashboards/"+filepath.Base(f))
+	}
+	slices.Sort(included)
+	if !slices.Equal(included, provisioned) {
+		t.Errorf("src/plugin.json includes dashboards %q; the provisioned ones are %q (webpack.config.ts copies them to dist/dashboards)", included, provisioned)
+	}
+}

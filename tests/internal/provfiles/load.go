@@ -175,6 +175,10 @@ func loadDashboards(p *Provisioned) []error {
 					errs = append(errs, fmt.Errorf("%s: %w", drel, err))
 					return nil
 				}
+				if err := db.ResolveDatasources(); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", drel, err))
+					return nil
+				}
 				p.Dashboards[drel] = &db
 				return nil
 			})

@@ -155,3 +155,64 @@ func replaceText(s string, vars map[string]Variable) (string, error) {
 	})
 	return out, failed
 }
+
+// ResolveDatasources replaces a data source variable ("${datasource}") in the data source
+// references of the panels, their targets and the query variables by the variable's current
+// value, as Grafana does when it opens the dashboard: the dashboards the app ships pick their
+// Modelwatch data source with a variable of type datasource, so that they work with whichever
+// one a team has.
+func (d *Dashboard) ResolveDatasources() error {
+	resolve := func(uid string) (string, error) {
+		m := variableRef.FindStringSubmatch(uid)
+		if m == nil || m[0] != uid {
+			return uid, nil
+		}
+		name := m[1] + m[2]
+		i := slices.IndexFunc(d.Templating.List, func(v Variable) bool { return v.Name == name })
+		if i < 0 || d.Templating.List[i].Type != "datasource" {
+			return "", fmt.Errorf("data source uid %q: no variable %q of type datasource in the dashboard", uid, name)
+		}
+		vals, err := d.Templating.List[i].values()
+		if err != nil || len(vals) != 1 {
+			return "", fmt.Errorf("data source variable %q must open on one data source", name)
+		}
+		return vals[0], nil
+	}
+	resolveRef := func(ref *DatasourceRef) error {
+		if ref == nil {
+			return nil
+		}
+		uid, err := resolve(ref.UID)
+		ref.UID = uid
+		return err
+	}
+	for i := range d.Templating.List {
+		if err := resolveRef(d.Templating.List[i].Datasource); err != nil {
+			return err
+		}
+	}
+	var panels func([]Panel) error
+	panels = func(ps []Panel) error {
+		for i := range ps {
+			if err := resolveRef(ps[i].Datasource); err != nil {
+				return fmt.Errorf("panel %d: %w", ps[i].ID, err)
+			}
+			for _, t := range ps[i].Targets {
+				if ref, ok := t["datasource"].(map[string]any); ok {
+					if uid, ok := ref["uid"].(string); ok {
+						resolved, err := resolve(uid)
+						if err != nil {
+							return fmt.Errorf("panel %d: %w", ps[i].ID, err)
+						}
+						ref["uid"] = resolved
+					}
+				}
+			}
+			if err := panels(ps[i].Panels); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return panels(d.Panels)
+}
