@@ -2,6 +2,7 @@ package provisioning_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -59,6 +60,7 @@ var checks = []struct {
 	{"dashboards", checkDashboards},
 	{"panel windows", checkPanelWindows},
 	{"alert rules", checkAlerting},
+	{"notifications", checkNotifications},
 	{"docker compose", checkCompose},
 }
 
@@ -632,6 +634,104 @@ func checkDemoStore(p *provfiles.Provisioned) []error {
 				errs = append(errs, fmt.Errorf("%s: %q: the demo-store service does not write --db %s", rel, ds.Name, ds.JSONData.Path))
 			}
 		}
+	}
+	return errs
+}
+
+// notificationFile is the part of an alerting file that routes notifications.
+type notificationFile struct {
+	ContactPoints []struct {
+		OrgID     int64  `yaml:"orgId"`
+		Name      string `yaml:"name"`
+		Receivers []struct {
+			UID      string         `yaml:"uid"`
+			Type     string         `yaml:"type"`
+			Settings map[string]any `yaml:"settings"`
+		} `yaml:"receivers"`
+	} `yaml:"contactPoints"`
+	Policies []policy `yaml:"policies"`
+}
+
+type policy struct {
+	OrgID          int64      `yaml:"orgId"`
+	Receiver       string     `yaml:"receiver"`
+	GroupBy        []string   `yaml:"group_by"`
+	ObjectMatchers [][]string `yaml:"object_matchers"`
+	Routes         []policy   `yaml:"routes"`
+	GroupWait      string     `yaml:"group_wait"`
+	GroupInterval  string     `yaml:"group_interval"`
+	RepeatInterval string     `yaml:"repeat_interval"`
+}
+
+// checkNotifications checks the example contact points and policy: every receiver a policy
+// names exists, every matcher is well formed and names a label the rules set with a value some
+// rule has, and every rule's severity reaches a contact point.
+func checkNotifications(p *provfiles.Provisioned) []error {
+	var errs []error
+	points := map[string]bool{}
+	var policies []policy
+	for _, rel := range provfiles.SortedKeys(p.Alerting) {
+		var f notificationFile
+		if err := provfiles.DecodeYAMLFileLenient(p.Root, rel, &f); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, cp := range f.ContactPoints {
+			if cp.Name == "" || len(cp.Receivers) == 0 {
+				errs = append(errs, fmt.Errorf("%s: contact point %q needs a name and a receiver", rel, cp.Name))
+			}
+			for _, r := range cp.Receivers {
+				if r.UID == "" || r.Type == "" || len(r.Settings) == 0 {
+					errs = append(errs, fmt.Errorf("%s: contact point %q: a receiver needs a uid, a type and settings", rel, cp.Name))
+				}
+			}
+			points[cp.Name] = true
+		}
+		policies = append(policies, f.Policies...)
+	}
+	if len(policies) == 0 || len(points) == 0 {
+		return append(errs, errors.New("provisioning/alerting: no contact point or notification policy example"))
+	}
+	labelValues := map[string]map[string]bool{}
+	for _, rel := range provfiles.SortedKeys(p.Alerting) {
+		for _, g := range p.Alerting[rel].Groups {
+			for _, r := range g.Rules {
+				for k, v := range r.Labels {
+					if labelValues[k] == nil {
+						labelValues[k] = map[string]bool{}
+					}
+					labelValues[k][v] = true
+				}
+			}
+		}
+	}
+	var walk func(pol policy, where string)
+	walk = func(pol policy, where string) {
+		if pol.Receiver != "" && !points[pol.Receiver] {
+			errs = append(errs, fmt.Errorf("%s: receiver %q is not a provisioned contact point", where, pol.Receiver))
+		}
+		for _, m := range pol.ObjectMatchers {
+			if len(m) != 3 || !slices.Contains([]string{"=", "!=", "=~", "!~"}, m[1]) {
+				errs = append(errs, fmt.Errorf("%s: matcher %q is not [label, operator, value]", where, m))
+				continue
+			}
+			if m[1] == "=" && !labelValues[m[0]][m[2]] {
+				errs = append(errs, fmt.Errorf("%s: matcher %s=%s matches no provisioned rule's labels", where, m[0], m[2]))
+			}
+		}
+		for i, r := range pol.Routes {
+			walk(r, fmt.Sprintf("%s: routes[%d]", where, i))
+		}
+	}
+	for i, pol := range policies {
+		where := fmt.Sprintf("provisioning/alerting: policies[%d]", i)
+		if pol.Receiver == "" {
+			errs = append(errs, fmt.Errorf("%s: the root policy needs a default receiver", where))
+		}
+		walk(pol, where)
+	}
+	if len(labelValues["severity"]) == 0 {
+		errs = append(errs, errors.New("provisioning/alerting: no rule sets a severity label for the policy to route by"))
 	}
 	return errs
 }

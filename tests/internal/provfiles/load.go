@@ -126,12 +126,22 @@ func loadYAMLDir[T any](root, dir string, into map[string]*T) []error {
 
 // DecodeYAMLFile decodes the one YAML document in root/rel into out, unknown keys rejected.
 func DecodeYAMLFile(root, rel string, out any) error {
+	return decodeYAMLFile(root, rel, out, true)
+}
+
+// DecodeYAMLFileLenient decodes the one YAML document in root/rel into out, which may read only
+// a part of it.
+func DecodeYAMLFileLenient(root, rel string, out any) error {
+	return decodeYAMLFile(root, rel, out, false)
+}
+
+func decodeYAMLFile(root, rel string, out any, strict bool) error {
 	data, err := os.ReadFile(filepath.Join(root, rel))
 	if err != nil {
 		return err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
+	dec.KnownFields(strict)
 	if err := dec.Decode(out); err != nil {
 		return fmt.Errorf("%s: %w", rel, err)
 	}
