@@ -94,6 +94,9 @@ test-browser: backend deps
 	$(CLI) query --db $(TEST_DB) --from 2026-03-28T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"drift","model":"basket-forecaster","format":"histogram","reference":{"type":"shift","shift":"10d"}}' \
 	  > $(ARTIFACTS)/frames/drift.json
+	$(CLI) query --db $(TEST_DB) --from 2026-03-24T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"drift","model":"churn-classifier","features":["age"],"format":"histogram","reference":{"type":"shift","shift":"7d"}}' \
+	  > $(ARTIFACTS)/frames/drift-explorer.json
 	$(CLI) query --db $(TEST_DB) --from 2026-03-10T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"compare":"precision","positiveClass":"churn","threshold":0.5,"format":"timeseries","interval":"1d"}' \
 	  > $(ARTIFACTS)/frames/comparison.json

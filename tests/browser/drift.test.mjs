@@ -58,72 +58,89 @@ function expectedHistograms(frames) {
 
 const letters = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
 
-harnessTests({ describe, test, before, after }, 'drift histograms in Chromium', 'drift', async (page, state) => {
-  const expected = expectedHistograms(readFrames('drift'));
-  assert.ok(expected.length > 0, 'no frame with meta.custom.kind "drift-histogram"');
-  assert.equal(state.view, 'drift', 'auto picks the drift view');
+// `drift`: the drift dashboard's basket forecaster inputs; `drift-explorer`: the chosen input's
+// histogram of the drift explorer and model overview dashboards (the churn classifier's age, the
+// default $feature, against 7 days earlier: its customers grow older in the last 7 days).
+for (const frames of ['drift', 'drift-explorer']) {
+  harnessTests(
+    { describe, test, before, after },
+    `drift histograms in Chromium (${frames})`,
+    frames,
+    async (page, state) => {
+      const expected = expectedHistograms(readFrames(frames));
+      assert.ok(expected.length > 0, 'no frame with meta.custom.kind "drift-histogram"');
+      assert.equal(state.view, 'drift', 'auto picks the drift view');
 
-  const charts = page.locator(ids.chart);
-  assert.equal(await charts.count(), expected.length, 'one chart per feature and version');
+      const charts = page.locator(ids.chart);
+      assert.equal(await charts.count(), expected.length, 'one chart per feature and version');
 
-  const titles = await page.locator(ids.title).allTextContents();
-  assert.deepEqual(
-    titles,
-    expected.map(({ meta }) => `${meta.feature} · ${meta.version}`),
-    'charts are sorted most drifted first, undefined last'
+      const titles = await page.locator(ids.title).allTextContents();
+      assert.deepEqual(
+        titles,
+        expected.map(({ meta }) => `${meta.feature} · ${meta.version}`),
+        'charts are sorted most drifted first, undefined last'
+      );
+      const verdicts = await page.locator(ids.verdict).allTextContents();
+      assert.deepEqual(
+        verdicts,
+        expected.map(({ verdict }) => VERDICTS[verdict]),
+        'each header shows its verdict'
+      );
+
+      const first = charts.first();
+      const want = expected[0];
+      assert.equal(await first.locator(ids.bar).count(), 2 * want.bins, 'two bars per bin of the first histogram');
+      assert.equal(await first.locator(ids.outOfRange).count(), want.outside, 'bins outside the reference are marked');
+      const header = await first.locator(ids.header).innerText();
+      assert.ok(
+        letters(header).includes(letters(want.meta.method)),
+        `header names method ${want.meta.method}: ${header}`
+      );
+      assert.ok(header.includes(VERDICTS[want.verdict]), `header shows the verdict: ${header}`);
+      assert.ok(await first.isVisible(), 'the first chart is visible');
+
+      // Some bar of the first chart has a visible height (the shares are drawn, not only the frame).
+      const heights = await first
+        .locator(ids.bar)
+        .evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))));
+      assert.ok(Math.max(...heights) > 20, `the tallest bar is drawn (${Math.max(...heights)} px)`);
+
+      // Every axis label of every chart lies inside its SVG (margins fit the measured labels).
+      const outside = await charts.evaluateAll((els) =>
+        els.flatMap((chart) => {
+          const svg = chart.querySelector('svg').getBoundingClientRect();
+          return [...chart.querySelectorAll('svg text')]
+            .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }))
+            .filter(
+              ({ box }) =>
+                box.x < svg.x - 0.5 ||
+                box.y < svg.y - 0.5 ||
+                box.right > svg.right + 0.5 ||
+                box.bottom > svg.bottom + 0.5
+            )
+            .map(
+              ({ text, box }) =>
+                `${text} [${Math.round(box.x - svg.x)}, ${Math.round(box.right - svg.x)}] of ${svg.width}`
+            );
+        })
+      );
+      assert.deepEqual(outside, [], 'every axis label lies inside its chart');
+
+      // The tooltip is reachable with the keyboard and names the bin.
+      const bin = first.locator(ids.bin).nth(1);
+      await bin.focus();
+      const tooltip = page.locator(ids.tooltip);
+      assert.ok(await tooltip.isVisible(), 'focusing a bin shows its tooltip');
+      const tip = await tooltip.innerText();
+      assert.match(tip, /Reference: .*%/);
+      assert.match(tip, /Current: /);
+      await bin.blur();
+
+      const undefinedOnes = expected.filter(({ verdict }) => verdict === 'undefined');
+      if (undefinedOnes.length > 0) {
+        const last = await page.locator(ids.header).last().innerText();
+        assert.ok(last.includes(undefinedOnes.at(-1).meta.reason), `an undefined score gives its reason: ${last}`);
+      }
+    }
   );
-  const verdicts = await page.locator(ids.verdict).allTextContents();
-  assert.deepEqual(
-    verdicts,
-    expected.map(({ verdict }) => VERDICTS[verdict]),
-    'each header shows its verdict'
-  );
-
-  const first = charts.first();
-  const want = expected[0];
-  assert.equal(await first.locator(ids.bar).count(), 2 * want.bins, 'two bars per bin of the first histogram');
-  assert.equal(await first.locator(ids.outOfRange).count(), want.outside, 'bins outside the reference are marked');
-  const header = await first.locator(ids.header).innerText();
-  assert.ok(letters(header).includes(letters(want.meta.method)), `header names method ${want.meta.method}: ${header}`);
-  assert.ok(header.includes(VERDICTS[want.verdict]), `header shows the verdict: ${header}`);
-  assert.ok(await first.isVisible(), 'the first chart is visible');
-
-  // Some bar of the first chart has a visible height (the shares are drawn, not only the frame).
-  const heights = await first
-    .locator(ids.bar)
-    .evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))));
-  assert.ok(Math.max(...heights) > 20, `the tallest bar is drawn (${Math.max(...heights)} px)`);
-
-  // Every axis label of every chart lies inside its SVG (margins fit the measured labels).
-  const outside = await charts.evaluateAll((els) =>
-    els.flatMap((chart) => {
-      const svg = chart.querySelector('svg').getBoundingClientRect();
-      return [...chart.querySelectorAll('svg text')]
-        .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }))
-        .filter(
-          ({ box }) =>
-            box.x < svg.x - 0.5 || box.y < svg.y - 0.5 || box.right > svg.right + 0.5 || box.bottom > svg.bottom + 0.5
-        )
-        .map(
-          ({ text, box }) => `${text} [${Math.round(box.x - svg.x)}, ${Math.round(box.right - svg.x)}] of ${svg.width}`
-        );
-    })
-  );
-  assert.deepEqual(outside, [], 'every axis label lies inside its chart');
-
-  // The tooltip is reachable with the keyboard and names the bin.
-  const bin = first.locator(ids.bin).nth(1);
-  await bin.focus();
-  const tooltip = page.locator(ids.tooltip);
-  assert.ok(await tooltip.isVisible(), 'focusing a bin shows its tooltip');
-  const tip = await tooltip.innerText();
-  assert.match(tip, /Reference: .*%/);
-  assert.match(tip, /Current: /);
-  await bin.blur();
-
-  const undefinedOnes = expected.filter(({ verdict }) => verdict === 'undefined');
-  if (undefinedOnes.length > 0) {
-    const last = await page.locator(ids.header).last().innerText();
-    assert.ok(last.includes(undefinedOnes.at(-1).meta.reason), `an undefined score gives its reason: ${last}`);
-  }
-});
+}
