@@ -79,9 +79,10 @@ func dashboardRequests(prov *provfiles.Provisioned, now time.Time) ([]dashboardR
 				if ref.Hide || ds == nil || types[ds.UID] != provfiles.DatasourceID {
 					continue // Grafana does not send hidden targets; others go elsewhere
 				}
-				model := map[string]any{}
-				for k, v := range target {
-					model[k] = v
+				// The frontend replaces the dashboard's variables before the query leaves the browser.
+				model, err := db.Interpolate(target)
+				if err != nil {
+					return nil, fmt.Errorf("%s panel %d target %d: %w", rel, pan.ID, i, err)
 				}
 				model["intervalMs"] = interval.Milliseconds()
 				model["maxDataPoints"] = maxDataPoints
