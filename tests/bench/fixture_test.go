@@ -102,9 +102,11 @@ func fixtureFor(tb testing.TB, n int) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if total != int64(n) {
+	// The demo emits its n request slots less those of its outages (about 2%); a store of
+	// exactly n rows was written by an older demo without them.
+	if total >= int64(n) || total < int64(n)*97/100 {
 		_ = st.Close()
-		tb.Fatalf("%s holds %d rows, not %d: delete it to rebuild", path, total, n)
+		tb.Fatalf("%s holds %d rows, not the %d request slots less the outages' of the current demo: delete it to rebuild", path, total, n)
 	}
 	f := &fixture{rows: n, path: path, st: st}
 	if f.modelRows, err = countModels(f); err != nil {
@@ -151,7 +153,7 @@ func countModels(f *fixture) (map[string]int64, error) {
 }
 
 func modelSummary(m map[string]int64) string {
-	return fmt.Sprintf("%s %d, %s %d", demo.ChurnModel, m[demo.ChurnModel], demo.BasketModel, m[demo.BasketModel])
+	return fmt.Sprintf("%s %d, %s %d, %s %d", demo.ChurnModel, m[demo.ChurnModel], demo.BasketModel, m[demo.BasketModel], demo.RankerModel, m[demo.RankerModel])
 }
 
 // memory returns the in-memory copy of the store, loading it on first use.
