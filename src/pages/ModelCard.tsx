@@ -85,7 +85,10 @@ export function ModelCard({ model, at, datasourceUid, rules }: Props) {
               </>
             )}
           </dd>
-          <dt>{text.drift}</dt>
+          <dt>
+            {text.drift}
+            <div className={styles.hint}>{text.driftWindows}</div>
+          </dt>
           <dd data-testid={selectors.models.drift}>
             <DriftFacts model={model} />
           </dd>
@@ -145,6 +148,7 @@ function DriftFacts({ model }: { model: ModelSummary }) {
 }
 
 function RuleFacts({ rules, datasourceUid, model }: { rules: AlertRules; datasourceUid: string; model: string }) {
+  const styles = useStyles2(getStyles);
   if (rules.kind === 'denied') {
     return <span data-testid={selectors.models.rulesNote}>{text.rulesDenied}</span>;
   }
@@ -156,16 +160,16 @@ function RuleFacts({ rules, datasourceUid, model }: { rules: AlertRules; datasou
     return <span data-testid={selectors.models.rulesNote}>{text.noRules}</span>;
   }
   return (
-    <ul className={css({ listStyle: 'none', margin: 0, padding: 0 })}>
+    <ul className={styles.rules}>
       {mine.map((rule) => (
         <li key={rule.uid} data-testid={selectors.models.rule}>
           <Stack direction="row" gap={1} alignItems="center" wrap="wrap">
             <span data-testid={selectors.models.ruleState}>
               <Badge color={STATE_COLORS[rule.state]} text={text.ruleState[rule.state]} />
             </span>
-            <LinkButton href={ruleHref(rule.uid)} fill="text" size="sm">
+            <a href={ruleHref(rule.uid)} className={styles.link}>
               {rule.title}
-            </LinkButton>
+            </a>
             {rule.firing.length > 0 && (
               <Text color="secondary" variant="bodySmall">
                 {text.firingFor(
@@ -187,7 +191,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   card: css({ marginBottom: theme.spacing(1) }),
   facts: css({
     display: 'grid',
-    gridTemplateColumns: 'minmax(140px, max-content) 1fr',
+    gridTemplateColumns: 'minmax(120px, max-content) minmax(0, 1fr)',
     gap: theme.spacing(0.75, 2),
     margin: 0,
     dt: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
@@ -195,5 +199,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     [theme.breakpoints.down('sm')]: { gridTemplateColumns: '1fr', dd: { marginBottom: theme.spacing(1) } },
   }),
   version: css({ whiteSpace: 'nowrap' }),
+  hint: css({ ...theme.typography.bodySmall, fontWeight: theme.typography.fontWeightRegular }),
+  rules: css({ listStyle: 'none', margin: 0, padding: 0, li: { marginBottom: theme.spacing(0.5) } }),
+  link: css({
+    color: theme.colors.text.link,
+    overflowWrap: 'anywhere',
+    '&:hover, &:focus-visible': { textDecoration: 'underline' },
+  }),
   problems: css({ marginTop: theme.spacing(1), ul: { margin: 0, paddingLeft: theme.spacing(2) } }),
 });
