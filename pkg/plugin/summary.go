@@ -2,18 +2,12 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math"
 	"net/http"
-	"sort"
 	"sync"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
-
 	"github.com/mlops/modelwatch/pkg/engine"
-	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
 )
@@ -230,102 +224,4 @@ func (d *Datasource) modelSummary(ctx context.Context, eng *engine.Engine, model
 	}
 	m.Drift = drift
 	return m
-}
-
-// driftSummary runs the drift of every input feature, the window against the reference week,
-// and keeps the drifting ones, most drifting first.
-func driftSummary(ctx context.Context, eng *engine.Engine, model string, s *Summary) (*DriftSummary, error) {
-	rows, err := runRows(ctx, eng, query.Raw{QueryType: query.TypeDrift, Model: model, Format: query.FormatNumeric,
-		Method:    "auto",
-		Metrics:   []query.Metric{query.DriftScore, query.DriftThreshold, query.Drifted},
-		Reference: &query.Reference{Type: query.ReferenceRange, From: s.Reference.From.Format(time.RFC3339Nano), To: s.Reference.To.Format(time.RFC3339Nano)},
-	}, query.Window{From: s.Window.From, To: s.Window.To})
-	if err != nil {
-		return nil, err
-	}
-	out := &DriftSummary{Features: []DriftingFeature{}}
-	best := map[string]DriftingFeature{}
-	checked := map[string]bool{}
-	for _, row := range rows {
-		feature := row.labels["feature"]
-		checked[feature] = true
-		score, th, drifted := row.values[string(query.DriftScore)], row.values[string(query.DriftThreshold)], row.values[string(query.Drifted)]
-		if score == nil || th == nil || drifted == nil || *drifted != 1 {
-			continue
-		}
-		f := DriftingFeature{Feature: feature, Version: row.labels["version"], Method: row.labels["method"],
-			Score: *score, ScoreKind: metrics.ScoreKindOf(row.labels["method"]), Threshold: *th}
-		if old, ok := best[feature]; !ok || severity(f) > severity(old) {
-			best[feature] = f
-		}
-	}
-	for _, f := range best {
-		out.Features = append(out.Features, f)
-	}
-	sort.Slice(out.Features, func(i, j int) bool {
-		a, b := out.Features[i], out.Features[j]
-		if severity(a) != severity(b) {
-			return severity(a) > severity(b)
-		}
-		return a.Feature < b.Feature
-	})
-	out.Drifting, out.Checked = len(out.Features), len(checked)
-	out.Features = out.Features[:min(len(out.Features), maxDriftingListed)]
-	return out, nil
-}
-
-// severity ranks drifting features across methods: how far the score is past its threshold,
-// as a factor (a distance over its threshold, a threshold over its p-value).
-func severity(f DriftingFeature) float64 {
-	if f.ScoreKind == metrics.ScorePValue {
-		return f.Threshold / math.Max(f.Score, math.SmallestNonzeroFloat64)
-	}
-	if f.Threshold == 0 {
-		return math.Inf(1)
-	}
-	return f.Score / f.Threshold
-}
-
-// frameRow is one row of a numeric-long frame: its string labels and its numbers.
-type frameRow struct {
-	labels map[string]string
-	values map[string]*float64
-}
-
-// runRows validates and runs one numeric query and returns its rows.
-func runRows(ctx context.Context, eng *engine.Engine, raw query.Raw, w query.Window) ([]frameRow, error) {
-	raw.SchemaVersion = query.SchemaVersion
-	raw.RefID = "summary"
-	q, err := query.Validate(raw, w)
-	if err != nil {
-		return nil, err
-	}
-	frames, err := eng.Run(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return numericRows(frames)
-}
-
-// numericRows reads numeric-long frames row by row.
-func numericRows(frames data.Frames) ([]frameRow, error) {
-	var out []frameRow
-	for _, f := range frames {
-		if f.Meta == nil || f.Meta.Type != data.FrameTypeNumericLong {
-			return nil, errors.New("summary: a numeric query returned a frame that is not numeric-long")
-		}
-		for i := range f.Rows() {
-			r := frameRow{labels: map[string]string{}, values: map[string]*float64{}}
-			for _, fld := range f.Fields {
-				switch v := fld.At(i).(type) {
-				case string:
-					r.labels[fld.Name] = v
-				case *float64:
-					r.values[fld.Name] = v
-				}
-			}
-			out = append(out, r)
-		}
-	}
-	return out, nil
 }
