@@ -79,12 +79,14 @@ type DriftSummary struct {
 
 // DriftingFeature is a drifting feature in its most drifting version.
 type DriftingFeature struct {
-	Feature   string  `json:"feature"`
-	Version   string  `json:"version"`
-	Method    string  `json:"method"`
-	Score     float64 `json:"score"`
-	ScoreKind string  `json:"scoreKind"`
-	Threshold float64 `json:"threshold"`
+	Feature string `json:"feature"`
+	Version string `json:"version"`
+	Method  string `json:"method"`
+	// Statistic is the test's statistic (KS's D, the chi-square value), null for a distance.
+	Statistic *float64 `json:"statistic"`
+	Score     float64  `json:"score"`
+	ScoreKind string   `json:"scoreKind"`
+	Threshold float64  `json:"threshold"`
 }
 
 // summaryRoute serves GET /summary?at=<RFC 3339>: every model's versions, last prediction,

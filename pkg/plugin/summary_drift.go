@@ -16,7 +16,7 @@ import (
 func driftSummary(ctx context.Context, eng *engine.Engine, model string, s *Summary) (*DriftSummary, error) {
 	rows, err := runRows(ctx, eng, query.Raw{QueryType: query.TypeDrift, Model: model, Format: query.FormatNumeric,
 		Method:    "auto",
-		Metrics:   []query.Metric{query.DriftScore, query.DriftThreshold, query.Drifted},
+		Metrics:   []query.Metric{query.DriftStatistic, query.DriftScore, query.DriftThreshold, query.Drifted},
 		Reference: &query.Reference{Type: query.ReferenceRange, From: s.Reference.From.Format(time.RFC3339Nano), To: s.Reference.To.Format(time.RFC3339Nano)},
 	}, query.Window{From: s.Window.From, To: s.Window.To})
 	if err != nil {
@@ -33,24 +33,30 @@ func driftSummary(ctx context.Context, eng *engine.Engine, model string, s *Summ
 			continue
 		}
 		f := DriftingFeature{Feature: feature, Version: row.labels["version"], Method: row.labels["method"],
-			Score: *score, ScoreKind: metrics.ScoreKindOf(row.labels["method"]), Threshold: *th}
-		if old, ok := best[feature]; !ok || severity(f) > severity(old) {
+			Statistic: row.values[string(query.DriftStatistic)], Score: *score, ScoreKind: metrics.ScoreKindOf(row.labels["method"]), Threshold: *th}
+		if old, ok := best[feature]; !ok || moreDrifting(f, old) {
 			best[feature] = f
 		}
 	}
 	for _, f := range best {
 		out.Features = append(out.Features, f)
 	}
-	sort.Slice(out.Features, func(i, j int) bool {
-		a, b := out.Features[i], out.Features[j]
-		if severity(a) != severity(b) {
-			return severity(a) > severity(b)
-		}
-		return a.Feature < b.Feature
-	})
+	sort.Slice(out.Features, func(i, j int) bool { return moreDrifting(out.Features[i], out.Features[j]) })
 	out.Drifting, out.Checked = len(out.Features), len(checked)
 	out.Features = out.Features[:min(len(out.Features), maxDriftingListed)]
 	return out, nil
+}
+
+// moreDrifting orders drifting features: by severity, then (p-values too small to tell apart)
+// by the test's statistic, then by name.
+func moreDrifting(a, b DriftingFeature) bool {
+	if sa, sb := severity(a), severity(b); sa != sb {
+		return sa > sb
+	}
+	if a.Statistic != nil && b.Statistic != nil && *a.Statistic != *b.Statistic {
+		return *a.Statistic > *b.Statistic
+	}
+	return a.Feature < b.Feature
 }
 
 // severity ranks drifting features across methods: how far the score is past its threshold,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -211,5 +212,53 @@ func wantNumber(t *testing.T, what string, got *float64, want float64) {
 	t.Helper()
 	if got == nil || *got < want-1e-9 || *got > want+1e-9 {
 		t.Errorf("%s: got %v, want %g", what, deref(got), want)
+	}
+}
+
+// The drifting features listed are bounded (five, the most drifting first) while drifting counts
+// them all: a model with many moved inputs cannot make the page or the answer long.
+func TestSummaryListsTheMostDriftingFeatures(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("prediction_id,ts,model,model_version,predicted_label,f1,f2,f3,f4,f5,f6,f7\n")
+	start := summaryAt.Add(-8 * 24 * time.Hour)
+	for i := 0; ts(start, i).Before(summaryAt); i++ {
+		fmt.Fprintf(&b, "p%d,%s,m,v1,yes", i, ts(start, i).Format(time.RFC3339))
+		recent := !ts(start, i).Before(summaryAt.Add(-24 * time.Hour))
+		for f := 1; f <= 7; f++ {
+			x := float64(i*37%100) / 10
+			if recent {
+				x += 1 + float64(f)/2 // each input moves, the later ones further (never past the others)
+			}
+			fmt.Fprintf(&b, ",%g", x)
+		}
+		b.WriteString("\n")
+	}
+	csv := filepath.Join(t.TempDir(), "moved.csv")
+	if err := os.WriteFile(csv, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	status, s, body := getSummary(t, summaryDatasource(t, loadCSV(t, csv), nil), "/summary?at="+summaryAt.Format(time.RFC3339))
+	if status != http.StatusOK || len(s.Models) != 1 {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	d := s.Models[0].Drift
+	if d == nil || d.Drifting != 7 || d.Checked != 7 || len(d.Features) != 5 {
+		t.Fatalf("drift %+v, want 5 of 7 drifting listed", d)
+	}
+	severity := func(f plugin.DriftingFeature) float64 {
+		if f.ScoreKind == "p_value" {
+			return f.Threshold / math.Max(f.Score, math.SmallestNonzeroFloat64)
+		}
+		return f.Score / f.Threshold
+	}
+	var names []string
+	for i, f := range d.Features {
+		names = append(names, f.Feature)
+		if i > 0 && severity(f) > severity(d.Features[i-1]) {
+			t.Errorf("features not most drifting first: %+v", d.Features)
+		}
+	}
+	if strings.Join(names, ",") != "f7,f6,f5,f4,f3" {
+		t.Errorf("listed %v, want the five that moved furthest, furthest first", names)
 	}
 }

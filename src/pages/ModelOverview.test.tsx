@@ -49,8 +49,24 @@ const churn = model({
   ],
   drift: {
     features: [
-      { feature: 'tenure', version: 'A', method: 'wasserstein', score: 0.4, scoreKind: 'distance', threshold: 0.1 },
-      { feature: 'plan', version: 'B', method: 'jensenshannon', score: 0.2, scoreKind: 'distance', threshold: 0.1 },
+      {
+        feature: 'tenure',
+        version: 'A',
+        method: 'wasserstein',
+        statistic: null,
+        score: 0.4,
+        scoreKind: 'distance',
+        threshold: 0.1,
+      },
+      {
+        feature: 'plan',
+        version: 'B',
+        method: 'jensenshannon',
+        statistic: null,
+        score: 0.2,
+        scoreKind: 'distance',
+        threshold: 0.1,
+      },
     ],
     drifting: 3,
     checked: 6,

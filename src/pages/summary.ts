@@ -36,6 +36,8 @@ export interface DriftingFeature {
   feature: string;
   version: string;
   method: string;
+  /** The test's statistic (KS's D, the chi-square value); null for a distance. */
+  statistic: number | null;
   score: number;
   scoreKind: string;
   threshold: number;
