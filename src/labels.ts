@@ -391,4 +391,37 @@ export const labels = {
       optionsVersion: { name: 'Options version' },
     },
   },
+  models: {
+    subtitle:
+      'Every model of each Modelwatch data source: serving, volume, labels, drift and alerts over the last 24 hours',
+    loading: 'Loading models',
+    summaryError: 'Could not read the models of this data source',
+    versions: 'Versions',
+    lastPrediction: 'Last prediction',
+    volume: 'Predictions, last 24 h',
+    coverage: 'Label coverage, last 24 h',
+    drift: 'Drifting inputs',
+    driftWindows: 'last 24 h against the 7 days before',
+    alerts: 'Alert rules',
+    dashboards: 'Dashboards',
+    ago: (age: string) => `${age} ago`,
+    never: 'none in the last 31 days',
+    stopped: 'No prediction for over 1 h: stopped serving?',
+    stoppedTooltip:
+      'The last prediction is more than an hour old. A model that serves rarely can be quiet that long; one that serves steadily may have stopped.',
+    labeled: (labeled: number, predictions: number) =>
+      `${labeled.toLocaleString('en-US')} of ${predictions.toLocaleString('en-US')} labelled`,
+    noPredictions: 'no predictions',
+    noDrift: (checked: number) => `none of ${checked} inputs`,
+    driftMore: (more: number) => `and ${more} more`,
+    driftCount: (drifting: number, checked: number) => `${drifting} of ${checked} inputs drifting`,
+    noRules: 'No alert rule queries this model.',
+    rulesDenied:
+      "Alert rules are hidden: your role cannot read alert rules (alerting read access). Ask an administrator for it to see each model's rules here.",
+    rulesError: (message: string) => `Could not read alert rules: ${message}`,
+    ruleState: { firing: 'Firing', pending: 'Pending', inactive: 'Normal', unknown: 'No state' },
+    firingFor: (labels: string) => `for ${labels}`,
+    moreModels: (shown: number, total: number) => `Showing ${shown} of ${total} models.`,
+    problems: 'Some figures could not be computed',
+  },
 } as const;

@@ -77,6 +77,7 @@ func (d *Datasource) routes() *http.ServeMux {
 		sc := store.Scope{Model: model, From: time.Unix(0, 0).UTC(), To: time.Now().UTC().Add(24 * time.Hour * 365 * 100)}
 		return s.Distinct(ctx, sc, column, maxLookupValues)
 	}))
+	mux.HandleFunc("GET /summary", d.summaryRoute)
 	return mux
 }
 

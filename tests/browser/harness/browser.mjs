@@ -55,9 +55,9 @@ export function readFrames(name) {
   return Array.isArray(body) ? body : body.frames;
 }
 
-async function bundle(outDir) {
+async function bundle(outDir, entry) {
   await esbuild.build({
-    entryPoints: [path.join(root, 'tests', 'browser', 'harness', 'entry.tsx')],
+    entryPoints: [path.join(root, 'tests', 'browser', 'harness', `${entry}.tsx`)],
     outfile: path.join(outDir, 'bundle.js'),
     bundle: true,
     format: 'iife',
@@ -71,6 +71,9 @@ async function bundle(outDir) {
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
   });
 }
+
+const ICONS_PATH = '/public/build/img/icons/';
+const uiIconsDir = path.join(root, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
 
 function serve(outDir) {
   const hasCss = existsSync(path.join(outDir, 'bundle.css'));
@@ -89,6 +92,14 @@ function serve(outDir) {
     }
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
+      return;
+    }
+    // Grafana's icons (the Models page's buttons and spinner), from @grafana/ui's own copies;
+    // the spinner, which Grafana ships itself, as an empty image.
+    if (url.pathname.startsWith(ICONS_PATH)) {
+      const icon = inside(uiIconsDir, url.pathname.slice(ICONS_PATH.length));
+      res.writeHead(icon || url.pathname.endsWith('/spinner.svg') ? 200 : 404, { 'content-type': 'image/svg+xml' });
+      res.end(icon ? readFileSync(icon) : '<svg xmlns="http://www.w3.org/2000/svg"/>');
       return;
     }
     const name = url.pathname.slice('/frames/'.length);
@@ -117,9 +128,10 @@ function serve(outDir) {
 
 /**
  * Builds the harness, serves it and starts Chromium. Returns { open, close }: open(query) loads
- * the harness page with those query parameters and waits until the view is drawn.
+ * the harness page with those query parameters and waits until the view is drawn. entry names the
+ * page's script under harness/: entry.tsx (the panel's views) or models.tsx (the app's Models page).
  */
-export async function startHarness() {
+export async function startHarness(entry = 'entry') {
   assert.ok(existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install -y chromium)`);
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'modelwatch-browser-'));
   let server;
@@ -131,7 +143,7 @@ export async function startHarness() {
   };
   try {
     const outDir = path.join(workDir, 'out');
-    await bundle(outDir);
+    await bundle(outDir, entry);
     server = await serve(outDir);
     const baseUrl = `http://127.0.0.1:${server.address().port}`;
     context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
@@ -182,13 +194,13 @@ export async function startHarness() {
  * while starting is reported by every test, so that it counts as failed tests rather than as a
  * suite that ran none.
  */
-export function harnessTests({ describe, test, before, after }, title, view, check, params) {
+export function harnessTests({ describe, test, before, after }, title, view, check, params, entry = 'entry') {
   describe(title, { timeout: 180_000 }, () => {
     let harness;
     let setupError;
     before(async () => {
       try {
-        harness = await startHarness();
+        harness = await startHarness(entry);
       } catch (error) {
         setupError = error;
       }
