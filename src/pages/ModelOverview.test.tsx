@@ -187,12 +187,12 @@ describe('ModelOverview', () => {
     expect(drift).toHaveTextContent('and 1 more');
     const links = within(within(c).getByTestId(selectors.models.dashboards)).getAllByRole('link');
     expect(links.map((a) => a.getAttribute('href'))).toEqual([
-      '/d/modelwatch-overview?var-model=churn-classifier',
-      '/d/modelwatch-classification',
-      '/d/modelwatch-drift',
-      '/d/modelwatch-drift-explorer?var-model=churn-classifier',
-      '/d/modelwatch-operations',
-      '/d/modelwatch-outcomes?var-model=churn-classifier',
+      '/d/modelwatch-overview?var-datasource=mw1&var-model=churn-classifier',
+      '/d/modelwatch-classification?var-datasource=mw1',
+      '/d/modelwatch-drift?var-datasource=mw1',
+      '/d/modelwatch-drift-explorer?var-datasource=mw1&var-model=churn-classifier',
+      '/d/modelwatch-operations?var-datasource=mw1',
+      '/d/modelwatch-outcomes?var-datasource=mw1&var-model=churn-classifier',
     ]);
     expect(get).toHaveBeenCalledWith('/api/datasources/uid/mw1/resources/summary', undefined, undefined, {
       showErrorAlert: false,

@@ -19,8 +19,14 @@ export const DASHBOARDS: DashboardLink[] = [
   { uid: 'modelwatch-outcomes', title: 'Outcomes', byModel: true },
 ];
 
-/** The link to a dashboard for a model. */
-export function dashboardHref(dashboard: DashboardLink, model: string): string {
-  const base = `/d/${dashboard.uid}`;
-  return dashboard.byModel ? `${base}?var-model=${encodeURIComponent(model)}` : base;
+/**
+ * The link to a dashboard for a model of a data source: every dashboard of the app reads its
+ * Modelwatch data source from a `datasource` variable, and the by-model ones their model too.
+ */
+export function dashboardHref(dashboard: DashboardLink, model: string, datasourceUid: string): string {
+  const params = new URLSearchParams({ 'var-datasource': datasourceUid });
+  if (dashboard.byModel) {
+    params.set('var-model', model);
+  }
+  return `/d/${dashboard.uid}?${params.toString()}`;
 }

@@ -30,15 +30,15 @@ const TEXT = {
   noRules: 'No alert rule queries this model.',
   states: { firing: 'Firing', pending: 'Pending', inactive: 'Normal', unknown: 'No state' },
 };
-const DASHBOARD_HREFS = (model) => [
-  `/d/modelwatch-overview?var-model=${encodeURIComponent(model)}`,
-  '/d/modelwatch-classification',
-  '/d/modelwatch-drift',
-  `/d/modelwatch-drift-explorer?var-model=${encodeURIComponent(model)}`,
-  '/d/modelwatch-operations',
-  `/d/modelwatch-outcomes?var-model=${encodeURIComponent(model)}`,
-];
 const DATASOURCE_UID = 'modelwatch-demo';
+const DASHBOARD_HREFS = (model) => [
+  `/d/modelwatch-overview?var-datasource=${DATASOURCE_UID}&var-model=${encodeURIComponent(model)}`,
+  `/d/modelwatch-classification?var-datasource=${DATASOURCE_UID}`,
+  `/d/modelwatch-drift?var-datasource=${DATASOURCE_UID}`,
+  `/d/modelwatch-drift-explorer?var-datasource=${DATASOURCE_UID}&var-model=${encodeURIComponent(model)}`,
+  `/d/modelwatch-operations?var-datasource=${DATASOURCE_UID}`,
+  `/d/modelwatch-outcomes?var-datasource=${DATASOURCE_UID}&var-model=${encodeURIComponent(model)}`,
+];
 const STOPPED_AFTER_MS = 60 * 60 * 1000;
 
 const fixture = (name) => JSON.parse(readFileSync(path.join(fixturesDir, name), 'utf8'));
