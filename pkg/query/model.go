@@ -21,10 +21,11 @@ const (
 	TypeQuality        Type = "quality"
 	TypeDrift          Type = "drift"
 	TypeComparison     Type = "comparison"
+	TypeOutcome        Type = "outcome"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison, TypeOutcome}
 
 // Format is the shape of a classification result.
 type Format string
@@ -223,6 +224,7 @@ var metricsOf = map[Type][]Metric{
 	TypeQuality:        QualityMetrics,
 	TypeDrift:          DriftMetrics,
 	TypeComparison:     ComparisonOutputs,
+	TypeOutcome:        OutcomeMetrics,
 }
 
 // ReferenceType says how the reference window is chosen.
@@ -269,6 +271,8 @@ type Raw struct {
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
 	Column         string     `json:"column,omitempty"`
 	CompareTo      *CompareTo `json:"compareTo,omitempty"`
+	Outcome        string     `json:"outcome,omitempty"`
+	Value          string     `json:"value,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -306,4 +310,8 @@ type Query struct {
 	// Change, when set, compares every metric with its value in a reference window: Metrics
 	// may then name <metric>_reference and <metric>_change besides <metric>.
 	Change *ChangeWindow
+	// Outcome is the column an outcome query reads (what happened after the prediction), and
+	// OutcomeValue the text that counts as positive in the rate of a text column.
+	Outcome      string
+	OutcomeValue string
 }
