@@ -4,6 +4,7 @@ import {
   COVERAGE_METRICS,
   DRIFT_OUTPUTS,
   OPERATIONS_METRICS,
+  OUTCOME_METRICS,
   QUALITY_METRICS,
   REGRESSION_METRICS,
   type ModelwatchQuery,
@@ -30,6 +31,8 @@ export type FamilyField =
   | 'interval'
   | 'groupBy'
   | 'column'
+  | 'outcome'
+  | 'outcomeValue'
   | 'filters';
 
 export interface Family {
@@ -107,6 +110,12 @@ export const FAMILIES: Record<QueryType, Family> = {
     formats: SERIES,
     defaults: { versions: [], compare: 'precision', metrics: [], format: 'numeric' },
   },
+  outcome: {
+    rows: [['versions'], ['outcome', 'outcomeValue'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
+    metrics: OUTCOME_METRICS,
+    formats: SERIES,
+    defaults: { metrics: ['rate', 'count', 'coverage'], format: 'timeseries' },
+  },
 };
 
 export function familyOf(query: ModelwatchQuery): Family {
@@ -136,6 +145,8 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   interval: ['interval'],
   groupBy: ['groupBy'],
   column: ['column'],
+  outcome: ['outcome'],
+  outcomeValue: ['value'],
   filters: ['filters'],
 };
 
