@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/plugin"
+	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
@@ -185,5 +187,67 @@ func TestOutcomeErrors(t *testing.T) {
 		if r.Status != http.StatusBadRequest || r.Error == nil || !strings.Contains(r.Error.Error(), c.want) || len(r.Error.Error()) > 700 {
 			t.Errorf("%s: status %d, error %v", c.name, r.Status, r.Error)
 		}
+	}
+}
+
+// Declared outcome columns are not model inputs: a quality or drift query without features
+// leaves them out, the features route does not offer them, the columns route marks them; an
+// undeclared column (revenue) is still a feature. Without the setting clicked is a feature.
+func TestOutcomeColumnsAreNotFeatures(t *testing.T) {
+	db := loadOutcomes(t)
+	var golden outcomeGolden
+	readJSON(t, "../../testdata/golden/outcome/cases.json", &golden)
+	for _, declared := range [][]string{nil, golden.OutcomeColumns} {
+		cfg := settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable, LabelsTable: "labels", OutcomeColumns: declared}
+		ds := plugin.New(cfg, plugin.OpenStore)
+		var drifted []string
+		for _, js := range []string{
+			`{"schemaVersion":1,"queryType":"drift","model":"search-ranker","versions":["A"],"format":"numeric","metrics":["score"]}`,
+			`{"schemaVersion":1,"queryType":"quality","model":"search-ranker","versions":["A"],"format":"numeric","metrics":["rows"]}`,
+		} {
+			f := queryFrames(t, ds, frameCase{name: js, query: js, from: golden.From, to: golden.To})[0]
+			field, _ := f.FieldByName("feature")
+			if field == nil {
+				t.Fatalf("%s: no feature field", js)
+			}
+			var features []string
+			for i := range field.Len() {
+				features = append(features, field.At(i).(string))
+			}
+			drifted = append(drifted, strings.Join(features, ","))
+		}
+		var routed []string
+		if err := ds.CallResource(context.Background(), &backend.CallResourceRequest{Method: http.MethodGet, Path: "features", URL: "features"},
+			backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { return json.Unmarshal(r.Body, &routed) })); err != nil {
+			t.Fatal(err)
+		}
+		var columns []struct{ Name, Role string }
+		if err := ds.CallResource(context.Background(), &backend.CallResourceRequest{Method: http.MethodGet, Path: "columns", URL: "columns"},
+			backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error { return json.Unmarshal(r.Body, &columns) })); err != nil {
+			t.Fatal(err)
+		}
+		role := map[string]string{}
+		for _, c := range columns {
+			role[c.Name] = c.Role
+		}
+		want, wantRole := "revenue", "outcome"
+		if declared == nil {
+			want, wantRole = "clicked,purchases,revenue,feedback", "feature"
+		}
+		var inputs []string // the route lists the model outputs after the inputs
+		for _, name := range routed {
+			if !slices.Contains(query.ModelOutputs, name) {
+				inputs = append(inputs, name)
+			}
+		}
+		for i, got := range append(drifted, strings.Join(inputs, ",")) {
+			if got != want {
+				t.Errorf("declared %v: default features %d are %s, want %s", declared, i, got, want)
+			}
+		}
+		if role["clicked"] != wantRole || role["revenue"] != "feature" {
+			t.Errorf("declared %v: columns route roles %v", declared, role)
+		}
+		ds.Dispose()
 	}
 }
