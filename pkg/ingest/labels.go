@@ -85,7 +85,7 @@ func labelsHeader(rec []string) (map[string]int, []string, error) {
 			return nil, nil, fmt.Errorf("header: %s is not a valid outcome column name: use letters, digits and underscores, starting with a letter or underscore, at most 63 characters", cut(name))
 		}
 		if role := store.RoleOf(name); role != store.RoleFeature {
-			return nil, nil, fmt.Errorf("column %s is a prediction column (%s), not a label or outcome: a labels file has %s and outcome columns", name, role, strings.Join(LabelColumns, ", "))
+			return nil, nil, fmt.Errorf("column %q is not a label column: it is a prediction column (%s); a labels file has %s and outcome columns", name, role, strings.Join(LabelColumns, ", "))
 		}
 		outcomes = append(outcomes, name)
 	}
@@ -95,7 +95,7 @@ func labelsHeader(rec []string) (map[string]int, []string, error) {
 	_, hasLabel := at[store.ColActualLabel]
 	_, hasValue := at[store.ColActualValue]
 	if _, ok := at[store.ColPredictionID]; !ok || (!hasLabel && !hasValue && len(outcomes) == 0) {
-		return nil, nil, fmt.Errorf("a labels file needs prediction_id and actual_label, actual_value or an outcome column (and may have labeled_at); its header is %s", cut(strings.Join(rec, ",")))
+		return nil, nil, fmt.Errorf("a labels file needs prediction_id and actual_label or actual_value, or an outcome column (and may have labeled_at); its header is %s", cut(strings.Join(rec, ",")))
 	}
 	return at, outcomes, nil
 }
@@ -169,7 +169,7 @@ func readLabels(path string, now time.Time, stored map[string]store.Kind) ([]sto
 			has = has || v != nil
 		}
 		if !has {
-			return atLine(path, line(0), store.ColPredictionID, errors.New("the line has no value: a label needs actual_label, actual_value or an outcome"))
+			return atLine(path, line(0), store.ColPredictionID, errors.New("the line has no value: a label needs actual_label or actual_value, or an outcome"))
 		}
 		if v, err := cell(store.ColLabeledAt, store.KindTimestamp); err != nil {
 			return err

@@ -82,8 +82,8 @@ func TestLabelsFileErrors(t *testing.T) {
 		{"outcome of the wrong type", "prediction_id,is_mobile\np1,true\np2,maybe\n", `:3: column "is_mobile": "maybe" is not a boolean`},
 		{"outcome against the labels table's type", "prediction_id,rating\np1,5\np2,x\n", `:3: column "rating": "x" is not an integer`},
 		{"a line without any value", "prediction_id,actual_label,rating\np1,yes,\np2,,\n", `:3: column "prediction_id": the line has no value`},
-		{"a prediction column", "prediction_id,model,actual_label\np1,m,yes\n", "column model is a prediction column (model), not a label or outcome"},
-		{"no label or outcome", "prediction_id,labeled_at\np1,2026-03-01T00:00:00Z\n", "needs prediction_id and actual_label, actual_value or an outcome column"},
+		{"a prediction column", "prediction_id,model,actual_label\np1,m,yes\n", `column "model" is not a label column: it is a prediction column (model)`},
+		{"no label or outcome", "prediction_id,labeled_at\np1,2026-03-01T00:00:00Z\n", "needs prediction_id and actual_label or actual_value, or an outcome column"},
 		{"a bad name", "prediction_id,click-through\np1,1\n", `"click-through" is not a valid outcome column name`},
 	} {
 		if c.name == "outcome against the labels table's type" {
