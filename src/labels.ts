@@ -23,6 +23,12 @@ export const labels = {
         'Optional table of late ground truth (prediction_id, actual_label or actual_value, labeled_at), joined on prediction_id; it also gives the label delay.',
       placeholder: 'none',
     },
+    outcomeColumns: {
+      label: 'Outcome columns',
+      tooltip:
+        'Columns logged about what happened after a prediction (e.g. clicked, purchased), comma-separated: they are outcomes, not model inputs (not default features of quality and drift), and a labels table column of the same name holds late outcomes.',
+      placeholder: 'e.g. clicked, purchased',
+    },
     limits: {
       title: 'Limits',
       description: 'Bounds on the work of one query, so that no dashboard or Viewer can take the data source down.',
@@ -69,6 +75,7 @@ export const labels = {
       quality: { label: 'Data quality', description: 'Missing, out-of-range and new values per feature' },
       drift: { label: 'Drift', description: 'Feature distributions against a reference window' },
       comparison: { label: 'Champion vs challenger', description: 'Is the challenger significantly better?' },
+      outcome: { label: 'Outcomes', description: 'Clicks, purchases, feedback: what happened after the prediction' },
     },
     model: { label: 'Model', tooltip: 'Model name as logged; a $variable is allowed.', placeholder: 'Choose a model' },
     versions: {
@@ -128,6 +135,10 @@ export const labels = {
       max: 'Maximum',
       std_ratio: 'Std ratio (current / reference)',
       mean_shift: 'Mean shift (in reference stds)',
+      rate: 'Rate (share positive)',
+      sum: 'Sum',
+      count: 'Count (rows with an outcome)',
+      coverage: 'Coverage (share with an outcome)',
       statistic: 'Statistic',
       p_value: 'p-value',
       score: 'Score',
@@ -254,6 +265,20 @@ export const labels = {
         'The numeric column logged per request (e.g. cpu_ms) whose p50, p95, p99, mean and max the column metrics return.',
       placeholder: 'e.g. cpu_ms',
       required: 'The column metrics need a column: choose a numeric column logged per request.',
+    },
+    outcome: {
+      label: 'Outcome',
+      tooltip:
+        'The column logged about what happened after the prediction (clicked, purchased, feedback); declared outcome columns first.',
+      placeholder: 'e.g. clicked',
+      required: 'Choose the outcome column.',
+      declared: 'outcome',
+    },
+    outcomeValue: {
+      label: 'Positive value',
+      tooltip: 'For a text outcome: the text that counts as positive in the rate, e.g. yes.',
+      placeholder: 'e.g. yes',
+      required: 'The rate of a text outcome needs the text that counts as positive.',
     },
     groupBy: { label: 'Group by', tooltip: 'One series per value of the column.', placeholder: 'No grouping' },
     filters: {

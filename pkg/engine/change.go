@@ -207,9 +207,9 @@ func (e *Engine) changeReference(ctx context.Context, rq query.Query, family fun
 
 // changeKey identifies a reference run by everything that selects and shapes its answer.
 func changeKey(q query.Query) string {
-	return fmt.Sprintf("change|%s|%q|%q|%q|%q|%d|%d|%s|%d|%v|%q|%q|%v|%q|%d|%d|%q", q.Type, q.Model, q.Versions, q.Metrics, q.Column,
+	return fmt.Sprintf("change|%s|%q|%q|%q|%q|%d|%d|%s|%d|%v|%q|%q|%v|%q|%d|%d|%q|%q|%q", q.Type, q.Model, q.Versions, q.Metrics, q.Column,
 		q.From.UnixMicro(), q.To.UnixMicro(), q.Format, q.Bucket, q.Filters, q.GroupBy, q.PositiveClass, floatKey(q.Threshold), q.Average,
-		q.RefFrom.UnixMicro(), q.RefTo.UnixMicro(), q.Features)
+		q.RefFrom.UnixMicro(), q.RefTo.UnixMicro(), q.Features, q.Outcome, q.OutcomeValue)
 }
 
 func floatKey(f *float64) string {

@@ -41,7 +41,7 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 	if q.Change != nil {
 		family := map[query.Type]func(context.Context, query.Query) (data.Frames, error){
 			query.TypeClassification: e.classification, query.TypeRegression: e.regression, query.TypeOperations: e.operations,
-			query.TypeCoverage: e.coverage, query.TypeQuality: e.quality,
+			query.TypeCoverage: e.coverage, query.TypeQuality: e.quality, query.TypeOutcome: e.outcome,
 		}[q.Type]
 		if family == nil {
 			return nil, fmt.Errorf("%w: compareTo on %s queries", ErrUnsupported, q.Type)
@@ -65,6 +65,8 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.drift(ctx, q)
 	case query.TypeComparison:
 		return e.comparison(ctx, q)
+	case query.TypeOutcome:
+		return e.outcome(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

@@ -12,59 +12,115 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
-// LabelColumns are the columns a labels file may have: prediction_id (required), the late
-// ground truth (actual_label, actual_value: at least one of them) and labeled_at, when it
-// arrived (RFC 3339; a file without the column is labelled at the time of the load).
+// LabelColumns are the label columns a labels file may have: prediction_id (required), the
+// late ground truth (actual_label, actual_value) and labeled_at, when it arrived (RFC 3339; a
+// file without the column is labelled at the time of the load). Any other column is a late
+// outcome (clicked, purchased): a file needs prediction_id and at least one label or outcome
+// column, and each line a value in at least one of them.
 var LabelColumns = []string{store.ColPredictionID, store.ColActualLabel, store.ColActualValue, store.ColLabeledAt}
 
 // MaxLabelsPerFile bounds one labels file: its labels are checked in memory before any is
 // written, so that a bad file writes nothing.
 const MaxLabelsPerFile = 5_000_000
 
-// LoadLabelsFile loads a CSV file (gzip detected from its bytes) of late labels into the
-// labels table (created if missing) in one transaction, after checking every line: a bad file
-// loads nothing, and the error names its line and column. It returns the labels loaded.
-// Labels whose predictions are stored update the rollup hours of those predictions when the
-// rollups read this labels table (duckdb.Writer.LoadLabels).
+// MaxOutcomesPerFile bounds the outcome columns of one labels file.
+const MaxOutcomesPerFile = 20
+
+// LoadLabelsFile loads a CSV file (gzip detected from its bytes) of late labels and late
+// outcomes into the labels table (created if missing; outcome columns added when new) in one
+// transaction, after checking every line: a bad file loads nothing, and the error names its
+// line and column. An outcome column takes the type the labels table already gives it, else
+// the prediction table's column of the same name, else the type its values have in the file
+// (boolean, integer, double, else text), so late and logged outcomes compare alike. It returns
+// the lines loaded. Labels whose predictions are stored update the rollup hours of those
+// predictions when the rollups read this labels table (duckdb.Writer.LoadLabels).
 func LoadLabelsFile(ctx context.Context, w *duckdb.Writer, labelsTable, path string, now time.Time) (int, error) {
-	labels, err := readLabels(path, now)
+	kinds, err := outcomeKinds(ctx, w, labelsTable)
 	if err != nil {
 		return 0, inFile(path, err)
 	}
-	if err := w.LoadLabels(ctx, labelsTable, labels); err != nil {
+	outcomes, labels, err := readLabels(path, now, kinds)
+	if err != nil {
+		return 0, inFile(path, err)
+	}
+	if err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels); err != nil {
 		return 0, inFile(path, err)
 	}
 	return len(labels), nil
 }
 
-func readLabels(path string, now time.Time) ([]duckdb.Label, error) {
+// outcomeKinds are the kinds stored outcome columns have: the labels table's, else the
+// prediction table's.
+func outcomeKinds(ctx context.Context, w *duckdb.Writer, labelsTable string) (map[string]store.Kind, error) {
+	kinds := map[string]store.Kind{}
+	preds, err := w.Columns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := w.LabelsColumns(ctx, labelsTable)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range append(preds, stored...) {
+		kinds[c.Name] = c.Kind
+	}
+	return kinds, nil
+}
+
+// labelsHeader reads a labels file's header: the label columns' positions and the outcome
+// columns, in file order.
+func labelsHeader(rec []string) (map[string]int, []string, error) {
+	at := map[string]int{}
+	var outcomes []string
+	for i, name := range rec {
+		name = strings.TrimPrefix(name, "\ufeff")
+		if _, dup := at[name]; dup {
+			return nil, nil, fmt.Errorf("column %s appears twice in the header", cut(name))
+		}
+		at[name] = i
+		if slices.Contains(LabelColumns, name) {
+			continue
+		}
+		if err := store.ValidIdentifier(name); err != nil {
+			return nil, nil, fmt.Errorf("header: %s is not a valid outcome column name: use letters, digits and underscores, starting with a letter or underscore, at most 63 characters", cut(name))
+		}
+		if role := store.RoleOf(name); role != store.RoleFeature {
+			return nil, nil, fmt.Errorf("column %q is not a label column: it is a prediction column (%s); a labels file has %s and outcome columns", name, role, strings.Join(LabelColumns, ", "))
+		}
+		outcomes = append(outcomes, name)
+	}
+	if len(outcomes) > MaxOutcomesPerFile {
+		return nil, nil, fmt.Errorf("header: %d outcome columns (at most %d): is the first line really the header?", len(outcomes), MaxOutcomesPerFile)
+	}
+	_, hasLabel := at[store.ColActualLabel]
+	_, hasValue := at[store.ColActualValue]
+	if _, ok := at[store.ColPredictionID]; !ok || (!hasLabel && !hasValue && len(outcomes) == 0) {
+		return nil, nil, fmt.Errorf("a labels file needs prediction_id and actual_label or actual_value, or an outcome column (and may have labeled_at); its header is %s", cut(strings.Join(rec, ",")))
+	}
+	return at, outcomes, nil
+}
+
+// readLabels checks the whole file and returns its outcome columns (typed) and its lines.
+func readLabels(path string, now time.Time, stored map[string]store.Kind) ([]store.Column, []duckdb.Label, error) {
 	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
-		return nil, errors.New("labels files are CSV (or gzipped CSV) with the header " + strings.Join(LabelColumns, ","))
+		return nil, nil, errors.New("labels files are CSV (or gzipped CSV) with the header " + strings.Join(LabelColumns, ",") + " (and outcome columns)")
+	}
+	outcomes, err := typeOutcomes(path, stored)
+	if err != nil {
+		return nil, nil, err
 	}
 	f, err := openCSV(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	rec, err := f.r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("the file is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
+		return nil, nil, fmt.Errorf("the file is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
 	}
-	at := map[string]int{}
-	for i, name := range rec {
-		name = strings.TrimPrefix(name, "\ufeff")
-		if !slices.Contains(LabelColumns, name) {
-			return nil, fmt.Errorf("column %s is not a label column: a labels file has %s", cut(name), strings.Join(LabelColumns, ", "))
-		}
-		if _, dup := at[name]; dup {
-			return nil, fmt.Errorf("column %q appears twice in the header", name)
-		}
-		at[name] = i
-	}
-	_, hasLabel := at[store.ColActualLabel]
-	_, hasValue := at[store.ColActualValue]
-	if _, ok := at[store.ColPredictionID]; !ok || (!hasLabel && !hasValue) {
-		return nil, fmt.Errorf("a labels file needs prediction_id and actual_label or actual_value (and may have labeled_at); its header is %s", cut(strings.Join(rec, ",")))
+	at, _, err := labelsHeader(rec)
+	if err != nil {
+		return nil, nil, err
 	}
 	var labels []duckdb.Label
 	err = f.each(func(rec []string, line func(int) int) error {
@@ -103,8 +159,17 @@ func readLabels(path string, now time.Time) ([]duckdb.Label, error) {
 			x := v.(float64)
 			l.ActualValue = &x
 		}
-		if l.ActualLabel == nil && l.ActualValue == nil {
-			return atLine(path, line(0), store.ColActualLabel, errors.New("a label needs actual_label or actual_value"))
+		has := l.ActualLabel != nil || l.ActualValue != nil
+		for _, c := range outcomes {
+			v, err := cell(c.Name, c.Kind)
+			if err != nil {
+				return err
+			}
+			l.Outcomes = append(l.Outcomes, v)
+			has = has || v != nil
+		}
+		if !has {
+			return atLine(path, line(0), store.ColPredictionID, errors.New("the line has no value: a label needs actual_label or actual_value, or an outcome"))
 		}
 		if v, err := cell(store.ColLabeledAt, store.KindTimestamp); err != nil {
 			return err
@@ -115,10 +180,55 @@ func readLabels(path string, now time.Time) ([]duckdb.Label, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(labels) == 0 {
-		return nil, errors.New("the file has a header but no labels")
+		return nil, nil, errors.New("the file has a header but no labels")
 	}
-	return labels, nil
+	return outcomes, labels, nil
+}
+
+// typeOutcomes reads the header and gives each outcome column its stored kind, or infers it
+// from the file's values (a first pass, only when a column is new).
+func typeOutcomes(path string, stored map[string]store.Kind) ([]store.Column, error) {
+	f, err := openCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rec, err := f.r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("the file is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
+	}
+	at, names, err := labelsHeader(rec)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]store.Column, len(names))
+	inferred := map[int]*inference{}
+	for i, n := range names {
+		cols[i] = store.Column{Name: n, Kind: stored[n], Role: store.RoleOutcome}
+		if cols[i].Kind == "" {
+			inferred[i] = &inference{boolean: true, integer: true, double: true}
+		}
+	}
+	if len(inferred) == 0 {
+		return cols, nil
+	}
+	err = f.each(func(rec []string, line func(int) int) error {
+		for i, inf := range inferred {
+			cell := rec[at[names[i]]]
+			if err := inf.see(cell); err != nil {
+				return atLine(path, cellLine(line(at[names[i]]), cell, err), names[i], err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, inf := range inferred {
+		cols[i].Kind = inf.kind()
+	}
+	return cols, nil
 }

@@ -90,9 +90,12 @@ func OpenStore(cfg settings.Settings) (store.Store, error) {
 	return nil, fmt.Errorf("%w: store %q", settings.ErrSettings, cfg.Store)
 }
 
-// configure applies the settings' column mapping and labels table to a SQL store.
+// configure applies the settings' column mapping, outcome columns and labels table to a SQL store.
 func configure(st *sqlstore.Store, cfg settings.Settings) error {
 	if err := st.WithColumns(cfg.Columns); err != nil {
+		return err
+	}
+	if err := st.WithOutcomes(cfg.OutcomeColumns); err != nil {
 		return err
 	}
 	if cfg.LabelsTable != "" {

@@ -30,7 +30,7 @@ const (
 )
 
 // ChangeFamilies are the families whose metrics can be compared with a reference window.
-var ChangeFamilies = []Type{TypeClassification, TypeRegression, TypeOperations, TypeCoverage, TypeQuality}
+var ChangeFamilies = []Type{TypeClassification, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeOutcome}
 
 // CompareTo is the saved form of a comparison of every metric with a reference window:
 // {"reference": {...}, "as": "pct_change"}.

@@ -21,10 +21,11 @@ const (
 	TypeQuality        Type = "quality"
 	TypeDrift          Type = "drift"
 	TypeComparison     Type = "comparison"
+	TypeOutcome        Type = "outcome"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison, TypeOutcome}
 
 // Format is the shape of a classification result.
 type Format string
@@ -223,6 +224,7 @@ var metricsOf = map[Type][]Metric{
 	TypeQuality:        QualityMetrics,
 	TypeDrift:          DriftMetrics,
 	TypeComparison:     ComparisonOutputs,
+	TypeOutcome:        OutcomeMetrics,
 }
 
 // ReferenceType says how the reference window is chosen.
@@ -271,7 +273,9 @@ type Raw struct {
 	CompareTo      *CompareTo `json:"compareTo,omitempty"`
 	// CombineVersions asks for one series of the model over its versions instead of one per
 	// version (operations and coverage).
-	CombineVersions bool `json:"combineVersions,omitempty"`
+	CombineVersions bool   `json:"combineVersions,omitempty"`
+	Outcome         string `json:"outcome,omitempty"`
+	Value           string `json:"value,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -312,4 +316,8 @@ type Query struct {
 	// CombineVersions makes one series of the rows of every version the query selects (its
 	// Versions, or all), labelled without a version: the model as a whole.
 	CombineVersions bool
+	// Outcome is the column an outcome query reads (what happened after the prediction), and
+	// OutcomeValue the text that counts as positive in the rate of a text column.
+	Outcome      string
+	OutcomeValue string
 }

@@ -106,6 +106,11 @@ func Validate(raw Raw, w Window) (Query, error) {
 			return Query{}, err
 		}
 	}
+	if q.Type == TypeOutcome {
+		if err := validateOutcome(&q, raw); err != nil {
+			return Query{}, err
+		}
+	}
 	if q.Type == TypeConfusion && q.GroupBy != "" {
 		return Query{}, invalid("groupBy is not available for confusion matrices: filter on the column instead")
 	}
@@ -142,6 +147,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	}
 	if q.Type == TypeQuality {
 		q.Metrics = QualityDefaults
+	}
+	if q.Type == TypeOutcome {
+		q.Metrics = OutcomeDefaults
 	}
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise

@@ -37,6 +37,11 @@ type Settings struct {
 	// Columns maps base columns to the table's own names, for a table that does not use the
 	// default names, e.g. {"ts": "event_time", "model_version": "version"}.
 	Columns map[string]string `json:"columns,omitempty"`
+	// OutcomeColumns are the columns logged about what happened after a prediction (clicked,
+	// purchased, feedback): they are not model inputs (not default features of quality and
+	// drift, not in the feature pickers), the outcome column picker offers them first, and a
+	// labels table's columns of these names hold late outcomes.
+	OutcomeColumns []string `json:"outcomeColumns,omitempty"`
 	// Rollups lets operations, classification and confusion queries answer from the store's
 	// hourly rollups when they can (nil: true); false always reads raw rows.
 	Rollups *bool `json:"rollups,omitempty"`
@@ -96,7 +101,7 @@ func (s Settings) Validate() error {
 			return fmt.Errorf("%w: labelsTable: %v", ErrSettings, err)
 		}
 	}
-	return nil
+	return validateOutcomeColumns(s.OutcomeColumns)
 }
 
 // UseRollups says whether queries may answer from rollups: the rollups setting, true unless

@@ -36,6 +36,9 @@ const (
 	RoleActual     Role = "actual"
 	RoleOperations Role = "operations"
 	RoleFeature    Role = "feature"
+	// RoleOutcome marks a column declared as an outcome (the data source's outcomeColumns):
+	// what happened after the prediction, not a model input, so never a default feature.
+	RoleOutcome Role = "outcome"
 )
 
 // Column is one column of the prediction table.

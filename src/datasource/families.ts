@@ -4,6 +4,7 @@ import {
   COVERAGE_METRICS,
   DRIFT_OUTPUTS,
   OPERATIONS_METRICS,
+  OUTCOME_METRICS,
   QUALITY_METRICS,
   REGRESSION_METRICS,
   type ModelwatchQuery,
@@ -31,6 +32,8 @@ export type FamilyField =
   | 'groupBy'
   | 'column'
   | 'combineVersions'
+  | 'outcome'
+  | 'outcomeValue'
   | 'filters';
 
 export interface Family {
@@ -108,6 +111,12 @@ export const FAMILIES: Record<QueryType, Family> = {
     formats: SERIES,
     defaults: { versions: [], compare: 'precision', metrics: [], format: 'numeric' },
   },
+  outcome: {
+    rows: [['versions'], ['outcome', 'outcomeValue'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
+    metrics: OUTCOME_METRICS,
+    formats: SERIES,
+    defaults: { metrics: ['rate', 'count', 'coverage'], format: 'timeseries' },
+  },
 };
 
 export function familyOf(query: ModelwatchQuery): Family {
@@ -138,6 +147,8 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   groupBy: ['groupBy'],
   column: ['column'],
   combineVersions: ['combineVersions'],
+  outcome: ['outcome'],
+  outcomeValue: ['value'],
   filters: ['filters'],
 };
 

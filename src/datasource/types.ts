@@ -5,7 +5,15 @@ import type { DataQuery } from '@grafana/schema';
 export const QUERY_SCHEMA_VERSION = 1;
 
 export type QueryType =
-  'classification' | 'confusion' | 'regression' | 'operations' | 'coverage' | 'quality' | 'drift' | 'comparison';
+  | 'classification'
+  | 'confusion'
+  | 'regression'
+  | 'operations'
+  | 'coverage'
+  | 'quality'
+  | 'drift'
+  | 'comparison'
+  | 'outcome';
 /** Every family, in the order of docs/query-reference.md and the query editor. */
 export const QUERY_TYPES: readonly QueryType[] = [
   'classification',
@@ -16,6 +24,7 @@ export const QUERY_TYPES: readonly QueryType[] = [
   'quality',
   'drift',
   'comparison',
+  'outcome',
 ];
 
 /** Classification metrics that the backend computes, in display order. */
@@ -90,6 +99,10 @@ export const QUALITY_METRICS = [
   'std_ratio',
   'mean_shift',
 ] as const;
+/** Outcome metrics of the query's `outcome` column (what happened after the prediction). */
+export const OUTCOME_METRICS = ['rate', 'mean', 'sum', 'count', 'coverage'] as const;
+/** Outcome metrics that a text column cannot answer (it has no mean or sum). */
+export const NUMERIC_OUTCOME_METRICS: readonly string[] = ['mean', 'sum'];
 /**
  * Model output columns that quality and drift take in `features` beside the inputs (the
  * backend's query.ModelOutputs): numbers profiled as numbers, the label as a category.
@@ -118,7 +131,8 @@ export type MetricName =
   | (typeof COVERAGE_METRICS)[number]
   | (typeof QUALITY_METRICS)[number]
   | (typeof DRIFT_OUTPUTS)[number]
-  | (typeof COMPARISON_OUTPUTS)[number];
+  | (typeof COMPARISON_OUTPUTS)[number]
+  | (typeof OUTCOME_METRICS)[number];
 
 export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
 export type Average = (typeof AVERAGES)[number];
@@ -187,10 +201,14 @@ export interface ModelwatchQuery extends DataQuery {
   compare?: CompareMetric;
   /** Operations: the numeric column of the column_* metrics (resource usage logged per request, e.g. cpu_ms). */
   column?: string;
-  /** Classification, regression, operations, coverage, quality: every metric beside its value in a reference window. */
+  /** Classification, regression, operations, coverage, quality, outcome: every metric beside its value in a reference window. */
   compareTo?: CompareTo;
   /** Operations, coverage: one series for the model over the selected versions, without a version label. */
   combineVersions?: boolean;
+  /** Outcome: the column logged about what happened after the prediction, e.g. clicked. */
+  outcome?: string;
+  /** Outcome of a text column: the text that counts as positive in the rate, e.g. yes. */
+  value?: string;
 }
 
 /** How compareTo compares a metric with its reference value (docs/query-reference.md). */
@@ -242,6 +260,8 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   threads?: number;
   /** Answer from the store's hourly rollups when a query allows it; default true. */
   rollups?: boolean;
+  /** Columns logged about what happened after a prediction (clicked): outcomes, not model inputs. */
+  outcomeColumns?: string[];
 }
 
 /** The prediction table's base columns, by their default names (docs/query-reference.md). */
@@ -267,7 +287,7 @@ export interface StoreColumn {
   name: string;
   /** double, integer, text, boolean or timestamp. */
   type: string;
-  /** feature, timestamp, or the role of a logged column such as the model or its label. */
+  /** feature, outcome, timestamp, or the role of a logged column such as the model or its label. */
   role: string;
   engineType?: string;
 }

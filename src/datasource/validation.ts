@@ -211,6 +211,9 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   ) {
     errors.column = text.column.required;
   }
+  if (type === 'outcome' && !query.outcome) {
+    errors.outcome = text.outcome.required;
+  }
   const interval = query.interval === undefined ? undefined : parseInterval(query.interval).error;
   if (interval) {
     errors.interval = interval;

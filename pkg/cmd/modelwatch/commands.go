@@ -108,7 +108,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	table := fs.String("table", settings.DefaultTable, "table name")
 	var files, labelFiles fileList
 	fs.Var(&files, "file", "CSV, CSV.gz or Parquet file of predictions (repeatable)")
-	fs.Var(&labelFiles, "labels", "CSV or CSV.gz file of late labels: prediction_id, actual_label and/or actual_value, labeled_at (repeatable)")
+	fs.Var(&labelFiles, "labels", "CSV or CSV.gz file of late labels and outcomes: prediction_id, actual_label, actual_value, labeled_at and outcome columns such as clicked (repeatable)")
 	labelsTable := fs.String("labels-table", defaultLabelsTable, "table the --labels files load into (the data source's labelsTable)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -136,6 +136,17 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 		fmt.Fprintf(stdout, "%s: %d labels loaded into table %s (queries read them when the data source's labelsTable is %s)\n", f, n, *labelsTable, *labelsTable)
 	}
 	return nil
+}
+
+// columnList splits a comma-separated list of column names, dropping spaces and empty names.
+func columnList(s string) []string {
+	var out []string
+	for _, name := range strings.Split(s, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // defaultLabelsTable is the table `load --labels` writes when --labels-table is not given.
@@ -185,6 +196,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	to := fs.String("to", "now", "end of the range, RFC 3339 or now")
 	interval := fs.String("interval", "", "Grafana's interval (bucket width), e.g. 1h; the query's own interval wins")
 	labels := fs.String("labels-table", "", "table of late labels joined on prediction_id (optional)")
+	outcomes := fs.String("outcome-columns", "", "comma-separated columns logged after the prediction, e.g. clicked,purchased (the data source's outcomeColumns): not model inputs, late values read from the labels table")
 	q := fs.String("query", "", `query JSON, e.g. {"queryType":"classification","model":"churn-classifier","positiveClass":"churn"}`)
 	output := fs.String("output", outputAuto, "table, json or csv; auto: table on a terminal, json otherwise")
 	if err := parse(fs, args); err != nil {
@@ -212,7 +224,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table, LabelsTable: *labels}
+	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table, LabelsTable: *labels, OutcomeColumns: columnList(*outcomes)}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}

@@ -30,11 +30,14 @@ var helps = map[string]commandHelp{
 			"labels (prediction_id, actual_label and/or actual_value, labeled_at: when the label arrived, RFC 3339;\n" +
 			"absent: the time of the load) into the labels table; a bad file loads nothing. Queries read the labels\n" +
 			"when the data source's labelsTable names that table; rollups built with it (rollup --labels-table)\n" +
-			"are brought up to date for the hours of the predictions the labels belong to.",
+			"are brought up to date for the hours of the predictions the labels belong to. A labels file may also (or only)\n" +
+			"hold late outcomes: any other column (clicked, purchased), typed as the labels table or the prediction\n" +
+			"table already has it, else from its values; outcome queries read them for the data source's outcomeColumns.",
 		examples: []string{
 			"modelwatch load --db preds.duckdb --file preds.csv",
 			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
 			"modelwatch load --db preds.duckdb --labels labels-2026-03-31.csv",
+			"modelwatch load --db preds.duckdb --labels clicks-2026-03-31.csv   # prediction_id,clicked,labeled_at",
 		},
 	},
 	"rollup": {
@@ -53,13 +56,14 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"query": {
-		synopsis: "query --db PATH --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME]",
+		synopsis: "query --db PATH --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME] [--outcome-columns COL,COL]",
 		summary: "Run one query as the Grafana data source does. T is RFC 3339, now or now-<duration>.\n" +
 			"Prints tables on a terminal and the plugin SDK's JSON ({\"frames\": [...]}) otherwise; a table\n" +
 			fmt.Sprintf("shows at most %d rows of a frame and counts the rest.", maxTableRows),
 		examples: []string{
 			`modelwatch query --db data/demo.duckdb --from now-24h --query '{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","metrics":["precision","recall"],"positiveClass":"churn","threshold":0.5,"format":"numeric"}'`,
 			`modelwatch query --db data/demo.duckdb --from now-7d --output csv --query '{"schemaVersion":1,"queryType":"regression","model":"basket-forecaster","metrics":["mae"],"interval":"1d"}' > mae.csv`,
+			`modelwatch query --db preds.duckdb --labels-table labels --outcome-columns clicked --from now-7d --query '{"schemaVersion":1,"queryType":"outcome","model":"search-ranker","outcome":"clicked","metrics":["rate","coverage"],"format":"numeric"}'`,
 			`modelwatch query --db data/demo.duckdb --from now-7d --output json --query '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","versions":["A"],"positiveClass":"churn","threshold":0.5}' | jq .`,
 		},
 	},

@@ -4,44 +4,92 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// Label is one late ground truth for a stored prediction.
+// Label is one late ground truth or late outcome for a stored prediction.
 type Label struct {
 	PredictionID string
 	ActualLabel  *string
 	ActualValue  *float64
 	LabeledAt    time.Time
+	// Outcomes are the late values of LoadLabelsWith's outcome columns, in their order (nil:
+	// none in this row).
+	Outcomes []any
 }
 
 // LoadLabels appends late labels to a labels table (prediction_id, actual_label, actual_value,
 // labeled_at; created if missing) in one transaction, and rebuilds in the same transaction the
 // rollup hours of the predictions they label when the rollups read that labels table.
 func (w *Writer) LoadLabels(ctx context.Context, labelsTable string, labels []Label) error {
+	return w.LoadLabelsWith(ctx, labelsTable, nil, labels)
+}
+
+// LabelsColumns returns a labels table's columns, or nil if it does not exist yet.
+func (w *Writer) LabelsColumns(ctx context.Context, labelsTable string) ([]store.Column, error) {
+	if err := store.ValidIdentifier(labelsTable); err != nil {
+		return nil, fmt.Errorf("labels table name: %w", err)
+	}
+	lw := *w
+	lw.table = labelsTable
+	return lw.columns(ctx, w.db)
+}
+
+// LoadLabelsWith is LoadLabels with late outcome columns besides the labels: each is added to
+// the labels table (with its kind) when the table lacks it, and each label's Outcomes fill
+// them.
+func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcomes []store.Column, labels []Label) error {
 	if err := store.ValidIdentifier(labelsTable); err != nil {
 		return fmt.Errorf("labels table name: %w", err)
 	}
 	q := w.d.QuoteIdent
+	names := []string{"prediction_id", "actual_label", "actual_value", "labeled_at"}
+	defs := []string{"prediction_id VARCHAR", "actual_label VARCHAR", "actual_value DOUBLE", "labeled_at TIMESTAMP"}
+	for _, c := range outcomes {
+		if err := store.ValidIdentifier(c.Name); err != nil {
+			return fmt.Errorf("outcome column name: %w", err)
+		}
+		names = append(names, q(c.Name))
+		defs = append(defs, q(c.Name)+" "+engineType(c.Kind))
+	}
 	return w.inTransaction(ctx, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS "+q(labelsTable)+" (prediction_id VARCHAR NOT NULL, actual_label VARCHAR, actual_value DOUBLE, labeled_at TIMESTAMP)"); err != nil {
 			return fmt.Errorf("creating labels table %s: %w", labelsTable, err)
 		}
+		for i, c := range outcomes {
+			if _, err := conn.ExecContext(ctx, "ALTER TABLE "+q(labelsTable)+" ADD COLUMN IF NOT EXISTS "+defs[4+i]); err != nil {
+				return fmt.Errorf("adding outcome column %s to labels table %s: %w", c.Name, labelsTable, err)
+			}
+		}
 		const staged = "_modelwatch_labels_staging"
-		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+staged+" (prediction_id VARCHAR, actual_label VARCHAR, actual_value DOUBLE, labeled_at TIMESTAMP)"); err != nil {
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+staged+" ("+strings.Join(defs, ", ")+")"); err != nil {
 			return err
 		}
 		defer func() { _, _ = conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+staged) }()
+		params := make([]string, len(names))
+		for i := range params {
+			params[i] = fmt.Sprintf("$%d", i+1)
+		}
+		insert := "INSERT INTO " + staged + " VALUES (" + strings.Join(params, ", ") + ")"
+		args := make([]any, len(names))
 		for _, l := range labels {
-			if _, err := conn.ExecContext(ctx, "INSERT INTO "+staged+" VALUES ($1, $2, $3, $4)",
-				l.PredictionID, l.ActualLabel, l.ActualValue, l.LabeledAt.UTC()); err != nil {
+			args[0], args[1], args[2], args[3] = l.PredictionID, l.ActualLabel, l.ActualValue, l.LabeledAt.UTC()
+			for i := range outcomes {
+				args[4+i] = nil
+				if i < len(l.Outcomes) {
+					args[4+i] = l.Outcomes[i]
+				}
+			}
+			if _, err := conn.ExecContext(ctx, insert, args...); err != nil {
 				return fmt.Errorf("staging label of %q: %w", l.PredictionID, err)
 			}
 		}
-		//nolint:gosec // G202: labelsTable is quoted by q and staged is a constant
-		if _, err := conn.ExecContext(ctx, "INSERT INTO "+q(labelsTable)+" (prediction_id, actual_label, actual_value, labeled_at) SELECT * FROM "+staged); err != nil {
+		list := strings.Join(names, ", ")
+		//nolint:gosec // G202: labelsTable and the outcome names are validated and quoted by q; staged is a constant
+		if _, err := conn.ExecContext(ctx, "INSERT INTO "+q(labelsTable)+" ("+list+") SELECT "+list+" FROM "+staged); err != nil {
 			return fmt.Errorf("inserting into %s: %w", labelsTable, err)
 		}
 		id := q(store.ColPredictionID)

@@ -195,6 +195,9 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		return "", sc.sch.Require(m.Column)
 	}
 	q := s.col(col.Name)
+	if m.Kind == store.MeasurePositive || m.Kind == store.MeasureSum {
+		return s.outcomeMeasure(b, col, q, m)
+	}
 	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
 	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
 	asDouble := "CAST(" + q + " AS DOUBLE PRECISION)"

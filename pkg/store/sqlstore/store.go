@@ -25,6 +25,9 @@ type Store struct {
 	labels string
 	// segments are the columns the rollups are kept per (see WithRollupSegments).
 	segments []string
+	// outcomes are the columns declared as outcomes (WithOutcomes): role outcome, and read
+	// from the labels table too when it has them.
+	outcomes []string
 
 	mu        sync.Mutex
 	schema    *store.Schema
@@ -34,6 +37,8 @@ type Store struct {
 	taken map[string]bool
 	// predictionHas says which ground-truth columns the prediction table has itself.
 	predictionHas map[string]bool
+	// outcomeLabels are the declared outcome columns the labels table has, by join alias.
+	outcomeLabels map[string]string
 	// physical maps a base column's name to the table's own name for it, for tables that do
 	// not use the default names; logical is the reverse.
 	physical, logical map[string]string
@@ -134,7 +139,7 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 		} else if _, shadowed := s.physical[name]; shadowed {
 			continue // a default name mapped elsewhere: the mapping wins
 		}
-		sch.Columns = append(sch.Columns, store.Column{Name: name, Kind: s.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
+		sch.Columns = append(sch.Columns, store.Column{Name: name, Kind: s.d.Kind(typ), Role: s.roleOf(name), EngineType: typ})
 	}
 	if len(sch.Columns) == 0 {
 		return store.Schema{}, fmt.Errorf("%w: table %q not found in the %s store: load predictions first (modelwatch load or modelwatch demo)",
@@ -202,6 +207,7 @@ func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
 			sch.Columns = append(sch.Columns, c)
 		}
 	}
+	s.discoverOutcomeLabels(cols, sch)
 	return nil
 }
 
@@ -209,6 +215,9 @@ func (s *Store) discoverLabels(ctx context.Context, sch *store.Schema) error {
 // with a labels table the late label where there is one (qualified by the aliases of from()).
 func (s *Store) col(name string) string {
 	q := s.d.QuoteIdent(s.physicalName(name))
+	if alias, ok := s.outcomeLabels[name]; ok {
+		return s.lateOutcome(alias, name, q)
+	}
 	switch {
 	case s.labels == "":
 		return q
@@ -244,7 +253,8 @@ func (s *Store) from() string {
 		return " FROM " + s.d.QuoteIdent(s.table)
 	}
 	return " FROM " + s.d.QuoteIdent(s.table) + " AS p LEFT JOIN " + s.latestLabels() +
-		" AS l ON l." + s.d.QuoteIdent(store.ColPredictionID) + " = p." + s.d.QuoteIdent(s.physicalName(store.ColPredictionID))
+		" AS l ON l." + s.d.QuoteIdent(store.ColPredictionID) + " = p." + s.d.QuoteIdent(s.physicalName(store.ColPredictionID)) +
+		s.outcomeJoins()
 }
 
 // latestLabels is the labels table with one row per prediction_id, so that a prediction
@@ -266,9 +276,21 @@ func (s *Store) latestLabels() string {
 	if len(order) == 0 {
 		order = []string{cols[0]} // no column to choose by: any row of the prediction
 	}
+	// A row that brings only a late outcome (no actual_label, no actual_value) is not a label:
+	// it must not hide an earlier one.
+	var labeled []string
+	for _, name := range []string{store.ColActualLabel, store.ColActualValue} {
+		if s.labelCols[name] {
+			labeled = append(labeled, s.d.QuoteIdent(name)+" IS NOT NULL")
+		}
+	}
+	where := ""
+	if len(labeled) > 0 {
+		where = " WHERE " + strings.Join(labeled, " OR ")
+	}
 	list := strings.Join(cols, ", ")
 	return "(SELECT " + list + " FROM (SELECT " + list + ", row_number() OVER (PARTITION BY " + cols[0] +
-		" ORDER BY " + strings.Join(order, ", ") + ") AS label_rank FROM " + s.d.QuoteIdent(s.labels) +
+		" ORDER BY " + strings.Join(order, ", ") + ") AS label_rank FROM " + s.d.QuoteIdent(s.labels) + where +
 		") AS ranked WHERE label_rank = 1)"
 }
 

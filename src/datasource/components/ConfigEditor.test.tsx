@@ -99,4 +99,18 @@ describe('ConfigEditor limits', () => {
     expect(screen.getByTestId(selectors.config.maxSeries)).toHaveAttribute('placeholder', '5000');
     expect(screen.getByTestId(selectors.config.queryTimeout)).toHaveAttribute('placeholder', '30s');
   });
+
+  it('writes the outcome columns as a list, each once, and drops the setting when emptied', () => {
+    const onOptionsChange = jest.fn();
+    const declared = { ...options, jsonData: { ...options.jsonData, outcomeColumns: ['clicked'] } };
+    render(<ConfigEditor options={declared} onOptionsChange={onOptionsChange} />);
+    const input = screen.getByTestId(selectors.config.outcomeColumns);
+    expect(input).toHaveValue('clicked');
+    fireEvent.change(input, { target: { value: 'clicked, purchased,, clicked ' } });
+    fireEvent.blur(input);
+    expect(onOptionsChange.mock.calls[0][0].jsonData.outcomeColumns).toEqual(['clicked', 'purchased']);
+    fireEvent.change(input, { target: { value: ' ' } });
+    fireEvent.blur(input);
+    expect(onOptionsChange.mock.calls[1][0].jsonData.outcomeColumns).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import React, { type ChangeEvent } from 'react';
+import React, { type ChangeEvent, type FocusEvent } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Combobox, InlineField, Input, type ComboboxOption } from '@grafana/ui';
 
@@ -14,6 +14,12 @@ const INPUT_WIDTH = 48;
 const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [{ value: 'duckdb', ...labels.config.storeOptions.duckdb }];
 
 type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions>;
+
+/** A comma-separated list of column names, each once, spaces dropped; undefined when empty. */
+export function parseColumnList(text: string): string[] | undefined {
+  const names = [...new Set(text.split(',').map((name) => name.trim()))].filter((name) => name !== '');
+  return names.length > 0 ? names : undefined;
+}
 
 /** Settings of one Modelwatch data source: which prediction store to read. */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
@@ -77,6 +83,22 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           value={jsonData.labelsTable ?? ''}
           onChange={(event: ChangeEvent<HTMLInputElement>) =>
             update({ labelsTable: event.currentTarget.value || undefined })
+          }
+        />
+      </InlineField>
+      <InlineField
+        label={labels.config.outcomeColumns.label}
+        tooltip={labels.config.outcomeColumns.tooltip}
+        labelWidth={LABEL_WIDTH}
+      >
+        <Input
+          id="modelwatch-config-outcome-columns"
+          data-testid={selectors.config.outcomeColumns}
+          width={INPUT_WIDTH}
+          placeholder={labels.config.outcomeColumns.placeholder}
+          defaultValue={(jsonData.outcomeColumns ?? []).join(', ')}
+          onBlur={(event: FocusEvent<HTMLInputElement>) =>
+            update({ outcomeColumns: parseColumnList(event.currentTarget.value) })
           }
         />
       </InlineField>

@@ -284,6 +284,37 @@ const FIELDS: Record<FamilyField, Render> = {
       />
     </InlineField>
   ),
+  outcome: ({ query, update, resources, errors }) => (
+    <PickerField
+      {...fieldText(text.outcome)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-outcome"
+      testId={selectors.query.outcome}
+      width={NARROW * 2}
+      loading={resources.outcomeColumns.loading}
+      allowCustomValue
+      options={[...resources.outcomeColumns.options, ...resources.variables]}
+      value={query.outcome}
+      onChange={(outcome) =>
+        update({ outcome, value: keepsValue(outcomeType(resources, outcome)) ? query.value : undefined })
+      }
+      error={errors.outcome}
+    />
+  ),
+  outcomeValue: ({ query, update, resources, errors }) =>
+    showsOutcomeValue(query, resources) ? (
+      <BlurInput
+        {...fieldText(text.outcomeValue)}
+        labelWidth={LABEL_WIDTH}
+        id="modelwatch-query-outcome-value"
+        testId={selectors.query.outcomeValue}
+        width={NARROW}
+        value={query.value ?? ''}
+        parse={(value) => ({ value: value === '' ? undefined : value })}
+        onCommit={(value) => update({ value })}
+        error={errors.outcomeValue}
+      />
+    ) : null,
   filters: ({ query, update, resources, errors, datasource }) => (
     <InlineField
       label={text.filters.label}
@@ -303,6 +334,27 @@ const FIELDS: Record<FamilyField, Render> = {
     </InlineField>
   ),
 };
+
+/** The type of an outcome column as the columns route gives it; undefined for a $variable or an unknown name. */
+function outcomeType(resources: EditorResources, outcome: string | undefined): string | undefined {
+  return resources.outcomeColumns.options.find((option) => option.value === outcome)?.type;
+}
+
+/** A boolean or number outcome has no positive value: its rate counts true or non-zero outcomes. */
+function keepsValue(type: string | undefined): boolean {
+  return type === undefined || type === 'text';
+}
+
+/**
+ * The positive value field shows for a text outcome, for an outcome whose type is not known
+ * (a $variable), and whenever a value is saved (so that it can be cleared).
+ */
+function showsOutcomeValue(query: ModelwatchQuery, resources: EditorResources): boolean {
+  if (!query.outcome) {
+    return false;
+  }
+  return keepsValue(outcomeType(resources, query.outcome)) || query.value !== undefined;
+}
 
 /** The fields of the query's family, row by row, as FAMILIES lists them. */
 export function FamilyFields(props: FamilyFieldsProps) {

@@ -40,6 +40,8 @@ const FIELD_LABELS = [
   text.format.label,
   text.interval.label,
   text.groupBy.label,
+  text.outcome.label,
+  text.outcomeValue.label,
   text.filters.label,
 ];
 
@@ -98,6 +100,7 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
       ...SHAPE,
     ],
   ],
+  ['outcome', [text.versions.label, text.outcome.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
 ];
 
 describe('QueryEditor fields', () => {
@@ -110,7 +113,7 @@ describe('QueryEditor fields', () => {
     }
   });
 
-  it('offers all eight families with a description each', async () => {
+  it('offers all nine families with a description each', async () => {
     await renderEditor(classification);
     const menu = await openMenu(text.queryType.label);
     for (const option of Object.values(text.queryTypeOptions)) {

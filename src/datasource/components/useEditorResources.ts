@@ -19,6 +19,8 @@ export interface EditorResources {
   features: ResourceOptions;
   /** Numeric columns besides the base ones: what the operations column metrics read. */
   numericColumns: ResourceOptions;
+  /** Columns an outcome query can read: the declared outcomes, then the other non-base columns. */
+  outcomeColumns: ResourceOptions;
   /** Dashboard variables as `$name`. */
   variables: Array<SelectableValue<string>>;
   /** The first failed request, if any. */
@@ -73,12 +75,27 @@ export function useEditorResources(
         ),
     uses('column') ? 'numeric-columns' : null
   );
+  const outcomeColumns = useResourceOptions(
+    () =>
+      datasource.getColumns().then((list) =>
+        [
+          ...list.filter((column) => column.role === 'outcome'),
+          ...list.filter((column) => column.role === 'feature'),
+        ].map((column) => ({
+          label: column.name,
+          value: column.name,
+          description: column.role === 'outcome' ? `${column.type}, ${labels.query.outcome.declared}` : column.type,
+          type: column.type,
+        }))
+      ),
+    uses('outcome') ? 'outcome-columns' : null
+  );
   const variables = useMemo(
     () => datasource.getVariableNames().map((name) => ({ label: name, value: name })),
     [datasource]
   );
-  const error = [models, versions, classes, columns, features, numericColumns].find(
+  const error = [models, versions, classes, columns, features, numericColumns, outcomeColumns].find(
     (resource) => resource.error
   )?.error;
-  return { models, versions, classes, columns, features, numericColumns, variables, error };
+  return { models, versions, classes, columns, features, numericColumns, outcomeColumns, variables, error };
 }
