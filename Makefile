@@ -91,7 +91,7 @@ test-browser: backend deps
 	$(CLI) query --db $(TEST_DB) --from 2026-03-24T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.5}' \
 	  > $(ARTIFACTS)/frames/confusion.json
-	$(CLI) query --db $(TEST_DB) --from 2026-03-28T00:00:00Z --to $(TEST_END) --query \
+	$(CLI) query --db $(TEST_DB) --outcome-columns clicked --from 2026-03-28T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"drift","model":"basket-forecaster","format":"histogram","reference":{"type":"shift","shift":"10d"}}' \
 	  > $(ARTIFACTS)/frames/drift.json
 	$(CLI) query --db $(TEST_DB) --from 2026-03-24T00:00:00Z --to $(TEST_END) --query \

@@ -12,7 +12,7 @@
 //     nothing at all (a crashed deployment): the model stopped serving, then recovers.
 //   - search-ranker: a recommender ranking search results, whose users' clicks are logged in
 //     `clicked` (an outcome). Release r2 replaces r1 at RankerReleaseAt with scores that look
-//     the same, but its results are clicked half as often: the click-through drop.
+//     the same, but its results are clicked a third as often: the click-through drop.
 //   - traffic: churn-classifier's requests fall to a quarter from VolumeDropFrom to
 //     VolumeDropUntil (a client app's outage upstream), then recover. In the last two days the
 //     feature store struggles: every model's latency rises, errors burst ("upstream feature
@@ -319,15 +319,15 @@ func basketPrediction(rng *rand.Rand, ts time.Time, t Times, c customer) predict
 }
 
 // rankerPrediction ranks a search's results: score is the top result's relevance. r1's users
-// click about one search in eight; r2, released at RankerReleaseAt, scores alike but ranks
-// worse, and half as many searches end in a click.
+// click about one search in seven; r2, released at RankerReleaseAt, scores alike but ranks
+// worse, and a third as many searches end in a click.
 func rankerPrediction(rng *rand.Rand, ts time.Time, t Times) prediction {
 	version, appeal := "r1", 1.0
 	if !ts.Before(t.RankerReleaseAt) {
-		version, appeal = "r2", 0.5
+		version, appeal = "r2", 1.0/3
 	}
 	score := math.Round(sigmoid(rng.NormFloat64()*0.8-0.4)*1e6) / 1e6
-	clicked := rng.Float64() < appeal*(0.05+0.15*score)
+	clicked := rng.Float64() < appeal*(0.05+0.25*score)
 	return prediction{model: RankerModel, version: version, score: score, clicked: clicked}
 }
 

@@ -110,7 +110,15 @@ func TestCombineVersionsEqualsOneVersionOfAllTheRows(t *testing.T) {
 		`{"schemaVersion":1,"queryType":"coverage","model":"%s"%s,"metrics":["label_coverage","labeled_rows"],"format":"numeric"}`,
 		`{"schemaVersion":1,"queryType":"operations","model":"%s"%s,"metrics":["requests","latency_p95"],"groupBy":"plan","format":"numeric"}`,
 	}
-	for _, model := range []string{demo.BasketModel, demo.ChurnModel} {
+	outcomes := []string{
+		`{"schemaVersion":1,"queryType":"outcome","model":"%s"%s,"outcome":"clicked","metrics":["rate","count","coverage","sum"],"format":"numeric"}`,
+		`{"schemaVersion":1,"queryType":"outcome","model":"%s"%s,"outcome":"clicked","metrics":["rate_change"],"compareTo":{"reference":{"type":"shift","shift":"1d"}},"interval":"12h"}`,
+	}
+	for _, model := range []string{demo.BasketModel, demo.ChurnModel, demo.RankerModel} {
+		queries := queries
+		if model == demo.RankerModel {
+			queries = outcomes // its release r2 replaces r1 in the range
+		}
 		for _, q := range queries {
 			for _, rollups := range []bool{false, true} {
 				for _, w := range []query.Window{whole, ragged} {
@@ -149,10 +157,10 @@ func TestCombineVersionsEqualsOneVersionOfAllTheRows(t *testing.T) {
 }
 
 // combineVersions is refused where versions are compared or profiled one by one.
-func TestCombineVersionsIsForOperationsAndCoverage(t *testing.T) {
+func TestCombineVersionsIsForOperationsCoverageAndOutcome(t *testing.T) {
 	w := query.Window{From: demoEnd.Add(-time.Hour), To: demoEnd}
 	for _, typ := range query.Types {
-		raw := query.Raw{SchemaVersion: 1, QueryType: typ, Model: "m", Versions: []string{"a", "b"}, PositiveClass: "p", CombineVersions: true}
+		raw := query.Raw{SchemaVersion: 1, QueryType: typ, Model: "m", Versions: []string{"a", "b"}, PositiveClass: "p", Outcome: "clicked", CombineVersions: true}
 		_, err := query.Validate(raw, w)
 		combinable := slices.Contains(query.CombinableTypes, typ)
 		if combinable && err != nil {

@@ -130,7 +130,8 @@ func goldenDemoSettings(t *testing.T) settings.Settings {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}
+	// As the provisioned data source: the demo's clicked is an outcome, not a model input.
+	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable, OutcomeColumns: []string{demo.OutcomeColumn}}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -272,7 +272,7 @@ type Raw struct {
 	Column         string     `json:"column,omitempty"`
 	CompareTo      *CompareTo `json:"compareTo,omitempty"`
 	// CombineVersions asks for one series of the model over its versions instead of one per
-	// version (operations and coverage).
+	// version (operations, coverage and outcome).
 	CombineVersions bool   `json:"combineVersions,omitempty"`
 	Outcome         string `json:"outcome,omitempty"`
 	Value           string `json:"value,omitempty"`

@@ -189,8 +189,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 }
 
 // CombinableTypes are the query types whose versions may be combined into one series
-// (combineVersions): counts, shares and statistics of requests that pool across versions.
-var CombinableTypes = []Type{TypeOperations, TypeCoverage}
+// (combineVersions): counts, shares and statistics of requests and their outcomes, which pool
+// across versions.
+var CombinableTypes = []Type{TypeOperations, TypeCoverage, TypeOutcome}
 
 // checkColumn requires a column for the operations column metrics (whether it is a numeric
 // column of the table is the store's to say).

@@ -203,7 +203,7 @@ export interface ModelwatchQuery extends DataQuery {
   column?: string;
   /** Classification, regression, operations, coverage, quality, outcome: every metric beside its value in a reference window. */
   compareTo?: CompareTo;
-  /** Operations, coverage: one series for the model over the selected versions, without a version label. */
+  /** Operations, coverage, outcome: one series for the model over the selected versions, without a version label. */
   combineVersions?: boolean;
   /** Outcome: the column logged about what happened after the prediction, e.g. clicked. */
   outcome?: string;

@@ -187,7 +187,7 @@ func loadSettings(prov *provfiles.Provisioned, storePath string) (map[string]bac
 			if ds.Type != provfiles.DatasourceID {
 				continue
 			}
-			jsonData := map[string]any{"store": ds.JSONData.Store, "path": storePath, "table": ds.JSONData.Table}
+			jsonData := map[string]any{"store": ds.JSONData.Store, "path": storePath, "table": ds.JSONData.Table, "outcomeColumns": ds.JSONData.OutcomeColumns}
 			if os.Getenv(envRollups) == "off" {
 				jsonData["rollups"] = false // the raw path on a store that keeps rollups
 			}

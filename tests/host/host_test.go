@@ -499,6 +499,10 @@ var ruleCases = map[string][]ruleCase{
 		{"serving again an hour after it", func(m demo.Times) time.Time { return m.OutageUntil.Add(time.Hour) }, basket(rulecheck.StateNormal)},
 		{"serving (v1 retired, v2 live) at the end", daysBefore(0), basket(rulecheck.StateNormal)},
 	},
+	"modelwatch-click-through": {
+		{"r2 is clicked a third as often at the end", daysBefore(0), ranker(rulecheck.StateAlerting)},
+		{"r1 six days before the end", daysBefore(6), ranker(rulecheck.StateNormal)},
+	},
 	"modelwatch-challenger-better": {
 		{"B beats the degraded A at the end", daysBefore(0), pair(rulecheck.StateAlerting)},
 		{"B beats the degraded A two days before the end", daysBefore(2), pair(rulecheck.StateAlerting)},
@@ -540,6 +544,11 @@ func tenureOrScore(feature, version string, s rulecheck.State) map[string]rulech
 // basket is the one instance of a rule on the basket forecaster as a whole (combineVersions).
 func basket(s rulecheck.State) map[string]rulecheck.State {
 	return map[string]rulecheck.State{data.Labels{"model": demo.BasketModel}.String(): s}
+}
+
+// ranker is the one instance of a rule on the search ranker as a whole (combineVersions).
+func ranker(s rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{data.Labels{"model": demo.RankerModel}.String(): s}
 }
 
 func merged(ms ...map[string]rulecheck.State) map[string]rulecheck.State {

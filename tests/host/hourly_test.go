@@ -110,6 +110,11 @@ var incidents = map[string]incident{
 		recovery:   time.Hour,
 		judgedFrom: func(m demo.Times) time.Time { return m.Start.Add(time.Hour) },
 	},
+	"modelwatch-click-through": {
+		what:  "search-ranker's release r2 at RankerReleaseAt is clicked a third as often; the rule reads the model's last 24 hours",
+		start: func(m demo.Times) time.Time { return m.RankerReleaseAt },
+		lag:   14 * time.Hour, // once r2 serves about half of the window
+	},
 	"modelwatch-challenger-better": {
 		what:  "challenger B (serving since ChallengerFrom) overtakes the degrading champion A from DegradeAt; the rule reads the last 3 days",
 		start: func(m demo.Times) time.Time { return m.DegradeAt },

@@ -23,6 +23,7 @@ const (
 	storyCoverageQuery  = `{"schemaVersion":1,"queryType":"coverage","model":"churn-classifier","metrics":["label_coverage"],"format":"numeric"}`
 	storySpreadQuery    = `{"schemaVersion":1,"queryType":"quality","model":"churn-classifier","versions":["A"],"features":["score"],"metrics":["std"],"format":"numeric"}`
 	storyErrorsQuery    = `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","versions":["A"],"metrics":["error_rate"],"format":"numeric"}`
+	storyClicksQuery    = `{"schemaVersion":1,"queryType":"outcome","model":"search-ranker","outcome":"clicked","metrics":["rate"],"format":"numeric"}`
 	storyMissingQuery   = `{"schemaVersion":1,"queryType":"quality","model":"churn-classifier","versions":["A"],"features":["tenure_months"],"metrics":["missing_share"],"format":"numeric"}`
 )
 
@@ -34,7 +35,7 @@ const day = 24 * time.Hour
 // tellStory prints what the demo store holds and the numbers that show it, each computed by
 // the data source's own queries on the store just written.
 func tellStory(ctx context.Context, w io.Writer, db, table string, t demo.Times) error {
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: table}
+	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: table, OutcomeColumns: []string{demo.OutcomeColumn}}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -124,6 +125,10 @@ func tellStory(ctx context.Context, w io.Writer, db, table string, t demo.Times)
 	if err != nil {
 		return err
 	}
+	clicks, err := ask(storyClicksQuery, t.Start, t.End, "rate")
+	if err != nil {
+		return err
+	}
 	missingLast, err := ask(storyMissingQuery, t.End.Add(-2*day), t.End, "missing_share")
 	if err != nil {
 		return err
@@ -142,7 +147,8 @@ func tellStory(ctx context.Context, w io.Writer, db, table string, t demo.Times)
 	fmt.Fprintf(w, "churn-classifier's traffic falls to a quarter for 12 hours from %s: %.0f predictions, against %.0f the day before\n",
 		t.VolumeDropFrom.Format(time.RFC3339), dropped, dayBefore)
 	fmt.Fprintf(w, "basket-forecaster stops serving for 6 hours from %s: %.0f predictions in those hours\n", t.OutageFrom.Format(time.RFC3339), outage)
-	fmt.Fprintf(w, "search-ranker's release r2 replaces r1 at %s\n", t.RankerReleaseAt.Format(time.RFC3339))
+	fmt.Fprintf(w, "search-ranker's release r2 replaces r1 at %s: %s of r1's searches end in a click, %s of r2's\n",
+		t.RankerReleaseAt.Format(time.RFC3339), percent(clicks["r1"]), percent(clicks["r2"]))
 	fmt.Fprintf(w, "The feature store struggles in the last 2 days: champion A's error rate %s (before: %s), tenure_months missing in %s of its requests\n",
 		percent(errorsLast["A"]), percent(errorsBefore["A"]), percent(missingLast["A"]))
 	fmt.Fprintf(w, "Ground truth arrives 6 hours late and 3%% never arrives: churn-classifier has labels for %s of its rows up to %s and %s after\n",

@@ -93,6 +93,8 @@ func TestDemoStoryMatchesQueries(t *testing.T) {
 		{"outage", `6 hours from \S+: (\S+) predictions`, "2026-03-28T00:00:00Z", "2026-03-28T06:00:00Z", fmt.Sprintf(storyRowsQuery, "basket-forecaster"), "requests", "v2", "%.0f"},
 		{"errors last 2 days", `error rate (\S+)% \(before`, "2026-03-29T00:00:00Z", storyEnd, storyErrorsQuery, "error_rate", "A", "percent"},
 		{"errors before", `\(before: (\S+)%\)`, "2026-03-01T00:00:00Z", "2026-03-29T00:00:00Z", storyErrorsQuery, "error_rate", "A", "percent"},
+		{"r1 click-through", `(\S+)% of r1's searches`, "2026-03-01T00:00:00Z", storyEnd, storyClicksQuery, "rate", "r1", "percent"},
+		{"r2 click-through", `, (\S+)% of r2's`, "2026-03-01T00:00:00Z", storyEnd, storyClicksQuery, "rate", "r2", "percent"},
 		{"tenure missing", `tenure_months missing in (\S+)% of`, "2026-03-29T00:00:00Z", storyEnd, storyMissingQuery, "missing_share", "A", "percent"},
 	}
 	for _, c := range cases {

@@ -51,6 +51,8 @@ type DatasourceJSONData struct {
 	QueryTimeout string `yaml:"queryTimeout" json:"queryTimeout,omitempty"`
 	MemoryLimit  string `yaml:"memoryLimit" json:"memoryLimit,omitempty"`
 	Threads      int    `yaml:"threads" json:"threads,omitempty"`
+	// OutcomeColumns are columns logged after the prediction (clicked): outcomes, not inputs.
+	OutcomeColumns []string `yaml:"outcomeColumns" json:"outcomeColumns,omitempty"`
 }
 
 // PluginsFile is provisioning/plugins/*.yaml.
