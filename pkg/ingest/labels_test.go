@@ -43,6 +43,9 @@ func labelsTypes(t *testing.T, db string) (map[string]string, int) {
 		}
 		types[name] = typ
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	var n int
 	_ = c.QueryRow("SELECT count(*) FROM labels").Scan(&n)
 	return types, n

@@ -112,7 +112,14 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: { versions: [], compare: 'precision', metrics: [], format: 'numeric' },
   },
   outcome: {
-    rows: [['versions', 'combineVersions'], ['outcome', 'outcomeValue'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
+    rows: [
+      ['versions', 'combineVersions'],
+      ['outcome', 'outcomeValue'],
+      ['metrics'],
+      ['compareTo'],
+      SHAPE_ROW,
+      ['filters'],
+    ],
     metrics: OUTCOME_METRICS,
     formats: SERIES,
     defaults: { metrics: ['rate', 'count', 'coverage'], format: 'timeseries' },

@@ -100,7 +100,13 @@ export function ModelCard({ model, at, datasourceUid, rules }: Props) {
           <dd data-testid={selectors.models.dashboards}>
             <Stack direction="row" gap={0} wrap="wrap">
               {DASHBOARDS.map((d) => (
-                <LinkButton key={d.uid} href={dashboardHref(d, model.model, datasourceUid)} fill="text" size="sm" icon="apps">
+                <LinkButton
+                  key={d.uid}
+                  href={dashboardHref(d, model.model, datasourceUid)}
+                  fill="text"
+                  size="sm"
+                  icon="apps"
+                >
                   {d.title}
                 </LinkButton>
               ))}

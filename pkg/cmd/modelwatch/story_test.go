@@ -69,8 +69,8 @@ func TestDemoStoryMatchesQueries(t *testing.T) {
 	}
 	// The store holds what demo wrote: 20,000 request slots less the outages' (about 2%).
 	wrote := regexp.MustCompile(`wrote (\d+) demo predictions`).FindStringSubmatch(story)
-	if wrote == nil || !strings.Contains(story, "holds "+wrote[1]+" predictions over 30 days") {
-		t.Errorf("story does not count the rows written and the days:\n%s", story)
+	if len(wrote) < 2 || !strings.Contains(story, "holds "+wrote[1]+" predictions over 30 days") {
+		t.Fatalf("story does not count the rows written and the days:\n%s", story)
 	}
 	if n, _ := strconv.Atoi(wrote[1]); n >= 20_000 || n < 19_000 {
 		t.Errorf("demo wrote %d of 20,000 request slots, want the outages' missing (about 2%%)", n)

@@ -73,7 +73,7 @@ func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcome
 		for i := range params {
 			params[i] = fmt.Sprintf("$%d", i+1)
 		}
-		insert := "INSERT INTO " + staged + " VALUES (" + strings.Join(params, ", ") + ")"
+		insert := "INSERT INTO " + staged + " VALUES (" + strings.Join(params, ", ") + ")" //nolint:gosec // G202: a constant table and numbered placeholders; the values are bound
 		args := make([]any, len(names))
 		for _, l := range labels {
 			args[0], args[1], args[2], args[3] = l.PredictionID, l.ActualLabel, l.ActualValue, l.LabeledAt.UTC()

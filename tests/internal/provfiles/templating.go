@@ -107,7 +107,7 @@ func (d *Dashboard) Interpolate(target map[string]any) (map[string]any, error) {
 // expandEntry expands a list entry: a lone variable becomes its values (none for All); a
 // variable inside other text must have one value.
 func expandEntry(s string, vars map[string]Variable) ([]string, error) {
-	if m := variableRef.FindStringSubmatch(s); m != nil && m[0] == s {
+	if m := variableRef.FindStringSubmatch(s); len(m) > 0 && m[0] == s {
 		v, ok := vars[m[1]+m[2]]
 		if !ok {
 			return nil, fmt.Errorf("variable %q is not defined in the dashboard", m[1]+m[2])
@@ -164,7 +164,7 @@ func replaceText(s string, vars map[string]Variable) (string, error) {
 func (d *Dashboard) ResolveDatasources() error {
 	resolve := func(uid string) (string, error) {
 		m := variableRef.FindStringSubmatch(uid)
-		if m == nil || m[0] != uid {
+		if len(m) == 0 || m[0] != uid {
 			return uid, nil
 		}
 		name := m[1] + m[2]
