@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -541,5 +542,47 @@ func TestAppShipsTheProvisionedDashboards(t *testing.T) {
 	slices.Sort(included)
 	if !slices.Equal(included, provisioned) {
 		t.Errorf("src/plugin.json includes dashboards %q; the provisioned ones are %q (webpack.config.ts copies them to dist/dashboards)", included, provisioned)
+	}
+}
+
+// TestModelsPageAlertingFixtureFollowsTheRules: the Models page's browser test serves Grafana's
+// ruler answer written from the provisioned rules (tests/browser/fixtures/models_alerting.py);
+// a rule added, renamed or removed without rewriting it would leave the page tested on rules
+// that no longer exist.
+func TestModelsPageAlertingFixtureFollowsTheRules(t *testing.T) {
+	p := loadProvisioned(t)
+	want := map[string]string{}
+	for _, rel := range provfiles.SortedKeys(p.Alerting) {
+		for _, g := range p.Alerting[rel].Groups {
+			for _, r := range g.Rules {
+				want[r.UID] = r.Title
+			}
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "tests", "browser", "fixtures", "models-ruler.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ruler map[string][]struct {
+		Rules []struct {
+			GrafanaAlert struct {
+				UID   string `json:"uid"`
+				Title string `json:"title"`
+			} `json:"grafana_alert"`
+		} `json:"rules"`
+	}
+	if err := json.Unmarshal(raw, &ruler); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, groups := range ruler {
+		for _, g := range groups {
+			for _, r := range g.Rules {
+				got[r.GrafanaAlert.UID] = r.GrafanaAlert.Title
+			}
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("tests/browser/fixtures/models-ruler.json holds rules %v, the provisioned ones are %v: run python3 tests/browser/fixtures/models_alerting.py", got, want)
 	}
 }
