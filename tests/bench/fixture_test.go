@@ -127,7 +127,7 @@ func build(path string, n int) error {
 	_ = os.Remove(tmp)
 	_ = os.Remove(tmp + ".wal")
 	o := demo.Options{Rows: n, Span: dataSpan, End: dataEnd, Seed: demo.DefaultSeed}
-	if err := demostore.Write(tmp, o); err != nil {
+	if _, err := demostore.Write(tmp, o); err != nil {
 		_ = os.Remove(tmp)
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/rulecheck"
+	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
@@ -43,8 +44,8 @@ func TestCheckHealth(t *testing.T) {
 			if res.Status != backend.HealthStatusOk {
 				t.Fatalf("status %s: %s", res.Status, res.Message)
 			}
-			if !strings.Contains(res.Message, strconv.Itoa(demoRows)) {
-				t.Errorf("message %q does not mention the %d rows", res.Message, demoRows)
+			if !strings.Contains(res.Message, strconv.FormatInt(fixture.rows, 10)+" rows") {
+				t.Errorf("message %q does not mention the %d rows", res.Message, fixture.rows)
 			}
 			t.Log(res.Message)
 		})
@@ -103,6 +104,9 @@ func TestResources(t *testing.T) {
 					continue
 				}
 				got := cols[i]
+				if want.Name == demo.OutcomeColumn {
+					want.Role = store.RoleOutcome // the provisioned data source declares it an outcome
+				}
 				// docs/query-reference.md spells types as the engine does (DOUBLE); compare without case.
 				if !strings.EqualFold(got.Type, string(want.Kind)) || got.Role != string(want.Role) {
 					t.Errorf("column %q: type %q role %q, want type %q role %q", want.Name, got.Type, got.Role, want.Kind, want.Role)

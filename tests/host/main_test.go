@@ -43,6 +43,7 @@ var fixture struct {
 	root      string
 	binary    string
 	storePath string
+	rows      int64 // the predictions the demo store holds
 	marks     demo.Times
 	prov      *provfiles.Provisioned
 	// settings of every provisioned Modelwatch data source, by uid, pointing at the demo store.
@@ -119,10 +120,12 @@ func setup(tmp string) error {
 	fixture.storePath = filepath.Join(tmp, "demo.duckdb")
 	opts := demo.Options{Rows: demoRows, Span: demo.DefaultSpan, End: demoEnd, Seed: demo.DefaultSeed}
 	fixture.marks = opts.Landmarks()
-	if err := demostore.Write(fixture.storePath, opts); err != nil {
+	written, err := demostore.Write(fixture.storePath, opts)
+	if err != nil {
 		return fmt.Errorf("writing the demo store: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "host test: demo store of %d rows written in %s\n", demoRows, time.Since(started).Round(time.Millisecond))
+	fixture.rows = written
+	fmt.Fprintf(os.Stderr, "host test: demo store of %d rows (%d request slots) written in %s\n", written, demoRows, time.Since(started).Round(time.Millisecond))
 
 	fixture.settings = map[string]backend.DataSourceInstanceSettings{}
 	id := int64(0)

@@ -48,7 +48,7 @@ func storePath(t *testing.T) string {
 			return
 		}
 		demoStore.path = filepath.Join(dir, "demo.duckdb")
-		demoStore.err = demostore.Write(demoStore.path, demoOptions)
+		_, demoStore.err = demostore.Write(demoStore.path, demoOptions)
 	})
 	if demoStore.err != nil {
 		t.Fatalf("writing the demo store: %v", demoStore.err)

@@ -9,15 +9,16 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
-// Write writes the demo predictions of o into a new store at path, as `modelwatch demo` does.
-func Write(path string, o demo.Options) error {
+// Write writes the demo predictions of o into a new store at path, as `modelwatch demo` does,
+// and returns how many it wrote (o.Rows request slots less those of the demo's outages).
+func Write(path string, o demo.Options) (int64, error) {
 	w, err := duckdb.OpenWriter(path, "predictions")
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = demo.Write(context.Background(), w, o, 0, nil)
+	res, err := demo.Write(context.Background(), w, o, 0, nil)
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	return res.Inserted, err
 }
