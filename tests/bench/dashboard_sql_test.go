@@ -148,7 +148,10 @@ SELECT model_version AS version, count(*) AS n,
 FROM predictions, ref WHERE model = $1 AND ts >= $2 AND ts < $3 GROUP BY ALL`
 		st.check = checkQuality
 	default:
-		return st, fmt.Errorf("no hand-written SQL for panel %s: add one to dashboard_sql_test.go", p.name)
+		if ok, err := handWrittenNew(p, &st); ok || err != nil {
+			return st, err
+		}
+		return st, fmt.Errorf("no hand-written SQL for panel %s: add one to dashboard_sql_test.go or dashboard_sql_new_test.go", p.name)
 	}
 	return st, nil
 }
@@ -722,6 +725,7 @@ func checkRanking(rows []sqlRow, frames map[string]data.Frames) error {
 // version, for whichever the panel's queries ask. A latency quantile answered from the rollups'
 // sketch is compared within the relative error its frame states.
 func checkOperations(rows []sqlRow, frames map[string]data.Frames) error {
+	compared := 0
 	for refID, fs := range frames {
 		quantileTol := 1e-9
 		if bound := statedQuantileError(fs); bound > 0 {
@@ -751,8 +755,14 @@ func checkOperations(rows []sqlRow, frames map[string]data.Frames) error {
 				if got := s[at]; !sameValue(got, want, tol) {
 					return fmt.Errorf("%s %s of version %s at %s: plugin %s, SQL %v", refID, metric, v, at, show(got), want)
 				}
+				compared++
 			}
 		}
+	}
+	if compared == 0 {
+		// A query whose series the SQL's rows cannot find (another label, another metric) must
+		// not pass by comparing nothing.
+		return fmt.Errorf("operations: no value of the plugin's answer matches a row of the SQL (%d rows)", len(rows))
 	}
 	return nil
 }
