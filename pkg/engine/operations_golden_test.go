@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/frames/framestest"
 	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
@@ -108,14 +109,14 @@ func TestOperationsMatchNumpy(t *testing.T) {
 							if err := json.Unmarshal(raw, &want); err != nil {
 								t.Fatal(err)
 							}
-							checkValue(t, name, numericValue(t, frames[0], s.Labels, metric), want, tol)
+							checkValue(t, name, framestest.Numeric(t, frames[0], s.Labels, metric), want, tol)
 							continue
 						}
 						var want []*float64
 						if err := json.Unmarshal(raw, &want); err != nil {
 							t.Fatal(err)
 						}
-						got := seriesValues(t, frames, s.Labels, metric)
+						got := framestest.Series(t, frames, s.Labels, metric)
 						if len(got) != len(want) {
 							t.Fatalf("%s: %d buckets, want %d", name, len(got), len(want))
 						}
@@ -170,45 +171,6 @@ func noticesOf(fs data.Frames) string {
 		}
 	}
 	return strings.Join(out, "; ")
-}
-
-// numericValue reads a metric of the numeric-long row whose labels are these.
-func numericValue(t *testing.T, f *data.Frame, labels map[string]string, metric string) *float64 {
-	t.Helper()
-	field, _ := f.FieldByName(metric)
-	if field == nil {
-		t.Fatalf("no field %s", metric)
-	}
-rows:
-	for r := range f.Rows() {
-		for name, want := range labels {
-			l, _ := f.FieldByName(name)
-			if l == nil || l.At(r).(string) != want {
-				continue rows
-			}
-		}
-		return field.At(r).(*float64)
-	}
-	t.Fatalf("no row %v", labels)
-	return nil
-}
-
-// seriesValues reads the values of a metric's series whose labels are these.
-func seriesValues(t *testing.T, fs data.Frames, labels map[string]string, metric string) []*float64 {
-	t.Helper()
-	for _, f := range fs {
-		v := f.Fields[1]
-		if v.Name != metric || v.Labels.String() != data.Labels(labels).String() {
-			continue
-		}
-		out := make([]*float64, v.Len())
-		for i := range out {
-			out[i] = v.At(i).(*float64)
-		}
-		return out
-	}
-	t.Fatalf("no series %s %v", metric, labels)
-	return nil
 }
 
 // lastTSReads records the earliest row each last-ts read of the raw rows asked for.

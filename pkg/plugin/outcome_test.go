@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/mlops/modelwatch/pkg/frames/framestest"
 	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/plugin"
 	"github.com/mlops/modelwatch/pkg/query"
@@ -84,7 +84,7 @@ func TestOutcomeThroughQueryData(t *testing.T) {
 						if err := json.Unmarshal(raw, &want); err != nil {
 							t.Fatal(err)
 						}
-						got = []*float64{outcomeNumeric(t, fs[0], s.Labels, metric)}
+						got = []*float64{framestest.Numeric(t, fs[0], s.Labels, metric)}
 						checkOutcome(t, c.Name+" "+s.Labels["version"]+" "+metric, got[0], want)
 						checked++
 						continue
@@ -93,7 +93,7 @@ func TestOutcomeThroughQueryData(t *testing.T) {
 					if err := json.Unmarshal(raw, &want); err != nil {
 						t.Fatal(err)
 					}
-					got = outcomeSeries(t, fs, s.Labels, metric)
+					got = framestest.Series(t, fs, s.Labels, metric)
 					if len(got) != len(want) {
 						t.Fatalf("%s %v %s: %d buckets, want %d", c.Name, s.Labels, metric, len(got), len(want))
 					}
@@ -116,45 +116,6 @@ func checkOutcome(t *testing.T, name string, got, want *float64) {
 	if (got == nil) != (want == nil) || (got != nil && math.Abs(*got-*want) > 1e-9*math.Max(1, math.Abs(*want))) {
 		t.Errorf("%s: got %v, want %v", name, deref(got), deref(want))
 	}
-}
-
-// outcomeNumeric reads a metric of the numeric-long row whose labels are these.
-func outcomeNumeric(t *testing.T, f *data.Frame, labels map[string]string, metric string) *float64 {
-	t.Helper()
-	field, _ := f.FieldByName(metric)
-	if field == nil {
-		t.Fatalf("no field %s", metric)
-	}
-rows:
-	for r := range f.Rows() {
-		for name, want := range labels {
-			l, _ := f.FieldByName(name)
-			if l == nil || l.At(r).(string) != want {
-				continue rows
-			}
-		}
-		return field.At(r).(*float64)
-	}
-	t.Fatalf("no row %v", labels)
-	return nil
-}
-
-// outcomeSeries reads the values of a metric's series whose labels are these.
-func outcomeSeries(t *testing.T, fs data.Frames, labels map[string]string, metric string) []*float64 {
-	t.Helper()
-	for _, f := range fs {
-		v := f.Fields[1]
-		if v.Name != metric || v.Labels.String() != data.Labels(labels).String() {
-			continue
-		}
-		out := make([]*float64, v.Len())
-		for i := range out {
-			out[i] = v.At(i).(*float64)
-		}
-		return out
-	}
-	t.Fatalf("no series %s %v", metric, labels)
-	return nil
 }
 
 // Bad outcome queries are 400s naming what is wrong and what would be right.

@@ -148,7 +148,13 @@ func TestMain(m *testing.M) {
 
 func writeRules(t *testing.T, body string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "rules.yaml")
+	return writeFile(t, t.TempDir(), "rules.yaml", body)
+}
+
+// writeFile writes a test input file into dir and returns its path.
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -17,13 +17,7 @@ import (
 func TestLoadLabelsThenQueryReadsThem(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.duckdb")
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, dir, name, body) }
 	preds := write("preds.csv", "prediction_id,ts,model,model_version,predicted_label,actual_label\n"+
 		"p1,2026-03-01T10:00:00Z,m,A,yes,yes\n"+
 		"p2,2026-03-01T10:10:00Z,m,A,no,\n"+

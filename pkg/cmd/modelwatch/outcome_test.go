@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -15,13 +14,7 @@ import (
 func TestLoadOutcomesThenQueryReadsThem(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.duckdb")
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, dir, name, body) }
 	preds := write("preds.csv", "prediction_id,ts,model,model_version,clicked\n"+
 		"p1,2026-03-01T10:00:00Z,m,A,false\n"+
 		"p2,2026-03-01T10:10:00Z,m,A,true\n"+
