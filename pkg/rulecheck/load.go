@@ -20,6 +20,10 @@ type LoadedRule struct {
 	Rule  Rule
 }
 
+// MaxFileBytes bounds one rule file: Grafana's own rule files are kilobytes, and a file is read
+// whole before it is decoded.
+const MaxFileBytes = 10 << 20
+
 // Load reads a rule file, or every .yaml and .yml file directly in a folder (in name order),
 // and checks each rule. Every problem is returned, each naming the file, the group, the rule
 // and the field.
@@ -47,7 +51,7 @@ func Load(path string) ([]LoadedRule, error) {
 	var rules []LoadedRule
 	var errs []error
 	for _, name := range files {
-		raw, err := os.ReadFile(name) //nolint:gosec // G304: the operator names the rule files (modelwatch check --rules)
+		raw, err := readBounded(name)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -188,4 +192,21 @@ func CheckRule(r Rule) []error {
 		}
 	}
 	return errs
+}
+
+// readBounded reads a rule file, refusing one larger than MaxFileBytes before reading it.
+func readBounded(name string) ([]byte, error) {
+	f, err := os.Open(name) //nolint:gosec // G304: the operator names the rule files (modelwatch check --rules)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d a rule file may have: alert rule files are kilobytes; split it or check that it is the right file", name, st.Size(), MaxFileBytes)
+	}
+	return io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 }

@@ -1,6 +1,7 @@
 package rulecheck
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,5 +130,35 @@ func TestLoadFolder(t *testing.T) {
 	empty := t.TempDir()
 	if _, err := Load(empty); err == nil || !strings.Contains(err.Error(), "no .yaml or .yml rule file") {
 		t.Errorf("empty folder: %v", err)
+	}
+}
+
+// A huge file is refused before it is read, and a YAML alias bomb (a few lines that expand to
+// billions of nodes) fails to decode instead of filling the memory: both name the file.
+func TestLoadRefusesHugeAndExplodingFiles(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.yaml")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxFileBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	if _, err := Load(huge); err == nil || !strings.Contains(err.Error(), "more than the 10485760 a rule file may have") || !strings.Contains(err.Error(), huge) {
+		t.Errorf("huge file: error %v", err)
+	}
+	var bomb strings.Builder
+	bomb.WriteString("apiVersion: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&bomb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	path := filepath.Join(dir, "bomb.yaml")
+	if err := os.WriteFile(path, []byte(bomb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("alias bomb: error %v", err)
 	}
 }
