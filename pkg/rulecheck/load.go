@@ -200,7 +200,7 @@ func readBounded(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to flush
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
