@@ -45,6 +45,8 @@ type Settings struct {
 	// Rollups lets operations, classification and confusion queries answer from the store's
 	// hourly rollups when they can (nil: true); false always reads raw rows.
 	Rollups *bool `json:"rollups,omitempty"`
+	// Ingest enables the write routes (off by default) and bounds them.
+	Ingest Ingest `json:"ingest,omitzero"`
 	// Limits bound the work of one query.
 	Limits
 }
@@ -94,6 +96,9 @@ func (s Settings) Validate() error {
 		}
 	}
 	if err := s.Limits.validate(); err != nil {
+		return err
+	}
+	if err := s.Ingest.validate(); err != nil {
 		return err
 	}
 	if s.LabelsTable != "" {

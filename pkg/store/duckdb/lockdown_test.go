@@ -3,12 +3,14 @@ package duckdb_test
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
@@ -100,10 +102,67 @@ func TestEveryPooledConnectionIsLockedDown(t *testing.T) {
 		if access != "false" || locked != "true" {
 			t.Errorf("connection %d: enable_external_access %s, lock_configuration %s", i, access, locked)
 		}
-		if _, err := c.ExecContext(ctx, "SELECT * FROM read_csv('/etc/passwd')"); err == nil {
+		if rows, err := c.QueryContext(ctx, "SELECT * FROM read_csv('/etc/passwd')"); err == nil {
+			_ = rows.Close()
 			t.Errorf("connection %d reads files", i)
 		}
 		_ = c.Close()
+	}
+}
+
+// A store attached read-write for ingest keeps its query connections read-only: every attack
+// fails whether sent as a statement or as a query, alone or behind a harmless SELECT, while
+// the writer's rows are seen by the next query.
+func TestWritableStoreQueriesOnlyRead(t *testing.T) {
+	live, err := duckdb.OpenLive(duckdb.Options{Path: sample(t), Table: "predictions"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	ctx := context.Background()
+	stmts := map[string]string{
+		"delete":                 "DELETE FROM predictions",
+		"update":                 "UPDATE predictions SET score = 0",
+		"drop":                   "DROP TABLE predictions",
+		"create":                 "CREATE TABLE x (a INT)",
+		"write behind a select":  "SELECT 1; DELETE FROM predictions",
+		"commit and then delete": "SELECT 1; COMMIT; DELETE FROM predictions",
+		"checkpoint":             "CHECKPOINT",
+	}
+	for what, stmt := range attacks {
+		stmts[what] = stmt
+	}
+	for what, stmt := range stmts {
+		if _, err := live.DB().ExecContext(ctx, stmt); err == nil {
+			t.Errorf("%s: %q ran as a statement on a query connection", what, stmt)
+		}
+		rows, err := live.DB().QueryContext(ctx, stmt)
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Err()
+			_ = rows.Close()
+		}
+		if err == nil {
+			t.Errorf("%s: %q ran as a query on a query connection", what, stmt)
+		}
+	}
+	if _, err := live.DB().BeginTx(ctx, nil); err == nil {
+		t.Error("a transaction began on a query connection")
+	}
+	if n, err := live.Count(ctx); err != nil || n != 3 {
+		t.Fatalf("the attacks changed the store or reads fail: %d rows, %v", n, err)
+	}
+	cols := []store.Column{{Name: "prediction_id", Kind: store.KindText}, {Name: "ts", Kind: store.KindTimestamp},
+		{Name: "model", Kind: store.KindText}, {Name: "model_version", Kind: store.KindText}}
+	res, err := live.Writer().Load(ctx, cols, func(add duckdb.AppendFunc) error {
+		return add([]driver.Value{"live-1", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), "m", "A", int64(2)})
+	})
+	if err != nil || res.Inserted != 1 {
+		t.Fatalf("writer: %+v, %v", res, err)
+	}
+	if n, err := live.Count(ctx); err != nil || n != 4 {
+		t.Fatalf("the writer's row is not seen by the next query: %d rows, %v", n, err)
 	}
 }
 

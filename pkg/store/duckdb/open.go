@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,11 @@ type Options struct {
 	MemoryLimit string
 	// Threads is DuckDB's worker threads; 0 means the machine's cores.
 	Threads int
+	// Writable attaches the file read-write so that the process serving queries is also the
+	// store's one writer (the ingest routes): Live.Writer writes, and query connections still
+	// only read (each statement one SELECT in a READ ONLY transaction). Without it the file is
+	// attached read-only as well.
+	Writable bool
 }
 
 // idleConns is how many idle query connections the pool keeps (database/sql keeps 2).
@@ -74,9 +80,11 @@ var expected = []struct{ expr, want string }{
 	{"current_setting('autoinstall_known_extensions')::VARCHAR", "false"},
 	{"current_setting('autoload_known_extensions')::VARCHAR", "false"},
 	{"current_setting('allow_community_extensions')::VARCHAR", "false"},
-	{"(SELECT readonly FROM duckdb_databases() WHERE database_name = '" + catalog + "')::VARCHAR", "true"},
 	{"current_database()", catalog},
 }
+
+// readOnlyCheck reads back whether the store is attached read-only.
+const readOnlyCheck = "(SELECT readonly FROM duckdb_databases() WHERE database_name = '" + catalog + "')::VARCHAR"
 
 // DefaultMemoryLimit leaves Grafana room: a quarter of the machine's memory, at least 512 MiB.
 func DefaultMemoryLimit() string {
@@ -89,11 +97,48 @@ func Open(path, table string) (*sqlstore.Store, error) {
 	return OpenWith(Options{Path: path, Table: table})
 }
 
-// OpenWith opens a DuckDB file read-only for queries: an in-memory host database created with
-// extension loading off, the file attached read-only as the default catalog, then external
-// access switched off and the configuration locked. Every new connection of the pool reads the
-// lockdown back and is refused if any setting differs.
+// OpenWith opens a DuckDB file for queries: an in-memory host database created with extension
+// loading off, the file attached read-only (read-write with o.Writable) as the default catalog,
+// then external access switched off and the configuration locked. Every new connection of the
+// pool reads the lockdown back and is refused if any setting differs; every query runs as one
+// SELECT in a READ ONLY transaction.
 func OpenWith(o Options) (*sqlstore.Store, error) {
+	live, err := open(o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Writable {
+		// The caller asked for queries only: the writer's pool is not needed.
+		_ = live.writer.Close()
+	}
+	return live.Store, nil
+}
+
+// Live is a store file attached read-write by the process that serves its queries: one DuckDB
+// instance, read by the query pool (locked down, read-only transactions) and written by one
+// writer connection. DuckDB allows one process per file with write access, so this process
+// is the file's only writer while it holds it; `modelwatch load` then says so and points to
+// the ingest API.
+type Live struct {
+	*sqlstore.Store
+	writer *Writer
+}
+
+// OpenLive opens a DuckDB file for queries and writes in this process (o.Writable is implied).
+func OpenLive(o Options) (*Live, error) {
+	o.Writable = true
+	return open(o)
+}
+
+// Writer is the store's writer: loads through it are seen by the next query.
+func (l *Live) Writer() *Writer { return l.writer }
+
+// Close closes the writer's pool, then the query pool and the database instance.
+func (l *Live) Close() error {
+	return errors.Join(l.writer.Close(), l.Store.Close())
+}
+
+func open(o Options) (*Live, error) {
 	if o.Path == "" {
 		return nil, fmt.Errorf("%w: no DuckDB file configured: set the data source's path to the .duckdb file", store.ErrUnavailable)
 	}
@@ -113,42 +158,57 @@ func OpenWith(o Options) (*sqlstore.Store, error) {
 		}
 		return nil, fmt.Errorf("%w: DuckDB file %s: %v", store.ErrUnavailable, o.Path, err)
 	}
-	l := &locker{path: o.Path}
+	l := &locker{path: o.Path, writable: o.Writable}
 	conn, err := duckdb.NewConnector("?"+engineOptions(o).Encode(), l.init)
 	if err != nil {
 		return nil, fmt.Errorf("%w: starting DuckDB with memory_limit %s and %d threads: %v", store.ErrUnavailable, o.MemoryLimit, o.Threads, err)
 	}
-	db := sql.OpenDB(conn)
+	db := sql.OpenDB(readOnlyConnector{inner: conn})
 	// Keep the connections of a busy dashboard open: each new one attaches nothing but still
 	// runs USE and reads the lockdown back before it is served.
 	db.SetMaxIdleConns(idleConns)
-	if err := db.Ping(); err != nil { //nolint:noctx // OpenWith takes no context: it opens a local file
+	if err := db.Ping(); err != nil { //nolint:noctx // open takes no context: it opens a local file
 		_ = db.Close()
 		if errors.Is(err, ErrLockdown) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: opening DuckDB file %s read-only: %v (is another process writing it?)", store.ErrUnavailable, o.Path, err)
+		mode := "read-only"
+		if o.Writable {
+			mode = "for queries and ingest"
+		}
+		return nil, fmt.Errorf("%w: opening DuckDB file %s %s: %v (is another process writing it?)", store.ErrUnavailable, o.Path, mode, err)
 	}
 	s, err := sqlstore.New(db, Dialect{}, o.Table)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	return s, nil
+	live := &Live{Store: s}
+	if o.Writable {
+		wdb := sql.OpenDB(sharedConnector{inner: conn})
+		wdb.SetMaxOpenConns(1)
+		live.writer = &Writer{db: wdb, table: o.Table}
+	}
+	return live, nil
 }
 
 // locker attaches and locks the store on the pool's first connection and checks every
 // connection, the first included, before database/sql hands it out.
 type locker struct {
-	path string
-	once sync.Once
-	err  error
+	path     string
+	writable bool
+	once     sync.Once
+	err      error
 }
 
 func (l *locker) init(c driver.ExecerContext) error {
 	ctx := context.Background()
 	l.once.Do(func() {
-		stmts := append([]string{"ATTACH " + quoteLiteral(l.path) + " AS " + catalog + " (READ_ONLY)"}, lockdownStatements...)
+		attach := "ATTACH " + quoteLiteral(l.path) + " AS " + catalog
+		if !l.writable {
+			attach += " (READ_ONLY)"
+		}
+		stmts := append([]string{attach}, lockdownStatements...)
 		for _, s := range stmts {
 			if _, err := c.ExecContext(ctx, s, nil); err != nil {
 				l.err = err
@@ -162,17 +222,18 @@ func (l *locker) init(c driver.ExecerContext) error {
 	if _, err := c.ExecContext(ctx, "USE "+catalog, nil); err != nil {
 		return err
 	}
-	return verify(ctx, c)
+	return verify(ctx, c, !l.writable)
 }
 
 // verify reads the lockdown back on one connection.
-func verify(ctx context.Context, c driver.ExecerContext) error {
+func verify(ctx context.Context, c driver.ExecerContext, readOnly bool) error {
 	q, ok := c.(driver.QueryerContext)
 	if !ok {
 		return fmt.Errorf("%w: the driver's connection cannot be queried", ErrLockdown)
 	}
-	exprs := make([]string, len(expected))
-	for i, e := range expected {
+	checks := append(slices.Clone(expected), struct{ expr, want string }{readOnlyCheck, strconv.FormatBool(readOnly)})
+	exprs := make([]string, len(checks))
+	for i, e := range checks {
 		exprs[i] = e.expr
 	}
 	rows, err := q.QueryContext(ctx, "SELECT "+strings.Join(exprs, ", "), nil)
@@ -180,12 +241,12 @@ func verify(ctx context.Context, c driver.ExecerContext) error {
 		return fmt.Errorf("%w: reading the settings back: %v", ErrLockdown, err)
 	}
 	defer rows.Close() //nolint:errcheck // read only: the values are already read
-	got := make([]driver.Value, len(expected))
+	got := make([]driver.Value, len(checks))
 	if err := rows.Next(got); err != nil {
 		return fmt.Errorf("%w: reading the settings back: %v", ErrLockdown, err)
 	}
 	var wrong []string
-	for i, e := range expected {
+	for i, e := range checks {
 		if v := fmt.Sprint(got[i]); v != e.want {
 			wrong = append(wrong, fmt.Sprintf("%s is %s (want %s)", e.expr, v, e.want))
 		}

@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,25 +38,32 @@ func (r *fakeRows) Next(dest []driver.Value) error {
 	return nil
 }
 
-func lockedValues() []driver.Value {
-	out := make([]driver.Value, len(expected))
+func lockedValues(readOnly bool) []driver.Value {
+	out := make([]driver.Value, len(expected), len(expected)+1)
 	for i, e := range expected {
 		out[i] = e.want
 	}
-	return out
+	return append(out, strconv.FormatBool(readOnly))
 }
 
 // A connection is served only when every lockdown setting reads back as expected.
 func TestVerifyRefusesAnyDifference(t *testing.T) {
-	if err := verify(context.Background(), fakeConn{values: lockedValues()}); err != nil {
-		t.Fatalf("a locked connection was refused: %v", err)
-	}
-	for i, e := range expected {
-		vals := lockedValues()
-		vals[i] = "something else"
-		err := verify(context.Background(), fakeConn{values: vals})
-		if !errors.Is(err, ErrLockdown) || !strings.Contains(err.Error(), e.expr) {
-			t.Errorf("%s differing: want ErrLockdown naming it, got %v", e.expr, err)
+	for _, readOnly := range []bool{true, false} {
+		if err := verify(context.Background(), fakeConn{values: lockedValues(readOnly)}, readOnly); err != nil {
+			t.Fatalf("a locked connection (read-only attach %v) was refused: %v", readOnly, err)
+		}
+		checks := append(slices.Clone(expected), struct{ expr, want string }{readOnlyCheck, ""})
+		for i, e := range checks {
+			vals := lockedValues(readOnly)
+			vals[i] = "something else"
+			err := verify(context.Background(), fakeConn{values: vals}, readOnly)
+			if !errors.Is(err, ErrLockdown) || !strings.Contains(err.Error(), e.expr) {
+				t.Errorf("%s differing: want ErrLockdown naming it, got %v", e.expr, err)
+			}
+		}
+		// A store meant to be read-only that reads back as writable (or the reverse) is refused.
+		if err := verify(context.Background(), fakeConn{values: lockedValues(!readOnly)}, readOnly); !errors.Is(err, ErrLockdown) {
+			t.Errorf("read-only attach %v read back as %v: want ErrLockdown, got %v", readOnly, !readOnly, err)
 		}
 	}
 }
