@@ -45,29 +45,36 @@ func (g *crlfGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// csvFile reads a CSV file (gzip detected from its first bytes) from the start.
+// csvFile reads CSV (gzip detected from its first bytes) from the start.
 type csvFile struct {
-	f  *os.File
-	gz *gzip.Reader
-	r  *csv.Reader
+	src io.Closer
+	gz  *gzip.Reader
+	r   *csv.Reader
 }
 
-func openCSV(path string) (*csvFile, error) {
+// openCSVFile opens a CSV file on disk.
+func openCSVFile(path string) (*csvFile, error) {
 	f, err := os.Open(path) //nolint:gosec // G304: the operator names the file (modelwatch load --file)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(f, 1<<20)
-	var src io.Reader = br
-	cf := &csvFile{f: f}
+	return newCSV(f, path)
+}
+
+// newCSV reads CSV from src (closed with the reader); name is the input's name in messages.
+func newCSV(src io.ReadCloser, name string) (*csvFile, error) {
+	br := bufio.NewReaderSize(src, 1<<20)
+	var r io.Reader = br
+	cf := &csvFile{src: src}
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		if cf.gz, err = gzip.NewReader(br); err != nil {
-			_ = f.Close()
-			return nil, fmt.Errorf("not a readable gzip file: %w", err)
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			_ = src.Close()
+			return nil, fmt.Errorf("not readable gzip: %w", err)
 		}
-		src = cf.gz
+		cf.gz, r = gz, gz
 	}
-	cf.r = csv.NewReader(&crlfGuard{r: src, path: path, line: 1})
+	cf.r = csv.NewReader(&crlfGuard{r: r, path: name, line: 1})
 	cf.r.ReuseRecord = true
 	return cf, nil
 }
@@ -76,15 +83,15 @@ func (c *csvFile) Close() {
 	if c.gz != nil {
 		_ = c.gz.Close()
 	}
-	_ = c.f.Close()
+	_ = c.src.Close()
 }
 
-// header reads the first record as column names, exactly as written (a byte order mark
+// names reads the first record as column names, exactly as written (a byte order mark
 // before the first name is dropped: it marks the encoding, it is not part of the name).
-func (c *csvFile) header(kinds map[string]store.Kind) ([]string, error) {
+func (c *csvFile) names() ([]string, error) {
 	rec, err := c.r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("the file is empty: expected a header line with %s", baseNames())
+		return nil, fmt.Errorf("the input is empty: expected a header line with %s", baseNames())
 	}
 	if err != nil {
 		return nil, err
@@ -94,7 +101,7 @@ func (c *csvFile) header(kinds map[string]store.Kind) ([]string, error) {
 	if len(names) > 0 {
 		names[0] = strings.TrimPrefix(names[0], "\ufeff")
 	}
-	return names, checkHeader(names, kinds)
+	return names, nil
 }
 
 // each calls fn with every data record and a function giving the line a field starts on.
@@ -117,29 +124,29 @@ func (c *csvFile) each(fn func(rec []string, line func(field int) int) error) er
 	}
 }
 
-// loadCSV checks the whole file (types, timestamps, required values, UTF-8), deciding the kind
-// of new feature columns from their values, then reads it again to append the rows.
-func loadCSV(ctx context.Context, w *duckdb.Writer, path string, existing []store.Column) (duckdb.LoadResult, error) {
+// loadRecords checks the whole input (types, timestamps, required values, UTF-8), deciding the
+// kind of new feature columns from their values, then reads it again to append the rows.
+func loadRecords(ctx context.Context, w *duckdb.Writer, src source, existing []store.Column) (duckdb.LoadResult, error) {
 	kinds := storedKinds(existing)
-	cols, err := scanCSV(path, kinds)
+	cols, err := scanRecords(src, kinds)
 	if err != nil {
 		return duckdb.LoadResult{}, err
 	}
-	cf, err := openCSV(path)
+	in, err := src.open()
 	if err != nil {
 		return duckdb.LoadResult{}, err
 	}
-	defer cf.Close()
-	if _, err := cf.header(kinds); err != nil {
+	defer in.Close()
+	if _, err := in.names(); err != nil {
 		return duckdb.LoadResult{}, err
 	}
 	values := make([]driver.Value, len(cols)+1)
 	return w.Load(ctx, cols, func(appendRow duckdb.AppendFunc) error {
-		return cf.each(func(rec []string, line func(int) int) error {
+		return in.each(func(rec []string, line func(int) int) error {
 			for i, c := range cols {
 				v, err := fromText(c, rec[i])
 				if err != nil {
-					return atLine(path, line(i), c.Name, err)
+					return atLine(src.name, line(i), c.Name, err)
 				}
 				values[i] = v
 			}
@@ -149,17 +156,20 @@ func loadCSV(ctx context.Context, w *duckdb.Writer, path string, existing []stor
 	})
 }
 
-// scanCSV is the first pass: every cell must be valid UTF-8 and every value must convert to its
-// column's kind; a new feature column is boolean, integer or double when all its values are,
-// else text.
-func scanCSV(path string, kinds map[string]store.Kind) ([]store.Column, error) {
-	cf, err := openCSV(path)
+// scanRecords is the first pass: every cell must be valid UTF-8 and every value must convert to
+// its column's kind; a new feature column is boolean, integer or double when all its values
+// are, else text. Every bad value is reported (up to MaxReasons), not only the first.
+func scanRecords(src source, kinds map[string]store.Kind) ([]store.Column, error) {
+	in, err := src.open()
 	if err != nil {
 		return nil, err
 	}
-	defer cf.Close()
-	names, err := cf.header(kinds)
+	defer in.Close()
+	names, err := in.names()
 	if err != nil {
+		return nil, err
+	}
+	if err := checkHeader(names, kinds); err != nil {
 		return nil, err
 	}
 	cols := make([]store.Column, len(names))
@@ -173,8 +183,12 @@ func scanCSV(path string, kinds map[string]store.Kind) ([]store.Column, error) {
 		}
 	}
 	rows := 0
-	err = cf.each(func(rec []string, line func(int) int) error {
+	var bad refusal
+	err = in.each(func(rec []string, line func(int) int) error {
 		rows++
+		if src.maxRows > 0 && rows > src.maxRows {
+			return fmt.Errorf("%w: more than %d rows in one batch: send at most %d", ErrTooLarge, src.maxRows, src.maxRows)
+		}
 		for i, c := range cols {
 			if inferred[i] == nil {
 				_, err = fromText(c, rec[i])
@@ -182,12 +196,17 @@ func scanCSV(path string, kinds map[string]store.Kind) ([]store.Column, error) {
 				err = inferred[i].see(rec[i])
 			}
 			if err != nil {
-				return atLine(path, cellLine(line(i), rec[i], err), c.Name, err)
+				if full := bad.add(atLine(src.name, cellLine(line(i), rec[i], err), c.Name, err)); full {
+					return &bad.Refusal
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
+		return nil, bad.or(err)
+	}
+	if err := bad.err(); err != nil {
 		return nil, err
 	}
 	if rows == 0 {

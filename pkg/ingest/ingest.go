@@ -41,13 +41,16 @@ func loadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadRe
 	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
 		return loadParquet(ctx, w, path, existing)
 	}
-	return loadCSV(ctx, w, path, existing)
+	return loadRecords(ctx, w, fileSource(path), existing)
 }
 
 // fileError is an error whose message already names its file (and line, row and column).
 type fileError struct {
 	msg string
 	err error
+	// line and column locate a refused value (0 and "": the error is not about one value).
+	line   int
+	column string
 }
 
 func (e *fileError) Error() string { return e.msg }
@@ -65,12 +68,12 @@ func inFile(path string, err error) error {
 
 // atLine is a CSV value's error: file:line: column "x": what is wrong.
 func atLine(path string, line int, column string, err error) error {
-	return &fileError{msg: fmt.Sprintf("%s:%d: column %q: %v", path, line, column, err), err: err}
+	return &fileError{msg: fmt.Sprintf("%s:%d: column %q: %v", path, line, column, err), err: err, line: line, column: column}
 }
 
 // atRow is a Parquet value's error: file: row n: column "x": what is wrong.
 func atRow(path string, row int64, column string, err error) error {
-	return &fileError{msg: fmt.Sprintf("%s: row %d: column %q: %v", path, row, column, err), err: err}
+	return &fileError{msg: fmt.Sprintf("%s: row %d: column %q: %v", path, row, column, err), err: err, line: int(row), column: column}
 }
 
 // storedKinds maps every column the table has (the base columns when it does not exist yet)

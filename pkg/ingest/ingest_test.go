@@ -154,7 +154,7 @@ func TestBadInputNamesFileLineColumnAndLoadsNothing(t *testing.T) {
 		{"bad column name", strings.Replace(header, "plan", "plan;drop", 1) + "p1,2026-03-01T00:00:00Z,m,A,yes,,0.9,yes,,1,,1,a,true,1\n", `"plan;drop" is not a valid name`},
 		// Header names were trimmed, so " plan" loaded as plan: a guess at what was meant.
 		{"header name with a space", strings.Replace(header, "plan", " plan", 1) + "p1,2026-03-01T00:00:00Z,m,A,yes,,0.9,yes,,1,,1,a,true,1\n", `bad.csv: header: prediction table schema: " plan" is not a valid name`},
-		{"empty file", "", "the file is empty"},
+		{"empty file", "", "the input is empty: expected a header line"},
 		{"header only", header, "no data rows"},
 	}
 	for _, tc := range cases {

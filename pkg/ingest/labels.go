@@ -39,11 +39,14 @@ func LoadLabelsFile(ctx context.Context, w *duckdb.Writer, labelsTable, path str
 	if err != nil {
 		return 0, inFile(path, err)
 	}
-	outcomes, labels, err := readLabels(path, now, kinds)
+	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
+		return 0, inFile(path, errors.New("labels files are CSV (or gzipped CSV, or JSON lines) with the header "+strings.Join(LabelColumns, ",")+" (and outcome columns)"))
+	}
+	outcomes, labels, err := readLabels(fileSource(path), now, kinds)
 	if err != nil {
 		return 0, inFile(path, err)
 	}
-	if err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels); err != nil {
+	if _, err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels); err != nil {
 		return 0, inFile(path, err)
 	}
 	return len(labels), nil
@@ -100,33 +103,59 @@ func labelsHeader(rec []string) (map[string]int, []string, error) {
 	return at, outcomes, nil
 }
 
-// readLabels checks the whole file and returns its outcome columns (typed) and its lines.
-func readLabels(path string, now time.Time, stored map[string]store.Kind) ([]store.Column, []duckdb.Label, error) {
-	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
-		return nil, nil, errors.New("labels files are CSV (or gzipped CSV) with the header " + strings.Join(LabelColumns, ",") + " (and outcome columns)")
-	}
-	outcomes, err := typeOutcomes(path, stored)
+// readLabels checks the whole input and returns its outcome columns (typed) and its lines.
+// Every refused value is reported (up to MaxReasons).
+func readLabels(src source, now time.Time, stored map[string]store.Kind) ([]store.Column, []duckdb.Label, error) {
+	path := src.name
+	outcomes, err := typeOutcomes(src, stored)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := openCSV(path)
+	f, err := src.open()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	rec, err := f.r.Read()
+	rec, err := f.names()
 	if err != nil {
-		return nil, nil, fmt.Errorf("the file is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
+		return nil, nil, fmt.Errorf("the input is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
 	}
 	at, _, err := labelsHeader(rec)
 	if err != nil {
 		return nil, nil, err
 	}
 	var labels []duckdb.Label
+	var bad refusal
+	rows := 0
 	err = f.each(func(rec []string, line func(int) int) error {
-		if len(labels) == MaxLabelsPerFile {
-			return fmt.Errorf("more than %d labels in one file: split it", MaxLabelsPerFile)
+		rows++
+		if src.maxRows > 0 && rows > src.maxRows {
+			return fmt.Errorf("%w: more than %d labels in one batch: send at most %d", ErrTooLarge, src.maxRows, src.maxRows)
 		}
+		if rows > MaxLabelsPerFile {
+			return fmt.Errorf("%w: more than %d labels in one file: split it", ErrTooLarge, MaxLabelsPerFile)
+		}
+		err := readLabel(rec, line, at, outcomes, path, now, &labels)
+		if err != nil && bad.add(err) {
+			return &bad.Refusal
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, bad.or(err)
+	}
+	if err := bad.err(); err != nil {
+		return nil, nil, err
+	}
+	if len(labels) == 0 {
+		return nil, nil, errors.New("the input has a header but no labels")
+	}
+	return outcomes, labels, nil
+}
+
+// readLabel checks one line and appends its label.
+func readLabel(rec []string, line func(int) int, at map[string]int, outcomes []store.Column, path string, now time.Time, labels *[]duckdb.Label) error {
+	{
 		l := duckdb.Label{LabeledAt: now.UTC()}
 		cell := func(name string, kind store.Kind) (any, error) {
 			i, ok := at[name]
@@ -176,29 +205,23 @@ func readLabels(path string, now time.Time, stored map[string]store.Kind) ([]sto
 		} else if v != nil {
 			l.LabeledAt = v.(time.Time)
 		}
-		labels = append(labels, l)
+		*labels = append(*labels, l)
 		return nil
-	})
-	if err != nil {
-		return nil, nil, err
 	}
-	if len(labels) == 0 {
-		return nil, nil, errors.New("the file has a header but no labels")
-	}
-	return outcomes, labels, nil
 }
 
 // typeOutcomes reads the header and gives each outcome column its stored kind, or infers it
 // from the file's values (a first pass, only when a column is new).
-func typeOutcomes(path string, stored map[string]store.Kind) ([]store.Column, error) {
-	f, err := openCSV(path)
+func typeOutcomes(src source, stored map[string]store.Kind) ([]store.Column, error) {
+	path := src.name
+	f, err := src.open()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	rec, err := f.r.Read()
+	rec, err := f.names()
 	if err != nil {
-		return nil, fmt.Errorf("the file is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
+		return nil, fmt.Errorf("the input is empty or unreadable: expected a header line with %s: %w", strings.Join(LabelColumns, ", "), err)
 	}
 	at, names, err := labelsHeader(rec)
 	if err != nil {

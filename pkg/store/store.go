@@ -73,3 +73,11 @@ type Generational interface {
 	// than a scan of the prediction table.
 	Generation(ctx context.Context) (string, error)
 }
+
+// Written is what one write changed: a model and the time range its added or newly labelled
+// predictions were served in (From <= ts <= To). Caches of statistics over windows that
+// overlap it are no longer true.
+type Written struct {
+	Model    string
+	From, To time.Time
+}

@@ -3,9 +3,12 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"time"
+
+	duck "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
@@ -25,7 +28,8 @@ type Label struct {
 // labeled_at; created if missing) in one transaction, and rebuilds in the same transaction the
 // rollup hours of the predictions they label when the rollups read that labels table.
 func (w *Writer) LoadLabels(ctx context.Context, labelsTable string, labels []Label) error {
-	return w.LoadLabelsWith(ctx, labelsTable, nil, labels)
+	_, err := w.LoadLabelsWith(ctx, labelsTable, nil, labels)
+	return err
 }
 
 // LabelsColumns returns a labels table's columns, or nil if it does not exist yet.
@@ -40,22 +44,23 @@ func (w *Writer) LabelsColumns(ctx context.Context, labelsTable string) ([]store
 
 // LoadLabelsWith is LoadLabels with late outcome columns besides the labels: each is added to
 // the labels table (with its kind) when the table lacks it, and each label's Outcomes fill
-// them.
-func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcomes []store.Column, labels []Label) error {
+// them. It returns the models and time ranges of the stored predictions the labels are for.
+func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcomes []store.Column, labels []Label) ([]store.Written, error) {
 	if err := store.ValidIdentifier(labelsTable); err != nil {
-		return fmt.Errorf("labels table name: %w", err)
+		return nil, fmt.Errorf("labels table name: %w", err)
 	}
 	q := w.d.QuoteIdent
 	names := []string{"prediction_id", "actual_label", "actual_value", "labeled_at"}
 	defs := []string{"prediction_id VARCHAR", "actual_label VARCHAR", "actual_value DOUBLE", "labeled_at TIMESTAMP"}
 	for _, c := range outcomes {
 		if err := store.ValidIdentifier(c.Name); err != nil {
-			return fmt.Errorf("outcome column name: %w", err)
+			return nil, fmt.Errorf("outcome column name: %w", err)
 		}
 		names = append(names, q(c.Name))
 		defs = append(defs, q(c.Name)+" "+engineType(c.Kind))
 	}
-	return w.inTransaction(ctx, func(conn *sql.Conn) error {
+	var changed []store.Written
+	err := w.inTransaction(ctx, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS "+q(labelsTable)+" (prediction_id VARCHAR NOT NULL, actual_label VARCHAR, actual_value DOUBLE, labeled_at TIMESTAMP)"); err != nil {
 			return fmt.Errorf("creating labels table %s: %w", labelsTable, err)
 		}
@@ -69,23 +74,8 @@ func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcome
 			return err
 		}
 		defer func() { _, _ = conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+staged) }()
-		params := make([]string, len(names))
-		for i := range params {
-			params[i] = fmt.Sprintf("$%d", i+1)
-		}
-		insert := "INSERT INTO " + staged + " VALUES (" + strings.Join(params, ", ") + ")" //nolint:gosec // G202: a constant table and numbered placeholders; the values are bound
-		args := make([]any, len(names))
-		for _, l := range labels {
-			args[0], args[1], args[2], args[3] = l.PredictionID, l.ActualLabel, l.ActualValue, l.LabeledAt.UTC()
-			for i := range outcomes {
-				args[4+i] = nil
-				if i < len(l.Outcomes) {
-					args[4+i] = l.Outcomes[i]
-				}
-			}
-			if _, err := conn.ExecContext(ctx, insert, args...); err != nil {
-				return fmt.Errorf("staging label of %q: %w", l.PredictionID, err)
-			}
+		if err := appendLabels(conn, staged, len(outcomes), labels); err != nil {
+			return err
 		}
 		list := strings.Join(names, ", ")
 		//nolint:gosec // G202: labelsTable and the outcome names are validated and quoted by q; staged is a constant
@@ -95,6 +85,43 @@ func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcome
 		id := q(store.ColPredictionID)
 		affected := "SELECT DISTINCT p." + q(store.ColModel) + " AS mw_model, p." + q(store.ColModelVersion) + " AS mw_version, " +
 			hourStart("p."+q(store.ColTS)) + " AS mw_hour FROM " + q(w.table) + " p WHERE p." + id + " IN (SELECT prediction_id FROM " + staged + ")"
+		var err error
+		changed, err = written(ctx, conn, "SELECT p."+q(store.ColModel)+", min(p."+q(store.ColTS)+"), max(p."+q(store.ColTS)+") FROM "+q(w.table)+
+			" p WHERE p."+id+" IN (SELECT prediction_id FROM "+staged+") GROUP BY 1")
+		if err != nil {
+			return err
+		}
 		return w.maintainRollups(ctx, conn, affected, labelsTable)
+	})
+	return changed, err
+}
+
+// appendLabels stages labels through DuckDB's appender (one statement per label would take
+// seconds for a batch of thousands).
+func appendLabels(conn *sql.Conn, staged string, outcomes int, labels []Label) error {
+	return conn.Raw(func(dc any) error {
+		app, err := duck.NewAppender(dc.(driver.Conn), "temp", "main", staged)
+		if err != nil {
+			return err
+		}
+		row := make([]driver.Value, 4+outcomes)
+		for _, l := range labels {
+			clear(row)
+			row[0], row[3] = l.PredictionID, l.LabeledAt.UTC()
+			if l.ActualLabel != nil {
+				row[1] = *l.ActualLabel
+			}
+			if l.ActualValue != nil {
+				row[2] = *l.ActualValue
+			}
+			for i := range min(outcomes, len(l.Outcomes)) {
+				row[4+i] = l.Outcomes[i]
+			}
+			if err := app.AppendRow(row...); err != nil {
+				_ = app.Close()
+				return fmt.Errorf("staging label of %q: %w", l.PredictionID, err)
+			}
+		}
+		return app.Close()
 	})
 }

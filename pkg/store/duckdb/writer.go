@@ -27,6 +27,8 @@ type LoadResult struct {
 	Read     int64 // rows in the input
 	Inserted int64 // rows new to the table
 	Skipped  int64 // rows whose prediction_id was already stored (idempotent re-load)
+	// Written are the models and time ranges of the rows the load added.
+	Written []store.Written
 }
 
 // AppendFunc appends one row: the values of the load's columns in order, then the input's line
@@ -158,6 +160,11 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 	res.Inserted, _ = r.RowsAffected()
 	res.Skipped = res.Read - res.Inserted
 	q := w.d.QuoteIdent
+	if res.Inserted > 0 {
+		if res.Written, err = written(ctx, conn, "SELECT "+q(store.ColModel)+", min("+q(store.ColTS)+"), max("+q(store.ColTS)+") FROM "+staging+" GROUP BY 1"); err != nil {
+			return res, err
+		}
+	}
 	affected := "SELECT DISTINCT " + q(store.ColModel) + " AS mw_model, " + q(store.ColModelVersion) + " AS mw_version, " +
 		hourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
 	if err := w.maintainRollups(ctx, conn, affected, ""); err != nil {
@@ -245,4 +252,22 @@ func (w *Writer) checkDuplicates(ctx context.Context, conn *sql.Conn) error {
 		return fmt.Errorf("prediction_id %q appears more than once in the input (lines %d and %d): ids must be unique", dup, first.Int64, last.Int64)
 	}
 	return fmt.Errorf("prediction_id %q appears more than once in the input: ids must be unique", dup)
+}
+
+// written reads what a write changed: rows of model, first and last timestamp.
+func written(ctx context.Context, conn *sql.Conn, stmt string) ([]store.Written, error) {
+	rows, err := conn.QueryContext(ctx, stmt)
+	if err != nil {
+		return nil, fmt.Errorf("reading the time ranges written: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Written
+	for rows.Next() {
+		var wr store.Written
+		if err := rows.Scan(&wr.Model, &wr.From, &wr.To); err != nil {
+			return nil, err
+		}
+		out = append(out, wr)
+	}
+	return out, rows.Err()
 }
