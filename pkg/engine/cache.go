@@ -29,10 +29,14 @@ type Cache struct {
 	generation generationCheck
 }
 
-// entry is a cached value and how long it stays valid (never: math.MaxInt64).
+// entry is a cached value and how long it stays valid (never: math.MaxInt64), and the window
+// of predictions it was computed from (windowed false: none, e.g. the catalog).
 type entry struct {
-	value any
-	ttl   time.Duration
+	value    any
+	ttl      time.Duration
+	windowed bool
+	model    string
+	from, to time.Time // from inclusive, to exclusive
 }
 
 // NewCache returns an empty cache of DefaultCacheBytes.
@@ -75,18 +79,30 @@ func cached[T any](c *Cache, key string, compute func() (T, error)) (T, error) {
 // not cached; a computation cancelled by its own caller's context is run again by the next
 // caller rather than failing it.
 func cachedFor[T any](c *Cache, key string, ttl time.Duration, compute func() (T, error)) (T, error) {
+	return cachedEntry(c, key, entry{ttl: ttl}, compute)
+}
+
+// cachedWindow is cached for a statistic of the predictions of one scope (its model and
+// window): a write that adds or labels predictions in that window forgets it (Forget).
+func cachedWindow[T any](c *Cache, sc store.Scope, key string, compute func() (T, error)) (T, error) {
+	return cachedEntry(c, key, entry{windowed: true, model: sc.Model, from: sc.From, to: sc.To}, compute)
+}
+
+func cachedEntry[T any](c *Cache, key string, meta entry, compute func() (T, error)) (T, error) {
 	if c == nil {
 		return compute()
 	}
-	if ttl <= 0 {
-		ttl = math.MaxInt64
+	if meta.ttl <= 0 {
+		meta.ttl = math.MaxInt64
 	}
 	e, err := c.entries.Get(context.Background(), key, otter.LoaderFunc[string, entry](func(context.Context, string) (entry, error) {
 		v, err := compute()
 		if err != nil {
 			return entry{}, err
 		}
-		return entry{value: v, ttl: ttl}, nil
+		e := meta
+		e.value = v
+		return e, nil
 	}))
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return compute()
@@ -101,6 +117,30 @@ func cachedFor[T any](c *Cache, key string, ttl time.Duration, compute func() (T
 		return compute()
 	}
 	return v, nil
+}
+
+// Forget drops what a write made untrue: every statistic of a window that overlaps the time
+// range of a model's written predictions, and the store generation as last read (the next
+// query reads it again, so the catalog and rollup state are read again too). Rows of other
+// models and other windows stay cached.
+func (c *Cache) Forget(written []store.Written) {
+	if c == nil || len(written) == 0 {
+		return
+	}
+	c.generation.mu.Lock()
+	c.generation.read = false
+	c.generation.mu.Unlock()
+	for key, e := range c.entries.All() {
+		if !e.windowed {
+			continue
+		}
+		for _, w := range written {
+			if e.model == w.Model && w.From.Before(e.to) && !w.To.Before(e.from) {
+				c.entries.Invalidate(key)
+				break
+			}
+		}
+	}
 }
 
 // entryOverhead is a rough size of the cache's own bookkeeping per entry.

@@ -207,3 +207,49 @@ func TestFailedLookupsAreNotCached(t *testing.T) {
 		t.Fatalf("got %d, %v after %d calls", v, err, calls)
 	}
 }
+
+// A write forgets exactly the statistics of the windows it touched: the model's windows that
+// overlap the written time range, not its other windows, not other models' windows; and the
+// store generation is read again by the next query.
+func TestForgetDropsOnlyTheWindowsAWriteTouched(t *testing.T) {
+	c := newCache(1<<20, &testClock{})
+	at := func(h int) time.Time { return time.Date(2026, 3, 1, h, 0, 0, 0, time.UTC) }
+	scopes := map[string]store.Scope{
+		"m 0-10":  {Model: "m", From: at(0), To: at(10)},
+		"m 10-20": {Model: "m", From: at(10), To: at(20)},
+		"n 0-10":  {Model: "n", From: at(0), To: at(10)},
+	}
+	var calls atomic.Int64
+	fill := func() {
+		for name, sc := range scopes {
+			if _, err := cachedWindow(c, sc, name, counter(&calls, name)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fill()
+	c.generation.read = true
+	for _, c2 := range []struct {
+		written   store.Written
+		forgotten int64
+	}{
+		{store.Written{Model: "m", From: at(5), To: at(6)}, 1},   // inside the first window
+		{store.Written{Model: "m", From: at(10), To: at(10)}, 1}, // at the second's start (inclusive)
+		{store.Written{Model: "m", From: at(20), To: at(21)}, 0}, // at the second's end (exclusive)
+		{store.Written{Model: "m", From: at(9), To: at(11)}, 2},  // across both
+		{store.Written{Model: "x", From: at(0), To: at(23)}, 0},  // another model
+		{store.Written{Model: "n", From: at(-5), To: at(-1)}, 0}, // before every window
+		{store.Written{Model: "n", From: at(-5), To: at(0)}, 1},  // ends at the first instant
+	} {
+		calls.Store(0)
+		c.Forget([]store.Written{c2.written})
+		if c.generation.read {
+			t.Errorf("%+v: the store generation must be read again", c2.written)
+		}
+		c.generation.read = true
+		fill()
+		if got := calls.Load(); got != c2.forgotten {
+			t.Errorf("%+v: %d windows computed again, want %d", c2.written, got, c2.forgotten)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
 )
 
 // valueFunc is a family's answer for one series, metric and bucket (0 in a numeric query).
@@ -202,7 +203,7 @@ func (e *Engine) changeReference(ctx context.Context, rq query.Query, family fun
 	if !rq.To.Before(time.Now()) {
 		return compute()
 	}
-	return cached(e.Cache, changeKey(rq), compute)
+	return cachedWindow(e.Cache, store.Scope{Model: rq.Model, From: rq.From, To: rq.To}, changeKey(rq), compute)
 }
 
 // changeKey identifies a reference run by everything that selects and shapes its answer.

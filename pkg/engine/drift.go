@@ -59,7 +59,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 		return nil, err
 	}
 	// One scan per window for every feature; the reference's is cached.
-	refRows, err := cached(cache, cacheKey("distribution", refScope, featuresKey(features)+fmt.Sprint(cellForm)), func() ([]store.DistributionCount, error) {
+	refRows, err := cachedWindow(cache, refScope, cacheKey("distribution", refScope, featuresKey(features)+fmt.Sprint(cellForm)), func() ([]store.DistributionCount, error) {
 		rows, _, _, err := e.distribution(ctx, cols, store.DistributionRequest{Scope: refScope, Features: features}, cellForm)
 		return rows, err
 	})

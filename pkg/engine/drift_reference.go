@@ -63,7 +63,7 @@ func (e *Engine) referenceRanges(ctx context.Context, sc store.Scope, cache *Cac
 	if len(measures) == 0 {
 		return out, nil
 	}
-	rows, err := cached(cache, cacheKey("drift-range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
+	rows, err := cachedWindow(cache, sc, cacheKey("drift-range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
 		return e.aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
 	})
 	if err != nil {

@@ -31,7 +31,7 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 			features[i] = store.DistributionFeature{Column: c.Name, Binned: true} // no edges: one row per version
 		}
 	}
-	rows, err := cached(cache, cacheKey("quality-reference", sc, featuresKey(features)), func() ([]store.DistributionCount, error) {
+	rows, err := cachedWindow(cache, sc, cacheKey("quality-reference", sc, featuresKey(features)), func() ([]store.DistributionCount, error) {
 		return e.Store.Distribution(ctx, store.DistributionRequest{Scope: sc, Features: features, Ranges: true})
 	})
 	if err != nil {
@@ -86,7 +86,7 @@ func (e *Engine) referenceFromRollups(ctx context.Context, sc store.Scope, cache
 		if infos[i].numeric {
 			continue
 		}
-		cats, err := cached(cache, cacheKey("categories", sc, c.Name), func() ([]string, error) {
+		cats, err := cachedWindow(cache, sc, cacheKey("categories", sc, c.Name), func() ([]string, error) {
 			if cats, ok, err := e.featureDistinct(ctx, sc, c, maxReferenceCategories+1); err != nil || ok {
 				return cats, err
 			}
@@ -128,7 +128,7 @@ func (e *Engine) referenceNumbers(ctx context.Context, sc store.Scope, cache *Ca
 	if len(measures) == 0 {
 		return nil
 	}
-	rows, err := cached(cache, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
+	rows, err := cachedWindow(cache, sc, cacheKey("range", sc, measureKey(measures)), func() ([]store.AggregateRow, error) {
 		return e.aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: measures})
 	})
 	if err != nil {
