@@ -37,7 +37,7 @@ func LoadLabelsBatch(ctx context.Context, w *duckdb.Writer, labelsTable, name st
 	}
 	outcomes, labels, err := readLabels(bodySource(name, format, body, maxRows), now, kinds)
 	if err != nil {
-		return BatchResult{}, err
+		return BatchResult{}, invalid(err)
 	}
 	written, err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels)
 	if err != nil {

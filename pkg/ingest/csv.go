@@ -130,7 +130,7 @@ func loadRecords(ctx context.Context, w *duckdb.Writer, src source, existing []s
 	kinds := storedKinds(existing)
 	cols, err := scanRecords(src, kinds)
 	if err != nil {
-		return duckdb.LoadResult{}, err
+		return duckdb.LoadResult{}, invalid(err)
 	}
 	in, err := src.open()
 	if err != nil {

@@ -33,6 +33,24 @@ func FormatOfPath(path string) Format {
 // it in smaller parts.
 var ErrTooLarge = errors.New("input too large")
 
+// ErrInvalid marks an input refused for what it holds (its header, its values, its framing):
+// sending it again unchanged cannot succeed. Its message is the reason itself.
+var ErrInvalid = errors.New("input refused")
+
+// invalidInput marks err as the input's fault, keeping its message.
+type invalidInput struct{ error }
+
+func (e invalidInput) Is(target error) bool { return target == ErrInvalid }
+func (e invalidInput) Unwrap() error        { return e.error }
+
+// invalid marks the error of an input's check (nil stays nil).
+func invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return invalidInput{err}
+}
+
 // MaxReasons is the most refused values one input's error lists.
 const MaxReasons = 100
 

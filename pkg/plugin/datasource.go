@@ -46,6 +46,8 @@ type Datasource struct {
 	store store.Store
 	// cache keeps reference-window statistics across queries of this instance.
 	cache *engine.Cache
+	// gate holds the write routes' rates.
+	gate *ingestGate
 
 	resources backend.CallResourceHandler
 }
@@ -66,18 +68,36 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 
 // New builds a data source over settings with the given store opener.
 func New(cfg settings.Settings, open func(settings.Settings) (store.Store, error)) *Datasource {
-	ds := &Datasource{settings: cfg, open: open, cache: engine.NewCache()}
+	ds := &Datasource{settings: cfg, open: open, cache: engine.NewCache(), gate: newIngestGate(cfg.Ingest)}
 	ds.resources = httpadapter.New(ds.routes())
 	return ds
 }
 
-// OpenStore opens the store the settings name.
+// OpenStore opens the store the settings name: read-only, or read-write by this process when
+// the data source accepts writes (its query connections still only read).
 func OpenStore(cfg settings.Settings) (store.Store, error) {
 	switch cfg.Store {
 	case settings.EngineDuckDB:
-		st, err := duckdb.OpenWith(duckdb.Options{
-			Path: cfg.Path, Table: cfg.Table, MemoryLimit: cfg.Limits.MemoryLimit, Threads: cfg.Limits.Threads,
-		})
+		o := duckdb.Options{Path: cfg.Path, Table: cfg.Table, MemoryLimit: cfg.Limits.MemoryLimit, Threads: cfg.Limits.Threads}
+		if cfg.Ingest.Enabled {
+			live, err := duckdb.OpenLive(o)
+			if err != nil {
+				return nil, err
+			}
+			// Queries join the labels table from the start: it exists before the first label does.
+			if cfg.LabelsTable != "" {
+				if err := live.Writer().CreateLabelsTable(context.Background(), cfg.LabelsTable); err != nil {
+					_ = live.Close()
+					return nil, fmt.Errorf("%w: creating labels table %s: %v", store.ErrUnavailable, cfg.LabelsTable, err)
+				}
+			}
+			if err := configure(live.Store, cfg); err != nil {
+				_ = live.Close()
+				return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
+			}
+			return live, nil
+		}
+		st, err := duckdb.OpenWith(o)
 		if err != nil {
 			return nil, err
 		}
@@ -116,6 +136,37 @@ func (d *Datasource) engine() (*engine.Engine, error) {
 		d.store = s
 	}
 	return &engine.Engine{Store: d.store, Cache: d.cache, MaxSeries: d.settings.Limits.Series(), Rollups: d.settings.UseRollups()}, nil
+}
+
+// writable is a store this process writes (duckdb.Live).
+type writable interface {
+	Writer() *duckdb.Writer
+	ForgetSchema()
+}
+
+// writer returns the store's writer, opening the store if needed.
+func (d *Datasource) writer() (*duckdb.Writer, error) {
+	eng, err := d.engine()
+	if err != nil {
+		return nil, err
+	}
+	w, ok := eng.Store.(writable)
+	if !ok {
+		return nil, fmt.Errorf("%w: the store is open for queries only", store.ErrUnavailable)
+	}
+	return w.Writer(), nil
+}
+
+// wrote makes the next queries see a write: the schema (new columns) and the store generation
+// are read again, and cached statistics of the windows it touched are forgotten.
+func (d *Datasource) wrote(written []store.Written) {
+	d.mu.Lock()
+	st := d.store
+	d.mu.Unlock()
+	if w, ok := st.(writable); ok {
+		w.ForgetSchema()
+	}
+	d.cache.Forget(written)
 }
 
 // Dispose closes the store when Grafana replaces the instance (settings changed).

@@ -14,10 +14,11 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// CallResource serves the editors' lookups: models, versions, classes and columns. All are
-// reads; any signed-in Viewer may call them.
+// CallResource serves the editors' lookups (models, versions, classes, columns, the Models
+// page's summary), which any signed-in Viewer may call, and the write routes (ingest.go),
+// which check the caller's role themselves.
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
-	return d.resources.CallResource(ctx, req, sender)
+	return d.resources.CallResource(backend.WithUser(ctx, req.PluginContext.User), req, sender)
 }
 
 func (d *Datasource) routes() *http.ServeMux {
@@ -78,6 +79,8 @@ func (d *Datasource) routes() *http.ServeMux {
 		return s.Distinct(ctx, sc, column, maxLookupValues)
 	}))
 	mux.HandleFunc("GET /summary", d.summaryRoute)
+	mux.HandleFunc("POST /predictions", d.ingestRoute(d.writePredictions))
+	mux.HandleFunc("POST /labels", d.ingestRoute(d.writeLabels))
 	return mux
 }
 

@@ -2,6 +2,7 @@ package settings
 
 import (
 	"errors"
+	"strings"
 	"reflect"
 	"testing"
 )
@@ -68,5 +69,32 @@ func TestRollupsSetting(t *testing.T) {
 	}
 	if _, _, err := Load([]byte(`{"path":"/x","rollups":"no"}`), nil); !errors.Is(err, ErrSettings) {
 		t.Errorf("rollups \"no\": want ErrSettings, got %v", err)
+	}
+}
+
+func TestIngestSettings(t *testing.T) {
+	s, _, err := Load([]byte(`{"path":"/x.duckdb","ingest":{"enabled":true}}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := s.Ingest
+	if !in.Enabled || in.WriterRole() != RoleEditor || in.BodyBytes() != DefaultMaxBodyBytes || in.BatchRows() != DefaultMaxBatchRows ||
+		in.RowRate() != DefaultRowsPerSecond || in.BatchRate() != DefaultBatchesPerSecond {
+		t.Fatalf("defaults: %+v", in)
+	}
+	if s, _, _ := Load([]byte(`{"path":"/x.duckdb"}`), nil); s.Ingest.Enabled {
+		t.Fatal("ingest must be off by default")
+	}
+	for js, want := range map[string]string{
+		`{"role":"Viewer"}`:           `ingest.role "Viewer": use "Editor" or "Admin"`,
+		`{"maxBodyBytes":10}`:         "ingest.maxBodyBytes 10 is outside [1024, 1073741824]",
+		`{"maxBatchRows":2000000}`:    "ingest.maxBatchRows 2000000 is outside [1, 1000000]",
+		`{"rowsPerSecond":-1}`:        "ingest.rowsPerSecond -1 is outside",
+		`{"batchesPerSecond":100000}`: "ingest.batchesPerSecond 100000 is outside [1, 10000]",
+	} {
+		_, _, err := Load([]byte(`{"path":"/x.duckdb","ingest":`+js+`}`), nil)
+		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want %q, got %v", js, want, err)
+		}
 	}
 }

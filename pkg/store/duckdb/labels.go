@@ -32,6 +32,20 @@ func (w *Writer) LoadLabels(ctx context.Context, labelsTable string, labels []La
 	return err
 }
 
+// CreateLabelsTable creates an empty labels table unless it exists.
+func (w *Writer) CreateLabelsTable(ctx context.Context, labelsTable string) error {
+	if err := store.ValidIdentifier(labelsTable); err != nil {
+		return fmt.Errorf("labels table name: %w", err)
+	}
+	_, err := w.db.ExecContext(ctx, labelsDDL(w.d.QuoteIdent(labelsTable)))
+	return err
+}
+
+// labelsDDL creates a labels table unless it exists.
+func labelsDDL(quoted string) string {
+	return "CREATE TABLE IF NOT EXISTS " + quoted + " (prediction_id VARCHAR NOT NULL, actual_label VARCHAR, actual_value DOUBLE, labeled_at TIMESTAMP)"
+}
+
 // LabelsColumns returns a labels table's columns, or nil if it does not exist yet.
 func (w *Writer) LabelsColumns(ctx context.Context, labelsTable string) ([]store.Column, error) {
 	if err := store.ValidIdentifier(labelsTable); err != nil {
@@ -61,7 +75,7 @@ func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcome
 	}
 	var changed []store.Written
 	err := w.inTransaction(ctx, func(conn *sql.Conn) error {
-		if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS "+q(labelsTable)+" (prediction_id VARCHAR NOT NULL, actual_label VARCHAR, actual_value DOUBLE, labeled_at TIMESTAMP)"); err != nil {
+		if _, err := conn.ExecContext(ctx, labelsDDL(q(labelsTable))); err != nil {
 			return fmt.Errorf("creating labels table %s: %w", labelsTable, err)
 		}
 		for i, c := range outcomes {

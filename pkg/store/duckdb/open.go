@@ -151,7 +151,8 @@ func open(o Options) (*Live, error) {
 	if o.Threads <= 0 {
 		o.Threads = runtime.NumCPU()
 	}
-	if _, err := os.Stat(o.Path); err != nil {
+	// A data source that accepts writes may start from no file: its first batch creates the table.
+	if _, err := os.Stat(o.Path); err != nil && (!o.Writable || !errors.Is(err, fs.ErrNotExist)) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: DuckDB file %s does not exist: create it with `modelwatch demo --db %s` or `modelwatch load`",
 				store.ErrUnavailable, o.Path, o.Path)

@@ -115,6 +115,14 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// ForgetSchema makes the next query discover the table's columns again: a write may have added
+// feature or outcome columns.
+func (s *Store) ForgetSchema() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.schema = nil
+}
+
 // Schema discovers the table's columns once and caches them.
 func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	s.mu.Lock()
