@@ -26,6 +26,7 @@ type Progress struct {
 	route    Route
 	next     float64 // the share at which a log gets its next line
 	open     bool    // a line is on the terminal without its line break
+	unsaid   string  // the latest line a log has not been given
 }
 
 // NewProgress writes to w; terminal says whether w is a terminal.
@@ -45,11 +46,13 @@ func (p *Progress) Update(s Stats, done float64) {
 		return
 	}
 	if done < p.next {
+		p.unsaid = line
 		return
 	}
 	for p.next <= done {
 		p.next += 0.1
 	}
+	p.unsaid = ""
 	fmt.Fprintln(p.w, line)
 }
 
@@ -65,11 +68,18 @@ func (p *Progress) Note(msg string) {
 	fmt.Fprintln(p.w, msg)
 }
 
-// Done ends a terminal's progress line.
+// Done ends a terminal's progress line, and gives a log the latest counts if it has not had them.
 func (p *Progress) Done() {
-	if p != nil && p.open {
+	if p == nil {
+		return
+	}
+	if p.open {
 		fmt.Fprintln(p.w)
 		p.open = false
+	}
+	if p.unsaid != "" {
+		fmt.Fprintln(p.w, p.unsaid)
+		p.unsaid = ""
 	}
 }
 

@@ -135,8 +135,9 @@ type Reader struct {
 	header     []string
 	headerLine int
 
-	lines *bufio.Reader
-	line  int
+	lines  *bufio.Reader
+	line   int
+	offset int64 // bytes of the JSON lines read
 }
 
 // Open opens path, choosing the format by its name (.jsonl or .ndjson, before an optional
@@ -189,12 +190,21 @@ func Open(path string) (*Reader, error) {
 // Format is the file's format.
 func (r *Reader) Format() Format { return r.format }
 
-// Progress is the share of the file read so far, from 0 to 1 (by its bytes on disk).
+// Progress is the share of the file read so far, from 0 to 1: by the bytes of the rows read
+// from a plain file, by the compressed bytes read (ahead in buffers) from a gzipped one.
 func (r *Reader) Progress() float64 {
 	if r.size == 0 {
 		return 1
 	}
-	return min(1, float64(r.count.n)/float64(r.size))
+	n := r.count.n
+	switch {
+	case r.gz != nil:
+	case r.csv != nil:
+		n = r.csv.InputOffset()
+	default:
+		n = r.offset
+	}
+	return min(1, float64(n)/float64(r.size))
 }
 
 // Close closes the file.
@@ -289,10 +299,12 @@ func (r *Reader) readLine() ([]byte, error) {
 		}
 		switch {
 		case err == nil:
+			r.offset += int64(len(line))
 			return line[:len(line)-1], nil
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
 		case errors.Is(err, io.EOF) && len(line) > 0:
+			r.offset += int64(len(line))
 			return line, nil
 		default:
 			if errors.Is(err, io.EOF) {

@@ -117,3 +117,35 @@ func TestProgressLines(t *testing.T) {
 		t.Errorf("terminal: %d rewrites, %d line breaks", n, strings.Count(term.String(), "\n"))
 	}
 }
+
+// Progress follows the rows read, not the bytes buffered ahead of them (a small file used to
+// read as done after its first batch).
+func TestReaderProgressFollowsTheRows(t *testing.T) {
+	for _, tc := range []struct{ name, content string }{
+		{"a.csv", predictionsCSV(0, 100)},
+		{"a.jsonl", strings.Repeat("{\"prediction_id\":\"p\"}\n", 100)},
+	} {
+		r, err := push.Open(writeFile(t, tc.name, tc.content, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Next(40); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Progress(); got < 0.35 || got > 0.45 {
+			t.Errorf("%s: progress %.2f after 40 rows of 100", tc.name, got)
+		}
+		_ = r.Close()
+	}
+}
+
+// A log that has not had the last counts (the input's last tenth not reached) gets them at the end.
+func TestProgressDoneTellsALogTheLastCounts(t *testing.T) {
+	var log bytes.Buffer
+	p := push.NewProgress(&log, false, push.Labels)
+	p.Update(push.Stats{Read: 3, Sent: 3, Labels: 3}, 0.05)
+	p.Done()
+	if got := log.String(); got != "push: 3 labels sent of 3 read, 3 stored, 0 retries (5%)\n" {
+		t.Errorf("log %q", got)
+	}
+}
