@@ -159,7 +159,8 @@ func Open(path string) (*Reader, error) {
 	br := bufio.NewReaderSize(r.count, 64<<10)
 	var src io.Reader = br
 	magic, _ := br.Peek(4)
-	name := strings.ToLower(path)
+	// The format is the name's without .gz: gzip is told by the bytes, not the name.
+	name := strings.TrimSuffix(strings.ToLower(path), ".gz")
 	if strings.HasSuffix(name, ".parquet") || bytes.Equal(magic, []byte("PAR1")) {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: Parquet files cannot be pushed: convert it to CSV or JSON lines, "+
@@ -171,7 +172,6 @@ func Open(path string) (*Reader, error) {
 			return nil, fmt.Errorf("%s: not a readable gzip file: %w", path, err)
 		}
 		src = r.gz
-		name = strings.TrimSuffix(name, ".gz")
 	}
 	if strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson") {
 		r.format = JSONLines

@@ -149,3 +149,31 @@ func TestProgressDoneTellsALogTheLastCounts(t *testing.T) {
 		t.Errorf("log %q", got)
 	}
 }
+
+// The format follows the name without its .gz, whether or not the file is really gzipped
+// (regression: a plain a.jsonl.gz was read as CSV).
+func TestOpenChoosesTheFormatByName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		zip  bool
+		want push.Format
+	}{
+		{"a.csv", false, push.CSV},
+		{"a.csv.gz", true, push.CSV},
+		{"a.txt", false, push.CSV},
+		{"a.jsonl", false, push.JSONLines},
+		{"A.NDJSON", false, push.JSONLines},
+		{"a.jsonl.gz", true, push.JSONLines},
+		{"a.jsonl.gz", false, push.JSONLines},
+		{"a.ndjson.GZ", false, push.JSONLines},
+	} {
+		r, err := push.Open(writeFile(t, tc.name, "prediction_id\n", tc.zip)) // a CSV header, and a line a JSON reader has not read yet
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if r.Format() != tc.want {
+			t.Errorf("%s (gzipped %v): format %v, want %v", tc.name, tc.zip, r.Format(), tc.want)
+		}
+		_ = r.Close()
+	}
+}
