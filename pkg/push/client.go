@@ -183,7 +183,8 @@ func (c *Client) attempt(ctx context.Context, route Route, format Format, gzippe
 		return res, 0, "", nil
 	case status == http.StatusTooManyRequests:
 		return Result{}, c.retryAfter(resp.Header.Get("Retry-After"), n), "429 too many requests" + detail(body), nil
-	case status >= 500:
+	case status >= 500, status == http.StatusRequestTimeout:
+		// 408: a proxy gave up waiting for the request; the batch can be sent again as it is.
 		return Result{}, c.backoff(n), fmt.Sprintf("%d %s%s", status, http.StatusText(status), detail(body)), nil
 	}
 	return Result{}, 0, "", c.refusal(resp, body)

@@ -179,10 +179,10 @@ func TestPushWaitsRetryAfter(t *testing.T) {
 	}
 }
 
-// 5xx replies are retried with a doubling backoff; the batch is stored once.
+// 5xx replies (and a proxy's 408) are retried with a doubling backoff; the batch is stored once.
 func TestPushRetriesServerErrors(t *testing.T) {
 	down := reply{status: 503, body: `{"error":"store unavailable"}`}
-	f, srv := newFake(t, down, reply{status: 502, body: "<html>bad gateway</html>"}, down)
+	f, srv := newFake(t, down, reply{status: 502, body: "<html>bad gateway</html>"}, reply{status: 408})
 	c, sl := newClient(t, srv.URL, 8)
 	stats, err := push.Push(context.Background(), c, []string{writeFile(t, "a.csv", predictionsCSV(0, 4), false)}, options(10, &bytes.Buffer{}))
 	if err != nil {
@@ -278,5 +278,38 @@ func TestPushNeverPrintsTheToken(t *testing.T) {
 	}
 	if out := progress.String() + err.Error(); strings.Contains(out, testToken) || !strings.Contains(out, "[token]") {
 		t.Errorf("output:\n%s", out)
+	}
+}
+
+// Labels go to the labels route and are counted as labels.
+func TestPushSendsLabels(t *testing.T) {
+	f, srv := newFake(t)
+	c, _ := newClient(t, srv.URL, 0)
+	path := writeFile(t, "labels.csv", "prediction_id,actual_label\np1,churn\np2,stay\np3,stay\n", false)
+	stats, err := push.Push(context.Background(), c, []string{path}, push.Options{Route: push.Labels, BatchRows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.batches) != 2 || f.batches[0].route != "labels" || stats.Labels != 3 {
+		t.Fatalf("%d batches to %s, stats %+v", len(f.batches), f.batches[0].route, stats)
+	}
+	if got := stats.Summary(push.Labels); got != "pushed 1 file: 3 rows in 2 batches, 3 labels stored, 0 retries" {
+		t.Errorf("summary %q", got)
+	}
+}
+
+// An interrupted push (Ctrl-C) stops waiting at once and sends nothing more.
+func TestPushStopsWhenCancelled(t *testing.T) {
+	f, srv := newFake(t, reply{status: 503})
+	c, err := push.NewClient(srv.URL, testToken, testUID, 8, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.Jitter = func() float64 { return 0 }
+	c.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	_, err = push.Push(ctx, c, []string{writeFile(t, "a.csv", predictionsCSV(0, 4), false)}, options(2, &bytes.Buffer{}))
+	if !errors.Is(err, context.Canceled) || f.calls != 1 {
+		t.Fatalf("error %v after %d requests", err, f.calls)
 	}
 }
