@@ -53,7 +53,7 @@ func TestNextNamesTheBadLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer r.Close() //nolint:errcheck // read only
+			defer r.Close()
 			_, err = r.Next(10)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
@@ -70,7 +70,7 @@ func TestBatchFileLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()                      //nolint:errcheck // read only
+	defer r.Close()
 	if _, err := r.Next(1); err != nil { // r1: lines 2-4
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-const pushTestToken = "glsa_cmdtest_0123456789abcdef"
+const pushTestToken = "glsa_cmdtest_0123456789abcdef" //nolint:gosec // G101: a made-up token the fake server expects
 
 // pushServer plays Grafana: it takes CSV batches with the test token (counting their rows) and
 // answers status instead when it is not 200.
