@@ -92,14 +92,14 @@ func (p *Progress) line(s Stats, done float64) string {
 		s.Sent, s.Read, s.Inserted, s.Skipped, plural(s.Retries, "retry", "retries"), 100*done)
 }
 
-// Summary is the closing line of a push.
+// Summary is the closing line of a push (of a stopped one too: what it did).
 func (s Stats) Summary(route Route) string {
-	head := fmt.Sprintf("pushed %s: %s in %s", plural(s.Files, "file", "files"), plural(s.Sent, "row", "rows"),
+	head := fmt.Sprintf("pushed %s from %s in %s", plural(s.Sent, "row", "rows"), plural(s.Files, "file", "files"),
 		plural(s.Batches, "batch", "batches"))
 	if route == Labels {
-		return fmt.Sprintf("%s, %d labels stored, %s", head, s.Labels, plural(s.Retries, "retry", "retries"))
+		return fmt.Sprintf("%s: %d labels stored, %s", head, s.Labels, plural(s.Retries, "retry", "retries"))
 	}
-	return fmt.Sprintf("%s, %d inserted, %d skipped (already stored), %s", head, s.Inserted, s.Skipped,
+	return fmt.Sprintf("%s: %d inserted, %d skipped (already stored), %s", head, s.Inserted, s.Skipped,
 		plural(s.Retries, "retry", "retries"))
 }
 

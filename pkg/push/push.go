@@ -127,12 +127,15 @@ func (p *pusher) sendOne(ctx context.Context, path string, b *Batch) error {
 	if errors.As(err, &refused) {
 		return refusedError(path, b, refused)
 	}
-	if err != nil {
+	if errors.Is(err, ErrTooLarge) {
 		return err
 	}
+	if err != nil {
+		return fmt.Errorf("%s: batch from line %d: %w", path, b.FirstLine(), err)
+	}
 	if res.Rows != b.Rows() {
-		return fmt.Errorf("the data source counted %d rows in a batch of %d (from line %d): is --datasource a Modelwatch data source with ingest enabled?",
-			res.Rows, b.Rows(), b.FirstLine())
+		return fmt.Errorf("%s: batch from line %d: the data source counted %d rows in a batch of %d: is --datasource a Modelwatch data source with ingest enabled?",
+			path, b.FirstLine(), res.Rows, b.Rows())
 	}
 	p.stats.Batches++
 	p.stats.Sent += res.Rows

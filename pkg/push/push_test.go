@@ -56,7 +56,7 @@ func TestPushSendsEveryRowOnceWithTheHeader(t *testing.T) {
 	if err != nil || again.Inserted != 0 || again.Skipped != 7 {
 		t.Fatalf("pushed again: %+v %v, want 7 skipped", again, err)
 	}
-	if got := again.Summary(push.Predictions); got != "pushed 1 file: 7 rows in 3 batches, 0 inserted, 7 skipped (already stored), 0 retries" {
+	if got := again.Summary(push.Predictions); got != "pushed 7 rows from 1 file in 3 batches: 0 inserted, 7 skipped (already stored), 0 retries" {
 		t.Errorf("summary %q", got)
 	}
 }
@@ -256,8 +256,9 @@ func TestPushGivesUpWhenGrafanaIsUnreachable(t *testing.T) {
 	_, srv := newFake(t)
 	srv.Close()
 	c, sl := newClient(t, srv.URL, 3)
-	_, err := push.Push(context.Background(), c, []string{writeFile(t, "a.csv", predictionsCSV(0, 2), false)}, options(10, &bytes.Buffer{}))
-	if !errors.Is(err, push.ErrGaveUp) || !strings.Contains(err.Error(), "after 4 attempts (--retries 3): cannot reach Grafana") {
+	path := writeFile(t, "a.csv", predictionsCSV(0, 2), false)
+	_, err := push.Push(context.Background(), c, []string{path}, options(10, &bytes.Buffer{}))
+	if !errors.Is(err, push.ErrGaveUp) || !strings.Contains(err.Error(), path+": batch from line 2: gave up after 4 attempts (--retries 3): cannot reach Grafana") {
 		t.Fatalf("error %v", err)
 	}
 	if want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}; fmt.Sprint(sl.waits) != fmt.Sprint(want) {
@@ -293,7 +294,7 @@ func TestPushSendsLabels(t *testing.T) {
 	if len(f.batches) != 2 || f.batches[0].route != "labels" || stats.Labels != 3 {
 		t.Fatalf("%d batches to %s, stats %+v", len(f.batches), f.batches[0].route, stats)
 	}
-	if got := stats.Summary(push.Labels); got != "pushed 1 file: 3 rows in 2 batches, 3 labels stored, 0 retries" {
+	if got := stats.Summary(push.Labels); got != "pushed 3 rows from 1 file in 2 batches: 3 labels stored, 0 retries" {
 		t.Errorf("summary %q", got)
 	}
 }

@@ -53,6 +53,10 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	o := push.Options{Route: route, BatchRows: *batchRows, Progress: push.NewProgress(stderr, isTerminal(stderr), route)}
 	stats, err := push.Push(ctx, client, files, o)
+	if err != nil {
+		fmt.Fprintln(stdout, "stopped: "+stats.Summary(route))
+		return err
+	}
 	fmt.Fprintln(stdout, stats.Summary(route))
-	return err
+	return nil
 }

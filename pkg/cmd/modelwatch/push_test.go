@@ -77,7 +77,7 @@ func TestPushCommandSendsAFile(t *testing.T) {
 	if rows.Load() != 25 {
 		t.Errorf("server got %d rows, want 25", rows.Load())
 	}
-	if got := out.String(); got != "pushed 1 file: 25 rows in 3 batches, 25 inserted, 0 skipped (already stored), 0 retries\n" {
+	if got := out.String(); got != "pushed 25 rows from 1 file in 3 batches: 25 inserted, 0 skipped (already stored), 0 retries\n" {
 		t.Errorf("stdout %q", got)
 	}
 	if !strings.Contains(errOut.String(), "push: 25 rows sent of 25 read") {
@@ -95,7 +95,7 @@ func TestPushCommandFailures(t *testing.T) {
 		body, want string
 	}{
 		{http.StatusBadRequest, `{"error":"1 row is invalid","reasons":[{"line":3,"column":"score","reason":"x is not a number"}]}`, "preds.csv:3: column score: x is not a number"},
-		{http.StatusUnauthorized, `{"message":"invalid API key"}`, "use a current token of a service account with the Editor role"},
+		{http.StatusUnauthorized, `{"message":"invalid API key"}`, "preds.csv: batch from line 2: the token was refused (401 from Grafana): invalid API key: use a current token of a service account with the Editor role"},
 	} {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			srv, _ := pushServer(t, tc.status, tc.body)
@@ -104,6 +104,9 @@ func TestPushCommandFailures(t *testing.T) {
 				"--token", pushTestToken, "--file", pushFile(t, 3)}, &out, &errOut)
 			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v (exit %d), want %q", err, exitCode(err), tc.want)
+			}
+			if !strings.HasPrefix(out.String(), "stopped: pushed 0 rows from 1 file in 0 batches") {
+				t.Errorf("stdout %q", out.String())
 			}
 			if strings.Contains(out.String()+errOut.String()+err.Error(), pushTestToken) {
 				t.Error("the token was printed")
