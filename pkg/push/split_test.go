@@ -177,3 +177,17 @@ func TestOpenChoosesTheFormatByName(t *testing.T) {
 		_ = r.Close()
 	}
 }
+
+// A JSON line longer than MaxJSONLine is refused with its number, not read whole into memory.
+func TestNextRefusesAnOverlongJSONLine(t *testing.T) {
+	long := `{"prediction_id":"p2","note":"` + strings.Repeat("x", push.MaxJSONLine) + "\"}\n"
+	r, err := push.Open(writeFile(t, "a.jsonl", "{\"prediction_id\":\"p1\"}\n"+long, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, err = r.Next(10)
+	if err == nil || !strings.Contains(err.Error(), "a.jsonl:2: the line is longer than 16 MiB") {
+		t.Fatalf("error %v", err)
+	}
+}
