@@ -176,15 +176,22 @@ func (p *pusher) stopped(path string, line int, err error) error {
 	if p.o.Route == Labels {
 		again = "fix the file and push it again"
 	}
+	stop, fix := "", "fix it and push it"
+	if errors.Is(err, context.Canceled) {
+		stop, fix, again = "interrupted: ", "push it", "push the file again to send the rest: stored rows are skipped"
+		if p.o.Route == Labels {
+			again = "push the file again to send the rest"
+		}
+	}
 	switch {
 	case p.stats.Sent == 0:
-		return fmt.Errorf("%w\nnothing was stored", err)
+		return fmt.Errorf("%w\n%snothing was stored", err, stop)
 	case p.fileSent == 0:
-		return fmt.Errorf("%w\nthe files before %s are stored, nothing of it; fix it and push it (and the files after it)", err, path)
+		return fmt.Errorf("%w\n%sthe files before %s are stored, nothing of it; %s (and the files after it)", err, stop, path, fix)
 	case line > 0:
-		return fmt.Errorf("%w\nrows of batches before line %d of %s are stored; %s", err, line, path, again)
+		return fmt.Errorf("%w\n%srows of batches before line %d of %s are stored; %s", err, stop, line, path, again)
 	}
-	return fmt.Errorf("%w\nthe rows of %s sent before that line are stored; %s", err, path, again)
+	return fmt.Errorf("%w\n%sthe rows of %s sent before that line are stored; %s", err, stop, path, again)
 }
 
 func gzipped(body []byte) ([]byte, error) {

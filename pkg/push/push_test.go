@@ -299,9 +299,10 @@ func TestPushSendsLabels(t *testing.T) {
 	}
 }
 
-// An interrupted push (Ctrl-C) stops waiting at once and sends nothing more.
+// An interrupted push (Ctrl-C) stops waiting at once, sends nothing more, and does not ask
+// for the file to be fixed (regression: it said "fix the file").
 func TestPushStopsWhenCancelled(t *testing.T) {
-	f, srv := newFake(t, reply{status: 503})
+	f, srv := newFake(t, reply{status: 200, body: `{"rows":2,"inserted":2}`}, reply{status: 503})
 	c, err := push.NewClient(srv.URL, testToken, testUID, 8, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -310,7 +311,24 @@ func TestPushStopsWhenCancelled(t *testing.T) {
 	c.Jitter = func() float64 { return 0 }
 	c.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
 	_, err = push.Push(ctx, c, []string{writeFile(t, "a.csv", predictionsCSV(0, 4), false)}, options(2, &bytes.Buffer{}))
-	if !errors.Is(err, context.Canceled) || f.calls != 1 {
+	if !errors.Is(err, context.Canceled) || f.calls != 2 {
 		t.Fatalf("error %v after %d requests", err, f.calls)
+	}
+	if !strings.Contains(err.Error(), "interrupted: rows of batches before line 4 of") || !strings.Contains(err.Error(), "push the file again to send the rest: stored rows are skipped") ||
+		strings.Contains(err.Error(), "fix the file") {
+		t.Errorf("error %v", err)
+	}
+}
+
+// A file refused at its first batch after earlier files went through says the earlier files
+// are stored and this one is not.
+func TestPushRefusedSecondFileSaysWhatIsStored(t *testing.T) {
+	_, srv := newFake(t, reply{status: 200, body: `{"rows":2,"inserted":2}`}, reply{status: 400, body: `{"error":"no model column"}`})
+	c, _ := newClient(t, srv.URL, 0)
+	a := writeFile(t, "a.csv", predictionsCSV(0, 2), false)
+	b := writeFile(t, "b.csv", predictionsCSV(2, 2), false)
+	_, err := push.Push(context.Background(), c, []string{a, b}, options(10, &bytes.Buffer{}))
+	if err == nil || !strings.Contains(err.Error(), "the files before "+b+" are stored, nothing of it; fix it and push it (and the files after it)") {
+		t.Fatalf("error %v", err)
 	}
 }
