@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -187,5 +188,26 @@ func TestPushCommandRetries(t *testing.T) {
 	}
 	if len(waited) != 1 || !strings.HasSuffix(out.String(), ", 1 retry\n") || !strings.Contains(errOut.String(), "503 Service Unavailable") {
 		t.Errorf("waits %v\nstdout %q\nstderr %q", waited, out.String(), errOut.String())
+	}
+}
+
+// push --help shows its usage, flags and examples and exits cleanly; modelwatch --help lists it.
+func TestPushHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"push", "--help"}, &out, &errOut); !errors.Is(err, errHelp) {
+		t.Fatalf("want errHelp (exit 0), got %v", err)
+	}
+	help := errOut.String()
+	for _, want := range []string{"Usage:\n  modelwatch push --grafana URL --datasource UID --file FILE", "-batch-rows int", tokenEnv, "Examples:\n"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
+		}
+	}
+	if _, examples, _ := strings.Cut(help, "Examples:"); strings.Count(examples, "\n  modelwatch push ") < 2 {
+		t.Errorf("want at least 2 examples:\n%s", examples)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"--help"}, &out, &errOut); err != nil || !strings.Contains(out.String(), "\n  push ") {
+		t.Errorf("modelwatch --help does not list push: %v\n%s", err, out.String())
 	}
 }
