@@ -40,6 +40,25 @@ var helps = map[string]commandHelp{
 			"modelwatch load --db preds.duckdb --labels clicks-2026-03-31.csv   # prediction_id,clicked,labeled_at",
 		},
 	},
+	"push": {
+		synopsis: "push --grafana URL --datasource UID --file FILE [--file FILE ...] [--labels] [--batch-rows N] [--retries N] [--timeout D]",
+		summary: "Send prediction files (or, with --labels, late label and outcome files) to a running Modelwatch data source\n" +
+			"through Grafana's HTTP API, for a store that Grafana's plugin holds (load writes only a store no server holds).\n" +
+			"Files are CSV with a header line (the columns of load's files) or JSON lines (.jsonl, .ndjson, one object per\n" +
+			"line), either gzipped; Parquet files are refused (convert them, or load them into a store no server holds).\n" +
+			"The token is a service account token with the Editor role, read from " + tokenEnv + " (--token\n" +
+			"ends up in the shell's history). Batches are sent gzipped, one at a time: 429 waits its Retry-After (at most 60 s),\n" +
+			"5xx and network errors are retried with backoff (0.5 s doubling to 30 s), a batch over the data source's limit\n" +
+			"(413) is halved. A refused batch (400) stops the push with its reasons at the file's lines; batches before it\n" +
+			"stay stored, and pushing the file again skips the predictions already stored (by prediction_id).\n" +
+			"Progress goes to stderr, a summary to stdout; exit status 2 when a batch was refused or could not be sent.",
+		examples: []string{
+			"export " + tokenEnv + "=glsa_...",
+			"modelwatch push --grafana https://grafana.example.com --datasource modelwatch --file preds-2026-03-31.csv.gz",
+			"modelwatch push --grafana http://localhost:3000 --datasource modelwatch --file a.jsonl --file b.ndjson.gz",
+			"modelwatch push --grafana http://localhost:3000 --datasource modelwatch --labels --file labels-2026-03-31.csv",
+		},
+	},
 	"rollup": {
 		synopsis: "rollup --db PATH [--table NAME] [--labels-table NAME] [--segments COL,COL]",
 		summary: "Rebuild every hourly rollup of a store in one transaction. Rollups are derived data per hour, model and\n" +

@@ -19,6 +19,7 @@ Usage:
 Commands:
   demo    write the deterministic demo data set and tell what it holds, with its numbers
   load    load CSV, gzipped CSV or Parquet files in the default schema into a store
+  push    send prediction or label files to a running Grafana's data source (its ingest routes)
   rollup  rebuild a store's hourly rollups (load and demo keep them up to date)
   query   run one query as the Grafana data source does; tables on a terminal, else JSON
   health  run the data source's health check on a store
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runDemo(ctx, args[1:], stdout, stderr)
 	case "load":
 		return runLoad(ctx, args[1:], stdout, stderr)
+	case "push":
+		return runPush(ctx, args[1:], stdout, stderr)
 	case "rollup":
 		return runRollup(ctx, args[1:], stdout, stderr)
 	case "query":
