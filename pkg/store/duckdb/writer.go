@@ -56,11 +56,11 @@ func OpenWriter(path, table string) (*Writer, error) {
 	}
 	db, err := sql.Open("duckdb", conn)
 	if err != nil {
-		return nil, fmt.Errorf("%w: opening DuckDB file %s: %v", store.ErrUnavailable, path, err)
+		return nil, openError(path, err)
 	}
 	if err := db.Ping(); err != nil { //nolint:noctx // OpenWriter takes no context: it opens a local file
 		_ = db.Close()
-		return nil, fmt.Errorf("%w: opening DuckDB file %s for writing: %v (is Grafana or another process holding it?)", store.ErrUnavailable, path, err)
+		return nil, openError(path, err)
 	}
 	db.SetMaxOpenConns(1)
 	return &Writer{db: db, table: table}, nil
@@ -280,4 +280,30 @@ func written(ctx context.Context, conn *sql.Conn, stmt string) ([]store.Written,
 		out = append(out, wr)
 	}
 	return out, rows.Err()
+}
+
+// openError says why a file cannot be opened for writing; a file another process holds names
+// that process and what to do instead.
+func openError(path string, err error) error {
+	if holder, ok := lockHolder(err.Error()); ok {
+		return fmt.Errorf("%w: DuckDB file %s is held by another process (%s): a Grafana data source holds its store while it serves it. "+
+			"If the data source accepts writes (Ingest), send the rows through it: modelwatch push --grafana URL --datasource UID --file F; "+
+			"else stop the process that holds the file, or load into another file", store.ErrUnavailable, path, holder)
+	}
+	return fmt.Errorf("%w: opening DuckDB file %s for writing: %v", store.ErrUnavailable, path, err)
+}
+
+// lockHolder reads the process named by DuckDB's lock conflict error ("Conflicting lock is held
+// in /path/to/binary (PID 123)").
+func lockHolder(msg string) (string, bool) {
+	const marker = "Conflicting lock is held in "
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return "", false
+	}
+	holder := msg[i+len(marker):]
+	if end := strings.Index(holder, ")"); end >= 0 {
+		holder = holder[:end+1]
+	}
+	return holder, true
 }

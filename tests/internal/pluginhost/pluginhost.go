@@ -167,16 +167,23 @@ func (p *Plugin) CheckHealth(ctx context.Context, pc backend.PluginContext) (*ba
 	return backend.FromProto().CheckHealthResponse(resp), nil
 }
 
-// CallResource calls a resource route the way Grafana forwards
+// CallResource calls a resource route the way Grafana forwards a GET of
 // /api/datasources/uid/<uid>/resources/<route>, collecting the streamed body.
 func (p *Plugin) CallResource(ctx context.Context, pc backend.PluginContext, route string) (*backend.CallResourceResponse, error) {
+	return p.Call(ctx, pc, "GET", route, map[string][]string{"Accept": {"application/json"}}, nil)
+}
+
+// Call calls a resource route with any method, headers and body, as Grafana forwards
+// /api/datasources/uid/<uid>/resources/<route>, collecting the streamed body.
+func (p *Plugin) Call(ctx context.Context, pc backend.PluginContext, method, route string, headers map[string][]string, body []byte) (*backend.CallResourceResponse, error) {
 	path, _, _ := strings.Cut(route, "?")
 	req := &backend.CallResourceRequest{
 		PluginContext: pc,
 		Path:          path,
-		Method:        "GET",
+		Method:        method,
 		URL:           route,
-		Headers:       map[string][]string{"Accept": {"application/json"}},
+		Headers:       headers,
+		Body:          body,
 	}
 	stream, err := p.Resource.CallResource(ctx, backend.ToProto().CallResourceRequest(req))
 	if err != nil {
