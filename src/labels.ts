@@ -58,6 +58,59 @@ export const labels = {
           "Answer queries from the hourly rollups that modelwatch load keeps in the store, when the query allows it (at least one whole hour; filters and group-by only on the rollups' segment columns, see modelwatch rollup --segments), with the rows' numbers or within a bound the frame states. Off: always read the prediction rows.",
       },
     },
+    ingest: {
+      title: 'Ingest',
+      enabled: {
+        label: 'Accept predictions and labels',
+        tooltip:
+          'Opens POST .../resources/predictions and .../resources/labels on this data source. Off: both answer 404.',
+        description:
+          "Model servers write predictions and late labels through Grafana's API, with a service account token of the chosen role. The embedded store is then held read-write by this data source: modelwatch load must not write its file; send rows with modelwatch push instead.",
+      },
+      role: {
+        label: 'Least role',
+        tooltip: 'The least organisation role allowed to write. Viewers are always refused (403).',
+      },
+      roleOptions: {
+        Editor: { label: 'Editor', description: 'Editors and Admins may write' },
+        Admin: { label: 'Admin', description: 'only Admins may write' },
+      },
+      maxBodyBytes: {
+        label: 'Max request size',
+        tooltip: 'Largest request body in bytes, after decompression; a larger one is answered 413.',
+        placeholder: '33554432 (32 MiB)',
+        what: 'a number of bytes',
+      },
+      maxBatchRows: {
+        label: 'Max rows per request',
+        tooltip: 'Most rows in one request; a larger batch is answered 413.',
+        placeholder: '50000',
+        what: 'a number of rows',
+      },
+      rowsPerSecond: {
+        label: 'Rows per second',
+        tooltip: 'Sustained rows per second this data source accepts from all writers together; more is answered 429.',
+        placeholder: '200000',
+        what: 'a number of rows per second',
+      },
+      batchesPerSecond: {
+        label: 'Requests per second',
+        tooltip: 'Requests per second this data source accepts from all writers together; more is answered 429.',
+        placeholder: '50',
+        what: 'a number of requests per second',
+      },
+      limitError: (label: string, text: string, what: string, range: string) =>
+        `${label} must be ${what}, a whole number from ${range}, not "${text}"; leave it empty for the default.`,
+      predictionsRoute: {
+        label: 'Predictions route',
+        tooltip: 'POST predictions here (JSON or NDJSON), with a service account token as Bearer.',
+      },
+      labelsRoute: {
+        label: 'Labels route',
+        tooltip: 'POST late labels here (prediction_id and the actual label or value), with the same token.',
+      },
+      copy: 'Copy',
+    },
     columns: {
       title: 'Column names',
       description:

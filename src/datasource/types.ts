@@ -262,6 +262,27 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   rollups?: boolean;
   /** Columns logged about what happened after a prediction (clicked): outcomes, not model inputs. */
   outcomeColumns?: string[];
+  /** The write routes for predictions and late labels; absent means off, with every default. */
+  ingest?: IngestOptions;
+}
+
+/** Least organisation role allowed to write through the ingest routes. */
+export type IngestRole = 'Editor' | 'Admin';
+
+/** `jsonData.ingest`: a missing field (or 0) takes the backend's default. */
+export interface IngestOptions {
+  /** Default false: the routes answer 404. */
+  enabled?: boolean;
+  /** Default Editor. */
+  role?: IngestRole;
+  /** Decompressed size of one request; default 32 MiB, 1 KiB to 1 GiB. */
+  maxBodyBytes?: number;
+  /** Rows in one request; default 50,000, 1 to 1,000,000. */
+  maxBatchRows?: number;
+  /** Sustained rows per second for the data source; default 200,000, 1 to 10,000,000. */
+  rowsPerSecond?: number;
+  /** Requests per second for the data source; default 50, 1 to 10,000. */
+  batchesPerSecond?: number;
 }
 
 /** The prediction table's base columns, by their default names (docs/query-reference.md). */

@@ -6,7 +6,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions } from '../types';
 import { ConfigEditor } from './ConfigEditor';
-import './testUtils';
+import { choose } from './testUtils';
 
 const options = {
   id: 1,
@@ -114,3 +114,129 @@ describe('ConfigEditor limits', () => {
     expect(onOptionsChange.mock.calls[1][0].jsonData.outcomeColumns).toBeUndefined();
   });
 });
+
+describe('ConfigEditor ingest', () => {
+  const ingestText = labels.config.ingest;
+  const withIngest = (ingest: ModelwatchOptions['ingest']) => ({
+    ...options,
+    jsonData: { ...options.jsonData, ingest },
+  });
+  const enabled = withIngest({ enabled: true });
+
+  it('is off by default and shows nothing but the switch and what it does', () => {
+    render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
+    const toggle = screen.getByRole('switch', { name: ingestText.enabled.label });
+    expect(toggle).not.toBeChecked();
+    expect(toggle).toHaveAccessibleDescription(ingestText.enabled.description);
+    expect(screen.queryByTestId(selectors.config.ingestMaxBatchRows)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.ingestPredictionsRoute)).not.toBeInTheDocument();
+  });
+
+  it('switching on writes ingest.enabled; off again removes the whole ingest key', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    fireEvent.click(screen.getByTestId(selectors.config.ingestEnabled));
+    const on = onOptionsChange.mock.calls[0][0];
+    expect(on.jsonData).toEqual({ ...options.jsonData, ingest: { enabled: true } });
+    rerender(<ConfigEditor options={on} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(selectors.config.ingestEnabled)).toBeChecked();
+    fireEvent.click(screen.getByTestId(selectors.config.ingestEnabled));
+    const off = onOptionsChange.mock.calls[1][0];
+    expect(off.jsonData).not.toHaveProperty('ingest');
+    expect(off.jsonData).toEqual(options.jsonData);
+  });
+
+  it('switching off keeps the settings that are not defaults', () => {
+    const onOptionsChange = jest.fn();
+    const admin = withIngest({ enabled: true, role: 'Admin', maxBatchRows: 1000 });
+    render(<ConfigEditor options={admin} onOptionsChange={onOptionsChange} />);
+    fireEvent.click(screen.getByTestId(selectors.config.ingestEnabled));
+    expect(onOptionsChange.mock.calls[0][0].jsonData.ingest).toEqual({ role: 'Admin', maxBatchRows: 1000 });
+  });
+
+  it('writes the Admin role and drops Editor, the default', async () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={enabled} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByRole('combobox', { name: ingestText.role.label })).toHaveValue('Editor');
+    await choose(ingestText.role.label, 'Admin');
+    const admin = onOptionsChange.mock.calls[0][0];
+    expect(admin.jsonData.ingest).toEqual({ enabled: true, role: 'Admin' });
+    rerender(<ConfigEditor options={admin} onOptionsChange={onOptionsChange} />);
+    await choose(ingestText.role.label, 'Editor');
+    expect(onOptionsChange.mock.calls[1][0].jsonData.ingest).toEqual({ enabled: true });
+  });
+
+  it('shows the defaults as placeholders and writes, clears and drops limits', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={enabled} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(selectors.config.ingestMaxBodyBytes)).toHaveAttribute('placeholder', '33554432 (32 MiB)');
+    expect(screen.getByTestId(selectors.config.ingestMaxBatchRows)).toHaveAttribute('placeholder', '50000');
+    expect(screen.getByTestId(selectors.config.ingestRowsPerSecond)).toHaveAttribute('placeholder', '200000');
+    expect(screen.getByTestId(selectors.config.ingestBatchesPerSecond)).toHaveAttribute('placeholder', '50');
+
+    fireEvent.change(screen.getByTestId(selectors.config.ingestMaxBatchRows), { target: { value: '1000' } });
+    const rows = onOptionsChange.mock.calls[0][0];
+    expect(rows.jsonData.ingest).toEqual({ enabled: true, maxBatchRows: 1000 });
+    rerender(<ConfigEditor options={rows} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.ingestMaxBodyBytes), { target: { value: '1048576' } });
+    expect(onOptionsChange.mock.calls[1][0].jsonData.ingest).toEqual({
+      enabled: true,
+      maxBatchRows: 1000,
+      maxBodyBytes: 1048576,
+    });
+
+    fireEvent.change(screen.getByTestId(selectors.config.ingestMaxBatchRows), { target: { value: '' } });
+    expect(onOptionsChange.mock.calls[2][0].jsonData.ingest).toEqual({ enabled: true });
+    expect(screen.getByTestId(selectors.config.ingestMaxBatchRows)).toHaveValue(null);
+  });
+
+  it('drops a limit typed as its default, and the field keeps what was typed', () => {
+    const onOptionsChange = jest.fn();
+    const limited = withIngest({ enabled: true, batchesPerSecond: 10 });
+    const { rerender } = render(<ConfigEditor options={limited} onOptionsChange={onOptionsChange} />);
+    const input = screen.getByTestId(selectors.config.ingestBatchesPerSecond);
+    expect(input).toHaveValue(10);
+    fireEvent.change(input, { target: { value: '50' } });
+    const dropped = onOptionsChange.mock.calls[0][0];
+    expect(dropped.jsonData.ingest).toEqual({ enabled: true });
+    rerender(<ConfigEditor options={dropped} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(selectors.config.ingestBatchesPerSecond)).toHaveValue(50);
+  });
+
+  it.each([
+    [
+      'below the range',
+      'ingestMaxBatchRows',
+      '0',
+      'Max rows per request must be a number of rows, a whole number from 1 to 1,000,000, not "0"',
+    ],
+    ['above the range', 'ingestRowsPerSecond', '10000001', 'from 1 to 10,000,000, not "10000001"'],
+    ['not whole', 'ingestBatchesPerSecond', '2.5', 'whole number from 1 to 10,000, not "2.5"'],
+    [
+      'under 1 KiB',
+      'ingestMaxBodyBytes',
+      '1000',
+      'number of bytes, a whole number from 1,024 to 1,073,741,824, not "1000"',
+    ],
+  ] as const)('refuses a limit %s with its message and writes nothing', (_case, testId, value, message) => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={enabled} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config[testId]), { target: { value } });
+    expect(screen.getByText(new RegExp(escapeRegExp(message)))).toBeInTheDocument();
+    expect(screen.getByTestId(selectors.config[testId])).toHaveValue(Number(value));
+    expect(onOptionsChange).not.toHaveBeenCalled();
+  });
+
+  it("shows both routes' paths with the data source's uid, read only", () => {
+    render(<ConfigEditor options={{ ...enabled, uid: 'fraud-store' }} onOptionsChange={jest.fn()} />);
+    const predictions = screen.getByRole('textbox', { name: ingestText.predictionsRoute.label });
+    expect(predictions).toHaveValue('/api/datasources/uid/fraud-store/resources/predictions');
+    expect(predictions).toHaveAttribute('readonly');
+    expect(screen.getByRole('textbox', { name: ingestText.labelsRoute.label })).toHaveValue(
+      '/api/datasources/uid/fraud-store/resources/labels'
+    );
+    expect(screen.getByRole('button', { name: 'Copy predictions route' })).toBeInTheDocument();
+  });
+});
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

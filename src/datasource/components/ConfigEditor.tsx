@@ -4,8 +4,9 @@ import { Combobox, InlineField, Input, type ComboboxOption } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { ModelwatchOptions, StoreType } from '../types';
+import type { IngestOptions, ModelwatchOptions, StoreType } from '../types';
 import { ColumnMapping } from './ColumnMapping';
+import { IngestSettings } from './IngestSettings';
 import { LimitsEditor } from './LimitsEditor';
 
 const LABEL_WIDTH = 16;
@@ -21,12 +22,19 @@ export function parseColumnList(text: string): string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
-/** Settings of one Modelwatch data source: which prediction store to read. */
+/** Settings of one Modelwatch data source: which prediction store to read, and whether it accepts writes. */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData ?? {};
 
   const update = (patch: Partial<ModelwatchOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+
+  // All-default ingest settings leave no `ingest` key behind, not even an undefined one.
+  const updateIngest = (ingest: IngestOptions | undefined) => {
+    const rest = { ...jsonData };
+    delete rest.ingest;
+    onOptionsChange({ ...options, jsonData: ingest ? { ...rest, ingest } : rest });
+  };
 
   return (
     <>
@@ -104,6 +112,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       </InlineField>
       <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
       <LimitsEditor jsonData={jsonData} onChange={update} />
+      <IngestSettings uid={options.uid} ingest={jsonData.ingest ?? {}} onChange={updateIngest} />
     </>
   );
 }
