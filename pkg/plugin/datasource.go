@@ -86,6 +86,7 @@ func OpenStore(cfg settings.Settings) (store.Store, error) {
 			}
 			// Queries join the labels table from the start: it exists before the first label does.
 			if cfg.LabelsTable != "" {
+				live.Writer().SetRollupLabels(cfg.LabelsTable)
 				if err := live.Writer().CreateLabelsTable(context.Background(), cfg.LabelsTable); err != nil {
 					_ = live.Close()
 					return nil, fmt.Errorf("%w: creating labels table %s: %v", store.ErrUnavailable, cfg.LabelsTable, err)

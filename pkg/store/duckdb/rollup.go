@@ -129,7 +129,7 @@ func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, affected, 
 		if !(store.Schema{Table: w.table, Columns: cols}).HasAll(sqlstore.RollupColumns...) {
 			return nil // a table written by other means without these columns stays raw
 		}
-		return w.rebuild(ctx, conn, "", "")
+		return w.rebuild(ctx, conn, w.rollupLabels, "")
 	}
 	if labelsLoaded != "" && labelsLoaded != labels {
 		return nil // these rollups do not read that labels table

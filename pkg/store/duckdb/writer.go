@@ -30,7 +30,14 @@ type Writer struct {
 	db    *sql.DB
 	table string
 	d     Dialect
+	// rollupLabels is the labels table rollups first built by a load join (SetRollupLabels).
+	rollupLabels string
 }
+
+// SetRollupLabels names the labels table the store's rollups join when a load builds them for
+// the first time (a data source writing its own store passes its labels table, so that its
+// queries can answer from them); later loads keep what the rollups were built with.
+func (w *Writer) SetRollupLabels(labelsTable string) { w.rollupLabels = labelsTable }
 
 // LoadResult says what a load did.
 type LoadResult struct {
