@@ -2,8 +2,8 @@ package settings
 
 import (
 	"errors"
-	"strings"
 	"reflect"
+	"strings"
 	"testing"
 )
 

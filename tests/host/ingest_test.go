@@ -239,8 +239,8 @@ func TestIngestWhileDashboardsRead(t *testing.T) {
 	var (
 		inserted, skipped, retries, acked, sends atomic.Int64
 		jobs                                     = make(chan int)
-		wg                                sync.WaitGroup
-		failures                          = make(chan error, 100)
+		wg                                       sync.WaitGroup
+		failures                                 = make(chan error, 100)
 	)
 	started := time.Now()
 	for range 4 {
@@ -374,7 +374,6 @@ func TestIngestWhileDashboardsRead(t *testing.T) {
 		t.Errorf("the store holds %d rows with %d distinct prediction ids, want %d of each", rows, ids, liveRows)
 	}
 }
-
 
 // batchIDs are the prediction ids of each CSV batch.
 func batchIDs(plain [][]byte) [][]string {
