@@ -195,3 +195,39 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// DuckDB's file lock does not stop a second instance in the same process: two data sources on
+// one file, one of them writing, are refused; read-only instances of one file may be many, and
+// a closed instance gives the file back.
+func TestOneWritingInstancePerFileInThisProcess(t *testing.T) {
+	path := sample(t)
+	ro1, err := duckdb.Open(path, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro2, err := duckdb.Open(path, "predictions")
+	if err != nil {
+		t.Fatalf("a second read-only instance: %v", err)
+	}
+	if _, err := duckdb.OpenLive(duckdb.Options{Path: path, Table: "predictions"}); !errors.Is(err, store.ErrUnavailable) || !strings.Contains(err.Error(), "must be the only one on its store file") {
+		t.Fatalf("a writing instance beside read-only ones: %v", err)
+	}
+	_ = ro1.Close()
+	_ = ro2.Close()
+	live, err := duckdb.OpenLive(duckdb.Options{Path: path, Table: "predictions"})
+	if err != nil {
+		t.Fatalf("the file was not given back: %v", err)
+	}
+	if _, err := duckdb.Open(path, "predictions"); !errors.Is(err, store.ErrUnavailable) || !strings.Contains(err.Error(), "open read-write by another Modelwatch data source") {
+		t.Fatalf("a read-only instance beside a writing one: %v", err)
+	}
+	if _, err := duckdb.OpenLive(duckdb.Options{Path: path, Table: "predictions"}); err == nil {
+		t.Fatal("a second writing instance was opened")
+	}
+	_ = live.Close()
+	again, err := duckdb.Open(path, "predictions")
+	if err != nil {
+		t.Fatalf("after the writer closed: %v", err)
+	}
+	_ = again.Close()
+}

@@ -159,12 +159,17 @@ func open(o Options) (*Live, error) {
 		}
 		return nil, fmt.Errorf("%w: DuckDB file %s: %v", store.ErrUnavailable, o.Path, err)
 	}
+	release, err := hold(o.Path, o.Writable)
+	if err != nil {
+		return nil, err
+	}
 	l := &locker{path: o.Path, writable: o.Writable}
 	conn, err := duckdb.NewConnector("?"+engineOptions(o).Encode(), l.init)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("%w: starting DuckDB with memory_limit %s and %d threads: %v", store.ErrUnavailable, o.MemoryLimit, o.Threads, err)
 	}
-	db := sql.OpenDB(readOnlyConnector{inner: conn})
+	db := sql.OpenDB(readOnlyConnector{inner: conn, release: release})
 	// Keep the connections of a busy dashboard open: each new one attaches nothing but still
 	// runs USE and reads the lockdown back before it is served.
 	db.SetMaxIdleConns(idleConns)

@@ -19,7 +19,11 @@ var ErrNotARead = errors.New("a query connection only runs one SELECT statement"
 // attached read-write because the data source accepts predictions (its writer uses its own
 // connection). Exec, transactions and multi-statement strings are refused before they reach
 // DuckDB.
-type readOnlyConnector struct{ inner *duckdb.Connector }
+type readOnlyConnector struct {
+	inner *duckdb.Connector
+	// release gives the file up to other instances of this process (holders).
+	release func()
+}
 
 func (c readOnlyConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.inner.Connect(ctx)
@@ -32,7 +36,10 @@ func (c readOnlyConnector) Connect(ctx context.Context) (driver.Conn, error) {
 func (c readOnlyConnector) Driver() driver.Driver { return c.inner.Driver() }
 
 // Close closes the database instance: the query pool owns it.
-func (c readOnlyConnector) Close() error { return c.inner.Close() }
+func (c readOnlyConnector) Close() error {
+	defer c.release()
+	return c.inner.Close()
+}
 
 // sharedConnector is a second pool over the same database instance (the writer's): closing it
 // leaves the instance to its owner.
