@@ -176,3 +176,22 @@ func TestLabelsBatchReportsWhatItChanged(t *testing.T) {
 		t.Fatalf("want both lines refused, got %v (%v)", got, err)
 	}
 }
+
+// modelwatch load reads a JSON lines file (by its name) by the same rules as a request body.
+func TestLoadJSONLinesFile(t *testing.T) {
+	dir := t.TempDir()
+	fromCSV, fromFile := filepath.Join(dir, "csv.duckdb"), filepath.Join(dir, "jsonl.duckdb")
+	if _, err := load(t, fromCSV, write(t, dir, "good.csv", good)); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := load(t, fromFile, write(t, dir, "good.ndjson", goodJSON)); err != nil || res.Inserted != 3 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if got, want := query(t, fromFile, everyColumn), query(t, fromCSV, everyColumn); got != want {
+		t.Errorf("from the .ndjson file:\n%s\nwant\n%s", got, want)
+	}
+	_, err := load(t, filepath.Join(dir, "bad.duckdb"), write(t, dir, "bad.jsonl", `{"prediction_id":"p1","ts":"2026-03-01T00:00:00Z","model":"m","model_version":"A","score":2}`+"\n"))
+	if err == nil || !strings.Contains(err.Error(), `bad.jsonl:1: column "score": 2 is not a probability`) {
+		t.Fatalf("want the file, line and column, got %v", err)
+	}
+}

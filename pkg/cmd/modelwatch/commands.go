@@ -107,8 +107,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	db := fs.String("db", "", "DuckDB file to load into (created if missing)")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	var files, labelFiles fileList
-	fs.Var(&files, "file", "CSV, CSV.gz or Parquet file of predictions (repeatable)")
-	fs.Var(&labelFiles, "labels", "CSV or CSV.gz file of late labels and outcomes: prediction_id, actual_label, actual_value, labeled_at and outcome columns such as clicked (repeatable)")
+	fs.Var(&files, "file", "CSV, JSON lines (.jsonl, .ndjson), either gzipped, or Parquet file of predictions (repeatable)")
+	fs.Var(&labelFiles, "labels", "CSV or JSON lines file (either gzipped) of late labels and outcomes: prediction_id, actual_label, actual_value, labeled_at and outcome columns such as clicked (repeatable)")
 	labelsTable := fs.String("labels-table", defaultLabelsTable, "table the --labels files load into (the data source's labelsTable)")
 	if err := parse(fs, args); err != nil {
 		return err

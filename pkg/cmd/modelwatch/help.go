@@ -26,15 +26,18 @@ var helps = map[string]commandHelp{
 	},
 	"load": {
 		synopsis: "load --db PATH [--file FILE ...] [--labels FILE ...] [--table NAME] [--labels-table NAME]",
-		summary: "Load CSV, gzipped CSV or Parquet files of predictions in the default schema, and CSV files of late\n" +
-			"labels (prediction_id, actual_label and/or actual_value, labeled_at: when the label arrived, RFC 3339;\n" +
+		summary: "Load CSV, JSON lines (.jsonl, .ndjson; one object per line), either gzipped, or Parquet files of\n" +
+			"predictions in the default schema, and CSV or JSON lines files of late labels (prediction_id, actual_label\n" +
+			"and/or actual_value, labeled_at: when the label arrived, RFC 3339;\n" +
 			"absent: the time of the load) into the labels table; a bad file loads nothing. Queries read the labels\n" +
 			"when the data source's labelsTable names that table; rollups built with it (rollup --labels-table)\n" +
 			"are brought up to date for the hours of the predictions the labels belong to. A labels file may also (or only)\n" +
 			"hold late outcomes: any other column (clicked, purchased), typed as the labels table or the prediction\n" +
-			"table already has it, else from its values; outcome queries read them for the data source's outcomeColumns.",
+			"table already has it, else from its values; outcome queries read them for the data source's outcomeColumns.\n" +
+			"A store that a data source accepting writes (Ingest) holds is written through it: modelwatch push.",
 		examples: []string{
 			"modelwatch load --db preds.duckdb --file preds.csv",
+			"modelwatch load --db preds.duckdb --file events.jsonl.gz",
 			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
 			"modelwatch load --db preds.duckdb --labels labels-2026-03-31.csv",
 			"modelwatch load --db preds.duckdb --labels clicks-2026-03-31.csv   # prediction_id,clicked,labeled_at",

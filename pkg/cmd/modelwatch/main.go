@@ -18,7 +18,7 @@ Usage:
 
 Commands:
   demo    write the deterministic demo data set and tell what it holds, with its numbers
-  load    load CSV, gzipped CSV or Parquet files in the default schema into a store
+  load    load CSV, JSON lines (either gzipped) or Parquet files in the default schema into a store no server holds
   push    send prediction or label files to a running Grafana's data source (its ingest routes)
   rollup  rebuild a store's hourly rollups (load and demo keep them up to date)
   query   run one query as the Grafana data source does; tables on a terminal, else JSON
