@@ -94,6 +94,23 @@ describe('ConfigEditor limits', () => {
     expect(onOptionsChange.mock.calls[1][0].jsonData.rollups).toBeUndefined();
   });
 
+  it('names every limit and the rollups switch for assistive technology', () => {
+    render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
+    const l = labels.config.limits;
+    expect(screen.getByRole('spinbutton', { name: l.maxSeries.label })).toHaveAttribute(
+      'data-testid',
+      selectors.config.maxSeries
+    );
+    expect(screen.getByRole('textbox', { name: l.queryTimeout.label })).toHaveAttribute(
+      'data-testid',
+      selectors.config.queryTimeout
+    );
+    expect(screen.getByRole('switch', { name: l.rollups.label })).toHaveAttribute(
+      'data-testid',
+      selectors.config.rollups
+    );
+  });
+
   it('shows the backend defaults as placeholders', () => {
     render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
     expect(screen.getByTestId(selectors.config.maxSeries)).toHaveAttribute('placeholder', '5000');

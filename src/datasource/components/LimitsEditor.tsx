@@ -42,8 +42,15 @@ export function LimitsEditor({ jsonData, onChange }: Props) {
       <Text element="h4">{l.title}</Text>
       <Text color="secondary">{l.description}</Text>
       {FIELDS.map(({ key, numeric }) => (
-        <InlineField key={key} label={l[key].label} tooltip={l[key].tooltip} labelWidth={LABEL_WIDTH}>
+        <InlineField
+          key={key}
+          label={l[key].label}
+          tooltip={l[key].tooltip}
+          labelWidth={LABEL_WIDTH}
+          htmlFor={selectors.config[key]}
+        >
           <Input
+            id={selectors.config[key]}
             type={numeric ? 'number' : 'text'}
             min={numeric ? 1 : undefined}
             data-testid={selectors.config[key]}
@@ -54,8 +61,14 @@ export function LimitsEditor({ jsonData, onChange }: Props) {
           />
         </InlineField>
       ))}
-      <InlineField label={l.rollups.label} tooltip={l.rollups.tooltip} labelWidth={LABEL_WIDTH}>
+      <InlineField
+        label={l.rollups.label}
+        tooltip={l.rollups.tooltip}
+        labelWidth={LABEL_WIDTH}
+        htmlFor={selectors.config.rollups}
+      >
         <InlineSwitch
+          id={selectors.config.rollups}
           data-testid={selectors.config.rollups}
           value={jsonData.rollups ?? true}
           onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
