@@ -39,7 +39,9 @@ type ingestGate struct {
 
 func newIngestGate(cfg settings.Ingest) *ingestGate {
 	return &ingestGate{
-		rows:    rate.NewLimiter(rate.Limit(cfg.RowRate()), max(cfg.RowRate(), cfg.BatchRows())),
+		// A full batch (its header line counted) always fits the bucket: a rate below the batch
+		// size slows batches down, it never refuses them for good.
+		rows:    rate.NewLimiter(rate.Limit(cfg.RowRate()), max(cfg.RowRate(), cfg.BatchRows()+1)),
 		batches: rate.NewLimiter(rate.Limit(cfg.BatchRate()), cfg.BatchRate()),
 	}
 }

@@ -242,6 +242,15 @@ func TestIngestRateLimits(t *testing.T) {
 	if r.status != http.StatusTooManyRequests || r.retryAfter != "1" || !strings.Contains(r.raw, "more than 1 requests per second") {
 		t.Fatalf("second at once: %d %s (Retry-After %q)", r.status, r.raw, r.retryAfter)
 	}
+	// A rate below the batch size: a full batch waits for the bucket, never a Retry-After of years.
+	slow := ingestSource(t, func(s *settings.Settings) { s.Ingest.RowsPerSecond = 10; s.Ingest.MaxBatchRows = 50 })
+	if r := post(t, slow, "predictions", editor, csvType, csvRows(0, 50, "m")); r.status != http.StatusOK {
+		t.Fatalf("a full batch under a rate below it: %d %s", r.status, r.raw)
+	}
+	r = post(t, slow, "predictions", editor, csvType, csvRows(50, 50, "m"))
+	if secs, _ := strconv.Atoi(r.retryAfter); r.status != http.StatusTooManyRequests || secs < 1 || secs > 6 {
+		t.Fatalf("the next full batch: %d %s (Retry-After %q, want about 5 s)", r.status, r.raw, r.retryAfter)
+	}
 	rows := ingestSource(t, func(s *settings.Settings) { s.Ingest.RowsPerSecond = 100; s.Ingest.MaxBatchRows = 100 })
 	if r := post(t, rows, "predictions", editor, csvType, csvRows(0, 99, "m")); r.status != http.StatusOK {
 		t.Fatalf("first 100 lines: %d %s", r.status, r.raw)
