@@ -513,3 +513,63 @@ func TestIngestSurvivesKill9(t *testing.T) {
 		t.Errorf("the store holds %d rows with %d distinct ids, want %d of each", rows, distinct, n)
 	}
 }
+
+// A late label for a prediction inside a cached reference window changes the next answer,
+// through the binary: the reference window's statistics are cached by the first query (its
+// window has ended) and the labels route forgets them.
+func TestLateLabelChangesTheNextAnswerThroughTheBinary(t *testing.T) {
+	path := filepath.Join(filepath.Dir(fixture.storePath), "late.duckdb")
+	in := settings.Ingest{Enabled: true}
+	writer, reader := liveContext(t, "live-late", path, in, modelServer), liveContext(t, "live-late", path, in, viewer)
+	ctx := requestContext(t)
+	var b strings.Builder
+	b.WriteString("prediction_id,ts,model,model_version,predicted_label,score,actual_label\n")
+	for i := range 40 {
+		day, label := 1, "yes"
+		if i >= 20 {
+			day = 2
+		}
+		if i%4 == 0 {
+			label = "no" // a quarter of day 1's positive predictions are wrong
+		}
+		fmt.Fprintf(&b, "p%d,2026-03-%02dT%02d:00:00Z,m,A,yes,0.9,%s\n", i, day, i%20, label)
+	}
+	if s, err := postBatch(ctx, fixture.plugin, writer, "predictions", "text/csv", gzipAll(t, [][]byte{[]byte(b.String())})[0]); err != nil || s.status != http.StatusOK {
+		t.Fatalf("predictions: %d %s %v", s.status, s.body, err)
+	}
+	q := `{"queryType":"classification","model":"m","metrics":["precision_reference"],"positiveClass":"yes","format":"numeric",` +
+		`"compareTo":{"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"},"as":"delta"}}`
+	reference := func() float64 {
+		resp, err := fixture.plugin.QueryData(ctx, &backend.QueryDataRequest{PluginContext: reader, Queries: []backend.DataQuery{{
+			RefID: "A", QueryType: "classification", JSON: json.RawMessage(q),
+			TimeRange: backend.TimeRange{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)},
+		}}})
+		if err != nil || resp.Responses["A"].Error != nil {
+			t.Fatalf("query: %v %v", err, resp.Responses["A"].Error)
+		}
+		for _, f := range resp.Responses["A"].Frames {
+			for _, field := range f.Fields {
+				if field.Name == "precision_reference" || (field.Type() == data.FieldTypeNullableFloat64 && field.Labels["version"] == "A") {
+					if v, ok := field.ConcreteAt(0); ok {
+						return v.(float64)
+					}
+				}
+			}
+		}
+		t.Fatal("no reference precision in the answer")
+		return 0
+	}
+	if got := reference(); got != 0.75 {
+		t.Fatalf("reference precision %v, want 0.75", got)
+	}
+	if got := reference(); got != 0.75 { // the second answer comes from the cache
+		t.Fatalf("reference precision %v again, want 0.75", got)
+	}
+	labels := "prediction_id,actual_label\np0,yes\np4,yes\np8,yes\np12,yes\np16,yes\n"
+	if s, err := postBatch(ctx, fixture.plugin, writer, "labels", "text/csv", gzipAll(t, [][]byte{[]byte(labels)})[0]); err != nil || s.status != http.StatusOK {
+		t.Fatalf("labels: %d %s %v", s.status, s.body, err)
+	}
+	if got := reference(); got != 1 {
+		t.Fatalf("after late labels inside the cached reference window the reference precision is %v, want 1", got)
+	}
+}
