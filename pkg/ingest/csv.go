@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -50,15 +49,6 @@ type csvFile struct {
 	src io.Closer
 	gz  *gzip.Reader
 	r   *csv.Reader
-}
-
-// openCSVFile opens a CSV file on disk.
-func openCSVFile(path string) (*csvFile, error) {
-	f, err := os.Open(path) //nolint:gosec // G304: the operator names the file (modelwatch load --file)
-	if err != nil {
-		return nil, err
-	}
-	return newCSV(f, path)
 }
 
 // newCSV reads CSV from src (closed with the reader); name is the input's name in messages.

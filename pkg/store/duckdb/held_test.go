@@ -24,7 +24,7 @@ func TestLoadIntoAHeldStoreSaysWhoHoldsIt(t *testing.T) {
 		return
 	}
 	path := sample(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadIntoAHeldStoreSaysWhoHoldsIt$") //nolint:gosec // G204: the test binary itself
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadIntoAHeldStoreSaysWhoHoldsIt$")
 	cmd.Env = append(os.Environ(), holdChild+"="+path)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -102,8 +102,7 @@ func TestEveryPooledConnectionIsLockedDown(t *testing.T) {
 		if access != "false" || locked != "true" {
 			t.Errorf("connection %d: enable_external_access %s, lock_configuration %s", i, access, locked)
 		}
-		if rows, err := c.QueryContext(ctx, "SELECT * FROM read_csv('/etc/passwd')"); err == nil {
-			_ = rows.Close()
+		if err := queryAll(ctx, c, "SELECT * FROM read_csv('/etc/passwd')"); err == nil {
 			t.Errorf("connection %d reads files", i)
 		}
 		_ = c.Close()
@@ -136,14 +135,7 @@ func TestWritableStoreQueriesOnlyRead(t *testing.T) {
 		if _, err := live.DB().ExecContext(ctx, stmt); err == nil {
 			t.Errorf("%s: %q ran as a statement on a query connection", what, stmt)
 		}
-		rows, err := live.DB().QueryContext(ctx, stmt)
-		if err == nil {
-			for rows.Next() {
-			}
-			err = rows.Err()
-			_ = rows.Close()
-		}
-		if err == nil {
+		if err := queryAll(ctx, live.DB(), stmt); err == nil {
 			t.Errorf("%s: %q ran as a query on a query connection", what, stmt)
 		}
 	}
@@ -164,6 +156,20 @@ func TestWritableStoreQueriesOnlyRead(t *testing.T) {
 	if n, err := live.Count(ctx); err != nil || n != 4 {
 		t.Fatalf("the writer's row is not seen by the next query: %d rows, %v", n, err)
 	}
+}
+
+// queryAll runs a query and reads every row: its error, or the rows' error.
+func queryAll(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, stmt string) error {
+	rows, err := q.QueryContext(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
 }
 
 func TestMemoryAndThreadLimitsApplied(t *testing.T) {

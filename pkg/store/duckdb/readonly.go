@@ -91,7 +91,9 @@ func (c *readOnlyConn) ExecContext(context.Context, string, []driver.NamedValue)
 // statement of a longer string), refuses any statement but SELECT, and runs it inside a READ
 // ONLY transaction that ends when its rows are closed.
 func (c *readOnlyConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	prepared, err := c.inner.Prepare(query) //nolint:noctx // Prepare refuses a string of several statements; PrepareContext would run all but the last
+	// Prepare, not PrepareContext: it refuses a string of several statements, where
+	// PrepareContext would run all but the last.
+	prepared, err := c.inner.Prepare(query)
 	if err != nil {
 		return nil, err
 	}
