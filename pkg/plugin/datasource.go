@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -48,6 +49,8 @@ type Datasource struct {
 	cache *engine.Cache
 	// gate holds the write routes' rates.
 	gate *ingestGate
+	// file is the file a read-only store was opened from (replaced.go).
+	file openedFile
 
 	resources backend.CallResourceHandler
 }
@@ -129,12 +132,17 @@ func configure(st *sqlstore.Store, cfg settings.Settings) error {
 func (d *Datasource) engine() (*engine.Engine, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	now := time.Now()
+	if d.store != nil && d.replaced(now) {
+		d.reopen()
+	}
 	if d.store == nil {
 		s, err := d.open(d.settings)
 		if err != nil {
 			return nil, err
 		}
 		d.store = s
+		d.remember(now)
 	}
 	return &engine.Engine{Store: d.store, Cache: d.cache, MaxSeries: d.settings.Limits.Series(), Rollups: d.settings.UseRollups()}, nil
 }
@@ -162,12 +170,12 @@ func (d *Datasource) writer() (*duckdb.Writer, error) {
 // are read again, and cached statistics of the windows it touched are forgotten.
 func (d *Datasource) wrote(written []store.Written) {
 	d.mu.Lock()
-	st := d.store
+	st, cache := d.store, d.cache
 	d.mu.Unlock()
 	if w, ok := st.(writable); ok {
 		w.ForgetSchema()
 	}
-	d.cache.Forget(written)
+	cache.Forget(written)
 }
 
 // Dispose closes the store when Grafana replaces the instance (settings changed).
