@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // BatchResult says what a batch of labels did.
 type BatchResult struct {
-	Labels int
-	// Written are the models and time ranges of the predictions the labels are for.
-	Written []store.Written
+	Labels int // lines of the batch
+	duckdb.LabelsResult
 }
 
 // LoadBatch loads one batch of predictions (a request body, CSV or JSON lines, gzip detected
@@ -39,9 +37,9 @@ func LoadLabelsBatch(ctx context.Context, w *duckdb.Writer, labelsTable, name st
 	if err != nil {
 		return BatchResult{}, invalid(err)
 	}
-	written, err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels)
+	res, err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels)
 	if err != nil {
 		return BatchResult{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return BatchResult{Labels: len(labels), Written: written}, nil
+	return BatchResult{Labels: len(labels), LabelsResult: res}, nil
 }

@@ -31,25 +31,27 @@ const MaxOutcomesPerFile = 20
 // transaction, after checking every line: a bad file loads nothing, and the error names its
 // line and column. An outcome column takes the type the labels table already gives it, else
 // the prediction table's column of the same name, else the type its values have in the file
-// (boolean, integer, double, else text), so late and logged outcomes compare alike. It returns
-// the lines loaded. Labels whose predictions are stored update the rollup hours of those
+// (boolean, integer, double, else text), so late and logged outcomes compare alike. A label
+// that changes nothing (the file loaded again) is skipped (duckdb.Writer.LoadLabelsWith). It
+// returns what it stored. Labels whose predictions are stored update the rollup hours of those
 // predictions when the rollups read this labels table (duckdb.Writer.LoadLabels).
-func LoadLabelsFile(ctx context.Context, w *duckdb.Writer, labelsTable, path string, now time.Time) (int, error) {
+func LoadLabelsFile(ctx context.Context, w *duckdb.Writer, labelsTable, path string, now time.Time) (duckdb.LabelsResult, error) {
 	kinds, err := outcomeKinds(ctx, w, labelsTable)
 	if err != nil {
-		return 0, inFile(path, err)
+		return duckdb.LabelsResult{}, inFile(path, err)
 	}
 	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
-		return 0, inFile(path, errors.New("labels files are CSV (or gzipped CSV, or JSON lines) with the header "+strings.Join(LabelColumns, ",")+" (and outcome columns)"))
+		return duckdb.LabelsResult{}, inFile(path, errors.New("labels files are CSV (or gzipped CSV, or JSON lines) with the header "+strings.Join(LabelColumns, ",")+" (and outcome columns)"))
 	}
 	outcomes, labels, err := readLabels(fileSource(path), now, kinds)
 	if err != nil {
-		return 0, inFile(path, err)
+		return duckdb.LabelsResult{}, inFile(path, err)
 	}
-	if _, err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels); err != nil {
-		return 0, inFile(path, err)
+	res, err := w.LoadLabelsWith(ctx, labelsTable, outcomes, labels)
+	if err != nil {
+		return res, inFile(path, err)
 	}
-	return len(labels), nil
+	return res, nil
 }
 
 // outcomeKinds are the kinds stored outcome columns have: the labels table's, else the

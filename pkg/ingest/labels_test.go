@@ -12,6 +12,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
+// loadLabels loads a labels file and returns the labels it stored.
 func loadLabels(t *testing.T, db, file string) (int, error) {
 	t.Helper()
 	w, err := duckdb.OpenWriter(db, "predictions")
@@ -19,7 +20,8 @@ func loadLabels(t *testing.T, db, file string) (int, error) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	return ingest.LoadLabelsFile(context.Background(), w, "labels", file, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	res, err := ingest.LoadLabelsFile(context.Background(), w, "labels", file, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	return int(res.Stored), err
 }
 
 // labelsTypes lists the labels table's columns and types, and its row count.
@@ -71,6 +73,15 @@ func TestLabelsFileWithOutcomes(t *testing.T) {
 	types, rows := labelsTypes(t, db)
 	if types["is_mobile"] != "BOOLEAN" || types["rating"] != "BIGINT" || rows != 4 {
 		t.Errorf("labels table: %v, %d rows", types, rows)
+	}
+	// The first file again: p1 and p3 say what is stored; p2's rating is now 4, so its line
+	// (rating empty, is_mobile false as stored) changes nothing either.
+	n, err = loadLabels(t, db, write(t, dir, "l1.csv", "prediction_id,actual_label,is_mobile,rating\np1,no,true,5\np2,,false,\np3,yes,,2\n"))
+	if err != nil || n != 0 {
+		t.Fatalf("the first file again stored %d labels (%v), want none", n, err)
+	}
+	if _, rows := labelsTypes(t, db); rows != 4 {
+		t.Errorf("the labels table has %d rows after the file was loaded again, want 4", rows)
 	}
 }
 

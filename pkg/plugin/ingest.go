@@ -269,5 +269,6 @@ func (d *Datasource) writeLabels(ctx context.Context, w *duckdb.Writer, b batch)
 	if err != nil {
 		return ingestReply{}, nil, err
 	}
-	return ingestReply{Rows: int64(res.Labels), Labels: &res.Labels}, res.Written, nil
+	stored := int(res.Stored)
+	return ingestReply{Rows: int64(res.Labels), Labels: &stored, Skipped: &res.Skipped}, res.Written, nil
 }

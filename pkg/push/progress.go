@@ -85,8 +85,8 @@ func (p *Progress) Done() {
 
 func (p *Progress) line(s Stats, done float64) string {
 	if p.route == Labels {
-		return fmt.Sprintf("push: %d labels sent of %d read, %d stored, %s (%.0f%%)",
-			s.Sent, s.Read, s.Labels, plural(s.Retries, "retry", "retries"), 100*done)
+		return fmt.Sprintf("push: %d labels sent of %d read, %d stored, %d skipped, %s (%.0f%%)",
+			s.Sent, s.Read, s.Labels, s.Skipped, plural(s.Retries, "retry", "retries"), 100*done)
 	}
 	return fmt.Sprintf("push: %d rows sent of %d read, %d inserted, %d skipped, %s (%.0f%%)",
 		s.Sent, s.Read, s.Inserted, s.Skipped, plural(s.Retries, "retry", "retries"), 100*done)
@@ -97,7 +97,7 @@ func (s Stats) Summary(route Route) string {
 	head := fmt.Sprintf("pushed %s from %s in %s", plural(s.Sent, "row", "rows"), plural(s.Files, "file", "files"),
 		plural(s.Batches, "batch", "batches"))
 	if route == Labels {
-		return fmt.Sprintf("%s: %d labels stored, %s", head, s.Labels, plural(s.Retries, "retry", "retries"))
+		return fmt.Sprintf("%s: %d labels stored, %d skipped (the same as stored), %s", head, s.Labels, s.Skipped, plural(s.Retries, "retry", "retries"))
 	}
 	return fmt.Sprintf("%s: %d inserted, %d skipped (already stored), %s", head, s.Inserted, s.Skipped,
 		plural(s.Retries, "retry", "retries"))

@@ -294,7 +294,7 @@ func TestPushSendsLabels(t *testing.T) {
 	if len(f.batches) != 2 || f.batches[0].route != "labels" || stats.Labels != 3 {
 		t.Fatalf("%d batches to %s, stats %+v", len(f.batches), f.batches[0].route, stats)
 	}
-	if got := stats.Summary(push.Labels); got != "pushed 3 rows from 1 file in 2 batches: 3 labels stored, 0 retries" {
+	if got := stats.Summary(push.Labels); got != "pushed 3 rows from 1 file in 2 batches: 3 labels stored, 0 skipped (the same as stored), 0 retries" {
 		t.Errorf("summary %q", got)
 	}
 }

@@ -145,7 +145,7 @@ func TestProgressDoneTellsALogTheLastCounts(t *testing.T) {
 	p := push.NewProgress(&log, false, push.Labels)
 	p.Update(push.Stats{Read: 3, Sent: 3, Labels: 3}, 0.05)
 	p.Done()
-	if got := log.String(); got != "push: 3 labels sent of 3 read, 3 stored, 0 retries (5%)\n" {
+	if got := log.String(); got != "push: 3 labels sent of 3 read, 3 stored, 0 skipped, 0 retries (5%)\n" {
 		t.Errorf("log %q", got)
 	}
 }

@@ -129,11 +129,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 		fmt.Fprintf(stdout, "%s: %d rows read, %d loaded, %d already present\n", f, res.Read, res.Inserted, res.Skipped)
 	}
 	for _, f := range labelFiles {
-		n, err := ingest.LoadLabelsFile(ctx, w, *labelsTable, f, time.Now())
+		res, err := ingest.LoadLabelsFile(ctx, w, *labelsTable, f, time.Now())
 		if err != nil {
 			return fmt.Errorf("%w (nothing from this file was loaded)", err)
 		}
-		fmt.Fprintf(stdout, "%s: %d labels loaded into table %s (queries read them when the data source's labelsTable is %s)\n", f, n, *labelsTable, *labelsTable)
+		fmt.Fprintf(stdout, "%s: %d labels loaded into table %s, %d skipped as already stored (queries read them when the data source's labelsTable is %s)\n",
+			f, res.Stored, *labelsTable, res.Skipped, *labelsTable)
 	}
 	return nil
 }

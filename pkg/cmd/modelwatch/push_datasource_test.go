@@ -66,7 +66,7 @@ func grafanaInFront(t *testing.T, uid string, ds *plugin.Datasource, role string
 
 // modelwatch push against the real ingest routes: a CSV file and a JSON lines file of
 // predictions, then a labels file, land in the data source's store and are seen by its
-// queries; pushing the file again adds nothing; a bad row is refused with the file's line; a
+// queries; pushing a file again adds nothing; a bad row is refused with the file's line; a
 // Viewer's token is refused with advice.
 func TestPushThroughTheDataSource(t *testing.T) {
 	dir := t.TempDir()
@@ -102,8 +102,11 @@ func TestPushThroughTheDataSource(t *testing.T) {
 		t.Fatalf("push again: %q %v", out, err)
 	}
 	labels := write("labels.csv", "prediction_id,actual_label\nc0,no\nc1,yes\nj1,no\n")
-	if out, err := push("--labels", "--file", labels); err != nil || !strings.Contains(out, "3") {
+	if out, err := push("--labels", "--file", labels); err != nil || !strings.Contains(out, "3 labels stored, 0 skipped") {
 		t.Fatalf("push labels: %q %v", out, err)
+	}
+	if out, err := push("--labels", "--file", labels); err != nil || !strings.Contains(out, "0 labels stored, 3 skipped") {
+		t.Fatalf("push labels again: %q %v", out, err)
 	}
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
 		RefID: "A", QueryType: "coverage",
