@@ -488,8 +488,16 @@ func TestLabelsLoadUpdatesTheRolledUpLabelDelays(t *testing.T) {
 	if mean, median, next := delays(); deref(mean) != 5400.0 || !near(median, 5400) || deref(next) != 60.0 {
 		t.Fatalf("after new labels: mean %v, median %v, next hour %v; want 5400, 5400 (within the sketch's bound), 60", deref(mean), deref(median), deref(next))
 	}
+	// p1's label sent again two hours late, unchanged: it changes nothing, not even the delay.
+	load(label("p1", 2*time.Hour))
+	if mean, median, _ := delays(); deref(mean) != 5400.0 || !near(median, 5400) {
+		t.Fatalf("after the same label again: mean %v, median %v; want 5400, 5400", deref(mean), deref(median))
+	}
 	// p1's label corrected three hours late: the latest labeled_at wins.
-	load(label("p1", 3*time.Hour))
+	corrected := label("p1", 3*time.Hour)
+	two := 2.0
+	corrected.ActualValue = &two
+	load(corrected)
 	if mean, median, _ := delays(); deref(mean) != 9000.0 || !near(median, 9000) {
 		t.Fatalf("after a corrected label: mean %v, median %v; want 9000, 9000 (within the sketch's bound)", deref(mean), deref(median))
 	}
