@@ -4,7 +4,12 @@ import "fmt"
 
 // Defaults and bounds of the ingest settings.
 const (
-	DefaultMaxBodyBytes     = 32 << 20
+	DefaultMaxBodyBytes = 32 << 20
+	// MaxBodyBytes bounds the body setting: a request's body reaches the plugin in one gRPC
+	// message, and the plugin receives messages of at most MaxBodyBytes plus room for the
+	// request's other fields (pkg/main.go), so a body at the bound gets the route's 413, not a
+	// transport error.
+	MaxBodyBytes = 64 << 20
 	DefaultMaxBatchRows     = 50_000
 	DefaultRowsPerSecond    = 200_000
 	DefaultBatchesPerSecond = 50
@@ -68,7 +73,7 @@ func (i Ingest) validate() error {
 		name     string
 		v, lo, h int64
 	}{
-		{"ingest.maxBodyBytes", i.MaxBodyBytes, 1 << 10, 1 << 30},
+		{"ingest.maxBodyBytes", i.MaxBodyBytes, 1 << 10, MaxBodyBytes},
 		{"ingest.maxBatchRows", int64(i.MaxBatchRows), 1, 1_000_000},
 		{"ingest.rowsPerSecond", int64(i.RowsPerSecond), 1, 10_000_000},
 		{"ingest.batchesPerSecond", int64(i.BatchesPerSecond), 1, 10_000},

@@ -87,7 +87,7 @@ func TestIngestSettings(t *testing.T) {
 	}
 	for js, want := range map[string]string{
 		`{"role":"Viewer"}`:           `ingest.role "Viewer": use "Editor" or "Admin"`,
-		`{"maxBodyBytes":10}`:         "ingest.maxBodyBytes 10 is outside [1024, 1073741824]",
+		`{"maxBodyBytes":10}`:         "ingest.maxBodyBytes 10 is outside [1024, 67108864]",
 		`{"maxBatchRows":2000000}`:    "ingest.maxBatchRows 2000000 is outside [1, 1000000]",
 		`{"rowsPerSecond":-1}`:        "ingest.rowsPerSecond -1 is outside",
 		`{"batchesPerSecond":100000}`: "ingest.batchesPerSecond 100000 is outside [1, 10000]",

@@ -275,7 +275,7 @@ export interface IngestOptions {
   enabled?: boolean;
   /** Default Editor. */
   role?: IngestRole;
-  /** Decompressed size of one request; default 32 MiB, 1 KiB to 1 GiB. */
+  /** Size of one request's body, as sent and decompressed; default 32 MiB, 1 KiB to 64 MiB. */
   maxBodyBytes?: number;
   /** Rows in one request; default 50,000, 1 to 1,000,000. */
   maxBatchRows?: number;

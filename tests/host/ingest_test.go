@@ -208,6 +208,7 @@ func TestIngestWhileDashboardsRead(t *testing.T) {
 	// Who may write, and the bounds, through the binary.
 	dir := filepath.Dir(fixture.storePath)
 	small := liveContext(t, "live-small", filepath.Join(dir, "small.duckdb"), settings.Ingest{Enabled: true, MaxBodyBytes: 1 << 20}, modelServer)
+	roomy := liveContext(t, "live-roomy", filepath.Join(dir, "roomy.duckdb"), settings.Ingest{Enabled: true}, modelServer)
 	slow := liveContext(t, "live-slow", filepath.Join(dir, "slow.duckdb"), settings.Ingest{Enabled: true, BatchesPerSecond: 1}, modelServer)
 	for _, c := range []struct {
 		name   string
@@ -220,6 +221,8 @@ func TestIngestWhileDashboardsRead(t *testing.T) {
 		{"anonymous", small, anonymousVisitor, batches[0], http.StatusUnauthorized},
 		{"no user", small, nil, batches[0], http.StatusUnauthorized},
 		{"oversized", small, modelServer, gzipAll(t, [][]byte{bytes.Repeat([]byte("x,"), 1<<20)})[0], http.StatusRequestEntityTooLarge},
+		// 20 MiB as sent, over gRPC's default 16 MiB message: the route answers, not the transport.
+		{"20 MiB as sent", roomy, modelServer, bytes.Repeat([]byte("x,"), 10<<20), http.StatusBadRequest},
 		{"editor", slow, modelServer, batches[0], http.StatusOK},
 		{"over the rate", slow, modelServer, batches[0], http.StatusTooManyRequests},
 	} {

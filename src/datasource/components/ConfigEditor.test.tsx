@@ -228,12 +228,18 @@ describe('ConfigEditor ingest', () => {
       'Max rows per request must be a number of rows, a whole number from 1 to 1,000,000, not "0"',
     ],
     ['above the range', 'ingestRowsPerSecond', '10000001', 'from 1 to 10,000,000, not "10000001"'],
+    [
+      'over what the plugin protocol carries',
+      'ingestMaxBodyBytes',
+      '67108865',
+      'from 1,024 to 67,108,864, not "67108865"',
+    ],
     ['not whole', 'ingestBatchesPerSecond', '2.5', 'whole number from 1 to 10,000, not "2.5"'],
     [
       'under 1 KiB',
       'ingestMaxBodyBytes',
       '1000',
-      'number of bytes, a whole number from 1,024 to 1,073,741,824, not "1000"',
+      'number of bytes, a whole number from 1,024 to 67,108,864, not "1000"',
     ],
   ] as const)('refuses a limit %s with its message and writes nothing', (_case, testId, value, message) => {
     const onOptionsChange = jest.fn();

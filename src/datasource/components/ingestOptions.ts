@@ -6,7 +6,7 @@ export type IngestLimitKey = 'maxBodyBytes' | 'maxBatchRows' | 'rowsPerSecond' |
 
 /** The backend's bounds and default of each ingest limit; a value outside the bounds is refused there too. */
 export const INGEST_LIMITS: Record<IngestLimitKey, { min: number; max: number; fallback: number }> = {
-  maxBodyBytes: { min: 1024, max: 1024 * 1024 * 1024, fallback: 32 * 1024 * 1024 },
+  maxBodyBytes: { min: 1024, max: 64 * 1024 * 1024, fallback: 32 * 1024 * 1024 },
   maxBatchRows: { min: 1, max: 1_000_000, fallback: 50_000 },
   rowsPerSecond: { min: 1, max: 10_000_000, fallback: 200_000 },
   batchesPerSecond: { min: 1, max: 10_000, fallback: 50 },
