@@ -9,7 +9,7 @@ const (
 	// message, and the plugin receives messages of at most MaxBodyBytes plus room for the
 	// request's other fields (pkg/main.go), so a body at the bound gets the route's 413, not a
 	// transport error.
-	MaxBodyBytes = 64 << 20
+	MaxBodyBytes            = 64 << 20
 	DefaultMaxBatchRows     = 50_000
 	DefaultRowsPerSecond    = 200_000
 	DefaultBatchesPerSecond = 50
