@@ -16,6 +16,17 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
+// ErrCRLFInQuotes is a CRLF line break inside a quoted CSV cell, which encoding/csv would read
+// as LF: text is stored as given or not at all, so such an input is refused.
+var ErrCRLFInQuotes = errors.New("a quoted cell holds a CRLF line break")
+
+// CRLFGuard reads r for a CSV reader and fails with ErrCRLFInQuotes, naming the input and its
+// line, at a CRLF line break inside a quoted cell (modelwatch push checks files by the same rule
+// before sending them).
+func CRLFGuard(r io.Reader, name string) io.Reader {
+	return &crlfGuard{r: r, path: name, line: 1}
+}
+
 // crlfGuard passes the file's bytes to the CSV reader and fails at a CRLF line break inside a
 // quoted cell: encoding/csv would store it as LF, and text is stored as given or not at all.
 // A quote toggles the state; an escaped quote ("") toggles it twice.
@@ -34,8 +45,9 @@ func (g *crlfGuard) Read(p []byte) (int, error) {
 			g.quoted = !g.quoted
 		case '\n':
 			if g.quoted && g.cr {
-				return 0, &fileError{msg: fmt.Sprintf("%s:%d: a quoted cell holds a CRLF line break, which the CSV reader would store as LF: "+
-					"text is stored as given, so save the file with LF line breaks (or without line breaks inside cells)", g.path, g.line)}
+				return 0, &fileError{msg: fmt.Sprintf("%s:%d: %v, which the CSV reader would store as LF: "+
+					"text is stored as given, so save the file with LF line breaks (or without line breaks inside cells)", g.path, g.line, ErrCRLFInQuotes),
+					err: ErrCRLFInQuotes}
 			}
 			g.line++
 		}
@@ -64,7 +76,7 @@ func newCSV(src io.ReadCloser, name string) (*csvFile, error) {
 		}
 		cf.gz, r = gz, gz
 	}
-	cf.r = csv.NewReader(&crlfGuard{r: r, path: name, line: 1})
+	cf.r = csv.NewReader(CRLFGuard(r, name))
 	cf.r.ReuseRecord = true
 	return cf, nil
 }

@@ -303,3 +303,16 @@ func TestLateLabelChangesCachedReference(t *testing.T) {
 		t.Fatalf("after late labels in the reference window the reference precision is %v, want 1", got)
 	}
 }
+
+// A JSON line longer than the reader takes (16 MiB) inside an allowed body is refused as too
+// large, with its line, before any row is written.
+func TestIngestHugeJSONLine(t *testing.T) {
+	ds := ingestSource(t, func(s *settings.Settings) { s.Ingest.MaxBodyBytes = settings.MaxBodyBytes })
+	line := `{"prediction_id":"p1","ts":"2026-03-01T00:00:00Z","model":"m","model_version":"A","note":"` + strings.Repeat("x", 17<<20) + `"}`
+	r := post(t, ds, "predictions", editor, map[string]string{"Content-Type": "application/x-ndjson"}, []byte(line+"\n"))
+	if msg, _ := r.body["error"].(string); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(msg, "body:1: a line longer than 16 MiB") {
+		t.Fatalf("%d %s", r.status, cutText(r.raw))
+	}
+}
+
+func cutText(s string) string { return s[:min(len(s), 300)] }

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/mlops/modelwatch/pkg/ingest"
 )
 
 // Reader reads a prediction or label file (CSV, JSON lines, either gzipped) in batches.
@@ -50,7 +52,7 @@ func Open(path string) (*Reader, error) {
 	br := bufio.NewReaderSize(r.count, 64<<10)
 	var src io.Reader = br
 	magic, _ := br.Peek(4)
-	// The format is the name's without .gz: gzip is told by the bytes, not the name.
+	// The format is the name's without .gz (as the loader reads it): gzip is told by the bytes.
 	name := strings.TrimSuffix(strings.ToLower(path), ".gz")
 	if strings.HasSuffix(name, ".parquet") || bytes.Equal(magic, []byte("PAR1")) {
 		_ = f.Close()
@@ -64,13 +66,13 @@ func Open(path string) (*Reader, error) {
 		}
 		src = r.gz
 	}
-	if strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson") {
+	if ingest.FormatOfPath(path) == ingest.FormatJSONLines {
 		r.format = JSONLines
 		r.lines = bufio.NewReaderSize(src, 64<<10)
 		return r, nil
 	}
 	r.format = CSV
-	r.csv = csv.NewReader(&crlfGuard{r: src, path: path, line: 1})
+	r.csv = csv.NewReader(ingest.CRLFGuard(src, path))
 	if err := r.readHeader(); err != nil {
 		_ = r.Close()
 		return nil, err
@@ -153,9 +155,8 @@ func (r *Reader) next() (row, error) {
 }
 
 func (r *Reader) csvError(err error) error {
-	var fe *fileError
-	if errors.Is(err, io.EOF) || errors.As(err, &fe) {
-		return err
+	if errors.Is(err, io.EOF) || errors.Is(err, ingest.ErrCRLFInQuotes) {
+		return err // the guard's error names the file and line already
 	}
 	// csv.ParseError says "record on line N: ..." (or "parse error on line N, column C: ...").
 	return fmt.Errorf("%s: %w", r.path, err)
@@ -215,40 +216,6 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	return n, err
-}
-
-// fileError is an error whose message already names its file and line.
-type fileError struct{ msg string }
-
-func (e *fileError) Error() string { return e.msg }
-
-// crlfGuard passes the file's bytes to the CSV reader and fails at a CRLF line break inside a
-// quoted cell: encoding/csv would read it as LF and the server would store a text that is not
-// the file's (the loader refuses such files for the same reason). A quote toggles the state;
-// an escaped quote ("") toggles it twice.
-type crlfGuard struct {
-	r          io.Reader
-	path       string
-	line       int
-	quoted, cr bool
-}
-
-func (g *crlfGuard) Read(p []byte) (int, error) {
-	n, err := g.r.Read(p)
-	for _, b := range p[:n] {
-		switch b {
-		case '"':
-			g.quoted = !g.quoted
-		case '\n':
-			if g.quoted && g.cr {
-				return 0, &fileError{msg: fmt.Sprintf("%s:%d: a quoted cell holds a CRLF line break, which the CSV reader would turn into LF: "+
-					"text is stored as given, so save the file with LF line breaks (or without line breaks inside cells)", g.path, g.line)}
-			}
-			g.line++
-		}
-		g.cr = b == '\r'
-	}
 	return n, err
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -133,13 +132,4 @@ func (r *readOnlyRows) Close() error {
 	}
 	r.closed = true
 	return errors.Join(r.Rows.Close(), r.done())
-}
-
-// Next passes io.EOF through unwrapped (database/sql compares it).
-func (r *readOnlyRows) Next(dest []driver.Value) error {
-	err := r.Rows.Next(dest)
-	if errors.Is(err, io.EOF) {
-		return io.EOF
-	}
-	return err
 }
