@@ -20,6 +20,8 @@ package bench_test
 //     DuckDB's buffer pool empty (the file itself is in the OS page cache);
 //   - plugin warm: the same dashboard again on the same process (a refresh: versions, classes
 //     and reference statistics cached, DuckDB's buffers filled);
+//   - plugin warm, one panel at a time: each panel's request alone, one after the other, on
+//     that process (what each panel costs without the others queueing on the same cores);
 //   - SQL cold: a fresh read-only connection (opened before timing), one statement per panel,
 //     run one after the other on one connection, as a DBA would;
 //   - SQL warm: the same statements again on that connection;
@@ -29,13 +31,14 @@ package bench_test
 // numbers (precision, counts, quantiles, histogram bins, drift distances...); a difference
 // fails the benchmark, so the SQL cannot get faster by computing less.
 //
-// Metrics per dashboard and store size: cold-ms and warm-ms (plugin, per load), sql-cold-ms,
-// sql-warm-ms and sql-conc-ms, the ratios x-sql-cold (plugin cold / SQL cold), x-sql-warm
-// (plugin warm / SQL warm) and x-sql-conc (plugin warm / SQL concurrent), rows/s (the rows of
-// the panels' models in their ranges, summed over the panels, per second of a warm load), and
-// the plugin's memory after the last warm load: rss-MB and rss-peak-MB (VmRSS, VmHWM of
-// /proc/<pid>/status) and go-heap-MB (go_memstats_heap_inuse_bytes from the metrics the plugin
-// serves to Grafana).
+// Metrics per dashboard and store size: cold-ms, warm-ms and warm-seq-ms (plugin, per load; the
+// last one panel after panel), sql-cold-ms, sql-warm-ms and sql-conc-ms, the ratios x-sql-cold
+// (plugin cold / SQL cold), x-sql-warm (plugin warm / SQL warm), x-sql-conc (plugin warm / SQL
+// concurrent), x-sql-seq (plugin warm one panel at a time / SQL warm, both sequential), rows/s
+// (the rows of the panels' models in their ranges, summed over the panels, per second of a warm
+// load), and the plugin's memory after the last warm load: rss-MB and rss-peak-MB (VmRSS, VmHWM
+// of /proc/<pid>/status) and go-heap-MB (go_memstats_heap_inuse_bytes from the metrics the
+// plugin serves to Grafana).
 
 import (
 	"context"
@@ -173,9 +176,9 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 		p.plugin.Kill()
 	}
 
-	var cold, warm, sqlCold, sqlWarm, sqlConc time.Duration
+	var cold, warm, warmSeq, sqlCold, sqlWarm, sqlConc time.Duration
 	var last memoryObservation
-	var warmEach, sqlEach []time.Duration // per panel, last run
+	var warmEach, seqEach, sqlEach []time.Duration // per panel, last run
 	b.ResetTimer()
 	b.StopTimer()
 	for range b.N {
@@ -190,6 +193,12 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 			b.Fatalf("warm load: %v\n%s", err, p.logs)
 		}
 		warm += took
+		if seqEach, err = loadPanelsOneByOne(ctx, p.plugin, settings, d); err != nil {
+			b.Fatalf("warm load, one panel at a time: %v\n%s", err, p.logs)
+		}
+		for _, t := range seqEach {
+			warmSeq += t
+		}
 		if last, err = observeMemory(ctx, p.plugin); err != nil {
 			b.Fatal(err)
 		}
@@ -221,19 +230,21 @@ func benchDashboard(b *testing.B, env dashboardEnv, d dashboard, n int) {
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(per(cold), "cold-ms")
 	b.ReportMetric(per(warm), "warm-ms")
+	b.ReportMetric(per(warmSeq), "warm-seq-ms")
 	b.ReportMetric(per(sqlCold), "sql-cold-ms")
 	b.ReportMetric(per(sqlWarm), "sql-warm-ms")
 	b.ReportMetric(per(sqlConc), "sql-conc-ms")
 	b.ReportMetric(cold.Seconds()/sqlCold.Seconds(), "x-sql-cold")
 	b.ReportMetric(warm.Seconds()/sqlWarm.Seconds(), "x-sql-warm")
 	b.ReportMetric(warm.Seconds()/sqlConc.Seconds(), "x-sql-conc")
+	b.ReportMetric(warmSeq.Seconds()/sqlWarm.Seconds(), "x-sql-seq")
 	b.ReportMetric(float64(rows)*float64(b.N)/warm.Seconds(), "rows/s")
 	b.ReportMetric(mb(last.proc.RSS), "rss-MB")
 	b.ReportMetric(mb(last.proc.PeakRSS), "rss-peak-MB")
 	b.ReportMetric(last.heapInuse/(1<<20), "go-heap-MB")
 	b.Logf("%s at %d rows: %d panels, %d model rows in the panels' ranges; load average %s", d.uid, n, len(d.panels), rows, loadAverage())
 	for i, p := range d.panels {
-		b.Logf("  %-36s plugin warm (answered after, all panels at once) %8.1f ms   SQL warm (alone) %8.1f ms", p.name, ms(warmEach[i]), ms(sqlEach[i]))
+		b.Logf("  %-36s plugin warm: answered after %8.1f ms (all panels at once), %8.1f ms alone   SQL warm (alone) %8.1f ms", p.name, ms(warmEach[i]), ms(seqEach[i]), ms(sqlEach[i]))
 	}
 }
 
@@ -308,6 +319,20 @@ func loadDashboardTimed(ctx context.Context, p *pluginhost.Plugin, settings map[
 		}
 	}
 	return out, took, each, nil
+}
+
+// loadPanelsOneByOne sends a dashboard's panels one after another and returns each one's time
+// alone: what each panel costs without the others queueing on the same cores.
+func loadPanelsOneByOne(ctx context.Context, p *pluginhost.Plugin, settings map[string]backend.DataSourceInstanceSettings, d dashboard) ([]time.Duration, error) {
+	each := make([]time.Duration, len(d.panels))
+	for i, panel := range d.panels {
+		started := time.Now()
+		if _, err := sendPanel(ctx, p, settings, panel); err != nil {
+			return nil, fmt.Errorf("%s: %w", panel.name, err)
+		}
+		each[i] = time.Since(started)
+	}
+	return each, nil
 }
 
 // sendPanel sends one panel's targets in one request; every query must answer with status 200.
