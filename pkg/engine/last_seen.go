@@ -14,12 +14,14 @@ import (
 
 // lastSeen holds last_seen_seconds per series and bucket (one bucket over the whole range),
 // the series whose rows it saw (in the look-back or the range) and whether any value is the
-// look-back's length because the series had no prediction in it.
+// look-back's length because the series had no prediction in it; plan is the rollups' plan
+// when they answered every part (nil: raw rows answered some).
 type lastSeen struct {
 	values     map[seriesKey][]*float64
 	seen       map[seriesKey]bool
 	lookFrom   time.Time
 	lowerBound bool
+	plan       *rollupPlan
 }
 
 // lastSeenFrom is where last_seen_seconds starts looking: query.LastSeenLookback before the
@@ -45,33 +47,33 @@ func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string,
 	if q.Format != query.FormatTimeSeries {
 		until = q.To
 	}
-	carried, err := e.lastTimes(ctx, q, versions, ls.lookFrom, until)
+	carried, carriedPlan, err := e.lastTimes(ctx, q, versions, ls.lookFrom, until)
 	if err != nil {
 		return nil, err
 	}
 	for k := range carried {
 		ls.seen[k] = true
 	}
-	var rows []store.AggregateRow
-	if q.Format == query.FormatTimeSeries {
-		req := store.AggregateRequest{Scope: scope(q, versions), Bucket: q.Bucket, Measures: []store.Measure{{Kind: store.MeasureLastTS}}}
-		if rows, err = e.Store.Aggregates(ctx, req); err != nil {
-			return nil, err
-		}
-	}
+	ls.plan = carriedPlan
 	n := max(len(bucketTimes), 1)
 	latest := map[seriesKey][]*float64{}
-	for _, r := range rows {
-		k := keyOf(q, r.Version, r.Group)
-		if r.Values[0] == nil {
-			continue
+	if q.Format == query.FormatTimeSeries {
+		rows, p, err := e.latestPerBucket(ctx, q, versions)
+		if err != nil {
+			return nil, err
 		}
-		ls.seen[k] = true
-		if latest[k] == nil {
-			latest[k] = make([]*float64, n)
+		if p == nil {
+			ls.plan = nil
 		}
-		if i := bucketIndex(bucketTimes, q.Bucket, r.Bucket); i >= 0 {
-			latest[k][i] = r.Values[0]
+		for _, r := range rows {
+			k := keyOf(q, r.version, r.group)
+			ls.seen[k] = true
+			if latest[k] == nil {
+				latest[k] = make([]*float64, n)
+			}
+			if i := bucketIndex(bucketTimes, q.Bucket, r.bucket); i >= 0 && (latest[k][i] == nil || r.last > *latest[k][i]) {
+				latest[k][i] = number(r.last)
+			}
 		}
 	}
 	for _, k := range seriesKeys(q, versions, ls.seen) {
@@ -95,14 +97,16 @@ func (e *Engine) lastSeen(ctx context.Context, q query.Query, versions []string,
 	return ls, nil
 }
 
-// lastTimes returns each series' latest ts in [from, to), in seconds since the epoch. With
-// usable rollups, their hourly request counts say in which hour each series was last seen,
-// and the raw rows are read from the earliest of those hours only (DuckDB skips the blocks
-// before it by their ts statistics); else the raw rows of the whole window.
-func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string, from, to time.Time) (map[seriesKey]float64, error) {
+// lastTimes returns each series' latest ts in [from, to), in seconds since the epoch, and the
+// rollups' plan when they answered (nil: raw rows did). With usable rollups, each whole hour's
+// latest ts comes from them and only the partial hour at the window's end from raw rows;
+// rollups built before they kept it (format 4 or older) say in which hour each series was last
+// seen, and the raw rows are read from the earliest of those hours only (DuckDB skips the
+// blocks before it by their ts statistics). Without rollups, the raw rows of the whole window.
+func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string, from, to time.Time) (map[seriesKey]float64, *rollupPlan, error) {
 	out := map[seriesKey]float64{}
 	if !from.Before(to) {
-		return out, nil
+		return out, nil, nil
 	}
 	sc := scope(q, versions)
 	sc.From, sc.To = from, to
@@ -110,40 +114,111 @@ func (e *Engine) lastTimes(ctx context.Context, q query.Query, versions []string
 	window.From, window.To, window.Format = from, to, query.FormatNumeric
 	p, err := e.rollupFor(ctx, window, segmentGroups)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if p != nil {
 		rows, err := p.rs.RollupOperations(ctx, p.request(q.Model, versions, store.RollupGrain))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		lastHour := map[seriesKey]time.Time{}
+		kept := true
 		for _, r := range rows {
 			k := keyOf(q, r.Version, r.Group)
-			if r.Rows > 0 && r.Bucket.After(lastHour[k]) {
+			if r.Rows == 0 {
+				continue
+			}
+			if r.LastTS == nil {
+				kept = false
+			} else if last, ok := out[k]; !ok || *r.LastTS > last {
+				out[k] = *r.LastTS
+			}
+			if r.Bucket.After(lastHour[k]) {
 				lastHour[k] = r.Bucket
 			}
 		}
 		sc.From = p.to // the partial hour at the window's end, if any, is read from raw rows
-		for _, h := range lastHour {
-			if h.Before(sc.From) {
-				sc.From = h
+		if !kept {
+			clear(out)
+			p = nil
+			for _, h := range lastHour {
+				if h.Before(sc.From) {
+					sc.From = h
+				}
 			}
 		}
 		if !sc.From.Before(to) {
-			return out, nil
+			return out, p, nil
 		}
 	}
 	rows, err := e.Store.Aggregates(ctx, store.AggregateRequest{Scope: sc, Measures: []store.Measure{{Kind: store.MeasureLastTS}}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	for _, r := range rows {
+		k := keyOf(q, r.Version, r.Group)
+		if last, ok := out[k]; r.Values[0] != nil && (!ok || *r.Values[0] > last) {
+			out[k] = *r.Values[0]
+		}
+	}
+	return out, p, nil
+}
+
+// bucketLast is one series' latest ts in one bucket of a time series, in seconds since the
+// epoch.
+type bucketLast struct {
+	bucket         time.Time
+	version, group string
+	last           float64
+}
+
+// latestPerBucket returns each series' latest ts per bucket of q's range (buckets without rows
+// have none), and the rollups' plan when they answered: the whole hours' from the rollups (with
+// the operations statistics' rows of the partial hours at the range's ends), else one raw
+// scan.
+func (e *Engine) latestPerBucket(ctx context.Context, q query.Query, versions []string) ([]bucketLast, *rollupPlan, error) {
+	var out []bucketLast
+	p, err := e.rollupFor(ctx, q, segmentGroups)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p != nil {
+		rows, err := p.rs.RollupOperations(ctx, p.request(q.Model, versions, q.Bucket))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, edge := range p.edges {
+			more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters, GroupBy: p.groupBy}, q.Bucket, false)
+			if err != nil {
+				return nil, nil, err
+			}
+			rows = append(rows, more...)
+		}
+		for _, r := range rows {
+			if r.Rows == 0 {
+				continue
+			}
+			if r.LastTS == nil {
+				out, p = nil, nil // rollups built before they kept last_ts: read the rows
+				break
+			}
+			out = append(out, bucketLast{bucket: r.Bucket, version: r.Version, group: r.Group, last: *r.LastTS})
+		}
+		if p != nil {
+			return out, p, nil
+		}
+	}
+	req := store.AggregateRequest{Scope: scope(q, versions), Bucket: q.Bucket, Measures: []store.Measure{{Kind: store.MeasureLastTS}}}
+	rows, err := e.Store.Aggregates(ctx, req)
+	if err != nil {
+		return nil, nil, err
 	}
 	for _, r := range rows {
 		if r.Values[0] != nil {
-			out[keyOf(q, r.Version, r.Group)] = *r.Values[0]
+			out = append(out, bucketLast{bucket: r.Bucket, version: r.Version, group: r.Group, last: *r.Values[0]})
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // checkLookbackGroups applies the series cap to the groups of the look-back as well as the

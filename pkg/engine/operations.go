@@ -127,9 +127,23 @@ func (e *Engine) operations(ctx context.Context, q query.Query) (data.Frames, er
 		return nil
 	}
 	out := shape(ctx, q, keys, bucketTimes, value)
-	annotateSource(out, plan, asksLatencyQuantile(q))
+	annotateSource(out, operationsPlan(a, plan, seen), asksLatencyQuantile(q))
 	seen.annotate(out)
 	return out, nil
+}
+
+// operationsPlan is the plan an operations answer reports: the rollups' only when they answered
+// every part of it (its statistics, and last_seen_seconds).
+func operationsPlan(a *aggregated, plan *rollupPlan, seen *lastSeen) *rollupPlan {
+	switch {
+	case seen == nil:
+		return plan
+	case a == nil:
+		return seen.plan
+	case seen.plan == nil:
+		return nil
+	}
+	return plan
 }
 
 // operationsKeys are the result's series: every version, with the groups seen in the range's

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"os"
@@ -43,6 +44,19 @@ type operationsCases struct {
 // rollups) and opens it read-only, as the data source does.
 func openOperations(t *testing.T) (*sqlstore.Store, operationsCases) {
 	t.Helper()
+	db, oc := writeOperations(t)
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st, oc
+}
+
+// writeOperations loads the operations golden data into a new store file (its rollups built by
+// the loader) and reads the golden cases.
+func writeOperations(t *testing.T) (string, operationsCases) {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "operations.duckdb")
 	w, err := duckdb.OpenWriter(db, "predictions")
 	if err != nil {
@@ -54,11 +68,6 @@ func openOperations(t *testing.T) (*sqlstore.Store, operationsCases) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := duckdb.Open(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
 	raw, err := os.ReadFile("../../testdata/golden/operations/cases.json")
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +79,7 @@ func openOperations(t *testing.T) (*sqlstore.Store, operationsCases) {
 	if len(oc.Cases) < 5 {
 		t.Fatalf("expected the golden operations cases, found %d", len(oc.Cases))
 	}
-	return st, oc
+	return db, oc
 }
 
 // Availability, last_seen_seconds, the column metrics and the buckets without requests equal
@@ -186,36 +195,70 @@ func (s *lastTSReads) Aggregates(ctx context.Context, req store.AggregateRequest
 	return s.Store.Aggregates(ctx, req)
 }
 
-// With rollups, last_seen_seconds reads the raw rows only from the hour the rollups last saw
-// each series in, not the whole 30-day look-back: the single value of version A (last seen at
-// 22:59 on the range's day) reads from 22:00; a time series carries A's last prediction before
-// the range from the rollups' last hour before it (23:00 the day before). Without rollups both
-// read from the look-back's start.
+// With rollups, last_seen_seconds over a range of whole hours reads no raw row: each hour's
+// latest ts is in the rollups. Rollups built before they kept it (format 4) read the raw rows
+// only from the hour they last saw each series in, not the whole 30-day look-back: the single
+// value of version A (last seen at 22:59 on the range's day) reads from 22:00; a time series
+// carries A's last prediction before the range from the rollups' last hour before it (23:00 the
+// day before). Without rollups both read from the look-back's start. The numbers are the same
+// on every path.
 func TestLastSeenReadsTheRawRowsOfTheLastHourOnly(t *testing.T) {
-	st, oc := openOperations(t)
+	current, oc := writeOperations(t)
+	format4, _ := writeOperations(t)
+	c, err := sql.Open("duckdb", format4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`ALTER TABLE predictions_rollup_1h_operations DROP COLUMN last_ts`, `UPDATE predictions_rollup_meta SET format = 4`} {
+		if _, err := c.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.Close()
 	w := query.Window{From: oc.From, To: oc.To}
 	lookFrom := oc.From.Add(-query.LastSeenLookback)
+	var none time.Time // no raw read
 	for _, c := range []struct {
-		js               string
-		rollups, fromRaw time.Time
+		js                        string
+		rollups, format4, fromRaw time.Time
 	}{
 		{`{"schemaVersion":1,"queryType":"operations","model":"svc","versions":["A"],"format":"numeric","metrics":["last_seen_seconds"]}`,
-			oc.From.Add(22 * time.Hour), lookFrom},
+			none, oc.From.Add(22 * time.Hour), lookFrom},
 		{`{"schemaVersion":1,"queryType":"operations","model":"svc","versions":["A"],"interval":"1h","metrics":["last_seen_seconds"]}`,
-			oc.From.Add(-time.Hour), lookFrom},
+			none, oc.From.Add(-time.Hour), lookFrom},
 	} {
-		for _, rollups := range []bool{true, false} {
-			reads := &lastTSReads{Store: st}
-			frames, err := (&engine.Engine{Store: reads, Rollups: rollups}).Run(context.Background(), validQuery(t, []byte(c.js), w))
+		var answers []map[string]*float64
+		for _, path := range []struct {
+			db      string
+			rollups bool
+			want    time.Time
+		}{{current, true, c.rollups}, {format4, true, c.format4}, {current, false, c.fromRaw}} {
+			st, err := duckdb.Open(path.db, "predictions")
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := map[bool]time.Time{true: c.rollups, false: c.fromRaw}[rollups]
-			if len(reads.from) == 0 || !reads.from[0].Equal(want) {
-				t.Errorf("%s, rollups %v: raw reads from %v, want the first from %s", c.js, rollups, reads.from, want)
+			reads := &lastTSReads{Store: st}
+			frames, err := (&engine.Engine{Store: reads, Rollups: path.rollups}).Run(context.Background(), validQuery(t, []byte(c.js), w))
+			_ = st.Close()
+			if err != nil {
+				t.Fatal(err)
 			}
-			if got := numbers(frames); len(got) == 0 {
-				t.Errorf("%s: no values", c.js)
+			switch {
+			case path.want.IsZero() && len(reads.from) > 0:
+				t.Errorf("%s, rollups of %s: raw reads from %v, want none", c.js, path.db, reads.from)
+			case !path.want.IsZero() && (len(reads.from) == 0 || !reads.from[0].Equal(path.want)):
+				t.Errorf("%s, %s, rollups %v: raw reads from %v, want the first from %s", c.js, path.db, path.rollups, reads.from, path.want)
+			}
+			answers = append(answers, numbers(frames))
+		}
+		for i, got := range answers {
+			if len(got) == 0 || len(got) != len(answers[2]) {
+				t.Errorf("%s: path %d answered %d values, raw %d", c.js, i, len(got), len(answers[2]))
+			}
+			for k, x := range answers[2] {
+				if y := got[k]; (x == nil) != (y == nil) || (x != nil && *x != *y) {
+					t.Errorf("%s: path %d: %s: %v, raw rows %v", c.js, i, k, deref(y), deref(x))
+				}
 			}
 		}
 	}

@@ -208,12 +208,15 @@ func (e *Engine) operationsStatistics(ctx context.Context, q query.Query, measur
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := p.rs.RollupOperations(ctx, p.request(q.Model, versions, width))
+	// The latency sketch is read only for quantiles: it is most of what the rollups hold.
+	req := p.request(q.Model, versions, width)
+	req.LatencySketch = slices.ContainsFunc(measures, func(m store.Measure) bool { return m.Kind == store.MeasureLatencyQuantile })
+	rows, err := p.rs.RollupOperations(ctx, req)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, edge := range p.edges {
-		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters, GroupBy: p.groupBy}, width)
+		more, err := p.rs.RawOperations(ctx, store.Scope{Model: q.Model, Versions: versions, From: edge[0], To: edge[1], Filters: p.filters, GroupBy: p.groupBy}, width, req.LatencySketch)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -24,10 +24,11 @@ import (
 )
 
 // pathCounter counts the reads of raw rows (statistics, and the version and class lookups) and
-// of rollups, to prove which path answered.
+// of rollups, to prove which path answered, and the operations reads that asked for the latency
+// sketch.
 type pathCounter struct {
 	*sqlstore.Store
-	raw, rollup atomic.Int64
+	raw, rollup, sketches atomic.Int64
 }
 
 func (c *pathCounter) Aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {
@@ -52,7 +53,17 @@ func (c *pathCounter) Classes(ctx context.Context, model string) ([]string, erro
 
 func (c *pathCounter) RollupOperations(ctx context.Context, req store.RollupRequest) ([]store.OperationsRollup, error) {
 	c.rollup.Add(1)
+	if req.LatencySketch {
+		c.sketches.Add(1)
+	}
 	return c.Store.RollupOperations(ctx, req)
+}
+
+func (c *pathCounter) RawOperations(ctx context.Context, sc store.Scope, bucket time.Duration, latencySketch bool) ([]store.OperationsRollup, error) {
+	if latencySketch {
+		c.sketches.Add(1)
+	}
+	return c.Store.RawOperations(ctx, sc, bucket, latencySketch)
 }
 
 func (c *pathCounter) RollupMeasureSums(ctx context.Context, req store.RollupRequest, measures []store.Measure) ([]store.MeasureSums, error) {
@@ -288,6 +299,36 @@ func TestRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 	compareSources(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","average":"none","metrics":["precision","recall","f1"],"format":"numeric"}`, w)
 	compareSources(t, st, `{"schemaVersion":1,"queryType":"classification","model":"churn-classifier","average":"macro","metrics":["precision","recall","f1"],"interval":"1d"}`, w)
 	compareSources(t, st, `{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn"}`, w)
+}
+
+// The latency sketch, most of what the operations rollups hold, is read only for latency
+// quantiles: counts, error rates, the latency mean and extremes and last_seen_seconds answer
+// without it, with the numbers of the raw rows.
+func TestOperationsReadTheLatencySketchOnlyForQuantiles(t *testing.T) {
+	st, _ := openDemo(t)
+	last2d := query.Window{From: demoEnd.Add(-48 * time.Hour), To: demoEnd}
+	ragged := query.Window{From: last2d.From.Add(-17 * time.Minute), To: last2d.To.Add(-41 * time.Minute)}
+	for _, tc := range []struct {
+		metrics string
+		sketch  bool
+	}{
+		{`["requests","throughput","error_rate","latency_mean","latency_min","latency_max"]`, false},
+		{`["last_seen_seconds"]`, false},
+		{`["requests","last_seen_seconds"]`, false},
+		{`["throughput","latency_p95"]`, true},
+	} {
+		for _, w := range []query.Window{last2d, ragged} {
+			js := `{"schemaVersion":1,"queryType":"operations","model":"churn-classifier","metrics":` + tc.metrics + `,"interval":"1h"}`
+			cs := &pathCounter{Store: st}
+			if src := sourceOf(t, runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, w)); src != engine.SourceRollup {
+				t.Fatalf("%s: source %q", js, src)
+			}
+			if read := cs.sketches.Load() > 0; read != tc.sketch {
+				t.Errorf("%s over %s: latency sketch read %v, want %v", js, w.From, read, tc.sketch)
+			}
+			compareSources(t, st, js, w)
+		}
+	}
 }
 
 // The planner keeps what rollups cannot answer on raw rows: a range without a whole hour, a

@@ -17,7 +17,8 @@ type RollupStore interface {
 	// Rollups reports whether rollups exist and account for every row of the prediction table
 	// (and labels table) as this store is configured; reason says why not.
 	Rollups(ctx context.Context) (usable bool, reason string, err error)
-	// RollupOperations returns request, error and latency statistics per bucket and version.
+	// RollupOperations returns request, error and latency statistics per bucket and version;
+	// OperationsRollup.LatencyBuckets only when req.LatencySketch is set.
 	RollupOperations(ctx context.Context, req RollupRequest) ([]OperationsRollup, error)
 	// RollupConfusion returns counts per bucket, version, actual and predicted_label, as
 	// ConfusionCounts does without a threshold.
@@ -27,8 +28,9 @@ type RollupStore interface {
 	RollupVersions(ctx context.Context, model string) ([]string, error)
 	RollupClasses(ctx context.Context, model string) ([]string, error)
 	// RawOperations computes the same statistics as RollupOperations from raw rows over a
-	// scope (with its filters and groupBy): the partial hours at a range's ends.
-	RawOperations(ctx context.Context, sc Scope, bucket time.Duration) ([]OperationsRollup, error)
+	// scope (with its filters and groupBy): the partial hours at a range's ends; the latency
+	// sketch's buckets only when latencySketch is set.
+	RawOperations(ctx context.Context, sc Scope, bucket time.Duration, latencySketch bool) ([]OperationsRollup, error)
 }
 
 // RollupRequest selects rollup rows: one model, some versions (empty: all), a range whose ends
@@ -43,6 +45,9 @@ type RollupRequest struct {
 	Bucket   time.Duration
 	Filters  []query.Filter
 	GroupBy  string
+	// LatencySketch asks RollupOperations for the latency sketch's buckets too (what latency
+	// quantiles need; their reading costs more than every other operations statistic).
+	LatencySketch bool
 }
 
 // OperationsRollup is the merged operations statistics of one bucket, version and group. Latency
@@ -58,6 +63,9 @@ type OperationsRollup struct {
 	LatencyMin     *float64
 	LatencyMax     *float64
 	LatencyBuckets []LatencyBucket
+	// LastTS is the latest ts of the rows in seconds since the epoch (as MeasureLastTS); nil
+	// without rows, or from rollups built before they kept it (format 4 or older).
+	LastTS *float64
 }
 
 // LatencyBucket is one bucket of the mergeable latency sketch (see metrics.SketchBucket).

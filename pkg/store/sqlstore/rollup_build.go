@@ -14,10 +14,11 @@ import (
 // read (rebuild them with `modelwatch rollup`). Format 2 added the Score table; format 3 made
 // the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features; format 4
 // added ErrorSketch and LabelDelaySketch and rolled up a number feature's hours above
-// store.FeatureRollupCap values per cell instead of capping them. The other tables of an older
-// store are read as before, the tables it lacks never (see RollupScores, RollupRanking,
-// RollupMeasuresUsable, RollupFeatures, RollupSketchesUsable).
-const RollupFormat = 4
+// store.FeatureRollupCap values per cell instead of capping them; format 5 added Operations'
+// last_ts. The other tables of an older store are read as before, the tables (and columns) it
+// lacks never (see RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures,
+// RollupSketchesUsable, OperationsRollup.LastTS).
+const RollupFormat = 5
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
 // A format-2 Score table holds the fine score grid, which answers thresholds as exactly.
@@ -30,6 +31,7 @@ const (
 	rollupFormatWithCells     = 4
 
 	rollupFormatWithErrorSketches = 4
+	rollupFormatWithLastTS        = 5
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -37,7 +39,9 @@ const (
 // where it says:
 //
 //   - Operations: n_rows, n_errors (rows with an error), latency_n (rows with a latency),
-//     latency_sum, latency_sumsq, latency_min, latency_max.
+//     latency_sum, latency_sumsq, latency_min, latency_max, and last_ts, the hour's latest ts
+//     in seconds since the epoch, as the raw rows' MeasureLastTS computes it (what
+//     last_seen_seconds reads).
 //   - Latency: a DDSketch of latency_ms per hour: one row per non-empty bucket, sketch_sign
 //     (-1, 0, 1) and sketch_key = ceil(ln|x| / ln gamma) with gamma = (1+a)/(1-a), a =
 //     metrics.SketchAlpha (0 for zero, 2147483647 for an infinite value), and n.
@@ -147,7 +151,9 @@ func (s *Store) RollupCreate() []Statement {
 		// A meta table of a store built before segments lacks the column (and means none).
 		{SQL: "ALTER TABLE " + q(t.Meta) + " ADD COLUMN IF NOT EXISTS segments " + text},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Operations) + " (" + key +
-			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE, latency_sumsq DOUBLE, latency_min DOUBLE, latency_max DOUBLE)"},
+			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE, latency_sumsq DOUBLE, latency_min DOUBLE, latency_max DOUBLE, last_ts DOUBLE)"},
+		// An Operations table of a store built before format 5 lacks last_ts.
+		{SQL: "ALTER TABLE " + q(t.Operations) + " ADD COLUMN IF NOT EXISTS last_ts DOUBLE"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
@@ -212,8 +218,8 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 	group := " GROUP BY " + model + ", " + version + ", " + hourAlias + segAliases
 
 	b := &builder{d: s.d}
-	head(b, t.Operations, "n_rows, n_errors, latency_n, latency_sum, latency_sumsq, latency_min, latency_max")
-	b.write(", count(*), count(", errCol, "), count(", latency, "), sum(", latency, "), sum(", latency, " * ", latency, "), min(", latency, "), max(", latency, ")", s.from())
+	head(b, t.Operations, "n_rows, n_errors, latency_n, latency_sum, latency_sumsq, latency_min, latency_max, last_ts")
+	b.write(", count(*), count(", errCol, "), count(", latency, "), sum(", latency, "), sum(", latency, " * ", latency, "), min(", latency, "), max(", latency, "), ", s.d.EpochSeconds("max("+ts+")"), s.from())
 	where(b)
 	b.write(group)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})

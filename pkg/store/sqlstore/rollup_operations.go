@@ -29,7 +29,8 @@ func (c *operationsCollector) bucketOf(micros int64) time.Time {
 }
 
 // counts scans one row of: bucket, version, group (NULL: ""), rows, errors, latency count, sum,
-// sum of squares, minimum and maximum.
+// sum of squares, minimum, maximum and the latest ts in seconds since the epoch (NULL: not
+// kept).
 func (c *operationsCollector) counts(scan func(...any) error) error {
 	var (
 		r        store.OperationsRollup
@@ -37,9 +38,13 @@ func (c *operationsCollector) counts(scan func(...any) error) error {
 		group    sql.NullString
 		sum, sq  sql.NullFloat64
 		min, max sql.NullFloat64
+		last     sql.NullFloat64
 	)
-	if err := scan(&micros, &r.Version, &group, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max); err != nil {
+	if err := scan(&micros, &r.Version, &group, &r.Rows, &r.Errors, &r.LatencyCount, &sum, &sq, &min, &max, &last); err != nil {
 		return err
+	}
+	if last.Valid {
+		r.LastTS = &last.Float64
 	}
 	r.Bucket = c.bucketOf(micros)
 	r.Group = group.String

@@ -104,26 +104,34 @@ func checkRollupRequest(req store.RollupRequest) error {
 }
 
 // RollupOperations merges the hours of the range per bucket, version and group (the groupBy
-// segment's value): sums of counts and
-// latency sums, the least minimum and greatest maximum, and the sketch buckets' counts.
+// segment's value): sums of counts and latency sums, the least minimum and greatest maximum,
+// and, when req.LatencySketch asks for them, the sketch buckets' counts.
 func (s *Store) RollupOperations(ctx context.Context, req store.RollupRequest) ([]store.OperationsRollup, error) {
 	if err := checkRollupRequest(req); err != nil {
 		return nil, err
 	}
 	t := RollupTablesOf(s.table)
+	_, _, format, err := s.rollupState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last := "CAST(NULL AS DOUBLE PRECISION)" // not kept before format 5
+	if format >= rollupFormatWithLastTS {
+		last = "max(last_ts)"
+	}
 	c := newOperationsCollector(req.Bucket)
 	b := &builder{d: s.d}
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, CAST(sum(n_rows) AS BIGINT), CAST(sum(n_errors) AS BIGINT), ",
-		"CAST(sum(latency_n) AS BIGINT), sum(latency_sum), sum(latency_sumsq), min(latency_min), max(latency_max)")
+		"CAST(sum(latency_n) AS BIGINT), sum(latency_sum), sum(latency_sumsq), min(latency_min), max(latency_max), ", last)
 	if err := s.rollupWhere(ctx, b, t.Operations, req); err != nil {
 		return nil, err
 	}
 	b.write(" GROUP BY mw_bucket, model_version, mw_group ORDER BY mw_bucket, model_version, mw_group")
-	err := s.each(ctx, "reading operations rollups", b, func(scan func(...any) error) (bool, error) {
+	err = s.each(ctx, "reading operations rollups", b, func(scan func(...any) error) (bool, error) {
 		return true, c.counts(scan)
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || !req.LatencySketch {
+		return c.rows(), err
 	}
 	b = &builder{d: s.d}
 	b.write("SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, ", s.segmentGroup(req), " AS mw_group, sketch_sign, sketch_key, CAST(sum(n) AS BIGINT)")
