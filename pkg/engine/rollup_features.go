@@ -153,6 +153,19 @@ func withFeatureMemo(ctx context.Context, cols []store.Column) context.Context {
 	return context.WithValue(ctx, featureMemoKey{}, &featureMemo{cols: cols, windows: map[string]*windowValues{}})
 }
 
+// featureMemoHolds reports whether the context's featureMemo already holds a window's values (a
+// query's reference categories read them): its other statistics then come from them, not from
+// another read.
+func featureMemoHolds(ctx context.Context, sc store.Scope, bucket time.Duration) bool {
+	m, _ := ctx.Value(featureMemoKey{}).(*featureMemo)
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.windows[cacheKey("feature-values", sc, bucket.String())] != nil
+}
+
 // readFeatureValues reads the values of columns over a scope per bucket and version (through
 // the context's featureMemo when it holds them).
 func (e *Engine) readFeatureValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
@@ -233,8 +246,15 @@ func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.F
 	}
 	slices.Sort(raw)
 	w.raw = raw
+	return w, e.addEdgeValues(ctx, w, sc, bucket, cols)
+}
+
+// addEdgeValues adds to w the values of the partial hours at the ends of its plan's range, read
+// from raw rows and counted by value, of the columns w does not read raw.
+func (e *Engine) addEdgeValues(ctx context.Context, w *windowValues, sc store.Scope, bucket time.Duration, cols []store.Column) error {
+	p, raw := w.plan, w.raw
 	if len(raw) == len(cols) || len(p.edges) == 0 {
-		return w, nil
+		return nil
 	}
 	var edgeFeatures []store.DistributionFeature
 	var index []int
@@ -249,17 +269,17 @@ func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.F
 		es.From, es.To = edge[0], edge[1]
 		more, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: es, Bucket: bucket, Features: edgeFeatures})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, r := range more {
 			if !r.Exact && !r.Null {
-				return nil, fmt.Errorf("feature %q: raw rows of %s to %s were not counted by value", edgeFeatures[r.Feature].Column, edge[0], edge[1])
+				return fmt.Errorf("feature %q: raw rows of %s to %s were not counted by value", edgeFeatures[r.Feature].Column, edge[0], edge[1])
 			}
 			i := index[r.Feature]
 			w.add(featureKey{feature: i, bucket: micros(bucket, r.Bucket), version: r.Version}, r.Null, r.Number, r.Text, isNumeric(cols[i]), r.Count)
 		}
 	}
-	return w, nil
+	return nil
 }
 
 // micros is a bucket's start as a map key (0 for the whole range).

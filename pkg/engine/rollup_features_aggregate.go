@@ -52,6 +52,16 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 	if err != nil || p == nil {
 		return nil, nil, nil, err
 	}
+	// Summaries merged by the store move one row per bucket, version and feature instead of one
+	// per value; values already read for the window (featureMemoHolds) answer as well.
+	if ss, ok := fs.(store.FeatureSummaryStore); ok && summaryMeasurable(req.Measures) && !featureMemoHolds(ctx, req.Scope, req.Bucket) {
+		rows, rawColumns, err = e.summaryAggregates(ctx, p, ss, req, cols, index)
+		if err != nil || len(rawColumns) == len(cols) {
+			return nil, nil, rawColumns, err
+		}
+		rows, err = e.withRawColumns(ctx, req, rows, rawColumns)
+		return rows, p, rawColumns, err
+	}
 	w, err := e.readFeatureValues(ctx, p, fs, req.Scope, req.Bucket, cols)
 	if err != nil {
 		return nil, nil, nil, err
@@ -90,7 +100,6 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 		series[rk][k.feature] = w.series[k]
 	}
 	none := &featureValues{}
-	at := map[rowKey]int{}
 	for _, rk := range order {
 		r := store.AggregateRow{Version: rk.version, Values: make([]*float64, len(req.Measures))}
 		if req.Bucket > 0 {
@@ -116,13 +125,26 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 			}
 			r.Values[i] = v.measure(m)
 		}
-		at[rk] = len(rows)
 		rows = append(rows, r)
 	}
+	rows, err = e.withRawColumns(ctx, req, rows, rawColumns)
+	return rows, p, rawColumns, err
+}
+
+// withRawColumns adds to rows (one per bucket and version, answered from the rollups) the raw
+// rows' measures of the columns the rollup could not answer, in their places.
+func (e *Engine) withRawColumns(ctx context.Context, req store.AggregateRequest, rows []store.AggregateRow, rawColumns []string) ([]store.AggregateRow, error) {
 	if len(rawColumns) == 0 {
-		return rows, p, nil, nil
+		return rows, nil
 	}
-	// The raw rows' measures of the columns the rollup could not answer, in their places.
+	type rowKey struct {
+		bucket  int64
+		version string
+	}
+	at := map[rowKey]int{}
+	for i, r := range rows {
+		at[rowKey{micros(req.Bucket, r.Bucket), r.Version}] = i
+	}
 	sub := req
 	sub.Measures = nil
 	var places []int
@@ -134,7 +156,7 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 	}
 	more, err := e.Store.Aggregates(ctx, sub)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	for _, r := range more {
 		rk := rowKey{bucket: micros(req.Bucket, r.Bucket), version: r.Version}
@@ -148,7 +170,7 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 			rows[i].Values[place] = r.Values[j]
 		}
 	}
-	return rows, p, rawColumns, nil
+	return rows, nil
 }
 
 // featureDistinct answers what e.Store.Distinct answers for a text feature (its distinct

@@ -27,6 +27,12 @@ func (c *pathCounter) RollupFeatureValues(ctx context.Context, req store.RollupR
 	return c.Store.RollupFeatureValues(ctx, req, columns)
 }
 
+func (c *pathCounter) RollupFeatureSummaries(ctx context.Context, req store.RollupRequest, columns []store.FeatureSummaryColumn) ([]store.FeatureSummary, []int, error) {
+	c.rollup.Add(1)
+	c.summaries.Add(1)
+	return c.Store.RollupFeatureSummaries(ctx, req, columns)
+}
+
 func (c *pathCounter) Distribution(ctx context.Context, req store.DistributionRequest) ([]store.DistributionCount, error) {
 	c.raw.Add(1)
 	return c.Store.Distribution(ctx, req)
@@ -360,6 +366,30 @@ func TestFeatureRollupsBinACurrentWindowOverTheLimit(t *testing.T) {
 	}
 	if approximated == 0 {
 		t.Fatal("no answer was approximated on the grid: the test does not reach a window over the limit")
+	}
+}
+
+// Quality's current window comes from summaries the store merges per bucket, version and feature
+// (one row each, not one per value): over whole and ragged ranges, per hour, day and the whole
+// range, for one version or all, every metric, with the rows' numbers.
+func TestQualityReadsFeatureSummaries(t *testing.T) {
+	st, _ := openDemo(t)
+	last3d := query.Window{From: demoEnd.Add(-72 * time.Hour), To: demoEnd}
+	ragged := query.Window{From: last3d.From.Add(-17*time.Minute - 3*time.Second), To: last3d.To.Add(-41 * time.Minute)}
+	all := `"metrics":["rows","missing_share","out_of_range_share","new_category_share","mean","std","min","max","std_ratio","mean_shift"]`
+	for _, js := range []string{
+		`{"schemaVersion":1,"queryType":"quality","model":"` + demo.ChurnModel + `","features":["age"],"metrics":["missing_share","mean_shift","std_ratio"],"reference":{"type":"shift","shift":"1d"},"interval":"1h"}`,
+		`{"schemaVersion":1,"queryType":"quality","model":"` + demo.ChurnModel + `","versions":["A"],` + all + `,"reference":{"type":"shift","shift":"1d"},"interval":"1d"}`,
+		`{"schemaVersion":1,"queryType":"quality","model":"` + demo.BasketModel + `",` + all + `,"format":"numeric","reference":{"type":"shift","shift":"14d"}}`,
+	} {
+		for _, w := range []query.Window{last3d, ragged} {
+			compareFeatureSources(t, st, js, w, engine.SourceRollup)
+			cs := &pathCounter{Store: st}
+			runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, w)
+			if cs.summaries.Load() == 0 {
+				t.Errorf("%s: the current window was not read as summaries", js)
+			}
+		}
 	}
 }
 

@@ -24,11 +24,11 @@ import (
 )
 
 // pathCounter counts the reads of raw rows (statistics, and the version and class lookups) and
-// of rollups, to prove which path answered, and the operations reads that asked for the latency
-// sketch.
+// of rollups, to prove which path answered, the operations reads that asked for the latency
+// sketch, and the feature rollup reads merged by the store (summaries).
 type pathCounter struct {
 	*sqlstore.Store
-	raw, rollup, sketches atomic.Int64
+	raw, rollup, sketches, summaries atomic.Int64
 }
 
 func (c *pathCounter) Aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {

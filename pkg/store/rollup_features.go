@@ -68,3 +68,46 @@ type FeatureCell struct {
 	Sign, Key         int
 	Min, Max, Sum, M2 float64
 }
+
+// FeatureSummaryStore is implemented by stores that also merge the feature rollup's values into
+// per-bucket statistics themselves, so that a quality query over many hours and values moves
+// O(buckets x versions x features) rows, not one per value.
+type FeatureSummaryStore interface {
+	FeatureRollupStore
+	// RollupFeatureSummaries returns one FeatureSummary per bucket, version and feature of
+	// columns (Feature indexes columns) over the request's whole hours, read from the feature
+	// rollup in one statement. raw lists the features RollupFeatureValues would list (capped in
+	// some hour, or not rolled up for every hour): they have no summaries.
+	RollupFeatureSummaries(ctx context.Context, req RollupRequest, columns []FeatureSummaryColumn) (rows []FeatureSummary, raw []int, err error)
+}
+
+// FeatureSummaryColumn is a feature column to summarise, with the ranges whose outside rows to
+// count (a number's, Outside[i] = {lo, hi}) and the category lists whose other values to count
+// (a text's).
+type FeatureSummaryColumn struct {
+	Name    string
+	Outside [][2]float64
+	NotIn   [][]string
+}
+
+// FeatureSummary is one feature's rows over one bucket and version, as the feature rollup gives
+// them: Rows with or without a value, Values with one; for numbers the sum of the values, M2
+// (the sum of their squared deviations from their mean: the cells' own and Chan's term for each
+// cell's and value's mean), their least and greatest (nil without values; NaN above every
+// number, as the store orders it), whether some hour was kept per cell, and per
+// FeatureSummaryColumn.Outside range the rows outside it, with Straddles set where a cell holds
+// values on both sides of an end (only the raw rows can count those); for texts, per NotIn list
+// the rows with another value.
+type FeatureSummary struct {
+	Feature   int
+	Bucket    time.Time
+	Version   string
+	Rows      int64
+	Values    int64
+	Sum, M2   float64
+	Min, Max  *float64
+	Cells     bool
+	Outside   []int64
+	Straddles []bool
+	NotIn     []int64
+}

@@ -1,0 +1,278 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// featureSummary is a series' feature statistics, mergeable: the rows with and without a
+// value, and for numbers their sum, M2 about their mean and extremes (lo and hi, valid when
+// hasRange), whether some hour was kept per cell, and the counts of the series' column's
+// ranges (outside, with straddles where a cell leaves only the raw rows to count) and category
+// lists (notIn), in the order summaryColumns gave them.
+type featureSummary struct {
+	rows, values int64
+	sum, m2      float64
+	lo, hi       float64
+	hasRange     bool
+	cells        bool
+	outside      []int64
+	straddles    []bool
+	notIn        []int64
+}
+
+// summaryColumns lays out, per column, the ranges of its Outside measures and the lists of its
+// NotIn measures, and where each measure's count is in the column's summary (at).
+func summaryColumns(cols []store.Column, index map[string]int, measures []store.Measure) (out []store.FeatureSummaryColumn, at []int) {
+	out = make([]store.FeatureSummaryColumn, len(cols))
+	for i, c := range cols {
+		out[i].Name = c.Name
+	}
+	at = make([]int, len(measures))
+	for i, m := range measures {
+		c := &out[index[m.Column]]
+		switch m.Kind {
+		case store.MeasureOutside:
+			at[i] = len(c.Outside)
+			c.Outside = append(c.Outside, [2]float64{m.Lo, m.Hi})
+		case store.MeasureNotIn:
+			at[i] = len(c.NotIn)
+			c.NotIn = append(c.NotIn, m.Values)
+		}
+	}
+	return out, at
+}
+
+// summaryOf is a store summary as the engine merges it.
+func summaryOf(fs store.FeatureSummary) *featureSummary {
+	s := &featureSummary{rows: fs.Rows, values: fs.Values, sum: fs.Sum, m2: fs.M2, cells: fs.Cells,
+		outside: fs.Outside, straddles: fs.Straddles, notIn: fs.NotIn}
+	if fs.Min != nil {
+		s.lo, s.hi, s.hasRange = *fs.Min, *fs.Max, true
+	}
+	return s
+}
+
+// summarise is the summary of a series' values (the partial hours read from raw rows, counted
+// by value), with the counts of column c's ranges and lists.
+func (v *featureValues) summarise(c store.FeatureSummaryColumn) *featureSummary {
+	s := &featureSummary{values: v.nonNull()}
+	s.rows = v.nulls + s.values
+	values := sortedKeys(v.numbers)
+	for _, x := range values {
+		s.sum += x * float64(v.numbers[x])
+	}
+	if len(values) > 0 {
+		mean := s.sum / float64(s.values)
+		for _, x := range values {
+			d := x - mean
+			s.m2 += d * d * float64(v.numbers[x])
+		}
+		s.lo, s.hi, s.hasRange = values[0], values[len(values)-1], true
+		if math.IsNaN(values[0]) || math.IsNaN(values[len(values)-1]) {
+			s.lo, s.hi = math.NaN(), math.NaN()
+			for _, x := range values {
+				s.lo, s.hi = minNaN(s.lo, x), maxNaN(s.hi, x)
+			}
+		}
+	}
+	for _, r := range c.Outside {
+		s.outside = append(s.outside, int64(*v.measure(store.Measure{Kind: store.MeasureOutside, Lo: r[0], Hi: r[1]})))
+		s.straddles = append(s.straddles, false)
+	}
+	for _, list := range c.NotIn {
+		s.notIn = append(s.notIn, int64(*v.measure(store.Measure{Kind: store.MeasureNotIn, Values: list})))
+	}
+	return s
+}
+
+// merge adds o's rows to s: counts and sums added, M2 by Chan's update (the two parts' means),
+// extremes in the store's order (NaN above every number).
+func (s *featureSummary) merge(o *featureSummary) {
+	if n := s.values + o.values; s.values > 0 && o.values > 0 {
+		d := o.sum/float64(o.values) - s.sum/float64(s.values)
+		s.m2 += o.m2 + d*d*float64(s.values)*float64(o.values)/float64(n)
+	} else {
+		s.m2 += o.m2
+	}
+	s.rows += o.rows
+	s.values += o.values
+	s.sum += o.sum
+	switch {
+	case !s.hasRange:
+		s.lo, s.hi, s.hasRange = o.lo, o.hi, o.hasRange
+	case o.hasRange:
+		s.lo, s.hi = minNaN(s.lo, o.lo), maxNaN(s.hi, o.hi)
+	}
+	s.cells = s.cells || o.cells
+	for i := range s.outside {
+		s.outside[i] += o.outside[i]
+		s.straddles[i] = s.straddles[i] || o.straddles[i]
+	}
+	for i := range s.notIn {
+		s.notIn[i] += o.notIn[i]
+	}
+}
+
+// decides reports whether the summary answers m (at: m's place in its column's ranges): every
+// measure but a range's count where a cell straddles one of its ends.
+func (s *featureSummary) decides(m store.Measure, at int) bool {
+	return m.Kind != store.MeasureOutside || !s.straddles[at]
+}
+
+// measure computes one measure as the store's SQL does from the rows (featureValues.measure's
+// rules): a mean, minimum or maximum is null without values, a sample standard deviation of
+// fewer than two; a series whose values are all one number has that mean exactly and no
+// spread.
+func (s *featureSummary) measure(m store.Measure, at int) *float64 {
+	switch m.Kind {
+	case store.MeasureNonNull:
+		return number(float64(s.values))
+	case store.MeasureNotIn:
+		return number(float64(s.notIn[at]))
+	case store.MeasureOutside:
+		return number(float64(s.outside[at]))
+	}
+	if s.values == 0 || !s.hasRange {
+		return nil
+	}
+	one := s.lo == s.hi // every value the same number (NaN never equals itself)
+	switch m.Kind {
+	case store.MeasureMin:
+		return number(s.lo)
+	case store.MeasureMax:
+		return number(s.hi)
+	case store.MeasureMean:
+		if one {
+			return number(s.lo)
+		}
+		return number(s.sum / float64(s.values))
+	case store.MeasureStd:
+		switch {
+		case s.values < 2:
+			return nil
+		case math.Abs(s.lo) > store.MeasureScale || math.Abs(s.hi) > store.MeasureScale:
+			return number(math.NaN()) // undefined, as the rows' statement says (sqlstore's spread)
+		case one:
+			return number(0)
+		}
+		return number(math.Sqrt(s.m2 / float64(s.values-1)))
+	}
+	return nil
+}
+
+// summaryMeasurable reports whether summaries answer every measure of req: all but the
+// distinct counts, which only values tell.
+func summaryMeasurable(measures []store.Measure) bool {
+	return !slices.ContainsFunc(measures, func(m store.Measure) bool {
+		return m.Kind == store.MeasureDistinct || m.Kind == store.MeasureApproxDistinct
+	})
+}
+
+// summaryAggregates answers featureAggregates' request from the store's per-bucket summaries of
+// the feature rollup (the whole hours) merged with the partial hours' values (raw rows), and
+// says which columns only raw rows can answer: model outputs (never rolled up), those
+// RollupFeatureSummaries lists, and those whose range count a cell straddles.
+func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.FeatureSummaryStore, req store.AggregateRequest, cols []store.Column, index map[string]int) ([]store.AggregateRow, []string, error) {
+	sumCols, at := summaryColumns(cols, index, req.Measures)
+	var raw, rolled []int // indexes of cols
+	var asked []store.FeatureSummaryColumn
+	for i, c := range cols {
+		if c.Role == store.RolePrediction {
+			raw = append(raw, i)
+			continue
+		}
+		rolled = append(rolled, i)
+		asked = append(asked, sumCols[i])
+	}
+	var got []store.FeatureSummary
+	if len(asked) > 0 {
+		var rawRolled []int
+		var err error
+		if got, rawRolled, err = ss.RollupFeatureSummaries(ctx, p.request(req.Model, req.Versions, req.Bucket), asked); err != nil {
+			return nil, nil, err
+		}
+		for _, i := range rawRolled {
+			raw = append(raw, rolled[i])
+		}
+	}
+	slices.Sort(raw)
+	type rowKey struct {
+		bucket  int64
+		version string
+	}
+	var order []rowKey
+	series := map[rowKey][]*featureSummary{}
+	add := func(rk rowKey, feature int, s *featureSummary) {
+		if series[rk] == nil {
+			series[rk] = make([]*featureSummary, len(cols))
+			order = append(order, rk)
+		}
+		if cur := series[rk][feature]; cur != nil {
+			cur.merge(s)
+			return
+		}
+		series[rk][feature] = s
+	}
+	for _, fs := range got {
+		add(rowKey{micros(req.Bucket, fs.Bucket), fs.Version}, rolled[fs.Feature], summaryOf(fs))
+	}
+	edges := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw}
+	if err := e.addEdgeValues(ctx, edges, req.Scope, req.Bucket, cols); err != nil {
+		return nil, nil, err
+	}
+	for _, k := range edges.keys {
+		add(rowKey{k.bucket, k.version}, k.feature, edges.series[k].summarise(sumCols[k.feature]))
+	}
+	// A range count that a cell straddles in some series leaves its column to the raw rows.
+	for _, rk := range order {
+		for i, m := range req.Measures {
+			if m.Kind == store.MeasureRows {
+				continue
+			}
+			f := index[m.Column]
+			if s := series[rk][f]; s != nil && !s.decides(m, at[i]) && !slices.Contains(raw, f) {
+				raw = append(raw, f)
+			}
+		}
+	}
+	slices.Sort(raw)
+	rawColumns := columnNames(cols, raw)
+	if len(raw) == len(cols) {
+		return nil, rawColumns, nil
+	}
+	rows := make([]store.AggregateRow, 0, len(order))
+	for _, rk := range order {
+		r := store.AggregateRow{Version: rk.version, Values: make([]*float64, len(req.Measures))}
+		if req.Bucket > 0 {
+			r.Bucket = time.UnixMicro(rk.bucket).UTC()
+		}
+		var total int64
+		for f, s := range series[rk] {
+			if s != nil && !slices.Contains(raw, f) {
+				total = max(total, s.rows)
+			}
+		}
+		for i, m := range req.Measures {
+			if m.Kind == store.MeasureRows {
+				r.Values[i] = number(float64(total))
+				continue
+			}
+			f := index[m.Column]
+			if slices.Contains(raw, f) {
+				continue
+			}
+			s := series[rk][f]
+			if s == nil { // no rows of the column in this bucket
+				s = &featureSummary{outside: make([]int64, len(sumCols[f].Outside)), notIn: make([]int64, len(sumCols[f].NotIn))}
+			}
+			r.Values[i] = s.measure(m, at[i])
+		}
+		rows = append(rows, r)
+	}
+	return rows, rawColumns, nil
+}
