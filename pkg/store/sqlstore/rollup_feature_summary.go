@@ -98,7 +98,6 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 			isCapped, has int
 		)
 		dest := []any{&micros, &fs.Version, &name, &fs.Rows, &fs.Values, &sum, &m2, &lo, &hi, &isCapped, &has}
-		i, ok := -1, false
 		// The per-range and per-list columns of every feature follow, in columns' order.
 		var outside, straddles, notIn [][]any
 		for _, c := range columns {
@@ -116,7 +115,8 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		if err := scan(dest...); err != nil {
 			return false, err
 		}
-		if i, ok = index[name]; !ok {
+		i, ok := index[name]
+		if !ok {
 			return false, fmt.Errorf("feature rollup summary of %q, which was not asked for", name)
 		}
 		rows[i] += fs.Rows
