@@ -33,21 +33,27 @@ func TestLastSeenFromRollups(t *testing.T) {
 	}
 }
 
-// Rollups built before they kept each hour's latest ts (format 4) answer last_seen_seconds from
-// raw rows, with the same numbers (the operations statistics beside it still come from the
-// rollups); a rebuild adds the column and the rollups answer again.
-func TestLastSeenOnFormat4RollupsReadsRawRows(t *testing.T) {
-	_, db := openDemo(t)
+// asFormat4Rollups makes a store's rollups those of format 4: no latest ts per hour.
+func asFormat4Rollups(t *testing.T, db string) {
+	t.Helper()
 	c, err := sql.Open("duckdb", db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer c.Close()
 	for _, stmt := range []string{`ALTER TABLE predictions_rollup_1h_operations DROP COLUMN last_ts`, `UPDATE predictions_rollup_meta SET format = 4`} {
 		if _, err := c.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_ = c.Close()
+}
+
+// Rollups built before they kept each hour's latest ts (format 4) answer last_seen_seconds from
+// raw rows, with the same numbers (the operations statistics beside it still come from the
+// rollups); a rebuild adds the column and the rollups answer again.
+func TestLastSeenOnFormat4RollupsReadsRawRows(t *testing.T) {
+	_, db := openDemo(t)
+	asFormat4Rollups(t, db)
 	w := query.Window{From: demoEnd.Add(-48*time.Hour - 17*time.Minute), To: demoEnd.Add(-41 * time.Minute)}
 	queries := []string{
 		`{"schemaVersion":1,"queryType":"operations","model":"` + demo.ChurnModel + `","metrics":["last_seen_seconds"],"interval":"1h"}`,

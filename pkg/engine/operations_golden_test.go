@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"os"
@@ -205,16 +204,7 @@ func (s *lastTSReads) Aggregates(ctx context.Context, req store.AggregateRequest
 func TestLastSeenReadsTheRawRowsOfTheLastHourOnly(t *testing.T) {
 	current, oc := writeOperations(t)
 	format4, _ := writeOperations(t)
-	c, err := sql.Open("duckdb", format4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{`ALTER TABLE predictions_rollup_1h_operations DROP COLUMN last_ts`, `UPDATE predictions_rollup_meta SET format = 4`} {
-		if _, err := c.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = c.Close()
+	asFormat4Rollups(t, format4)
 	w := query.Window{From: oc.From, To: oc.To}
 	lookFrom := oc.From.Add(-query.LastSeenLookback)
 	var none time.Time // no raw read

@@ -145,15 +145,9 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	if err != nil {
 		return nil, nil, err
 	}
-	total, err := s.rolledUpRows(ctx, req)
+	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
 	if err != nil {
 		return nil, nil, err
-	}
-	var raw []int
-	for i := range columns {
-		if capped[i] || rows[i] != total {
-			raw = append(raw, i)
-		}
 	}
 	out = slices.DeleteFunc(out, func(fs store.FeatureSummary) bool { return slices.Contains(raw, fs.Feature) })
 	return out, raw, nil

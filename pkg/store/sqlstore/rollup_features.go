@@ -120,15 +120,9 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 	if err != nil {
 		return nil, nil, err
 	}
-	total, err := s.rolledUpRows(ctx, req)
+	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
 	if err != nil {
 		return nil, nil, err
-	}
-	var raw []int
-	for i := range columns {
-		if capped[i] || rows[i] != total {
-			raw = append(raw, i)
-		}
 	}
 	if len(raw) > 0 {
 		kept := out[:0]
@@ -140,6 +134,23 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 		out = kept
 	}
 	return out, raw, nil
+}
+
+// unrolledFeatures lists the features (by index) only raw rows can answer over the request's
+// hours: capped in one of them, or whose rows (rows[i]) do not add up to the hours' rows (a
+// column added after some hours were rolled up).
+func (s *Store) unrolledFeatures(ctx context.Context, req store.RollupRequest, rows []int64, capped []bool) ([]int, error) {
+	total, err := s.rolledUpRows(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var raw []int
+	for i := range rows {
+		if capped[i] || rows[i] != total {
+			raw = append(raw, i)
+		}
+	}
+	return raw, nil
 }
 
 // rolledUpRows is the rows the Operations rollup holds over the request's hours and versions:
