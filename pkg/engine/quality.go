@@ -30,9 +30,35 @@ type featureInfo struct {
 	refN    float64
 	refMean *float64
 	refStd  *float64
-	// measure indexes in the current request: nonNull, then mean, std, min, max, outside for
-	// numbers or notIn for categories.
-	first int
+	// at indexes the current request's measures of the feature by kind: those the query's
+	// metrics need (qualityMeasures), always its non-null rows.
+	at map[store.MeasureKind]int
+}
+
+// qualityMeasures lists the measures of a feature that the metrics need, beside its non-null
+// rows (every share's denominator). Only those are asked: a statistic no panel shows is not
+// computed, and it cannot send a feature rolled up per cell to the raw rows (a range count
+// that a cell straddles does, TestModelOutputsAnswerFromTheFeatureRollup).
+func qualityMeasures(metrics []query.Metric, numeric bool) []store.MeasureKind {
+	needs := func(ms ...query.Metric) bool {
+		return slices.ContainsFunc(ms, func(m query.Metric) bool { return slices.Contains(metrics, m) })
+	}
+	var kinds []store.MeasureKind
+	add := func(k store.MeasureKind, ms ...query.Metric) {
+		if needs(ms...) {
+			kinds = append(kinds, k)
+		}
+	}
+	if !numeric {
+		add(store.MeasureNotIn, query.NewCategoryShare)
+		return kinds
+	}
+	add(store.MeasureMean, query.Mean, query.MeanShift)
+	add(store.MeasureStd, query.Std, query.StdRatio)
+	add(store.MeasureMin, query.Min)
+	add(store.MeasureMax, query.Max)
+	add(store.MeasureOutside, query.OutOfRangeShare)
+	return kinds
 }
 
 // versionsAndFeatures resolves what a per-feature family compares: the query's versions and
@@ -121,19 +147,21 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 	measures := []store.Measure{{Kind: store.MeasureRows}}
 	for i := range infos {
 		f := &infos[i]
-		f.first = len(measures)
+		f.at = map[store.MeasureKind]int{store.MeasureNonNull: len(measures)}
 		measures = append(measures, store.Measure{Kind: store.MeasureNonNull, Column: f.Name})
-		if f.numeric {
-			lo, hi := 0.0, -1.0 // no reference values: the share is undefined (below), whatever this counts
-			if f.refMin != nil && f.refMax != nil {
-				lo, hi = *f.refMin, *f.refMax
+		for _, k := range qualityMeasures(q.Metrics, f.numeric) {
+			m := store.Measure{Kind: k, Column: f.Name}
+			switch k {
+			case store.MeasureOutside:
+				m.Lo, m.Hi = 0, -1 // no reference values: the share is undefined (below), whatever this counts
+				if f.refMin != nil && f.refMax != nil {
+					m.Lo, m.Hi = *f.refMin, *f.refMax
+				}
+			case store.MeasureNotIn:
+				m.Values = f.categories
 			}
-			measures = append(measures,
-				store.Measure{Kind: store.MeasureMean, Column: f.Name}, store.Measure{Kind: store.MeasureStd, Column: f.Name},
-				store.Measure{Kind: store.MeasureMin, Column: f.Name}, store.Measure{Kind: store.MeasureMax, Column: f.Name},
-				store.Measure{Kind: store.MeasureOutside, Column: f.Name, Lo: lo, Hi: hi})
-		} else {
-			measures = append(measures, store.Measure{Kind: store.MeasureNotIn, Column: f.Name, Values: f.categories})
+			f.at[k] = len(measures)
+			measures = append(measures, m)
 		}
 	}
 	a, plan, rawColumns, err := e.qualityAggregate(ctx, q, measures)
@@ -153,9 +181,9 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 	value := func(k seriesKey, m query.Metric, b int) *float64 {
 		f := byName[k.Feature]
 		base := seriesKey{Version: k.Version, Group: k.Group}
-		get := func(i int) *float64 { return a.measure(base, b, i) }
-		rows := orZero(get(0))
-		nonNull := orZero(get(f.first))
+		get := func(k store.MeasureKind) *float64 { return a.measure(base, b, f.at[k]) }
+		rows := orZero(a.measure(base, b, 0))
+		nonNull := orZero(get(store.MeasureNonNull))
 		switch m {
 		case query.Rows:
 			return &rows
@@ -165,27 +193,27 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 		if f.numeric {
 			switch m {
 			case query.Mean:
-				return get(f.first + 1)
+				return get(store.MeasureMean)
 			case query.Std:
-				return get(f.first + 2)
+				return get(store.MeasureStd)
 			case query.Min:
-				return get(f.first + 3)
+				return get(store.MeasureMin)
 			case query.Max:
-				return get(f.first + 4)
+				return get(store.MeasureMax)
 			case query.OutOfRangeShare:
 				if f.refMin == nil || f.refMax == nil {
 					return nil // no reference values: no range to be outside of
 				}
-				return ratioOf(orZero(get(f.first+5)), nonNull)
+				return ratioOf(orZero(get(store.MeasureOutside)), nonNull)
 			case query.StdRatio:
-				return stdRatio(f, nonNull, get(f.first+2))
+				return stdRatio(f, nonNull, get(store.MeasureStd))
 			case query.MeanShift:
-				return meanShift(f, nonNull, get(f.first+1))
+				return meanShift(f, nonNull, get(store.MeasureMean))
 			}
 			return nil
 		}
 		if m == query.NewCategoryShare && len(f.categories) > 0 {
-			return ratioOf(orZero(get(f.first+1)), nonNull)
+			return ratioOf(orZero(get(store.MeasureNotIn)), nonNull)
 		}
 		return nil
 	}

@@ -175,30 +175,14 @@ func summaryMeasurable(measures []store.Measure) bool {
 
 // summaryAggregates answers featureAggregates' request from the store's per-bucket summaries of
 // the feature rollup (the whole hours) merged with the partial hours' values (raw rows), and
-// says which columns only raw rows can answer: model outputs (never rolled up), those
-// RollupFeatureSummaries lists, and those whose range count a cell straddles.
+// says which columns only raw rows can answer: those RollupFeatureSummaries lists (model
+// outputs of rollups built before they were rolled up among them), and those whose range count
+// a cell straddles.
 func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.FeatureSummaryStore, req store.AggregateRequest, cols []store.Column, index map[string]int) ([]store.AggregateRow, []string, error) {
 	sumCols, at := summaryColumns(cols, index, req.Measures)
-	var raw, rolled []int // indexes of cols
-	var asked []store.FeatureSummaryColumn
-	for i, c := range cols {
-		if c.Role == store.RolePrediction {
-			raw = append(raw, i)
-			continue
-		}
-		rolled = append(rolled, i)
-		asked = append(asked, sumCols[i])
-	}
-	var got []store.FeatureSummary
-	if len(asked) > 0 {
-		var rawRolled []int
-		var err error
-		if got, rawRolled, err = ss.RollupFeatureSummaries(ctx, p.request(req.Model, req.Versions, req.Bucket), asked); err != nil {
-			return nil, nil, err
-		}
-		for _, i := range rawRolled {
-			raw = append(raw, rolled[i])
-		}
+	got, raw, err := ss.RollupFeatureSummaries(ctx, p.request(req.Model, req.Versions, req.Bucket), sumCols)
+	if err != nil {
+		return nil, nil, err
 	}
 	slices.Sort(raw)
 	type rowKey struct {
@@ -219,7 +203,7 @@ func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.
 		series[rk][feature] = s
 	}
 	for _, fs := range got {
-		add(rowKey{micros(req.Bucket, fs.Bucket), fs.Version}, rolled[fs.Feature], summaryOf(fs))
+		add(rowKey{micros(req.Bucket, fs.Bucket), fs.Version}, fs.Feature, summaryOf(fs))
 	}
 	edges := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw}
 	if err := e.addEdgeValues(ctx, edges, req.Scope, req.Bucket, cols); err != nil {

@@ -211,41 +211,24 @@ func (e *Engine) readFeatureValues(ctx context.Context, p *rollupPlan, fs store.
 // hours from the feature rollup, the partial hours at the range's ends from raw rows (counted
 // by value: the rollups answer a column only when no hour has more than
 // store.FeatureRollupCap values, so neither has a part of one).
-//
-// Model outputs (score, predicted_value, predicted_label) are not in the feature rollup: they
-// are always among the raw columns.
 func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.FeatureRollupStore, sc store.Scope, bucket time.Duration, cols []store.Column) (*windowValues, error) {
-	var names []string
-	var rolled, raw []int // indexes of cols
+	names := make([]string, len(cols))
 	for i, c := range cols {
-		if c.Role == store.RolePrediction {
-			raw = append(raw, i)
+		names[i] = c.Name
+	}
+	rows, raw, err := fs.RollupFeatureValues(ctx, p.request(sc.Model, sc.Versions, bucket), names)
+	if err != nil {
+		return nil, err
+	}
+	w := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw}
+	for _, r := range rows {
+		k := featureKey{feature: r.Feature, bucket: micros(bucket, r.Bucket), version: r.Version}
+		if r.Cell != nil {
+			w.addCell(k, *r.Cell, r.Count)
 			continue
 		}
-		names = append(names, c.Name)
-		rolled = append(rolled, i)
+		w.add(k, r.Null, r.Number, r.Text, isNumeric(cols[r.Feature]), r.Count)
 	}
-	w := &windowValues{series: map[featureKey]*featureValues{}, plan: p}
-	if len(names) > 0 {
-		rows, rawRolled, err := fs.RollupFeatureValues(ctx, p.request(sc.Model, sc.Versions, bucket), names)
-		if err != nil {
-			return nil, err
-		}
-		for _, i := range rawRolled {
-			raw = append(raw, rolled[i])
-		}
-		for _, r := range rows {
-			i := rolled[r.Feature]
-			k := featureKey{feature: i, bucket: micros(bucket, r.Bucket), version: r.Version}
-			if r.Cell != nil {
-				w.addCell(k, *r.Cell, r.Count)
-				continue
-			}
-			w.add(k, r.Null, r.Number, r.Text, isNumeric(cols[i]), r.Count)
-		}
-	}
-	slices.Sort(raw)
-	w.raw = raw
 	return w, e.addEdgeValues(ctx, w, sc, bucket, cols)
 }
 

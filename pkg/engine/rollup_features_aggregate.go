@@ -37,7 +37,7 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 			continue
 		}
 		c, ok := sch.Column(m.Column)
-		if !ok || (c.Role != store.RoleFeature && c.Role != store.RolePrediction) || (m.Kind == store.MeasureNotIn && isNumeric(c)) || (m.Kind != store.MeasureNonNull && m.Kind != store.MeasureNotIn && !isNumeric(c)) {
+		if !ok || !c.Profiled() || (m.Kind == store.MeasureNotIn && isNumeric(c)) || (m.Kind != store.MeasureNonNull && m.Kind != store.MeasureNotIn && !isNumeric(c)) {
 			return nil, nil, nil, nil // the raw query answers, or refuses it
 		}
 		if _, seen := index[c.Name]; !seen {
@@ -242,7 +242,7 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 }
 
 // rawFeaturesReason says in meta.custom why features were read from raw rows.
-var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in an hour of the range, a statistic the cells of a number with more values do not decide, or not rolled up (model outputs never are)", store.FeatureRollupCap)
+var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in an hour of the range, a statistic the cells of a number with more values do not decide, or not rolled up in every hour of it (a column added later; model outputs in rollups built before format 6)", store.FeatureRollupCap)
 
 // aggregates is e.Store.Aggregates, from the feature rollup when featureAggregates can answer.
 func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {

@@ -93,6 +93,13 @@ type Schema struct {
 }
 
 // Column returns the named column.
+// Profiled reports whether quality and drift can profile the column, and so whether the
+// feature rollup keeps it: an input feature, or a model output (RolePrediction: score,
+// predicted_value, predicted_label).
+func (c Column) Profiled() bool {
+	return c.Role == RoleFeature || c.Role == RolePrediction
+}
+
 func (s Schema) Column(name string) (Column, bool) {
 	i := slices.IndexFunc(s.Columns, func(c Column) bool { return c.Name == name })
 	if i < 0 {

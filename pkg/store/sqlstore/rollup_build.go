@@ -15,10 +15,11 @@ import (
 // the Score table's grid coarse and added ScoreRank, ScoreSums, Measures and Features; format 4
 // added ErrorSketch and LabelDelaySketch and rolled up a number feature's hours above
 // store.FeatureRollupCap values per cell instead of capping them; format 5 added Operations'
-// last_ts. The other tables of an older store are read as before, the tables (and columns) it
+// last_ts; format 6 rolled up the model outputs (score, predicted_value, predicted_label) in
+// Features beside the inputs. The other tables of an older store are read as before, the tables (and columns) it
 // lacks never (see RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures,
 // RollupSketchesUsable, OperationsRollup.LastTS).
-const RollupFormat = 5
+const RollupFormat = 6
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
 // A format-2 Score table holds the fine score grid, which answers thresholds as exactly.
@@ -32,6 +33,7 @@ const (
 
 	rollupFormatWithErrorSketches = 4
 	rollupFormatWithLastTS        = 5
+	rollupFormatWithOutputs       = 6
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -61,7 +63,8 @@ const (
 //     n_rows, n_labeled, n_paired, n_nonzero_actual, the sums of error, |error|, error²,
 //     actual_value and |error / actual_value| over the paired rows, and M2 (the sum of squared
 //     deviations from the mean) of actual_value, error, |error| and error².
-//   - Features: one row per feature column and value seen in the hour (feature names the
+//   - Features: one row per feature column (and, from format 6, model output: score,
+//     predicted_value, predicted_label) and value seen in the hour (feature names the
 //     column; number holds a number column's value as DOUBLE, text any other column's value
 //     as text, both NULL for the rows without a value), with n and capped false. An hour,
 //     version and number feature with more than store.FeatureRollupCap distinct values has

@@ -24,21 +24,20 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	if err := checkRollupRequest(req); err != nil {
 		return nil, nil, err
 	}
-	sch, err := s.Schema(ctx)
+	if len(columns) == 0 {
+		return nil, nil, nil
+	}
+	_, _, format, err := s.rollupState(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	names := make([]string, len(columns))
 	index := map[string]int{}
 	for i, c := range columns {
-		col, ok := sch.Column(c.Name)
-		if !ok || col.Role != store.RoleFeature {
-			return nil, nil, fmt.Errorf("%w: %q is not a feature column", store.ErrSchema, c.Name)
-		}
 		names[i] = c.Name
 		index[c.Name] = i
 	}
-	_, _, format, err := s.rollupState(ctx)
+	_, capped, err := s.featureRollupColumns(ctx, names, format)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +86,6 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 
 	var out []store.FeatureSummary
 	rows := make([]int64, len(columns))
-	capped := make([]bool, len(columns))
 	err = s.each(ctx, "reading feature rollup summaries", b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros        int64

@@ -34,25 +34,22 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 	if err := checkRollupRequest(req); err != nil {
 		return nil, nil, err
 	}
-	sch, err := s.Schema(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	numeric := make([]bool, len(columns))
-	for i, c := range columns {
-		col, ok := sch.Column(c)
-		if !ok || col.Role != store.RoleFeature {
-			return nil, nil, fmt.Errorf("%w: %q is not a feature column", store.ErrSchema, c)
-		}
-		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
-	}
-	index := map[string]int{}
-	for i, c := range columns {
-		index[c] = i
+	if len(columns) == 0 {
+		return nil, nil, nil
 	}
 	_, _, format, err := s.rollupState(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	cols, capped, err := s.featureRollupColumns(ctx, columns, format)
+	if err != nil {
+		return nil, nil, err
+	}
+	numeric := make([]bool, len(columns))
+	index := map[string]int{}
+	for i, c := range cols {
+		numeric[i] = c.Kind == store.KindDouble || c.Kind == store.KindInteger
+		index[c.Name] = i
 	}
 	t := RollupTablesOf(s.table)
 	b := &builder{d: s.d}
@@ -74,7 +71,6 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 	b.write(" AND ", b.in("feature", columns), " GROUP BY mw_bucket, model_version, feature, number, text, capped, ", cells)
 	var out []store.FeatureValueCount
 	rows := make([]int64, len(columns))
-	capped := make([]bool, len(columns))
 	err = s.each(ctx, "reading feature rollups", b, func(scan func(...any) error) (bool, error) {
 		var (
 			micros        int64
@@ -134,6 +130,27 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 		out = kept
 	}
 	return out, raw, nil
+}
+
+// featureRollupColumns returns the named columns, each one the feature rollup keeps (an input
+// feature or a model output, store.Column.Profiled), and marks those rollups of the given
+// format do not keep: the model outputs before rollupFormatWithOutputs.
+func (s *Store) featureRollupColumns(ctx context.Context, names []string, format int64) ([]store.Column, []bool, error) {
+	sch, err := s.Schema(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols := make([]store.Column, len(names))
+	unrolled := make([]bool, len(names))
+	for i, name := range names {
+		c, ok := sch.Column(name)
+		if !ok || !c.Profiled() {
+			return nil, nil, fmt.Errorf("%w: %q is not a feature column or a model output", store.ErrSchema, name)
+		}
+		cols[i] = c
+		unrolled[i] = c.Role == store.RolePrediction && format < rollupFormatWithOutputs
+	}
+	return cols, unrolled, nil
 }
 
 // unrolledFeatures lists the features (by index) only raw rows can answer over the request's

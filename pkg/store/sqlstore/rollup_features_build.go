@@ -11,7 +11,7 @@ import (
 )
 
 // featureRollupInsert returns the statement filling the Features rollup of the rebuilt hours:
-// for every feature column, one row per hour, model, version and value (numbers as DOUBLE,
+// for every feature column and model output (store.Column.Profiled), one row per hour, model, version and value (numbers as DOUBLE,
 // anything else cast to text as Distribution casts it, NULL for the rows without a value),
 // read in one scan of the rows (paired with the feature indexes, as Distribution pairs them).
 // An hour, version and number feature with more than store.FeatureRollupCap distinct values
@@ -33,7 +33,7 @@ func (s *Store) featureRollupInsert(ctx context.Context, hourStart func(ts strin
 	ts, model, version := cols[0], cols[1], cols[2]
 	var features []store.Column
 	for _, c := range sch.Columns {
-		if c.Role == store.RoleFeature {
+		if c.Profiled() {
 			features = append(features, c)
 		}
 	}
