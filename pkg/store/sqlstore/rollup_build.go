@@ -254,7 +254,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, measures...)
-	features, err := s.featureRollupInsert(ctx, hourStart, where)
+	features, err := s.featureRollupInsert(ctx, hourStart, where, hours == nil)
 	if err != nil {
 		return nil, err
 	}
