@@ -174,13 +174,14 @@ func summaryMeasurable(measures []store.Measure) bool {
 }
 
 // summaryAggregates answers featureAggregates' request from the store's per-bucket summaries of
-// the feature rollup (the whole hours) merged with the partial hours' values (raw rows), and
+// the feature rollup (the whole hours) merged with the values of the partial hours and the
+// capped ones (raw rows), and
 // says which columns only raw rows can answer: those RollupFeatureSummaries lists (model
 // outputs of rollups built before they were rolled up among them), and those whose range count
 // a cell straddles.
 func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.FeatureSummaryStore, req store.AggregateRequest, cols []store.Column, index map[string]int) ([]store.AggregateRow, []string, error) {
 	sumCols, at := summaryColumns(cols, index, req.Measures)
-	got, raw, err := ss.RollupFeatureSummaries(ctx, p.request(req.Model, req.Versions, req.Bucket), sumCols)
+	got, raw, gaps, err := ss.RollupFeatureSummaries(ctx, p.request(req.Model, req.Versions, req.Bucket), sumCols)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -205,7 +206,7 @@ func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.
 	for _, fs := range got {
 		add(rowKey{micros(req.Bucket, fs.Bucket), fs.Version}, fs.Feature, summaryOf(fs))
 	}
-	edges := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw}
+	edges := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw, gaps: gaps}
 	if err := e.addEdgeValues(ctx, edges, req.Scope, req.Bucket, cols); err != nil {
 		return nil, nil, err
 	}

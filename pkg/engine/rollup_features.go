@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +46,9 @@ type windowValues struct {
 	keys   []featureKey // in the order first seen
 	raw    []int
 	plan   *rollupPlan
+	// gaps are the hours of some features that the feature rollup kept no values for (capped):
+	// addEdgeValues counts them from raw rows, as it counts the partial hours.
+	gaps []store.FeatureGap
 }
 
 func (w *windowValues) add(k featureKey, null bool, number float64, text string, numeric bool, n int64) {
@@ -216,11 +221,11 @@ func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.F
 	for i, c := range cols {
 		names[i] = c.Name
 	}
-	rows, raw, err := fs.RollupFeatureValues(ctx, p.request(sc.Model, sc.Versions, bucket), names)
+	rows, raw, gaps, err := fs.RollupFeatureValues(ctx, p.request(sc.Model, sc.Versions, bucket), names)
 	if err != nil {
 		return nil, err
 	}
-	w := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw}
+	w := &windowValues{series: map[featureKey]*featureValues{}, plan: p, raw: raw, gaps: gaps}
 	for _, r := range rows {
 		k := featureKey{feature: r.Feature, bucket: micros(bucket, r.Bucket), version: r.Version}
 		if r.Cell != nil {
@@ -232,37 +237,99 @@ func (e *Engine) readWindowValues(ctx context.Context, p *rollupPlan, fs store.F
 	return w, e.addEdgeValues(ctx, w, sc, bucket, cols)
 }
 
-// addEdgeValues adds to w the values of the partial hours at the ends of its plan's range, read
-// from raw rows and counted by value, of the columns w does not read raw.
+// addEdgeValues adds to w the values of the partial hours at the ends of its plan's range, of
+// the columns w does not read raw, and of its gaps (capped hours of some columns), read from raw
+// rows and counted by value: one read per edge, and per version and run of consecutive hours
+// with the same gapped columns.
 func (e *Engine) addEdgeValues(ctx context.Context, w *windowValues, sc store.Scope, bucket time.Duration, cols []store.Column) error {
-	p, raw := w.plan, w.raw
-	if len(raw) == len(cols) || len(p.edges) == 0 {
-		return nil
-	}
-	var edgeFeatures []store.DistributionFeature
-	var index []int
-	for i, c := range cols {
-		if !slices.Contains(raw, i) {
-			edgeFeatures = append(edgeFeatures, store.DistributionFeature{Column: c.Name, MaxValues: math.MaxInt32})
-			index = append(index, i)
-		}
-	}
-	for _, edge := range p.edges {
-		es := sc
-		es.From, es.To = edge[0], edge[1]
-		more, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: es, Bucket: bucket, Features: edgeFeatures})
-		if err != nil {
-			return err
-		}
-		for _, r := range more {
-			if !r.Exact && !r.Null {
-				return fmt.Errorf("feature %q: raw rows of %s to %s were not counted by value", edgeFeatures[r.Feature].Column, edge[0], edge[1])
+	if len(w.raw) < len(cols) {
+		var rolled []int
+		for i := range cols {
+			if !slices.Contains(w.raw, i) {
+				rolled = append(rolled, i)
 			}
-			i := index[r.Feature]
-			w.add(featureKey{feature: i, bucket: micros(bucket, r.Bucket), version: r.Version}, r.Null, r.Number, r.Text, isNumeric(cols[i]), r.Count)
+		}
+		for _, edge := range w.plan.edges {
+			es := sc
+			es.From, es.To = edge[0], edge[1]
+			if err := e.addRawValues(ctx, w, es, bucket, cols, rolled); err != nil {
+				return err
+			}
+		}
+	}
+	for _, run := range gapRuns(w.gaps) {
+		gs := sc
+		gs.From, gs.To, gs.Versions = run.from, run.to, []string{run.version}
+		if err := e.addRawValues(ctx, w, gs, bucket, cols, run.features); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// addRawValues adds to w the values of the columns at indexes features over a scope, read from
+// raw rows and counted by value.
+func (e *Engine) addRawValues(ctx context.Context, w *windowValues, sc store.Scope, bucket time.Duration, cols []store.Column, features []int) error {
+	asked := make([]store.DistributionFeature, len(features))
+	for j, i := range features {
+		asked[j] = store.DistributionFeature{Column: cols[i].Name, MaxValues: math.MaxInt32}
+	}
+	more, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: sc, Bucket: bucket, Features: asked})
+	if err != nil {
+		return err
+	}
+	for _, r := range more {
+		if !r.Exact && !r.Null {
+			return fmt.Errorf("feature %q: raw rows of %s to %s were not counted by value", asked[r.Feature].Column, sc.From, sc.To)
+		}
+		i := features[r.Feature]
+		w.add(featureKey{feature: i, bucket: micros(bucket, r.Bucket), version: r.Version}, r.Null, r.Number, r.Text, isNumeric(cols[i]), r.Count)
+	}
+	return nil
+}
+
+// gapRun is a run of consecutive capped hours of one version with the same capped columns.
+type gapRun struct {
+	version  string
+	from, to time.Time
+	features []int
+}
+
+// gapRuns groups gaps into runs of consecutive hours per version with the same features.
+func gapRuns(gaps []store.FeatureGap) []gapRun {
+	type hourKey struct {
+		version string
+		hour    int64
+	}
+	features := map[hourKey][]int{}
+	var hours []hourKey
+	for _, g := range gaps {
+		k := hourKey{g.Version, g.Hour.Unix()}
+		if _, seen := features[k]; !seen {
+			hours = append(hours, k)
+		}
+		if !slices.Contains(features[k], g.Feature) {
+			features[k] = append(features[k], g.Feature)
+		}
+	}
+	slices.SortFunc(hours, func(a, b hourKey) int {
+		if c := strings.Compare(a.version, b.version); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.hour, b.hour)
+	})
+	var runs []gapRun
+	for _, k := range hours {
+		fs := features[k]
+		slices.Sort(fs)
+		from := time.Unix(k.hour, 0).UTC()
+		if n := len(runs); n > 0 && runs[n-1].version == k.version && runs[n-1].to.Equal(from) && slices.Equal(runs[n-1].features, fs) {
+			runs[n-1].to = from.Add(time.Hour)
+			continue
+		}
+		runs = append(runs, gapRun{version: k.version, from: from, to: from.Add(time.Hour), features: fs})
+	}
+	return runs
 }
 
 // micros is a bucket's start as a map key (0 for the whole range).

@@ -242,7 +242,7 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 }
 
 // rawFeaturesReason says in meta.custom why features were read from raw rows.
-var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in an hour of the range, a statistic the cells of a number with more values do not decide, or not rolled up in every hour of it (a column added later; model outputs in rollups built before format 6)", store.FeatureRollupCap)
+var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in more than %d hours of the range (or any with rollups per segment), a statistic the cells of a number with more values do not decide, or not rolled up in every hour of it (a column added later; model outputs in rollups built before format 6)", store.FeatureRollupCap, store.FeatureGapCap)
 
 // aggregates is e.Store.Aggregates, from the feature rollup when featureAggregates can answer.
 func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {

@@ -162,3 +162,74 @@ func TestModelOutputsOnFormat5RollupsReadRawRows(t *testing.T) {
 	_ = wr.Close()
 	check(nil)
 }
+
+// A quiet hour (a traffic drop: too few scores to be kept by value or per cell, so capped) no
+// longer sends the score to the raw rows for the whole range: the rollup answers the other
+// hours and the capped hour's rows are read alone (one read), with the rows' numbers; quality
+// per hour and as one value, and drift of the score on its cells.
+func TestACappedHourIsReadFromTheRowsAlone(t *testing.T) {
+	db, start := outputHours(t)
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Version A's third hour keeps 1 row in 14: about 300 distinct scores, capped once rebuilt.
+	quiet := start.Add(2 * time.Hour)
+	if _, err := c.Exec(`DELETE FROM predictions WHERE model_version = 'A' AND ts >= ? AND ts < ? AND hash(prediction_id) % 14 <> 0`, quiet, quiet.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	wr, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	_ = wr.Close()
+	st, err := duckdb.Open(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := query.Window{From: start.Add(time.Hour), To: start.Add(4 * time.Hour)}
+	queries := outputQueries(start)
+	for _, js := range []string{queries[0], queries[1]} {
+		fs := compareFeatureSources(t, st, js, w, engine.SourceRollup)
+		if raw, has := fs[0].Meta.Custom.(map[string]any)["rawFeatures"]; has {
+			t.Errorf("%s: meta.custom.rawFeatures %v: a capped hour sent the outputs to the rows", js, raw)
+		}
+	}
+	for _, js := range []string{queries[0], queries[2]} {
+		cs := &pathCounter{Store: st}
+		fs := runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, w)
+		if raw, has := fs[0].Meta.Custom.(map[string]any)["rawFeatures"]; has || sourceOf(t, fs) != engine.SourceRollup {
+			t.Errorf("%s: source %s, rawFeatures %v", js, sourceOf(t, fs), raw)
+		}
+		if cs.gaps.Load() == 0 || cs.raw.Load() != 1 {
+			t.Errorf("%s: %d capped hours, %d raw reads: want the capped hour read alone", js, cs.gaps.Load(), cs.raw.Load())
+		}
+	}
+}
+
+// More than store.FeatureGapCap capped hours in a range send the feature to the raw rows, named
+// in meta.custom.rawFeatures, with the same numbers.
+func TestManyCappedHoursReadTheRows(t *testing.T) {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	hours := store.FeatureGapCap/2 + 2 // both versions capped in each: more gaps than the cap
+	xs := make([]float64, hours*600)
+	for i := range xs {
+		xs[i] = math.Exp(float64(i%600)/60) * (1 + float64(i)/1e6) // 300 distinct values per hour and version
+	}
+	st, err := duckdb.Open(writeFeatures(t, start, time.Duration(hours)*time.Hour, xs), "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ref := `"reference":{"type":"range","from":"` + start.Format(time.RFC3339) + `","to":"` + start.Add(time.Hour).Format(time.RFC3339) + `"}`
+	js := `{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"metrics":["rows","mean","std","std_ratio"],"format":"numeric",` + ref + `}`
+	fs := compareFeatureSources(t, st, js, query.Window{From: start.Add(time.Hour), To: start.Add(time.Duration(hours) * time.Hour)}, engine.SourceRollup)
+	if raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string); !slices.Equal(raw, []string{"x"}) {
+		t.Errorf("meta.custom.rawFeatures %v, want [x]", raw)
+	}
+}

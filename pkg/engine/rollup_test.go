@@ -29,6 +29,8 @@ import (
 type pathCounter struct {
 	*sqlstore.Store
 	raw, rollup, sketches, summaries atomic.Int64
+	// gaps counts the capped hours the feature rollup readers left to raw rows.
+	gaps atomic.Int64
 }
 
 func (c *pathCounter) Aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {

@@ -38,10 +38,25 @@ type FeatureRollupStore interface {
 	// RollupFeatureValues returns the rows per bucket, version, feature and value of the
 	// features named in columns (Feature indexes columns) over the request's whole hours, per
 	// cell (merged over the hours) where some hour of the feature was rolled up per cell. A
-	// feature the rollup cannot answer for every hour of the range (capped in some hour, or
-	// not rolled up when an hour was built) is listed in raw by index and has no rows: only
-	// raw rows can count it.
-	RollupFeatureValues(ctx context.Context, req RollupRequest, columns []string) (rows []FeatureValueCount, raw []int, err error)
+	// feature capped in a few hours (at most FeatureGapCap, rollups without segments) has rows
+	// for the others, and its capped hours are listed in gaps: only raw rows count those. A
+	// feature the rollup cannot answer otherwise (capped in more hours, or not rolled up when an
+	// hour was built) is listed in raw by index and has no rows.
+	RollupFeatureValues(ctx context.Context, req RollupRequest, columns []string) (rows []FeatureValueCount, raw []int, gaps []FeatureGap, err error)
+}
+
+// FeatureGapCap is the most capped hours (over the versions) in a request's range for which a
+// feature still answers from the feature rollup, its capped hours read from raw rows: a hour
+// kept neither by value nor per cell (a continuous score in a quiet hour or a traffic drop) no
+// longer sends the whole range to the rows. Above it the feature reads the rows.
+const FeatureGapCap = 48
+
+// FeatureGap is an hour of one feature and version that the feature rollup kept no values for
+// (capped): Hour is its start, UTC.
+type FeatureGap struct {
+	Feature int
+	Version string
+	Hour    time.Time
 }
 
 // FeatureValueCount is the rows of one bucket, version and feature with one value: a number
@@ -76,9 +91,9 @@ type FeatureSummaryStore interface {
 	FeatureRollupStore
 	// RollupFeatureSummaries returns one FeatureSummary per bucket, version and feature of
 	// columns (Feature indexes columns) over the request's whole hours, read from the feature
-	// rollup in one statement. raw lists the features RollupFeatureValues would list (capped in
-	// some hour, or not rolled up for every hour): they have no summaries.
-	RollupFeatureSummaries(ctx context.Context, req RollupRequest, columns []FeatureSummaryColumn) (rows []FeatureSummary, raw []int, err error)
+	// rollup in one statement. raw and gaps are RollupFeatureValues': a feature in raw has no
+	// summaries, a feature's gaps are not in its summaries.
+	RollupFeatureSummaries(ctx context.Context, req RollupRequest, columns []FeatureSummaryColumn) (rows []FeatureSummary, raw []int, gaps []FeatureGap, err error)
 }
 
 // FeatureSummaryColumn is a feature column to summarise, with the ranges whose outside rows to

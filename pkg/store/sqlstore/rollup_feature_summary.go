@@ -18,18 +18,19 @@ var _ store.FeatureSummaryStore = (*Store)(nil)
 // mean (a window over the series: each row's own M2, a cell's, plus Chan's term for its mean),
 // extremes and the counts outside each range and beyond each category list. A cell is judged
 // per hour, so a range end it straddles only when merged over the hours is still counted
-// exactly. The features that RollupFeatureValues would read from raw rows (capped in an hour,
-// or not rolled up for every hour) are listed in raw, by the same rule.
-func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequest, columns []store.FeatureSummaryColumn) ([]store.FeatureSummary, []int, error) {
+// exactly. The features that RollupFeatureValues would read from raw rows are listed in raw,
+// and the capped hours it would leave to them in gaps, by the same rules (featureGaps): a
+// summary counts none of its feature's capped hours.
+func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequest, columns []store.FeatureSummaryColumn) ([]store.FeatureSummary, []int, []store.FeatureGap, error) {
 	if err := checkRollupRequest(req); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(columns) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	_, _, format, err := s.rollupState(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	names := make([]string, len(columns))
 	index := map[string]int{}
@@ -39,7 +40,7 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	}
 	_, capped, err := s.featureRollupColumns(ctx, names, format)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b := &builder{d: s.d}
 	// mw_x: each rollup row of the series with its value's or cell's mean (mw_x) and sum
@@ -54,16 +55,16 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 			" CAST(NULL AS DOUBLE PRECISION) AS mw_cm2, number AS mw_x, n * number AS mw_xs")
 	}
 	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Features, req); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b.write(" AND ", b.in("feature", names), ")",
 		", mw_m AS (SELECT *, sum(mw_xs) OVER mw_w / sum(CASE WHEN mw_x IS NOT NULL THEN n END) OVER mw_w AS mw_mean",
 		" FROM mw_x WINDOW mw_w AS (PARTITION BY mw_bucket, model_version, feature))",
-		" SELECT mw_bucket, model_version, feature, CAST(sum(n) AS BIGINT),",
+		" SELECT mw_bucket, model_version, feature, CAST(sum(CASE WHEN coalesce(capped, false) THEN 0 ELSE n END) AS BIGINT),",
 		" CAST(sum(CASE WHEN NOT coalesce(capped, false) AND (mw_x IS NOT NULL OR text IS NOT NULL) THEN n ELSE 0 END) AS BIGINT),",
 		" sum(mw_xs), sum(CASE WHEN mw_x IS NOT NULL THEN coalesce(mw_cm2, 0) + n * (mw_x - mw_mean) * (mw_x - mw_mean) END),",
 		" min(coalesce(mw_cmin, number)), max(coalesce(mw_cmax, number)),",
-		" max(CASE WHEN coalesce(capped, false) THEN 1 ELSE 0 END), max(CASE WHEN cell_key IS NOT NULL THEN 1 ELSE 0 END)")
+		" CAST(sum(CASE WHEN coalesce(capped, false) THEN n ELSE 0 END) AS BIGINT), max(CASE WHEN cell_key IS NOT NULL THEN 1 ELSE 0 END)")
 	// Per range: the rows outside it (a value beyond an end, compared as the raw rows are; a
 	// cell wholly beyond one) and whether a cell straddles an end; per list: other values.
 	for _, c := range columns {
@@ -88,14 +89,15 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	rows := make([]int64, len(columns))
 	err = s.each(ctx, "reading feature rollup summaries", b, func(scan func(...any) error) (bool, error) {
 		var (
-			micros        int64
-			fs            store.FeatureSummary
-			name          string
-			sum, m2       sql.NullFloat64
-			lo, hi        sql.NullFloat64
-			isCapped, has int
+			micros     int64
+			fs         store.FeatureSummary
+			name       string
+			sum, m2    sql.NullFloat64
+			lo, hi     sql.NullFloat64
+			cappedRows int64
+			has        int
 		)
-		dest := []any{&micros, &fs.Version, &name, &fs.Rows, &fs.Values, &sum, &m2, &lo, &hi, &isCapped, &has}
+		dest := []any{&micros, &fs.Version, &name, &fs.Rows, &fs.Values, &sum, &m2, &lo, &hi, &cappedRows, &has}
 		// The per-range and per-list columns of every feature follow, in columns' order.
 		var outside, straddles, notIn [][]any
 		for _, c := range columns {
@@ -117,11 +119,8 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		if !ok {
 			return false, fmt.Errorf("feature rollup summary of %q, which was not asked for", name)
 		}
-		rows[i] += fs.Rows
-		if isCapped == 1 {
-			capped[i] = true
-			return true, nil
-		}
+		rows[i] += fs.Rows + cappedRows
+		capped[i] = capped[i] || cappedRows > 0
 		fs.Feature = i
 		if req.Bucket > 0 {
 			fs.Bucket = time.UnixMicro(micros).UTC()
@@ -141,12 +140,16 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		return true, nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	gaps, err := s.featureGaps(ctx, req, names, capped)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	out = slices.DeleteFunc(out, func(fs store.FeatureSummary) bool { return slices.Contains(raw, fs.Feature) })
-	return out, raw, nil
+	return out, raw, gaps, nil
 }

@@ -27,23 +27,24 @@ func (s *Store) RollupFeatures(ctx context.Context) (bool, string, error) {
 }
 
 // RollupFeatureValues sums the Features rollup per bucket, version, feature and value over the
-// request's whole hours, in one read of it. A feature answers only when none of those hours is
-// capped for it and its rows add up to the hours' rows in the Operations rollup (a column added
+// request's whole hours, in one read of it (a capped hour's row holds no value, so the sums are
+// those of the other hours). A feature answers only when its capped hours are gaps
+// (featureGaps) and its rows add up to the hours' rows in the Operations rollup (a column added
 // after some hours were rolled up has no rows for them); the others are listed in raw.
-func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest, columns []string) ([]store.FeatureValueCount, []int, error) {
+func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest, columns []string) ([]store.FeatureValueCount, []int, []store.FeatureGap, error) {
 	if err := checkRollupRequest(req); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(columns) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	_, _, format, err := s.rollupState(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	cols, capped, err := s.featureRollupColumns(ctx, columns, format)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	numeric := make([]bool, len(columns))
 	index := map[string]int{}
@@ -66,7 +67,7 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 			" CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION)")
 	}
 	if err := s.rollupWhere(ctx, b, t.Features, req); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b.write(" AND ", b.in("feature", columns), " GROUP BY mw_bucket, model_version, feature, number, text, capped, ", cells)
 	var out []store.FeatureValueCount
@@ -114,11 +115,15 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 		return true, nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	gaps, err := s.featureGaps(ctx, req, columns, capped)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(raw) > 0 {
 		kept := out[:0]
@@ -129,7 +134,7 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 		}
 		out = kept
 	}
-	return out, raw, nil
+	return out, raw, gaps, nil
 }
 
 // featureRollupColumns returns the named columns, each one the feature rollup keeps (an input
@@ -151,6 +156,61 @@ func (s *Store) featureRollupColumns(ctx context.Context, names []string, format
 		unrolled[i] = c.Role == store.RolePrediction && format < rollupFormatWithOutputs
 	}
 	return cols, unrolled, nil
+}
+
+// featureGaps lists the capped hours of the features marked in capped, read from the capped
+// rows of the feature rollup over the request's range, and unmarks the features with at most
+// store.FeatureGapCap of them, whose capped hours raw rows then count (a feature marked for
+// another reason has no capped rows and stays marked). Rollups kept per segment have no gaps:
+// there a capped hour of one segment is one of the hour's rows, and the raw rows of the hour
+// would count the others twice.
+func (s *Store) featureGaps(ctx context.Context, req store.RollupRequest, columns []string, capped []bool) ([]store.FeatureGap, error) {
+	var names []string
+	for i, c := range capped {
+		if c {
+			names = append(names, columns[i])
+		}
+	}
+	if len(names) == 0 || len(s.segments) > 0 {
+		return nil, nil
+	}
+	index := map[string]int{}
+	for i, c := range columns {
+		index[c] = i
+	}
+	b := &builder{d: s.d}
+	b.write("SELECT feature, model_version, hour")
+	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Features, req); err != nil {
+		return nil, err
+	}
+	b.write(" AND capped AND ", b.in("feature", names), " ORDER BY feature, model_version, hour")
+	var gaps []store.FeatureGap
+	count := make([]int, len(columns))
+	err := s.each(ctx, "reading capped feature rollup hours", b, func(scan func(...any) error) (bool, error) {
+		var g store.FeatureGap
+		var name string
+		if err := scan(&name, &g.Version, &g.Hour); err != nil {
+			return false, err
+		}
+		i, ok := index[name]
+		if !ok {
+			return false, fmt.Errorf("capped feature rollup row of %q, which was not asked for", name)
+		}
+		g.Feature, g.Hour = i, g.Hour.UTC()
+		count[i]++
+		gaps = append(gaps, g)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	gaps = slices.DeleteFunc(gaps, func(g store.FeatureGap) bool { return count[g.Feature] > store.FeatureGapCap })
+	for i, n := range count {
+		if n > 0 && n <= store.FeatureGapCap {
+			capped[i] = false
+		}
+	}
+	return gaps, nil
 }
 
 // unrolledFeatures lists the features (by index) only raw rows can answer over the request's
