@@ -164,9 +164,10 @@ func TestModelOutputsOnFormat5RollupsReadRawRows(t *testing.T) {
 }
 
 // A quiet hour (a traffic drop: too few scores to be kept by value or per cell, so capped) no
-// longer sends the score to the raw rows for the whole range: the rollup answers the other
-// hours and the capped hour's rows are read alone (one read), with the rows' numbers; quality
-// per hour and as one value, and drift of the score on its cells.
+// longer sends the score to the raw rows for the whole range: quality's counts, means and
+// spreads come from the hours' moments (FeatureMoments, never capped) without a raw read, and
+// drift of the score from its cells with the capped hour's rows read alone (one read per run
+// of hours); quality with the rows' numbers.
 func TestACappedHourIsReadFromTheRowsAlone(t *testing.T) {
 	db, start := outputHours(t)
 	c, err := sql.Open("duckdb", db)
@@ -200,20 +201,21 @@ func TestACappedHourIsReadFromTheRowsAlone(t *testing.T) {
 			t.Errorf("%s: meta.custom.rawFeatures %v: a capped hour sent the outputs to the rows", js, raw)
 		}
 	}
-	for _, js := range []string{queries[0], queries[2]} {
+	for js, gaps := range map[string]bool{queries[0]: false, queries[2]: true, queries[3]: true} {
 		cs := &pathCounter{Store: st}
 		fs := runRollupQuery(t, &engine.Engine{Store: cs, Rollups: true}, js, w)
 		if raw, has := fs[0].Meta.Custom.(map[string]any)["rawFeatures"]; has || sourceOf(t, fs) != engine.SourceRollup {
 			t.Errorf("%s: source %s, rawFeatures %v", js, sourceOf(t, fs), raw)
 		}
-		if cs.gaps.Load() == 0 || cs.raw.Load() != 1 {
-			t.Errorf("%s: %d capped hours, %d raw reads: want the capped hour read alone", js, cs.gaps.Load(), cs.raw.Load())
+		if wantReads := map[bool]int64{false: 0, true: 1}[gaps]; (cs.gaps.Load() > 0) != gaps || cs.raw.Load() != wantReads {
+			t.Errorf("%s: %d capped hours, %d raw reads: want gaps %v, %d raw reads", js, cs.gaps.Load(), cs.raw.Load(), gaps, wantReads)
 		}
 	}
 }
 
-// More than store.FeatureGapCap capped hours in a range send the feature to the raw rows, named
-// in meta.custom.rawFeatures, with the same numbers.
+// More than store.FeatureGapCap capped hours in a range send the feature's drift to the raw
+// rows, named in meta.custom.rawFeatures, with the same numbers; its quality still comes from
+// the hours' moments without a raw read.
 func TestManyCappedHoursReadTheRows(t *testing.T) {
 	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	hours := store.FeatureGapCap/2 + 2 // both versions capped in each: more gaps than the cap
@@ -226,10 +228,16 @@ func TestManyCappedHoursReadTheRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	w := query.Window{From: start.Add(time.Hour), To: start.Add(time.Duration(hours) * time.Hour)}
 	ref := `"reference":{"type":"range","from":"` + start.Format(time.RFC3339) + `","to":"` + start.Add(time.Hour).Format(time.RFC3339) + `"}`
-	js := `{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"metrics":["rows","mean","std","std_ratio"],"format":"numeric",` + ref + `}`
-	fs := compareFeatureSources(t, st, js, query.Window{From: start.Add(time.Hour), To: start.Add(time.Duration(hours) * time.Hour)}, engine.SourceRollup)
+	drift := `{"schemaVersion":1,"queryType":"drift","model":"m","features":["x","c"],"method":"auto","format":"numeric",` + ref + `}`
+	fs := compareFeatureSources(t, st, drift, w, engine.SourceRollup)
 	if raw, _ := fs[0].Meta.Custom.(map[string]any)["rawFeatures"].([]string); !slices.Equal(raw, []string{"x"}) {
-		t.Errorf("meta.custom.rawFeatures %v, want [x]", raw)
+		t.Errorf("drift: meta.custom.rawFeatures %v, want [x]", raw)
+	}
+	quality := `{"schemaVersion":1,"queryType":"quality","model":"m","features":["x","c"],"metrics":["rows","missing_share","mean","std","std_ratio"],"format":"numeric",` + ref + `}`
+	fs = compareFeatureSources(t, st, quality, w, engine.SourceRollup)
+	if raw, has := fs[0].Meta.Custom.(map[string]any)["rawFeatures"]; has {
+		t.Errorf("quality: meta.custom.rawFeatures %v, want none (moments)", raw)
 	}
 }

@@ -16,10 +16,10 @@ import (
 // added ErrorSketch and LabelDelaySketch and rolled up a number feature's hours above
 // store.FeatureRollupCap values per cell instead of capping them; format 5 added Operations'
 // last_ts; format 6 rolled up the model outputs (score, predicted_value, predicted_label) in
-// Features beside the inputs. The other tables of an older store are read as before, the tables (and columns) it
+// Features beside the inputs; format 7 added FeatureMoments. The other tables of an older store are read as before, the tables (and columns) it
 // lacks never (see RollupScores, RollupRanking, RollupMeasuresUsable, RollupFeatures,
 // RollupSketchesUsable, OperationsRollup.LastTS).
-const RollupFormat = 6
+const RollupFormat = 7
 
 // The formats that added tables: rollups of an older format lack them (and are read without).
 // A format-2 Score table holds the fine score grid, which answers thresholds as exactly.
@@ -34,6 +34,7 @@ const (
 	rollupFormatWithErrorSketches = 4
 	rollupFormatWithLastTS        = 5
 	rollupFormatWithOutputs       = 6
+	rollupFormatWithMoments       = 7
 )
 
 // RollupTables are the names of a prediction table's hourly rollups. Every table holds one
@@ -73,6 +74,11 @@ const (
 //     sum of squared deviations from the cell's mean), and a row for the rows without a
 //     value; a text feature's hour above the cap, or one with more cells than the cap, has a
 //     single row, capped true, n its rows, and no values.
+//   - FeatureMoments: one row per feature column and model output (as Features) with n (the
+//     hour's rows), n_values (those with a value), and for a number value_sum, value_m2 (the
+//     sum of squared deviations from the hour's mean), value_min and value_max, computed from
+//     the rows whatever their number of values: quality's counts, mean and spread over any
+//     range of hours, never capped.
 //   - ErrorSketch: a DDSketch of the signed error predicted_value - actual_value over the
 //     paired rows: one row per non-empty bucket, sketch_sign and sketch_key as Latency's (both
 //     NULL for the NaN errors, an infinite prediction minus the same infinite actual), n, and
@@ -101,7 +107,7 @@ const (
 type RollupTables struct {
 	Meta, Operations, Latency, Confusion, Score string
 	ScoreRank, ScoreSums                        string
-	Measures, Features                          string
+	Measures, Features, FeatureMoments          string
 	ErrorSketch, LabelDelaySketch               string
 }
 
@@ -122,6 +128,8 @@ func RollupTablesOf(table string) RollupTables {
 		ScoreSums:  table + "_rollup_1h_score_sums",
 		Measures:   table + "_rollup_1h_measures",
 		Features:   table + "_rollup_1h_features",
+
+		FeatureMoments: table + "_rollup_1h_feature_moments",
 
 		ErrorSketch:      table + "_rollup_1h_error_sketch",
 		LabelDelaySketch: table + "_rollup_1h_label_delay_sketch",
@@ -167,6 +175,7 @@ func (s *Store) RollupCreate() []Statement {
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT, " +
 			strings.Join(featureCellColumns, ", ") + ")"},
 	}
+	out = append(out, s.featureMomentsCreate(key))
 	// A Features table of a store built before the cells lacks their columns.
 	for _, c := range featureCellColumns {
 		out = append(out, Statement{SQL: "ALTER TABLE " + q(t.Features) + " ADD COLUMN IF NOT EXISTS " + c})
@@ -204,7 +213,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 			" AND EXISTS (SELECT 1 FROM ", q(hours.Name), " h WHERE h.mw_model = ", model, " AND h.mw_version = ", version,
 			" AND h.mw_hour = ", hourStart(ts), ")")
 	}
-	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.ScoreRank, t.ScoreSums, t.Features} {
+	for _, table := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.ScoreRank, t.ScoreSums, t.Features, t.FeatureMoments} {
 		b := &builder{d: s.d}
 		b.write("DELETE FROM ", q(table))
 		if hours != nil {
@@ -259,6 +268,11 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 		return nil, err
 	}
 	out = append(out, features...)
+	moments, err := s.featureMomentsInsert(ctx, hourStart, where)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, moments...)
 	sketches, err := s.sketchRollupRebuild(ctx, hours, head, where, group)
 	if err != nil {
 		return nil, err

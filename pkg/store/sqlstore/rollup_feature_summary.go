@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -42,22 +44,71 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// Counts, means and spreads alone come from the hours' moments (never capped, one row per
+	// hour and feature); a range or a category list needs the values.
+	if format >= rollupFormatWithMoments && !slices.ContainsFunc(columns, func(c store.FeatureSummaryColumn) bool { return len(c.Outside)+len(c.NotIn) > 0 }) {
+		out, raw, err := s.momentSummaries(ctx, req, names, capped)
+		return out, raw, nil, err
+	}
 	b := &builder{d: s.d}
-	// mw_x: each rollup row of the series with its value's or cell's mean (mw_x) and sum
-	// (mw_xs); mw_m: with the series' mean.
-	b.write("WITH mw_x AS (SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, feature, number, text, capped, n")
+	// mw_h: each rollup row (an hour's value or cell) with its sum (mw_xs) and, per range, its
+	// rows outside it (a value beyond an end, compared as the raw rows are; a cell wholly beyond
+	// one) and whether it is a cell straddling an end (judged hour by hour), per list its rows
+	// with another value.
+	b.write("WITH mw_h AS (SELECT ", s.rollupBucket(b, req), " AS mw_bucket, model_version, feature, number, text, capped, n")
+	lower, upper, cell := "number_min", "number_max", "cell_key"
+	if format < rollupFormatWithCells {
+		lower, upper, cell = "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS INTEGER)"
+	}
 	if format >= rollupFormatWithCells {
-		b.write(", cell_key, number_min AS mw_cmin, number_max AS mw_cmax, number_m2 AS mw_cm2,",
-			" CASE WHEN cell_key IS NOT NULL THEN number_sum / n ELSE number END AS mw_x,",
+		b.write(", cell_sign, cell_key, number_min AS mw_cmin, number_max AS mw_cmax, number_m2 AS mw_cm2,",
 			" CASE WHEN cell_key IS NOT NULL THEN number_sum ELSE n * number END AS mw_xs")
 	} else { // rollups built before the cells have no such columns
-		b.write(", CAST(NULL AS INTEGER) AS cell_key, CAST(NULL AS DOUBLE PRECISION) AS mw_cmin, CAST(NULL AS DOUBLE PRECISION) AS mw_cmax,",
-			" CAST(NULL AS DOUBLE PRECISION) AS mw_cm2, number AS mw_x, n * number AS mw_xs")
+		b.write(", CAST(NULL AS INTEGER) AS cell_sign, CAST(NULL AS INTEGER) AS cell_key, CAST(NULL AS DOUBLE PRECISION) AS mw_cmin,",
+			" CAST(NULL AS DOUBLE PRECISION) AS mw_cmax, CAST(NULL AS DOUBLE PRECISION) AS mw_cm2, n * number AS mw_xs")
+	}
+	var counts []string // the per-range and per-list columns, in columns' order: [name, merge]
+	for _, c := range columns {
+		for _, r := range c.Outside {
+			feature, lo, hi := b.bind(c.Name), b.bind(r[0]), b.bind(r[1])
+			out, straddles := "mw_out"+strconv.Itoa(len(counts)), "mw_str"+strconv.Itoa(len(counts))
+			b.write(", CASE WHEN feature = ", feature, " AND (number < ", lo, " OR number > ", hi,
+				" OR ", upper, " < ", lo, " OR ", lower, " > ", hi, ") THEN n ELSE 0 END AS ", out,
+				", CASE WHEN feature = ", feature, " AND ", cell, " IS NOT NULL AND NOT (", upper, " < ", lo, " OR ", lower, " > ", hi,
+				") AND NOT (", lower, " >= ", lo, " AND ", upper, " <= ", hi, ") THEN 1 ELSE 0 END AS ", straddles)
+			counts = append(counts, out, straddles)
+		}
+		for _, list := range c.NotIn {
+			notIn := "mw_not" + strconv.Itoa(len(counts))
+			b.write(", CASE WHEN feature = ", b.bind(c.Name), " AND text IS NOT NULL")
+			if len(list) > 0 {
+				b.write(" AND NOT ", b.in("text", list))
+			}
+			b.write(" THEN n ELSE 0 END AS ", notIn)
+			counts = append(counts, notIn)
+		}
 	}
 	if err := s.rollupWhere(ctx, b, RollupTablesOf(s.table).Features, req); err != nil {
 		return nil, nil, nil, err
 	}
+	// mw_x: the hours of each value or cell merged (a cell's M2 as RollupFeatureValues merges
+	// it), with its mean (mw_x), so that the series' window below sorts a row per value or cell
+	// and bucket, not per hour; mw_m: with the series' mean.
+	merge := func(name string) string {
+		if strings.HasPrefix(name, "mw_str") {
+			return "max(" + name + ") AS " + name
+		}
+		return "sum(" + name + ") AS " + name
+	}
 	b.write(" AND ", b.in("feature", names), ")",
+		", mw_x AS (SELECT mw_bucket, model_version, feature, number, text, capped, cell_key, sum(n) AS n, sum(mw_xs) AS mw_xs,",
+		" min(mw_cmin) AS mw_cmin, max(mw_cmax) AS mw_cmax,",
+		" greatest(sum(mw_cm2) + sum(mw_xs * mw_xs / n) - sum(mw_xs) * sum(mw_xs) / sum(n), 0) AS mw_cm2,",
+		" CASE WHEN cell_key IS NOT NULL THEN sum(mw_xs) / sum(n) ELSE number END AS mw_x")
+	for _, name := range counts {
+		b.write(", ", merge(name))
+	}
+	b.write(" FROM mw_h GROUP BY mw_bucket, model_version, feature, number, text, capped, cell_sign, cell_key)",
 		", mw_m AS (SELECT *, sum(mw_xs) OVER mw_w / sum(CASE WHEN mw_x IS NOT NULL THEN n END) OVER mw_w AS mw_mean",
 		" FROM mw_x WINDOW mw_w AS (PARTITION BY mw_bucket, model_version, feature))",
 		" SELECT mw_bucket, model_version, feature, CAST(sum(CASE WHEN coalesce(capped, false) THEN 0 ELSE n END) AS BIGINT),",
@@ -65,23 +116,12 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		" sum(mw_xs), sum(CASE WHEN mw_x IS NOT NULL THEN coalesce(mw_cm2, 0) + n * (mw_x - mw_mean) * (mw_x - mw_mean) END),",
 		" min(coalesce(mw_cmin, number)), max(coalesce(mw_cmax, number)),",
 		" CAST(sum(CASE WHEN coalesce(capped, false) THEN n ELSE 0 END) AS BIGINT), max(CASE WHEN cell_key IS NOT NULL THEN 1 ELSE 0 END)")
-	// Per range: the rows outside it (a value beyond an end, compared as the raw rows are; a
-	// cell wholly beyond one) and whether a cell straddles an end; per list: other values.
-	for _, c := range columns {
-		for _, r := range c.Outside {
-			feature, lo, hi := b.bind(c.Name), b.bind(r[0]), b.bind(r[1])
-			b.write(", CAST(sum(CASE WHEN feature = ", feature, " AND (number < ", lo, " OR number > ", hi,
-				" OR mw_cmax < ", lo, " OR mw_cmin > ", hi, ") THEN n ELSE 0 END) AS BIGINT)",
-				", max(CASE WHEN feature = ", feature, " AND cell_key IS NOT NULL AND NOT (mw_cmax < ", lo, " OR mw_cmin > ", hi,
-				") AND NOT (mw_cmin >= ", lo, " AND mw_cmax <= ", hi, ") THEN 1 ELSE 0 END)")
+	for _, name := range counts {
+		if strings.HasPrefix(name, "mw_str") {
+			b.write(", max(", name, ")")
+			continue
 		}
-		for _, list := range c.NotIn {
-			b.write(", CAST(sum(CASE WHEN feature = ", b.bind(c.Name), " AND text IS NOT NULL")
-			if len(list) > 0 {
-				b.write(" AND NOT ", b.in("text", list))
-			}
-			b.write(" THEN n ELSE 0 END) AS BIGINT)")
-		}
+		b.write(", CAST(sum(", name, ") AS BIGINT)")
 	}
 	b.write(" FROM mw_m GROUP BY mw_bucket, model_version, feature")
 

@@ -93,7 +93,7 @@ func (s *Store) RollupSegments(ctx context.Context) ([]string, error) {
 func (s *Store) RollupDrop() []Statement {
 	t := RollupTablesOf(s.table)
 	var out []Statement
-	for _, name := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.ScoreRank, t.ScoreSums, t.Measures, t.Features, t.ErrorSketch, t.LabelDelaySketch, t.Meta} {
+	for _, name := range []string{t.Operations, t.Latency, t.Confusion, t.Score, t.ScoreRank, t.ScoreSums, t.Measures, t.Features, t.FeatureMoments, t.ErrorSketch, t.LabelDelaySketch, t.Meta} {
 		out = append(out, Statement{SQL: "DROP TABLE IF EXISTS " + s.d.QuoteIdent(name)})
 	}
 	return out
