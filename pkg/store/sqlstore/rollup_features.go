@@ -171,8 +171,11 @@ func (s *Store) featureGaps(ctx context.Context, req store.RollupRequest, column
 			names = append(names, columns[i])
 		}
 	}
-	if len(names) == 0 || len(s.segments) > 0 {
+	if len(names) == 0 {
 		return nil, nil
+	}
+	if segments, err := s.RollupSegments(ctx); err != nil || len(segments) > 0 {
+		return nil, err
 	}
 	index := map[string]int{}
 	for i, c := range columns {
