@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"database/sql"
 	"math"
 	"testing"
@@ -83,13 +82,6 @@ func TestLastSeenOnFormat4RollupsReadsRawRows(t *testing.T) {
 		}
 	}
 	check(engine.SourceRaw)
-	wr, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = wr.Close()
+	rebuildRollups(t, db)
 	check(engine.SourceRollup)
 }

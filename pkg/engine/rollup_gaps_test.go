@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"database/sql"
 	"math"
 	"slices"
@@ -31,19 +30,8 @@ func TestACappedHourIsReadFromTheRowsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c.Close()
-	wr, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = wr.Close()
-	st, err := duckdb.Open(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	rebuildRollups(t, db)
+	st := openStore(t, db)
 	w := query.Window{From: start.Add(time.Hour), To: start.Add(4 * time.Hour)}
 	queries := outputQueries(start)
 	for _, js := range []string{queries[0], queries[1]} {

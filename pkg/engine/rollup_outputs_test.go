@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
@@ -83,11 +82,7 @@ func outputQueries(start time.Time) []string {
 // wasserstein reads its cells too (their bound against the rows is TestDriftFromFeatureCells').
 func TestModelOutputsAnswerFromTheFeatureRollup(t *testing.T) {
 	db, start := outputHours(t)
-	st, err := duckdb.Open(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, db)
 	whole := query.Window{From: start.Add(time.Hour), To: start.Add(3 * time.Hour)}
 	ragged := query.Window{From: whole.From.Add(17 * time.Minute), To: whole.To.Add(23 * time.Minute)}
 	for _, js := range outputQueries(start) {
@@ -140,7 +135,7 @@ func TestModelOutputsOnFormat5RollupsReadRawRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer st.Close()
+		defer st.Close() // before the rebuild below opens the file to write
 		fs := compareFeatureSources(t, st, js, w, engine.SourceRollup)
 		custom := fs[0].Meta.Custom.(map[string]any)
 		raw, _ := custom["rawFeatures"].([]string)
@@ -152,13 +147,6 @@ func TestModelOutputsOnFormat5RollupsReadRawRows(t *testing.T) {
 		}
 	}
 	check([]string{"score", "predicted_value", "predicted_label"})
-	wr, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = wr.Close()
+	rebuildRollups(t, db)
 	check(nil)
 }

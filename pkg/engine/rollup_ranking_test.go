@@ -211,16 +211,7 @@ func TestRollupsBuiltBeforeTheRankingRollupReadRawForScores(t *testing.T) {
 	if got := source(threshold); got != engine.SourceRollup {
 		t.Fatalf("threshold on format-2 rollups: source %q, want rollup", got)
 	}
-	wr, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.Close(); err != nil {
-		t.Fatal(err)
-	}
+	rebuildRollups(t, db)
 	if got := source(scores); got != engine.SourceRollup {
 		t.Fatalf("score metrics after a rebuild: source %q, want rollup", got)
 	}

@@ -315,14 +315,7 @@ func TestThresholdWithoutAScoreColumnFailsAsOnRawRows(t *testing.T) {
 		}
 	}
 	_ = c.Close()
-	wr, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = wr.Close()
+	rebuildRollups(t, db)
 	st, err := duckdb.Open(db, "predictions")
 	if err != nil {
 		t.Fatal(err)

@@ -105,6 +105,21 @@ func openDemo(t *testing.T) (*sqlstore.Store, string) {
 	return st, db
 }
 
+// rebuildRollups rebuilds every rollup of a store file, as `modelwatch rollup` does.
+func rebuildRollups(t *testing.T, db string) {
+	t.Helper()
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RebuildRollups(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // validQuery parses and validates a query's JSON over a window.
 func validQuery(t *testing.T, js []byte, w query.Window) query.Query {
 	t.Helper()
@@ -401,14 +416,7 @@ func TestStoreWithoutUsableRollupsReadsRawRows(t *testing.T) {
 	check([4]float64{2, 21, 12, 30}, engine.SourceRaw)
 
 	// Rollups built, then a row added behind their back: they no longer account for the table.
-	wr, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wr.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = wr.Close()
+	rebuildRollups(t, db)
 	check([4]float64{2, 21, 12, 30}, engine.SourceRollup)
 	c, err = sql.Open("duckdb", db)
 	if err != nil {

@@ -25,20 +25,9 @@ func (s *Store) featureMomentsCreate(key string) Statement {
 // as the raw standard deviation), least and greatest value, then one row per column. where is
 // RollupRebuild's.
 func (s *Store) featureMomentsInsert(ctx context.Context, hourStart func(ts string) string, where func(b *builder)) ([]Statement, error) {
-	sch, err := s.Schema(ctx)
+	ts, model, version, features, err := s.profiledColumns(ctx)
 	if err != nil {
 		return nil, err
-	}
-	cols, err := s.columns(ctx, store.ColTS, store.ColModel, store.ColModelVersion)
-	if err != nil {
-		return nil, err
-	}
-	ts, model, version := cols[0], cols[1], cols[2]
-	var features []store.Column
-	for _, c := range sch.Columns {
-		if c.Profiled() {
-			features = append(features, c)
-		}
 	}
 	if len(features) == 0 {
 		return nil, nil
