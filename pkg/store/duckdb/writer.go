@@ -168,8 +168,10 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 		return res, err
 	}
 	id := w.d.QuoteIdent(store.ColPredictionID)
-	insert := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = s.%s)", //nolint:gosec // G201: quoted identifiers and a constant
-		w.d.QuoteIdent(w.table), strings.Join(names, ", "), strings.Join(names, ", "), staging, w.d.QuoteIdent(w.table), id, id)
+	// In time order: the table's row groups then each hold a short span of time, so that a
+	// query over hours skips the others by their zone maps (the anti-join would scramble them).
+	insert := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = s.%s) ORDER BY s.%s", //nolint:gosec // G201: quoted identifiers and a constant
+		w.d.QuoteIdent(w.table), strings.Join(names, ", "), strings.Join(names, ", "), staging, w.d.QuoteIdent(w.table), id, id, w.d.QuoteIdent(store.ColTS))
 	r, err := conn.ExecContext(ctx, insert)
 	if err != nil {
 		return res, fmt.Errorf("inserting into %s: %w", w.table, err)
