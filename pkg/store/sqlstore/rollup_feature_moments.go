@@ -2,12 +2,10 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
@@ -100,29 +98,17 @@ func (s *Store) momentSummaries(ctx context.Context, req store.RollupRequest, na
 	var out []store.FeatureSummary
 	rows := make([]int64, len(names))
 	err := s.each(ctx, "reading feature moments", b, func(scan func(...any) error) (bool, error) {
-		var (
-			micros  int64
-			fs      store.FeatureSummary
-			name    string
-			sum, m2 sql.NullFloat64
-			lo, hi  sql.NullFloat64
-		)
-		if err := scan(&micros, &fs.Version, &name, &fs.Rows, &fs.Values, &sum, &m2, &lo, &hi); err != nil {
+		var r summaryScan
+		var fs store.FeatureSummary
+		if err := scan(r.dest(&fs)...); err != nil {
 			return false, err
 		}
-		i, ok := index[name]
+		i, ok := index[r.name]
 		if !ok {
-			return false, fmt.Errorf("feature moments of %q, which was not asked for", name)
+			return false, fmt.Errorf("feature moments of %q, which was not asked for", r.name)
 		}
 		rows[i] += fs.Rows
-		fs.Feature = i
-		if req.Bucket > 0 {
-			fs.Bucket = time.UnixMicro(micros).UTC()
-		}
-		fs.Sum, fs.M2 = sum.Float64, max(m2.Float64, 0)
-		if lo.Valid {
-			fs.Min, fs.Max = &lo.Float64, &hi.Float64
-		}
+		r.fill(&fs, i, req.Bucket)
 		out = append(out, fs)
 		return true, nil
 	})

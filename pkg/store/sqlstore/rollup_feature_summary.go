@@ -129,15 +129,12 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	rows := make([]int64, len(columns))
 	err = s.each(ctx, "reading feature rollup summaries", b, func(scan func(...any) error) (bool, error) {
 		var (
-			micros     int64
+			r          summaryScan
 			fs         store.FeatureSummary
-			name       string
-			sum, m2    sql.NullFloat64
-			lo, hi     sql.NullFloat64
 			cappedRows int64
 			has        int
 		)
-		dest := []any{&micros, &fs.Version, &name, &fs.Rows, &fs.Values, &sum, &m2, &lo, &hi, &cappedRows, &has}
+		dest := append(r.dest(&fs), &cappedRows, &has)
 		// The per-range and per-list columns of every feature follow, in columns' order.
 		var outside, straddles, notIn [][]any
 		for _, c := range columns {
@@ -155,20 +152,14 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		if err := scan(dest...); err != nil {
 			return false, err
 		}
-		i, ok := index[name]
+		i, ok := index[r.name]
 		if !ok {
-			return false, fmt.Errorf("feature rollup summary of %q, which was not asked for", name)
+			return false, fmt.Errorf("feature rollup summary of %q, which was not asked for", r.name)
 		}
 		rows[i] += fs.Rows + cappedRows
 		capped[i] = capped[i] || cappedRows > 0
-		fs.Feature = i
-		if req.Bucket > 0 {
-			fs.Bucket = time.UnixMicro(micros).UTC()
-		}
-		fs.Sum, fs.M2, fs.Cells = sum.Float64, max(m2.Float64, 0), has == 1
-		if lo.Valid {
-			fs.Min, fs.Max = &lo.Float64, &hi.Float64
-		}
+		r.fill(&fs, i, req.Bucket)
+		fs.Cells = has == 1
 		for j := range outside[i] {
 			fs.Outside = append(fs.Outside, outside[i][j].(*sql.NullInt64).Int64)
 			fs.Straddles = append(fs.Straddles, *straddles[i][j].(*int) == 1)
@@ -192,4 +183,30 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	}
 	out = slices.DeleteFunc(out, func(fs store.FeatureSummary) bool { return slices.Contains(raw, fs.Feature) })
 	return out, raw, gaps, nil
+}
+
+// summaryScan holds the columns every feature summary statement starts with: bucket, version,
+// feature, rows, values, sum, M2, least and greatest value.
+type summaryScan struct {
+	micros  int64
+	name    string
+	sum, m2 sql.NullFloat64
+	lo, hi  sql.NullFloat64
+}
+
+// dest is where those columns are scanned to, fs's own fields among them.
+func (r *summaryScan) dest(fs *store.FeatureSummary) []any {
+	return []any{&r.micros, &fs.Version, &r.name, &fs.Rows, &fs.Values, &r.sum, &r.m2, &r.lo, &r.hi}
+}
+
+// fill sets fs's feature (an index of the columns asked), bucket and number statistics.
+func (r *summaryScan) fill(fs *store.FeatureSummary, feature int, bucket time.Duration) {
+	fs.Feature = feature
+	if bucket > 0 {
+		fs.Bucket = time.UnixMicro(r.micros).UTC()
+	}
+	fs.Sum, fs.M2 = r.sum.Float64, max(r.m2.Float64, 0)
+	if r.lo.Valid {
+		fs.Min, fs.Max = &r.lo.Float64, &r.hi.Float64
+	}
 }
