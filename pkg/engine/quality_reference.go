@@ -78,7 +78,7 @@ func (e *Engine) reference(ctx context.Context, q query.Query, versions []string
 
 // referenceFromRollups is reference when the feature rollup may answer the window: each
 // category set and the numbers' ranges (and moments) from the rollup (a feature it cannot
-// answer, or a model output, from the rows), cached as the raw path's answer is.
+// answer from the rows), cached as the raw path's answer is.
 func (e *Engine) referenceFromRollups(ctx context.Context, sc store.Scope, cache *Cache, cols []store.Column, moments bool) ([]featureInfo, error) {
 	infos := make([]featureInfo, len(cols))
 	for i, c := range cols {

@@ -11,7 +11,7 @@ import (
 
 // featureSummary is a series' feature statistics, mergeable: the rows with and without a
 // value, and for numbers their sum, M2 about their mean and extremes (lo and hi, valid when
-// hasRange), whether some hour was kept per cell, and the counts of the series' column's
+// hasRange), and the counts of the series' column's
 // ranges (outside, with straddles where a cell leaves only the raw rows to count) and category
 // lists (notIn), in the order summaryColumns gave them.
 type featureSummary struct {
@@ -19,7 +19,6 @@ type featureSummary struct {
 	sum, m2      float64
 	lo, hi       float64
 	hasRange     bool
-	cells        bool
 	outside      []int64
 	straddles    []bool
 	notIn        []int64
@@ -49,7 +48,7 @@ func summaryColumns(cols []store.Column, index map[string]int, measures []store.
 
 // summaryOf is a store summary as the engine merges it.
 func summaryOf(fs store.FeatureSummary) *featureSummary {
-	s := &featureSummary{rows: fs.Rows, values: fs.Values, sum: fs.Sum, m2: fs.M2, cells: fs.Cells,
+	s := &featureSummary{rows: fs.Rows, values: fs.Values, sum: fs.Sum, m2: fs.M2,
 		outside: fs.Outside, straddles: fs.Straddles, notIn: fs.NotIn}
 	if fs.Min != nil {
 		s.lo, s.hi, s.hasRange = *fs.Min, *fs.Max, true
@@ -108,7 +107,6 @@ func (s *featureSummary) merge(o *featureSummary) {
 	case o.hasRange:
 		s.lo, s.hi = minNaN(s.lo, o.lo), maxNaN(s.hi, o.hi)
 	}
-	s.cells = s.cells || o.cells
 	for i := range s.outside {
 		s.outside[i] += o.outside[i]
 		s.straddles[i] = s.straddles[i] || o.straddles[i]
@@ -175,10 +173,9 @@ func summaryMeasurable(measures []store.Measure) bool {
 
 // summaryAggregates answers featureAggregates' request from the store's per-bucket summaries of
 // the feature rollup (the whole hours) merged with the values of the partial hours and the
-// capped ones (raw rows), and
-// says which columns only raw rows can answer: those RollupFeatureSummaries lists (model
-// outputs of rollups built before they were rolled up among them), and those whose range count
-// a cell straddles.
+// capped ones (raw rows), and says which columns only raw rows can answer: those
+// RollupFeatureSummaries lists (model outputs of rollups built before they were rolled up among
+// them), and those whose range count a cell straddles.
 func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.FeatureSummaryStore, req store.AggregateRequest, cols []store.Column, index map[string]int) ([]store.AggregateRow, []string, error) {
 	sumCols, at := summaryColumns(cols, index, req.Measures)
 	got, raw, gaps, err := ss.RollupFeatureSummaries(ctx, p.request(req.Model, req.Versions, req.Bucket), sumCols)

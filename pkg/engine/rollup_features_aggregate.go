@@ -20,8 +20,8 @@ var featureMeasureKinds = []store.MeasureKind{store.MeasureRows, store.MeasureNo
 // featureAggregates answers what e.Store.Aggregates answers for req from the feature rollup
 // when the planner allows and every measure is one it keeps (featureMeasureKinds; not_in of
 // text only); a nil plan means the caller must read raw rows. The measures of columns the
-// rollup cannot answer (capped in some hour, or a model output, which it does not keep) are
-// read from raw rows, and rawColumns names those columns.
+// rollup cannot answer (capped in too many hours, or not rolled up in all of them) are read
+// from raw rows, and rawColumns names those columns.
 func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateRequest) (rows []store.AggregateRow, p *rollupPlan, rawColumns []string, err error) {
 	sch, err := e.Store.Schema(ctx)
 	if err != nil {

@@ -109,10 +109,9 @@ type FeatureSummaryColumn struct {
 // them: Rows with or without a value, Values with one; for numbers the sum of the values, M2
 // (the sum of their squared deviations from their mean: the cells' own and Chan's term for each
 // cell's and value's mean), their least and greatest (nil without values; NaN above every
-// number, as the store orders it), whether some hour was kept per cell, and per
-// FeatureSummaryColumn.Outside range the rows outside it, with Straddles set where a cell holds
-// values on both sides of an end (only the raw rows can count those); for texts, per NotIn list
-// the rows with another value.
+// number, as the store orders it), and per FeatureSummaryColumn.Outside range the rows outside
+// it, with Straddles set where a cell holds values on both sides of an end (only the raw rows
+// can count those); for texts, per NotIn list the rows with another value.
 type FeatureSummary struct {
 	Feature   int
 	Bucket    time.Time
@@ -121,7 +120,6 @@ type FeatureSummary struct {
 	Values    int64
 	Sum, M2   float64
 	Min, Max  *float64
-	Cells     bool
 	Outside   []int64
 	Straddles []bool
 	NotIn     []int64

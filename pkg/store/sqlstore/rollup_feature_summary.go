@@ -115,7 +115,7 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		" CAST(sum(CASE WHEN NOT coalesce(capped, false) AND (mw_x IS NOT NULL OR text IS NOT NULL) THEN n ELSE 0 END) AS BIGINT),",
 		" sum(mw_xs), sum(CASE WHEN mw_x IS NOT NULL THEN coalesce(mw_cm2, 0) + n * (mw_x - mw_mean) * (mw_x - mw_mean) END),",
 		" min(coalesce(mw_cmin, number)), max(coalesce(mw_cmax, number)),",
-		" CAST(sum(CASE WHEN coalesce(capped, false) THEN n ELSE 0 END) AS BIGINT), max(CASE WHEN cell_key IS NOT NULL THEN 1 ELSE 0 END)")
+		" CAST(sum(CASE WHEN coalesce(capped, false) THEN n ELSE 0 END) AS BIGINT)")
 	for _, name := range counts {
 		if strings.HasPrefix(name, "mw_str") {
 			b.write(", max(", name, ")")
@@ -132,9 +132,8 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 			r          summaryScan
 			fs         store.FeatureSummary
 			cappedRows int64
-			has        int
 		)
-		dest := append(r.dest(&fs), &cappedRows, &has)
+		dest := append(r.dest(&fs), &cappedRows)
 		// The per-range and per-list columns of every feature follow, in columns' order.
 		var outside, straddles, notIn [][]any
 		for _, c := range columns {
@@ -159,7 +158,6 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 		rows[i] += fs.Rows + cappedRows
 		capped[i] = capped[i] || cappedRows > 0
 		r.fill(&fs, i, req.Bucket)
-		fs.Cells = has == 1
 		for j := range outside[i] {
 			fs.Outside = append(fs.Outside, outside[i][j].(*sql.NullInt64).Int64)
 			fs.Straddles = append(fs.Straddles, *straddles[i][j].(*int) == 1)
@@ -173,16 +171,11 @@ func (s *Store) RollupFeatureSummaries(ctx context.Context, req store.RollupRequ
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	gaps, err := s.featureGaps(ctx, req, names, capped)
+	raw, gaps, err := s.unrolledAndGaps(ctx, req, names, rows, capped)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	out = slices.DeleteFunc(out, func(fs store.FeatureSummary) bool { return slices.Contains(raw, fs.Feature) })
-	return out, raw, gaps, nil
+	return slices.DeleteFunc(out, func(fs store.FeatureSummary) bool { return slices.Contains(raw, fs.Feature) }), raw, gaps, nil
 }
 
 // summaryScan holds the columns every feature summary statement starts with: bucket, version,

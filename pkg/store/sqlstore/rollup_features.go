@@ -117,24 +117,11 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	gaps, err := s.featureGaps(ctx, req, columns, capped)
+	raw, gaps, err := s.unrolledAndGaps(ctx, req, columns, rows, capped)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if len(raw) > 0 {
-		kept := out[:0]
-		for _, c := range out {
-			if !slices.Contains(raw, c.Feature) {
-				kept = append(kept, c)
-			}
-		}
-		out = kept
-	}
-	return out, raw, gaps, nil
+	return slices.DeleteFunc(out, func(c store.FeatureValueCount) bool { return slices.Contains(raw, c.Feature) }), raw, gaps, nil
 }
 
 // featureRollupColumns returns the named columns, each one the feature rollup keeps (an input
@@ -214,6 +201,18 @@ func (s *Store) featureGaps(ctx context.Context, req store.RollupRequest, column
 		}
 	}
 	return gaps, nil
+}
+
+// unrolledAndGaps is what a feature rollup reader leaves to the raw rows: the capped hours of
+// the features marked in capped that are gaps (featureGaps, which unmarks those features), then
+// the features only raw rows can answer (unrolledFeatures).
+func (s *Store) unrolledAndGaps(ctx context.Context, req store.RollupRequest, columns []string, rows []int64, capped []bool) ([]int, []store.FeatureGap, error) {
+	gaps, err := s.featureGaps(ctx, req, columns, capped)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := s.unrolledFeatures(ctx, req, rows, capped)
+	return raw, gaps, err
 }
 
 // unrolledFeatures lists the features (by index) only raw rows can answer over the request's

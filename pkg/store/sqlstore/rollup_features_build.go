@@ -10,17 +10,17 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// featureRollupInsert returns the statement filling the Features rollup of the rebuilt hours:
-// for every feature column and model output (store.Column.Profiled), one row per hour, model, version and value (numbers as DOUBLE,
-// anything else cast to text as Distribution casts it, NULL for the rows without a value),
-// read in one scan of the rows (paired with the feature indexes, as Distribution pairs them).
+// featureRollupInsert returns the statements filling the Features rollup of the rebuilt hours:
+// for every feature column and model output (store.Column.Profiled), one row per hour, model,
+// version and value (numbers as DOUBLE, anything else cast to text as Distribution casts it,
+// NULL for the rows without a value), read in one scan of the rows (paired with the feature
+// indexes, as Distribution pairs them).
 // An hour, version and number feature with more than store.FeatureRollupCap distinct values
 // gets one row per cell of the logarithmic grid instead (featureCell), with the cell's rows,
 // least and greatest value, sum and sum of squared deviations from the cell's mean (computed
 // around that mean, so that it keeps its precision); a text feature's, or one with more cells
 // than the cap, a single row marked capped, with the hour's rows as n: queries over it read
-// raw rows.
-// where is RollupRebuild's, so that the rows read are the other rollups'. Rebuilding every
+// raw rows. where is RollupRebuild's, so that the rows read are the other rollups'. Rebuilding every
 // hour (whole), each feature has a statement of its own, so that the engine holds one feature's
 // distinct values at a time, not every feature's (a continuous score's are about one per row:
 // at 10M rows peak memory 1.4 GB instead of 2.2, in the same time); the few hours a write
