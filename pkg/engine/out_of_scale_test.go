@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"os"
 	"path/filepath"
@@ -86,6 +87,53 @@ func TestValuesOutOfScaleMakeASpreadNullNotAnError(t *testing.T) {
 		}
 		if v := valueOf(t, fs, "max"); v == nil || *v != 1e200 || math.IsNaN(*v) {
 			t.Errorf("rollups %v: max %v, want 1e200 (only the spread is undefined)", rollups, v)
+		}
+	}
+}
+
+// NaN is above every number in the store's order, so the rows count a NaN value outside the
+// reference's range; the rollup path counts the partial hours' values in Go and must agree.
+// Regression: a NaN in a ragged range's partial hour was counted inside it from the rollups.
+// (The loader stores a NaN as NULL; a table written by other means may hold one.)
+func TestNaNIsOutOfRangeOnBothPaths(t *testing.T) {
+	dir := t.TempDir()
+	csv := "prediction_id,ts,model,model_version,feat\n" +
+		"r1,2026-03-01T00:10:00Z,m,v1,1.5\n" + "r2,2026-03-01T00:20:00Z,m,v1,4.5\n" +
+		"c1,2026-03-01T01:10:00Z,m,v1,2.5\n" + "c2,2026-03-01T01:20:00Z,m,v1,5.5\n" +
+		"c3,2026-03-01T02:10:00Z,m,v1,0.5\n" + "c4,2026-03-01T02:20:00Z,m,v1,3.5\n"
+	file := filepath.Join(dir, "rows.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "rows.duckdb")
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, file); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	c, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(`UPDATE predictions SET feat = 'NaN'::DOUBLE WHERE prediction_id = 'c3'`); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	rebuildRollups(t, db)
+	st := openStore(t, db)
+	win := query.Window{From: time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 1, 2, 30, 0, 0, time.UTC)}
+	js := `{"schemaVersion":1,"queryType":"quality","model":"m","features":["feat"],"metrics":["out_of_range_share"],"format":"numeric",` +
+		`"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-01T01:00:00Z"}}`
+	for _, rollups := range []bool{false, true} {
+		fs, err := (&engine.Engine{Store: st, Rollups: rollups}).Run(context.Background(), validQuery(t, []byte(js), win))
+		if err != nil {
+			t.Fatalf("rollups %v: %v", rollups, err)
+		}
+		if v := valueOf(t, fs, "out_of_range_share"); v == nil || *v != 0.5 {
+			t.Errorf("rollups %v (source %s): out_of_range_share %v, want 0.5 (5.5 and NaN outside [1.5, 4.5])", rollups, sourceOf(t, fs), deref(v))
 		}
 	}
 }

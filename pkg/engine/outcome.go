@@ -13,9 +13,11 @@ import (
 
 // outcome answers what happened after the predictions (a click, a purchase, feedback) from the
 // query's outcome column, per series: the rate of positive outcomes, their mean and sum, the
-// rows with an outcome and the share of predictions that have one. One scan of raw rows (the
-// rollups keep no outcome statistics). A bucket without predictions has 0 for count and sum
-// and null for the shares and the mean.
+// rows with an outcome and the share of predictions that have one. The feature rollup keeps an
+// outcome's values as it keeps a feature's, so whole hours come from it (featureAggregate) and
+// the rest from one scan of raw rows; an outcome with late values in the labels table is read
+// from the rows. A bucket without predictions has 0 for count and sum and null for the shares
+// and the mean.
 func (e *Engine) outcome(ctx context.Context, q query.Query) (data.Frames, error) {
 	col, err := e.outcomeColumn(ctx, q)
 	if err != nil {
@@ -35,7 +37,7 @@ func (e *Engine) outcome(ctx context.Context, q query.Query) (data.Frames, error
 		query.OutcomeCount:    {nonNull},
 		query.OutcomeCoverage: {rows, nonNull},
 	}
-	a, err := e.aggregate(ctx, q, measuresFor(q.BaseMetrics(), needs))
+	a, plan, rawColumns, err := e.featureAggregate(ctx, q, measuresFor(q.BaseMetrics(), needs))
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +59,7 @@ func (e *Engine) outcome(ctx context.Context, q query.Query) (data.Frames, error
 		return nil
 	}
 	out := shape(ctx, q, a.keys, a.buckets, value)
-	annotateSource(out, a.plan, false)
+	annotateFeatureSource(out, plan, rawColumns)
 	return out, nil
 }
 

@@ -164,7 +164,7 @@ func (e *Engine) quality(ctx context.Context, q query.Query) (data.Frames, error
 			measures = append(measures, m)
 		}
 	}
-	a, plan, rawColumns, err := e.qualityAggregate(ctx, q, measures)
+	a, plan, rawColumns, err := e.featureAggregate(ctx, q, measures)
 	if err != nil {
 		return nil, err
 	}

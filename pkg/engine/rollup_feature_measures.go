@@ -85,7 +85,7 @@ func (v *featureValues) measure(m store.Measure) *float64 {
 	case store.MeasureOutside:
 		var out int64
 		for x, k := range v.numbers {
-			if x < m.Lo || x > m.Hi {
+			if x < m.Lo || x > m.Hi || math.IsNaN(x) { // NaN above every number, as the store orders it
 				out += k
 			}
 		}
@@ -94,9 +94,14 @@ func (v *featureValues) measure(m store.Measure) *float64 {
 			out += k
 		}
 		return number(float64(out))
+	case store.MeasurePositive:
+		return number(float64(v.positives(m)))
 	}
 	if n == 0 {
 		return nil
+	}
+	if m.Kind == store.MeasureSum {
+		return number(v.sum(m))
 	}
 	values := sortedKeys(v.numbers)
 	lo, hi := math.NaN(), math.NaN()
@@ -143,6 +148,45 @@ func (v *featureValues) measure(m store.Measure) *float64 {
 		return number(math.Sqrt(ss / float64(n-1)))
 	}
 	return nil
+}
+
+// positives is the series' positive outcomes, as the store's SQL counts them: the rows equal to
+// a text column's positive value (positiveText), the non-zero numbers (NaN among them, as in
+// SQL; a cell of zeros has sign 0).
+func (v *featureValues) positives(m store.Measure) int64 {
+	n := v.texts[positiveText(m)]
+	for x, k := range v.numbers {
+		if x != 0 {
+			n += k
+		}
+	}
+	for _, c := range v.cells {
+		if c.Sign != 0 {
+			n += c.n
+		}
+	}
+	return n
+}
+
+// sum is the series' outcome sum: true as 1 for a boolean column, else the sum of its numbers.
+func (v *featureValues) sum(m store.Measure) float64 {
+	total := float64(v.texts[positiveText(m)])
+	for x, k := range v.numbers {
+		total += x * float64(k)
+	}
+	for _, c := range v.cells {
+		total += c.Sum
+	}
+	return total
+}
+
+// positiveText is the text the feature rollup keeps for a positive outcome of a text or boolean
+// column: the measure's value, or true as the store casts a boolean.
+func positiveText(m store.Measure) string {
+	if len(m.Values) == 1 {
+		return m.Values[0]
+	}
+	return "true"
 }
 
 // mean is the series' mean over its n values: exactly its value when it has one value and no

@@ -25,7 +25,8 @@ type featureSummary struct {
 }
 
 // summaryColumns lays out, per column, the ranges of its Outside measures and the lists of its
-// NotIn measures, and where each measure's count is in the column's summary (at).
+// NotIn measures, and where each measure's count is in the column's summary (at). An outcome's
+// positive rows are counted as a range or a list (summaryCount), as is a boolean's sum.
 func summaryColumns(cols []store.Column, index map[string]int, measures []store.Measure) (out []store.FeatureSummaryColumn, at []int) {
 	out = make([]store.FeatureSummaryColumn, len(cols))
 	for i, c := range cols {
@@ -34,16 +35,38 @@ func summaryColumns(cols []store.Column, index map[string]int, measures []store.
 	at = make([]int, len(measures))
 	for i, m := range measures {
 		c := &out[index[m.Column]]
-		switch m.Kind {
+		switch summaryCount(m, cols[index[m.Column]]) {
 		case store.MeasureOutside:
+			lo, hi := m.Lo, m.Hi
+			if m.Kind != store.MeasureOutside {
+				lo, hi = 0, 0 // the non-zero numbers
+			}
 			at[i] = len(c.Outside)
-			c.Outside = append(c.Outside, [2]float64{m.Lo, m.Hi})
+			c.Outside = append(c.Outside, [2]float64{lo, hi})
 		case store.MeasureNotIn:
+			values := m.Values
+			if m.Kind != store.MeasureNotIn {
+				values = []string{positiveText(m)} // the positives are the values less these
+			}
 			at[i] = len(c.NotIn)
-			c.NotIn = append(c.NotIn, m.Values)
+			c.NotIn = append(c.NotIn, values)
 		}
 	}
 	return out, at
+}
+
+// summaryCount is how a summary counts measure m of column c: as the rows outside a range
+// (MeasureOutside: a range count, a number's positive outcomes, outside [0, 0]), as the rows
+// not in a list (MeasureNotIn: a list count, a text's or boolean's positive outcomes and a
+// boolean's sum, the values less those not positive), or not at all (empty).
+func summaryCount(m store.Measure, c store.Column) store.MeasureKind {
+	switch {
+	case m.Kind == store.MeasureOutside || (m.Kind == store.MeasurePositive && isNumeric(c)):
+		return store.MeasureOutside
+	case m.Kind == store.MeasureNotIn || m.Kind == store.MeasurePositive || (m.Kind == store.MeasureSum && c.Kind == store.KindBoolean):
+		return store.MeasureNotIn
+	}
+	return ""
 }
 
 // summaryOf is a store summary as the engine merges it.
@@ -116,24 +139,37 @@ func (s *featureSummary) merge(o *featureSummary) {
 	}
 }
 
-// decides reports whether the summary answers m (at: m's place in its column's ranges): every
-// measure but a range's count where a cell straddles one of its ends.
-func (s *featureSummary) decides(m store.Measure, at int) bool {
-	return m.Kind != store.MeasureOutside || !s.straddles[at]
+// decides reports whether the summary answers m of column c (at: m's place in its column's
+// ranges): every measure but a range's count where a cell straddles one of its ends.
+func (s *featureSummary) decides(m store.Measure, c store.Column, at int) bool {
+	return summaryCount(m, c) != store.MeasureOutside || !s.straddles[at]
 }
 
-// measure computes one measure as the store's SQL does from the rows (featureValues.measure's
-// rules): a mean, minimum or maximum is null without values, a sample standard deviation of
-// fewer than two; a series whose values are all one number has that mean exactly and no
-// spread.
-func (s *featureSummary) measure(m store.Measure, at int) *float64 {
+// measure computes one measure of column c as the store's SQL does from the rows
+// (featureValues.measure's rules): a mean, minimum or maximum is null without values, a sample
+// standard deviation of fewer than two; a series whose values are all one number has that mean
+// exactly and no spread.
+func (s *featureSummary) measure(m store.Measure, c store.Column, at int) *float64 {
+	switch summaryCount(m, c) {
+	case store.MeasureOutside:
+		return number(float64(s.outside[at]))
+	case store.MeasureNotIn:
+		if m.Kind == store.MeasureNotIn {
+			return number(float64(s.notIn[at]))
+		}
+		if m.Kind == store.MeasureSum && s.values == 0 {
+			return nil
+		}
+		return number(float64(s.values - s.notIn[at]))
+	}
 	switch m.Kind {
 	case store.MeasureNonNull:
 		return number(float64(s.values))
-	case store.MeasureNotIn:
-		return number(float64(s.notIn[at]))
-	case store.MeasureOutside:
-		return number(float64(s.outside[at]))
+	case store.MeasureSum:
+		if s.values == 0 {
+			return nil
+		}
+		return number(s.sum)
 	}
 	if s.values == 0 || !s.hasRange {
 		return nil
@@ -217,7 +253,7 @@ func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.
 				continue
 			}
 			f := index[m.Column]
-			if s := series[rk][f]; s != nil && !s.decides(m, at[i]) && !slices.Contains(raw, f) {
+			if s := series[rk][f]; s != nil && !s.decides(m, cols[f], at[i]) && !slices.Contains(raw, f) {
 				raw = append(raw, f)
 			}
 		}
@@ -252,7 +288,7 @@ func (e *Engine) summaryAggregates(ctx context.Context, p *rollupPlan, ss store.
 			if s == nil { // no rows of the column in this bucket
 				s = &featureSummary{outside: make([]int64, len(sumCols[f].Outside)), notIn: make([]int64, len(sumCols[f].NotIn))}
 			}
-			r.Values[i] = s.measure(m, at[i])
+			r.Values[i] = s.measure(m, cols[f], at[i])
 		}
 		rows = append(rows, r)
 	}

@@ -12,10 +12,32 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// featureMeasureKinds are the measures the feature rollup answers: rows, and per feature
-// column what its values give exactly.
+// featureMeasureKinds are the measures the feature rollup answers: rows, and per rolled-up
+// column what its values give exactly (rollupAnswers).
 var featureMeasureKinds = []store.MeasureKind{store.MeasureRows, store.MeasureNonNull, store.MeasureMean, store.MeasureStd,
-	store.MeasureMin, store.MeasureMax, store.MeasureOutside, store.MeasureNotIn, store.MeasureDistinct, store.MeasureApproxDistinct}
+	store.MeasureMin, store.MeasureMax, store.MeasureOutside, store.MeasureNotIn, store.MeasureDistinct, store.MeasureApproxDistinct,
+	store.MeasurePositive, store.MeasureSum}
+
+// rollupAnswers reports whether the feature rollup answers measure m of column c as the raw
+// rows would: not_in of text and boolean columns, the positive outcomes of any (of a text
+// column, equal to its one value), an outcome sum of booleans and numbers, the other measures
+// of numbers, and non-null counts of every column. The raw query answers, or refuses, the rest.
+func rollupAnswers(m store.Measure, c store.Column) bool {
+	if !c.RolledUp() {
+		return false
+	}
+	switch m.Kind {
+	case store.MeasureNonNull:
+		return true
+	case store.MeasureNotIn:
+		return !isNumeric(c)
+	case store.MeasurePositive:
+		return c.Kind == store.KindBoolean || isNumeric(c) || (c.Kind == store.KindText && len(m.Values) == 1)
+	case store.MeasureSum:
+		return c.Kind == store.KindBoolean || isNumeric(c)
+	}
+	return isNumeric(c)
+}
 
 // featureAggregates answers what e.Store.Aggregates answers for req from the feature rollup
 // when the planner allows and every measure is one it keeps (featureMeasureKinds; not_in of
@@ -37,7 +59,7 @@ func (e *Engine) featureAggregates(ctx context.Context, req store.AggregateReque
 			continue
 		}
 		c, ok := sch.Column(m.Column)
-		if !ok || !c.Profiled() || (m.Kind == store.MeasureNotIn && isNumeric(c)) || (m.Kind != store.MeasureNonNull && m.Kind != store.MeasureNotIn && !isNumeric(c)) {
+		if !ok || !rollupAnswers(m, c) {
 			return nil, nil, nil, nil // the raw query answers, or refuses it
 		}
 		if _, seen := index[c.Name]; !seen {
@@ -242,7 +264,7 @@ func aggregatedOf(q query.Query, versions []string, measures []store.Measure, ro
 }
 
 // rawFeaturesReason says in meta.custom why features were read from raw rows.
-var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in more than %d hours of the range (or any with rollups per segment), a statistic the cells of a number with more values do not decide, or not rolled up in every hour of it (a column added later; model outputs in rollups built before format 6)", store.FeatureRollupCap, store.FeatureGapCap)
+var rawFeaturesReason = fmt.Sprintf("more than %d distinct values (texts) or cells (numbers) in more than %d hours of the range (or any with rollups per segment), a statistic the cells of a number with more values do not decide, or not rolled up in every hour of it (a column added later; model outputs in rollups built before format 6), or an outcome with late values in the labels table", store.FeatureRollupCap, store.FeatureGapCap)
 
 // aggregates is e.Store.Aggregates, from the feature rollup when featureAggregates can answer.
 func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]store.AggregateRow, error) {
@@ -253,9 +275,14 @@ func (e *Engine) aggregates(ctx context.Context, req store.AggregateRequest) ([]
 	return e.Store.Aggregates(ctx, req)
 }
 
-// qualityAggregate is e.aggregate for quality's measures, from the feature rollup when
-// featureAggregates can answer them.
-func (e *Engine) qualityAggregate(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, []string, error) {
+// featureAggregate is e.aggregate for the measures of feature, model output and outcome
+// columns (quality's, outcome's), from the feature rollup when featureAggregates can answer
+// them; with combineVersions only counts and sums (additive), whose versions' rows it pools.
+func (e *Engine) featureAggregate(ctx context.Context, q query.Query, measures []store.Measure) (*aggregated, *rollupPlan, []string, error) {
+	if q.CombineVersions && !additive(measures) {
+		a, err := e.aggregate(ctx, q, measures)
+		return a, nil, nil, err
+	}
 	versions, err := e.versions(ctx, q)
 	if err != nil {
 		return nil, nil, nil, err
@@ -272,11 +299,14 @@ func (e *Engine) qualityAggregate(ctx context.Context, q query.Query, measures [
 		a, err := e.aggregate(ctx, q, measures)
 		return a, nil, rawColumns, err
 	}
+	if q.CombineVersions {
+		rows = pooledVersions(rows)
+	}
 	a, err := aggregatedOf(q, versions, measures, rows)
 	return a, p, rawColumns, err
 }
 
-// annotateFeatureSource writes where a quality or drift answer's current window came from
+// annotateFeatureSource writes where a quality, drift or outcome answer's current window came from
 // (annotateSource), and which features were read from raw rows although rollups were allowed:
 // those with more than store.FeatureRollupCap distinct values in an hour of the range.
 func annotateFeatureSource(fs data.Frames, p *rollupPlan, rawColumns []string) {

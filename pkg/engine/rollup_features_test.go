@@ -149,8 +149,8 @@ func compareFeatureSources(t *testing.T, st *sqlstore.Store, js string, w query.
 }
 
 // The drift dashboard's and the operations dashboard's quality and drift queries, every drift
-// method over every demo feature (text, boolean and numbers counted per value), and each
-// format give the raw rows' numbers from the feature rollup, over whole hours and over ranges
+// method over every demo feature (text, boolean and numbers counted per value), each format,
+// and the outcomes dashboard's queries give the raw rows' numbers from the feature rollup, over whole hours and over ranges
 // whose partial hours at both ends (of both windows) come from raw rows.
 func TestFeatureRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 	st, _ := openDemo(t)
@@ -173,6 +173,13 @@ func TestFeatureRollupsMatchRawRowsOnTheDemoStore(t *testing.T) {
 	for _, m := range metrics.DriftMethods {
 		queries = append(queries, `{"schemaVersion":1,"queryType":"drift",`+basket+`,"method":"`+m+`","format":"numeric",`+shift14+`}`)
 	}
+	// The outcomes dashboard's queries.
+	clicked := `{"schemaVersion":1,"queryType":"outcome","model":"` + demo.RankerModel + `","outcome":"` + demo.OutcomeColumn + `",`
+	queries = append(queries,
+		clicked+`"metrics":["rate"],"interval":"1h"}`,
+		clicked+`"metrics":["rate"],"format":"numeric"}`,
+		clicked+`"metrics":["coverage"],"interval":"1h"}`,
+		clicked+`"metrics":["rate_change"],"combineVersions":true,"compareTo":{"reference":{"type":"shift","shift":"7d"},"as":"pct_change"},"interval":"1d"}`)
 	for _, js := range queries {
 		compareFeatureSources(t, st, js, last3d, engine.SourceRollup)
 		fs := compareFeatureSources(t, st, js, ragged, engine.SourceRollup)

@@ -100,6 +100,15 @@ func (c Column) Profiled() bool {
 	return c.Role == RoleFeature || c.Role == RolePrediction
 }
 
+// RolledUp reports whether the feature rollup keeps the column's values: a profiled column, or
+// an outcome (its values as the prediction table holds them: a store reads an outcome whose
+// late values a labels table holds from the rows). Which columns are rolled up so does not
+// depend on which are declared outcomes: a store built without the declaration keeps them as
+// features.
+func (c Column) RolledUp() bool {
+	return c.Profiled() || c.Role == RoleOutcome
+}
+
 func (s Schema) Column(name string) (Column, bool) {
 	i := slices.IndexFunc(s.Columns, func(c Column) bool { return c.Name == name })
 	if i < 0 {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/query"
 )
@@ -15,19 +17,7 @@ import (
 // runNumbers runs a numeric query and returns its first row's numbers by field name.
 func runNumbers(t *testing.T, eng *engine.Engine, js string) map[string]*float64 {
 	t.Helper()
-	raw, err := query.Parse([]byte(js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
-	q, err := query.Validate(raw, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames, err := eng.Run(context.Background(), q)
-	if err != nil {
-		t.Fatalf("%s: %v", js, err)
-	}
+	frames := runFrames(t, eng, js)
 	out := map[string]*float64{}
 	for _, f := range frames[0].Fields {
 		if v, ok := f.At(0).(*float64); ok {
@@ -113,4 +103,23 @@ func deref(v *float64) any {
 		return nil
 	}
 	return *v
+}
+
+// runFrames runs a query over 2026-03-01 (UTC).
+func runFrames(t *testing.T, eng *engine.Engine, js string) data.Frames {
+	t.Helper()
+	raw, err := query.Parse([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	q, err := query.Validate(raw, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames, err := eng.Run(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return frames
 }

@@ -1,10 +1,13 @@
 package sqlstore_test
 
 import (
+	"context"
 	"database/sql"
+	"slices"
 	"testing"
 
 	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // Late outcomes share the labels table with late labels: each column's latest value among the
@@ -36,6 +39,14 @@ func TestLateOutcomesAndLabelsDoNotHideEachOther(t *testing.T) {
 		}
 	}
 	_ = c.Close()
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RebuildRollups(context.Background(), "labels"); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
 	for _, declared := range []bool{true, false} {
 		st := openStore(t, db)
 		if declared {
@@ -51,17 +62,34 @@ func TestLateOutcomesAndLabelsDoNotHideEachOther(t *testing.T) {
 		if cov["labeled_rows"] == nil || *cov["labeled_rows"] != 2 {
 			t.Errorf("declared %v: labeled_rows %v, want 2 (p1 and p2 keep their late labels)", declared, deref(cov["labeled_rows"]))
 		}
-		out := runNumbers(t, eng, `{"schemaVersion":1,"queryType":"outcome","model":"m","format":"numeric","outcome":"clicked",
-			"metrics":["count","sum","rate","coverage"]}`)
-		// Declared: p1 true (late), p2 false (late), p3 true (logged), p4 false (the latest late).
-		// Not declared: the logged values only, p1 false, p2 true, p3 true, p4 none.
-		want := map[string]float64{"count": 4, "sum": 2, "rate": 0.5, "coverage": 1}
-		if !declared {
-			want = map[string]float64{"count": 3, "sum": 2, "rate": 2.0 / 3, "coverage": 0.75}
-		}
-		for name, v := range want {
-			if out[name] == nil || *out[name] != v {
-				t.Errorf("declared %v: %s %v, want %v", declared, name, deref(out[name]), v)
+		// With rollups on, the feature rollup answers the logged values; the late ones only the
+		// rows, which the answer says (the rollups hold the prediction table's values, whoever
+		// built them).
+		for _, rollups := range []bool{false, true} {
+			eng := &engine.Engine{Store: st, Rollups: rollups}
+			js := `{"schemaVersion":1,"queryType":"outcome","model":"m","format":"numeric","outcome":"clicked","metrics":["count","sum","rate","coverage"]}`
+			out := runNumbers(t, eng, js)
+			// Declared: p1 true (late), p2 false (late), p3 true (logged), p4 false (the latest late).
+			// Not declared: the logged values only, p1 false, p2 true, p3 true, p4 none.
+			want := map[string]float64{"count": 4, "sum": 2, "rate": 0.5, "coverage": 1}
+			if !declared {
+				want = map[string]float64{"count": 3, "sum": 2, "rate": 2.0 / 3, "coverage": 0.75}
+			}
+			for name, v := range want {
+				if out[name] == nil || *out[name] != v {
+					t.Errorf("declared %v, rollups %v: %s %v, want %v", declared, rollups, name, deref(out[name]), v)
+				}
+			}
+			if !rollups {
+				continue
+			}
+			custom := runFrames(t, eng, js)[0].Meta.Custom.(map[string]any)
+			raw, _ := custom["rawFeatures"].([]string)
+			switch {
+			case declared && (custom["source"] != engine.SourceRaw || !slices.Equal(raw, []string{"clicked"})):
+				t.Errorf("declared: source %v, rawFeatures %v; want raw, [clicked]: its late values are only in the rows", custom["source"], raw)
+			case !declared && (custom["source"] != engine.SourceRollup || raw != nil):
+				t.Errorf("not declared: source %v, rawFeatures %v; want the rollups, none", custom["source"], raw)
 			}
 		}
 	}

@@ -125,8 +125,10 @@ func (s *Store) RollupFeatureValues(ctx context.Context, req store.RollupRequest
 }
 
 // featureRollupColumns returns the named columns, each one the feature rollup keeps (an input
-// feature or a model output, store.Column.Profiled), and marks those rollups of the given
-// format do not keep: the model outputs before rollupFormatWithOutputs.
+// feature, a model output or an outcome, store.Column.RolledUp), and marks those rollups of the
+// given format do not keep: the model outputs before rollupFormatWithOutputs, and an outcome
+// whose late values a labels table holds (the rollup has the prediction table's values, the
+// rows' answer joins the late ones).
 func (s *Store) featureRollupColumns(ctx context.Context, names []string, format int64) ([]store.Column, []bool, error) {
 	sch, err := s.Schema(ctx)
 	if err != nil {
@@ -136,11 +138,12 @@ func (s *Store) featureRollupColumns(ctx context.Context, names []string, format
 	unrolled := make([]bool, len(names))
 	for i, name := range names {
 		c, ok := sch.Column(name)
-		if !ok || !c.Profiled() {
-			return nil, nil, fmt.Errorf("%w: %q is not a feature column or a model output", store.ErrSchema, name)
+		if !ok || !c.RolledUp() {
+			return nil, nil, fmt.Errorf("%w: %q is not a feature column, a model output or an outcome", store.ErrSchema, name)
 		}
+		_, late := s.outcomeLabels[name]
 		cols[i] = c
-		unrolled[i] = c.Role == store.RolePrediction && format < rollupFormatWithOutputs
+		unrolled[i] = late || (c.Role == store.RolePrediction && format < rollupFormatWithOutputs)
 	}
 	return cols, unrolled, nil
 }

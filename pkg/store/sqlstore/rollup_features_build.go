@@ -110,7 +110,8 @@ func (s *Store) featureRollupStatement(hourStart func(ts string) string, where f
 }
 
 // profiledColumns returns the quoted ts, model and model_version columns and the columns the
-// feature rollups keep (store.Column.Profiled), in the table's order.
+// feature rollups keep (store.Column.RolledUp), in the table's order: not an outcome whose late
+// values a labels table holds, which is read from the rows (featureRollupColumns).
 func (s *Store) profiledColumns(ctx context.Context) (ts, model, version string, features []store.Column, err error) {
 	sch, err := s.Schema(ctx)
 	if err != nil {
@@ -121,7 +122,7 @@ func (s *Store) profiledColumns(ctx context.Context) (ts, model, version string,
 		return "", "", "", nil, err
 	}
 	for _, c := range sch.Columns {
-		if c.Profiled() {
+		if _, late := s.outcomeLabels[c.Name]; c.RolledUp() && !late {
 			features = append(features, c)
 		}
 	}
