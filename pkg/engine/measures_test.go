@@ -3,8 +3,6 @@ package engine_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,10 +12,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/engine"
-	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // recordingStore records what each query asks the store for: the measures of every Aggregates
@@ -220,7 +216,6 @@ const (
 // one that does: rows without ground truth, and labeled rows without the prediction the
 // confusion uses (the score under a threshold, the logged label without one).
 func TestScoreMetricsAloneReportTheConfusionsCoverage(t *testing.T) {
-	dir := t.TempDir()
 	csv := "prediction_id,ts,model,model_version,predicted_label,score,actual_label\n" +
 		"p1,2026-03-01T00:00:00Z,m,A,yes,0.9,yes\n" +
 		"p2,2026-03-01T00:01:00Z,m,A,no,0.2,no\n" +
@@ -230,24 +225,7 @@ func TestScoreMetricsAloneReportTheConfusionsCoverage(t *testing.T) {
 		"p6,2026-03-01T00:05:00Z,m,A,,,yes\n" + // neither
 		"p7,2026-03-01T00:06:00Z,m,A,yes,0.8,\n" + // no ground truth
 		"p8,2026-03-01T00:07:00Z,m,A,no,,\n"
-	file := filepath.Join(dir, "rows.csv")
-	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(dir, "rows.duckdb")
-	w, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.LoadFile(context.Background(), w, file); err != nil {
-		t.Fatal(err)
-	}
-	_ = w.Close()
-	st, err := duckdb.Open(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openStore(t, loadCSVText(t, csv))
 	eng := &engine.Engine{Store: st}
 	fc := familyCases{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
 	for name, body := range map[string]string{

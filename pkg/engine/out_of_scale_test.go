@@ -37,16 +37,11 @@ func valueOf(t *testing.T, fs data.Frames, metric string) *float64 {
 	return nil
 }
 
-// Regression: values whose squares overflow a double (a logged 1e200) made the store's variance
-// fail ("VARPOP is out of range"), so a Viewer's regression or quality query over them was an
-// internal error. Their spread is undefined instead: null on both paths, the rest answered.
-func TestValuesOutOfScaleMakeASpreadNullNotAnError(t *testing.T) {
+// loadCSVText loads predictions given as CSV text into a new store through the loader (which
+// builds the rollups) and returns its path.
+func loadCSVText(t *testing.T, csv string) string {
+	t.Helper()
 	dir := t.TempDir()
-	csv := "prediction_id,ts,model,model_version,predicted_value,actual_value,feat\n" +
-		"p1,2026-03-01T00:00:00Z,m,v1,1,2,1e200\n" +
-		"p2,2026-03-01T00:10:00Z,m,v1,1e200,3,-1e200\n" +
-		"p3,2026-03-01T00:20:00Z,m,v1,2,-1e200,3\n" +
-		"p4,2026-03-01T00:30:00Z,m,v1,2,2,4\n"
 	file := filepath.Join(dir, "rows.csv")
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
@@ -59,12 +54,22 @@ func TestValuesOutOfScaleMakeASpreadNullNotAnError(t *testing.T) {
 	if _, err := ingest.LoadFile(context.Background(), w, file); err != nil {
 		t.Fatal(err)
 	}
-	_ = w.Close()
-	st, err := duckdb.Open(db, "predictions")
-	if err != nil {
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = st.Close() })
+	return db
+}
+
+// Regression: values whose squares overflow a double (a logged 1e200) made the store's variance
+// fail ("VARPOP is out of range"), so a Viewer's regression or quality query over them was an
+// internal error. Their spread is undefined instead: null on both paths, the rest answered.
+func TestValuesOutOfScaleMakeASpreadNullNotAnError(t *testing.T) {
+	csv := "prediction_id,ts,model,model_version,predicted_value,actual_value,feat\n" +
+		"p1,2026-03-01T00:00:00Z,m,v1,1,2,1e200\n" +
+		"p2,2026-03-01T00:10:00Z,m,v1,1e200,3,-1e200\n" +
+		"p3,2026-03-01T00:20:00Z,m,v1,2,-1e200,3\n" +
+		"p4,2026-03-01T00:30:00Z,m,v1,2,2,4\n"
+	st := openStore(t, loadCSVText(t, csv))
 	win := query.Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)}
 	for _, rollups := range []bool{false, true} {
 		eng := &engine.Engine{Store: st, Rollups: rollups}
@@ -96,24 +101,11 @@ func TestValuesOutOfScaleMakeASpreadNullNotAnError(t *testing.T) {
 // Regression: a NaN in a ragged range's partial hour was counted inside it from the rollups.
 // (The loader stores a NaN as NULL; a table written by other means may hold one.)
 func TestNaNIsOutOfRangeOnBothPaths(t *testing.T) {
-	dir := t.TempDir()
 	csv := "prediction_id,ts,model,model_version,feat\n" +
 		"r1,2026-03-01T00:10:00Z,m,v1,1.5\n" + "r2,2026-03-01T00:20:00Z,m,v1,4.5\n" +
 		"c1,2026-03-01T01:10:00Z,m,v1,2.5\n" + "c2,2026-03-01T01:20:00Z,m,v1,5.5\n" +
 		"c3,2026-03-01T02:10:00Z,m,v1,0.5\n" + "c4,2026-03-01T02:20:00Z,m,v1,3.5\n"
-	file := filepath.Join(dir, "rows.csv")
-	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(dir, "rows.duckdb")
-	w, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.LoadFile(context.Background(), w, file); err != nil {
-		t.Fatal(err)
-	}
-	_ = w.Close()
+	db := loadCSVText(t, csv)
 	c, err := sql.Open("duckdb", db)
 	if err != nil {
 		t.Fatal(err)

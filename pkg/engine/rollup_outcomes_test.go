@@ -2,17 +2,13 @@ package engine_test
 
 import (
 	"database/sql/driver"
-	"fmt"
 	"math"
-	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // outcomeHours writes four hours of a model's outcomes, two versions: clicked (boolean, null on
@@ -21,24 +17,13 @@ import (
 // rollup keeps it per cell there) and feedback (text: up, down or none).
 func outcomeHours(t *testing.T) (string, time.Time) {
 	t.Helper()
-	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	perHour := 2*store.FeatureRollupCap + 300
-	n := 4 * perHour
-	cols := append(append([]store.Column{}, store.BaseColumns...),
-		store.Column{Name: "clicked", Kind: store.KindBoolean, Role: store.RoleFeature},
-		store.Column{Name: "revenue", Kind: store.KindDouble, Role: store.RoleFeature},
-		store.Column{Name: "feedback", Kind: store.KindText, Role: store.RoleFeature})
-	at := func(name string) int {
-		return slices.IndexFunc(cols, func(c store.Column) bool { return c.Name == name })
-	}
-	rows := make([][]driver.Value, n)
-	for i := range rows {
-		hour := i / perHour
-		row := make([]driver.Value, len(cols))
-		row[at(store.ColPredictionID)], row[at(store.ColTS)] = fmt.Sprintf("p%d", i), start.Add(time.Duration(i)*4*time.Hour/time.Duration(n))
-		row[at(store.ColModel)], row[at(store.ColModelVersion)] = "m", []string{"A", "B"}[i%2]
+	return writeDenseHours(t, []store.Column{
+		{Name: "clicked", Kind: store.KindBoolean, Role: store.RoleFeature},
+		{Name: "revenue", Kind: store.KindDouble, Role: store.RoleFeature},
+		{Name: "feedback", Kind: store.KindText, Role: store.RoleFeature},
+	}, func(i, hour int, set func(string, driver.Value)) {
 		if i%5 != 0 {
-			row[at("clicked")] = (i*7+hour)%10 < 3
+			set("clicked", (i*7+hour)%10 < 3)
 		}
 		revenue := float64(i%40) * 2.5
 		if hour == 2 {
@@ -47,25 +32,14 @@ func outcomeHours(t *testing.T) (string, time.Time) {
 		switch {
 		case i%7 == 0:
 		case i%3 == 0:
-			row[at("revenue")] = 0.0
-		case i%perHour == 13: // hours 0, 2 (its cells) and 3
-			row[at("revenue")] = math.NaN()
+			set("revenue", 0.0)
+		case i%denseHoursPerHour == 13: // hours 0, 2 (its cells) and 3
+			set("revenue", math.NaN())
 		default:
-			row[at("revenue")] = revenue
+			set("revenue", revenue)
 		}
-		row[at("feedback")] = []string{"up", "down", "none", "up"}[(i/3+hour)%4]
-		rows[i] = row
-	}
-	db := filepath.Join(t.TempDir(), "outcomes.duckdb")
-	w, err := duckdb.OpenWriter(db, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	loadRows(t, w, cols, rows)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return db, start
+		set("feedback", []string{"up", "down", "none", "up"}[(i/3+hour)%4])
+	})
 }
 
 // Outcomes are rolled up as features are: the outcomes dashboard's queries (rate per hour,

@@ -23,29 +23,48 @@ import (
 // drift a monitor should see).
 func outputHours(t *testing.T) (string, time.Time) {
 	t.Helper()
+	x := store.Column{Name: "x", Kind: store.KindDouble, Role: store.RoleFeature}
+	return writeDenseHours(t, []store.Column{x}, func(i, hour int, set func(string, driver.Value)) {
+		score := math.Mod(float64(i)*0.6180339887, 1)*0.9 + 0.03*float64(hour) // distinct, in (0, 0.99)
+		set(store.ColScore, score)
+		set(store.ColPredictedValue, 1000*score-400)
+		set(store.ColPredictedLabel, map[bool]string{true: "yes", false: "no"}[score >= 0.5])
+		set("x", float64(i%50))
+		if i%31 == 0 { // a few rows without outputs
+			set(store.ColScore, nil)
+			set(store.ColPredictedValue, nil)
+			set(store.ColPredictedLabel, nil)
+		}
+	})
+}
+
+// denseHoursPerHour is writeDenseHours' rows per hour: more than store.FeatureRollupCap per
+// version, so that a continuous column is rolled up per cell.
+const denseHoursPerHour = 2*store.FeatureRollupCap + 300
+
+// writeDenseHours writes, through the loader, four hours from 2026-03-02T10:00Z of model m's
+// predictions, denseHoursPerHour an hour evenly spread, versions A and B alternating, with the
+// base columns and extra ones, which fill sets (by name) for row i of the given hour. It returns
+// the store's path and the first hour.
+func writeDenseHours(t *testing.T, extra []store.Column, fill func(i, hour int, set func(string, driver.Value))) (string, time.Time) {
+	t.Helper()
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	perHour := 2*store.FeatureRollupCap + 300
-	n := 4 * perHour
-	cols := append(append([]store.Column{}, store.BaseColumns...), store.Column{Name: "x", Kind: store.KindDouble, Role: store.RoleFeature})
-	at := func(name string) int {
-		return slices.IndexFunc(cols, func(c store.Column) bool { return c.Name == name })
-	}
+	n := 4 * denseHoursPerHour
+	cols := append(append([]store.Column{}, store.BaseColumns...), extra...)
 	rows := make([][]driver.Value, n)
 	for i := range rows {
-		hour := i / perHour
-		score := math.Mod(float64(i)*0.6180339887, 1)*0.9 + 0.03*float64(hour) // distinct, in (0, 0.99)
 		row := make([]driver.Value, len(cols))
-		row[at(store.ColPredictionID)], row[at(store.ColTS)] = fmt.Sprintf("p%d", i), start.Add(time.Duration(i)*4*time.Hour/time.Duration(n))
-		row[at(store.ColModel)], row[at(store.ColModelVersion)] = "m", []string{"A", "B"}[i%2]
-		row[at(store.ColScore)], row[at(store.ColPredictedValue)] = score, 1000*score-400
-		row[at(store.ColPredictedLabel)] = map[bool]string{true: "yes", false: "no"}[score >= 0.5]
-		row[at("x")] = float64(i % 50)
-		if i%31 == 0 { // a few rows without outputs
-			row[at(store.ColScore)], row[at(store.ColPredictedValue)], row[at(store.ColPredictedLabel)] = nil, nil, nil
+		set := func(name string, v driver.Value) {
+			row[slices.IndexFunc(cols, func(c store.Column) bool { return c.Name == name })] = v
 		}
+		set(store.ColPredictionID, fmt.Sprintf("p%d", i))
+		set(store.ColTS, start.Add(time.Duration(i)*4*time.Hour/time.Duration(n)))
+		set(store.ColModel, "m")
+		set(store.ColModelVersion, []string{"A", "B"}[i%2])
+		fill(i, i/denseHoursPerHour, set)
 		rows[i] = row
 	}
-	db := filepath.Join(t.TempDir(), "outputs.duckdb")
+	db := filepath.Join(t.TempDir(), "dense.duckdb")
 	w, err := duckdb.OpenWriter(db, "predictions")
 	if err != nil {
 		t.Fatal(err)
