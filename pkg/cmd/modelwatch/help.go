@@ -66,9 +66,9 @@ var helps = map[string]commandHelp{
 		synopsis: "rollup --db PATH [--table NAME] [--labels-table NAME] [--segments COL,COL]",
 		summary: "Rebuild every hourly rollup of a store in one transaction. Rollups are derived data per hour, model and\n" +
 			"version (counts, latency sums and sketches, confusion counts, score cells and log-loss/Brier sums, error\n" +
-			"and actual-value sums, each feature's and model output's rows per value or cell, and their moments) that\n" +
-			"load and demo keep up to date; rebuild them after writing the store by other means, or to read a labels\n" +
-			"table (the data source's labelsTable).\n" +
+			"and actual-value sums, each feature's, model output's and outcome column's rows per value or cell, and their\n" +
+			"moments) that load and demo keep up to date; rebuild them after writing the store by other means, or to read\n" +
+			"a labels table (the data source's labelsTable).\n" +
 			"--segments keeps them per value of up to 3 low-cardinality feature columns (at most 100 values each), so that\n" +
 			"queries filtering with = or in on those columns, or grouped by one, read them too; later loads keep the list,\n" +
 			"--segments \"\" removes it. Changing it rebuilds every table.",
