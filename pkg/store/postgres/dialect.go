@@ -1,0 +1,97 @@
+// Package postgres is the prediction store on a team's own PostgreSQL (12 or later): the same
+// generated statements as the embedded store, in PostgreSQL's SQL, through pgx's extended
+// protocol (every value bound, never interpolated), on connections that only read.
+package postgres
+
+import (
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+)
+
+// Dialect is PostgreSQL's SQL.
+type Dialect struct{}
+
+var _ sqlstore.Dialect = Dialect{}
+
+// Name implements sqlstore.Dialect.
+func (Dialect) Name() string { return "PostgreSQL" }
+
+// Placeholder implements sqlstore.Dialect.
+func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+
+// QuoteIdent implements sqlstore.Dialect.
+func (Dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// BucketMicros implements sqlstore.Dialect: the timestamp's microseconds since the epoch
+// (extract is exact, numeric, from PostgreSQL 14; a double before), floored to the width with
+// floor division, as DuckDB's // floors.
+func (Dialect) BucketMicros(column, width string) string {
+	micros := "CAST(floor(extract(epoch FROM " + column + ") * 1000000) AS BIGINT)"
+	return "(CAST(floor(CAST(" + micros + " AS NUMERIC) / " + width + ") AS BIGINT) * " + width + ")"
+}
+
+// EpochSeconds implements sqlstore.Dialect.
+func (Dialect) EpochSeconds(expr string) string {
+	return "CAST(extract(epoch FROM " + expr + ") AS DOUBLE PRECISION)"
+}
+
+// TextType implements sqlstore.Dialect.
+func (Dialect) TextType() string { return "TEXT" }
+
+// NaN implements sqlstore.Dialect.
+func (Dialect) NaN() string { return "CAST('NaN' AS DOUBLE PRECISION)" }
+
+// Quantile implements sqlstore.Dialect: percentile_cont interpolates linearly, as numpy does.
+func (Dialect) Quantile(expr string, q float64) string {
+	return "percentile_cont(" + strconv.FormatFloat(q, 'g', -1, 64) + ") WITHIN GROUP (ORDER BY " + expr + ")"
+}
+
+// ColumnsQuery implements sqlstore.Dialect: the table in the connection's current schema (the
+// first of its search_path that exists).
+func (Dialect) ColumnsQuery() string {
+	return "SELECT column_name, data_type FROM information_schema.columns " +
+		"WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+}
+
+// Kind implements sqlstore.Dialect over information_schema's data_type names.
+func (Dialect) Kind(engineType string) store.Kind {
+	t := strings.ToLower(engineType)
+	switch {
+	case t == "boolean":
+		return store.KindBoolean
+	case strings.HasPrefix(t, "timestamp"), t == "date":
+		return store.KindTimestamp
+	case t == "double precision", t == "real", t == "numeric", t == "decimal":
+		return store.KindDouble
+	case t == "integer", t == "bigint", t == "smallint":
+		return store.KindInteger
+	}
+	return store.KindText
+}
+
+// Downstream implements sqlstore.Dialect: a failed connection (SQLSTATE class 08), exhausted
+// resources (53), an administrator's shutdown (57P), a system error (58), a serialization
+// failure or deadlock (40), and network errors are the environment's.
+func (Dialect) Downstream(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"), strings.HasPrefix(pe.Code, "57P"),
+			strings.HasPrefix(pe.Code, "58"), strings.HasPrefix(pe.Code, "40"):
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
+}

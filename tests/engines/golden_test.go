@@ -1,0 +1,213 @@
+// Package engines_test proves every store engine equal to the embedded one: the same queries,
+// the same frames, against real servers started for the test.
+package engines_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/ingest"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/pkg/store/postgres"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+	"github.com/mlops/modelwatch/tests/internal/pgserver"
+)
+
+// goldenCases are the golden families' queries (testdata/golden/families/cases.json).
+type goldenCases struct {
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+	Cases []struct {
+		Name  string          `json:"name"`
+		Query json.RawMessage `json:"query"`
+	} `json:"cases"`
+}
+
+// loadGolden loads the golden families' predictions into a DuckDB store through the loader and
+// copies its prediction table, with the same column types, into database postgres of srv.
+func loadGolden(t *testing.T, srv *pgserver.Server) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "families.duckdb")
+	w, err := duckdb.OpenWriter(db, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, "../../testdata/golden/families/predictions.csv"); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	copyTable(t, db, srv.URL, "predictions")
+	return db
+}
+
+// copyTable copies a DuckDB table into PostgreSQL, each column typed as DuckDB's kind maps.
+func copyTable(t *testing.T, duckPath, url, table string) {
+	t.Helper()
+	src, err := sql.Open("duckdb", duckPath+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rows, err := src.Query("SELECT * FROM " + table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(types))
+	defs := make([]string, len(types))
+	for i, ct := range types {
+		names[i] = ct.Name()
+		pgType := map[string]string{"VARCHAR": "text", "DOUBLE": "double precision", "BIGINT": "bigint", "BOOLEAN": "boolean", "TIMESTAMP": "timestamp"}[ct.DatabaseTypeName()]
+		if pgType == "" {
+			t.Fatalf("column %s: no PostgreSQL type for DuckDB's %s", ct.Name(), ct.DatabaseTypeName())
+		}
+		defs[i] = fmt.Sprintf("%q %s", ct.Name(), pgType)
+	}
+	var values [][]any
+	for rows.Next() {
+		v := make([]any, len(names))
+		p := make([]any, len(names))
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := rows.Scan(p...); err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE TABLE %q (%s)", table, strings.Join(defs, ", "))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{table}, names, pgx.CopyFromRows(values)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "ANALYZE "+table); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Every golden family query answers on PostgreSQL with the embedded store's frames (values
+// within 1e-9 relative), both read from the rows.
+func TestGoldenFamiliesEqualTheEmbeddedStore(t *testing.T) {
+	srv := pgserver.Start(t)
+	duckPath := loadGolden(t, srv)
+	duck, err := duckdb.Open(duckPath, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = duck.Close() })
+	pg, err := postgres.Open(srv.URL, "predictions", postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pg.Close() })
+	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gc goldenCases
+	if err := json.Unmarshal(raw, &gc); err != nil {
+		t.Fatal(err)
+	}
+	if len(gc.Cases) < 10 {
+		t.Fatalf("only %d golden cases", len(gc.Cases))
+	}
+	values := 0
+	for _, c := range gc.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			want := run(t, duck, c.Query, gc.From, gc.To)
+			got := run(t, pg, c.Query, gc.From, gc.To)
+			values += sameFrames(t, want, got)
+		})
+	}
+	if values < 1000 {
+		t.Errorf("only %d values compared over %d cases", values, len(gc.Cases))
+	}
+}
+
+func run(t *testing.T, st *sqlstore.Store, js []byte, from, to time.Time) data.Frames {
+	t.Helper()
+	rq, err := query.Parse(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Validate(rq, query.Window{From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := (&engine.Engine{Store: st}).Run(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%s: %v", st.DB().Driver(), err)
+	}
+	return fs
+}
+
+// sameFrames requires the same frames, fields, labels and values (numbers within 1e-9
+// relative, NaN equal to NaN), and returns how many non-null values it compared.
+func sameFrames(t *testing.T, want, got data.Frames) (compared int) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("%d frames from PostgreSQL, %d from DuckDB", len(got), len(want))
+	}
+	for i := range want {
+		wf, gf := want[i], got[i]
+		if len(wf.Fields) != len(gf.Fields) {
+			t.Fatalf("frame %d: %d fields from PostgreSQL, %d from DuckDB", i, len(gf.Fields), len(wf.Fields))
+		}
+		for j := range wf.Fields {
+			a, b := wf.Fields[j], gf.Fields[j]
+			if a.Name != b.Name || a.Labels.String() != b.Labels.String() || a.Len() != b.Len() {
+				t.Fatalf("frame %d field %d: PostgreSQL %s %s (%d), DuckDB %s %s (%d)", i, j, b.Name, b.Labels, b.Len(), a.Name, a.Labels, a.Len())
+			}
+			for r := range a.Len() {
+				av, aok := a.ConcreteAt(r)
+				bv, bok := b.ConcreteAt(r)
+				if aok != bok || !sameValue(av, bv) {
+					t.Errorf("frame %d %s %s row %d: PostgreSQL %v, DuckDB %v", i, a.Name, a.Labels, r, bv, av)
+				}
+				if aok {
+					compared++
+				}
+			}
+		}
+	}
+	return compared
+}
+
+func sameValue(a, b any) bool {
+	x, xok := a.(float64)
+	y, yok := b.(float64)
+	if !xok || !yok {
+		return fmt.Sprint(a) == fmt.Sprint(b)
+	}
+	if math.IsNaN(x) || math.IsNaN(y) {
+		return math.IsNaN(x) && math.IsNaN(y)
+	}
+	return x == y || math.Abs(x-y) <= 1e-9*math.Max(math.Abs(x), math.Abs(y))
+}
