@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/mlops/modelwatch/pkg/settings"
+	"github.com/mlops/modelwatch/pkg/store/postgres"
 )
 
 // CheckHealth reports whether the store opens, the prediction table exists with the expected
@@ -19,6 +22,9 @@ func (d *Datasource) CheckHealth(ctx context.Context, req *backend.CheckHealthRe
 	defer cancel()
 	fail := func(err error) (*backend.CheckHealthResult, error) {
 		msg := cut(err.Error())
+		if why := d.explain(err); why != "" {
+			msg = why + " (" + msg + ")"
+		}
 		if !admin {
 			msg = d.classify(err).message
 		}
@@ -50,8 +56,8 @@ func (d *Datasource) CheckHealth(ctx context.Context, req *backend.CheckHealthRe
 			features++
 		}
 	}
-	msg := fmt.Sprintf("%s store %q: table %s has %d rows, %d models, %d feature columns",
-		d.settings.Store, d.settings.Path, sch.Table, rows, len(models), features)
+	msg := fmt.Sprintf("%s: table %s has %d rows, %d models, %d feature columns",
+		d.storeName(), sch.Table, rows, len(models), features)
 	status := backend.HealthStatusOk
 	if missing := sch.Missing(); len(missing) > 0 {
 		msg += fmt.Sprintf("; missing optional columns %s (the query families that read them will fail)", strings.Join(missing, ", "))
@@ -63,4 +69,21 @@ func (d *Datasource) CheckHealth(ctx context.Context, req *backend.CheckHealthRe
 		msg = d.redact(msg)
 	}
 	return &backend.CheckHealthResult{Status: status, Message: msg}, nil
+}
+
+// storeName names the store in health messages: the engine and where it is (the DuckDB file, or
+// the PostgreSQL database and server; never a credential).
+func (d *Datasource) storeName() string {
+	if d.settings.Store == settings.EnginePostgres {
+		return fmt.Sprintf("postgres store: database %q on %s as %q", d.settings.Database, d.settings.Address(), d.settings.User)
+	}
+	return fmt.Sprintf("%s store %q", d.settings.Store, d.settings.Path)
+}
+
+// explain is the engine's account of a failure an admin can act on ("" when it has none).
+func (d *Datasource) explain(err error) string {
+	if d.settings.Store == settings.EnginePostgres {
+		return postgres.Explain(err)
+	}
+	return ""
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
+	"github.com/mlops/modelwatch/pkg/store/postgres"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
@@ -57,8 +58,8 @@ type Datasource struct {
 
 // NewDatasource is the instance factory Grafana calls for each data source configuration.
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	cfg, _, err := settings.Load(s.JSONData, s.DecryptedSecureJSONData)
-	if err == nil {
+	cfg, secrets, err := settings.Load(s.JSONData, s.DecryptedSecureJSONData)
+	if err == nil && cfg.Store == settings.EngineDuckDB {
 		err = settings.OperatorFromEnv(os.Getenv).CheckStorePath(cfg.Path)
 	}
 	if err != nil {
@@ -66,7 +67,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		// (status 400); failing the instance would reach the user as an internal error.
 		return New(cfg, func(settings.Settings) (store.Store, error) { return nil, err }), nil //nolint:nilerr // the opener returns it
 	}
-	return New(cfg, OpenStore), nil
+	return New(cfg, Opener(secrets)), nil
 }
 
 // New builds a data source over settings with the given store opener.
@@ -76,10 +77,32 @@ func New(cfg settings.Settings, open func(settings.Settings) (store.Store, error
 	return ds
 }
 
-// OpenStore opens the store the settings name: read-only, or read-write by this process when
-// the data source accepts writes (its query connections still only read).
-func OpenStore(cfg settings.Settings) (store.Store, error) {
+// OpenStore opens the store the settings name without secrets (the embedded store needs none).
+func OpenStore(cfg settings.Settings) (store.Store, error) { return Opener(settings.Secrets{})(cfg) }
+
+// Opener returns the opener of the store the settings name, with the data source's secrets:
+// read-only, or read-write by this process when the data source accepts writes (its query
+// connections still only read).
+func Opener(secrets settings.Secrets) func(settings.Settings) (store.Store, error) {
+	return func(cfg settings.Settings) (store.Store, error) { return openStore(cfg, secrets) }
+}
+
+func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, error) {
 	switch cfg.Store {
+	case settings.EnginePostgres:
+		p := cfg.Postgres
+		st, err := postgres.Open(postgres.URL(p.Address(), p.Database, p.User, secrets.Password, p.Mode()), cfg.Table, postgres.Options{
+			PoolSize: p.PoolSize, StatementTimeout: cfg.Limits.Timeout(),
+			CACert: secrets.TLSCACert, ClientCert: secrets.TLSClientCert, ClientKey: secrets.TLSClientKey,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := configure(st, cfg); err != nil {
+			_ = st.Close()
+			return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
+		}
+		return st, nil
 	case settings.EngineDuckDB:
 		o := duckdb.Options{Path: cfg.Path, Table: cfg.Table, MemoryLimit: cfg.Limits.MemoryLimit, Threads: cfg.Limits.Threads}
 		if cfg.Ingest.Enabled {

@@ -49,11 +49,17 @@ type Settings struct {
 	Ingest Ingest `json:"ingest,omitzero"`
 	// Limits bound the work of one query.
 	Limits
+	// Postgres connects a PostgreSQL store (store: postgres).
+	Postgres
 }
 
 // Secrets are the decrypted secureJsonData; never logged or returned.
 type Secrets struct {
 	Password string
+	// TLSCACert, TLSClientCert and TLSClientKey are PEM: the CA that signs a PostgreSQL
+	// server's certificate (sslMode verify-ca or verify-full), and a client certificate and
+	// key when the server asks for one.
+	TLSCACert, TLSClientCert, TLSClientKey string
 }
 
 // Load decodes and validates jsonData and secureJsonData.
@@ -73,16 +79,25 @@ func Load(jsonData []byte, secure map[string]string) (Settings, Secrets, error) 
 	if err := s.Validate(); err != nil {
 		return Settings{}, Secrets{}, err
 	}
-	return s, Secrets{Password: secure["password"]}, nil
+	return s, Secrets{Password: secure["password"], TLSCACert: secure["tlsCACert"], TLSClientCert: secure["tlsClientCert"], TLSClientKey: secure["tlsClientKey"]}, nil
 }
 
 // Validate checks the settings and says what to change.
 func (s Settings) Validate() error {
-	if s.Store != EngineDuckDB {
-		return fmt.Errorf("%w: store %q is not supported: use %q", ErrSettings, s.Store, EngineDuckDB)
-	}
-	if strings.TrimSpace(s.Path) == "" {
-		return fmt.Errorf("%w: path is empty: set it to the DuckDB file, e.g. /var/lib/grafana/modelwatch/demo.duckdb", ErrSettings)
+	switch s.Store {
+	case EngineDuckDB:
+		if strings.TrimSpace(s.Path) == "" {
+			return fmt.Errorf("%w: path is empty: set it to the DuckDB file, e.g. /var/lib/grafana/modelwatch/demo.duckdb", ErrSettings)
+		}
+	case EnginePostgres:
+		if err := s.Postgres.validate(); err != nil {
+			return err
+		}
+		if s.Ingest.Enabled {
+			return fmt.Errorf("%w: ingest writes to the embedded DuckDB store only: turn it off for store %q and write to PostgreSQL with your own pipeline", ErrSettings, s.Store)
+		}
+	default:
+		return fmt.Errorf("%w: store %q is not supported: use %q or %q", ErrSettings, s.Store, EngineDuckDB, EnginePostgres)
 	}
 	if err := store.ValidIdentifier(s.Table); err != nil {
 		return fmt.Errorf("%w: table: %v", ErrSettings, err)

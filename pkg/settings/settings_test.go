@@ -98,3 +98,41 @@ func TestIngestSettings(t *testing.T) {
 		}
 	}
 }
+
+// A PostgreSQL data source names its server, database and user in jsonData and keeps its
+// password and TLS material in secureJsonData; whatever is missing or malformed is refused with
+// the field to fix.
+func TestPostgresSettings(t *testing.T) {
+	ok := `{"store":"postgres","host":"db.internal","database":"ml","user":"modelwatch_reader"}`
+	got, sec, err := Load([]byte(ok), map[string]string{"password": "pw", "tlsCACert": "ca", "tlsClientCert": "cert", "tlsClientKey": "key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Address() != "db.internal:5432" || got.Mode() != "require" || got.Table != DefaultTable {
+		t.Errorf("defaults: address %s, sslMode %s, table %s", got.Address(), got.Mode(), got.Table)
+	}
+	if sec != (Secrets{Password: "pw", TLSCACert: "ca", TLSClientCert: "cert", TLSClientKey: "key"}) {
+		t.Errorf("secrets %+v", sec)
+	}
+	v6, _, err := Load([]byte(`{"store":"postgres","host":"::1","port":6543,"database":"ml","user":"u","sslMode":"verify-full","poolSize":4}`), nil)
+	if err != nil || v6.Address() != "[::1]:6543" || v6.Mode() != "verify-full" || v6.PoolSize != 4 {
+		t.Errorf("IPv6 host and options: %+v, %v", v6.Postgres, err)
+	}
+	for name, c := range map[string]struct{ json, field string }{
+		"no host":          {`{"store":"postgres","database":"ml","user":"u"}`, "host is empty"},
+		"a URL as host":    {`{"store":"postgres","host":"postgres://x","database":"ml","user":"u"}`, "not a host name"},
+		"host with a port": {`{"store":"postgres","host":"db/x","database":"ml","user":"u"}`, "not a host name"},
+		"bad port":         {`{"store":"postgres","host":"db","port":70000,"database":"ml","user":"u"}`, "port 70000"},
+		"no database":      {`{"store":"postgres","host":"db","user":"u"}`, "database is empty"},
+		"no user":          {`{"store":"postgres","host":"db","database":"ml"}`, "user is empty"},
+		"sslMode prefer":   {`{"store":"postgres","host":"db","database":"ml","user":"u","sslMode":"prefer"}`, "sslMode \"prefer\""},
+		"pool too large":   {`{"store":"postgres","host":"db","database":"ml","user":"u","poolSize":1000}`, "poolSize 1000"},
+		"ingest":           {`{"store":"postgres","host":"db","database":"ml","user":"u","ingest":{"enabled":true}}`, "ingest writes to the embedded"},
+		"bad table":        {`{"store":"postgres","host":"db","database":"ml","user":"u","table":"a;b"}`, "table"},
+	} {
+		_, _, err := Load([]byte(c.json), nil)
+		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: %v, want ErrSettings naming %q", name, err, c.field)
+		}
+	}
+}

@@ -25,13 +25,13 @@ func TestQueryConnectionsOnlyRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, stmt := range []string{"CREATE ROLE modelwatch_reader LOGIN", "GRANT SELECT ON predictions TO modelwatch_reader"} {
+	for _, stmt := range []string{"CREATE ROLE modelwatch_reader LOGIN PASSWORD '" + pgserver.Password + "'", "GRANT SELECT ON predictions TO modelwatch_reader"} {
 		if _, err := admin.Exec(ctx, stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
 	_ = admin.Close(ctx)
-	reader := strings.Replace(srv.URL, "://"+srv.Owner+"@", "://modelwatch_reader@", 1)
+	reader := strings.Replace(srv.URL, "://"+srv.Owner+":", "://modelwatch_reader:", 1)
 	writes := []string{
 		"INSERT INTO predictions (prediction_id, ts, model, model_version) VALUES ('x', now(), 'm', 'v')",
 		"DELETE FROM predictions",

@@ -78,20 +78,31 @@ func (Dialect) Kind(engineType string) store.Kind {
 	return store.KindText
 }
 
-// Downstream implements sqlstore.Dialect: a failed connection (SQLSTATE class 08), exhausted
-// resources (53), an administrator's shutdown (57P), a system error (58), a serialization
-// failure or deadlock (40), and network errors are the environment's.
+// Downstream implements sqlstore.Dialect: a failed connection (any error connecting, SQLSTATE
+// class 08), refused credentials (28), a missing database (3D000), missing privileges (42501),
+// exhausted resources (53), an administrator's shutdown (57P), a system error (58), a
+// serialization failure or deadlock (40), and network errors are the environment's, not the
+// generated SQL's.
 func (Dialect) Downstream(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch {
-		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"), strings.HasPrefix(pe.Code, "57P"),
-			strings.HasPrefix(pe.Code, "58"), strings.HasPrefix(pe.Code, "40"):
-			return true
-		}
-		return false
-	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
-	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
+	if errors.As(err, &ce) || errors.As(err, &ne) || pgconn.SafeToRetry(err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	for _, prefix := range []string{"08", "28", "3D000", "42501", "53", "57P", "58", "40"} {
+		if strings.HasPrefix(pe.Code, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingTableHint implements sqlstore.MissingTableHinter: information_schema lists only the
+// columns the user may read, so a table without a grant looks missing.
+func (Dialect) MissingTableHint() string {
+	return "check table and the database, or grant the user SELECT on it (GRANT SELECT ON <table> TO <user>): PostgreSQL hides the columns of tables a user may not read"
 }

@@ -43,3 +43,9 @@ type ApproxDistinctDialect interface {
 	Dialect
 	ApproxDistinct(expr string) string
 }
+
+// MissingTableHinter is a Dialect that says what to do when the prediction table is not found
+// (instead of loading predictions, as for the embedded store).
+type MissingTableHinter interface {
+	MissingTableHint() string
+}

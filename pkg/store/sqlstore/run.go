@@ -55,9 +55,15 @@ func (s *Store) queryErr(ctx context.Context, what string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%s: %s: %w", s.d.Name(), what, err)
 	}
-	msg := strings.TrimSpace(err.Error())
+	// The engine's error stays in the chain (errors.As finds it) for the dialect's explanations.
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || s.d.Downstream(err) {
-		return fmt.Errorf("%w: %s: %s: %s", store.ErrStoreIO, s.d.Name(), what, msg)
+		return fmt.Errorf("%w: %s: %s: %w", store.ErrStoreIO, s.d.Name(), what, engineError{err})
 	}
-	return fmt.Errorf("%w: %s: %s: %s", store.ErrQueryFailed, s.d.Name(), what, msg)
+	return fmt.Errorf("%w: %s: %s: %w", store.ErrQueryFailed, s.d.Name(), what, engineError{err})
 }
+
+// engineError is an engine's error with its message trimmed (DuckDB's end in a newline).
+type engineError struct{ err error }
+
+func (e engineError) Error() string { return strings.TrimSpace(e.err.Error()) }
+func (e engineError) Unwrap() error { return e.err }

@@ -150,8 +150,11 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 		sch.Columns = append(sch.Columns, store.Column{Name: name, Kind: s.d.Kind(typ), Role: s.roleOf(name), EngineType: typ})
 	}
 	if len(sch.Columns) == 0 {
-		return store.Schema{}, fmt.Errorf("%w: table %q not found in the %s store: load predictions first (modelwatch load or modelwatch demo)",
-			store.ErrSchema, s.table, s.d.Name())
+		hint := "load predictions first (modelwatch load or modelwatch demo)"
+		if h, ok := s.d.(MissingTableHinter); ok {
+			hint = h.MissingTableHint()
+		}
+		return store.Schema{}, fmt.Errorf("%w: table %q not found in the %s store: %s", store.ErrSchema, s.table, s.d.Name(), hint)
 	}
 	if s.labels != "" {
 		if err := s.discoverLabels(ctx, &sch); err != nil {

@@ -21,13 +21,16 @@ import (
 // binDirs are where Debian and PostgreSQL's own packages put the server binaries, newest first.
 var binDirs = []string{"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/14/bin", "/usr/lib/postgresql/13/bin", "/usr/lib/postgresql/12/bin"}
 
+// Password is the password of every role the tests create, the cluster's owner included.
+const Password = "modelwatch-test-secret"
+
 // Server is a running private server.
 type Server struct {
-	// URL connects as the cluster's superuser to database postgres over TCP, without TLS.
+	// URL connects as the cluster's superuser (password Password) to database postgres over
+	// TCP, without TLS.
 	URL  string
 	Port int
-	// Owner is the cluster's superuser (trust authentication on 127.0.0.1: any role logs in
-	// without a password).
+	// Owner is the cluster's superuser.
 	Owner string
 	dir   string
 	bin   string
@@ -74,14 +77,20 @@ func Start(t testing.TB) *Server {
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	data := filepath.Join(dir, "data")
-	// C locale: text sorts by bytes, as DuckDB sorts it.
-	s.run(t, "initdb", "-D", data, "-U", owner, "--auth=trust", "--locale=C", "--encoding=UTF8", "--no-sync")
-	s.Port = freePort(t)
+	// C locale: text sorts by bytes, as DuckDB sorts it. TCP logins need a password (SCRAM), as
+	// on a team's server; the socket trusts the owner.
+	pwfile := filepath.Join(dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(Password+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.run(t, "initdb", "-D", data, "-U", owner, "--pwfile", pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
+		"--locale=C", "--encoding=UTF8", "--no-sync")
+	s.Port = FreePort(t)
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c full_page_writes=off", s.Port, dir)
 	s.run(t, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "server.log"), "-w", "-t", "60", "start")
 	t.Cleanup(func() { s.stop(data) })
 	s.Owner = owner
-	s.URL = fmt.Sprintf("postgres://%s@127.0.0.1:%d/postgres?sslmode=disable", owner, s.Port)
+	s.URL = fmt.Sprintf("postgres://%s:%s@127.0.0.1:%d/postgres?sslmode=disable", owner, Password, s.Port)
 	return s
 }
 
@@ -121,8 +130,8 @@ func (s *Server) stop(data string) {
 	_ = p.Kill()
 }
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort(t testing.TB) int {
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
