@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -191,7 +192,7 @@ func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 
 func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("query", stderr)
-	db := fs.String("db", "", "DuckDB file to query")
+	db := fs.String("db", "", "DuckDB file to query, or a PostgreSQL URL: postgres://user@host:port/database?sslmode=require (password from the URL or $PGPASSWORD)")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	from := fs.String("from", "now-24h", "start of the range, RFC 3339 or now-<duration>")
 	to := fs.String("to", "now", "end of the range, RFC 3339 or now")
@@ -225,11 +226,15 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table, LabelsTable: *labels, OutcomeColumns: columnList(*outcomes)}
+	cfg, open, err := storeSettings(*db, os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Table, cfg.LabelsTable, cfg.OutcomeColumns = *table, *labels, columnList(*outcomes)
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	ds := plugin.New(cfg, plugin.OpenStore)
+	ds := plugin.New(cfg, open)
 	defer ds.Dispose()
 	frames, err := queryFrames(ctx, ds, *q, fromT, toT, step)
 	if err != nil {
@@ -260,16 +265,20 @@ func queryFrames(ctx context.Context, ds *plugin.Datasource, q string, from, to 
 
 func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("health", stderr)
-	db := fs.String("db", "", "DuckDB file")
+	db := fs.String("db", "", "DuckDB file, or a PostgreSQL URL: postgres://user@host:port/database?sslmode=require (password from the URL or $PGPASSWORD)")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table}
+	cfg, open, err := storeSettings(*db, os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Table = *table
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	ds := plugin.New(cfg, plugin.OpenStore)
+	ds := plugin.New(cfg, open)
 	defer ds.Dispose()
 	// The operator running the CLI sees everything an Admin does.
 	res, err := ds.CheckHealth(ctx, &backend.CheckHealthRequest{PluginContext: backend.PluginContext{User: &backend.User{Role: "Admin"}}})

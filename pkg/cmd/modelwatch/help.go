@@ -79,8 +79,10 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"query": {
-		synopsis: "query --db PATH --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME] [--outcome-columns COL,COL]",
-		summary: "Run one query as the Grafana data source does. T is RFC 3339, now or now-<duration>.\n" +
+		synopsis: "query --db PATH|URL --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME] [--outcome-columns COL,COL]",
+		summary: "Run one query as the Grafana data source does. T is RFC 3339, now or now-<duration>. --db is a DuckDB\n" +
+			"file or a PostgreSQL URL, postgres://user@host:port/database?sslmode=require (the password from the URL\n" +
+			"or $PGPASSWORD; the session only reads).\n" +
 			"Prints tables on a terminal and the plugin SDK's JSON ({\"frames\": [...]}) otherwise; a table\n" +
 			fmt.Sprintf("shows at most %d rows of a frame and counts the rest.", maxTableRows),
 		examples: []string{
@@ -91,11 +93,12 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"health": {
-		synopsis: "health --db PATH [--table NAME]",
-		summary:  "Run the data source's health check on a store.",
+		synopsis: "health --db PATH|URL [--table NAME]",
+		summary:  "Run the data source's health check on a store: a DuckDB file or a PostgreSQL URL (as for query).",
 		examples: []string{
 			"modelwatch health --db data/demo.duckdb",
 			"modelwatch health --db preds.duckdb --table predictions_v2",
+			"PGPASSWORD=... modelwatch health --db 'postgres://modelwatch_reader@db.internal:5432/ml?sslmode=verify-full'",
 		},
 	},
 	"check": {
