@@ -10,7 +10,55 @@ export const labels = {
   },
   config: {
     store: { label: 'Store', tooltip: 'Where the prediction log is kept.' },
-    storeOptions: { duckdb: { label: 'DuckDB', description: 'embedded DuckDB file' } },
+    storeOptions: {
+      duckdb: { label: 'DuckDB', description: 'embedded DuckDB file' },
+      postgres: { label: 'PostgreSQL', description: 'your own PostgreSQL 12+ server (read only)' },
+    },
+    postgres: {
+      host: {
+        label: 'Host',
+        tooltip: "The PostgreSQL server's name or address, without the port.",
+        placeholder: 'db.internal',
+      },
+      port: { label: 'Port', tooltip: 'The server port.', placeholder: '5432' },
+      database: { label: 'Database', tooltip: 'The database holding the prediction table.', placeholder: 'ml' },
+      user: {
+        label: 'User',
+        tooltip: 'A role with SELECT on the prediction (and labels) table only: every session is read-only as well.',
+        placeholder: 'modelwatch_reader',
+      },
+      password: {
+        label: 'Password',
+        tooltip: "The role's password, stored encrypted and never sent back to the browser.",
+      },
+      sslMode: {
+        label: 'TLS mode',
+        tooltip:
+          "require encrypts; verify-ca also checks the certificate against the CA below (or the system's); verify-full also checks the host name.",
+      },
+      sslModeOptions: {
+        disable: { label: 'disable', description: 'no TLS' },
+        require: { label: 'require', description: 'encrypted, any certificate' },
+        'verify-ca': { label: 'verify-ca', description: 'certificate signed by the CA' },
+        'verify-full': { label: 'verify-full', description: 'and naming the host' },
+      },
+      caCert: {
+        label: 'CA certificate',
+        tooltip: "PEM of the CA that signs the server's certificate.",
+        placeholder: '-----BEGIN CERTIFICATE-----',
+      },
+      clientCert: {
+        label: 'Client certificate',
+        tooltip: 'PEM of a client certificate, if the server asks for one.',
+        placeholder: '-----BEGIN CERTIFICATE-----',
+      },
+      clientKey: {
+        label: 'Client key',
+        tooltip: "PEM of the client certificate's key, unencrypted.",
+        placeholder: '-----BEGIN PRIVATE KEY-----',
+      },
+      poolSize: { label: 'Pool size', tooltip: 'Most connections open at once (1-100).', placeholder: '10' },
+    },
     path: {
       label: 'File path',
       tooltip: 'Path of the DuckDB file, as seen by the Grafana server.',

@@ -238,12 +238,26 @@ export const DEFAULT_QUERY: Partial<ModelwatchQuery> = {
   format: 'timeseries',
 };
 
-export type StoreType = 'duckdb';
+export type StoreType = 'duckdb' | 'postgres';
+
+/** libpq's sslmode values the backend accepts (those that never fall back to plaintext, and disable). */
+export type SSLMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 /** `jsonData` of the data source settings. */
 export interface ModelwatchOptions extends DataSourceJsonData {
   store?: StoreType;
+  /** The DuckDB file (store duckdb). */
   path?: string;
+  /** The PostgreSQL server (store postgres): host name or address, and port (default 5432). */
+  host?: string;
+  port?: number;
+  database?: string;
+  /** A role with SELECT on the tables only. */
+  user?: string;
+  /** Default require. */
+  sslMode?: SSLMode;
+  /** Most connections open at once; default 10. */
+  poolSize?: number;
   /** Defaults to `predictions` on the backend. */
   table?: string;
   /** A table of late labels joined on prediction_id (actual_label/actual_value, labeled_at). */
@@ -264,6 +278,16 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   outcomeColumns?: string[];
   /** The write routes for predictions and late labels; absent means off, with every default. */
   ingest?: IngestOptions;
+}
+
+/** `secureJsonData` of the data source settings (PostgreSQL): written, never read back. */
+export interface ModelwatchSecureOptions {
+  password?: string;
+  /** PEM of the CA that signs the server's certificate (verify-ca, verify-full). */
+  tlsCACert?: string;
+  /** PEM of a client certificate and its unencrypted key. */
+  tlsClientCert?: string;
+  tlsClientKey?: string;
 }
 
 /** Least organisation role allowed to write through the ingest routes. */

@@ -263,3 +263,82 @@ describe('ConfigEditor ingest', () => {
 });
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('ConfigEditor PostgreSQL', () => {
+  const pg = labels.config.postgres;
+  const postgres = {
+    ...options,
+    jsonData: { store: 'postgres', host: 'db.internal', database: 'ml', user: 'modelwatch_reader' },
+    secureJsonFields: {},
+  } as unknown as DataSourceSettings<ModelwatchOptions>;
+
+  it('switches the store to PostgreSQL', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    await choose(labels.config.store.label, labels.config.storeOptions.postgres.label);
+    expect(onOptionsChange.mock.calls[0][0].jsonData.store).toBe('postgres');
+  });
+
+  it("shows the server's fields instead of the file's, and no ingest, memory or rollups settings", () => {
+    render(<ConfigEditor options={postgres} onOptionsChange={jest.fn()} />);
+    expect(screen.getByTestId(selectors.config.pgHost)).toHaveValue('db.internal');
+    expect(screen.getByTestId(selectors.config.pgDatabase)).toHaveValue('ml');
+    expect(screen.getByTestId(selectors.config.pgUser)).toHaveValue('modelwatch_reader');
+    expect(screen.getByTestId(selectors.config.pgPort)).toHaveAttribute('placeholder', '5432');
+    expect(screen.getByRole('combobox', { name: pg.sslMode.label })).toHaveValue('require');
+    expect(screen.queryByTestId(selectors.config.path)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.ingestEnabled)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.memoryLimit)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.rollups)).not.toBeInTheDocument();
+    expect(screen.getByTestId(selectors.config.queryTimeout)).toBeInTheDocument();
+  });
+
+  it('writes the server in jsonData, the port and pool size as whole numbers', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={postgres} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.pgHost), { target: { value: ' pg.prod ' } });
+    expect(onOptionsChange.mock.calls[0][0].jsonData.host).toBe('pg.prod');
+    fireEvent.change(screen.getByTestId(selectors.config.pgPort), { target: { value: '6543' } });
+    expect(onOptionsChange.mock.calls[1][0].jsonData.port).toBe(6543);
+    fireEvent.change(screen.getByTestId(selectors.config.pgPoolSize), { target: { value: '2.5' } });
+    expect(onOptionsChange.mock.calls[2][0].jsonData.poolSize).toBeUndefined();
+    fireEvent.change(screen.getByTestId(selectors.config.pgPoolSize), { target: { value: '4' } });
+    expect(onOptionsChange.mock.calls[3][0].jsonData.poolSize).toBe(4);
+  });
+
+  it('writes the password to secureJsonData only, and resets a configured one', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={postgres} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.pgPassword), { target: { value: 's3cret' } });
+    const written = onOptionsChange.mock.calls[0][0];
+    expect(written.secureJsonData).toEqual({ password: 's3cret' });
+    expect(JSON.stringify(written.jsonData)).not.toContain('s3cret');
+    const configured = { ...postgres, secureJsonFields: { password: true } };
+    rerender(<ConfigEditor options={configured} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    const reset = onOptionsChange.mock.calls[1][0];
+    expect(reset.secureJsonFields).toEqual({ password: false });
+    expect(reset.secureJsonData).toEqual({ password: '' });
+  });
+
+  it('offers the TLS certificates unless TLS is off', async () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={postgres} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.config.pgCACert), {
+      target: { value: '-----BEGIN CERTIFICATE-----' },
+    });
+    expect(onOptionsChange.mock.calls[0][0].secureJsonData).toEqual({ tlsCACert: '-----BEGIN CERTIFICATE-----' });
+    await choose(pg.sslMode.label, 'verify-full');
+    const full = onOptionsChange.mock.calls[1][0];
+    expect(full.jsonData.sslMode).toBe('verify-full');
+    rerender(
+      <ConfigEditor
+        options={{ ...postgres, jsonData: { ...postgres.jsonData, sslMode: 'disable' } }}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    expect(screen.queryByTestId(selectors.config.pgCACert)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.pgClientKey)).not.toBeInTheDocument();
+  });
+});

@@ -4,17 +4,21 @@ import { Combobox, InlineField, Input, type ComboboxOption } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { IngestOptions, ModelwatchOptions, StoreType } from '../types';
+import type { IngestOptions, ModelwatchOptions, ModelwatchSecureOptions, StoreType } from '../types';
 import { ColumnMapping } from './ColumnMapping';
 import { IngestSettings } from './IngestSettings';
 import { LimitsEditor } from './LimitsEditor';
+import { PostgresSettings } from './PostgresSettings';
 
 const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
 
-const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [{ value: 'duckdb', ...labels.config.storeOptions.duckdb }];
+const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [
+  { value: 'duckdb', ...labels.config.storeOptions.duckdb },
+  { value: 'postgres', ...labels.config.storeOptions.postgres },
+];
 
-type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions>;
+type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions, ModelwatchSecureOptions>;
 
 /** A comma-separated list of column names, each once, spaces dropped; undefined when empty. */
 export function parseColumnList(text: string): string[] | undefined {
@@ -22,7 +26,10 @@ export function parseColumnList(text: string): string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
-/** Settings of one Modelwatch data source: which prediction store to read, and whether it accepts writes. */
+/**
+ * Settings of one Modelwatch data source: which prediction store to read (an embedded DuckDB file,
+ * or a PostgreSQL server), and, for the embedded store, whether it accepts writes.
+ */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData ?? {};
 
@@ -36,6 +43,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     onOptionsChange({ ...options, jsonData: ingest ? { ...rest, ingest } : rest });
   };
 
+  const store = jsonData.store ?? 'duckdb';
   return (
     <>
       <InlineField
@@ -49,25 +57,29 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           data-testid={selectors.config.store}
           width={INPUT_WIDTH}
           options={STORE_OPTIONS}
-          value={jsonData.store ?? 'duckdb'}
+          value={store}
           onChange={(option) => update({ store: option.value })}
         />
       </InlineField>
-      <InlineField
-        label={labels.config.path.label}
-        tooltip={labels.config.path.tooltip}
-        labelWidth={LABEL_WIDTH}
-        required
-      >
-        <Input
-          id="modelwatch-config-path"
-          data-testid={selectors.config.path}
-          width={INPUT_WIDTH}
-          placeholder={labels.config.path.placeholder}
-          value={jsonData.path ?? ''}
-          onChange={(event: ChangeEvent<HTMLInputElement>) => update({ path: event.currentTarget.value })}
-        />
-      </InlineField>
+      {store === 'postgres' ? (
+        <PostgresSettings options={options} onOptionsChange={onOptionsChange} />
+      ) : (
+        <InlineField
+          label={labels.config.path.label}
+          tooltip={labels.config.path.tooltip}
+          labelWidth={LABEL_WIDTH}
+          required
+        >
+          <Input
+            id="modelwatch-config-path"
+            data-testid={selectors.config.path}
+            width={INPUT_WIDTH}
+            placeholder={labels.config.path.placeholder}
+            value={jsonData.path ?? ''}
+            onChange={(event: ChangeEvent<HTMLInputElement>) => update({ path: event.currentTarget.value })}
+          />
+        </InlineField>
+      )}
       <InlineField label={labels.config.table.label} tooltip={labels.config.table.tooltip} labelWidth={LABEL_WIDTH}>
         <Input
           id="modelwatch-config-table"
@@ -111,8 +123,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         />
       </InlineField>
       <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
-      <LimitsEditor jsonData={jsonData} onChange={update} />
-      <IngestSettings uid={options.uid} ingest={jsonData.ingest ?? {}} onChange={updateIngest} />
+      <LimitsEditor jsonData={jsonData} embedded={store === 'duckdb'} onChange={update} />
+      {store === 'duckdb' && (
+        <IngestSettings uid={options.uid} ingest={jsonData.ingest ?? {}} onChange={updateIngest} />
+      )}
     </>
   );
 }

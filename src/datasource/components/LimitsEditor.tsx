@@ -10,8 +10,13 @@ type LimitKey = Exclude<keyof LimitSettings, 'rollups'>;
 
 interface Props {
   jsonData: LimitSettings;
+  /** The embedded DuckDB store: its memory, threads and rollups settings apply. */
+  embedded: boolean;
   onChange: (patch: LimitSettings) => void;
 }
+
+/** The settings only the embedded store reads. */
+const EMBEDDED_ONLY: LimitKey[] = ['memoryLimit', 'threads'];
 
 const LABEL_WIDTH = 20;
 const INPUT_WIDTH = 32;
@@ -31,7 +36,7 @@ function wholeNumber(text: string): number | undefined {
 }
 
 /** The per-data-source bounds on a query's work; an empty field keeps the backend's default. */
-export function LimitsEditor({ jsonData, onChange }: Props) {
+export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
   const l = labels.config.limits;
   const change = (key: LimitKey, numeric: boolean) => (event: ChangeEvent<HTMLInputElement>) => {
     const text = event.currentTarget.value;
@@ -41,7 +46,7 @@ export function LimitsEditor({ jsonData, onChange }: Props) {
     <Stack direction="column" gap={0.5}>
       <Text element="h4">{l.title}</Text>
       <Text color="secondary">{l.description}</Text>
-      {FIELDS.map(({ key, numeric }) => (
+      {FIELDS.filter(({ key }) => embedded || !EMBEDDED_ONLY.includes(key)).map(({ key, numeric }) => (
         <InlineField
           key={key}
           label={l[key].label}
@@ -61,19 +66,21 @@ export function LimitsEditor({ jsonData, onChange }: Props) {
           />
         </InlineField>
       ))}
-      <InlineField
-        label={l.rollups.label}
-        tooltip={l.rollups.tooltip}
-        labelWidth={LABEL_WIDTH}
-        htmlFor={selectors.config.rollups}
-      >
-        <InlineSwitch
-          id={selectors.config.rollups}
-          data-testid={selectors.config.rollups}
-          value={jsonData.rollups ?? true}
-          onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
-        />
-      </InlineField>
+      {embedded && (
+        <InlineField
+          label={l.rollups.label}
+          tooltip={l.rollups.tooltip}
+          labelWidth={LABEL_WIDTH}
+          htmlFor={selectors.config.rollups}
+        >
+          <InlineSwitch
+            id={selectors.config.rollups}
+            data-testid={selectors.config.rollups}
+            value={jsonData.rollups ?? true}
+            onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
+          />
+        </InlineField>
+      )}
     </Stack>
   );
 }
