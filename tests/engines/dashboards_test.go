@@ -29,12 +29,7 @@ var demoEnd = time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
 // family with the demo's stories (thresholds, score metrics, drift histograms of numbers and
 // categories, outcomes, comparisons, last seen), read from the rows on both.
 func TestProvisionedDashboardsEqualTheEmbeddedStore(t *testing.T) {
-	srv := pgserver.Start(t)
-	duckPath := filepath.Join(t.TempDir(), "demo.duckdb")
-	if _, err := demostore.Write(duckPath, demo.Options{Rows: 60_000, Span: 30 * 24 * time.Hour, End: demoEnd, Seed: demo.DefaultSeed}); err != nil {
-		t.Fatal(err)
-	}
-	copyTable(t, duckPath, srv.URL, "predictions")
+	srv, duckPath := demoOnBoth(t)
 	duck, err := duckdb.Open(duckPath, "predictions")
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +45,41 @@ func TestProvisionedDashboardsEqualTheEmbeddedStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	targets := dashboardTargets(t)
+	for _, dt := range targets {
+		t.Run(dt.name, func(t *testing.T) {
+			if sameFrames(t, runWindow(t, duck, dt.json, dt.window), runWindow(t, pg, dt.json, dt.window)) == 0 {
+				t.Errorf("%s: no values to compare", dt.json)
+			}
+		})
+	}
+}
+
+// demoOnBoth writes the demo (60k predictions over the 30 days to demoEnd) into a DuckDB store
+// through the loader and copies it into a private PostgreSQL server.
+func demoOnBoth(t *testing.T) (*pgserver.Server, string) {
+	t.Helper()
+	srv := pgserver.Start(t)
+	duckPath := filepath.Join(t.TempDir(), "demo.duckdb")
+	if _, err := demostore.Write(duckPath, demo.Options{Rows: 60_000, Span: 30 * 24 * time.Hour, End: demoEnd, Seed: demo.DefaultSeed}); err != nil {
+		t.Fatal(err)
+	}
+	copyTable(t, duckPath, srv.URL, "predictions")
+	return srv, duckPath
+}
+
+// dashboardTarget is one query of a provisioned dashboard's panel, its variables replaced by
+// their current values, over the dashboard's range (or the panel's) ending at demoEnd.
+type dashboardTarget struct {
+	name, queryType string
+	json            []byte
+	window          query.Window
+	interval        time.Duration
+}
+
+// dashboardTargets lists every query of the provisioned dashboards on a Modelwatch data source.
+func dashboardTargets(t *testing.T) []dashboardTarget {
+	t.Helper()
 	root, err := provfiles.RepoRoot(".")
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +89,7 @@ func TestProvisionedDashboardsEqualTheEmbeddedStore(t *testing.T) {
 		t.Fatal(errs)
 	}
 	types := prov.DatasourceTypes()
-	n := 0
+	var out []dashboardTarget
 	for _, rel := range provfiles.SortedKeys(prov.Dashboards) {
 		db := prov.Dashboards[rel]
 		from, err := provfiles.ParseDashboardTime(db.Time.From, demoEnd)
@@ -75,34 +105,35 @@ func TestProvisionedDashboardsEqualTheEmbeddedStore(t *testing.T) {
 				if ds == nil || types[ds.UID] != provfiles.DatasourceID {
 					continue
 				}
-				w := query.Window{From: from, To: demoEnd}
+				dt := dashboardTarget{name: fmt.Sprintf("%s/panel-%d/%d", db.UID, pan.ID, i), window: query.Window{From: from, To: demoEnd}, interval: time.Hour}
 				if pan.TimeFrom != "" {
 					d, err := provfiles.ParsePromDuration(pan.TimeFrom)
 					if err != nil {
 						t.Fatal(err)
 					}
-					w.From = demoEnd.Add(-d)
+					dt.window.From = demoEnd.Add(-d)
+				}
+				if s, _ := target["interval"].(string); s != "" {
+					if dt.interval, err = provfiles.ParsePromDuration(s); err != nil {
+						t.Fatal(err)
+					}
 				}
 				model, err := db.Interpolate(target)
 				if err != nil {
 					t.Fatal(err)
 				}
-				js, err := json.Marshal(model)
-				if err != nil {
+				dt.queryType, _ = model["queryType"].(string)
+				if dt.json, err = json.Marshal(model); err != nil {
 					t.Fatal(err)
 				}
-				n++
-				t.Run(fmt.Sprintf("%s/panel-%d/%d", db.UID, pan.ID, i), func(t *testing.T) {
-					if sameFrames(t, runWindow(t, duck, js, w), runWindow(t, pg, js, w)) == 0 {
-						t.Errorf("%s: no values to compare", js)
-					}
-				})
+				out = append(out, dt)
 			}
 		}
 	}
-	if n < 30 {
-		t.Fatalf("only %d dashboard queries", n)
+	if len(out) < 30 {
+		t.Fatalf("only %d dashboard queries", len(out))
 	}
+	return out
 }
 
 // runWindow runs a query's JSON over a window on a store, from its rows.
