@@ -64,7 +64,7 @@ func demoOnBoth(t *testing.T) (*pgserver.Server, string) {
 	if _, err := demostore.Write(duckPath, demo.Options{Rows: 60_000, Span: 30 * 24 * time.Hour, End: demoEnd, Seed: demo.DefaultSeed}); err != nil {
 		t.Fatal(err)
 	}
-	copyTable(t, duckPath, srv.URL, "predictions")
+	srv.CopyTable(t, duckPath, "predictions")
 	return srv, duckPath
 }
 

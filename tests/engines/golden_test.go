@@ -4,18 +4,15 @@ package engines_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/ingest"
@@ -49,67 +46,8 @@ func loadGolden(t *testing.T, srv *pgserver.Server) string {
 		t.Fatal(err)
 	}
 	_ = w.Close()
-	copyTable(t, db, srv.URL, "predictions")
+	srv.CopyTable(t, db, "predictions")
 	return db
-}
-
-// copyTable copies a DuckDB table into PostgreSQL, each column typed as DuckDB's kind maps.
-func copyTable(t *testing.T, duckPath, url, table string) {
-	t.Helper()
-	src, err := sql.Open("duckdb", duckPath+"?access_mode=read_only")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	rows, err := src.Query("SELECT * FROM " + table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := make([]string, len(types))
-	defs := make([]string, len(types))
-	for i, ct := range types {
-		names[i] = ct.Name()
-		pgType := map[string]string{"VARCHAR": "text", "DOUBLE": "double precision", "BIGINT": "bigint", "BOOLEAN": "boolean", "TIMESTAMP": "timestamp"}[ct.DatabaseTypeName()]
-		if pgType == "" {
-			t.Fatalf("column %s: no PostgreSQL type for DuckDB's %s", ct.Name(), ct.DatabaseTypeName())
-		}
-		defs[i] = fmt.Sprintf("%q %s", ct.Name(), pgType)
-	}
-	var values [][]any
-	for rows.Next() {
-		v := make([]any, len(names))
-		p := make([]any, len(names))
-		for i := range v {
-			p[i] = &v[i]
-		}
-		if err := rows.Scan(p...); err != nil {
-			t.Fatal(err)
-		}
-		values = append(values, v)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE TABLE %q (%s)", table, strings.Join(defs, ", "))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{table}, names, pgx.CopyFromRows(values)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, "ANALYZE "+table); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // Every golden family query answers on PostgreSQL with the embedded store's frames (values

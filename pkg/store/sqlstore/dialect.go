@@ -49,3 +49,10 @@ type ApproxDistinctDialect interface {
 type MissingTableHinter interface {
 	MissingTableHint() string
 }
+
+// TableVersioner is a Dialect whose engine counts a table's rows by reading them all: it gives
+// instead a scalar expression (a bigint) that changes whenever rows are written to the table,
+// read every few seconds for the store's generation. table is a validated identifier.
+type TableVersioner interface {
+	TableVersion(table string) string
+}

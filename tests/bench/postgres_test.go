@@ -1,0 +1,135 @@
+package bench_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/store/postgres"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+	"github.com/mlops/modelwatch/tests/internal/pgserver"
+)
+
+// pgFixture is the demo store of one size copied into a private PostgreSQL server.
+type pgFixture struct {
+	srv *pgserver.Server
+	st  *sqlstore.Store
+}
+
+var (
+	pgMu       sync.Mutex
+	pgFixtures = map[int]*pgFixture{}
+)
+
+// pgFixtureFor starts a server for the run and copies the n-row demo store into it (once per
+// size; the copy streams through COPY).
+func pgFixtureFor(b *testing.B, n int) *pgFixture {
+	b.Helper()
+	pgMu.Lock()
+	defer pgMu.Unlock()
+	if f, ok := pgFixtures[n]; ok {
+		return f
+	}
+	duck := fixtureFor(b, n)
+	srv := pgserver.Start(b)
+	start := time.Now()
+	srv.CopyTable(b, duck.path, "predictions")
+	b.Logf("copied %d rows into PostgreSQL in %s", n, time.Since(start).Round(time.Second))
+	st, err := postgres.Open(srv.URL, "predictions", postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &pgFixture{srv: srv, st: st}
+	pgFixtures[n] = f
+	return f
+}
+
+// pgFamily is one query family on PostgreSQL, beside the statement a person would write for the
+// same sufficient statistics over the same rows.
+type pgFamily struct {
+	name, query, sql string
+}
+
+// pgFamilies: the whole 30 days of one model, as the in-process family benchmarks (bench_test.go).
+var pgFamilies = []pgFamily{
+	{"operations", operationsQuery, `SELECT model_version, count(*), count(error), count(latency_ms), avg(latency_ms), min(latency_ms), max(latency_ms),
+  percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms)
+FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP BY 1`},
+	{"classification", classificationQuery, `SELECT model_version, actual_label, CASE WHEN score IS NULL THEN NULL WHEN score >= 0.5 THEN 'churn' ELSE 'stay' END, count(*)
+FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP BY 1, 2, 3`},
+	{"regression", regressionQuery, `SELECT model_version, count(*), sum(predicted_value - actual_value), sum(abs(predicted_value - actual_value)),
+  sum((predicted_value - actual_value) ^ 2), avg(actual_value), var_pop(actual_value),
+  sum(abs((predicted_value - actual_value) / actual_value)) FILTER (WHERE actual_value <> 0), count(*) FILTER (WHERE actual_value <> 0),
+  percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY predicted_value - actual_value)
+FROM predictions WHERE model = 'basket-forecaster' AND ts >= $1 AND ts < $2 AND predicted_value IS NOT NULL AND actual_value IS NOT NULL GROUP BY 1`},
+	{"coverage", coverageQuery, `SELECT model_version, count(*), count(actual_label)
+FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP BY 1`},
+}
+
+// BenchmarkPostgresFamilies times each family's query through the engine on PostgreSQL (the
+// rows: PostgreSQL has no rollups), cold (a new cache: versions and classes looked up again) and
+// warm (the data source's cache, as a dashboard refresh finds it), beside its hand-written
+// statement on the same server in the same run: x-sql-* are the ratios.
+// The server is a private PostgreSQL 15 with its defaults (shared_buffers 128 MB), the table
+// without indexes; both sides scan it.
+//
+//	MODELWATCH_BENCH_DIR=/tmp/mwbench MODELWATCH_BENCH_ROWS=10000000 go test -run '^$' -bench PostgresFamilies -benchtime 3x -timeout 60m ./tests/bench/
+func BenchmarkPostgresFamilies(b *testing.B) {
+	for _, n := range sizes(b) {
+		f := pgFixtureFor(b, n) // the server lives as long as the whole benchmark
+		for _, fam := range pgFamilies {
+			b.Run(fmt.Sprintf("rows=%d/%s", n, fam.name), func(b *testing.B) {
+				q := validated(b, fam.query)
+				ctx := context.Background()
+				conn, err := pgx.Connect(ctx, f.srv.URL)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer conn.Close(ctx)
+				runSQL := func() time.Duration {
+					start := time.Now()
+					rows, err := conn.Query(ctx, fam.sql, dataStart, dataEnd)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n := 0
+					for rows.Next() {
+						n++
+					}
+					if rows.Err() != nil || n == 0 {
+						b.Fatalf("hand-written SQL: %d rows, %v", n, rows.Err())
+					}
+					return time.Since(start)
+				}
+				runSQL() // the table's pages in the server's cache and the OS's, for both sides
+				runEngine := func(cache *engine.Cache) time.Duration {
+					start := time.Now()
+					frames, err := (&engine.Engine{Store: f.st, Cache: cache}).Run(ctx, q)
+					if err != nil || len(frames) == 0 {
+						b.Fatalf("%d frames, %v", len(frames), err)
+					}
+					return time.Since(start)
+				}
+				shared := engine.NewCache()
+				runEngine(shared)
+				var cold, warm, hand time.Duration
+				for b.Loop() {
+					cold += runEngine(engine.NewCache())
+					warm += runEngine(shared)
+					hand += runSQL()
+				}
+				per := func(d time.Duration) float64 { return float64(d.Milliseconds()) / float64(b.N) }
+				b.ReportMetric(per(cold), "cold-ms")
+				b.ReportMetric(per(warm), "warm-ms")
+				b.ReportMetric(per(hand), "sql-ms")
+				b.ReportMetric(cold.Seconds()/hand.Seconds(), "x-sql-cold")
+				b.ReportMetric(warm.Seconds()/hand.Seconds(), "x-sql-warm")
+			})
+		}
+	}
+}
