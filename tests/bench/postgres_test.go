@@ -67,7 +67,7 @@ FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP
   sum(abs((predicted_value - actual_value) / actual_value)) FILTER (WHERE actual_value <> 0), count(*) FILTER (WHERE actual_value <> 0),
   percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY predicted_value - actual_value)
 FROM predictions WHERE model = 'basket-forecaster' AND ts >= $1 AND ts < $2 AND predicted_value IS NOT NULL AND actual_value IS NOT NULL GROUP BY 1`},
-	{"coverage", coverageQuery, `SELECT model_version, count(*), count(actual_label)
+	{"coverage", coverageQuery, `SELECT model_version, count(*), count(*) FILTER (WHERE actual_label IS NOT NULL OR actual_value IS NOT NULL)
 FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP BY 1`},
 }
 
