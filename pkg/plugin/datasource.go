@@ -98,11 +98,7 @@ func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, er
 		if err != nil {
 			return nil, err
 		}
-		if err := configure(st, cfg); err != nil {
-			_ = st.Close()
-			return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
-		}
-		return st, nil
+		return configured(st, st, cfg)
 	case settings.EngineDuckDB:
 		o := duckdb.Options{Path: cfg.Path, Table: cfg.Table, MemoryLimit: cfg.Limits.MemoryLimit, Threads: cfg.Limits.Threads}
 		if cfg.Ingest.Enabled {
@@ -118,23 +114,25 @@ func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, er
 					return nil, fmt.Errorf("%w: creating labels table %s: %v", store.ErrUnavailable, cfg.LabelsTable, err)
 				}
 			}
-			if err := configure(live.Store, cfg); err != nil {
-				_ = live.Close()
-				return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
-			}
-			return live, nil
+			return configured(live, live.Store, cfg)
 		}
 		st, err := duckdb.OpenWith(o)
 		if err != nil {
 			return nil, err
 		}
-		if err := configure(st, cfg); err != nil {
-			_ = st.Close()
-			return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
-		}
-		return st, nil
+		return configured(st, st, cfg)
 	}
 	return nil, fmt.Errorf("%w: store %q", settings.ErrSettings, cfg.Store)
+}
+
+// configured is an opened store with the settings applied to its SQL store (configure), or,
+// when they do not apply, the settings' error with the store closed.
+func configured(opened store.Store, st *sqlstore.Store, cfg settings.Settings) (store.Store, error) {
+	if err := configure(st, cfg); err != nil {
+		_ = opened.Close()
+		return nil, fmt.Errorf("%w: %v", settings.ErrSettings, err)
+	}
+	return opened, nil
 }
 
 // configure applies the settings' column mapping, outcome columns and labels table to a SQL store.

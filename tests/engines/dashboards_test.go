@@ -13,8 +13,6 @@ import (
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/query"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
-	"github.com/mlops/modelwatch/pkg/store/postgres"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 	"github.com/mlops/modelwatch/tests/internal/demostore"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
@@ -30,16 +28,7 @@ var demoEnd = time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
 // categories, outcomes, comparisons, last seen), read from the rows on both.
 func TestProvisionedDashboardsEqualTheEmbeddedStore(t *testing.T) {
 	srv, duckPath := demoOnBoth(t)
-	duck, err := duckdb.Open(duckPath, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = duck.Close() })
-	pg, err := postgres.Open(srv.URL, "predictions", postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pg.Close() })
+	duck, pg := openBoth(t, duckPath, srv)
 	for _, st := range []*sqlstore.Store{duck, pg} {
 		if err := st.WithOutcomes([]string{demo.OutcomeColumn}); err != nil {
 			t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
@@ -37,22 +35,12 @@ func TestPostgresDocsSQLRuns(t *testing.T) {
 	}
 	srv := pgserver.Start(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	role := strings.NewReplacer("DATABASE ml", "DATABASE postgres", "PASSWORD '...'", "PASSWORD '"+pgserver.Password+"'").Replace(blocks[1])
-	for _, sql := range []string{
+	srv.Exec(t,
 		blocks[0],
 		"CREATE TABLE labels (prediction_id text, actual_label text, actual_value double precision, labeled_at timestamp)",
 		role,
-		"INSERT INTO predictions (prediction_id, ts, model, model_version, latency_ms) VALUES ('p1', '2026-03-02 10:00:00', 'm', 'v1', 12.5)",
-	} {
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatalf("%v\n%s", err, sql)
-		}
-	}
+		"INSERT INTO predictions (prediction_id, ts, model, model_version, latency_ms) VALUES ('p1', '2026-03-02 10:00:00', 'm', 'v1', 12.5)")
 	reader := strings.Replace(srv.URL, "://"+srv.Owner+":", "://modelwatch_reader:", 1)
 	st, err := postgres.Open(reader, "predictions", postgres.Options{})
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
 )
@@ -48,21 +46,10 @@ func TestPostgresGenerationChangesWithWrites(t *testing.T) {
 		// The copy's statistics may not be published yet.
 		first = waitChange(first)
 	}
-	// Each write from a session of its own: a session publishes its statistics when it ends
-	// (an idle one only every 10 seconds), as a loader's batch does.
-	write := func(sql string) {
-		t.Helper()
-		conn, err := pgx.Connect(ctx, srv.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-		_ = conn.Close(ctx)
-	}
-	write("INSERT INTO predictions (prediction_id, ts, model, model_version) VALUES ('new', '2026-03-02 10:00:00', 'reg', 'D')")
+	// Each write from a session of its own (Exec): a session publishes its statistics when it
+	// ends (an idle one only every 10 seconds), as a loader's batch does.
+	srv.Exec(t, "INSERT INTO predictions (prediction_id, ts, model, model_version) VALUES ('new', '2026-03-02 10:00:00', 'reg', 'D')")
 	second := waitChange(first)
-	write("DELETE FROM predictions WHERE prediction_id = 'new'")
+	srv.Exec(t, "DELETE FROM predictions WHERE prediction_id = 'new'")
 	waitChange(second)
 }

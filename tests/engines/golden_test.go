@@ -54,17 +54,7 @@ func loadGolden(t *testing.T, srv *pgserver.Server) string {
 // within 1e-9 relative), both read from the rows.
 func TestGoldenFamiliesEqualTheEmbeddedStore(t *testing.T) {
 	srv := pgserver.Start(t)
-	duckPath := loadGolden(t, srv)
-	duck, err := duckdb.Open(duckPath, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = duck.Close() })
-	pg, err := postgres.Open(srv.URL, "predictions", postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pg.Close() })
+	duck, pg := openBoth(t, loadGolden(t, srv), srv)
 	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +77,23 @@ func TestGoldenFamiliesEqualTheEmbeddedStore(t *testing.T) {
 	if values < 1000 {
 		t.Errorf("only %d values compared over %d cases", values, len(gc.Cases))
 	}
+}
+
+// openBoth opens the predictions table of the DuckDB file and of the server for queries, as the
+// data source opens them, closed when the test ends.
+func openBoth(t *testing.T, duckPath string, srv *pgserver.Server) (duck, pg *sqlstore.Store) {
+	t.Helper()
+	duck, err := duckdb.Open(duckPath, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = duck.Close() })
+	pg, err = postgres.Open(srv.URL, "predictions", postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pg.Close() })
+	return duck, pg
 }
 
 func run(t *testing.T, st *sqlstore.Store, js []byte, from, to time.Time) data.Frames {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/mlops/modelwatch/pkg/plugin"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
@@ -40,17 +39,7 @@ func checkHealth(t *testing.T, jsonData map[string]any, secure map[string]string
 func TestPostgresHealthTellsTheCause(t *testing.T) {
 	srv := pgserver.Start(t)
 	loadGolden(t, srv)
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{"CREATE ROLE nogrant LOGIN PASSWORD '" + pgserver.Password + "'"} {
-		if _, err := admin.Exec(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = admin.Close(ctx)
+	srv.Exec(t, "CREATE ROLE nogrant LOGIN PASSWORD '"+pgserver.Password+"'")
 	base := func() map[string]any {
 		return map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"}
 	}

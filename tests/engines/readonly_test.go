@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mlops/modelwatch/pkg/store/postgres"
@@ -21,16 +20,7 @@ func TestQueryConnectionsOnlyRead(t *testing.T) {
 	srv := pgserver.Start(t)
 	loadGolden(t, srv)
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{"CREATE ROLE modelwatch_reader LOGIN PASSWORD '" + pgserver.Password + "'", "GRANT SELECT ON predictions TO modelwatch_reader"} {
-		if _, err := admin.Exec(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = admin.Close(ctx)
+	srv.Exec(t, "CREATE ROLE modelwatch_reader LOGIN PASSWORD '"+pgserver.Password+"'", "GRANT SELECT ON predictions TO modelwatch_reader")
 	reader := strings.Replace(srv.URL, "://"+srv.Owner+":", "://modelwatch_reader:", 1)
 	writes := []string{
 		"INSERT INTO predictions (prediction_id, ts, model, model_version) VALUES ('x', now(), 'm', 'v')",

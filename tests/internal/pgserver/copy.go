@@ -26,7 +26,7 @@ func (s *Server) CopyTable(t testing.TB, duckPath, table string) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	rows, err := src.Query("SELECT * FROM " + table)
+	rows, err := src.Query("SELECT * FROM " + table) //nolint:sqlclosecheck // closed by the defer below; the COPY source reads it meanwhile
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,5 +75,22 @@ func (s *Server) CopyTable(t testing.TB, duckPath, table string) {
 	}
 	if _, err := conn.Exec(ctx, fmt.Sprintf("ANALYZE %q", table)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Exec runs statements as the cluster's superuser, in a session of their own that ends before
+// Exec returns (so that the server publishes its statistics at once).
+func (s *Server) Exec(t testing.TB, statements ...string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, sql := range statements {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%v\n%s", err, sql)
+		}
 	}
 }
