@@ -128,7 +128,7 @@ func (c *csvFile) each(fn func(rec []string, line func(field int) int) error) er
 
 // loadRecords checks the whole input (types, timestamps, required values, UTF-8), deciding the
 // kind of new feature columns from their values, then reads it again to append the rows.
-func loadRecords(ctx context.Context, w *duckdb.Writer, src source, existing []store.Column) (duckdb.LoadResult, error) {
+func loadRecords(ctx context.Context, w Writer, src source, existing []store.Column) (duckdb.LoadResult, error) {
 	kinds := storedKinds(existing)
 	cols, err := scanRecords(src, kinds)
 	if err != nil {

@@ -22,10 +22,22 @@ import (
 // header, a file with no line breaks) can take.
 const MaxColumns = 1000
 
+// Writer is a store's loader of predictions: the embedded store's (duckdb.Writer) or a server's
+// (postgres.Writer).
+type Writer interface {
+	// Columns lists the prediction table's columns (none when it does not exist yet).
+	Columns(ctx context.Context) ([]store.Column, error)
+	// Load appends the rows fill emits, of the given columns, in one transaction: every new
+	// row, the ones already stored by prediction_id skipped, or nothing.
+	Load(ctx context.Context, columns []store.Column, fill func(store.AppendFunc) error) (store.LoadResult, error)
+}
+
+var _ Writer = (*duckdb.Writer)(nil)
+
 // LoadFile loads path into the writer's table, choosing the reader by the file's name:
 // .parquet is Parquet, anything else is CSV (gzip-compressed or not, detected from its bytes).
 // Every error it returns starts with the file's name.
-func LoadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadResult, error) {
+func LoadFile(ctx context.Context, w Writer, path string) (store.LoadResult, error) {
 	res, err := loadFile(ctx, w, path)
 	if err != nil {
 		return res, inFile(path, err)
@@ -33,7 +45,7 @@ func LoadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadRe
 	return res, nil
 }
 
-func loadFile(ctx context.Context, w *duckdb.Writer, path string) (duckdb.LoadResult, error) {
+func loadFile(ctx context.Context, w Writer, path string) (store.LoadResult, error) {
 	existing, err := w.Columns(ctx)
 	if err != nil {
 		return duckdb.LoadResult{}, err

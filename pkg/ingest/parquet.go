@@ -21,7 +21,7 @@ import (
 // loadParquet checks every value of a Parquet file against its column while appending it to the
 // load's transaction; a refused value rolls the whole file back. The kinds of existing columns
 // are the table's; a new feature column takes the kind of its Parquet type.
-func loadParquet(ctx context.Context, w *duckdb.Writer, path string, existing []store.Column) (duckdb.LoadResult, error) {
+func loadParquet(ctx context.Context, w Writer, path string, existing []store.Column) (duckdb.LoadResult, error) {
 	pf, err := duckdb.OpenParquet(ctx, path)
 	if err != nil {
 		return duckdb.LoadResult{}, err

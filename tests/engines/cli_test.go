@@ -1,12 +1,16 @@
 package engines_test
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mlops/modelwatch/pkg/ingest"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
@@ -17,22 +21,7 @@ import (
 func TestCLIQueriesPostgres(t *testing.T) {
 	srv := pgserver.Start(t)
 	duckPath := loadGolden(t, srv)
-	root, err := provfiles.RepoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "modelwatch")
-	build := exec.Command("go", "build", "-o", bin, "./pkg/cmd/modelwatch")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./pkg/cmd/modelwatch: %v\n%s", err, out)
-	}
-	run := func(env []string, args ...string) (string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
+	run := buildCLI(t)
 	noPassword := strings.Replace(srv.URL, ":"+pgserver.Password+"@", "@", 1)
 	q := []string{"query", "--from", "2026-03-01T00:00:00Z", "--to", "2026-03-03T00:00:00Z", "--output", "csv", "--query",
 		`{"schemaVersion":1,"queryType":"regression","model":"reg","metrics":["mae","r2","rmse"],"format":"numeric"}`}
@@ -56,5 +45,78 @@ func TestCLIQueriesPostgres(t *testing.T) {
 	out, err := run([]string{"PGPASSWORD=wrong-secret"}, "health", "--db", noPassword)
 	if err == nil || !strings.Contains(out, "refused the password") || strings.Contains(out, "wrong-secret") {
 		t.Errorf("wrong password: %v: %s", err, out)
+	}
+}
+
+// buildCLI builds the CLI for the test and returns a runner of it (extra environment, then
+// arguments) giving its combined output.
+func buildCLI(t *testing.T) func(env []string, args ...string) (string, error) {
+	t.Helper()
+	root, err := provfiles.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "modelwatch")
+	build := exec.Command("go", "build", "-o", bin, "./pkg/cmd/modelwatch")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./pkg/cmd/modelwatch: %v\n%s", err, out)
+	}
+	return func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+}
+
+// `modelwatch load --db postgres://...` loads prediction files into PostgreSQL with the loader's
+// checks: the golden families loaded so answer every golden query as the DuckDB store the same
+// file was loaded into; loading again skips every row; a file with a duplicate id loads nothing
+// and says where; --labels is refused for PostgreSQL.
+func TestCLILoadsIntoPostgres(t *testing.T) {
+	srv := pgserver.Start(t)
+	cli := buildCLI(t)
+	const golden = "../../testdata/golden/families/predictions.csv"
+	out, err := cli(nil, "load", "--db", srv.URL, "--file", golden)
+	if err != nil || !strings.Contains(out, "0 already present") {
+		t.Fatalf("first load: %v\n%s", err, out)
+	}
+	read := strings.Fields(strings.SplitN(out, ": ", 2)[1])[0]
+	again, err := cli(nil, "load", "--db", srv.URL, "--file", golden)
+	if err != nil || !strings.Contains(again, " 0 loaded, "+read+" already present") {
+		t.Errorf("second load: %v\n%s", err, again)
+	}
+	dup := filepath.Join(t.TempDir(), "dup.csv")
+	if err := os.WriteFile(dup, []byte("prediction_id,ts,model,model_version\nx1,2026-03-01T00:00:00Z,m,A\nx2,2026-03-01T00:00:01Z,m,A\nx1,2026-03-01T00:00:02Z,m,A\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cli(nil, "load", "--db", srv.URL, "--file", dup); err == nil || !strings.Contains(out, `prediction_id "x1" appears more than once in the input (lines 2 and 4)`) {
+		t.Errorf("duplicate ids: %v\n%s", err, out)
+	}
+	if out, err := cli(nil, "load", "--db", srv.URL, "--labels", dup); err == nil || !strings.Contains(out, "--labels loads into the embedded DuckDB store only") {
+		t.Errorf("labels: %v\n%s", err, out)
+	}
+
+	duckPath := filepath.Join(t.TempDir(), "families.duckdb")
+	w, err := duckdb.OpenWriter(duckPath, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.LoadFile(context.Background(), w, golden); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	duck, pg := openBoth(t, duckPath, srv)
+	if n, err := pg.Count(context.Background()); err != nil || fmt.Sprint(n) != read {
+		t.Fatalf("PostgreSQL holds %d rows (%v), want %s: the duplicate file must load nothing", n, err, read)
+	}
+	gc := goldenQueries(t)
+	values := 0
+	for _, c := range gc.Cases {
+		values += sameFrames(t, run(t, duck, c.Query, gc.From, gc.To), run(t, pg, c.Query, gc.From, gc.To))
+	}
+	if values < 1000 {
+		t.Errorf("only %d values compared", values)
 	}
 }

@@ -55,17 +55,7 @@ func loadGolden(t *testing.T, srv *pgserver.Server) string {
 func TestGoldenFamiliesEqualTheEmbeddedStore(t *testing.T) {
 	srv := pgserver.Start(t)
 	duck, pg := openBoth(t, loadGolden(t, srv), srv)
-	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gc goldenCases
-	if err := json.Unmarshal(raw, &gc); err != nil {
-		t.Fatal(err)
-	}
-	if len(gc.Cases) < 10 {
-		t.Fatalf("only %d golden cases", len(gc.Cases))
-	}
+	gc := goldenQueries(t)
 	values := 0
 	for _, c := range gc.Cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -77,6 +67,23 @@ func TestGoldenFamiliesEqualTheEmbeddedStore(t *testing.T) {
 	if values < 1000 {
 		t.Errorf("only %d values compared over %d cases", values, len(gc.Cases))
 	}
+}
+
+// goldenQueries reads the golden families' queries.
+func goldenQueries(t *testing.T) goldenCases {
+	t.Helper()
+	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gc goldenCases
+	if err := json.Unmarshal(raw, &gc); err != nil {
+		t.Fatal(err)
+	}
+	if len(gc.Cases) < 10 {
+		t.Fatalf("only %d golden cases", len(gc.Cases))
+	}
+	return gc
 }
 
 // openBoth opens the predictions table of the DuckDB file and of the server for queries, as the

@@ -105,7 +105,7 @@ func (f *fileList) Set(s string) error { *f = append(*f, s); return nil }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("load", stderr)
-	db := fs.String("db", "", "DuckDB file to load into (created if missing)")
+	db := fs.String("db", "", "DuckDB file to load into (created if missing), or a PostgreSQL URL: postgres://user@host:port/database?sslmode=require (password from the URL or $PGPASSWORD; the table is created if missing)")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	var files, labelFiles fileList
 	fs.Var(&files, "file", "CSV, JSON lines (.jsonl, .ndjson), either gzipped, or Parquet file of predictions (repeatable)")
@@ -116,6 +116,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	}
 	if err := required(fs, map[string]string{"db": *db, "file (or --labels)": files.String() + labelFiles.String()}); err != nil {
 		return err
+	}
+	if isPostgresURL(*db) {
+		if len(labelFiles) > 0 {
+			return errors.New("--labels loads into the embedded DuckDB store only: load late labels into PostgreSQL with your own pipeline, into the table the data source's labelsTable names")
+		}
+		return loadPostgres(ctx, *db, *table, files, stdout)
 	}
 	w, err := duckdb.OpenWriter(*db, *table)
 	if err != nil {

@@ -25,7 +25,7 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"load": {
-		synopsis: "load --db PATH [--file FILE ...] [--labels FILE ...] [--table NAME] [--labels-table NAME]",
+		synopsis: "load --db PATH|URL [--file FILE ...] [--labels FILE ...] [--table NAME] [--labels-table NAME]",
 		summary: "Load CSV, JSON lines (.jsonl, .ndjson; one object per line), either gzipped, or Parquet files of\n" +
 			"predictions in the default schema, and CSV or JSON lines files of late labels (prediction_id, actual_label\n" +
 			"and/or actual_value, labeled_at: when the label arrived, RFC 3339;\n" +
@@ -34,9 +34,13 @@ var helps = map[string]commandHelp{
 			"are brought up to date for the hours of the predictions the labels belong to. A labels file may also (or only)\n" +
 			"hold late outcomes: any other column (clicked, purchased), typed as the labels table or the prediction\n" +
 			"table already has it, else from its values; outcome queries read them for the data source's outcomeColumns.\n" +
-			"A store that a data source accepting writes (Ingest) holds is written through it: modelwatch push.",
+			"A store that a data source accepting writes (Ingest) holds is written through it: modelwatch push.\n" +
+			"--db may be a PostgreSQL URL (postgres://user@host:port/database?sslmode=require, the password from the URL or\n" +
+			"$PGPASSWORD): prediction files load into its table (created if missing) with the same checks, one transaction\n" +
+			"per file, rows already stored by prediction_id skipped; --labels is for DuckDB stores only.",
 		examples: []string{
 			"modelwatch load --db preds.duckdb --file preds.csv",
+			"PGPASSWORD=... modelwatch load --db 'postgres://modelwatch_loader@db.internal/ml?sslmode=require' --file preds.csv.gz",
 			"modelwatch load --db preds.duckdb --file events.jsonl.gz",
 			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
 			"modelwatch load --db preds.duckdb --labels labels-2026-03-31.csv",

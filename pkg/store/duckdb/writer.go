@@ -39,18 +39,11 @@ type Writer struct {
 // queries can answer from them); later loads keep what the rollups were built with.
 func (w *Writer) SetRollupLabels(labelsTable string) { w.rollupLabels = labelsTable }
 
-// LoadResult says what a load did.
-type LoadResult struct {
-	Read     int64 // rows in the input
-	Inserted int64 // rows new to the table
-	Skipped  int64 // rows whose prediction_id was already stored (idempotent re-load)
-	// Written are the models and time ranges of the rows the load added.
-	Written []store.Written
-}
+// LoadResult says what a load did (store.LoadResult).
+type LoadResult = store.LoadResult
 
-// AppendFunc appends one row: the values of the load's columns in order, then the input's line
-// number (for error messages).
-type AppendFunc func(values []driver.Value) error
+// AppendFunc appends one row (store.AppendFunc).
+type AppendFunc = store.AppendFunc
 
 // OpenWriter opens (creating if needed) a DuckDB file for loading.
 func OpenWriter(path, table string) (*Writer, error) {
