@@ -205,21 +205,9 @@ func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []stor
 	if create {
 		existing = store.BaseColumns
 	}
-	kinds := make(map[string]store.Kind, len(existing)+len(columns))
-	for _, c := range existing {
-		kinds[c.Name] = c.Kind
-	}
-	var added []store.Column
-	for _, c := range columns {
-		k, ok := kinds[c.Name]
-		if !ok {
-			kinds[c.Name] = c.Kind
-			added = append(added, c)
-			continue
-		}
-		if k != c.Kind {
-			return fmt.Errorf("%w: column %q is %s in table %s but %s in the input", store.ErrSchema, c.Name, k, w.table, c.Kind)
-		}
+	added, err := store.NewColumns(w.table, existing, columns)
+	if err != nil {
+		return err
 	}
 	if create {
 		defs := make([]string, 0, len(store.BaseColumns)+len(added))
