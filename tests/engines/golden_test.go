@@ -37,6 +37,14 @@ type goldenCases struct {
 // copies its prediction table, with the same column types, into database postgres of srv.
 func loadGolden(t *testing.T, srv *pgserver.Server) string {
 	t.Helper()
+	db := goldenStore(t)
+	srv.CopyTable(t, db, "predictions")
+	return db
+}
+
+// goldenStore loads the golden families' predictions into a DuckDB store through the loader.
+func goldenStore(t *testing.T) string {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "families.duckdb")
 	w, err := duckdb.OpenWriter(db, "predictions")
 	if err != nil {
@@ -46,7 +54,6 @@ func loadGolden(t *testing.T, srv *pgserver.Server) string {
 		t.Fatal(err)
 	}
 	_ = w.Close()
-	srv.CopyTable(t, db, "predictions")
 	return db
 }
 
@@ -90,17 +97,24 @@ func goldenQueries(t *testing.T) goldenCases {
 // data source opens them, closed when the test ends.
 func openBoth(t *testing.T, duckPath string, srv *pgserver.Server) (duck, pg *sqlstore.Store) {
 	t.Helper()
-	duck, err := duckdb.Open(duckPath, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = duck.Close() })
-	pg, err = postgres.Open(srv.URL, "predictions", postgres.Options{})
+	duck = openDuck(t, duckPath)
+	pg, err := postgres.Open(srv.URL, "predictions", postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = pg.Close() })
 	return duck, pg
+}
+
+// openDuck opens the predictions table of a DuckDB file for queries, closed when the test ends.
+func openDuck(t *testing.T, duckPath string) *sqlstore.Store {
+	t.Helper()
+	duck, err := duckdb.Open(duckPath, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = duck.Close() })
+	return duck
 }
 
 func run(t *testing.T, st *sqlstore.Store, js []byte, from, to time.Time) data.Frames {
@@ -115,7 +129,7 @@ func run(t *testing.T, st *sqlstore.Store, js []byte, from, to time.Time) data.F
 	}
 	fs, err := (&engine.Engine{Store: st}).Run(context.Background(), q)
 	if err != nil {
-		t.Fatalf("%s: %v", st.DB().Driver(), err)
+		t.Fatal(err)
 	}
 	return fs
 }
@@ -125,23 +139,23 @@ func run(t *testing.T, st *sqlstore.Store, js []byte, from, to time.Time) data.F
 func sameFrames(t *testing.T, want, got data.Frames) (compared int) {
 	t.Helper()
 	if len(want) != len(got) {
-		t.Fatalf("%d frames from PostgreSQL, %d from DuckDB", len(got), len(want))
+		t.Fatalf("%d frames from the server, %d from DuckDB", len(got), len(want))
 	}
 	for i := range want {
 		wf, gf := want[i], got[i]
 		if len(wf.Fields) != len(gf.Fields) {
-			t.Fatalf("frame %d: %d fields from PostgreSQL, %d from DuckDB", i, len(gf.Fields), len(wf.Fields))
+			t.Fatalf("frame %d: %d fields from the server, %d from DuckDB", i, len(gf.Fields), len(wf.Fields))
 		}
 		for j := range wf.Fields {
 			a, b := wf.Fields[j], gf.Fields[j]
 			if a.Name != b.Name || a.Labels.String() != b.Labels.String() || a.Len() != b.Len() {
-				t.Fatalf("frame %d field %d: PostgreSQL %s %s (%d), DuckDB %s %s (%d)", i, j, b.Name, b.Labels, b.Len(), a.Name, a.Labels, a.Len())
+				t.Fatalf("frame %d field %d: server %s %s (%d), DuckDB %s %s (%d)", i, j, b.Name, b.Labels, b.Len(), a.Name, a.Labels, a.Len())
 			}
 			for r := range a.Len() {
 				av, aok := a.ConcreteAt(r)
 				bv, bok := b.ConcreteAt(r)
 				if aok != bok || !sameValue(av, bv) {
-					t.Errorf("frame %d %s %s row %d: PostgreSQL %v, DuckDB %v", i, a.Name, a.Labels, r, bv, av)
+					t.Errorf("frame %d %s %s row %d: server %v, DuckDB %v", i, a.Name, a.Labels, r, bv, av)
 				}
 				if aok {
 					compared++

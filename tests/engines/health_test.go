@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/mlops/modelwatch/pkg/plugin"
+	"github.com/mlops/modelwatch/tests/internal/netport"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
 )
 
@@ -62,7 +63,7 @@ func TestPostgresHealthTellsTheCause(t *testing.T) {
 		{"unknown database", with("database", "nope"), good, false, "database does not exist"},
 		{"no grant", with("user", "nogrant"), good, false, "GRANT SELECT"},
 		{"missing table", with("table", "nope"), good, false, "nope"},
-		{"nothing listening", with("port", pgserver.FreePort(t)), good, false, "nothing answers at that host and port"},
+		{"nothing listening", with("port", netport.Free(t)), good, false, "nothing answers at that host and port"},
 		{"no TLS on the server", with("sslMode", "require"), good, false, "does not offer TLS"},
 		{"bad sslMode", with("sslMode", "prefer"), good, false, "sslMode \"prefer\""},
 	}

@@ -40,6 +40,12 @@ func (Dialect) EpochSeconds(expr string) string { return "epoch(" + expr + ")" }
 // TextType implements sqlstore.Dialect.
 func (Dialect) TextType() string { return "VARCHAR" }
 
+// DoubleType implements sqlstore.Dialect.
+func (Dialect) DoubleType() string { return "DOUBLE" }
+
+// BigintType implements sqlstore.Dialect.
+func (Dialect) BigintType() string { return "BIGINT" }
+
 // NaN implements sqlstore.Dialect.
 func (Dialect) NaN() string { return "CAST('NaN' AS DOUBLE)" }
 

@@ -47,6 +47,12 @@ func (Dialect) EpochSeconds(expr string) string {
 // TextType implements sqlstore.Dialect.
 func (Dialect) TextType() string { return "TEXT" }
 
+// DoubleType implements sqlstore.Dialect.
+func (Dialect) DoubleType() string { return "DOUBLE PRECISION" }
+
+// BigintType implements sqlstore.Dialect.
+func (Dialect) BigintType() string { return "BIGINT" }
+
 // NaN implements sqlstore.Dialect.
 func (Dialect) NaN() string { return "CAST('NaN' AS DOUBLE PRECISION)" }
 

@@ -121,7 +121,7 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return s.d.EpochSeconds("max(" + ts[0] + ")"), nil
 	}
 	if m.Kind == store.MeasureRows {
-		return "CAST(count(*) AS DOUBLE PRECISION)", nil
+		return "CAST(count(*) AS " + s.d.DoubleType() + ")", nil
 	}
 	cols, ok := need[m.Kind]
 	if !ok {
@@ -134,7 +134,9 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	if (m.Kind == store.MeasureLatencyQuantile || m.Kind == store.MeasureErrorQuantile) && !(m.Q >= 0 && m.Q <= 1) {
 		return "", fmt.Errorf("%w: quantile %v is outside [0, 1]", store.ErrSchema, m.Q)
 	}
-	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
+	count := func(cond string) string {
+		return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS " + s.d.DoubleType() + ")"
+	}
 	if m.Kind == store.MeasureErrors {
 		return count(q[0] + " IS NOT NULL"), nil
 	}
@@ -199,8 +201,10 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		return s.outcomeMeasure(b, col, q, m)
 	}
 	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
-	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
-	asDouble := "CAST(" + q + " AS DOUBLE PRECISION)"
+	count := func(cond string) string {
+		return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS " + s.d.DoubleType() + ")"
+	}
+	asDouble := "CAST(" + q + " AS " + s.d.DoubleType() + ")"
 	switch m.Kind {
 	case store.MeasureNonNull:
 		return count(q + " IS NOT NULL"), nil
@@ -219,10 +223,11 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		return "avg(" + asDouble + ")", nil
 	case store.MeasureStd:
 		// As spread: values beyond store.MeasureScale make the deviation undefined (NaN), not a
-		// failed statement.
+		// failed statement; fewer than two values make it NULL.
 		inScale := "abs(" + asDouble + ") <= " + measureScale
+		values := "CASE WHEN " + inScale + " THEN " + asDouble + " END"
 		return "CASE WHEN count(CASE WHEN " + q + " IS NOT NULL AND NOT (" + inScale + ") THEN 1 END) > 0 THEN " + s.d.NaN() +
-			" ELSE stddev_samp(CASE WHEN " + inScale + " THEN " + asDouble + " END) END", nil
+			" WHEN count(" + values + ") < 2 THEN NULL ELSE stddev_samp(" + values + ") END", nil
 	case store.MeasureMin:
 		return "min(" + asDouble + ")", nil
 	case store.MeasureMax:
@@ -233,12 +238,12 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		}
 		return s.d.Quantile(asDouble, m.Q), nil
 	case store.MeasureDistinct:
-		return "CAST(count(DISTINCT " + asDouble + ") AS DOUBLE PRECISION)", nil
+		return "CAST(count(DISTINCT " + asDouble + ") AS " + s.d.DoubleType() + ")", nil
 	case store.MeasureApproxDistinct:
 		if e, ok := s.d.(ApproxDistinctDialect); ok {
-			return "CAST(" + e.ApproxDistinct(asDouble) + " AS DOUBLE PRECISION)", nil
+			return "CAST(" + e.ApproxDistinct(asDouble) + " AS " + s.d.DoubleType() + ")", nil
 		}
-		return "CAST(count(DISTINCT " + asDouble + ") AS DOUBLE PRECISION)", nil
+		return "CAST(count(DISTINCT " + asDouble + ") AS " + s.d.DoubleType() + ")", nil
 	case store.MeasureOutside:
 		return count(q + " < " + b.bind(m.Lo) + " OR " + q + " > " + b.bind(m.Hi)), nil
 	}
@@ -256,11 +261,11 @@ func (s *Store) Distinct(ctx context.Context, req store.Scope, column string, li
 	}
 	text := "CAST(" + s.col(column) + " AS " + s.d.TextType() + ")"
 	b := &builder{d: s.d}
-	b.write("SELECT DISTINCT ", text)
+	b.write("SELECT DISTINCT ", text, " AS mw_value")
 	if err := s.writeWhere(b, sc); err != nil {
 		return nil, err
 	}
-	b.write(" AND ", s.col(column), " IS NOT NULL ORDER BY 1 LIMIT ", b.bind(int64(limit)))
+	b.write(" AND ", s.col(column), " IS NOT NULL ORDER BY mw_value LIMIT ", b.bind(int64(limit)))
 	return s.strings(ctx, "listing values of "+column, b)
 }
 
@@ -281,7 +286,7 @@ func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Meas
 	scored := score + " IS NOT NULL AND " + actual + " IS NOT NULL"
 	switch m.Kind {
 	case store.MeasureScoredLabeled:
-		return "CAST(count(CASE WHEN " + scored + " THEN 1 END) AS DOUBLE PRECISION)", nil
+		return "CAST(count(CASE WHEN " + scored + " THEN 1 END) AS " + s.d.DoubleType() + ")", nil
 	case store.MeasureBrierSum:
 		y := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN 1.0 ELSE 0.0 END"
 		return "sum(CASE WHEN " + scored + " THEN (" + score + " - (" + y + ")) * (" + score + " - (" + y + ")) END)", nil
@@ -327,7 +332,7 @@ func (s *Store) labeled(ctx context.Context) (string, error) {
 	if len(conds) == 0 {
 		return "", sch.Require(store.ColActualLabel)
 	}
-	return "CAST(count(CASE WHEN " + strings.Join(conds, " OR ") + " THEN 1 END) AS DOUBLE PRECISION)", nil
+	return "CAST(count(CASE WHEN " + strings.Join(conds, " OR ") + " THEN 1 END) AS " + s.d.DoubleType() + ")", nil
 }
 
 // measureScale is store.MeasureScale as SQL.
@@ -336,9 +341,16 @@ var measureScale = strconv.FormatFloat(store.MeasureScale, 'g', -1, 64)
 // spread is a variance aggregate (fn: var_pop or var_samp) of e over the paired rows whose actual
 // and error are within store.MeasureScale, and NaN when a paired row is beyond it (or NaN): the
 // engine's variance refuses a result that is not finite with an error, and the spread of such
-// values is undefined. The measures rollup keeps the same rule, so both paths agree.
+// values is undefined. The measures rollup keeps the same rule, so both paths agree. Too few
+// values (none for var_pop, one for var_samp) give NULL, as SQL's aggregates do, written out
+// because ClickHouse gives NaN.
 func (s *Store) spread(fn, paired, act, errExpr, e string) string {
 	inScale := "abs(" + act + ") <= " + measureScale + " AND abs" + errExpr + " <= " + measureScale
+	values := "CASE WHEN " + paired + " AND " + inScale + " THEN " + e + " END"
+	least := "1"
+	if fn == "var_samp" {
+		least = "2"
+	}
 	return "CASE WHEN count(CASE WHEN " + paired + " AND NOT (" + inScale + ") THEN 1 END) > 0 THEN " + s.d.NaN() +
-		" ELSE " + fn + "(CASE WHEN " + paired + " AND " + inScale + " THEN " + e + " END) END"
+		" WHEN count(" + values + ") < " + least + " THEN NULL ELSE " + fn + "(" + values + ") END"
 }

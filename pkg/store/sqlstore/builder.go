@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // builder accumulates a statement and its bound arguments.
@@ -23,6 +24,14 @@ func (b *builder) write(parts ...string) *builder {
 func (b *builder) bind(v any) string {
 	b.args = append(b.args, v)
 	return b.d.Placeholder(len(b.args))
+}
+
+// bindTime binds a time in UTC, as the dialect's engine compares it (see TimeBinder).
+func (b *builder) bindTime(t time.Time) string {
+	if tb, ok := b.d.(TimeBinder); ok {
+		return b.bind(tb.BindTime(t.UTC()))
+	}
+	return b.bind(t.UTC())
 }
 
 // in returns "col IN (p1, p2, ...)" for a non-empty list.

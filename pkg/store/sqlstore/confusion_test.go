@@ -16,6 +16,8 @@ type testDialect struct{}
 
 func (testDialect) Name() string                        { return "test" }
 func (testDialect) TextType() string                    { return "TEXT" }
+func (testDialect) DoubleType() string                  { return "DOUBLE PRECISION" }
+func (testDialect) BigintType() string                  { return "BIGINT" }
 func (testDialect) NaN() string                         { return "CAST('NaN' AS DOUBLE PRECISION)" }
 func (testDialect) EpochSeconds(e string) string        { return "epoch(" + e + ")" }
 func (testDialect) Quantile(e string, _ float64) string { return "quantile(" + e + ")" }

@@ -3,7 +3,11 @@
 // the discovered schema and quoted, values are bound parameters.
 package sqlstore
 
-import "github.com/mlops/modelwatch/pkg/store"
+import (
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/store"
+)
 
 // Dialect is what differs between SQL engines.
 type Dialect interface {
@@ -22,8 +26,11 @@ type Dialect interface {
 	ColumnsQuery() string
 	// EpochSeconds is a timestamp expression as seconds since the epoch (a double).
 	EpochSeconds(expr string) string
-	// TextType is the engine's text type, for casting group values to labels.
+	// TextType is the engine's text type, for casting group values to labels; DoubleType and
+	// BigintType its 64-bit float and integer types. Casts to them keep a NULL a NULL.
 	TextType() string
+	DoubleType() string
+	BigintType() string
 	// NaN is an expression for a double NaN (an undefined aggregate the engine would refuse).
 	NaN() string
 	// Quantile is an aggregate giving the q-quantile of an expression with linear
@@ -55,4 +62,26 @@ type MissingTableHinter interface {
 // read every few seconds for the store's generation. table is a validated identifier.
 type TableVersioner interface {
 	TableVersion(table string) string
+}
+
+// TimeBinder is a Dialect whose engine keeps times to a coarser precision than a query's bounds
+// carry (ClickHouse's DateTime holds whole seconds): it gives the value to bind for a bound t,
+// one that selects the same rows (for whole seconds, t rounded up: ts >= t and ts < t hold for
+// exactly the whole seconds that ts >= ceil(t) and ts < ceil(t) hold for).
+type TimeBinder interface {
+	BindTime(t time.Time) any
+}
+
+// TruthDialect is a Dialect whose boolean columns are not conditions by themselves
+// (ClickHouse's Bool and the Enum8 it is stored as before Bool, compared to 1 instead).
+type TruthDialect interface {
+	IsTrue(expr string) string
+}
+
+// isTrue is a condition holding where the boolean expression is true.
+func isTrue(d Dialect, expr string) string {
+	if t, ok := d.(TruthDialect); ok {
+		return t.IsTrue(expr)
+	}
+	return expr
 }

@@ -100,8 +100,9 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	if req.GroupBy != "" {
 		keys, groupOut = keys+", mw_group", "mw_group"
 	}
-	var columns, binned, grouped, sets, which, sums []string
+	var columns, binned, grouped, sets, which, sums, unpivot []string
 	var numbers, texts, nulls, bins, cells, values, lows, highs []string
+	noNumber, noText, noIndex := "CAST(NULL AS "+s.d.DoubleType()+")", "CAST(NULL AS "+s.d.TextType()+")", "CAST(NULL AS "+s.d.BigintType()+")"
 	for i, f := range req.Features {
 		col, ok := sc.sch.Column(f.Column)
 		if !ok {
@@ -112,13 +113,14 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		}
 		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
 		n := strconv.Itoa(i)
-		x, when := "mw_x"+n, " WHEN "+n+" THEN "
+		x, when := "mw_x"+n, " WHEN mw_feature = "+n+" THEN "
 		switch {
 		case f.Binned && !numeric[i]:
 			return nil, nil, fmt.Errorf("%w: feature %q is %s: only a number column can be counted per bin", store.ErrSchema, f.Column, col.Kind)
 		case f.Binned:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+x)
-			binned = append(binned, x+" IS NULL AS mw_z"+n, binExpr(b, f.Edges, x)+" AS mw_b"+n, cellExpr(b, f.Grid, x)+" AS mw_c"+n)
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.DoubleType()+") AS "+x)
+			bin, cell := binExpr(b, f.Edges, x), cellExpr(b, f.Grid, x)
+			binned = append(binned, x+" IS NULL AS mw_z"+n, bin+" AS mw_b"+n, cell+" AS mw_c"+n)
 			grouped = append(grouped, "mw_z"+n, "mw_b"+n, "mw_c"+n)
 			sets = append(sets, "("+keys+", mw_z"+n+", mw_b"+n+", mw_c"+n+")")
 			which = append(which, " WHEN grouping(mw_z"+n+") = 0 THEN "+n)
@@ -131,13 +133,16 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 			bins = append(bins, when+"mw_b"+n)
 			cells = append(cells, when+"mw_c"+n)
 			values = append(values, when+"mw_s"+n)
+			unpivot = append(unpivot, unpivotTuple(n, x, noNumber, noText, "CAST("+bin+" AS "+s.d.BigintType()+")", "CAST("+cell+" AS "+s.d.BigintType()+")", x))
 			continue
 		case numeric[i]:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS DOUBLE PRECISION) AS "+x)
+			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.DoubleType()+") AS "+x)
 			numbers = append(numbers, when+x)
+			unpivot = append(unpivot, unpivotTuple(n, x, x, noText, noIndex, noIndex, noNumber))
 		default:
 			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.TextType()+") AS "+x)
 			texts = append(texts, when+x)
+			unpivot = append(unpivot, unpivotTuple(n, x, noNumber, x, noIndex, noIndex, noNumber))
 		}
 		grouped = append(grouped, x)
 		sets = append(sets, "("+keys+", "+x+")")
@@ -148,29 +153,33 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		if len(whens) == 0 {
 			return none
 		}
-		return "CASE mw_feature" + strings.Join(whens, "") + " END"
+		return "CASE" + strings.Join(whens, "") + " END"
 	}
-	noNumber, noText, noIndex := "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS "+s.d.TextType()+")", "CAST(NULL AS INTEGER)"
 	series := "mw_feature, mw_bucket, mw_version, mw_group"
-	// One grouping set per feature: the rows are read once and each feature's values (or bins
-	// and cells) counted in its own set; grouping() says which set a row belongs to.
-	b.write("WITH mw_grouped AS MATERIALIZED (SELECT CASE", strings.Join(which, ""), " END AS mw_feature, ", keys, ", ", strings.Join(grouped, ", "),
-		", count(*) AS mw_n", strings.Join(sums, ""), " FROM (")
-	b.write("SELECT *")
-	for _, e := range binned {
-		b.write(", ", e)
-	}
-	b.write(" FROM (")
-	b.write("SELECT ", bucketExpr, " AS mw_bucket, ", sc.version, " AS mw_version, ", groupExpr, " AS mw_group, ",
+	// The rows of the scope, read once.
+	scan := &builder{d: s.d, args: b.args}
+	scan.write("SELECT ", bucketExpr, " AS mw_bucket, ", sc.version, " AS mw_version, ", groupExpr, " AS mw_group, ",
 		strings.Join(columns, ", "))
-	if err := s.writeWhere(b, sc); err != nil {
+	if err := s.writeWhere(scan, sc); err != nil {
 		return nil, nil, err
 	}
-	b.write(") AS mw_rows) AS mw_binned GROUP BY GROUPING SETS (", strings.Join(sets, ", "), ")")
-	b.write(") ")
+	b.args = scan.args
+	_, unpivoted := s.d.(Unpivoter)
+	if !unpivoted {
+		// One grouping set per feature: the rows are read once and each feature's values (or
+		// bins and cells) counted in its own set; grouping() says which set a row belongs to.
+		b.write("WITH mw_grouped AS MATERIALIZED (SELECT CASE", strings.Join(which, ""), " END AS mw_feature, ", keys, ", ", strings.Join(grouped, ", "),
+			", count(*) AS mw_n", strings.Join(sums, ""), " FROM (")
+		b.write("SELECT *")
+		for _, e := range binned {
+			b.write(", ", e)
+		}
+		b.write(" FROM (", scan.String(), ") AS mw_rows) AS mw_binned GROUP BY GROUPING SETS (", strings.Join(sets, ", "), ")")
+		b.write(") ")
+	}
 	// Each feature's bound expressions are written once, at the level that uses them.
 	b.write("SELECT ", series, ", mw_exact, mw_null, mw_number_out, mw_text_out, mw_bin, mw_cell,",
-		" CAST(sum(mw_n) AS BIGINT), sum(mw_s), max(mw_distinct), min(mw_lo), max(mw_hi) FROM (")
+		" CAST(sum(mw_n) AS "+s.d.BigintType()+"), sum(mw_s), max(mw_distinct), min(mw_lo), max(mw_hi) FROM (")
 	b.write("SELECT ", series, ", mw_n, mw_distinct, mw_exact, mw_null,",
 		" coalesce(mw_dsum, mw_number * mw_n) AS mw_s,")
 	if req.Ranges {
@@ -196,35 +205,40 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		" FROM (")
 	b.write("SELECT *, ", perFeature(req.Features, func(f store.DistributionFeature) string {
 		if f.Binned {
-			return "false"
+			return "(1 = 0)"
 		}
 		return "mw_distinct <= " + b.bind(int64(f.MaxValues))
 	}), " AS mw_exact FROM (")
-	b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
-	// The grouped rows of every feature, in one shape: the feature, its value (a number or
-	// text) or for a Binned feature its bin, cell and sum, and the rows.
-	b.write("SELECT mw_feature, ", bucketOut, " AS mw_bucket, mw_version, ", groupOut, " AS mw_group, ",
-		byFeature(nulls, "false"), " AS mw_null, ",
-		byFeature(numbers, noNumber), " AS mw_number, ",
-		byFeature(texts, noText), " AS mw_text, ",
-		byFeature(bins, noIndex), " AS mw_dbin, ",
-		byFeature(cells, noIndex), " AS mw_dcell, mw_n, ",
-		byFeature(values, noNumber), " AS mw_dsum, ",
-		byFeature(lows, noNumber), " AS mw_dlo, ",
-		byFeature(highs, noNumber), " AS mw_dhi FROM mw_grouped")
-	b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", series, ")")
+	if unpivoted {
+		writeUnpivoted(b, scan.String(), unpivot)
+	} else {
+		b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
+		// The grouped rows of every feature, in one shape: the feature, its value (a number or
+		// text) or for a Binned feature its bin, cell and sum, and the rows.
+		b.write("SELECT mw_feature, ", bucketOut, " AS mw_bucket, mw_version, ", groupOut, " AS mw_group, ",
+			byFeature(nulls, "(1 = 0)"), " AS mw_null, ",
+			byFeature(numbers, noNumber), " AS mw_number, ",
+			byFeature(texts, noText), " AS mw_text, ",
+			byFeature(bins, noIndex), " AS mw_dbin, ",
+			byFeature(cells, noIndex), " AS mw_dcell, mw_n, ",
+			byFeature(values, noNumber), " AS mw_dsum, ",
+			byFeature(lows, noNumber), " AS mw_dlo, ",
+			byFeature(highs, noNumber), " AS mw_dhi FROM mw_grouped")
+		b.write(") AS mw_values WINDOW mw_series AS (PARTITION BY ", series, ")")
+	}
 	b.write(") AS mw_sized")
 	b.write(") AS mw_flagged")
 	b.write(") AS mw_keyed GROUP BY ", series, ", mw_exact, mw_null, mw_number_out, mw_text_out, mw_bin, mw_cell")
 	return b, numeric, nil
 }
 
-// perFeature is "CASE mw_feature WHEN 0 THEN e0 WHEN 1 THEN e1 ... END" over the features.
+// perFeature is "CASE WHEN mw_feature = 0 THEN e0 WHEN mw_feature = 1 THEN e1 ... END" over the
+// features: the searched form, because ClickHouse 18.16's CASE with an operand gives NULL.
 func perFeature(features []store.DistributionFeature, expr func(store.DistributionFeature) string) string {
 	var sb strings.Builder
-	sb.WriteString("CASE mw_feature")
+	sb.WriteString("CASE")
 	for i, f := range features {
-		sb.WriteString(" WHEN " + strconv.Itoa(i) + " THEN " + expr(f))
+		sb.WriteString(" WHEN mw_feature = " + strconv.Itoa(i) + " THEN " + expr(f))
 	}
 	sb.WriteString(" END")
 	return sb.String()
@@ -236,7 +250,7 @@ func perFeature(features []store.DistributionFeature, expr func(store.Distributi
 func binExpr(b *builder, edges []float64, x string) string {
 	k := len(edges) - 1
 	if k < 1 {
-		return "CAST(NULL AS INTEGER)"
+		return "CAST(NULL AS " + b.d.BigintType() + ")"
 	}
 	marks := make([]string, len(edges))
 	for i, e := range edges {
@@ -260,12 +274,12 @@ func binExpr(b *builder, edges []float64, x string) string {
 // same order, so that the store and Go put a value in the same cell.
 func cellExpr(b *builder, g *store.DistributionGrid, x string) string {
 	if g == nil {
-		return "CAST(NULL AS INTEGER)"
+		return "CAST(NULL AS " + b.d.BigintType() + ")"
 	}
 	lo, hi := b.bind(g.Lo), b.bind(g.Hi)
 	inside := "1"
 	if w := (g.Hi - g.Lo) / float64(g.Cells); w > 0 {
-		inside = "least(CAST(floor((" + x + " - " + lo + ") / " + b.bind(w) + ") AS BIGINT), " + strconv.Itoa(g.Cells-1) + ") + 1"
+		inside = "least(CAST(floor((" + x + " - " + lo + ") / " + b.bind(w) + ") AS " + b.d.BigintType() + "), " + strconv.Itoa(g.Cells-1) + ") + 1"
 	}
 	return "CASE WHEN " + x + " IS NULL THEN NULL WHEN " + x + " < " + lo + " THEN 0 WHEN " + x + " > " + hi +
 		" THEN " + strconv.Itoa(g.Cells+1) + " ELSE " + inside + " END"

@@ -12,7 +12,9 @@ import (
 // expression, the late value from the labels table where there is one); a text column's
 // positive value is bound.
 func (s *Store) outcomeMeasure(b *builder, col store.Column, q string, m store.Measure) (string, error) {
-	count := func(cond string) string { return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS DOUBLE PRECISION)" }
+	count := func(cond string) string {
+		return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS " + s.d.DoubleType() + ")"
+	}
 	switch {
 	case m.Kind == store.MeasurePositive && col.Kind == store.KindText:
 		if len(m.Values) != 1 {
@@ -20,13 +22,13 @@ func (s *Store) outcomeMeasure(b *builder, col store.Column, q string, m store.M
 		}
 		return count(q + " = " + b.bind(m.Values[0])), nil
 	case m.Kind == store.MeasurePositive && col.Kind == store.KindBoolean:
-		return count(q), nil
+		return count(isTrue(s.d, q)), nil
 	case m.Kind == store.MeasurePositive && isNumber(col):
 		return count(q + " <> 0"), nil
 	case m.Kind == store.MeasureSum && col.Kind == store.KindBoolean:
-		return count(q), nil // the sum of true as 1, false as 0
+		return count(isTrue(s.d, q)), nil // the sum of true as 1, false as 0
 	case m.Kind == store.MeasureSum && isNumber(col):
-		return "sum(CAST(" + q + " AS DOUBLE PRECISION))", nil
+		return "sum(CAST(" + q + " AS " + s.d.DoubleType() + "))", nil
 	}
 	return "", fmt.Errorf("%w: %s of column %q needs a boolean or number column; it is %s", store.ErrSchema, m.Kind, col.Name, col.Kind)
 }

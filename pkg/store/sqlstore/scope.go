@@ -127,8 +127,8 @@ func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList 
 func (s *Store) writeWhere(b *builder, sc scoped) error {
 	where := []string{
 		sc.model + " = " + b.bind(sc.sc.Model),
-		sc.ts + " >= " + b.bind(sc.sc.From.UTC()),
-		sc.ts + " < " + b.bind(sc.sc.To.UTC()),
+		sc.ts + " >= " + b.bindTime(sc.sc.From),
+		sc.ts + " < " + b.bindTime(sc.sc.To),
 	}
 	if len(sc.sc.Versions) > 0 {
 		where = append(where, b.in(sc.version, sc.sc.Versions))

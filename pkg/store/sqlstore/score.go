@@ -50,14 +50,14 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 	if err != nil {
 		return nil, err
 	}
-	score := "CAST(" + q[0] + " AS DOUBLE PRECISION)"
+	score := "CAST(" + q[0] + " AS " + s.d.DoubleType() + ")"
 	actual := q[1]
 	b := &builder{d: s.d}
 	err = s.grouped(b, sc, req.Bucket, func() {
 		b.write(", ", s.gridCell(b, score, req.Cells), " AS ", sc.alias.score,
 			", min(", score, "), max(", score, ")",
-			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)",
-			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS BIGINT)")
+			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS "+s.d.BigintType()+")",
+			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS "+s.d.BigintType()+")")
 	}, q[0]+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, 0)
 	if err != nil {
 		return nil, err
@@ -73,5 +73,5 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 // 1), then floor(score * cells), and 1 itself goes to the last cell. As metrics.GridCell.
 func (s *Store) gridCell(b *builder, score string, cells int) string {
 	clamped := "least(greatest(" + score + ", 0.0), 1.0)"
-	return "least(CAST(floor(" + clamped + " * " + b.bind(float64(cells)) + ") AS BIGINT), " + b.bind(int64(cells-1)) + ")"
+	return "least(CAST(floor(" + clamped + " * " + b.bind(float64(cells)) + ") AS " + s.d.BigintType() + "), " + b.bind(int64(cells-1)) + ")"
 }

@@ -324,7 +324,7 @@ func (s *Store) Models(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT DISTINCT ", cols[0], s.from(), " WHERE ", cols[0], " IS NOT NULL ORDER BY 1")
+	b.write("SELECT DISTINCT ", cols[0], " AS mw_value", s.from(), " WHERE ", cols[0], " IS NOT NULL ORDER BY mw_value")
 	return s.strings(ctx, "listing models", b)
 }
 
@@ -335,8 +335,8 @@ func (s *Store) Versions(ctx context.Context, model string) ([]string, error) {
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT DISTINCT ", cols[1], s.from(), " WHERE ", cols[0], " = ", b.bind(model),
-		" AND ", cols[1], " IS NOT NULL ORDER BY 1")
+	b.write("SELECT DISTINCT ", cols[1], " AS mw_value", s.from(), " WHERE ", cols[0], " = ", b.bind(model),
+		" AND ", cols[1], " IS NOT NULL ORDER BY mw_value")
 	return s.strings(ctx, "listing versions", b)
 }
 
@@ -347,9 +347,13 @@ func (s *Store) Classes(ctx context.Context, model string) ([]string, error) {
 		return nil, err
 	}
 	b := &builder{d: s.d}
-	b.write("SELECT DISTINCT ", cols[1], s.from(), " WHERE ", cols[0], " = ", b.bind(model), " AND ", cols[1], " IS NOT NULL",
-		" UNION SELECT DISTINCT ", cols[2], s.from(), " WHERE ", cols[0], " = ", b.bind(model), " AND ", cols[2], " IS NOT NULL",
-		" ORDER BY 1")
+	// UNION ALL under a DISTINCT, both sides as text: what every engine accepts (ClickHouse has
+	// no UNION DISTINCT in every version, nor an implicit common type).
+	text := func(c string) string { return "CAST(" + c + " AS " + s.d.TextType() + ") AS mw_value" }
+	b.write("SELECT DISTINCT mw_value FROM (",
+		"SELECT DISTINCT ", text(cols[1]), s.from(), " WHERE ", cols[0], " = ", b.bind(model), " AND ", cols[1], " IS NOT NULL",
+		" UNION ALL SELECT DISTINCT ", text(cols[2]), s.from(), " WHERE ", cols[0], " = ", b.bind(model), " AND ", cols[2], " IS NOT NULL",
+		") AS mw_classes ORDER BY mw_value")
 	return s.strings(ctx, "listing classes", b)
 }
 

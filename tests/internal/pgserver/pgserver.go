@@ -7,7 +7,6 @@ package pgserver
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mlops/modelwatch/tests/internal/netport"
 )
 
 // binDirs are where Debian and PostgreSQL's own packages put the server binaries, newest first.
@@ -85,7 +86,7 @@ func Start(t testing.TB) *Server {
 	}
 	s.run(t, "initdb", "-D", data, "-U", owner, "--pwfile", pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
 		"--locale=C", "--encoding=UTF8", "--no-sync")
-	s.Port = FreePort(t)
+	s.Port = netport.Free(t)
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c full_page_writes=off", s.Port, dir)
 	s.run(t, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "server.log"), "-w", "-t", "60", "start")
 	t.Cleanup(func() { s.stop(data) })
@@ -128,15 +129,4 @@ func (s *Server) stop(data string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	_ = p.Kill()
-}
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

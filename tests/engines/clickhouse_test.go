@@ -1,0 +1,54 @@
+package engines_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/mlops/modelwatch/pkg/store/clickhouse"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
+	"github.com/mlops/modelwatch/tests/internal/chserver"
+)
+
+// clickHouseStores starts one ClickHouse server and a cluster of two, copies the DuckDB store's
+// prediction table into both (a MergeTree table; a Distributed table over each shard's
+// MergeTree table) and opens each for queries as the data source does, as the reading user.
+func clickHouseStores(t *testing.T, duckPath string) map[string]*sqlstore.Store {
+	t.Helper()
+	out := map[string]*sqlstore.Store{}
+	for _, shards := range []int{1, 2} {
+		servers := chserver.StartCluster(t, shards)
+		chserver.CopyTable(t, duckPath, "predictions", servers)
+		st, err := clickhouse.Open(clickhouse.Options{Address: servers[0].Addr, Database: "default", User: chserver.User, Password: chserver.Password}, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		name := "one server"
+		if shards > 1 {
+			name = fmt.Sprintf("%d shards", shards)
+		}
+		out[name] = st
+	}
+	return out
+}
+
+// Every golden family query answers on one ClickHouse server and on a two-shard cluster's
+// Distributed table with the embedded store's frames (values within 1e-9 relative).
+func TestGoldenFamiliesOnClickHouse(t *testing.T) {
+	duckPath := goldenStore(t)
+	duck := openDuck(t, duckPath)
+	gc := goldenQueries(t)
+	for name, st := range clickHouseStores(t, duckPath) {
+		t.Run(name, func(t *testing.T) {
+			values := 0
+			for _, c := range gc.Cases {
+				t.Run(c.Name, func(t *testing.T) {
+					values += sameFrames(t, run(t, duck, c.Query, gc.From, gc.To), run(t, st, c.Query, gc.From, gc.To))
+				})
+			}
+			if values < 1000 {
+				t.Errorf("only %d values compared over %d cases", values, len(gc.Cases))
+			}
+		})
+	}
+}
