@@ -1,9 +1,11 @@
 package engines_test
 
 import (
+	"database/sql"
 	"fmt"
 	"testing"
 
+	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/store/clickhouse"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 	"github.com/mlops/modelwatch/tests/internal/chserver"
@@ -50,5 +52,46 @@ func TestGoldenFamiliesOnClickHouse(t *testing.T) {
 				t.Errorf("only %d values compared over %d cases", values, len(gc.Cases))
 			}
 		})
+	}
+}
+
+// Every query of every provisioned dashboard answers on one ClickHouse server and on a
+// two-shard cluster's Distributed table with the embedded store's frames, the demo's booleans
+// stored as the Enum8 of releases without Bool. Its times are whole seconds in both stores, as
+// DateTime holds them (DateTime64 came in 20.1).
+func TestProvisionedDashboardsOnClickHouse(t *testing.T) {
+	duckPath := demoStore(t)
+	wholeSeconds(t, duckPath)
+	duck := openDuck(t, duckPath)
+	if err := duck.WithOutcomes([]string{demo.OutcomeColumn}); err != nil {
+		t.Fatal(err)
+	}
+	targets := dashboardTargets(t)
+	for name, st := range clickHouseStores(t, duckPath) {
+		if err := st.WithOutcomes([]string{demo.OutcomeColumn}); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, dt := range targets {
+				t.Run(dt.name, func(t *testing.T) {
+					if sameFrames(t, runWindow(t, duck, dt.json, dt.window), runWindow(t, st, dt.json, dt.window)) == 0 {
+						t.Errorf("%s: no values to compare", dt.json)
+					}
+				})
+			}
+		})
+	}
+}
+
+// wholeSeconds truncates the times of a DuckDB store's predictions to whole seconds.
+func wholeSeconds(t *testing.T, duckPath string) {
+	t.Helper()
+	db, err := sql.Open("duckdb", duckPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("UPDATE predictions SET ts = date_trunc('second', ts)"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -44,17 +44,25 @@ func TestProvisionedDashboardsEqualTheEmbeddedStore(t *testing.T) {
 	}
 }
 
-// demoOnBoth writes the demo (60k predictions over the 30 days to demoEnd) into a DuckDB store
-// through the loader and copies it into a private PostgreSQL server.
+// demoOnBoth writes the demo into a DuckDB store (demoStore) and copies it into a private
+// PostgreSQL server.
 func demoOnBoth(t *testing.T) (*pgserver.Server, string) {
 	t.Helper()
 	srv := pgserver.Start(t)
+	duckPath := demoStore(t)
+	srv.CopyTable(t, duckPath, "predictions")
+	return srv, duckPath
+}
+
+// demoStore writes the demo (60k predictions over the 30 days to demoEnd) into a DuckDB store
+// through the loader.
+func demoStore(t *testing.T) string {
+	t.Helper()
 	duckPath := filepath.Join(t.TempDir(), "demo.duckdb")
 	if _, err := demostore.Write(duckPath, demo.Options{Rows: 60_000, Span: 30 * 24 * time.Hour, End: demoEnd, Seed: demo.DefaultSeed}); err != nil {
 		t.Fatal(err)
 	}
-	srv.CopyTable(t, duckPath, "predictions")
-	return srv, duckPath
+	return duckPath
 }
 
 // dashboardTarget is one query of a provisioned dashboard's panel, its variables replaced by

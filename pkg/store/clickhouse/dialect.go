@@ -40,16 +40,17 @@ func (Dialect) QuoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(name, `\`, `\\`), `"`, `\"`) + `"`
 }
 
-// BucketMicros implements sqlstore.Dialect: the time's whole seconds since the epoch (DateTime
-// holds whole seconds; a DateTime64 is read to the second) as microseconds, floored to the width.
-// Times are after 1970 (DateTime is unsigned), so intDiv's truncation is a floor.
+// BucketMicros implements sqlstore.Dialect: the time's microseconds since the epoch, floored to
+// the width. toFloat64 gives a DateTime's whole seconds (every release) and a DateTime64's
+// fraction too (20.1 and later); rounded after scaling, the microseconds are exact. Times are
+// after 1970 (DateTime is unsigned), so intDiv's truncation is a floor.
 func (Dialect) BucketMicros(column, width string) string {
-	return "(intDiv(toInt64(toUnixTimestamp(" + column + ")) * 1000000, " + width + ") * " + width + ")"
+	return "(intDiv(toInt64(round(toFloat64(" + column + ") * 1000000)), " + width + ") * " + width + ")"
 }
 
-// EpochSeconds implements sqlstore.Dialect.
+// EpochSeconds implements sqlstore.Dialect (with a DateTime64's fraction, as BucketMicros).
 func (Dialect) EpochSeconds(expr string) string {
-	return "toFloat64(toUnixTimestamp(" + expr + "))"
+	return "toFloat64(" + expr + ")"
 }
 
 // TextType implements sqlstore.Dialect; every cast is to a Nullable type, since ClickHouse

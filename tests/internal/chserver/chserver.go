@@ -105,7 +105,8 @@ func binary(t testing.TB) (string, []string) {
 // writeConfig writes the server's configuration and users: logs, data and temporary files in
 // its directory; the default user (no password, 127.0.0.1 only) for setting tables up and for
 // the shards' queries to each other; User with Password, on profile readonly=2, as a team
-// would give Grafana (it can read and set a query's settings, never write).
+// would give Grafana (it can read and set a query's settings, never write), its statements
+// kept in system.query_log (Statements).
 func (s *Server) writeConfig(t testing.TB, tcp, interserver int, shards string) {
 	t.Helper()
 	d := s.dir
@@ -132,7 +133,7 @@ func (s *Server) writeConfig(t testing.TB, tcp, interserver int, shards string) 
 <yandex>
   <profiles>
     <default><max_threads>2</max_threads></default>
-    <reader><max_threads>2</max_threads><readonly>2</readonly></reader>
+    <reader><max_threads>2</max_threads><readonly>2</readonly><log_queries>1</log_queries></reader>
   </profiles>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
@@ -198,4 +199,28 @@ func (s *Server) Exec(t testing.TB, statements ...string) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+}
+
+// Statements returns the distinct statements User ran to completion that read table, from
+// system.query_log.
+func (s *Server) Statements(t testing.TB, table string) []string {
+	t.Helper()
+	s.Exec(t, "SYSTEM FLUSH LOGS")
+	rows, err := s.Admin(t).Query("SELECT DISTINCT query FROM system.query_log WHERE type = 2 AND user = '" + User + "' AND query LIKE '%FROM \"" + table + "\"%'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
