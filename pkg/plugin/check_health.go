@@ -8,6 +8,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/mlops/modelwatch/pkg/settings"
+	"github.com/mlops/modelwatch/pkg/store/clickhouse"
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 )
 
@@ -74,16 +75,19 @@ func (d *Datasource) CheckHealth(ctx context.Context, req *backend.CheckHealthRe
 // storeName names the store in health messages: the engine and where it is (the DuckDB file, or
 // the PostgreSQL database and server; never a credential).
 func (d *Datasource) storeName() string {
-	if d.settings.Store == settings.EnginePostgres {
-		return fmt.Sprintf("postgres store: database %q on %s as %q", d.settings.Database, d.settings.Address(), d.settings.User)
+	if d.settings.IsServer() {
+		return fmt.Sprintf("%s store: database %q on %s as %q", d.settings.Store, d.settings.Database, d.settings.Address(), d.settings.User)
 	}
 	return fmt.Sprintf("%s store %q", d.settings.Store, d.settings.Path)
 }
 
 // explain is the engine's account of a failure an admin can act on ("" when it has none).
 func (d *Datasource) explain(err error) string {
-	if d.settings.Store == settings.EnginePostgres {
+	switch d.settings.Store {
+	case settings.EnginePostgres:
 		return postgres.Explain(err)
+	case settings.EngineClickHouse:
+		return clickhouse.Explain(err)
 	}
 	return ""
 }

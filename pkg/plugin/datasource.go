@@ -18,6 +18,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/clickhouse"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
@@ -89,9 +90,19 @@ func Opener(secrets settings.Secrets) func(settings.Settings) (store.Store, erro
 
 func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, error) {
 	switch cfg.Store {
+	case settings.EngineClickHouse:
+		st, err := clickhouse.Open(clickhouse.Options{
+			Address: cfg.Address(), Database: cfg.Database, User: cfg.User, Password: secrets.Password, TLSMode: cfg.Mode(),
+			CACert: secrets.TLSCACert, ClientCert: secrets.TLSClientCert, ClientKey: secrets.TLSClientKey,
+			PoolSize: cfg.PoolSize, QueryTimeout: cfg.Limits.Timeout(),
+		}, cfg.Table)
+		if err != nil {
+			return nil, err
+		}
+		return configured(st, st, cfg)
 	case settings.EnginePostgres:
-		p := cfg.Postgres
-		st, err := postgres.Open(postgres.URL(p.Address(), p.Database, p.User, secrets.Password, p.Mode()), cfg.Table, postgres.Options{
+		p := cfg.Server
+		st, err := postgres.Open(postgres.URL(cfg.Address(), p.Database, p.User, secrets.Password, p.Mode()), cfg.Table, postgres.Options{
 			PoolSize: p.PoolSize, StatementTimeout: cfg.Limits.Timeout(),
 			CACert: secrets.TLSCACert, ClientCert: secrets.TLSClientCert, ClientKey: secrets.TLSClientKey,
 		})

@@ -73,7 +73,7 @@ func (d *Datasource) logFailure(f failure, err error) {
 
 // redact removes the store's path (and its folder) from a message and bounds its length.
 func (d *Datasource) redact(msg string) string {
-	if d.settings.Store == settings.EnginePostgres && d.settings.Host != "" {
+	if d.settings.IsServer() && d.settings.Host != "" {
 		msg = strings.ReplaceAll(msg, d.settings.Address(), "<server>")
 		msg = strings.ReplaceAll(msg, d.settings.Host, "<server>")
 	}

@@ -49,16 +49,22 @@ type Settings struct {
 	Ingest Ingest `json:"ingest,omitzero"`
 	// Limits bound the work of one query.
 	Limits
-	// Postgres connects a PostgreSQL store (store: postgres).
-	Postgres
+	// Server connects a server store (store: postgres or clickhouse).
+	Server
 }
+
+// Address is host:port of a server store.
+func (s Settings) Address() string { return s.AddressOf(s.Store) }
+
+// IsServer says whether the store is a server's (PostgreSQL or ClickHouse), not the embedded one.
+func (s Settings) IsServer() bool { return s.Store == EnginePostgres || s.Store == EngineClickHouse }
 
 // Secrets are the decrypted secureJsonData; never logged or returned.
 type Secrets struct {
 	Password string
-	// TLSCACert, TLSClientCert and TLSClientKey are PEM: the CA that signs a PostgreSQL
-	// server's certificate (sslMode verify-ca or verify-full), and a client certificate and
-	// key when the server asks for one.
+	// TLSCACert, TLSClientCert and TLSClientKey are PEM: the CA that signs a PostgreSQL or
+	// ClickHouse server's certificate (sslMode verify-ca or verify-full), and a client
+	// certificate and key when the server asks for one.
 	TLSCACert, TLSClientCert, TLSClientKey string
 }
 
@@ -89,15 +95,18 @@ func (s Settings) Validate() error {
 		if strings.TrimSpace(s.Path) == "" {
 			return fmt.Errorf("%w: path is empty: set it to the DuckDB file, e.g. /var/lib/grafana/modelwatch/demo.duckdb", ErrSettings)
 		}
-	case EnginePostgres:
-		if err := s.Postgres.validate(); err != nil {
+	case EnginePostgres, EngineClickHouse:
+		if err := s.Server.validate(s.Store); err != nil {
 			return err
 		}
 		if s.Ingest.Enabled {
-			return fmt.Errorf("%w: ingest writes to the embedded DuckDB store only: turn it off for store %q and write to PostgreSQL with your own pipeline", ErrSettings, s.Store)
+			return fmt.Errorf("%w: ingest writes to the embedded DuckDB store only: turn it off for store %q and write to %s with your own pipeline (or modelwatch load)", ErrSettings, s.Store, engineNames[s.Store])
+		}
+		if s.Store == EngineClickHouse && s.LabelsTable != "" {
+			return fmt.Errorf("%w: labelsTable is not supported on ClickHouse: joining the latest label per prediction needs window functions that not every ClickHouse release has; keep actual_label and actual_value in the prediction table (a ReplacingMergeTree, docs/clickhouse.md)", ErrSettings)
 		}
 	default:
-		return fmt.Errorf("%w: store %q is not supported: use %q or %q", ErrSettings, s.Store, EngineDuckDB, EnginePostgres)
+		return fmt.Errorf("%w: store %q is not supported: use %q, %q or %q", ErrSettings, s.Store, EngineDuckDB, EnginePostgres, EngineClickHouse)
 	}
 	if err := store.ValidIdentifier(s.Table); err != nil {
 		return fmt.Errorf("%w: table: %v", ErrSettings, err)

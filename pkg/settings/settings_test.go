@@ -116,7 +116,7 @@ func TestPostgresSettings(t *testing.T) {
 	}
 	v6, _, err := Load([]byte(`{"store":"postgres","host":"::1","port":6543,"database":"ml","user":"u","sslMode":"verify-full","poolSize":4}`), nil)
 	if err != nil || v6.Address() != "[::1]:6543" || v6.Mode() != "verify-full" || v6.PoolSize != 4 {
-		t.Errorf("IPv6 host and options: %+v, %v", v6.Postgres, err)
+		t.Errorf("IPv6 host and options: %+v, %v", v6.Server, err)
 	}
 	for name, c := range map[string]struct{ json, field string }{
 		"no host":          {`{"store":"postgres","database":"ml","user":"u"}`, "host is empty"},
@@ -129,6 +129,35 @@ func TestPostgresSettings(t *testing.T) {
 		"pool too large":   {`{"store":"postgres","host":"db","database":"ml","user":"u","poolSize":1000}`, "poolSize 1000"},
 		"ingest":           {`{"store":"postgres","host":"db","database":"ml","user":"u","ingest":{"enabled":true}}`, "ingest writes to the embedded"},
 		"bad table":        {`{"store":"postgres","host":"db","database":"ml","user":"u","table":"a;b"}`, "table"},
+	} {
+		_, _, err := Load([]byte(c.json), nil)
+		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: %v, want ErrSettings naming %q", name, err, c.field)
+		}
+	}
+}
+
+// A ClickHouse data source takes the same server fields: TLS by default on the native protocol's
+// TLS port, 9000 without TLS; PostgreSQL's verify-ca, ingest and a labels table are refused with
+// the reason.
+func TestClickHouseSettings(t *testing.T) {
+	got, _, err := Load([]byte(`{"store":"clickhouse","host":"ch.internal","database":"ml","user":"grafana"}`), map[string]string{"password": "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Address() != "ch.internal:9440" || got.Mode() != "require" {
+		t.Errorf("defaults: address %s, sslMode %s", got.Address(), got.Mode())
+	}
+	plain, _, err := Load([]byte(`{"store":"clickhouse","host":"ch","database":"ml","user":"u","sslMode":"disable"}`), nil)
+	if err != nil || plain.Address() != "ch:9000" {
+		t.Errorf("without TLS: %s, %v", plain.Address(), err)
+	}
+	for name, c := range map[string]struct{ json, field string }{
+		"verify-ca":    {`{"store":"clickhouse","host":"ch","database":"ml","user":"u","sslMode":"verify-ca"}`, "for ClickHouse use one of disable, require, verify-full"},
+		"no host":      {`{"store":"clickhouse","database":"ml","user":"u"}`, "ClickHouse server's name"},
+		"ingest":       {`{"store":"clickhouse","host":"ch","database":"ml","user":"u","ingest":{"enabled":true}}`, "write to ClickHouse"},
+		"labels table": {`{"store":"clickhouse","host":"ch","database":"ml","user":"u","labelsTable":"labels"}`, "labelsTable is not supported on ClickHouse"},
+		"other engine": {`{"store":"mysql","host":"ch","database":"ml","user":"u"}`, `use "duckdb", "postgres" or "clickhouse"`},
 	} {
 		_, _, err := Load([]byte(c.json), nil)
 		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), c.field) {

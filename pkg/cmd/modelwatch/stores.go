@@ -17,59 +17,74 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 )
 
-// storeSettings reads --db: a DuckDB file, or a PostgreSQL URL
-// (postgres://user:password@host:port/database?sslmode=require). It returns the data source
-// settings naming that store (the table and the rest are the caller's) and the opener with its
-// secrets. The password may come from the URL or from $PGPASSWORD; it is never printed.
+// storeSettings reads --db: a DuckDB file, or a server URL: PostgreSQL
+// (postgres://user:password@host:port/database?sslmode=require) or ClickHouse
+// (clickhouse://user:password@host:port/database?sslmode=disable, the native protocol). It
+// returns the data source settings naming that store (the table and the rest are the caller's)
+// and the opener with its secrets. The password may come from the URL or from $PGPASSWORD
+// (PostgreSQL) or $CLICKHOUSE_PASSWORD (ClickHouse); it is never printed.
 func storeSettings(db string, getenv func(string) string) (settings.Settings, func(settings.Settings) (store.Store, error), error) {
-	if !isPostgresURL(db) {
+	if serverEngine(db) == "" {
 		return settings.Settings{Store: settings.EngineDuckDB, Path: db}, plugin.OpenStore, nil
 	}
-	p, password, err := parsePostgresURL(db, getenv)
+	s, password, err := parseServerURL(db, getenv)
 	if err != nil {
 		return settings.Settings{}, nil, err
 	}
-	return settings.Settings{Store: settings.EnginePostgres, Postgres: p}, plugin.Opener(settings.Secrets{Password: password}), nil
+	return s, plugin.Opener(settings.Secrets{Password: password}), nil
 }
 
-// isPostgresURL reports whether --db names a PostgreSQL server rather than a DuckDB file.
-func isPostgresURL(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+// serverEngine is the server engine --db names by its scheme ("" for a DuckDB file).
+func serverEngine(db string) settings.Engine {
+	switch {
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		return settings.EnginePostgres
+	case strings.HasPrefix(db, "clickhouse://"):
+		return settings.EngineClickHouse
+	}
+	return ""
 }
 
-// parsePostgresURL reads a PostgreSQL URL into the data source's settings (validated) and the
-// password (from the URL, else $PGPASSWORD). Its errors never hold the URL.
-func parsePostgresURL(db string, getenv func(string) string) (settings.Postgres, string, error) {
+// passwordVariables hold a server engine's password when the URL has none.
+var passwordVariables = map[settings.Engine]string{settings.EnginePostgres: "PGPASSWORD", settings.EngineClickHouse: "CLICKHOUSE_PASSWORD"}
+
+// parseServerURL reads a server URL into the data source's settings (validated) and the
+// password (from the URL, else the engine's variable). Its errors never hold the URL.
+func parseServerURL(db string, getenv func(string) string) (settings.Settings, string, error) {
+	engine := serverEngine(db)
+	example := map[settings.Engine]string{settings.EnginePostgres: "postgres://user@host:5432/database?sslmode=require",
+		settings.EngineClickHouse: "clickhouse://user@host:9000/database?sslmode=disable"}[engine]
 	u, err := url.Parse(db)
 	if err != nil {
 		// url.Error holds the URL, and so the password.
-		return settings.Postgres{}, "", fmt.Errorf("--db: the PostgreSQL URL does not parse: use postgres://user@host:port/database?sslmode=require")
+		return settings.Settings{}, "", fmt.Errorf("--db: the URL does not parse: use %s", example)
 	}
-	p := settings.Postgres{Host: u.Hostname(), Database: strings.TrimPrefix(u.Path, "/"), User: u.User.Username(), SSLMode: u.Query().Get("sslmode")}
+	p := settings.Server{Host: u.Hostname(), Database: strings.TrimPrefix(u.Path, "/"), User: u.User.Username(), SSLMode: u.Query().Get("sslmode")}
 	if port := u.Port(); port != "" {
 		if p.Port, err = strconv.Atoi(port); err != nil {
-			return settings.Postgres{}, "", fmt.Errorf("--db: port %q is not a number", port)
+			return settings.Settings{}, "", fmt.Errorf("--db: port %q is not a number", port)
 		}
 	}
 	for k := range u.Query() {
 		if k != "sslmode" {
-			return settings.Postgres{}, "", fmt.Errorf("--db: URL parameter %q is not supported: give sslmode only (TLS certificates: the data source's secureJsonData)", k)
+			return settings.Settings{}, "", fmt.Errorf("--db: URL parameter %q is not supported: give sslmode only (TLS certificates: the data source's secureJsonData)", k)
 		}
 	}
-	if err := (settings.Settings{Store: settings.EnginePostgres, Table: settings.DefaultTable, Postgres: p}).Validate(); err != nil {
-		return settings.Postgres{}, "", fmt.Errorf("--db: %w", err)
+	s := settings.Settings{Store: engine, Table: settings.DefaultTable, Server: p}
+	if err := s.Validate(); err != nil {
+		return settings.Settings{}, "", fmt.Errorf("--db: %w", err)
 	}
 	password, ok := u.User.Password()
 	if !ok {
-		password = getenv("PGPASSWORD")
+		password = getenv(passwordVariables[engine])
 	}
-	return p, password, nil
+	return s, password, nil
 }
 
 // loadPostgres loads prediction files into a table of a PostgreSQL database, each file in one
 // transaction, as load does into a DuckDB file (no rollups: a PostgreSQL store has none).
 func loadPostgres(ctx context.Context, db, table string, files []string, stdout io.Writer) (err error) {
-	p, password, err := parsePostgresURL(db, os.Getenv)
+	p, password, err := parseServerURL(db, os.Getenv)
 	if err != nil {
 		return err
 	}

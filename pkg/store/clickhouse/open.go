@@ -5,9 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -37,31 +35,6 @@ type Options struct {
 	// QueryTimeout makes the server stop a query that runs longer (max_execution_time, whole
 	// seconds, at least 1; 0: none).
 	QueryTimeout time.Duration
-}
-
-// ParseURL reads clickhouse://user:password@host:port/database?tls=verify-full (tls: disable,
-// the default, require or verify-full). It accepts nothing else: a server setting in the URL
-// could undo readonly. An error never holds the password.
-func ParseURL(raw string) (Options, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "clickhouse" || u.Host == "" {
-		return Options{}, fmt.Errorf("%w: a ClickHouse URL is clickhouse://user:password@host:9000/database?tls=disable|require|verify-full", store.ErrUnavailable)
-	}
-	o := Options{Address: u.Host, Database: strings.TrimPrefix(u.Path, "/"), TLSMode: TLSDisable}
-	if u.Port() == "" {
-		o.Address = net.JoinHostPort(u.Hostname(), "9000")
-	}
-	if u.User != nil {
-		o.User = u.User.Username()
-		o.Password, _ = u.User.Password()
-	}
-	for k, v := range u.Query() {
-		if k != "tls" || len(v) != 1 {
-			return Options{}, fmt.Errorf("%w: ClickHouse URL parameter %q is not accepted: only tls=disable|require|verify-full", store.ErrUnavailable, k)
-		}
-		o.TLSMode = v[0]
-	}
-	return o, nil
 }
 
 // Open returns a store over table on the ClickHouse server of o (a local MergeTree table or a

@@ -1,12 +1,12 @@
 package postgres
 
 import (
-	"crypto/x509"
 	"errors"
-	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/mlops/modelwatch/pkg/store"
 )
 
 // Explain says, in words an admin can act on, why a PostgreSQL store failed: authentication,
@@ -34,32 +34,8 @@ func Explain(err error) string {
 		}
 		return ""
 	}
-	var (
-		ue x509.UnknownAuthorityError
-		he x509.HostnameError
-		ce x509.CertificateInvalidError
-	)
-	switch {
-	case errors.As(err, &ue):
-		return "TLS: the server's certificate is not signed by a trusted CA: paste the CA certificate (tlsCACert) or use sslMode require"
-	case errors.As(err, &he):
-		return "TLS: the server's certificate does not name the host: connect with the name it holds, or use sslMode verify-ca"
-	case errors.As(err, &ce):
-		return "TLS: the server's certificate is invalid (expired or not for a server): ask its admin"
-	case strings.Contains(err.Error(), "server refused TLS connection"):
+	if strings.Contains(err.Error(), "server refused TLS connection") {
 		return "the server does not offer TLS: enable ssl on the server or set sslMode to disable"
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "the server did not answer in time: check host and port, and that a firewall lets the connection through"
-	}
-	var oe *net.OpError
-	var de *net.DNSError
-	switch {
-	case errors.As(err, &de):
-		return "the host name does not resolve: check host"
-	case errors.As(err, &oe) && oe.Op == "dial":
-		return "nothing answers at that host and port: check host and port, and that the server listens there (listen_addresses)"
-	}
-	return ""
+	return store.ExplainConnection(err, "listen_addresses", "verify-ca")
 }
