@@ -43,6 +43,16 @@ func pluginBinary(t *testing.T, root string) string {
 // (its rollups off, so that both read the rows): the same frames, the same alert states.
 func TestThePluginBinaryOnPostgres(t *testing.T) {
 	srv, duckPath := demoOnBoth(t)
+	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL",
+		map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"},
+		map[string]string{"password": pgserver.Password})
+}
+
+// pluginBinaryAsOnDuckDB starts the built plugin binary as Grafana does and requires every
+// provisioned dashboard query and alert rule on a server data source (jsonData and secrets as
+// Grafana sends them) to answer as on a DuckDB data source over duckPath, its rollups off.
+func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, server map[string]any, secrets map[string]string) {
+	t.Helper()
 	root, err := provfiles.RepoRoot(".")
 	if err != nil {
 		t.Fatal(err)
@@ -64,13 +74,12 @@ func TestThePluginBinaryOnPostgres(t *testing.T) {
 			DataSourceInstanceSettings: &backend.DataSourceInstanceSettings{UID: uid, ID: int64(len(uid)), Name: uid, JSONData: raw, DecryptedSecureJSONData: secure}}
 	}
 	duck := instance("duck", map[string]any{"store": "duckdb", "path": duckPath, "rollups": false}, nil)
-	pg := instance("pg", map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"},
-		map[string]string{"password": pgserver.Password})
+	srv := instance("server", server, secrets)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	health, err := p.CheckHealth(ctx, pg)
+	health, err := p.CheckHealth(ctx, srv)
 	if err != nil || health.Status != backend.HealthStatusOk {
-		t.Fatalf("health on PostgreSQL: %v %+v", err, health)
+		t.Fatalf("health on %s: %v %+v", engine, err, health)
 	}
 	query := func(pc backend.PluginContext, dt dashboardTarget) *backend.DataResponse {
 		resp, err := p.QueryData(ctx, &backend.QueryDataRequest{PluginContext: pc, Queries: []backend.DataQuery{{
@@ -88,7 +97,7 @@ func TestThePluginBinaryOnPostgres(t *testing.T) {
 	}
 	for _, dt := range dashboardTargets(t) {
 		t.Run(dt.name, func(t *testing.T) {
-			if sameFrames(t, query(duck, dt).Frames, query(pg, dt).Frames) == 0 {
+			if sameFrames(t, query(duck, dt).Frames, query(srv, dt).Frames) == 0 {
 				t.Errorf("%s: no values to compare", dt.json)
 			}
 		})
@@ -118,18 +127,18 @@ func TestThePluginBinaryOnPostgres(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s on DuckDB: %v", rule.UID, err)
 				}
-				got, err := evaluator(pg).EvaluateAt(ctx, g, rule, instants)
+				got, err := evaluator(srv).EvaluateAt(ctx, g, rule, instants)
 				if err != nil {
-					t.Fatalf("%s on PostgreSQL: %v", rule.UID, err)
+					t.Fatalf("%s on %s: %v", rule.UID, engine, err)
 				}
 				for i := range want {
 					if (want[i].Err == nil) != (got[i].Err == nil) || len(want[i].States) != len(got[i].States) {
-						t.Errorf("%s at %s: PostgreSQL %v %v, DuckDB %v %v", rule.UID, want[i].At, got[i].States, got[i].Err, want[i].States, want[i].Err)
+						t.Errorf("%s at %s: %s %v %v, DuckDB %v %v", rule.UID, want[i].At, engine, got[i].States, got[i].Err, want[i].States, want[i].Err)
 						continue
 					}
 					for inst, s := range want[i].States {
 						if got[i].States[inst] != s {
-							t.Errorf("%s at %s {%s}: PostgreSQL %s, DuckDB %s", rule.UID, want[i].At, inst, got[i].States[inst], s)
+							t.Errorf("%s at %s {%s}: %s %s, DuckDB %s", rule.UID, want[i].At, inst, engine, got[i].States[inst], s)
 						}
 						if s == rulecheck.StateAlerting {
 							firing++

@@ -3,6 +3,8 @@ package engines_test
 import (
 	"database/sql"
 	"fmt"
+	"net"
+	"strconv"
 	"testing"
 
 	"github.com/mlops/modelwatch/pkg/demo"
@@ -94,4 +96,32 @@ func wholeSeconds(t *testing.T, duckPath string) {
 	if _, err := db.Exec("UPDATE predictions SET ts = date_trunc('second', ts)"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The built plugin binary answers every provisioned dashboard query and evaluates every alert
+// rule on a ClickHouse data source over a two-shard cluster's Distributed table exactly as on a
+// DuckDB data source over the same rows.
+func TestThePluginBinaryOnClickHouse(t *testing.T) {
+	duckPath := demoStore(t)
+	wholeSeconds(t, duckPath)
+	servers := chserver.StartCluster(t, 2)
+	chserver.CopyTable(t, duckPath, "predictions", servers)
+	host, port := splitHostPort(t, servers[0].Addr)
+	pluginBinaryAsOnDuckDB(t, duckPath, "ClickHouse",
+		map[string]any{"store": "clickhouse", "host": host, "port": port, "database": "default", "user": chserver.User, "sslMode": "disable"},
+		map[string]string{"password": chserver.Password})
+}
+
+// splitHostPort is a server address's host and port.
+func splitHostPort(t *testing.T, addr string) (string, int) {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host, n
 }
