@@ -13,34 +13,23 @@ export const labels = {
     storeOptions: {
       duckdb: { label: 'DuckDB', description: 'embedded DuckDB file' },
       postgres: { label: 'PostgreSQL', description: 'your own PostgreSQL 12+ server (read only)' },
+      clickhouse: { label: 'ClickHouse', description: 'your own ClickHouse server or cluster (read only)' },
     },
-    postgres: {
-      host: {
-        label: 'Host',
-        tooltip: "The PostgreSQL server's name or address, without the port.",
-        placeholder: 'db.internal',
-      },
-      port: { label: 'Port', tooltip: 'The server port.', placeholder: '5432' },
-      database: { label: 'Database', tooltip: 'The database holding the prediction table.', placeholder: 'ml' },
-      user: {
-        label: 'User',
-        tooltip: 'A role with SELECT on the prediction (and labels) table only: every session is read-only as well.',
-        placeholder: 'modelwatch_reader',
-      },
+    server: {
+      host: { label: 'Host' },
+      port: { label: 'Port', tooltip: 'The server port.' },
+      database: { label: 'Database' },
+      user: { label: 'User' },
       password: {
         label: 'Password',
-        tooltip: "The role's password, stored encrypted and never sent back to the browser.",
+        tooltip: "The user's password, stored encrypted and never sent back to the browser.",
       },
-      sslMode: {
-        label: 'TLS mode',
-        tooltip:
-          "require encrypts; verify-ca also checks the certificate against the CA below (or the system's); verify-full also checks the host name.",
-      },
+      sslMode: { label: 'TLS mode' },
       sslModeOptions: {
         disable: { label: 'disable', description: 'no TLS' },
         require: { label: 'require', description: 'encrypted, any certificate' },
         'verify-ca': { label: 'verify-ca', description: 'certificate signed by the CA' },
-        'verify-full': { label: 'verify-full', description: 'and naming the host' },
+        'verify-full': { label: 'verify-full', description: 'signed by the CA and naming the host' },
       },
       caCert: {
         label: 'CA certificate',
@@ -58,6 +47,38 @@ export const labels = {
         placeholder: '-----BEGIN PRIVATE KEY-----',
       },
       poolSize: { label: 'Pool size', tooltip: 'Most connections open at once (1-100).', placeholder: '10' },
+      engines: {
+        postgres: {
+          host: { tooltip: "The PostgreSQL server's name or address, without the port.", placeholder: 'db.internal' },
+          port: '5432',
+          plainPort: '5432',
+          database: { tooltip: 'The database holding the prediction table.', placeholder: 'ml' },
+          user: {
+            tooltip:
+              'A role with SELECT on the prediction (and labels) table only: every session is read-only as well.',
+            placeholder: 'modelwatch_reader',
+          },
+          sslMode:
+            "require encrypts; verify-ca also checks the certificate against the CA below (or the system's); verify-full also checks the host name.",
+        },
+        clickhouse: {
+          host: {
+            tooltip:
+              "The ClickHouse server's name or address, without the port: for a cluster, a server holding the Distributed table.",
+            placeholder: 'clickhouse.internal',
+          },
+          port: '9440',
+          plainPort: '9000',
+          database: { tooltip: 'The database holding the prediction table.', placeholder: 'default' },
+          user: {
+            tooltip:
+              'A user with SELECT on the prediction table and profile readonly=2: every query runs with readonly=1 as well.',
+            placeholder: 'grafana',
+          },
+          sslMode:
+            "The native protocol's TLS (port 9440): require encrypts; verify-full also checks the certificate against the CA below (or the system's) and the host name.",
+        },
+      },
     },
     path: {
       label: 'File path',

@@ -238,9 +238,12 @@ export const DEFAULT_QUERY: Partial<ModelwatchQuery> = {
   format: 'timeseries',
 };
 
-export type StoreType = 'duckdb' | 'postgres';
+export type StoreType = 'duckdb' | ServerStore;
 
-/** libpq's sslmode values the backend accepts (those that never fall back to plaintext, and disable). */
+/** The stores on a team's own server. */
+export type ServerStore = 'postgres' | 'clickhouse';
+
+/** The TLS modes the backend accepts (libpq's that never fall back to plaintext, and disable; ClickHouse has no verify-ca). */
 export type SSLMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 /** `jsonData` of the data source settings. */
@@ -248,11 +251,11 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   store?: StoreType;
   /** The DuckDB file (store duckdb). */
   path?: string;
-  /** The PostgreSQL server (store postgres): host name or address, and port (default 5432). */
+  /** The server (store postgres or clickhouse): host name or address, and port (default 5432; ClickHouse 9440, or 9000 without TLS). */
   host?: string;
   port?: number;
   database?: string;
-  /** A role with SELECT on the tables only. */
+  /** A user with SELECT on the tables only. */
   user?: string;
   /** Default require. */
   sslMode?: SSLMode;

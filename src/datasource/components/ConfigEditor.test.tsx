@@ -265,7 +265,7 @@ describe('ConfigEditor ingest', () => {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('ConfigEditor PostgreSQL', () => {
-  const pg = labels.config.postgres;
+  const pg = labels.config.server;
   const postgres = {
     ...options,
     jsonData: { store: 'postgres', host: 'db.internal', database: 'ml', user: 'modelwatch_reader' },
@@ -281,10 +281,10 @@ describe('ConfigEditor PostgreSQL', () => {
 
   it("shows the server's fields instead of the file's, and no ingest, memory or rollups settings", () => {
     render(<ConfigEditor options={postgres} onOptionsChange={jest.fn()} />);
-    expect(screen.getByTestId(selectors.config.pgHost)).toHaveValue('db.internal');
-    expect(screen.getByTestId(selectors.config.pgDatabase)).toHaveValue('ml');
-    expect(screen.getByTestId(selectors.config.pgUser)).toHaveValue('modelwatch_reader');
-    expect(screen.getByTestId(selectors.config.pgPort)).toHaveAttribute('placeholder', '5432');
+    expect(screen.getByTestId(selectors.config.serverHost)).toHaveValue('db.internal');
+    expect(screen.getByTestId(selectors.config.serverDatabase)).toHaveValue('ml');
+    expect(screen.getByTestId(selectors.config.serverUser)).toHaveValue('modelwatch_reader');
+    expect(screen.getByTestId(selectors.config.serverPort)).toHaveAttribute('placeholder', '5432');
     expect(screen.getByRole('combobox', { name: pg.sslMode.label })).toHaveValue('require');
     expect(screen.queryByTestId(selectors.config.path)).not.toBeInTheDocument();
     expect(screen.queryByTestId(selectors.config.ingestEnabled)).not.toBeInTheDocument();
@@ -296,20 +296,20 @@ describe('ConfigEditor PostgreSQL', () => {
   it('writes the server in jsonData, the port and pool size as whole numbers', () => {
     const onOptionsChange = jest.fn();
     render(<ConfigEditor options={postgres} onOptionsChange={onOptionsChange} />);
-    fireEvent.change(screen.getByTestId(selectors.config.pgHost), { target: { value: ' pg.prod ' } });
+    fireEvent.change(screen.getByTestId(selectors.config.serverHost), { target: { value: ' pg.prod ' } });
     expect(onOptionsChange.mock.calls[0][0].jsonData.host).toBe('pg.prod');
-    fireEvent.change(screen.getByTestId(selectors.config.pgPort), { target: { value: '6543' } });
+    fireEvent.change(screen.getByTestId(selectors.config.serverPort), { target: { value: '6543' } });
     expect(onOptionsChange.mock.calls[1][0].jsonData.port).toBe(6543);
-    fireEvent.change(screen.getByTestId(selectors.config.pgPoolSize), { target: { value: '2.5' } });
+    fireEvent.change(screen.getByTestId(selectors.config.serverPoolSize), { target: { value: '2.5' } });
     expect(onOptionsChange.mock.calls[2][0].jsonData.poolSize).toBeUndefined();
-    fireEvent.change(screen.getByTestId(selectors.config.pgPoolSize), { target: { value: '4' } });
+    fireEvent.change(screen.getByTestId(selectors.config.serverPoolSize), { target: { value: '4' } });
     expect(onOptionsChange.mock.calls[3][0].jsonData.poolSize).toBe(4);
   });
 
   it('writes the password to secureJsonData only, and resets a configured one', () => {
     const onOptionsChange = jest.fn();
     const { rerender } = render(<ConfigEditor options={postgres} onOptionsChange={onOptionsChange} />);
-    fireEvent.change(screen.getByTestId(selectors.config.pgPassword), { target: { value: 's3cret' } });
+    fireEvent.change(screen.getByTestId(selectors.config.serverPassword), { target: { value: 's3cret' } });
     const written = onOptionsChange.mock.calls[0][0];
     expect(written.secureJsonData).toEqual({ password: 's3cret' });
     expect(JSON.stringify(written.jsonData)).not.toContain('s3cret');
@@ -325,7 +325,7 @@ describe('ConfigEditor PostgreSQL', () => {
   it('offers the TLS certificates unless TLS is off', async () => {
     const onOptionsChange = jest.fn();
     const { rerender } = render(<ConfigEditor options={postgres} onOptionsChange={onOptionsChange} />);
-    fireEvent.change(screen.getByTestId(selectors.config.pgCACert), {
+    fireEvent.change(screen.getByTestId(selectors.config.serverCACert), {
       target: { value: '-----BEGIN CERTIFICATE-----' },
     });
     expect(onOptionsChange.mock.calls[0][0].secureJsonData).toEqual({ tlsCACert: '-----BEGIN CERTIFICATE-----' });
@@ -338,7 +338,46 @@ describe('ConfigEditor PostgreSQL', () => {
         onOptionsChange={onOptionsChange}
       />
     );
-    expect(screen.queryByTestId(selectors.config.pgCACert)).not.toBeInTheDocument();
-    expect(screen.queryByTestId(selectors.config.pgClientKey)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.serverCACert)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.serverClientKey)).not.toBeInTheDocument();
+  });
+});
+
+describe('ConfigEditor ClickHouse', () => {
+  const clickhouse = {
+    ...options,
+    jsonData: { store: 'clickhouse', host: 'ch.internal', database: 'default', user: 'grafana' },
+    secureJsonFields: {},
+  } as unknown as DataSourceSettings<ModelwatchOptions>;
+
+  it('switches the store to ClickHouse', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    await choose(labels.config.store.label, labels.config.storeOptions.clickhouse.label);
+    expect(onOptionsChange.mock.calls[0][0].jsonData.store).toBe('clickhouse');
+  });
+
+  it("shows the server's fields with ClickHouse's ports, and no labels table or DuckDB settings", () => {
+    const { rerender } = render(<ConfigEditor options={clickhouse} onOptionsChange={jest.fn()} />);
+    expect(screen.getByTestId(selectors.config.serverHost)).toHaveValue('ch.internal');
+    expect(screen.getByTestId(selectors.config.serverPort)).toHaveAttribute('placeholder', '9440');
+    expect(screen.queryByTestId(selectors.config.labelsTable)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.path)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.ingestEnabled)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(selectors.config.rollups)).not.toBeInTheDocument();
+    rerender(
+      <ConfigEditor
+        options={{ ...clickhouse, jsonData: { ...clickhouse.jsonData, sslMode: 'disable' } }}
+        onOptionsChange={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId(selectors.config.serverPort)).toHaveAttribute('placeholder', '9000');
+  });
+
+  it('offers the TLS modes ClickHouse accepts, without verify-ca', async () => {
+    render(<ConfigEditor options={clickhouse} onOptionsChange={jest.fn()} />);
+    fireEvent.click(screen.getByRole('combobox', { name: labels.config.server.sslMode.label }));
+    expect(await screen.findByRole('option', { name: /verify-full/ })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: /verify-ca/ })).not.toBeInTheDocument();
   });
 });

@@ -8,7 +8,7 @@ import type { IngestOptions, ModelwatchOptions, ModelwatchSecureOptions, StoreTy
 import { ColumnMapping } from './ColumnMapping';
 import { IngestSettings } from './IngestSettings';
 import { LimitsEditor } from './LimitsEditor';
-import { PostgresSettings } from './PostgresSettings';
+import { ServerSettings } from './ServerSettings';
 
 const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
@@ -16,6 +16,7 @@ const INPUT_WIDTH = 48;
 const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [
   { value: 'duckdb', ...labels.config.storeOptions.duckdb },
   { value: 'postgres', ...labels.config.storeOptions.postgres },
+  { value: 'clickhouse', ...labels.config.storeOptions.clickhouse },
 ];
 
 type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions, ModelwatchSecureOptions>;
@@ -28,7 +29,7 @@ export function parseColumnList(text: string): string[] | undefined {
 
 /**
  * Settings of one Modelwatch data source: which prediction store to read (an embedded DuckDB file,
- * or a PostgreSQL server), and, for the embedded store, whether it accepts writes.
+ * or a PostgreSQL or ClickHouse server), and, for the embedded store, whether it accepts writes.
  */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData ?? {};
@@ -61,8 +62,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onChange={(option) => update({ store: option.value })}
         />
       </InlineField>
-      {store === 'postgres' ? (
-        <PostgresSettings options={options} onOptionsChange={onOptionsChange} />
+      {store !== 'duckdb' ? (
+        <ServerSettings engine={store} options={options} onOptionsChange={onOptionsChange} />
       ) : (
         <InlineField
           label={labels.config.path.label}
@@ -90,22 +91,25 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onChange={(event: ChangeEvent<HTMLInputElement>) => update({ table: event.currentTarget.value })}
         />
       </InlineField>
-      <InlineField
-        label={labels.config.labelsTable.label}
-        tooltip={labels.config.labelsTable.tooltip}
-        labelWidth={LABEL_WIDTH}
-      >
-        <Input
-          id="modelwatch-config-labels-table"
-          data-testid={selectors.config.labelsTable}
-          width={INPUT_WIDTH}
-          placeholder={labels.config.labelsTable.placeholder}
-          value={jsonData.labelsTable ?? ''}
-          onChange={(event: ChangeEvent<HTMLInputElement>) =>
-            update({ labelsTable: event.currentTarget.value || undefined })
-          }
-        />
-      </InlineField>
+      {/* ClickHouse has no labels table: the backend refuses one (docs/clickhouse.md). */}
+      {store !== 'clickhouse' && (
+        <InlineField
+          label={labels.config.labelsTable.label}
+          tooltip={labels.config.labelsTable.tooltip}
+          labelWidth={LABEL_WIDTH}
+        >
+          <Input
+            id="modelwatch-config-labels-table"
+            data-testid={selectors.config.labelsTable}
+            width={INPUT_WIDTH}
+            placeholder={labels.config.labelsTable.placeholder}
+            value={jsonData.labelsTable ?? ''}
+            onChange={(event: ChangeEvent<HTMLInputElement>) =>
+              update({ labelsTable: event.currentTarget.value || undefined })
+            }
+          />
+        </InlineField>
+      )}
       <InlineField
         label={labels.config.outcomeColumns.label}
         tooltip={labels.config.outcomeColumns.tooltip}

@@ -4,7 +4,7 @@ import { Combobox, InlineField, Input, SecretInput, SecretTextArea, type Combobo
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { ModelwatchOptions, ModelwatchSecureOptions, SSLMode } from '../types';
+import type { ModelwatchOptions, ModelwatchSecureOptions, ServerStore, SSLMode } from '../types';
 
 const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
@@ -13,23 +13,25 @@ type Settings = DataSourceSettings<ModelwatchOptions, ModelwatchSecureOptions>;
 type SecretKey = keyof ModelwatchSecureOptions;
 
 interface Props {
+  /** The server's engine: its default port, TLS modes and hints. */
+  engine: ServerStore;
   options: Settings;
   onOptionsChange: (options: Settings) => void;
 }
 
-const l = labels.config.postgres;
+const l = labels.config.server;
 
-const SSL_MODES: SSLMode[] = ['disable', 'require', 'verify-ca', 'verify-full'];
-const SSL_OPTIONS: Array<ComboboxOption<SSLMode>> = SSL_MODES.map((mode) => ({
-  value: mode,
-  ...l.sslModeOptions[mode],
-}));
+/** The TLS modes each engine's backend accepts: ClickHouse's client checks the CA and host together. */
+const SSL_MODES: Record<ServerStore, SSLMode[]> = {
+  postgres: ['disable', 'require', 'verify-ca', 'verify-full'],
+  clickhouse: ['disable', 'require', 'verify-full'],
+};
 
 /** The PEM secrets, shown once TLS is on. */
 const CERTIFICATES: Array<{ key: Exclude<SecretKey, 'password'>; field: keyof typeof l; selector: string }> = [
-  { key: 'tlsCACert', field: 'caCert', selector: selectors.config.pgCACert },
-  { key: 'tlsClientCert', field: 'clientCert', selector: selectors.config.pgClientCert },
-  { key: 'tlsClientKey', field: 'clientKey', selector: selectors.config.pgClientKey },
+  { key: 'tlsCACert', field: 'caCert', selector: selectors.config.serverCACert },
+  { key: 'tlsClientCert', field: 'clientCert', selector: selectors.config.serverClientCert },
+  { key: 'tlsClientKey', field: 'clientKey', selector: selectors.config.serverClientKey },
 ];
 
 /** A whole positive number, or undefined (the backend's default) for an empty or unreadable entry. */
@@ -39,11 +41,12 @@ function wholeNumber(text: string): number | undefined {
 }
 
 /**
- * Where a PostgreSQL store is and how to reach it: the server, database and role in jsonData; the
- * password and TLS material in secureJsonData, which Grafana never sends back (a set secret shows
- * as configured, with Reset).
+ * Where a server store (PostgreSQL or ClickHouse) is and how to reach it: the server, database and
+ * user in jsonData; the password and TLS material in secureJsonData, which Grafana never sends back
+ * (a set secret shows as configured, with Reset).
  */
-export function PostgresSettings({ options, onOptionsChange }: Props) {
+export function ServerSettings({ engine, options, onOptionsChange }: Props) {
+  const e = l.engines[engine];
   const jsonData = options.jsonData ?? {};
   const configured = options.secureJsonFields ?? {};
   const update = (patch: Partial<ModelwatchOptions>) =>
@@ -57,12 +60,12 @@ export function PostgresSettings({ options, onOptionsChange }: Props) {
       secureJsonData: { ...options.secureJsonData, [key]: '' },
     });
   const text = (key: 'host' | 'database' | 'user', selector: string) => (
-    <InlineField label={l[key].label} tooltip={l[key].tooltip} labelWidth={LABEL_WIDTH} htmlFor={selector} required>
+    <InlineField label={l[key].label} tooltip={e[key].tooltip} labelWidth={LABEL_WIDTH} htmlFor={selector} required>
       <Input
         id={selector}
         data-testid={selector}
         width={INPUT_WIDTH}
-        placeholder={l[key].placeholder}
+        placeholder={e[key].placeholder}
         value={jsonData[key] ?? ''}
         onChange={(event: ChangeEvent<HTMLInputElement>) =>
           update({ [key]: event.currentTarget.value.trim() || undefined })
@@ -70,6 +73,8 @@ export function PostgresSettings({ options, onOptionsChange }: Props) {
       />
     </InlineField>
   );
+  const sslMode = jsonData.sslMode ?? 'require';
+  const placeholders = { port: sslMode === 'disable' ? e.plainPort : e.port, poolSize: l.poolSize.placeholder };
   const number = (key: 'port' | 'poolSize', selector: string) => (
     <InlineField label={l[key].label} tooltip={l[key].tooltip} labelWidth={LABEL_WIDTH} htmlFor={selector}>
       <Input
@@ -78,28 +83,31 @@ export function PostgresSettings({ options, onOptionsChange }: Props) {
         type="number"
         min={1}
         width={INPUT_WIDTH}
-        placeholder={l[key].placeholder}
+        placeholder={placeholders[key]}
         value={jsonData[key] ?? ''}
         onChange={(event: ChangeEvent<HTMLInputElement>) => update({ [key]: wholeNumber(event.currentTarget.value) })}
       />
     </InlineField>
   );
-  const sslMode = jsonData.sslMode ?? 'require';
+  const sslOptions: Array<ComboboxOption<SSLMode>> = SSL_MODES[engine].map((mode) => ({
+    value: mode,
+    ...l.sslModeOptions[mode],
+  }));
   return (
     <>
-      {text('host', selectors.config.pgHost)}
-      {number('port', selectors.config.pgPort)}
-      {text('database', selectors.config.pgDatabase)}
-      {text('user', selectors.config.pgUser)}
+      {text('host', selectors.config.serverHost)}
+      {number('port', selectors.config.serverPort)}
+      {text('database', selectors.config.serverDatabase)}
+      {text('user', selectors.config.serverUser)}
       <InlineField
         label={l.password.label}
         tooltip={l.password.tooltip}
         labelWidth={LABEL_WIDTH}
-        htmlFor={selectors.config.pgPassword}
+        htmlFor={selectors.config.serverPassword}
       >
         <SecretInput
-          id={selectors.config.pgPassword}
-          data-testid={selectors.config.pgPassword}
+          id={selectors.config.serverPassword}
+          data-testid={selectors.config.serverPassword}
           width={INPUT_WIDTH}
           isConfigured={Boolean(configured.password)}
           value={options.secureJsonData?.password ?? ''}
@@ -109,15 +117,15 @@ export function PostgresSettings({ options, onOptionsChange }: Props) {
       </InlineField>
       <InlineField
         label={l.sslMode.label}
-        tooltip={l.sslMode.tooltip}
+        tooltip={e.sslMode}
         labelWidth={LABEL_WIDTH}
-        htmlFor={selectors.config.pgSSLMode}
+        htmlFor={selectors.config.serverSSLMode}
       >
         <Combobox<SSLMode>
-          id={selectors.config.pgSSLMode}
-          data-testid={selectors.config.pgSSLMode}
+          id={selectors.config.serverSSLMode}
+          data-testid={selectors.config.serverSSLMode}
           width={INPUT_WIDTH}
-          options={SSL_OPTIONS}
+          options={sslOptions}
           value={sslMode}
           onChange={(option) => update({ sslMode: option.value })}
         />
@@ -141,7 +149,7 @@ export function PostgresSettings({ options, onOptionsChange }: Props) {
             </InlineField>
           );
         })}
-      {number('poolSize', selectors.config.pgPoolSize)}
+      {number('poolSize', selectors.config.serverPoolSize)}
     </>
   );
 }
