@@ -91,11 +91,7 @@ func Opener(secrets settings.Secrets) func(settings.Settings) (store.Store, erro
 func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, error) {
 	switch cfg.Store {
 	case settings.EngineClickHouse:
-		st, err := clickhouse.Open(clickhouse.Options{
-			Address: cfg.Address(), Database: cfg.Database, User: cfg.User, Password: secrets.Password, TLSMode: cfg.Mode(),
-			CACert: secrets.TLSCACert, ClientCert: secrets.TLSClientCert, ClientKey: secrets.TLSClientKey,
-			PoolSize: cfg.PoolSize, QueryTimeout: cfg.Limits.Timeout(),
-		}, cfg.Table)
+		st, err := clickhouse.Open(ClickHouseOptions(cfg, secrets), cfg.Table)
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +130,15 @@ func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, er
 		return configured(st, st, cfg)
 	}
 	return nil, fmt.Errorf("%w: store %q", settings.ErrSettings, cfg.Store)
+}
+
+// ClickHouseOptions are the connection options of a ClickHouse data source's settings.
+func ClickHouseOptions(cfg settings.Settings, secrets settings.Secrets) clickhouse.Options {
+	return clickhouse.Options{
+		Address: cfg.Address(), Database: cfg.Database, User: cfg.User, Password: secrets.Password, TLSMode: cfg.Mode(),
+		CACert: secrets.TLSCACert, ClientCert: secrets.TLSClientCert, ClientKey: secrets.TLSClientKey,
+		PoolSize: cfg.PoolSize, QueryTimeout: cfg.Limits.Timeout(),
+	}
 }
 
 // configured is an opened store with the settings applied to its SQL store (configure), or,

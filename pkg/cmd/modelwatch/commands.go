@@ -117,14 +117,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	if err := required(fs, map[string]string{"db": *db, "file (or --labels)": files.String() + labelFiles.String()}); err != nil {
 		return err
 	}
-	switch serverEngine(*db) {
-	case settings.EngineClickHouse:
-		return errors.New("--db: load into ClickHouse is not supported yet: insert with clickhouse-client or your pipeline into the table docs/clickhouse.md defines")
-	case settings.EnginePostgres:
+	if serverEngine(*db) != "" {
 		if len(labelFiles) > 0 {
-			return errors.New("--labels loads into the embedded DuckDB store only: load late labels into PostgreSQL with your own pipeline, into the table the data source's labelsTable names")
+			return errors.New("--labels loads into the embedded DuckDB store only: load late labels into a server's table with your own pipeline (PostgreSQL: the table the data source's labelsTable names)")
 		}
-		return loadPostgres(ctx, *db, *table, files, stdout)
+		return loadServer(ctx, *db, *table, files, stdout)
 	}
 	w, err := duckdb.OpenWriter(*db, *table)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/plugin"
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/clickhouse"
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 )
 
@@ -81,14 +82,24 @@ func parseServerURL(db string, getenv func(string) string) (settings.Settings, s
 	return s, password, nil
 }
 
-// loadPostgres loads prediction files into a table of a PostgreSQL database, each file in one
-// transaction, as load does into a DuckDB file (no rollups: a PostgreSQL store has none).
-func loadPostgres(ctx context.Context, db, table string, files []string, stdout io.Writer) (err error) {
-	p, password, err := parseServerURL(db, os.Getenv)
+// loadServer loads prediction files into a table of a PostgreSQL or ClickHouse database, each
+// file as one load (a transaction on PostgreSQL), as load does into a DuckDB file (no rollups: a
+// server store has none).
+func loadServer(ctx context.Context, db, table string, files []string, stdout io.Writer) (err error) {
+	s, password, err := parseServerURL(db, os.Getenv)
 	if err != nil {
 		return err
 	}
-	w, err := postgres.OpenWriter(ctx, postgres.URL(p.Address(), p.Database, p.User, password, p.Mode()), table)
+	var w interface {
+		ingest.Writer
+		Close() error
+	}
+	switch s.Store {
+	case settings.EngineClickHouse:
+		w, err = clickhouse.OpenWriter(ctx, plugin.ClickHouseOptions(s, settings.Secrets{Password: password}), table)
+	default:
+		w, err = postgres.OpenWriter(ctx, postgres.URL(s.Address(), s.Database, s.User, password, s.Mode()), table)
+	}
 	if err != nil {
 		return err
 	}

@@ -23,10 +23,8 @@ var keyColumns = map[string]bool{"prediction_id": true, "ts": true, "model": tru
 const Engine = "ENGINE = MergeTree() PARTITION BY toYYYYMM(ts) ORDER BY (model, model_version, ts)"
 
 // CopyTable copies a table of a DuckDB file into database default of the servers, each column
-// typed as its DuckDB type maps. On one server it is a MergeTree table; on a cluster's servers
-// it is a MergeTree table <table>_local on each and a Distributed table <table> over them on
-// each (rows spread by a hash of prediction_id), the rows inserted through the first server's
-// Distributed table.
+// typed as its DuckDB type maps, in a table CreateTable creates; on a cluster the rows are
+// inserted through the first server's Distributed table.
 func CopyTable(t testing.TB, duckPath, table string, servers []*Server) {
 	t.Helper()
 	src, err := sql.Open("duckdb", duckPath+"?access_mode=read_only")
@@ -56,23 +54,14 @@ func CopyTable(t testing.TB, duckPath, table string, servers []*Server) {
 		bools[i] = ct.DatabaseTypeName() == "BOOLEAN"
 		names[i], defs[i] = ct.Name(), fmt.Sprintf("%q %s", ct.Name(), chType)
 	}
-	columns := strings.Join(defs, ", ")
-	target := table
-	if len(servers) == 1 {
-		servers[0].Exec(t, fmt.Sprintf("CREATE TABLE %q (%s) %s", table, columns, Engine))
-	} else {
-		for _, s := range servers {
-			s.Exec(t, fmt.Sprintf("CREATE TABLE %q (%s) %s", table+"_local", columns, Engine),
-				fmt.Sprintf("CREATE TABLE %q AS %q ENGINE = Distributed(%s, default, %s, cityHash64(prediction_id))", table, table+"_local", Cluster, table+"_local"))
-		}
-	}
+	CreateTable(t, servers, table, strings.Join(defs, ", "))
 	db := servers[0].Admin(t)
 	ctx := context.Background()
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %q (%s)", target, strings.Join(names, ", ")))
+	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %q (%s)", table, strings.Join(names, ", ")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,5 +88,21 @@ func CopyTable(t testing.TB, duckPath, table string, servers []*Server) {
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// CreateTable creates a prediction table of the given column definitions in database default of
+// the servers: on one server a MergeTree table; on a cluster's servers a MergeTree table
+// <table>_local on each and a Distributed table <table> over them on each (rows spread by a hash
+// of prediction_id).
+func CreateTable(t testing.TB, servers []*Server, table, columns string) {
+	t.Helper()
+	if len(servers) == 1 {
+		servers[0].Exec(t, fmt.Sprintf("CREATE TABLE %q (%s) %s", table, columns, Engine))
+		return
+	}
+	for _, s := range servers {
+		s.Exec(t, fmt.Sprintf("CREATE TABLE %q (%s) %s", table+"_local", columns, Engine),
+			fmt.Sprintf("CREATE TABLE %q AS %q ENGINE = Distributed(%s, default, %s, cityHash64(prediction_id))", table, table+"_local", Cluster, table+"_local"))
 	}
 }
