@@ -2,12 +2,16 @@ package engines_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mlops/modelwatch/pkg/store/clickhouse"
 	"github.com/mlops/modelwatch/pkg/store/postgres"
+	"github.com/mlops/modelwatch/tests/internal/chserver"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
@@ -49,5 +53,63 @@ func TestPostgresDocsSQLRuns(t *testing.T) {
 	defer st.Close()
 	if n, err := st.Count(ctx); err != nil || n != 1 {
 		t.Fatalf("the documented role reads %d rows (%v), want 1", n, err)
+	}
+}
+
+// The SQL of docs/clickhouse.md runs as written: the one-server table on ClickHouse 18.16, the
+// cluster's tables on each shard of a two-shard cluster, and the TTL of current releases on the
+// one chDB embeds (after the table); a data source over each documented table answers.
+func TestClickHouseDocsSQLRuns(t *testing.T) {
+	root, err := provfiles.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "docs", "clickhouse.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := map[string][]string{}
+	for i, part := range strings.Split(string(raw), "```") {
+		if i%2 == 1 {
+			info, body, _ := strings.Cut(part, "\n")
+			blocks[info] = append(blocks[info], body)
+		}
+	}
+	if len(blocks["sql"]) != 2 || len(blocks["sql current"]) != 1 {
+		t.Fatalf("docs/clickhouse.md has %d sql and %d sql current blocks, want the table's and the cluster's, and the TTL", len(blocks["sql"]), len(blocks["sql current"]))
+	}
+	statements := func(block string) []string {
+		var out []string
+		for _, s := range strings.Split(block, ";") {
+			if strings.TrimSpace(s) != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	one := chserver.Start(t)
+	one.Exec(t, statements(blocks["sql"][0])...)
+	cluster := chserver.StartCluster(t, 2)
+	for _, s := range cluster {
+		s.Exec(t, statements(strings.ReplaceAll(blocks["sql"][1], "Distributed(modelwatch,", "Distributed("+chserver.Cluster+","))...)
+	}
+	for _, s := range []*chserver.Server{one, cluster[0]} {
+		s.Exec(t, "INSERT INTO predictions (prediction_id, ts, model, model_version, latency_ms) SELECT 'p1', toDateTime('2026-03-02 10:00:00', 'UTC'), 'm', 'v1', 12.5")
+		st, err := clickhouse.Open(clickhouse.Options{Address: s.Addr, Database: "default", User: chserver.User, Password: chserver.Password}, "predictions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := st.Count(context.Background()); err != nil || n != 1 {
+			t.Errorf("%s: the documented table holds %d rows (%v), want 1", s.Addr, n, err)
+		}
+		_ = st.Close()
+	}
+	script := "from chdb import session\ns = session.Session()\n"
+	for _, q := range append(statements(blocks["sql"][0]), blocks["sql current"][0]) {
+		script += fmt.Sprintf("s.query(%q)\n", q)
+	}
+	script += "print(s.query(\"SELECT count() FROM system.tables WHERE name = 'predictions'\", 'TabSeparated'))\n"
+	if out, err := exec.Command("python3", "-c", script).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Errorf("the TTL on the current release: %v\n%s", err, out)
 	}
 }

@@ -35,12 +35,16 @@ var helps = map[string]commandHelp{
 			"hold late outcomes: any other column (clicked, purchased), typed as the labels table or the prediction\n" +
 			"table already has it, else from its values; outcome queries read them for the data source's outcomeColumns.\n" +
 			"A store that a data source accepting writes (Ingest) holds is written through it: modelwatch push.\n" +
-			"--db may be a PostgreSQL URL (postgres://user@host:port/database?sslmode=require, the password from the URL or\n" +
-			"$PGPASSWORD): prediction files load into its table (created if missing) with the same checks, one transaction\n" +
-			"per file, rows already stored by prediction_id skipped; --labels is for DuckDB stores only.",
+			"--db may be a server URL: PostgreSQL (postgres://user@host:port/database?sslmode=require, the password from the\n" +
+			"URL or $PGPASSWORD) or ClickHouse (clickhouse://user@host:port/database?sslmode=verify-full, the native\n" +
+			"protocol, the password from the URL or $CLICKHOUSE_PASSWORD): prediction files load into its table (created if\n" +
+			"missing) with the same checks, rows already stored by prediction_id skipped; one transaction per file on\n" +
+			"PostgreSQL; on ClickHouse, through a temporary table, into a Distributed table synchronously. --labels is for\n" +
+			"DuckDB stores only.",
 		examples: []string{
 			"modelwatch load --db preds.duckdb --file preds.csv",
 			"PGPASSWORD=... modelwatch load --db 'postgres://modelwatch_loader@db.internal/ml?sslmode=require' --file preds.csv.gz",
+			"CLICKHOUSE_PASSWORD=... modelwatch load --db 'clickhouse://loader@clickhouse.internal/ml?sslmode=verify-full' --file preds.csv.gz",
 			"modelwatch load --db preds.duckdb --file events.jsonl.gz",
 			"modelwatch load --db preds.duckdb --file march.csv.gz --file april.parquet",
 			"modelwatch load --db preds.duckdb --labels labels-2026-03-31.csv",
@@ -85,8 +89,9 @@ var helps = map[string]commandHelp{
 	"query": {
 		synopsis: "query --db PATH|URL --query JSON [--from T] [--to T] [--interval D] [--output table|json|csv] [--table NAME] [--labels-table NAME] [--outcome-columns COL,COL]",
 		summary: "Run one query as the Grafana data source does. T is RFC 3339, now or now-<duration>. --db is a DuckDB\n" +
-			"file or a PostgreSQL URL, postgres://user@host:port/database?sslmode=require (the password from the URL\n" +
-			"or $PGPASSWORD; the session only reads).\n" +
+			"file or a server URL: postgres://user@host:port/database?sslmode=require (the password from the URL or\n" +
+			"$PGPASSWORD; the session only reads) or clickhouse://user@host:port/database?sslmode=verify-full (the\n" +
+			"password from the URL or $CLICKHOUSE_PASSWORD; every query runs with readonly=1).\n" +
 			"Prints tables on a terminal and the plugin SDK's JSON ({\"frames\": [...]}) otherwise; a table\n" +
 			fmt.Sprintf("shows at most %d rows of a frame and counts the rest.", maxTableRows),
 		examples: []string{
@@ -98,11 +103,12 @@ var helps = map[string]commandHelp{
 	},
 	"health": {
 		synopsis: "health --db PATH|URL [--table NAME]",
-		summary:  "Run the data source's health check on a store: a DuckDB file or a PostgreSQL URL (as for query).",
+		summary:  "Run the data source's health check on a store: a DuckDB file or a server URL (as for query).",
 		examples: []string{
 			"modelwatch health --db data/demo.duckdb",
 			"modelwatch health --db preds.duckdb --table predictions_v2",
 			"PGPASSWORD=... modelwatch health --db 'postgres://modelwatch_reader@db.internal:5432/ml?sslmode=verify-full'",
+			"CLICKHOUSE_PASSWORD=... modelwatch health --db 'clickhouse://grafana@clickhouse.internal/ml?sslmode=verify-full'",
 		},
 	},
 	"check": {

@@ -25,7 +25,8 @@ import (
 // features at 1M rows. The grouped rows are materialized (WITH ... AS MATERIALIZED) because
 // DuckDB otherwise rewrites the window over them as a join of the aggregation with itself,
 // reading the table twice; they are O(values + cells) rows, not the table's. Both need
-// PostgreSQL 12 or a ClickHouse release newer than Debian's old one.
+// PostgreSQL 12; on ClickHouse, which has neither in every release its users run, the same
+// counts come from an ARRAY JOIN instead (Unpivoter).
 func (s *Store) Distribution(ctx context.Context, req store.DistributionRequest) ([]store.DistributionCount, error) {
 	b, numeric, err := s.distributionStatement(ctx, req)
 	if err != nil {
@@ -103,6 +104,7 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 	var columns, binned, grouped, sets, which, sums, unpivot []string
 	var numbers, texts, nulls, bins, cells, values, lows, highs []string
 	noNumber, noText, noIndex := "CAST(NULL AS "+s.d.DoubleType()+")", "CAST(NULL AS "+s.d.TextType()+")", "CAST(NULL AS "+s.d.BigintType()+")"
+	_, unpivoted := s.d.(Unpivoter)
 	for i, f := range req.Features {
 		col, ok := sc.sch.Column(f.Column)
 		if !ok {
@@ -114,11 +116,19 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		numeric[i] = col.Kind == store.KindDouble || col.Kind == store.KindInteger
 		n := strconv.Itoa(i)
 		x, when := "mw_x"+n, " WHEN mw_feature = "+n+" THEN "
+		typ := s.d.TextType()
+		if numeric[i] {
+			typ = s.d.DoubleType()
+		}
+		value := "CAST(" + s.col(col.Name) + " AS " + typ + ")"
+		if unpivoted {
+			x = value // unpivoted in the statement that reads the table, where no alias is defined yet
+		}
 		switch {
 		case f.Binned && !numeric[i]:
 			return nil, nil, fmt.Errorf("%w: feature %q is %s: only a number column can be counted per bin", store.ErrSchema, f.Column, col.Kind)
 		case f.Binned:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.DoubleType()+") AS "+x)
+			columns = append(columns, value+" AS mw_x"+n)
 			bin, cell := binExpr(b, f.Edges, x), cellExpr(b, f.Grid, x)
 			binned = append(binned, x+" IS NULL AS mw_z"+n, bin+" AS mw_b"+n, cell+" AS mw_c"+n)
 			grouped = append(grouped, "mw_z"+n, "mw_b"+n, "mw_c"+n)
@@ -136,11 +146,11 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 			unpivot = append(unpivot, unpivotTuple(n, x, noNumber, noText, "CAST("+bin+" AS "+s.d.BigintType()+")", "CAST("+cell+" AS "+s.d.BigintType()+")", x))
 			continue
 		case numeric[i]:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.DoubleType()+") AS "+x)
+			columns = append(columns, value+" AS mw_x"+n)
 			numbers = append(numbers, when+x)
 			unpivot = append(unpivot, unpivotTuple(n, x, x, noText, noIndex, noIndex, noNumber))
 		default:
-			columns = append(columns, "CAST("+s.col(col.Name)+" AS "+s.d.TextType()+") AS "+x)
+			columns = append(columns, value+" AS mw_x"+n)
 			texts = append(texts, when+x)
 			unpivot = append(unpivot, unpivotTuple(n, x, noNumber, x, noIndex, noIndex, noNumber))
 		}
@@ -156,15 +166,21 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		return "CASE" + strings.Join(whens, "") + " END"
 	}
 	series := "mw_feature, mw_bucket, mw_version, mw_group"
-	// The rows of the scope, read once.
+	// The rows of the scope, read once: as they are, or for the unpivoted form already each
+	// feature's row counted, so that a cluster's shards count their own rows.
 	scan := &builder{d: s.d, args: b.args}
-	scan.write("SELECT ", bucketExpr, " AS mw_bucket, ", sc.version, " AS mw_version, ", groupExpr, " AS mw_group, ",
-		strings.Join(columns, ", "))
-	if err := s.writeWhere(scan, sc); err != nil {
-		return nil, nil, err
+	if unpivoted {
+		if err := s.writeUnpivotedCounts(scan, sc, bucketExpr, groupExpr, unpivot); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		scan.write("SELECT ", bucketExpr, " AS mw_bucket, ", sc.version, " AS mw_version, ", groupExpr, " AS mw_group, ",
+			strings.Join(columns, ", "))
+		if err := s.writeWhere(scan, sc); err != nil {
+			return nil, nil, err
+		}
 	}
 	b.args = scan.args
-	_, unpivoted := s.d.(Unpivoter)
 	if !unpivoted {
 		// One grouping set per feature: the rows are read once and each feature's values (or
 		// bins and cells) counted in its own set; grouping() says which set a row belongs to.
@@ -210,7 +226,7 @@ func (s *Store) distributionStatement(ctx context.Context, req store.Distributio
 		return "mw_distinct <= " + b.bind(int64(f.MaxValues))
 	}), " AS mw_exact FROM (")
 	if unpivoted {
-		writeUnpivoted(b, scan.String(), unpivot)
+		writeUnpivoted(b, scan.String())
 	} else {
 		b.write("SELECT *, count(mw_number) OVER mw_series + count(mw_text) OVER mw_series AS mw_distinct FROM (")
 		// The grouped rows of every feature, in one shape: the feature, its value (a number or

@@ -18,21 +18,32 @@ func unpivotTuple(index, x, number, text, bin, cell, summed string) string {
 	return "tuple(CAST(" + index + " AS Int64), " + x + " IS NULL, " + number + ", " + text + ", " + bin + ", " + cell + ", " + summed + ")"
 }
 
+// writeUnpivotedCounts writes the statement that reads the scope's rows, unnests each into one
+// row per feature (ARRAY JOIN over the features' tuples) and counts them per series and value:
+// in the statement that reads the table, so that on a cluster's Distributed table each shard
+// counts its own rows and sends only its counts.
+func (s *Store) writeUnpivotedCounts(b *builder, sc scoped, bucket, group string, tuples []string) error {
+	b.write("SELECT mw_f.1 AS mw_feature, ", bucket, " AS mw_bucket, ", sc.version, " AS mw_version, ", group, " AS mw_group,",
+		" mw_f.2 AS mw_null, mw_f.3 AS mw_number, mw_f.4 AS mw_text, mw_f.5 AS mw_dbin, mw_f.6 AS mw_dcell,",
+		" count(*) AS mw_n, sum(mw_f.7) AS mw_dsum, min(mw_f.7) AS mw_dlo, max(mw_f.7) AS mw_dhi")
+	if err := s.writeWhereJoined(b, sc, " ARRAY JOIN ["+strings.Join(tuples, ", ")+"] AS mw_f"); err != nil {
+		return err
+	}
+	b.write(" GROUP BY mw_feature, mw_bucket, mw_version, mw_group, mw_null, mw_number, mw_text, mw_dbin, mw_dcell")
+	return nil
+}
+
 // writeUnpivoted writes the grouped rows of every feature in the shape the window-function form
 // gives them (mw_feature, mw_bucket, mw_version, mw_group, mw_null, mw_number, mw_text, mw_dbin,
 // mw_dcell, mw_n, mw_dsum, mw_dlo, mw_dhi and the series' distinct values mw_distinct) from the
-// scope's rows (scan) and the features' tuples.
-func writeUnpivoted(b *builder, scan string, tuples []string) {
+// counts of writeUnpivotedCounts.
+func writeUnpivoted(b *builder, counts string) {
 	series := "mw_feature, mw_bucket, mw_version, mw_group"
-	value := "mw_null, mw_number, mw_text, mw_dbin, mw_dcell"
 	b.write("SELECT ", series, ", mw_distinct, mw_v.1 AS mw_null, mw_v.2 AS mw_number, mw_v.3 AS mw_text, mw_v.4 AS mw_dbin,",
 		" mw_v.5 AS mw_dcell, mw_v.6 AS mw_n, mw_v.7 AS mw_dsum, mw_v.8 AS mw_dlo, mw_v.9 AS mw_dhi FROM (")
 	b.write("SELECT ", series, ", count(mw_number) + count(mw_text) AS mw_distinct,",
-		" groupArray(tuple(", value, ", mw_n, mw_dsum, mw_dlo, mw_dhi)) AS mw_values FROM (")
-	b.write("SELECT mw_f.1 AS mw_feature, mw_bucket, mw_version, mw_group, mw_f.2 AS mw_null, mw_f.3 AS mw_number, mw_f.4 AS mw_text,",
-		" mw_f.5 AS mw_dbin, mw_f.6 AS mw_dcell, count(*) AS mw_n, sum(mw_f.7) AS mw_dsum, min(mw_f.7) AS mw_dlo, max(mw_f.7) AS mw_dhi",
-		" FROM (", scan, ") AS mw_rows ARRAY JOIN [", strings.Join(tuples, ", "), "] AS mw_f",
-		" GROUP BY ", series, ", ", value)
-	b.write(") AS mw_grouped GROUP BY ", series)
+		" groupArray(tuple(mw_null, mw_number, mw_text, mw_dbin, mw_dcell, mw_n, mw_dsum, mw_dlo, mw_dhi)) AS mw_values FROM (")
+	b.write(counts)
+	b.write(") AS mw_counts GROUP BY ", series)
 	b.write(") AS mw_series ARRAY JOIN mw_values AS mw_v")
 }

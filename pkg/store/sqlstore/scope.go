@@ -124,7 +124,10 @@ func (s *Store) grouped(b *builder, sc scoped, bucket time.Duration, selectList 
 
 // writeWhere writes "FROM table WHERE ..." binding the scope's values. Filter values are
 // converted to the column's kind, so that "40" from a template variable compares as a number.
-func (s *Store) writeWhere(b *builder, sc scoped) error {
+func (s *Store) writeWhere(b *builder, sc scoped) error { return s.writeWhereJoined(b, sc, "") }
+
+// writeWhereJoined is writeWhere with a clause between FROM and WHERE (ClickHouse's ARRAY JOIN).
+func (s *Store) writeWhereJoined(b *builder, sc scoped, join string) error {
 	where := []string{
 		sc.model + " = " + b.bind(sc.sc.Model),
 		sc.ts + " >= " + b.bindTime(sc.sc.From),
@@ -141,7 +144,7 @@ func (s *Store) writeWhere(b *builder, sc scoped) error {
 		}
 		where = append(where, cond)
 	}
-	b.write(s.from(), " WHERE ", strings.Join(where, " AND "))
+	b.write(s.from(), join, " WHERE ", strings.Join(where, " AND "))
 	return nil
 }
 
