@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 	"github.com/mlops/modelwatch/tests/internal/pgserver"
@@ -106,29 +105,7 @@ func BenchmarkPostgresFamilies(b *testing.B) {
 					}
 					return time.Since(start)
 				}
-				runSQL() // the table's pages in the server's cache and the OS's, for both sides
-				runEngine := func(cache *engine.Cache) time.Duration {
-					start := time.Now()
-					frames, err := (&engine.Engine{Store: f.st, Cache: cache}).Run(ctx, q)
-					if err != nil || len(frames) == 0 {
-						b.Fatalf("%d frames, %v", len(frames), err)
-					}
-					return time.Since(start)
-				}
-				shared := engine.NewCache()
-				runEngine(shared)
-				var cold, warm, hand time.Duration
-				for b.Loop() {
-					cold += runEngine(engine.NewCache())
-					warm += runEngine(shared)
-					hand += runSQL()
-				}
-				per := func(d time.Duration) float64 { return float64(d.Milliseconds()) / float64(b.N) }
-				b.ReportMetric(per(cold), "cold-ms")
-				b.ReportMetric(per(warm), "warm-ms")
-				b.ReportMetric(per(hand), "sql-ms")
-				b.ReportMetric(cold.Seconds()/hand.Seconds(), "x-sql-cold")
-				b.ReportMetric(warm.Seconds()/hand.Seconds(), "x-sql-warm")
+				timeBesideSQL(b, f.st, q, runSQL)
 			})
 		}
 	}

@@ -85,3 +85,11 @@ func isTrue(d Dialect, expr string) string {
 	}
 	return expr
 }
+
+// ServerProber is a Dialect that adapts its SQL to the server's release: the store runs
+// ProbeQuery (one text value, e.g. the version) whenever it discovers the table's schema and
+// hands the answer to Probed, before any statement the answer may shape.
+type ServerProber interface {
+	ProbeQuery() string
+	Probed(answer string)
+}

@@ -57,20 +57,37 @@ func CopyTable(t testing.TB, duckPath, table string, servers []*Server) {
 	CreateTable(t, servers, table, strings.Join(defs, ", "))
 	db := servers[0].Admin(t)
 	ctx := context.Background()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %q (%s)", table, strings.Join(names, ", ")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	insert := fmt.Sprintf("INSERT INTO %q (%s)", table, strings.Join(names, ", "))
 	values := make([]any, len(names))
 	ptrs := make([]any, len(names))
 	for i := range values {
 		ptrs[i] = &values[i]
 	}
-	for rows.Next() {
+	for more := true; more; {
+		more = copyBatch(t, ctx, db, insert, rows, ptrs, values, bools)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyBatchRows is how many rows one insert of CopyTable carries (clickhouse-go holds a batch
+// in memory until it is sent).
+const copyBatchRows = 500_000
+
+// copyBatch inserts up to copyBatchRows of rows in one batch and says whether rows remain.
+func copyBatch(t testing.TB, ctx context.Context, db *sql.DB, insert string, rows *sql.Rows, ptrs, values []any, bools []bool) bool {
+	t.Helper()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt, err := tx.PrepareContext(ctx, insert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for n < copyBatchRows && rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
@@ -82,13 +99,12 @@ func CopyTable(t testing.TB, duckPath, table string, servers []*Server) {
 		if _, err := stmt.ExecContext(ctx, values...); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+		n++
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	return n == copyBatchRows
 }
 
 // CreateTable creates a prediction table of the given column definitions in database default of
