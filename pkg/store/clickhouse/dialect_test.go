@@ -1,7 +1,6 @@
 package clickhouse
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -33,19 +32,5 @@ func TestBindTimeRoundsUp(t *testing.T) {
 	}
 	if got := (Dialect{}).BindTime(at.Add(time.Millisecond)); got != at.Add(time.Second) {
 		t.Errorf("12:00:00.001 bound as %v, want 12:00:01", got)
-	}
-}
-
-// A release from 20.1 selects a quantile's values with quantileExactInclusive; an older one, or
-// one not yet probed, sorts them.
-func TestQuantileByRelease(t *testing.T) {
-	for version, inclusive := range map[string]bool{"18.16.1": false, "19.17.4.11": false, "20.1.2.4": true, "26.9.2.1": true, "": false, "garbage": false} {
-		got := DialectOf(version).Quantile("x", 0.95)
-		if strings.Contains(got, "quantileExactInclusive(0.95)(x)") != inclusive || strings.Contains(got, "arraySort") == inclusive {
-			t.Errorf("%q: %s", version, got)
-		}
-	}
-	if got := (Dialect{}).Quantile("x", 0.5); !strings.Contains(got, "arraySort") {
-		t.Errorf("the zero dialect: %s", got)
 	}
 }

@@ -58,7 +58,7 @@ func Open(o Options, table string) (*sqlstore.Store, error) {
 	db.SetMaxOpenConns(size)
 	db.SetMaxIdleConns(size)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	st, err := sqlstore.New(db, DialectOf(""), table) // the release is learned on first use
+	st, err := sqlstore.New(db, Dialect{}, table)
 	if err != nil {
 		_ = db.Close()
 		return nil, err

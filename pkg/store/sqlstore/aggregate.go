@@ -135,7 +135,7 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return "", fmt.Errorf("%w: quantile %v is outside [0, 1]", store.ErrSchema, m.Q)
 	}
 	count := func(cond string) string {
-		return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS " + s.d.DoubleType() + ")"
+		return "CAST(" + countIf(s.d, cond) + " AS " + s.d.DoubleType() + ")"
 	}
 	if m.Kind == store.MeasureErrors {
 		return count(q[0] + " IS NOT NULL"), nil
@@ -202,7 +202,7 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 	}
 	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
 	count := func(cond string) string {
-		return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS " + s.d.DoubleType() + ")"
+		return "CAST(" + countIf(s.d, cond) + " AS " + s.d.DoubleType() + ")"
 	}
 	asDouble := "CAST(" + q + " AS " + s.d.DoubleType() + ")"
 	switch m.Kind {
@@ -226,7 +226,7 @@ func (s *Store) featureMeasure(b *builder, sc scoped, m store.Measure) (string, 
 		// failed statement; fewer than two values make it NULL.
 		inScale := "abs(" + asDouble + ") <= " + measureScale
 		values := "CASE WHEN " + inScale + " THEN " + asDouble + " END"
-		return "CASE WHEN count(CASE WHEN " + q + " IS NOT NULL AND NOT (" + inScale + ") THEN 1 END) > 0 THEN " + s.d.NaN() +
+		return "CASE WHEN " + countIf(s.d, q+" IS NOT NULL AND NOT ("+inScale+")") + " > 0 THEN " + s.d.NaN() +
 			" WHEN count(" + values + ") < 2 THEN NULL ELSE stddev_samp(" + values + ") END", nil
 	case store.MeasureMin:
 		return "min(" + asDouble + ")", nil
@@ -286,7 +286,7 @@ func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Meas
 	scored := score + " IS NOT NULL AND " + actual + " IS NOT NULL"
 	switch m.Kind {
 	case store.MeasureScoredLabeled:
-		return "CAST(count(CASE WHEN " + scored + " THEN 1 END) AS " + s.d.DoubleType() + ")", nil
+		return "CAST(" + countIf(s.d, scored) + " AS " + s.d.DoubleType() + ")", nil
 	case store.MeasureBrierSum:
 		y := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN 1.0 ELSE 0.0 END"
 		return "sum(CASE WHEN " + scored + " THEN (" + score + " - (" + y + ")) * (" + score + " - (" + y + ")) END)", nil
@@ -332,7 +332,7 @@ func (s *Store) labeled(ctx context.Context) (string, error) {
 	if len(conds) == 0 {
 		return "", sch.Require(store.ColActualLabel)
 	}
-	return "CAST(count(CASE WHEN " + strings.Join(conds, " OR ") + " THEN 1 END) AS " + s.d.DoubleType() + ")", nil
+	return "CAST(" + countIf(s.d, strings.Join(conds, " OR ")) + " AS " + s.d.DoubleType() + ")", nil
 }
 
 // measureScale is store.MeasureScale as SQL.
@@ -351,6 +351,6 @@ func (s *Store) spread(fn, paired, act, errExpr, e string) string {
 	if fn == "var_samp" {
 		least = "2"
 	}
-	return "CASE WHEN count(CASE WHEN " + paired + " AND NOT (" + inScale + ") THEN 1 END) > 0 THEN " + s.d.NaN() +
+	return "CASE WHEN " + countIf(s.d, paired+" AND NOT ("+inScale+")") + " > 0 THEN " + s.d.NaN() +
 		" WHEN count(" + values + ") < " + least + " THEN NULL ELSE " + fn + "(" + values + ") END"
 }

@@ -86,10 +86,16 @@ func isTrue(d Dialect, expr string) string {
 	return expr
 }
 
-// ServerProber is a Dialect that adapts its SQL to the server's release: the store runs
-// ProbeQuery (one text value, e.g. the version) whenever it discovers the table's schema and
-// hands the answer to Probed, before any statement the answer may shape.
-type ServerProber interface {
-	ProbeQuery() string
-	Probed(answer string)
+// CountIfDialect is a Dialect with a faster way to count the rows where a condition holds than
+// count(CASE WHEN cond THEN 1 END) (ClickHouse's countIf, PostgreSQL's FILTER).
+type CountIfDialect interface {
+	CountIf(cond string) string
+}
+
+// countIf counts the rows where cond holds (not where it is false or NULL).
+func countIf(d Dialect, cond string) string {
+	if c, ok := d.(CountIfDialect); ok {
+		return c.CountIf(cond)
+	}
+	return "count(CASE WHEN " + cond + " THEN 1 END)"
 }

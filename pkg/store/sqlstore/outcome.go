@@ -13,7 +13,7 @@ import (
 // positive value is bound.
 func (s *Store) outcomeMeasure(b *builder, col store.Column, q string, m store.Measure) (string, error) {
 	count := func(cond string) string {
-		return "CAST(count(CASE WHEN " + cond + " THEN 1 END) AS " + s.d.DoubleType() + ")"
+		return "CAST(" + countIf(s.d, cond) + " AS " + s.d.DoubleType() + ")"
 	}
 	switch {
 	case m.Kind == store.MeasurePositive && col.Kind == store.KindText:

@@ -56,8 +56,8 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 	err = s.grouped(b, sc, req.Bucket, func() {
 		b.write(", ", s.gridCell(b, score, req.Cells), " AS ", sc.alias.score,
 			", min(", score, "), max(", score, ")",
-			", CAST(count(CASE WHEN ", actual, " = ", b.bind(req.PositiveClass), " THEN 1 END) AS "+s.d.BigintType()+")",
-			", CAST(count(CASE WHEN ", actual, " <> ", b.bind(req.PositiveClass), " THEN 1 END) AS "+s.d.BigintType()+")")
+			", CAST(", countIf(s.d, actual+" = "+b.bind(req.PositiveClass)), " AS "+s.d.BigintType()+")",
+			", CAST(", countIf(s.d, actual+" <> "+b.bind(req.PositiveClass)), " AS "+s.d.BigintType()+")")
 	}, q[0]+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, 0)
 	if err != nil {
 		return nil, err

@@ -130,15 +130,6 @@ func (s *Store) Schema(ctx context.Context) (store.Schema, error) {
 	if s.schema != nil {
 		return *s.schema, nil
 	}
-	if p, ok := s.d.(ServerProber); ok {
-		b := &builder{d: s.d}
-		b.write(p.ProbeQuery())
-		var answer string
-		if err := s.each(ctx, "reading the server's release", b, func(scan func(...any) error) (bool, error) { return false, scan(&answer) }); err != nil {
-			return store.Schema{}, err
-		}
-		p.Probed(answer)
-	}
 	cols, err := s.listColumns(ctx, s.table)
 	if err != nil {
 		return store.Schema{}, err
