@@ -122,6 +122,3 @@ func (d Dialect) TableVersion(table string) string {
 	return "(SELECT CAST(coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS BIGINT) FROM pg_stat_user_tables WHERE relid = " + rel +
 		" OR relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = " + rel + "))"
 }
-
-// CountIf implements sqlstore.CountIfDialect.
-func (Dialect) CountIf(cond string) string { return "count(*) FILTER (WHERE " + cond + ")" }
