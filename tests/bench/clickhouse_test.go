@@ -78,18 +78,9 @@ func BenchmarkClickHouseFamilies(b *testing.B) {
 				q := validated(b, fam.query)
 				timeBesideSQL(b, f.st, q, func() time.Duration {
 					start := time.Now()
-					rows, err := f.admin.QueryContext(context.Background(), fam.sql, dataStart, dataEnd)
-					if err != nil {
-						b.Fatal(err)
+					if n, err := countRows(context.Background(), f.admin, fam.sql, dataStart, dataEnd); err != nil || n == 0 {
+						b.Fatalf("hand-written SQL: %d rows, %v", n, err)
 					}
-					n := 0
-					for rows.Next() {
-						n++
-					}
-					if rows.Err() != nil || n == 0 {
-						b.Fatalf("hand-written SQL: %d rows, %v", n, rows.Err())
-					}
-					_ = rows.Close()
 					return time.Since(start)
 				})
 			})

@@ -61,6 +61,7 @@ func TestClickHouseHostileAndHugeValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id, seg string
 		if err := rows.Scan(&id, &seg); err != nil {

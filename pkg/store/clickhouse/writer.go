@@ -135,27 +135,38 @@ func (w *Writer) Load(ctx context.Context, columns []store.Column, fill func(sto
 	if res.Inserted == 0 {
 		return res, nil
 	}
-	rows, err := w.conn.QueryContext(ctx, "SELECT "+q(store.ColModel)+", min("+ts+"), max("+ts+")"+fresh+" GROUP BY "+q(store.ColModel))
+	written, err := w.written(ctx, fresh)
 	if err != nil {
 		return res, err
 	}
-	for rows.Next() {
-		var wr store.Written
-		if err := rows.Scan(&wr.Model, &wr.From, &wr.To); err != nil {
-			rows.Close()
-			return res, err
-		}
-		wr.From, wr.To = wr.From.UTC(), wr.To.UTC()
-		res.Written = append(res.Written, wr)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, err
-	}
+	res.Written = written
+	//nolint:gosec // G202: the table and columns are validated and quoted by q; staging is a constant
 	if _, err := w.conn.ExecContext(ctx, "INSERT INTO "+q(w.table)+" ("+list+") SELECT "+list+fresh+" ORDER BY "+ts); err != nil {
 		return res, fmt.Errorf("inserting into %s: %w", w.table, err)
 	}
 	return res, nil
+}
+
+// written is each model's first and last time among the fresh rows (the FROM and WHERE of the
+// rows new to the table).
+func (w *Writer) written(ctx context.Context, fresh string) ([]store.Written, error) {
+	q := w.d.QuoteIdent
+	model, ts := q(store.ColModel), q(store.ColTS)
+	rows, err := w.conn.QueryContext(ctx, "SELECT "+model+", min("+ts+"), max("+ts+")"+fresh+" GROUP BY "+model) //nolint:gosec // G202: quoted identifiers and constants
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Written
+	for rows.Next() {
+		var wr store.Written
+		if err := rows.Scan(&wr.Model, &wr.From, &wr.To); err != nil {
+			return nil, err
+		}
+		wr.From, wr.To = wr.From.UTC(), wr.To.UTC()
+		out = append(out, wr)
+	}
+	return out, rows.Err()
 }
 
 // stage inserts what fill appends into the staging table, in one batch of the session.
@@ -164,12 +175,12 @@ func (w *Writer) stage(ctx context.Context, columns []store.Column, names []stri
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+staging+" ("+strings.Join(names, ", ")+")")
+	defer tx.Rollback()                                                                            //nolint:errcheck // after Commit it is a no-op
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+staging+" ("+strings.Join(names, ", ")+")") //nolint:gosec // G202: quoted column names and a constant
 	if err != nil {
 		return fmt.Errorf("staging the rows: %w", err)
 	}
-	defer stmt.Close()
+	defer func() { _ = stmt.Close() }() // the batch was sent or abandoned by then
 	err = fill(func(values []driver.Value) error {
 		row := make([]any, len(values))
 		for i, v := range values {

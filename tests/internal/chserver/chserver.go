@@ -155,7 +155,7 @@ func (s *Server) waitReady(t testing.TB) {
 	t.Helper()
 	url := fmt.Sprintf("http://127.0.0.1:%d/ping", s.HTTPPort)
 	for range 600 {
-		if resp, err := http.Get(url); err == nil {
+		if resp, err := http.Get(url); err == nil { //nolint:gosec // G107: the test server's own address
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return

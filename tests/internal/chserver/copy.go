@@ -32,7 +32,7 @@ func CopyTable(t testing.TB, duckPath, table string, servers []*Server) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	rows, err := src.Query("SELECT * FROM " + table) //nolint:sqlclosecheck // closed by the defer below
+	rows, err := src.Query("SELECT * FROM " + table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +86,7 @@ func copyBatch(t testing.TB, ctx context.Context, db *sql.DB, insert string, row
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer stmt.Close()
 	n := 0
 	for n < copyBatchRows && rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
