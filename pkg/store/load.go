@@ -18,6 +18,24 @@ type LoadResult struct {
 // number (for error messages).
 type AppendFunc func(values []driver.Value) error
 
+// TableChange is what a writer must do to a table for an input's columns: create it (it has no
+// columns yet) with the base columns and Added, or add Added to it.
+type TableChange struct {
+	Create bool
+	Added  []Column
+}
+
+// PlanTable is the change table needs for the input's columns, given its existing columns (none:
+// it does not exist); a column whose kind differs from the table's is an error (ErrSchema).
+func PlanTable(table string, existing, input []Column) (TableChange, error) {
+	create := existing == nil
+	if create {
+		existing = BaseColumns
+	}
+	added, err := NewColumns(table, existing, input)
+	return TableChange{Create: create, Added: added}, err
+}
+
 // NewColumns returns the input's columns that table lacks (existing are its columns), in the
 // input's order; a column whose kind differs from the table's is an error (ErrSchema).
 func NewColumns(table string, existing, input []Column) ([]Column, error) {
@@ -38,4 +56,27 @@ func NewColumns(table string, existing, input []Column) ([]Column, error) {
 		}
 	}
 	return added, nil
+}
+
+// ColumnRows are the rows of a dialect's columns query (name, engine type), from database/sql or
+// pgx alike.
+type ColumnRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ReadColumns reads a columns query's rows into columns, each of the kind its engine type maps
+// to (kind) and the role its name gives; none for a table that does not exist. It does not close
+// rows.
+func ReadColumns(rows ColumnRows, kind func(engineType string) Kind) ([]Column, error) {
+	var cols []Column
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		cols = append(cols, Column{Name: name, Kind: kind(typ), Role: RoleOf(name), EngineType: typ})
+	}
+	return cols, rows.Err()
 }

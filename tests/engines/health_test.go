@@ -50,13 +50,7 @@ func TestPostgresHealthTellsTheCause(t *testing.T) {
 		return m
 	}
 	good := map[string]string{"password": pgserver.Password}
-	cases := []struct {
-		name     string
-		jsonData map[string]any
-		secure   map[string]string
-		ok       bool
-		want     string
-	}{
+	requireHealth(t, pgserver.Password, []healthCase{
 		{"healthy", base(), good, true, "table predictions has"},
 		{"wrong password", base(), map[string]string{"password": "not-the-password"}, false, "refused the password"},
 		{"no password", base(), nil, false, "refused the password"},
@@ -66,7 +60,24 @@ func TestPostgresHealthTellsTheCause(t *testing.T) {
 		{"nothing listening", with("port", netport.Free(t)), good, false, "nothing answers at that host and port"},
 		{"no TLS on the server", with("sslMode", "require"), good, false, "does not offer TLS"},
 		{"bad sslMode", with("sslMode", "prefer"), good, false, "sslMode \"prefer\""},
-	}
+	})
+}
+
+// healthCase is a data source's settings and the health check's verdict on them: ok, and a part
+// of the message.
+type healthCase struct {
+	name     string
+	jsonData map[string]any
+	secure   map[string]string
+	ok       bool
+	want     string
+}
+
+// requireHealth runs each case's health check as an Admin and as a Viewer: the Admin's verdict
+// and message as the case says, neither message holding the password (or the wrong one the
+// cases try), and the Viewer's never naming the server.
+func requireHealth(t *testing.T, password string, cases []healthCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := checkHealth(t, c.jsonData, c.secure, "Admin")
@@ -75,7 +86,7 @@ func TestPostgresHealthTellsTheCause(t *testing.T) {
 			}
 			viewer := checkHealth(t, c.jsonData, c.secure, "Viewer")
 			for _, msg := range []string{res.Message, viewer.Message} {
-				if strings.Contains(msg, pgserver.Password) || strings.Contains(msg, "not-the-password") {
+				if strings.Contains(msg, password) || strings.Contains(msg, "not-the-password") {
 					t.Errorf("a health message holds a password: %q", msg)
 				}
 			}

@@ -51,19 +51,7 @@ func Open(o Options, table string) (*sqlstore.Store, error) {
 		opts.Settings["max_execution_time"] = max(1, int(o.QueryTimeout.Round(time.Second)/time.Second))
 	}
 	db := ch.OpenDB(opts)
-	size := o.PoolSize
-	if size <= 0 {
-		size = 10
-	}
-	db.SetMaxOpenConns(size)
-	db.SetMaxIdleConns(size)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	st, err := sqlstore.New(db, Dialect{}, table)
-	if err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return st, nil
+	return sqlstore.NewPool(db, Dialect{}, table, o.PoolSize)
 }
 
 // clientOptions are clickhouse-go's options for o: the native protocol, LZ4 compression, the

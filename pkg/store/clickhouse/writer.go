@@ -84,15 +84,7 @@ func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var cols []store.Column
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, err
-		}
-		cols = append(cols, store.Column{Name: name, Kind: w.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
-	}
-	return cols, rows.Err()
+	return store.ReadColumns(rows, w.d.Kind)
 }
 
 // Load appends rows: they go into a temporary table of the session first, where a
@@ -226,14 +218,11 @@ func (w *Writer) ensureTable(ctx context.Context, columns []store.Column) error 
 	if err != nil {
 		return err
 	}
-	create := existing == nil
-	if create {
-		existing = store.BaseColumns
-	}
-	added, err := store.NewColumns(w.table, existing, columns)
+	plan, err := store.PlanTable(w.table, existing, columns)
 	if err != nil {
 		return err
 	}
+	create, added := plan.Create, plan.Added
 	q := w.d.QuoteIdent
 	if create {
 		var defs []string

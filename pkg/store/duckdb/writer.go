@@ -85,15 +85,7 @@ func (w *Writer) columns(ctx context.Context, q querier) ([]store.Column, error)
 		return nil, err
 	}
 	defer rows.Close()
-	var cols []store.Column
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, err
-		}
-		cols = append(cols, store.Column{Name: name, Kind: w.d.Kind(typ), Role: store.RoleOf(name), EngineType: typ})
-	}
-	return cols, rows.Err()
+	return store.ReadColumns(rows, w.d.Kind)
 }
 
 // Load appends rows in one transaction: either every row of the input is stored (or skipped as
@@ -201,14 +193,11 @@ func (w *Writer) ensureTable(ctx context.Context, conn *sql.Conn, columns []stor
 	if err != nil {
 		return err
 	}
-	create := existing == nil
-	if create {
-		existing = store.BaseColumns
-	}
-	added, err := store.NewColumns(w.table, existing, columns)
+	plan, err := store.PlanTable(w.table, existing, columns)
 	if err != nil {
 		return err
 	}
+	create, added := plan.Create, plan.Added
 	if create {
 		defs := make([]string, 0, len(store.BaseColumns)+len(added))
 		for _, c := range store.BaseColumns {

@@ -63,19 +63,7 @@ func Open(rawURL, table string, o Options) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	db := stdlib.OpenDB(*cfg)
-	size := o.PoolSize
-	if size <= 0 {
-		size = 10
-	}
-	db.SetMaxOpenConns(size)
-	db.SetMaxIdleConns(size)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	st, err := sqlstore.New(db, Dialect{}, table)
-	if err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return st, nil
+	return sqlstore.NewPool(db, Dialect{}, table, o.PoolSize)
 }
 
 // withTLS adds the options' CA and client certificate to the connection's TLS settings (which

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
 )
@@ -53,6 +54,23 @@ func New(db *sql.DB, d Dialect, table string) (*Store, error) {
 		return nil, fmt.Errorf("table name: %w", err)
 	}
 	return &Store{db: db, d: d, table: table}, nil
+}
+
+// NewPool wraps a server's connection pool: at most size connections open (10 when size is not
+// positive), idle ones closed after 5 minutes. The pool is closed when the table name is refused.
+func NewPool(db *sql.DB, d Dialect, table string, size int) (*Store, error) {
+	if size <= 0 {
+		size = 10
+	}
+	db.SetMaxOpenConns(size)
+	db.SetMaxIdleConns(size)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	st, err := New(db, d, table)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // OnConn is a store whose statements run on one connection, e.g. inside a writer's open
