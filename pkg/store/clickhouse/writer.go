@@ -79,7 +79,7 @@ func (w *Writer) Close() error { return errors.Join(w.conn.Close(), w.db.Close()
 
 // Columns lists the table's columns in order (none when it does not exist yet).
 func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
-	rows, err := w.conn.QueryContext(ctx, w.d.ColumnsQuery(), w.table)
+	rows, err := w.conn.QueryContext(ctx, w.d.ColumnsQuery(), w.table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
 }
 
 func (w *Writer) columns(ctx context.Context, q querier) ([]store.Column, error) {
-	rows, err := q.QueryContext(ctx, w.d.ColumnsQuery(), w.table)
+	rows, err := q.QueryContext(ctx, w.d.ColumnsQuery(), w.table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
 	if err != nil {
 		return nil, err
 	}
