@@ -6,10 +6,6 @@ import (
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-
-	"github.com/mlops/modelwatch/pkg/settings"
-	"github.com/mlops/modelwatch/pkg/store/clickhouse"
-	"github.com/mlops/modelwatch/pkg/store/postgres"
 )
 
 // CheckHealth reports whether the store opens, the prediction table exists with the expected
@@ -73,7 +69,7 @@ func (d *Datasource) CheckHealth(ctx context.Context, req *backend.CheckHealthRe
 }
 
 // storeName names the store in health messages: the engine and where it is (the DuckDB file, or
-// the PostgreSQL database and server; never a credential).
+// the server's database and address; never a credential).
 func (d *Datasource) storeName() string {
 	if d.settings.IsServer() {
 		return fmt.Sprintf("%s store: database %q on %s as %q", d.settings.Store, d.settings.Database, d.settings.Address(), d.settings.User)
@@ -83,11 +79,8 @@ func (d *Datasource) storeName() string {
 
 // explain is the engine's account of a failure an admin can act on ("" when it has none).
 func (d *Datasource) explain(err error) string {
-	switch d.settings.Store {
-	case settings.EnginePostgres:
-		return postgres.Explain(err)
-	case settings.EngineClickHouse:
-		return clickhouse.Explain(err)
+	if e, ok := explainers[d.settings.Store]; ok {
+		return e(err)
 	}
 	return ""
 }

@@ -88,6 +88,13 @@ func Opener(secrets settings.Secrets) func(settings.Settings) (store.Store, erro
 	return func(cfg settings.Settings) (store.Store, error) { return openStore(cfg, secrets) }
 }
 
+// explainers give each server engine's account of a failure an admin can act on (the health
+// check's): where the engines are wired, beside openStore.
+var explainers = map[settings.Engine]func(error) string{
+	settings.EnginePostgres:   postgres.Explain,
+	settings.EngineClickHouse: clickhouse.Explain,
+}
+
 func openStore(cfg settings.Settings, secrets settings.Secrets) (store.Store, error) {
 	switch cfg.Store {
 	case settings.EngineClickHouse:
