@@ -2,15 +2,20 @@ package engines_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/pkg/store/clickhouse"
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 	"github.com/mlops/modelwatch/tests/internal/chserver"
+	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
 // clickHouseStores starts one ClickHouse server and a cluster of two, copies the DuckDB store's
@@ -110,6 +115,52 @@ func TestThePluginBinaryOnClickHouse(t *testing.T) {
 	pluginBinaryAsOnDuckDB(t, duckPath, "ClickHouse",
 		map[string]any{"store": "clickhouse", "host": host, "port": port, "database": "default", "user": chserver.User, "sslMode": "disable"},
 		map[string]string{"password": chserver.Password})
+
+	// The release gate, modelwatch check, on the cluster: the same states as on the DuckDB file
+	// (whose values come from its rollups, a latency quantile from a sketch among them).
+	root, err := provfiles.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := buildCLI(t)
+	url := "clickhouse://" + chserver.User + ":" + chserver.Password + "@" + servers[0].Addr + "/default?sslmode=disable"
+	for _, at := range []time.Time{demoEnd.Add(-36 * time.Hour), demoEnd.Add(-12 * time.Hour)} {
+		check := []string{"check", "--rules", filepath.Join(root, "provisioning", "alerting"), "--at", at.Format(time.RFC3339), "--output", "json"}
+		want, _ := cli(nil, append(check, "--db", duckPath)...) // exit status 1 when a rule fires
+		got, _ := cli(nil, append(check, "--db", url)...)
+		if w, g := checkStates(t, want), checkStates(t, got); g != w || !strings.Contains(w, "Alerting") {
+			t.Errorf("check at %s on ClickHouse:\n%s\nwant (DuckDB):\n%s", at, g, w)
+		}
+	}
+}
+
+// checkStates is what modelwatch check's JSON says of each rule and instance: the states, in
+// order, with the firing rules.
+func checkStates(t *testing.T, out string) string {
+	t.Helper()
+	var res struct {
+		Firing  []string
+		Results []struct {
+			UID, State string
+			Instances  []struct {
+				Labels map[string]string
+				State  string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "firing %v\n", res.Firing)
+	for _, r := range res.Results {
+		fmt.Fprintf(&b, "%s %s", r.UID, r.State)
+		for _, i := range r.Instances {
+			fmt.Fprintf(&b, " %v=%s", i.Labels, i.State)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // splitHostPort is a server address's host and port.

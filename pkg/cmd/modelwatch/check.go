@@ -51,7 +51,7 @@ func (r checkResult) summary() string {
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", stderr)
-	db := fs.String("db", "", "DuckDB file to evaluate the rules against")
+	db := fs.String("db", "", "DuckDB file or server URL (postgres://..., clickhouse://...) to evaluate the rules against")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	labels := fs.String("labels-table", "", "table of late labels joined on prediction_id (optional)")
 	rulesPath := fs.String("rules", "", "alert rule file, or a folder whose .yaml and .yml files are read")
@@ -78,10 +78,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("--db: %w", err)
+	cfg, open, err := storeSettings(*db, os.Getenv)
+	if err != nil {
+		return err
 	}
-	cfg := settings.Settings{Store: settings.EngineDuckDB, Path: *db, Table: *table, LabelsTable: *labels}
+	if !cfg.IsServer() {
+		if _, err := os.Stat(*db); err != nil {
+			return fmt.Errorf("--db: %w", err)
+		}
+	}
+	cfg.Table, cfg.LabelsTable = *table, *labels
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -93,7 +99,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	ds := plugin.New(cfg, plugin.OpenStore)
+	ds := plugin.New(cfg, open)
 	defer ds.Dispose()
 	ev := rulecheck.Evaluator{Query: func(ctx context.Context, _ string, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 		return ds.QueryData(ctx, req)

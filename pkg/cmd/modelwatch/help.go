@@ -112,16 +112,18 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"check": {
-		synopsis: "check --db PATH --rules DIR|FILE [--at T] [--for-version V] [--rule UID ...] [--datasource UID ...] [--output table|json] [--table NAME] [--labels-table NAME]",
+		synopsis: "check --db PATH|URL --rules DIR|FILE [--at T] [--for-version V] [--rule UID ...] [--datasource UID ...] [--output table|json] [--table NAME] [--labels-table NAME]",
 		summary: "Evaluate Grafana alert rule files (provisioning format; a folder: every .yaml/.yml file) against a store at\n" +
 			"instant T (RFC 3339, now or now-<duration>), as Grafana would: each query over its relative time range, then\n" +
 			"reduce, math, threshold and classic conditions, noDataState, execErrState and for (the rule is also\n" +
 			"evaluated back over its for, at its group interval: Pending until the condition has held that long).\n" +
 			"Rules whose queries read another data source are listed as skipped. --for-version keeps the instances\n" +
 			"whose version label is V and names the rules without one. Exit status: 0 when no rule fires, 1 when one\n" +
-			"does (Alerting, or NoData/Error left as such, which Grafana notifies too), 2 on a bad file or flags.",
+			"does (Alerting, or NoData/Error left as such, which Grafana notifies too), 2 on a bad file or flags.\n" +
+			"--db is a DuckDB file or a server URL, as for query.",
 		examples: []string{
 			"modelwatch check --db data/demo.duckdb --rules provisioning/alerting",
+			"CLICKHOUSE_PASSWORD=... modelwatch check --db 'clickhouse://grafana@clickhouse.internal/ml?sslmode=verify-full' --rules provisioning/alerting",
 			"modelwatch check --db data/demo.duckdb --rules provisioning/alerting --for-version B --at now-1h",
 			"modelwatch check --db data/demo.duckdb --rules provisioning/alerting --rule modelwatch-challenger-better --output json | jq .firing",
 		},
