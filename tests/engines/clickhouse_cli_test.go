@@ -3,8 +3,6 @@ package engines_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,10 +50,7 @@ func TestCLIOnClickHouse(t *testing.T) {
 			if err != nil || !strings.Contains(again, " 0 loaded, "+read+" already present") {
 				t.Errorf("second load: %v\n%s", err, again)
 			}
-			dup := filepath.Join(t.TempDir(), "dup.csv")
-			if err := os.WriteFile(dup, []byte("prediction_id,ts,model,model_version\nx1,2026-03-01T00:00:00Z,m,A\nx2,2026-03-01T00:00:01Z,m,A\nx1,2026-03-01T00:00:02Z,m,A\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			dup := duplicateIDFile(t)
 			if out, err := cli(nil, "load", "--db", admin, "--file", dup); err == nil || !strings.Contains(out, `prediction_id "x1" appears more than once in the input (lines 2 and 4)`) {
 				t.Errorf("duplicate ids: %v\n%s", err, out)
 			}

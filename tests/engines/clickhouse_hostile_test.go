@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,14 +26,7 @@ import (
 func TestClickHouseHostileAndHugeValues(t *testing.T) {
 	srv := chserver.Start(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := testFiles(t)
 	w, err := clickhouse.OpenWriter(ctx, clickhouse.Options{Address: srv.Addr, Database: "default", User: "default"}, "predictions")
 	if err != nil {
 		t.Fatal(err)
@@ -51,10 +42,7 @@ func TestClickHouseHostileAndHugeValues(t *testing.T) {
 	if _, err := ingest.LoadFile(ctx, w, write("good.csv", csv)); err != nil {
 		t.Fatal(err)
 	}
-	bad := write("bad.csv", "prediction_id,ts,model,model_version,\"x; DROP TABLE predictions; --\"\np3,2026-03-01T00:00:02Z,m,A,1\n")
-	if _, err := ingest.LoadFile(ctx, w, bad); err == nil || !strings.Contains(err.Error(), "header") {
-		t.Fatalf("a hostile column name: %v, want the header refused", err)
-	}
+	requireHostileHeaderRefused(t, w, write)
 
 	got := map[string]string{}
 	rows, err := srv.Admin(t).QueryContext(ctx, "SELECT prediction_id, segment FROM predictions")
