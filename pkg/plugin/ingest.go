@@ -229,7 +229,7 @@ func (d *Datasource) writeFailure(err error) *ingestError {
 	switch {
 	case errors.Is(err, ingest.ErrTooLarge):
 		return &ingestError{status: http.StatusRequestEntityTooLarge, message: d.redact(err.Error())}
-	case errors.Is(err, ingest.ErrInvalid), errors.Is(err, duckdb.ErrDuplicateID), errors.Is(err, store.ErrSchema):
+	case errors.Is(err, ingest.ErrInvalid), errors.Is(err, store.ErrDuplicateID), errors.Is(err, store.ErrSchema):
 		reasons := ingest.Reasons(err)
 		msg := err.Error()
 		if len(reasons) > 1 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 )
 
@@ -34,6 +35,24 @@ func PlanTable(table string, existing, input []Column) (TableChange, error) {
 	}
 	added, err := NewColumns(table, existing, input)
 	return TableChange{Create: create, Added: added}, err
+}
+
+// ErrDuplicateID is an input holding one prediction_id twice: the input's fault.
+var ErrDuplicateID = errors.New("duplicate prediction_id")
+
+// duplicateID is an ErrDuplicateID with its own message.
+type duplicateID string
+
+func (e duplicateID) Error() string        { return string(e) }
+func (e duplicateID) Is(target error) bool { return target == ErrDuplicateID }
+
+// DuplicateID is ErrDuplicateID naming the id and, when they are known (first > 0), the input
+// lines of its first and last rows.
+func DuplicateID(id string, first, last int64) error {
+	if first > 0 {
+		return duplicateID(fmt.Sprintf("prediction_id %q appears more than once in the input (lines %d and %d): ids must be unique", id, first, last))
+	}
+	return duplicateID(fmt.Sprintf("prediction_id %q appears more than once in the input: ids must be unique", id))
 }
 
 // NewColumns returns the input's columns that table lacks (existing are its columns), in the

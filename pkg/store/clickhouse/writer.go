@@ -15,9 +15,6 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// ErrDuplicateID is an input holding one prediction_id twice: the input's fault.
-var ErrDuplicateID = errors.New("duplicate prediction_id")
-
 // staging is the session's temporary table a load inserts its rows into first.
 const staging = "modelwatch_staging"
 
@@ -206,7 +203,7 @@ func (w *Writer) checkDuplicates(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("%w: prediction_id %q appears more than once in the input (lines %d and %d): ids must be unique", ErrDuplicateID, dup, first, last)
+	return store.DuplicateID(dup, first, last)
 }
 
 // ensureTable creates the prediction table (a MergeTree ordered by model, version and time,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,15 +14,6 @@ import (
 )
 
 const staging = "_modelwatch_staging"
-
-// ErrDuplicateID is an input holding one prediction_id twice: the input's fault.
-var ErrDuplicateID = errors.New("duplicate prediction_id")
-
-// duplicateID is an ErrDuplicateID with its own message.
-type duplicateID string
-
-func (e duplicateID) Error() string        { return string(e) }
-func (e duplicateID) Is(target error) bool { return target == ErrDuplicateID }
 
 // Writer loads predictions into a DuckDB file; it is used by the CLI, never by the plugin.
 type Writer struct {
@@ -237,10 +227,7 @@ func (w *Writer) checkDuplicates(ctx context.Context, conn *sql.Conn) error {
 	if err != nil {
 		return err
 	}
-	if first.Valid {
-		return duplicateID(fmt.Sprintf("prediction_id %q appears more than once in the input (lines %d and %d): ids must be unique", dup, first.Int64, last.Int64))
-	}
-	return duplicateID(fmt.Sprintf("prediction_id %q appears more than once in the input: ids must be unique", dup))
+	return store.DuplicateID(dup, first.Int64, last.Int64)
 }
 
 // written reads what a write changed: rows of model, first and last timestamp.

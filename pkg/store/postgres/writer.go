@@ -14,9 +14,6 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// ErrDuplicateID is an input holding one prediction_id twice: the input's fault.
-var ErrDuplicateID = errors.New("duplicate prediction_id")
-
 // staging is the session's temporary table a load copies its rows into before inserting them.
 const staging = "modelwatch_staging"
 
@@ -183,7 +180,7 @@ func (w *Writer) checkDuplicates(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("%w: prediction_id %q appears more than once in the input (lines %d and %d): ids must be unique", ErrDuplicateID, dup, first, last)
+	return store.DuplicateID(dup, first, last)
 }
 
 // ensureTable creates the prediction table with the base columns and the input's features, or
