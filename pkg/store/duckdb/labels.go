@@ -107,7 +107,7 @@ func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcome
 		}
 		id := q(store.ColPredictionID)
 		affected := "SELECT DISTINCT p." + q(store.ColModel) + " AS mw_model, p." + q(store.ColModelVersion) + " AS mw_version, " +
-			hourStart("p."+q(store.ColTS)) + " AS mw_hour FROM " + q(w.table) + " p WHERE p." + id + " IN (SELECT prediction_id FROM " + staged + ")"
+			w.d.HourStart("p."+q(store.ColTS)) + " AS mw_hour FROM " + q(w.table) + " p WHERE p." + id + " IN (SELECT prediction_id FROM " + staged + ")"
 		res.Written, err = written(ctx, conn, "SELECT p."+q(store.ColModel)+", min(p."+q(store.ColTS)+"), max(p."+q(store.ColTS)+") FROM "+q(w.table)+
 			" p WHERE p."+id+" IN (SELECT prediction_id FROM "+staged+") GROUP BY 1")
 		if err != nil {

@@ -160,7 +160,7 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 		}
 	}
 	affected := "SELECT DISTINCT " + q(store.ColModel) + " AS mw_model, " + q(store.ColModelVersion) + " AS mw_version, " +
-		hourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
+		w.d.HourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
 	if err := w.maintainRollups(ctx, conn, affected, ""); err != nil {
 		return res, err
 	}
