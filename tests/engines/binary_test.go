@@ -43,15 +43,26 @@ func pluginBinary(t *testing.T, root string) string {
 // (its rollups off, so that both read the rows): the same frames, the same alert states.
 func TestThePluginBinaryOnPostgres(t *testing.T) {
 	srv, duckPath := demoOnBoth(t)
-	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL",
+	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL", false,
+		map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"},
+		map[string]string{"password": pgserver.Password})
+}
+
+// The same through the hourly rollups of both stores (`modelwatch rollup` on PostgreSQL): the
+// plugin binary answers from PostgreSQL's rollups as from the DuckDB file's.
+func TestThePluginBinaryOnPostgresRollups(t *testing.T) {
+	srv, duckPath := demoOnBoth(t)
+	buildPostgresRollups(t, srv)
+	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL", true,
 		map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"},
 		map[string]string{"password": pgserver.Password})
 }
 
 // pluginBinaryAsOnDuckDB starts the built plugin binary as Grafana does and requires every
 // provisioned dashboard query and alert rule on a server data source (jsonData and secrets as
-// Grafana sends them) to answer as on a DuckDB data source over duckPath, its rollups off.
-func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, server map[string]any, secrets map[string]string) {
+// Grafana sends them) to answer as on a DuckDB data source over duckPath, both with their
+// rollups on or both reading the rows.
+func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, rollups bool, server map[string]any, secrets map[string]string) {
 	t.Helper()
 	root, err := provfiles.RepoRoot(".")
 	if err != nil {
@@ -73,7 +84,8 @@ func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, server map[st
 		return backend.PluginContext{OrgID: 1, PluginID: provfiles.DatasourceID, PluginVersion: "dev",
 			DataSourceInstanceSettings: &backend.DataSourceInstanceSettings{UID: uid, ID: int64(len(uid)), Name: uid, JSONData: raw, DecryptedSecureJSONData: secure}}
 	}
-	duck := instance("duck", map[string]any{"store": "duckdb", "path": duckPath, "rollups": false}, nil)
+	duck := instance("duck", map[string]any{"store": "duckdb", "path": duckPath, "rollups": rollups}, nil)
+	server["rollups"] = rollups
 	srv := instance("server", server, secrets)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

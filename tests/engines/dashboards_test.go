@@ -136,6 +136,12 @@ func dashboardTargets(t *testing.T) []dashboardTarget {
 // runWindow runs a query's JSON over a window on a store, from its rows.
 func runWindow(t *testing.T, st *sqlstore.Store, js []byte, w query.Window) data.Frames {
 	t.Helper()
+	return runOn(t, &engine.Engine{Store: st}, js, w)
+}
+
+// runOn runs a query's JSON over a window through an engine.
+func runOn(t *testing.T, e *engine.Engine, js []byte, w query.Window) data.Frames {
+	t.Helper()
 	rq, err := query.Parse(js)
 	if err != nil {
 		t.Fatal(err)
@@ -144,9 +150,9 @@ func runWindow(t *testing.T, st *sqlstore.Store, js []byte, w query.Window) data
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := (&engine.Engine{Store: st}).Run(context.Background(), q)
+	fs, err := e.Run(context.Background(), q)
 	if err != nil {
-		t.Fatalf("%s: %s: %v", st.DB().Driver(), js, err)
+		t.Fatalf("%s: %v", js, err)
 	}
 	return fs
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
-	"github.com/mlops/modelwatch/pkg/engine"
 	"github.com/mlops/modelwatch/pkg/ingest"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store/duckdb"
@@ -117,21 +116,10 @@ func openDuck(t *testing.T, duckPath string) *sqlstore.Store {
 	return duck
 }
 
+// run runs a query's JSON over [from, to) on a store, from its rows.
 func run(t *testing.T, st *sqlstore.Store, js []byte, from, to time.Time) data.Frames {
 	t.Helper()
-	rq, err := query.Parse(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := query.Validate(rq, query.Window{From: from, To: to})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := (&engine.Engine{Store: st}).Run(context.Background(), q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
+	return runWindow(t, st, js, query.Window{From: from, To: to})
 }
 
 // sameFrames requires the same frames, fields, labels and values (numbers within 1e-9

@@ -162,7 +162,7 @@ const defaultLabelsTable = "labels"
 
 func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("rollup", stderr)
-	db := fs.String("db", "", "DuckDB file whose rollups to rebuild")
+	db := fs.String("db", "", "DuckDB file, or PostgreSQL URL (postgres://...), whose rollups to rebuild")
 	table := fs.String("table", settings.DefaultTable, "table name")
 	labels := fs.String("labels-table", "", "table of late labels the rollups read, as the data source's labelsTable (optional)")
 	segments := fs.String("segments", "", "comma-separated low-cardinality columns the rollups are kept per (at most 3; \"\" removes them; omitted: keep)")
@@ -174,11 +174,11 @@ func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 	}
 	setSegments := false
 	fs.Visit(func(f *flag.Flag) { setSegments = setSegments || f.Name == "segments" })
-	w, err := duckdb.OpenWriter(*db, *table)
+	w, err := openRollupWriter(ctx, *db, *table)
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, w.Close()) }() // closing checkpoints the file
+	defer func() { err = errors.Join(err, w.Close()) }() // closing checkpoints a DuckDB file
 	if setSegments {
 		var list []string
 		for _, s := range strings.Split(*segments, ",") {
@@ -192,7 +192,7 @@ func runRollup(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 	} else if err := w.RebuildRollups(ctx, *labels); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "rebuilt the hourly rollups of %s in %s\n", *table, *db)
+	fmt.Fprintf(stdout, "rebuilt the hourly rollups of %s in %s\n", *table, displayDB(*db))
 	return nil
 }
 

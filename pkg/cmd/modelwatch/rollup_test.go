@@ -187,3 +187,17 @@ func TestRollupSegmentsFlag(t *testing.T) {
 		t.Fatalf(`after --segments "": %v, want none`, got)
 	}
 }
+
+// rollup takes a PostgreSQL URL (an unreachable one says so without the password) and refuses
+// ClickHouse, whose rollups are not kept, before connecting.
+func TestRollupOnServers(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"rollup", "--db", "clickhouse://u:secret-pw@127.0.0.1:1/db"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "ClickHouse keeps no rollups") || strings.Contains(err.Error(), "secret-pw") {
+		t.Errorf("ClickHouse: %v", err)
+	}
+	err = run(context.Background(), []string{"rollup", "--db", "postgres://u:secret-pw@127.0.0.1:1/db?sslmode=disable"}, &out, &errOut)
+	if err == nil || strings.Contains(err.Error(), "secret-pw") || strings.Contains(out.String()+errOut.String(), "secret-pw") {
+		t.Errorf("PostgreSQL unreachable: %v %s %s", err, out.String(), errOut.String())
+	}
+}

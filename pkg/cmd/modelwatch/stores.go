@@ -15,6 +15,7 @@ import (
 	"github.com/mlops/modelwatch/pkg/settings"
 	"github.com/mlops/modelwatch/pkg/store"
 	"github.com/mlops/modelwatch/pkg/store/clickhouse"
+	"github.com/mlops/modelwatch/pkg/store/duckdb"
 	"github.com/mlops/modelwatch/pkg/store/postgres"
 )
 
@@ -112,4 +113,43 @@ func loadServer(ctx context.Context, db, table string, files []string, stdout io
 		fmt.Fprintf(stdout, "%s: %d rows read, %d loaded, %d already present\n", f, res.Read, res.Inserted, res.Skipped)
 	}
 	return nil
+}
+
+// rollupWriter rebuilds a store's hourly rollups (the DuckDB and PostgreSQL writers).
+type rollupWriter interface {
+	RebuildRollups(ctx context.Context, labelsTable string) error
+	SetRollupSegments(ctx context.Context, labelsTable string, segments []string) error
+	Close() error
+}
+
+// openRollupWriter opens the writer of --db's rollups: a DuckDB file or a PostgreSQL database.
+// ClickHouse is refused with the reason: its rollups are not kept.
+func openRollupWriter(ctx context.Context, db, table string) (rollupWriter, error) {
+	switch serverEngine(db) {
+	case "":
+		return duckdb.OpenWriter(db, table)
+	case settings.EngineClickHouse:
+		return nil, errors.New("--db: ClickHouse keeps no rollups (its queries read the rows, spread over its shards); give a DuckDB file or a postgres:// URL")
+	}
+	s, password, err := parseServerURL(db, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return postgres.OpenWriter(ctx, postgres.URL(s.Address(), s.Database, s.User, password, s.Mode()), table)
+}
+
+// displayDB is --db as messages show it: a server URL without its password.
+func displayDB(db string) string {
+	if serverEngine(db) == "" {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "the server"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	u.RawQuery = ""
+	return u.String()
 }

@@ -18,25 +18,14 @@ func (d Dialect) HourStart(ts string) string {
 // labels table (empty: none) as a data source with that labelsTable setting does. Queries of
 // a data source whose labels table differs read raw rows.
 func (w *Writer) RebuildRollups(ctx context.Context, labelsTable string) error {
-	return w.withKeeper(ctx, func(k sqlstore.RollupKeeper) error { return k.Rebuild(ctx, labelsTable) })
+	return sqlstore.KeepRollups(ctx, w.db, w.d, w.table, func(k sqlstore.RollupKeeper) error { return k.Rebuild(ctx, labelsTable) })
 }
 
 // SetRollupSegments rebuilds every rollup table per the segment columns given (none: without
 // segments), in one transaction, joining the labels table as RebuildRollups does. The segments
 // are recorded in the meta table, and later loads keep them.
 func (w *Writer) SetRollupSegments(ctx context.Context, labelsTable string, segments []string) error {
-	return w.withKeeper(ctx, func(k sqlstore.RollupKeeper) error { return k.SetSegments(ctx, labelsTable, segments) })
-}
-
-// withKeeper runs fn with the table's rollup keeper in one transaction.
-func (w *Writer) withKeeper(ctx context.Context, fn func(sqlstore.RollupKeeper) error) error {
-	return w.inTransaction(ctx, func(conn *sql.Conn) error {
-		k, err := sqlstore.NewRollupKeeper(conn, w.d, w.table)
-		if err != nil {
-			return err
-		}
-		return fn(k)
-	})
+	return sqlstore.KeepRollups(ctx, w.db, w.d, w.table, func(k sqlstore.RollupKeeper) error { return k.SetSegments(ctx, labelsTable, segments) })
 }
 
 // inTransaction runs fn on one connection inside a transaction, committed when fn succeeds.

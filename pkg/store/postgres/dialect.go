@@ -122,3 +122,20 @@ func (d Dialect) TableVersion(table string) string {
 	return "(SELECT CAST(coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS BIGINT) FROM pg_stat_user_tables WHERE relid = " + rel +
 		" OR relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = " + rel + "))"
 }
+
+// HourStart implements sqlstore.RollupDialect: the start of the epoch-aligned hour holding a
+// timestamp (with or without a time zone), as a timestamp without one in UTC, whatever the
+// session's time zone (date_trunc would follow it for a timestamptz).
+func (Dialect) HourStart(ts string) string {
+	return "(to_timestamp(CAST(floor(extract(epoch FROM " + ts + ") / 3600) * 3600 AS DOUBLE PRECISION)) AT TIME ZONE 'UTC')"
+}
+
+// IsNaN implements sqlstore.FloatDialect: PostgreSQL has no isnan, and a NaN equals itself.
+func (Dialect) IsNaN(x string) string {
+	return "(" + x + " = CAST('NaN' AS DOUBLE PRECISION))"
+}
+
+// IsInf implements sqlstore.FloatDialect.
+func (Dialect) IsInf(x string) string {
+	return "(abs(" + x + ") = CAST('Infinity' AS DOUBLE PRECISION))"
+}

@@ -100,3 +100,26 @@ func countIf(d Dialect, cond string) string {
 	}
 	return "count(CASE WHEN " + cond + " THEN 1 END)"
 }
+
+// FloatDialect is a Dialect without isnan and isinf (PostgreSQL): it gives conditions holding
+// for a NaN and for an infinite double instead.
+type FloatDialect interface {
+	IsNaN(x string) string
+	IsInf(x string) string
+}
+
+// isNaN is a condition holding where the double expression x is NaN.
+func isNaN(d Dialect, x string) string {
+	if f, ok := d.(FloatDialect); ok {
+		return f.IsNaN(x)
+	}
+	return "isnan(" + x + ")"
+}
+
+// isInf is a condition holding where the double expression x is infinite.
+func isInf(d Dialect, x string) string {
+	if f, ok := d.(FloatDialect); ok {
+		return f.IsInf(x)
+	}
+	return "isinf(" + x + ")"
+}

@@ -158,21 +158,21 @@ func (s *Store) RollupCreate() []Statement {
 	key := "hour TIMESTAMP NOT NULL, model " + text + " NOT NULL, model_version " + text + " NOT NULL, " + s.segmentKey()
 	out := []Statement{
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Meta) + " (source_table " + text + ", labels_table " + text +
-			", grain_seconds BIGINT, sketch_alpha DOUBLE, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP, segments " + text + ")"},
+			", grain_seconds BIGINT, sketch_alpha DOUBLE PRECISION, format INTEGER, source_rows BIGINT, labels_rows BIGINT, built_at TIMESTAMP, segments " + text + ")"},
 		// A meta table of a store built before segments lacks the column (and means none).
 		{SQL: "ALTER TABLE " + q(t.Meta) + " ADD COLUMN IF NOT EXISTS segments " + text},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Operations) + " (" + key +
-			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE, latency_sumsq DOUBLE, latency_min DOUBLE, latency_max DOUBLE, last_ts DOUBLE)"},
+			"n_rows BIGINT, n_errors BIGINT, latency_n BIGINT, latency_sum DOUBLE PRECISION, latency_sumsq DOUBLE PRECISION, latency_min DOUBLE PRECISION, latency_max DOUBLE PRECISION, last_ts DOUBLE PRECISION)"},
 		// An Operations table of a store built before format 5 lacks last_ts.
-		{SQL: "ALTER TABLE " + q(t.Operations) + " ADD COLUMN IF NOT EXISTS last_ts DOUBLE"},
+		{SQL: "ALTER TABLE " + q(t.Operations) + " ADD COLUMN IF NOT EXISTS last_ts DOUBLE PRECISION"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Latency) + " (" + key + "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Confusion) + " (" + key + "actual_label " + text + ", predicted_label " + text + ", n BIGINT)"},
-		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
-		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreRank) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE, score_max DOUBLE, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Score) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE PRECISION, score_max DOUBLE PRECISION, n BIGINT)"},
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreRank) + " (" + key + "actual_label " + text + ", cell BIGINT, score_min DOUBLE PRECISION, score_max DOUBLE PRECISION, n BIGINT)"},
 		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.ScoreSums) + " (" + key + "actual_label " + text +
-			", n BIGINT, neg_ln_score DOUBLE, neg_ln_complement DOUBLE, sq_error_positive DOUBLE, sq_error_negative DOUBLE)"},
+			", n BIGINT, neg_ln_score DOUBLE PRECISION, neg_ln_complement DOUBLE PRECISION, sq_error_positive DOUBLE PRECISION, sq_error_negative DOUBLE PRECISION)"},
 		s.measuresRollupCreate(),
-		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE, text " + text + ", capped BOOLEAN, n BIGINT, " +
+		{SQL: "CREATE TABLE IF NOT EXISTS " + q(t.Features) + " (" + key + "feature " + text + " NOT NULL, number DOUBLE PRECISION, text " + text + ", capped BOOLEAN, n BIGINT, " +
 			strings.Join(featureCellColumns, ", ") + ")"},
 	}
 	out = append(out, s.featureMomentsCreate(key))
@@ -184,7 +184,7 @@ func (s *Store) RollupCreate() []Statement {
 }
 
 // featureCellColumns are the Features table's columns of a number feature's cells.
-var featureCellColumns = []string{"cell_sign INTEGER", "cell_key INTEGER", "number_min DOUBLE", "number_max DOUBLE", "number_sum DOUBLE", "number_m2 DOUBLE"}
+var featureCellColumns = []string{"cell_sign INTEGER", "cell_key INTEGER", "number_min DOUBLE PRECISION", "number_max DOUBLE PRECISION", "number_sum DOUBLE PRECISION", "number_m2 DOUBLE PRECISION"}
 
 // RollupRebuild returns the statements that recompute the rollup rows of the hours listed in
 // hours (nil: every hour) from the prediction table, with the labels table joined as the raw
@@ -243,7 +243,7 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 	signExpr, keyExpr := sketchBucket(b, latency)
 	b.write(", ", signExpr, " AS ", sign, ", ", keyExpr, " AS ", key, ", count(*)", s.from())
 	where(b)
-	b.write(" AND ", sketched(latency), group, ", ", sign, ", ", key)
+	b.write(" AND ", sketched(s.d, latency), group, ", ", sign, ", ", key)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 
 	b = &builder{d: s.d}
@@ -284,15 +284,15 @@ func (s *Store) RollupRebuild(ctx context.Context, hourStart func(ts string) str
 // sketchBucket is the sign and key of a latency's sketch bucket (metrics.SketchKey).
 func sketchBucket(b *builder, latency string) (sign, key string) {
 	sign = "CASE WHEN " + latency + " > 0 THEN 1 WHEN " + latency + " < 0 THEN -1 ELSE 0 END"
-	key = "CASE WHEN " + latency + " = 0 THEN 0 WHEN isinf(" + latency + ") THEN " + strconv.Itoa(metrics.SketchInfinity) +
+	key = "CASE WHEN " + latency + " = 0 THEN 0 WHEN " + isInf(b.d, latency) + " THEN " + strconv.Itoa(metrics.SketchInfinity) +
 		" ELSE CAST(ceil(ln(abs(" + latency + ")) / " + b.bind(math.Log(metrics.SketchGamma)) + ") AS INTEGER) END"
 	return sign, key
 }
 
 // sketched is the condition of the rows the sketch counts: a latency, not NaN (which has no
 // bucket; the loader stores it as NULL).
-func sketched(latency string) string {
-	return latency + " IS NOT NULL AND NOT isnan(" + latency + ")"
+func sketched(d Dialect, latency string) string {
+	return latency + " IS NOT NULL AND NOT " + isNaN(d, latency)
 }
 
 // RollupMeta returns the statements recording what the rollups now account for (the rows of

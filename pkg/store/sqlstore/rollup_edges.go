@@ -41,7 +41,7 @@ func (s *Store) RawOperations(ctx context.Context, req store.Scope, bucket time.
 	err = s.grouped(b, sc, bucket, func() {
 		sign, key := sketchBucket(b, latency)
 		b.write(", ", sign, " AS ", signAlias, ", ", key, " AS ", keyAlias, ", count(*)")
-	}, sketched(latency), []string{signAlias, keyAlias}, 0)
+	}, sketched(s.d, latency), []string{signAlias, keyAlias}, 0)
 	if err != nil {
 		return nil, err
 	}

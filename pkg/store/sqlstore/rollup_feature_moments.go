@@ -13,7 +13,7 @@ import (
 // featureMomentsCreate creates the FeatureMoments rollup (key: RollupCreate's table key).
 func (s *Store) featureMomentsCreate(key string) Statement {
 	return Statement{SQL: "CREATE TABLE IF NOT EXISTS " + s.d.QuoteIdent(RollupTablesOf(s.table).FeatureMoments) + " (" + key +
-		"feature " + s.d.TextType() + " NOT NULL, n BIGINT, n_values BIGINT, value_sum DOUBLE, value_m2 DOUBLE, value_min DOUBLE, value_max DOUBLE)"}
+		"feature " + s.d.TextType() + " NOT NULL, n BIGINT, n_values BIGINT, value_sum DOUBLE PRECISION, value_m2 DOUBLE PRECISION, value_min DOUBLE PRECISION, value_max DOUBLE PRECISION)"}
 }
 
 // featureMomentsInsert returns the statement filling the FeatureMoments rollup of the rebuilt

@@ -134,8 +134,8 @@ func (s *Store) profiledColumns(ctx context.Context) (ts, model, version string,
 // (0 for zero and NaN, metrics.SketchInfinity for an infinite value).
 func featureCell(b *builder, x string) (sign, key string) {
 	gamma := (1 + store.FeatureCellAlpha) / (1 - store.FeatureCellAlpha)
-	sign = "CASE WHEN isnan(" + x + ") THEN 2 WHEN " + x + " > 0 THEN 1 WHEN " + x + " < 0 THEN -1 ELSE 0 END"
-	key = "CASE WHEN isnan(" + x + ") OR " + x + " = 0 THEN 0 WHEN isinf(" + x + ") THEN " + strconv.Itoa(metrics.SketchInfinity) +
+	sign = "CASE WHEN " + isNaN(b.d, x) + " THEN 2 WHEN " + x + " > 0 THEN 1 WHEN " + x + " < 0 THEN -1 ELSE 0 END"
+	key = "CASE WHEN " + isNaN(b.d, x) + " OR " + x + " = 0 THEN 0 WHEN " + isInf(b.d, x) + " THEN " + strconv.Itoa(metrics.SketchInfinity) +
 		" ELSE CAST(ceil(ln(abs(" + x + ")) / " + b.bind(math.Log(gamma)) + ") AS INTEGER) END"
 	return sign, key
 }

@@ -57,6 +57,18 @@ func InTransaction(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) er
 	return err
 }
 
+// KeepRollups runs fn with the rollup keeper of table on one connection of db, in one
+// transaction (a rebuild, a change of segments).
+func KeepRollups(ctx context.Context, db *sql.DB, d RollupDialect, table string, fn func(RollupKeeper) error) error {
+	return InTransaction(ctx, db, func(conn *sql.Conn) error {
+		k, err := NewRollupKeeper(conn, d, table)
+		if err != nil {
+			return err
+		}
+		return fn(k)
+	})
+}
+
 // store is a statement builder over the keeper's connection.
 func (k RollupKeeper) store() *Store { return &Store{conn: k.conn, d: k.d, table: k.table} }
 

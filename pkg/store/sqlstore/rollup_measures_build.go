@@ -79,7 +79,7 @@ func (s *Store) measuresRollupCreate() Statement {
 		cols = append(cols, s.d.QuoteIdent(SegmentColumn(name))+" "+text)
 	}
 	for i, c := range measureSumsColumns {
-		typ := "DOUBLE"
+		typ := "DOUBLE PRECISION"
 		if i < measureSumsCounts {
 			typ = "BIGINT"
 		}

@@ -70,7 +70,7 @@ func (s *Store) sketchedValue(ctx context.Context, of store.SketchedValue) (valu
 // NaN: a NaN has no bucket, NULL sign and key.
 func sketchBucketOf(b *builder, value string) (sign, key string) {
 	sign, key = sketchBucket(b, value)
-	return "CASE WHEN isnan(" + value + ") THEN NULL ELSE " + sign + " END", "CASE WHEN isnan(" + value + ") THEN NULL ELSE " + key + " END"
+	return "CASE WHEN " + isNaN(b.d, value) + " THEN NULL ELSE " + sign + " END", "CASE WHEN " + isNaN(b.d, value) + " THEN NULL ELSE " + key + " END"
 }
 
 // sketchStatistics is the select list (after ", ") of a sketch row's count, sum, least and

@@ -9,7 +9,7 @@ import (
 // sketchRollupColumns are the sketch rollups' columns after the key: one row per sketch bucket
 // (sketch_sign and sketch_key as the Latency table's; both NULL for the NaN values), its count
 // and the sum, least and greatest of its values.
-const sketchRollupColumns = "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT, value_sum DOUBLE, value_min DOUBLE, value_max DOUBLE"
+const sketchRollupColumns = "sketch_sign INTEGER, sketch_key INTEGER, n BIGINT, value_sum DOUBLE PRECISION, value_min DOUBLE PRECISION, value_max DOUBLE PRECISION"
 
 // sketchRollupCreate returns the statements creating the ErrorSketch and LabelDelaySketch
 // rollups if they are missing; key is RollupCreate's.
