@@ -76,7 +76,7 @@ func BenchmarkClickHouseFamilies(b *testing.B) {
 		for _, fam := range chFamilies {
 			b.Run(fmt.Sprintf("rows=%d/%s", n, fam.name), func(b *testing.B) {
 				q := validated(b, fam.query)
-				timeBesideSQL(b, f.st, q, func() time.Duration {
+				timeBesideSQL(b, f.st, false, q, func() time.Duration {
 					start := time.Now()
 					if n, err := countRows(context.Background(), f.admin, fam.sql, dataStart, dataEnd); err != nil || n == 0 {
 						b.Fatalf("hand-written SQL: %d rows, %v", n, err)

@@ -16,8 +16,9 @@ import (
 
 // pgFixture is the demo store of one size copied into a private PostgreSQL server.
 type pgFixture struct {
-	srv *pgserver.Server
-	st  *sqlstore.Store
+	srv     *pgserver.Server
+	st      *sqlstore.Store
+	rollups bool // built (buildRollups)
 }
 
 var (
@@ -70,17 +71,34 @@ FROM predictions WHERE model = 'basket-forecaster' AND ts >= $1 AND ts < $2 AND 
 FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP BY 1`},
 }
 
-// BenchmarkPostgresFamilies times each family's query through the engine on PostgreSQL (the
-// rows: PostgreSQL has no rollups), cold (a new cache: versions and classes looked up again) and
-// warm (the data source's cache, as a dashboard refresh finds it), beside its hand-written
-// statement on the same server in the same run: x-sql-* are the ratios.
+// BenchmarkPostgresFamilies times each family's query through the engine on PostgreSQL from
+// the rows, cold (a new cache: versions and classes looked up again) and warm (the data
+// source's cache, as a dashboard refresh finds it), beside its hand-written statement on the
+// same server in the same run: x-sql-* are the ratios.
 // The server is a private PostgreSQL 15 with its defaults (shared_buffers 128 MB), the table
 // without indexes; both sides scan it.
 //
 //	MODELWATCH_BENCH_DIR=/tmp/mwbench MODELWATCH_BENCH_ROWS=10000000 go test -run '^$' -bench PostgresFamilies -benchtime 3x -timeout 60m ./tests/bench/
 func BenchmarkPostgresFamilies(b *testing.B) {
+	benchPostgresFamilies(b, false)
+}
+
+// BenchmarkPostgresRollups is BenchmarkPostgresFamilies through the hourly rollups, built first
+// as `modelwatch rollup --db postgres://...` builds them (the time it takes is logged), beside
+// the same hand-written statements over the rows.
+//
+//	MODELWATCH_BENCH_DIR=/tmp/mwbench MODELWATCH_BENCH_ROWS=10000000 go test -run '^$' -bench PostgresRollups -benchtime 3x -timeout 60m ./tests/bench/
+func BenchmarkPostgresRollups(b *testing.B) {
+	benchPostgresFamilies(b, true)
+}
+
+// benchPostgresFamilies times every family on each size's server, from its rollups or rows.
+func benchPostgresFamilies(b *testing.B, rollups bool) {
 	for _, n := range sizes(b) {
 		f := pgFixtureFor(b, n) // the server lives as long as the whole benchmark
+		if rollups {
+			f.buildRollups(b, n)
+		}
 		for _, fam := range pgFamilies {
 			b.Run(fmt.Sprintf("rows=%d/%s", n, fam.name), func(b *testing.B) {
 				q := validated(b, fam.query)
@@ -105,8 +123,33 @@ func BenchmarkPostgresFamilies(b *testing.B) {
 					}
 					return time.Since(start)
 				}
-				timeBesideSQL(b, f.st, q, runSQL)
+				timeBesideSQL(b, f.st, rollups, q, runSQL)
 			})
 		}
 	}
+}
+
+// buildRollups builds the fixture's rollups once, as `modelwatch rollup` does, and logs the time.
+func (f *pgFixture) buildRollups(b *testing.B, n int) {
+	b.Helper()
+	pgMu.Lock()
+	defer pgMu.Unlock()
+	if f.rollups {
+		return
+	}
+	ctx := context.Background()
+	w, err := postgres.OpenWriter(ctx, f.srv.URL, "predictions")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	start := time.Now()
+	if err := w.RebuildRollups(ctx, ""); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built the rollups of %d rows in %s", n, time.Since(start).Round(time.Second))
+	if usable, reason, err := f.st.Rollups(ctx); err != nil || !usable {
+		b.Fatalf("rollups not usable: %s %v", reason, err)
+	}
+	f.rollups = true
 }

@@ -10,17 +10,17 @@ import (
 	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
-// timeBesideSQL times a family's query through the engine on a server store (the rows: servers
-// have no rollups), cold (a new cache: versions and classes looked up again) and warm (the data
+// timeBesideSQL times a family's query through the engine on a server store (from its rollups
+// when rollups is set and they can answer, else the rows), cold (a new cache: versions and classes looked up again) and warm (the data
 // source's cache, as a dashboard refresh finds it), beside runSQL, its hand-written statement on
 // the same server, in the same loop: x-sql-* are the ratios.
-func timeBesideSQL(b *testing.B, st *sqlstore.Store, q query.Query, runSQL func() time.Duration) {
+func timeBesideSQL(b *testing.B, st *sqlstore.Store, rollups bool, q query.Query, runSQL func() time.Duration) {
 	b.Helper()
 	ctx := context.Background()
 	runSQL() // the table's pages in the server's cache and the OS's, for both sides
 	runEngine := func(cache *engine.Cache) time.Duration {
 		start := time.Now()
-		frames, err := (&engine.Engine{Store: st, Cache: cache}).Run(ctx, q)
+		frames, err := (&engine.Engine{Store: st, Cache: cache, Rollups: rollups}).Run(ctx, q)
 		if err != nil || len(frames) == 0 {
 			b.Fatalf("%d frames, %v", len(frames), err)
 		}

@@ -34,25 +34,43 @@ func TestPostgresDocsSQLRuns(t *testing.T) {
 			blocks = append(blocks, strings.TrimPrefix(part, "sql\n"))
 		}
 	}
-	if len(blocks) != 2 {
-		t.Fatalf("docs/postgres.md has %d sql blocks, want the table's and the role's", len(blocks))
+	if len(blocks) != 3 {
+		t.Fatalf("docs/postgres.md has %d sql blocks, want the table's, the reader's and the loader's", len(blocks))
 	}
 	srv := pgserver.Start(t)
 	ctx := context.Background()
-	role := strings.NewReplacer("DATABASE ml", "DATABASE postgres", "PASSWORD '...'", "PASSWORD '"+pgserver.Password+"'").Replace(blocks[1])
+	asHere := strings.NewReplacer("DATABASE ml", "DATABASE postgres", "PASSWORD '...'", "PASSWORD '"+pgserver.Password+"'")
 	srv.Exec(t,
 		blocks[0],
 		"CREATE TABLE labels (prediction_id text, actual_label text, actual_value double precision, labeled_at timestamp)",
-		role,
+		asHere.Replace(blocks[1]),
+		asHere.Replace(blocks[2]),
 		"INSERT INTO predictions (prediction_id, ts, model, model_version, latency_ms) VALUES ('p1', '2026-03-02 10:00:00', 'm', 'v1', 12.5)")
-	reader := strings.Replace(srv.URL, "://"+srv.Owner+":", "://modelwatch_reader:", 1)
-	st, err := postgres.Open(reader, "predictions", postgres.Options{})
+	as := func(role string) string { return strings.Replace(srv.URL, "://"+srv.Owner+":", "://"+role+":", 1) }
+	st, err := postgres.Open(as("modelwatch_reader"), "predictions", postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	if n, err := st.Count(ctx); err != nil || n != 1 {
 		t.Fatalf("the documented role reads %d rows (%v), want 1", n, err)
+	}
+
+	// The documented loader builds the rollups (with the labels table joined), and the reader
+	// may read them.
+	w, err := postgres.OpenWriter(ctx, as("modelwatch_loader"), "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.RebuildRollups(ctx, "labels"); err != nil {
+		t.Fatalf("the documented loader builds no rollups: %v", err)
+	}
+	if err := st.WithLabels("labels"); err != nil {
+		t.Fatal(err)
+	}
+	if usable, reason, err := st.Rollups(ctx); err != nil || !usable {
+		t.Errorf("the documented reader cannot read the loader's rollups: %s %v", reason, err)
 	}
 }
 

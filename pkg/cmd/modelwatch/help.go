@@ -71,7 +71,7 @@ var helps = map[string]commandHelp{
 		},
 	},
 	"rollup": {
-		synopsis: "rollup --db PATH [--table NAME] [--labels-table NAME] [--segments COL,COL]",
+		synopsis: "rollup --db PATH|URL [--table NAME] [--labels-table NAME] [--segments COL,COL]",
 		summary: "Rebuild every hourly rollup of a store in one transaction. Rollups are derived data per hour, model and\n" +
 			"version (counts, latency sums and sketches, confusion counts, score cells and log-loss/Brier sums, error\n" +
 			"and actual-value sums, each feature's, model output's and outcome column's rows per value or cell, and their\n" +
@@ -79,11 +79,15 @@ var helps = map[string]commandHelp{
 			"a labels table (the data source's labelsTable).\n" +
 			"--segments keeps them per value of up to 3 low-cardinality feature columns (at most 100 values each), so that\n" +
 			"queries filtering with = or in on those columns, or grouped by one, read them too; later loads keep the list,\n" +
-			"--segments \"\" removes it. Changing it rebuilds every table.",
+			"--segments \"\" removes it. Changing it rebuilds every table.\n" +
+			"--db takes a PostgreSQL URL too (postgres://user@host:port/database?sslmode=require, the password from the URL\n" +
+			"or $PGPASSWORD): the rollups are built there by this command and kept by load; rows written by other means make\n" +
+			"them unusable (queries read the rows) until it runs again. ClickHouse keeps no rollups.",
 		examples: []string{
 			"modelwatch rollup --db data/demo.duckdb",
 			"modelwatch rollup --db preds.duckdb --labels-table labels",
 			"modelwatch rollup --db data/demo.duckdb --segments plan,country",
+			"PGPASSWORD=... modelwatch rollup --db 'postgres://modelwatch_loader@db.internal:5432/ml?sslmode=verify-full'",
 		},
 	},
 	"query": {

@@ -279,7 +279,7 @@ describe('ConfigEditor PostgreSQL', () => {
     expect(onOptionsChange.mock.calls[0][0].jsonData.store).toBe('postgres');
   });
 
-  it("shows the server's fields instead of the file's, and no ingest, memory or rollups settings", () => {
+  it("shows the server's fields instead of the file's, the rollups switch, and no ingest or memory settings", () => {
     render(<ConfigEditor options={postgres} onOptionsChange={jest.fn()} />);
     expect(screen.getByTestId(selectors.config.serverHost)).toHaveValue('db.internal');
     expect(screen.getByTestId(selectors.config.serverDatabase)).toHaveValue('ml');
@@ -289,7 +289,7 @@ describe('ConfigEditor PostgreSQL', () => {
     expect(screen.queryByTestId(selectors.config.path)).not.toBeInTheDocument();
     expect(screen.queryByTestId(selectors.config.ingestEnabled)).not.toBeInTheDocument();
     expect(screen.queryByTestId(selectors.config.memoryLimit)).not.toBeInTheDocument();
-    expect(screen.queryByTestId(selectors.config.rollups)).not.toBeInTheDocument();
+    expect(screen.getByTestId(selectors.config.rollups)).toBeChecked();
     expect(screen.getByTestId(selectors.config.queryTimeout)).toBeInTheDocument();
   });
 
@@ -357,7 +357,7 @@ describe('ConfigEditor ClickHouse', () => {
     expect(onOptionsChange.mock.calls[0][0].jsonData.store).toBe('clickhouse');
   });
 
-  it("shows the server's fields with ClickHouse's ports, and no labels table or DuckDB settings", () => {
+  it("shows the server's fields with ClickHouse's ports, and no labels table, rollups or DuckDB settings", () => {
     const { rerender } = render(<ConfigEditor options={clickhouse} onOptionsChange={jest.fn()} />);
     expect(screen.getByTestId(selectors.config.serverHost)).toHaveValue('ch.internal');
     expect(screen.getByTestId(selectors.config.serverPort)).toHaveAttribute('placeholder', '9440');

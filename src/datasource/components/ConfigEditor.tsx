@@ -127,7 +127,12 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         />
       </InlineField>
       <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
-      <LimitsEditor jsonData={jsonData} embedded={store === 'duckdb'} onChange={update} />
+      <LimitsEditor
+        jsonData={jsonData}
+        embedded={store === 'duckdb'}
+        rollups={store !== 'clickhouse'}
+        onChange={update}
+      />
       {store === 'duckdb' && (
         <IngestSettings uid={options.uid} ingest={jsonData.ingest ?? {}} onChange={updateIngest} />
       )}

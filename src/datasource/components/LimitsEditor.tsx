@@ -10,8 +10,10 @@ type LimitKey = Exclude<keyof LimitSettings, 'rollups'>;
 
 interface Props {
   jsonData: LimitSettings;
-  /** The embedded DuckDB store: its memory, threads and rollups settings apply. */
+  /** The embedded DuckDB store: its memory and threads settings apply. */
   embedded: boolean;
+  /** A store that keeps hourly rollups (DuckDB and PostgreSQL): the rollups switch applies. */
+  rollups: boolean;
   onChange: (patch: LimitSettings) => void;
 }
 
@@ -36,7 +38,7 @@ function wholeNumber(text: string): number | undefined {
 }
 
 /** The per-data-source bounds on a query's work; an empty field keeps the backend's default. */
-export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
+export function LimitsEditor({ jsonData, embedded, rollups, onChange }: Props) {
   const l = labels.config.limits;
   const change = (key: LimitKey, numeric: boolean) => (event: ChangeEvent<HTMLInputElement>) => {
     const text = event.currentTarget.value;
@@ -66,7 +68,7 @@ export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
           />
         </InlineField>
       ))}
-      {embedded && (
+      {rollups && (
         <InlineField
           label={l.rollups.label}
           tooltip={l.rollups.tooltip}
