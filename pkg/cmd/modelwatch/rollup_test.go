@@ -188,16 +188,19 @@ func TestRollupSegmentsFlag(t *testing.T) {
 	}
 }
 
-// rollup takes a PostgreSQL URL (an unreachable one says so without the password) and refuses
-// ClickHouse, whose rollups are not kept, before connecting.
+// rollup takes a PostgreSQL or ClickHouse URL: an unreachable server is named without the
+// password; a labels table is refused for ClickHouse before connecting.
 func TestRollupOnServers(t *testing.T) {
-	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"rollup", "--db", "clickhouse://u:secret-pw@127.0.0.1:1/db"}, &out, &errOut)
-	if err == nil || !strings.Contains(err.Error(), "ClickHouse keeps no rollups") || strings.Contains(err.Error(), "secret-pw") {
-		t.Errorf("ClickHouse: %v", err)
+	for _, db := range []string{"clickhouse://u:secret-pw@127.0.0.1:1/db?sslmode=disable", "postgres://u:secret-pw@127.0.0.1:1/db?sslmode=disable"} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{"rollup", "--db", db}, &out, &errOut)
+		if err == nil || strings.Contains(err.Error(), "secret-pw") || strings.Contains(out.String()+errOut.String(), "secret-pw") {
+			t.Errorf("%s unreachable: %v %s %s", db[:10], err, out.String(), errOut.String())
+		}
 	}
-	err = run(context.Background(), []string{"rollup", "--db", "postgres://u:secret-pw@127.0.0.1:1/db?sslmode=disable"}, &out, &errOut)
-	if err == nil || strings.Contains(err.Error(), "secret-pw") || strings.Contains(out.String()+errOut.String(), "secret-pw") {
-		t.Errorf("PostgreSQL unreachable: %v %s %s", err, out.String(), errOut.String())
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"rollup", "--db", "clickhouse://u@127.0.0.1:1/db?sslmode=disable", "--labels-table", "labels"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "a ClickHouse store joins no labels table") {
+		t.Errorf("ClickHouse with a labels table: %v", err)
 	}
 }

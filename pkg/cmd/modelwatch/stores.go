@@ -122,18 +122,18 @@ type rollupWriter interface {
 	Close() error
 }
 
-// openRollupWriter opens the writer of --db's rollups: a DuckDB file or a PostgreSQL database.
-// ClickHouse is refused with the reason: its rollups are not kept.
+// openRollupWriter opens the writer of --db's rollups: a DuckDB file, a PostgreSQL database, or
+// a ClickHouse server (whose materialized views then keep them).
 func openRollupWriter(ctx context.Context, db, table string) (rollupWriter, error) {
-	switch serverEngine(db) {
-	case "":
+	if serverEngine(db) == "" {
 		return duckdb.OpenWriter(db, table)
-	case settings.EngineClickHouse:
-		return nil, errors.New("--db: ClickHouse keeps no rollups (its queries read the rows, spread over its shards); give a DuckDB file or a postgres:// URL")
 	}
 	s, password, err := parseServerURL(db, os.Getenv)
 	if err != nil {
 		return nil, err
+	}
+	if s.Store == settings.EngineClickHouse {
+		return clickhouse.NewRollups(plugin.ClickHouseOptions(s, settings.Secrets{Password: password}), table), nil
 	}
 	return postgres.OpenWriter(ctx, postgres.URL(s.Address(), s.Database, s.User, password, s.Mode()), table)
 }

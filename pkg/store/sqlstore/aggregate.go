@@ -319,6 +319,15 @@ func (s *Store) labelDelay(ctx context.Context, m store.Measure) (string, error)
 // labeled counts rows with ground truth in whichever of actual_label and actual_value exist (a
 // classification table may have no actual_value column, a regression one no actual_label).
 func (s *Store) labeled(ctx context.Context) (string, error) {
+	cond, err := s.labeledCondition(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "CAST(" + countIf(s.d, cond) + " AS " + s.d.DoubleType() + ")", nil
+}
+
+// labeledCondition holds for a row with ground truth: an actual_label or an actual_value.
+func (s *Store) labeledCondition(ctx context.Context) (string, error) {
 	sch, err := s.Schema(ctx)
 	if err != nil {
 		return "", err
@@ -332,7 +341,7 @@ func (s *Store) labeled(ctx context.Context) (string, error) {
 	if len(conds) == 0 {
 		return "", sch.Require(store.ColActualLabel)
 	}
-	return "CAST(" + countIf(s.d, strings.Join(conds, " OR ")) + " AS " + s.d.DoubleType() + ")", nil
+	return "(" + strings.Join(conds, " OR ") + ")", nil
 }
 
 // measureScale is store.MeasureScale as SQL.

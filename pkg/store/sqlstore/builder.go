@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -11,6 +13,9 @@ type builder struct {
 	d    Dialect
 	sql  strings.Builder
 	args []any
+	// inline writes numbers into the statement instead of binding them (a view's query has no
+	// bound values); bind still binds anything else.
+	inline bool
 }
 
 func (b *builder) write(parts ...string) *builder {
@@ -22,6 +27,20 @@ func (b *builder) write(parts ...string) *builder {
 
 // bind appends a value and returns its placeholder.
 func (b *builder) bind(v any) string {
+	if b.inline {
+		switch x := v.(type) {
+		case float64:
+			if !math.IsNaN(x) && !math.IsInf(x, 0) {
+				lit := strconv.FormatFloat(x, 'g', -1, 64)
+				if !strings.ContainsAny(lit, ".e") {
+					lit += ".0"
+				}
+				return lit
+			}
+		case int64:
+			return strconv.FormatInt(x, 10)
+		}
+	}
 	b.args = append(b.args, v)
 	return b.d.Placeholder(len(b.args))
 }

@@ -23,6 +23,9 @@ func (s *Store) RollupFeatures(ctx context.Context) (bool, string, error) {
 	if format < rollupFormatWithFeatures {
 		return false, "the rollups were built before the feature rollup: rebuild them with modelwatch rollup", nil
 	}
+	if _, states := s.d.(StateDialect); states {
+		return false, s.d.Name() + " keeps no feature rollup (an hour's values or cells need all its rows, not one block's)", nil
+	}
 	return true, "", nil
 }
 

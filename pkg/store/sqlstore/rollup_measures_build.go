@@ -18,37 +18,57 @@ var measureSumsColumns = []string{"n_rows", "n_labeled", "n_paired", "n_nonzero_
 const measureSumsCounts = 5
 
 // measureSumsSelect is the select list (each item after ", ") of the statistics of
-// store.MeasureSums over the rows a statement reads, with the null rules of the raw measures
-// (sqlstore.measure): sums over paired rows only (NULL without one), MAPE's over paired rows
-// whose actual is not zero, labeled as the raw MeasureLabeled counts it. The M2 columns are
-// the engine's own stable population variance times the count (not a sum of squares minus a
-// squared sum), so that they merge without losing the spread of large values; they read the
-// paired rows within store.MeasureScale only (the engine's variance fails on a non-finite result)
-// and n_out_of_scale counts the others. A table without
-// predicted_value or actual_value has no paired row: zero counts and NULL sums.
+// store.MeasureSums over the rows a statement reads (measureStats, each aggregate over the rows).
 func (s *Store) measureSumsSelect(ctx context.Context) (string, error) {
-	labeled, err := s.labeled(ctx)
+	stats, err := s.measureStats(ctx)
 	if err != nil {
 		return "", err
 	}
-	items := []string{"count(*)", "CAST(" + labeled + " AS BIGINT)"}
+	var items []string
+	for i, st := range stats {
+		if st.Hidden {
+			continue
+		}
+		item := st.Fn + "(" + st.Expr + ")"
+		switch {
+		case st.Expr == "":
+			item = "count(*)"
+		case st.Fn == "var_pop":
+			item += " * count(" + st.Expr + ")"
+		case i < measureSumsCounts:
+			item = "CAST(" + item + " AS BIGINT)"
+		}
+		items = append(items, item)
+	}
+	return ", " + strings.Join(items, ", "), nil
+}
+
+// measureStats are the statistics of store.MeasureSums, in measureSumsColumns' order, with the
+// null rules of the raw measures (sqlstore.measure): sums over paired rows only (NULL without
+// one), MAPE's over paired rows whose actual is not zero, labeled as the raw MeasureLabeled
+// counts it. The M2 columns are the engine's own stable population variance times the count
+// (not a sum of squares minus a squared sum), so that they merge without losing the spread of
+// large values; they read the paired rows within store.MeasureScale only (the engine's variance
+// fails on a non-finite result), which the hidden n_tame counts, and n_out_of_scale counts the
+// others. A table without predicted_value or actual_value has no paired row: zero counts and
+// NULL sums.
+func (s *Store) measureStats(ctx context.Context) ([]StateStat, error) {
+	labeled, err := s.labeledCondition(ctx)
+	if err != nil {
+		return nil, err
+	}
 	sch, err := s.Schema(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if !sch.HasAll(store.ColPredictedValue, store.ColActualValue) {
-		none := "CAST(NULL AS DOUBLE PRECISION)"
-		items = append(items, "CAST(0 AS BIGINT)", "CAST(0 AS BIGINT)", "CAST(0 AS BIGINT)")
-		for range measureSumsColumns[measureSumsCounts:] {
-			items = append(items, none)
+	pred, act := "CAST(NULL AS "+s.d.DoubleType()+")", "CAST(NULL AS "+s.d.DoubleType()+")"
+	if sch.HasAll(store.ColPredictedValue, store.ColActualValue) {
+		q, err := s.columns(ctx, store.ColPredictedValue, store.ColActualValue)
+		if err != nil {
+			return nil, err
 		}
-		return ", " + strings.Join(items, ", "), nil
+		pred, act = q[0], q[1]
 	}
-	q, err := s.columns(ctx, store.ColPredictedValue, store.ColActualValue)
-	if err != nil {
-		return "", err
-	}
-	pred, act := q[0], q[1]
 	paired := pred + " IS NOT NULL AND " + act + " IS NOT NULL"
 	errExpr := "(" + pred + " - " + act + ")"
 	over := func(e string) string { return "CASE WHEN " + paired + " THEN " + e + " END" }
@@ -56,19 +76,24 @@ func (s *Store) measureSumsSelect(ctx context.Context) (string, error) {
 	scale := strconv.FormatFloat(store.MeasureScale, 'g', -1, 64)
 	inScale := "abs(" + act + ") <= " + scale + " AND abs" + errExpr + " <= " + scale
 	tame := func(e string) string { return "CASE WHEN " + paired + " AND " + inScale + " THEN " + e + " END" }
-	m2 := func(e string) string { return "var_pop(" + tame(e) + ") * count(" + tame(e) + ")" }
-	items = append(items,
-		"count(CASE WHEN "+paired+" THEN 1 END)",
-		"count(CASE WHEN "+paired+" AND "+act+" <> 0 THEN 1 END)",
-		"count(CASE WHEN "+paired+" AND NOT ("+inScale+") THEN 1 END)",
-		"sum("+over(errExpr)+")",
-		"sum("+over("abs"+errExpr)+")",
-		"sum("+over(errExpr+" * "+errExpr)+")",
-		"sum("+over("CAST("+act+" AS DOUBLE PRECISION)")+")",
-		"sum(CASE WHEN "+paired+" AND "+act+" <> 0 THEN abs("+errExpr+" / "+act+") END)",
-		m2(act), m2(errExpr), m2("abs"+errExpr), m2(errExpr+" * "+errExpr),
-	)
-	return ", " + strings.Join(items, ", "), nil
+	const noPaired, noTame = "n_paired = 0", "n_tame = 0"
+	m2 := func(col, e string) StateStat {
+		return StateStat{Column: col, Fn: "var_pop", Expr: tame(e), NullWhen: noTame, Times: "n_tame"}
+	}
+	return []StateStat{
+		{Column: "n_rows", Fn: "count"},
+		{Column: "n_labeled", Fn: "count", Expr: "CASE WHEN " + labeled + " THEN 1 END"},
+		{Column: "n_paired", Fn: "count", Expr: "CASE WHEN " + paired + " THEN 1 END"},
+		{Column: "n_nonzero_actual", Fn: "count", Expr: "CASE WHEN " + paired + " AND " + act + " <> 0 THEN 1 END"},
+		{Column: "n_out_of_scale", Fn: "count", Expr: "CASE WHEN " + paired + " AND NOT (" + inScale + ") THEN 1 END"},
+		{Column: "sum_error", Fn: "sum", Expr: over(errExpr), NullWhen: noPaired},
+		{Column: "sum_abs_error", Fn: "sum", Expr: over("abs" + errExpr), NullWhen: noPaired},
+		{Column: "sum_sq_error", Fn: "sum", Expr: over(errExpr + " * " + errExpr), NullWhen: noPaired},
+		{Column: "sum_actual", Fn: "sum", Expr: over("CAST(" + act + " AS " + s.d.DoubleType() + ")"), NullWhen: noPaired},
+		{Column: "sum_abs_pct_error", Fn: "sum", Expr: "CASE WHEN " + paired + " AND " + act + " <> 0 THEN abs(" + errExpr + " / " + act + ") END", NullWhen: "n_nonzero_actual = 0"},
+		m2("m2_actual", act), m2("m2_error", errExpr), m2("m2_abs_error", "abs"+errExpr), m2("m2_sq_error", errExpr+" * "+errExpr),
+		{Column: "n_tame", Fn: "count", Expr: tame("1"), Hidden: true},
+	}, nil
 }
 
 // measuresRollupCreate is the statement creating the Measures rollup if it is missing.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
@@ -41,7 +42,12 @@ func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 	}
 	q := s.d.QuoteIdent
 	b := &builder{d: s.d}
-	b.write("SELECT labels_table, grain_seconds, sketch_alpha, format, source_rows, labels_rows, (SELECT count(*) FROM ", q(s.table), ")")
+	source := "source_rows"
+	states, kept := s.d.(StateDialect)
+	if kept {
+		source = s.statesAccounted(states)
+	}
+	b.write("SELECT labels_table, grain_seconds, sketch_alpha, format, ", source, ", labels_rows, (SELECT count(*) FROM ", q(s.table), ")")
 	if s.labels != "" {
 		b.write(", (SELECT count(*) FROM ", q(s.labels), ")")
 	} else {
@@ -69,6 +75,9 @@ func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 		return false, "the rollups are of another format: rebuild them with modelwatch rollup", 0, nil
 	case labels.String != s.labels:
 		return false, fmt.Sprintf("the rollups were built with labels table %q, the data source joins %q", labels.String, s.labels), 0, nil
+	case kept && srcRows.Int64 != nowRows.Int64:
+		return false, fmt.Sprintf("the rollups' materialized views counted %d rows and the table holds %d (rows written before the views, deleted, or expired): rebuild them with modelwatch rollup",
+			srcRows.Int64, nowRows.Int64), 0, nil
 	case srcRows.Int64 != nowRows.Int64 || lblRows.Int64 != nowLabels.Int64:
 		return false, "rows were added without updating the rollups: rebuild them with modelwatch rollup", 0, nil
 	}
@@ -78,12 +87,50 @@ func (s *Store) rollupState(ctx context.Context) (bool, string, int64, error) {
 // rollupWhere writes the rollup rows' selection: the model, versions, whole-hour range and
 // segment filters (see segmentWhere).
 func (s *Store) rollupWhere(ctx context.Context, b *builder, table string, req store.RollupRequest) error {
-	b.write(" FROM ", s.d.QuoteIdent(table), " WHERE model = ", b.bind(req.Model),
-		" AND hour >= ", b.bind(req.From.UTC()), " AND hour < ", b.bind(req.To.UTC()))
-	if len(req.Versions) > 0 {
-		b.write(" AND ", b.in("model_version", req.Versions))
+	return s.rollupFrom(ctx, b, table, func() error {
+		b.write(" WHERE model = ", b.bind(req.Model), " AND hour >= ", b.bindTime(req.From), " AND hour < ", b.bindTime(req.To))
+		if len(req.Versions) > 0 {
+			b.write(" AND ", b.in("model_version", req.Versions))
+		}
+		return s.segmentWhere(ctx, b, req)
+	})
+}
+
+// rollupFrom writes the FROM clause of a rollup table's rows, where writes their WHERE clause:
+// the table, or, for an engine that keeps the rollups as states (StateDialect), its states
+// selected by where and merged per key into the table's rows.
+func (s *Store) rollupFrom(ctx context.Context, b *builder, table string, where func() error) error {
+	d, ok := s.d.(StateDialect)
+	if !ok {
+		b.write(" FROM ", s.d.QuoteIdent(table))
+		return where()
 	}
-	return s.segmentWhere(ctx, b, req)
+	st, err := s.rollupStateOf(ctx, d, table)
+	if err != nil {
+		return err
+	}
+	cols, err := s.listColumns(ctx, d.StatesTable(table))
+	if err != nil {
+		return err
+	}
+	types := make(map[string]string, len(cols))
+	for _, c := range cols {
+		types[c[0]] = c[1]
+	}
+	list, err := st.merged(d, types)
+	if err != nil {
+		return err
+	}
+	b.write(" FROM (SELECT ", list, " FROM ", d.QuoteIdent(d.StatesTable(table)))
+	if err := where(); err != nil {
+		return err
+	}
+	keys := st.StateKeyColumns()
+	for i, k := range keys {
+		keys[i] = d.QuoteIdent(k)
+	}
+	b.write(" GROUP BY ", strings.Join(keys, ", "), ") AS mw_rollup")
+	return nil
 }
 
 // rollupBucket is the bucket of a rollup row, like the raw rows' bucket of the same width.
@@ -196,16 +243,34 @@ type rollupKey struct {
 // RollupVersions lists a model's versions from the operations rollup.
 func (s *Store) RollupVersions(ctx context.Context, model string) ([]string, error) {
 	b := &builder{d: s.d}
-	b.write("SELECT DISTINCT model_version FROM ", s.d.QuoteIdent(RollupTablesOf(s.table).Operations), " WHERE model = ", b.bind(model))
+	b.write("SELECT DISTINCT model_version")
+	if err := s.rollupFrom(ctx, b, RollupTablesOf(s.table).Operations, func() error {
+		b.write(" WHERE model = ", b.bind(model))
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	return s.strings(ctx, "listing versions from rollups", b)
 }
 
 // RollupClasses lists the labels a model predicted or was labelled with, from the confusion
 // rollup.
 func (s *Store) RollupClasses(ctx context.Context, model string) ([]string, error) {
-	t := s.d.QuoteIdent(RollupTablesOf(s.table).Confusion)
+	// As Classes lists them: UNION ALL under a DISTINCT (ClickHouse 18.16 has no UNION).
 	b := &builder{d: s.d}
-	b.write("SELECT DISTINCT actual_label FROM ", t, " WHERE model = ", b.bind(model), " AND actual_label IS NOT NULL",
-		" UNION SELECT DISTINCT predicted_label FROM ", t, " WHERE model = ", b.bind(model), " AND predicted_label IS NOT NULL")
+	b.write("SELECT DISTINCT mw_class FROM (")
+	for i, col := range []string{"actual_label", "predicted_label"} {
+		if i > 0 {
+			b.write(" UNION ALL ")
+		}
+		b.write("SELECT ", col, " AS mw_class")
+		if err := s.rollupFrom(ctx, b, RollupTablesOf(s.table).Confusion, func() error {
+			b.write(" WHERE model = ", b.bind(model))
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	b.write(") AS mw_classes WHERE mw_class IS NOT NULL")
 	return s.strings(ctx, "listing classes from rollups", b)
 }

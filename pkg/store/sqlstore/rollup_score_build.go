@@ -80,7 +80,7 @@ func (s *Store) thresholdCell(b *builder, score string) string {
 	c := "least(greatest(" + score + ", 0.0), 1.0)"
 	n := b.bind(float64(scoreThresholdCells))
 	last := b.bind(int64(scoreThresholdCells - 1))
-	k := "least(CAST(floor(" + c + " * " + n + ") AS BIGINT), " + last + ")"
-	return "CASE WHEN " + k + " < " + last + " AND " + c + " >= CAST(" + k + " + 1 AS DOUBLE PRECISION) / " + n + " THEN " + k + " + 1" +
-		" WHEN " + c + " < CAST(" + k + " AS DOUBLE PRECISION) / " + n + " THEN " + k + " - 1 ELSE " + k + " END"
+	k := "least(CAST(floor(" + c + " * " + n + ") AS " + s.d.BigintType() + "), " + last + ")"
+	return "CASE WHEN " + k + " < " + last + " AND " + c + " >= CAST(" + k + " + 1 AS " + s.d.DoubleType() + ") / " + n + " THEN " + k + " + 1" +
+		" WHEN " + c + " < CAST(" + k + " AS " + s.d.DoubleType() + ") / " + n + " THEN " + k + " - 1 ELSE " + k + " END"
 }
