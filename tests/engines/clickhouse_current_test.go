@@ -58,7 +58,14 @@ func openClickHouse(t *testing.T, srv *chserver.Server) *sqlstore.Store {
 // answered the same.
 func replayOnCurrent(t *testing.T, srv *chserver.Server, least int) {
 	t.Helper()
-	statements := srv.Statements(t, "predictions")
+	replayStatementsOnCurrent(t, srv, srv.Statements(t, "predictions"), least, nil)
+}
+
+// replayStatementsOnCurrent replays statements as replayOnCurrent does, after running setup on
+// the current release (before the rows arrive), with each replacement's old text replaced by its
+// new in the statements the current release runs.
+func replayStatementsOnCurrent(t *testing.T, srv *chserver.Server, statements []string, least int, setup []string, replacements ...string) {
+	t.Helper()
 	if len(statements) < least {
 		t.Fatalf("only %d statements recorded, want at least %d", len(statements), least)
 	}
@@ -66,7 +73,15 @@ func replayOnCurrent(t *testing.T, srv *chserver.Server, least int) {
 	if err := os.WriteFile(file, []byte(strings.Join(statements, "\n-- next\n")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("python3", "testdata/current_clickhouse.py", strconv.Itoa(srv.HTTPPort), "predictions", file).CombinedOutput()
+	args := []string{"testdata/current_clickhouse.py", strconv.Itoa(srv.HTTPPort), "predictions", file}
+	if len(setup) > 0 || len(replacements) > 0 {
+		setupFile := filepath.Join(t.TempDir(), "setup.sql")
+		if err := os.WriteFile(setupFile, []byte(strings.Join(setup, "\n-- next\n")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(append(args, setupFile), replacements...)
+	}
+	out, err := exec.Command("python3", args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("replaying on the current ClickHouse (needs pip install chdb==4.4.0): %v\n%s", err, out)
 	}

@@ -20,9 +20,9 @@ import (
 // clickHouseRollupStores is clickHouseStores with the rollups built as `modelwatch rollup --db
 // clickhouse://...` builds them (by the default user, which may write), after the rows: the
 // states of the rows already stored, then the materialized views for later inserts.
-func clickHouseRollupStores(t *testing.T, duckPath string) map[string]*sqlstore.Store {
+func clickHouseRollupStores(t *testing.T, duckPath string) map[string]chRollups {
 	t.Helper()
-	out := map[string]*sqlstore.Store{}
+	out := map[string]chRollups{}
 	for _, shards := range []int{1, 2} {
 		servers := chserver.StartCluster(t, shards)
 		chserver.CopyTable(t, duckPath, "predictions", servers)
@@ -34,15 +34,23 @@ func clickHouseRollupStores(t *testing.T, duckPath string) map[string]*sqlstore.
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = st.Close() })
-		out[fmt.Sprintf("%d shards", shards)] = st
+		out[fmt.Sprintf("%d shards", shards)] = chRollups{st: st, srv: servers[0]}
 	}
 	return out
 }
 
-// duckEngineFor is the embedded store's engine to compare a ClickHouse store's answer through
-// its rollups with: through the embedded rollups too, but from the rows for the families the
-// feature rollup answers there (drift, quality, outcome), which ClickHouse does not keep.
-func duckEngineFor(duck *sqlstore.Store, js []byte) *engine.Engine {
+// chRollups is a ClickHouse store with rollups, and the server queries go to.
+type chRollups struct {
+	st  *sqlstore.Store
+	srv *chserver.Server
+}
+
+// duckEngineFor is the embedded store's engine to compare the answer of a ClickHouse store
+// through its rollups with: through the embedded rollups too, but from the rows for the
+// families the feature rollup answers there (drift, quality, outcome), which ClickHouse does
+// not keep, and for those the measures rollup answers when the ClickHouse store has none (a
+// cluster of 18.16: keepsMeasures).
+func duckEngineFor(duck *sqlstore.Store, js []byte, measures bool) *engine.Engine {
 	var q struct {
 		QueryType string `json:"queryType"`
 	}
@@ -50,8 +58,23 @@ func duckEngineFor(duck *sqlstore.Store, js []byte) *engine.Engine {
 	switch q.QueryType {
 	case "drift", "quality", "outcome":
 		return &engine.Engine{Store: duck}
+	case "regression", "coverage", "comparison":
+		if !measures {
+			return &engine.Engine{Store: duck}
+		}
 	}
 	return &engine.Engine{Store: duck, Rollups: true}
+}
+
+// keepsMeasures reports whether a ClickHouse store's rollups keep the measures: not on a
+// cluster of servers before 19.x, whose shards cannot exchange stable variance states.
+func keepsMeasures(t *testing.T, st *sqlstore.Store) bool {
+	t.Helper()
+	usable, _, err := st.RollupMeasuresUsable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return usable
 }
 
 // Every golden family query, and the score metrics, answer through the rollups ClickHouse keeps
@@ -70,20 +93,59 @@ func TestGoldenFamiliesThroughClickHouseRollups(t *testing.T) {
 	for i, js := range scoreRollupQueries {
 		queries[fmt.Sprintf("score rollups %d", i)] = []byte(js)
 	}
-	for name, st := range clickHouseRollupStores(t, duckPath) {
+	for name, ch := range clickHouseRollupStores(t, duckPath) {
 		t.Run(name, func(t *testing.T) {
-			requireRollups(t, st)
+			requireRollups(t, ch.st)
+			measures := keepsMeasures(t, ch.st)
+			if name == "1 shards" && !measures {
+				t.Error("one server keeps no measures")
+			}
 			values := 0
 			for qn, js := range queries {
 				t.Run(qn, func(t *testing.T) {
-					values += sameFrames(t, runOn(t, duckEngineFor(duck, js), js, w), runOn(t, &engine.Engine{Store: st, Rollups: true}, js, w))
+					values += sameFrames(t, runOn(t, duckEngineFor(duck, js, measures), js, w), runOn(t, &engine.Engine{Store: ch.st, Rollups: true}, js, w))
 				})
 			}
 			if values < 1000 {
 				t.Errorf("only %d values compared", values)
 			}
+			if name == "1 shards" {
+				replayRollupsOnCurrent(t, ch.srv)
+			}
 		})
 	}
+}
+
+// replayRollupsOnCurrent replays the statements that read the rollups' states of srv on the
+// current ClickHouse release, whose states tables and materialized views are made by the same
+// statements as on srv before the rows arrive: the views keep the states there, and every read
+// answers as on 18.16.
+func replayRollupsOnCurrent(t *testing.T, srv *chserver.Server) {
+	t.Helper()
+	var statements []string
+	seen := map[string]bool{}
+	for _, table := range []string{"operations", "latency", "confusion", "score", "score_rank", "score_sums", "measures", "error_sketch"} {
+		for _, s := range srv.Statements(t, "predictions_rollup_1h_"+table+"_states") {
+			if !seen[s] {
+				seen[s] = true
+				statements = append(statements, s)
+			}
+		}
+	}
+	st, err := sqlstore.New(srv.Admin(t), clickhouse.Dialect{}, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := st.RollupStates(context.Background(), clickhouse.Dialect{}.HourStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var setup []string
+	for _, s := range states {
+		setup = append(setup, clickhouse.Dialect{}.StatesStatements(s, "predictions", clickhouse.Dialect{}.StatesTable(s.Table))...)
+	}
+	setup = append(setup, clickhouse.MetaStatements("predictions", nil)...)
+	replayStatementsOnCurrent(t, srv, statements, 20, setup)
 }
 
 // Every query of every provisioned dashboard answers through the rollups ClickHouse keeps with
@@ -105,15 +167,17 @@ func TestProvisionedDashboardsThroughClickHouseRollups(t *testing.T) {
 		t.Fatal(err)
 	}
 	targets := dashboardTargets(t)
-	for name, st := range clickHouseRollupStores(t, duckPath) {
+	for name, ch := range clickHouseRollupStores(t, duckPath) {
+		st := ch.st
 		if err := st.WithOutcomes([]string{demo.OutcomeColumn}); err != nil {
 			t.Fatal(err)
 		}
 		t.Run(name, func(t *testing.T) {
 			requireRollups(t, st)
+			measures := keepsMeasures(t, st)
 			for _, dt := range targets {
 				t.Run(dt.name, func(t *testing.T) {
-					if sameFrames(t, runOn(t, duckEngineFor(duck, dt.json), dt.json, dt.window), runOn(t, &engine.Engine{Store: st, Rollups: true}, dt.json, dt.window)) == 0 {
+					if sameFrames(t, runOn(t, duckEngineFor(duck, dt.json, measures), dt.json, dt.window), runOn(t, &engine.Engine{Store: st, Rollups: true}, dt.json, dt.window)) == 0 {
 						t.Errorf("%s: no values to compare", dt.json)
 					}
 				})
@@ -156,18 +220,23 @@ func TestClickHouseRollupsKeptByTheViews(t *testing.T) {
 			cliOK("load", "--db", admin, "--file", second)
 			st := openClickHouse(t, servers[0])
 			requireRollups(t, st)
+			measures := keepsMeasures(t, st)
 			same := func(want *sqlstore.Store) {
 				t.Helper()
 				values := 0
 				for _, c := range gc.Cases {
-					values += sameFrames(t, runOn(t, duckEngineFor(want, c.Query), c.Query, w), runOn(t, &engine.Engine{Store: st, Rollups: true}, c.Query, w))
+					values += sameFrames(t, runOn(t, duckEngineFor(want, c.Query, measures), c.Query, w), runOn(t, &engine.Engine{Store: st, Rollups: true}, c.Query, w))
 				}
 				if values < 1000 {
 					t.Errorf("only %d values compared", values)
 				}
 			}
 			same(duck)
-			for _, table := range []string{"operations", "latency", "confusion", "measures", "error_sketch"} {
+			read := []string{"operations", "latency", "confusion"}
+			if measures {
+				read = append(read, "measures", "error_sketch")
+			}
+			for _, table := range read {
 				if len(servers[0].Statements(t, "predictions_rollup_1h_"+table+"_states")) == 0 {
 					t.Errorf("no query read the %s states", table)
 				}

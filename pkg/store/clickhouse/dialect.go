@@ -18,11 +18,7 @@ import (
 )
 
 // Dialect is ClickHouse's SQL.
-type Dialect struct {
-	// variance is the aggregate whose states keep the rollups' population variances (empty:
-	// varPopStable); see BuildRollups.
-	variance string
-}
+type Dialect struct{}
 
 var (
 	_ sqlstore.Dialect        = Dialect{}
@@ -165,30 +161,16 @@ func (Dialect) IsTrue(expr string) string { return "(" + expr + " = 1)" }
 func (Dialect) CountIf(cond string) string { return "countIf(" + cond + ")" }
 
 // stateFunctions are ClickHouse's aggregates for sqlstore.StateDialect's: their -State and
-// -Merge combinators keep and merge partial states. The population variance is Welford's
-// (merged exactly, as DuckDB's var_pop computes): varPopStable, except where varPop is it
-// (Dialect.variance).
+// -Merge combinators keep and merge partial states. The population variance is varPopStable,
+// Welford's, which merges exactly as DuckDB's var_pop computes (varPop sums squares, and loses
+// the spread of values far from zero).
 var stateFunctions = map[string]string{"count": "count", "sum": "sum", "min": "min", "max": "max", "var_pop": "varPopStable"}
 
 // State implements sqlstore.StateDialect.
-func (d Dialect) State(fn, expr string) string {
-	name := stateFunctions[fn]
-	if fn == "var_pop" && d.variance != "" {
-		name = d.variance
-	}
-	return name + "State(" + expr + ")"
-}
+func (Dialect) State(fn, expr string) string { return stateFunctions[fn] + "State(" + expr + ")" }
 
-// Merge implements sqlstore.StateDialect: the -Merge of the function the column's type names,
-// AggregateFunction(name, ...), so that states kept by either variance function read alike.
-// (sqlstore checks the type is a state's.)
-func (Dialect) Merge(stateType, column string) string {
-	name := strings.TrimPrefix(stateType, "AggregateFunction(")
-	if i := strings.IndexAny(name, ",)"); i >= 0 {
-		name = name[:i]
-	}
-	return name + "Merge(" + column + ")"
-}
+// Merge implements sqlstore.StateDialect.
+func (Dialect) Merge(fn, column string) string { return stateFunctions[fn] + "Merge(" + column + ")" }
 
 // StatesTable implements sqlstore.StateDialect.
 func (Dialect) StatesTable(rollupTable string) string { return rollupTable + "_states" }

@@ -37,10 +37,7 @@ func BuildRollups(ctx context.Context, o Options, table string, segments []strin
 		return err
 	}
 	defer db.Close()
-	d, err := dialectOf(ctx, db)
-	if err != nil {
-		return err
-	}
+	d := Dialect{}
 	st, err := sqlstore.New(db, d, table)
 	if err != nil {
 		return err
@@ -62,6 +59,14 @@ func BuildRollups(ctx context.Context, o Options, table string, segments []strin
 	if err != nil {
 		return err
 	}
+	var unsent []sqlstore.RollupState
+	if cluster != nil {
+		if states, unsent, err = withoutUnsentStates(ctx, db, table, states); err != nil {
+			return err
+		}
+	}
+	// The meta table goes first: without it the data source reads the rows, not half-built
+	// states.
 	meta := sqlstore.RollupTablesOf(table).Meta
 	if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.QuoteIdent(meta)); err != nil {
 		return fmt.Errorf("dropping the rollups: %w", err)
@@ -72,24 +77,40 @@ func BuildRollups(ctx context.Context, o Options, table string, segments []strin
 				return err
 			}
 		}
-	} else if err := buildClusterStates(ctx, o, db, d, cluster, table, states); err != nil {
+	} else if err := buildClusterStates(ctx, o, db, d, cluster, table, states, unsent); err != nil {
 		return err
 	}
 	return writeMeta(ctx, db, table, segments)
 }
 
-// dialectOf is the dialect whose states the server keeps best: the population variance in
-// varPop's where that is Welford's (before 19.x, whose varPopStable is another name for it and
-// whose shards cannot send its states to each other), else in varPopStable's.
-func dialectOf(ctx context.Context, db *sql.DB) (Dialect, error) {
+// stableVarianceStates reports whether the server's shards can send each other varPopStable's
+// states: not before 19.x, whose varPopStable states carry varPop's type name (a query merging
+// them over a Distributed table fails); one server reads its own correctly.
+func stableVarianceStates(ctx context.Context, db *sql.DB) (bool, error) {
 	var typ string
 	if err := db.QueryRowContext(ctx, "SELECT toTypeName(varPopStableState(toFloat64(1)))").Scan(&typ); err != nil {
-		return Dialect{}, err
+		return false, err
 	}
-	if !strings.Contains(typ, "varPopStable") {
-		return Dialect{variance: "varPop"}, nil
+	return strings.Contains(typ, "varPopStable"), nil
+}
+
+// withoutUnsentStates splits a cluster's rollups into those kept and the Measures states, whose
+// variances the shards of a server before 19.x cannot send each other (stableVarianceStates):
+// the families they answer read the rows there.
+func withoutUnsentStates(ctx context.Context, db *sql.DB, table string, states []sqlstore.RollupState) (kept, unsent []sqlstore.RollupState, err error) {
+	ok, err := stableVarianceStates(ctx, db)
+	if err != nil || ok {
+		return states, nil, err
 	}
-	return Dialect{}, nil
+	measures := sqlstore.RollupTablesOf(table).Measures
+	for _, s := range states {
+		if s.Table == measures {
+			unsent = append(unsent, s)
+		} else {
+			kept = append(kept, s)
+		}
+	}
+	return kept, unsent, nil
 }
 
 // adminDB opens a session of o that may write (not readonly), checked with a first query.
@@ -144,31 +165,9 @@ func distributedOf(ctx context.Context, db *sql.DB, table string) (*distributed,
 	return d, nil
 }
 
-// buildStates replaces the states of s on one server: the states table named states fed by a
-// materialized view on table (the prediction table, or a shard's local one), filled with the
-// states of its rows.
+// buildStates replaces the states of s on one server (StatesStatements).
 func buildStates(ctx context.Context, db *sql.DB, d Dialect, s sqlstore.RollupState, table, states string) error {
-	q := d.QuoteIdent
-	view := states + "_mv"
-	for _, drop := range []string{view, states} {
-		if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+q(drop)); err != nil {
-			return fmt.Errorf("dropping the rollups: %w", err)
-		}
-	}
-	selectStates := s.Select(d, table)
-	// Keys may be NULL (an unlabelled row, a segment without a value), which a sorting key
-	// cannot hold before 20.10: each is ordered by its text and whether it is NULL.
-	order := []string{"hour"}
-	for _, k := range s.StateKeyColumns()[1:] {
-		order = append(order, "ifNull(toString("+q(k)+"), '')", "isNull("+q(k)+")")
-	}
-	stmts := []string{
-		"CREATE TABLE " + q(states) + " ENGINE = AggregatingMergeTree() PARTITION BY toYYYYMM(hour) ORDER BY (" + strings.Join(order, ", ") +
-			") AS SELECT * FROM (" + selectStates + ") WHERE 0",
-		"CREATE MATERIALIZED VIEW " + q(view) + " TO " + q(states) + " AS " + selectStates,
-		"INSERT INTO " + q(states) + " " + selectStates,
-	}
-	for _, stmt := range stmts {
+	for _, stmt := range d.StatesStatements(s, table, states) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("rollup %s: %w", s.Table, err)
 		}
@@ -176,9 +175,44 @@ func buildStates(ctx context.Context, db *sql.DB, d Dialect, s sqlstore.RollupSt
 	return nil
 }
 
+// dropStates drops a states table and its materialized view.
+func dropStates(ctx context.Context, db *sql.DB, states string) error {
+	for _, name := range []string{states + "_mv", states} {
+		if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+Dialect{}.QuoteIdent(name)); err != nil {
+			return fmt.Errorf("dropping the rollups: %w", err)
+		}
+	}
+	return nil
+}
+
+// StatesStatements are the statements replacing the states of s on one server: the states table
+// named states fed by a materialized view on table (the prediction table, or a shard's local
+// one), filled with the states of its rows.
+func (d Dialect) StatesStatements(s sqlstore.RollupState, table, states string) []string {
+	q := d.QuoteIdent
+	view := states + "_mv"
+	selectStates := s.Select(d, table)
+	// Keys may be NULL (an unlabelled row, a segment without a value), which a sorting key
+	// cannot hold before 20.10, and current releases refuse a constant in it (isNull of a
+	// column that cannot be NULL): each is ordered by its text marked 'v', or 'n' for NULL.
+	order := []string{"hour"}
+	for _, k := range s.StateKeyColumns()[1:] {
+		order = append(order, "ifNull(concat('v', toString("+q(k)+")), 'n')")
+	}
+	return []string{
+		"DROP TABLE IF EXISTS " + q(view),
+		"DROP TABLE IF EXISTS " + q(states),
+		"CREATE TABLE " + q(states) + " ENGINE = AggregatingMergeTree() PARTITION BY toYYYYMM(hour) ORDER BY (" + strings.Join(order, ", ") +
+			") AS SELECT * FROM (" + selectStates + ") WHERE 0",
+		"CREATE MATERIALIZED VIEW " + q(view) + " TO " + q(states) + " AS " + selectStates,
+		"INSERT INTO " + q(states) + " " + selectStates,
+	}
+}
+
 // buildClusterStates builds every rollup's states on each shard of a Distributed table, and a
 // Distributed table over them on db's server.
-func buildClusterStates(ctx context.Context, o Options, db *sql.DB, d Dialect, c *distributed, table string, states []sqlstore.RollupState) error {
+// unsent states are dropped where an earlier build left them.
+func buildClusterStates(ctx context.Context, o Options, db *sql.DB, d Dialect, c *distributed, table string, states, unsent []sqlstore.RollupState) error {
 	rows, err := db.QueryContext(ctx, "SELECT host_address, port FROM system.clusters WHERE cluster = $1 ORDER BY shard_num, replica_num", c.cluster)
 	if err != nil {
 		return err
@@ -219,10 +253,21 @@ func buildClusterStates(ctx context.Context, o Options, db *sql.DB, d Dialect, c
 				return fmt.Errorf("shard %s: %w", addr, err)
 			}
 		}
+		for _, s := range unsent {
+			if err := dropStates(ctx, shard, localStates(c.local, s.Table, table)); err != nil {
+				_ = shard.Close()
+				return fmt.Errorf("shard %s: %w", addr, err)
+			}
+		}
 		if firstShard == nil {
 			firstShard = shard
 		} else {
 			_ = shard.Close()
+		}
+	}
+	for _, s := range unsent {
+		if err := dropStates(ctx, db, d.StatesTable(s.Table)); err != nil {
+			return err
 		}
 	}
 	for _, s := range states {
@@ -289,22 +334,28 @@ func quoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
-// writeMeta writes the meta table the data source reads: what the rollups are (format, grain,
-// sketch accuracy, segments); the rows they account for are the states' own count.
+// writeMeta writes the meta table the data source reads (MetaStatements).
 func writeMeta(ctx context.Context, db *sql.DB, table string, segments []string) error {
-	q := Dialect{}.QuoteIdent
-	meta := q(sqlstore.RollupTablesOf(table).Meta)
-	stmts := []string{
-		"CREATE TABLE " + meta + " (source_table String, labels_table String, grain_seconds Int64, sketch_alpha Float64, format Int64, source_rows Int64, labels_rows Int64, built_at DateTime, segments String) ENGINE = TinyLog",
-		"INSERT INTO " + meta + " SELECT " + quoteString(table) + ", '', " + strconv.FormatInt(int64(store.RollupGrain.Seconds()), 10) + ", " +
-			strconv.FormatFloat(metrics.SketchAlpha, 'g', -1, 64) + ", " + strconv.Itoa(sqlstore.RollupFormat) + ", 0, 0, now(), " + quoteString(strings.Join(segments, ",")),
-	}
-	for _, stmt := range stmts {
+	for _, stmt := range MetaStatements(table, segments) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("rollup meta: %w", err)
 		}
 	}
 	return nil
+}
+
+// MetaStatements are the statements writing the meta table the data source reads: what the
+// rollups are (format, grain, sketch accuracy, segments); the rows they account for are the
+// states' own count.
+func MetaStatements(table string, segments []string) []string {
+	q := Dialect{}.QuoteIdent
+	meta := q(sqlstore.RollupTablesOf(table).Meta)
+	return []string{
+		"DROP TABLE IF EXISTS " + meta,
+		"CREATE TABLE " + meta + " (source_table String, labels_table String, grain_seconds Int64, sketch_alpha Float64, format Int64, source_rows Int64, labels_rows Int64, built_at DateTime, segments String) ENGINE = TinyLog",
+		"INSERT INTO " + meta + " SELECT " + quoteString(table) + ", '', " + strconv.FormatInt(int64(store.RollupGrain.Seconds()), 10) + ", " +
+			strconv.FormatFloat(metrics.SketchAlpha, 'g', -1, 64) + ", " + strconv.Itoa(sqlstore.RollupFormat) + ", 0, 0, now(), " + quoteString(strings.Join(segments, ",")),
+	}
 }
 
 // Rollups builds a table's rollups on a server, as `modelwatch rollup` asks (the DuckDB and

@@ -24,6 +24,12 @@ func (s *Store) RollupMeasuresUsable(ctx context.Context) (bool, string, error) 
 	if format < rollupFormatWithMeasures {
 		return false, "the rollups were built before the measures rollup: rebuild them with modelwatch rollup", nil
 	}
+	if d, ok := s.d.(StateDialect); ok {
+		cols, err := s.listColumns(ctx, d.StatesTable(RollupTablesOf(s.table).Measures))
+		if err != nil || len(cols) == 0 {
+			return false, "the rollups keep no measures here (a cluster of ClickHouse before 19.x cannot merge their variances across shards)", err
+		}
+	}
 	return true, "", nil
 }
 

@@ -109,19 +109,7 @@ func (s *Store) rollupFrom(ctx context.Context, b *builder, table string, where 
 	if err != nil {
 		return err
 	}
-	cols, err := s.listColumns(ctx, d.StatesTable(table))
-	if err != nil {
-		return err
-	}
-	types := make(map[string]string, len(cols))
-	for _, c := range cols {
-		types[c[0]] = c[1]
-	}
-	list, err := st.merged(d, types)
-	if err != nil {
-		return err
-	}
-	b.write(" FROM (SELECT ", list, " FROM ", d.QuoteIdent(d.StatesTable(table)))
+	b.write(" FROM (SELECT ", st.merged(d), " FROM ", d.QuoteIdent(d.StatesTable(table)))
 	if err := where(); err != nil {
 		return err
 	}

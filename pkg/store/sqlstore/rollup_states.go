@@ -19,9 +19,8 @@ type StateDialect interface {
 	// State is the aggregate giving the partial state of fn over expr: fn is count (expr ""
 	// for every row), sum, min, max or var_pop (population variance).
 	State(fn, expr string) string
-	// Merge is the aggregate merging the states in column, of the type the catalog gives it,
-	// into their value.
-	Merge(stateType, column string) string
+	// Merge is the aggregate merging the states of fn in column into their value.
+	Merge(fn, column string) string
 	// StatesTable names the table holding a rollup table's states.
 	StatesTable(rollupTable string) string
 }
@@ -101,9 +100,8 @@ func (r RollupState) Select(d StateDialect, table string) string {
 	return "SELECT " + strings.Join(items, ", ") + " FROM " + q(table) + where + " GROUP BY " + strings.Join(keys, ", ")
 }
 
-// merged writes the SELECT list merging the states per key into the rollup table's columns;
-// types are the states table's column types, as the catalog lists them.
-func (r RollupState) merged(d StateDialect, types map[string]string) (string, error) {
+// merged writes the SELECT list merging the states per key into the rollup table's columns.
+func (r RollupState) merged(d StateDialect) string {
 	q := d.QuoteIdent
 	var items []string
 	for _, k := range r.Keys {
@@ -114,11 +112,7 @@ func (r RollupState) merged(d StateDialect, types map[string]string) (string, er
 		}
 	}
 	for _, st := range r.Stats {
-		typ := types["mw_"+st.Column]
-		if !strings.HasPrefix(typ, "AggregateFunction(") {
-			return "", fmt.Errorf("%w: the states of rollup %s lack column mw_%s (found %q): rebuild them with modelwatch rollup", store.ErrSchema, r.Table, st.Column, typ)
-		}
-		v := d.Merge(typ, q("mw_"+st.Column))
+		v := d.Merge(st.Fn, q("mw_"+st.Column))
 		if st.Times != "" {
 			v += " * " + q(st.Times)
 		}
@@ -127,7 +121,7 @@ func (r RollupState) merged(d StateDialect, types map[string]string) (string, er
 		}
 		items = append(items, v+" AS "+q(st.Column))
 	}
-	return strings.Join(items, ", "), nil
+	return strings.Join(items, ", ")
 }
 
 // RollupStates returns the rollup tables a StateDialect engine keeps, as states: Operations,
@@ -248,7 +242,7 @@ func (s *Store) scoreStates(ctx context.Context, b *builder, keys func(...StateC
 // Operations states counted (a materialized view counts each inserted row once), compared with
 // the table's rows in rollupState instead of the rows recorded when the rollups were built.
 func (s *Store) statesAccounted(d StateDialect) string {
-	return "(SELECT " + d.Merge("AggregateFunction(count)", "mw_n_rows") + " FROM " + d.QuoteIdent(d.StatesTable(RollupTablesOf(s.table).Operations)) + ")"
+	return "(SELECT " + d.Merge("count", "mw_n_rows") + " FROM " + d.QuoteIdent(d.StatesTable(RollupTablesOf(s.table).Operations)) + ")"
 }
 
 // rollupStateOf finds a rollup table's states, with the segment columns they were built with.
