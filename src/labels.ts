@@ -124,7 +124,7 @@ export const labels = {
       rollups: {
         label: 'Use rollups',
         tooltip:
-          "Answer queries from the hourly rollups that modelwatch load and modelwatch rollup keep in the store (DuckDB and PostgreSQL), when the query allows it (at least one whole hour; filters and group-by only on the rollups' segment columns, see modelwatch rollup --segments), with the rows' numbers or within a bound the frame states. Off: always read the prediction rows.",
+          "Answer queries from the hourly rollups that modelwatch load and modelwatch rollup keep in the store (on ClickHouse, its materialized views), when the query allows it (at least one whole hour; filters and group-by only on the rollups' segment columns, see modelwatch rollup --segments), with the rows' numbers or within a bound the frame states. Off: always read the prediction rows.",
       },
     },
     ingest: {

@@ -15,8 +15,10 @@ import (
 
 // chFixture is the demo store of one size copied into a private ClickHouse server.
 type chFixture struct {
-	admin *sql.DB
-	st    *sqlstore.Store
+	admin   *sql.DB
+	addr    string
+	st      *sqlstore.Store
+	rollups bool // built (buildRollups)
 }
 
 var (
@@ -43,7 +45,7 @@ func chFixtureFor(b *testing.B, n int) *chFixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := &chFixture{admin: srv.Admin(b), st: st}
+	f := &chFixture{admin: srv.Admin(b), addr: srv.Addr, st: st}
 	chFixtures[n] = f
 	return f
 }
@@ -71,12 +73,29 @@ FROM predictions WHERE model = 'churn-classifier' AND ts >= $1 AND ts < $2 GROUP
 //
 //	MODELWATCH_BENCH_DIR=/tmp/mwbench MODELWATCH_BENCH_ROWS=10000000 go test -run '^$' -bench ClickHouseFamilies -benchtime 5x -timeout 60m ./tests/bench/
 func BenchmarkClickHouseFamilies(b *testing.B) {
+	benchClickHouseFamilies(b, false)
+}
+
+// BenchmarkClickHouseRollups is BenchmarkClickHouseFamilies through the rollups ClickHouse
+// keeps, built first as `modelwatch rollup --db clickhouse://...` builds them (the time it takes
+// is logged), beside the same hand-written statements over the rows.
+//
+//	MODELWATCH_BENCH_DIR=/tmp/mwbench MODELWATCH_BENCH_ROWS=10000000 go test -run '^$' -bench ClickHouseRollups -benchtime 5x -timeout 60m ./tests/bench/
+func BenchmarkClickHouseRollups(b *testing.B) {
+	benchClickHouseFamilies(b, true)
+}
+
+// benchClickHouseFamilies times every family on each size's server, from its rollups or rows.
+func benchClickHouseFamilies(b *testing.B, rollups bool) {
 	for _, n := range sizes(b) {
 		f := chFixtureFor(b, n)
+		if rollups {
+			f.buildRollups(b, n)
+		}
 		for _, fam := range chFamilies {
 			b.Run(fmt.Sprintf("rows=%d/%s", n, fam.name), func(b *testing.B) {
 				q := validated(b, fam.query)
-				timeBesideSQL(b, f.st, false, q, func() time.Duration {
+				timeBesideSQL(b, f.st, rollups, q, func() time.Duration {
 					start := time.Now()
 					if n, err := countRows(context.Background(), f.admin, fam.sql, dataStart, dataEnd); err != nil || n == 0 {
 						b.Fatalf("hand-written SQL: %d rows, %v", n, err)
@@ -86,4 +105,24 @@ func BenchmarkClickHouseFamilies(b *testing.B) {
 			})
 		}
 	}
+}
+
+// buildRollups builds the fixture's rollups once, as `modelwatch rollup` does, and logs the time.
+func (f *chFixture) buildRollups(b *testing.B, n int) {
+	b.Helper()
+	chMu.Lock()
+	defer chMu.Unlock()
+	if f.rollups {
+		return
+	}
+	ctx := context.Background()
+	start := time.Now()
+	if err := clickhouse.BuildRollups(ctx, clickhouse.Options{Address: f.addr, Database: "default", User: "default"}, "predictions", nil, true); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built the rollups of %d rows in %s", n, time.Since(start).Round(100*time.Millisecond))
+	if usable, reason, err := f.st.Rollups(ctx); err != nil || !usable {
+		b.Fatalf("rollups not usable: %s %v", reason, err)
+	}
+	f.rollups = true
 }

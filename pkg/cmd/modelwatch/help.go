@@ -80,14 +80,17 @@ var helps = map[string]commandHelp{
 			"--segments keeps them per value of up to 3 low-cardinality feature columns (at most 100 values each), so that\n" +
 			"queries filtering with = or in on those columns, or grouped by one, read them too; later loads keep the list,\n" +
 			"--segments \"\" removes it. Changing it rebuilds every table.\n" +
-			"--db takes a PostgreSQL URL too (postgres://user@host:port/database?sslmode=require, the password from the URL\n" +
-			"or $PGPASSWORD): the rollups are built there by this command and kept by load; rows written by other means make\n" +
-			"them unusable (queries read the rows) until it runs again. ClickHouse keeps no rollups.",
+			"--db takes a server URL too. PostgreSQL (postgres://user@host:port/database?sslmode=require, the password from\n" +
+			"the URL or $PGPASSWORD): the rollups are built there by this command and kept by load; rows written by other\n" +
+			"means make them unusable (queries read the rows) until it runs again. ClickHouse (clickhouse://..., the password\n" +
+			"from the URL or $CLICKHOUSE_PASSWORD): materialized views set up by this command keep them through every insert\n" +
+			"(all but the feature rollup; on every shard of a Distributed table).",
 		examples: []string{
 			"modelwatch rollup --db data/demo.duckdb",
 			"modelwatch rollup --db preds.duckdb --labels-table labels",
 			"modelwatch rollup --db data/demo.duckdb --segments plan,country",
 			"PGPASSWORD=... modelwatch rollup --db 'postgres://modelwatch_loader@db.internal:5432/ml?sslmode=verify-full'",
+			"CLICKHOUSE_PASSWORD=... modelwatch rollup --db 'clickhouse://admin@clickhouse.internal:9440/ml?sslmode=verify-full'",
 		},
 	},
 	"query": {

@@ -357,14 +357,14 @@ describe('ConfigEditor ClickHouse', () => {
     expect(onOptionsChange.mock.calls[0][0].jsonData.store).toBe('clickhouse');
   });
 
-  it("shows the server's fields with ClickHouse's ports, and no labels table, rollups or DuckDB settings", () => {
+  it("shows the server's fields with ClickHouse's ports, the rollups switch, and no labels table or DuckDB settings", () => {
     const { rerender } = render(<ConfigEditor options={clickhouse} onOptionsChange={jest.fn()} />);
     expect(screen.getByTestId(selectors.config.serverHost)).toHaveValue('ch.internal');
     expect(screen.getByTestId(selectors.config.serverPort)).toHaveAttribute('placeholder', '9440');
     expect(screen.queryByTestId(selectors.config.labelsTable)).not.toBeInTheDocument();
     expect(screen.queryByTestId(selectors.config.path)).not.toBeInTheDocument();
     expect(screen.queryByTestId(selectors.config.ingestEnabled)).not.toBeInTheDocument();
-    expect(screen.queryByTestId(selectors.config.rollups)).not.toBeInTheDocument();
+    expect(screen.getByTestId(selectors.config.rollups)).toBeChecked();
     rerender(
       <ConfigEditor
         options={{ ...clickhouse, jsonData: { ...clickhouse.jsonData, sslMode: 'disable' } }}

@@ -127,12 +127,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         />
       </InlineField>
       <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
-      <LimitsEditor
-        jsonData={jsonData}
-        embedded={store === 'duckdb'}
-        rollups={store !== 'clickhouse'}
-        onChange={update}
-      />
+      <LimitsEditor jsonData={jsonData} embedded={store === 'duckdb'} onChange={update} />
       {store === 'duckdb' && (
         <IngestSettings uid={options.uid} ingest={jsonData.ingest ?? {}} onChange={updateIngest} />
       )}

@@ -12,8 +12,6 @@ interface Props {
   jsonData: LimitSettings;
   /** The embedded DuckDB store: its memory and threads settings apply. */
   embedded: boolean;
-  /** A store that keeps hourly rollups (DuckDB and PostgreSQL): the rollups switch applies. */
-  rollups: boolean;
   onChange: (patch: LimitSettings) => void;
 }
 
@@ -38,7 +36,7 @@ function wholeNumber(text: string): number | undefined {
 }
 
 /** The per-data-source bounds on a query's work; an empty field keeps the backend's default. */
-export function LimitsEditor({ jsonData, embedded, rollups, onChange }: Props) {
+export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
   const l = labels.config.limits;
   const change = (key: LimitKey, numeric: boolean) => (event: ChangeEvent<HTMLInputElement>) => {
     const text = event.currentTarget.value;
@@ -68,21 +66,19 @@ export function LimitsEditor({ jsonData, embedded, rollups, onChange }: Props) {
           />
         </InlineField>
       ))}
-      {rollups && (
-        <InlineField
-          label={l.rollups.label}
-          tooltip={l.rollups.tooltip}
-          labelWidth={LABEL_WIDTH}
-          htmlFor={selectors.config.rollups}
-        >
-          <InlineSwitch
-            id={selectors.config.rollups}
-            data-testid={selectors.config.rollups}
-            value={jsonData.rollups ?? true}
-            onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
-          />
-        </InlineField>
-      )}
+      <InlineField
+        label={l.rollups.label}
+        tooltip={l.rollups.tooltip}
+        labelWidth={LABEL_WIDTH}
+        htmlFor={selectors.config.rollups}
+      >
+        <InlineSwitch
+          id={selectors.config.rollups}
+          data-testid={selectors.config.rollups}
+          value={jsonData.rollups ?? true}
+          onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
+        />
+      </InlineField>
     </Stack>
   );
 }
