@@ -43,7 +43,7 @@ func pluginBinary(t *testing.T, root string) string {
 // (its rollups off, so that both read the rows): the same frames, the same alert states.
 func TestThePluginBinaryOnPostgres(t *testing.T) {
 	srv, duckPath := demoOnBoth(t)
-	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL", false,
+	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL", false, nil,
 		map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"},
 		map[string]string{"password": pgserver.Password})
 }
@@ -53,7 +53,7 @@ func TestThePluginBinaryOnPostgres(t *testing.T) {
 func TestThePluginBinaryOnPostgresRollups(t *testing.T) {
 	srv, duckPath := demoOnBoth(t)
 	buildPostgresRollups(t, srv)
-	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL", true,
+	pluginBinaryAsOnDuckDB(t, duckPath, "PostgreSQL", true, nil,
 		map[string]any{"store": "postgres", "host": "127.0.0.1", "port": srv.Port, "database": "postgres", "user": srv.Owner, "sslMode": "disable"},
 		map[string]string{"password": pgserver.Password})
 }
@@ -61,8 +61,9 @@ func TestThePluginBinaryOnPostgresRollups(t *testing.T) {
 // pluginBinaryAsOnDuckDB starts the built plugin binary as Grafana does and requires every
 // provisioned dashboard query and alert rule on a server data source (jsonData and secrets as
 // Grafana sends them) to answer as on a DuckDB data source over duckPath, both with their
-// rollups on or both reading the rows.
-func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, rollups bool, server map[string]any, secrets map[string]string) {
+// rollups on or both reading the rows; with rollups on, the DuckDB data source reads the rows
+// for the query types in rawOnServer, which the server's rollups do not answer.
+func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, rollups bool, rawOnServer map[string]bool, server map[string]any, secrets map[string]string) {
 	t.Helper()
 	root, err := provfiles.RepoRoot(".")
 	if err != nil {
@@ -85,6 +86,7 @@ func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, rollups bool,
 			DataSourceInstanceSettings: &backend.DataSourceInstanceSettings{UID: uid, ID: int64(len(uid)), Name: uid, JSONData: raw, DecryptedSecureJSONData: secure}}
 	}
 	duck := instance("duck", map[string]any{"store": "duckdb", "path": duckPath, "rollups": rollups}, nil)
+	duckRaw := instance("duck-raw", map[string]any{"store": "duckdb", "path": duckPath, "rollups": false}, nil)
 	server["rollups"] = rollups
 	srv := instance("server", server, secrets)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -109,7 +111,11 @@ func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, rollups bool,
 	}
 	for _, dt := range dashboardTargets(t) {
 		t.Run(dt.name, func(t *testing.T) {
-			if sameFrames(t, query(duck, dt).Frames, query(srv, dt).Frames) == 0 {
+			want := duck
+			if rawOnServer[dt.queryType] {
+				want = duckRaw
+			}
+			if sameFrames(t, query(want, dt).Frames, query(srv, dt).Frames) == 0 {
 				t.Errorf("%s: no values to compare", dt.json)
 			}
 		})

@@ -112,7 +112,7 @@ func TestThePluginBinaryOnClickHouse(t *testing.T) {
 	servers := chserver.StartCluster(t, 2)
 	chserver.CopyTable(t, duckPath, "predictions", servers)
 	host, port := splitHostPort(t, servers[0].Addr)
-	pluginBinaryAsOnDuckDB(t, duckPath, "ClickHouse", false,
+	pluginBinaryAsOnDuckDB(t, duckPath, "ClickHouse", false, nil,
 		map[string]any{"store": "clickhouse", "host": host, "port": port, "database": "default", "user": chserver.User, "sslMode": "disable"},
 		map[string]string{"password": chserver.Password})
 

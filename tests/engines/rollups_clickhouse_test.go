@@ -277,3 +277,34 @@ func TestClickHouseRollupsKeptByTheViews(t *testing.T) {
 		})
 	}
 }
+
+// The built plugin binary answers every provisioned dashboard query and evaluates every alert
+// rule on a ClickHouse data source through the rollups its materialized views keep, as on a
+// DuckDB data source through its own (from the rows for drift, quality and outcome, which
+// ClickHouse's rollups leave to the rows).
+func TestThePluginBinaryOnClickHouseRollups(t *testing.T) {
+	duckPath := demoStore(t)
+	wholeSeconds(t, duckPath)
+	w, err := duckdb.OpenWriter(duckPath, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RebuildRollups(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	srv := chserver.Start(t)
+	chserver.CopyTable(t, duckPath, "predictions", []*chserver.Server{srv})
+	if err := clickhouse.BuildRollups(context.Background(), clickhouse.Options{Address: srv.Addr, Database: "default", User: "default"}, "predictions", nil, true); err != nil {
+		t.Fatal(err)
+	}
+	host, port := splitHostPort(t, srv.Addr)
+	pluginBinaryAsOnDuckDB(t, duckPath, "ClickHouse", true, map[string]bool{"drift": true, "quality": true, "outcome": true},
+		map[string]any{"store": "clickhouse", "host": host, "port": port, "database": "default", "user": chserver.User, "sslMode": "disable"},
+		map[string]string{"password": chserver.Password})
+	for _, table := range []string{"operations", "latency", "confusion", "score", "score_rank", "measures"} {
+		if len(srv.Statements(t, "predictions_rollup_1h_"+table+"_states")) == 0 {
+			t.Errorf("the plugin binary never read the %s states", table)
+		}
+	}
+}
