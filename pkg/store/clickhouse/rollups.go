@@ -36,7 +36,7 @@ func BuildRollups(ctx context.Context, o Options, table string, segments []strin
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer db.Close() //nolint:errcheck // a session of reads and DDL: nothing left to flush
 	d := Dialect{}
 	st, err := sqlstore.New(db, d, table)
 	if err != nil {
@@ -159,7 +159,7 @@ func distributedOf(ctx context.Context, db *sql.DB, table string) (*distributed,
 	}
 	for _, name := range []string{d.database, d.local} {
 		if err := store.ValidIdentifier(name); err != nil {
-			return nil, fmt.Errorf("Distributed table %s: %w", table, err)
+			return nil, fmt.Errorf("the Distributed table %s: %w", table, err)
 		}
 	}
 	return d, nil
@@ -213,22 +213,8 @@ func (d Dialect) StatesStatements(s sqlstore.RollupState, table, states string) 
 // Distributed table over them on db's server.
 // unsent states are dropped where an earlier build left them.
 func buildClusterStates(ctx context.Context, o Options, db *sql.DB, d Dialect, c *distributed, table string, states, unsent []sqlstore.RollupState) error {
-	rows, err := db.QueryContext(ctx, "SELECT host_address, port FROM system.clusters WHERE cluster = $1 ORDER BY shard_num, replica_num", c.cluster)
+	shards, err := clusterShards(ctx, db, c.cluster)
 	if err != nil {
-		return err
-	}
-	var shards []string
-	for rows.Next() {
-		var host string
-		var port uint16
-		if err := rows.Scan(&host, &port); err != nil {
-			rows.Close()
-			return err
-		}
-		shards = append(shards, net.JoinHostPort(host, strconv.Itoa(int(port))))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if len(shards) == 0 {
@@ -279,6 +265,7 @@ func buildClusterStates(ctx context.Context, o Options, db *sql.DB, d Dialect, c
 		if err != nil {
 			return fmt.Errorf("rollup %s: %w", s.Table, err)
 		}
+		//nolint:gosec // G202: validated identifiers quoted, the cluster's name a quoted literal, types from the catalog
 		create := "CREATE TABLE " + d.QuoteIdent(name) + " (" + columnList(columns) + ") ENGINE = Distributed(" + quoteString(c.cluster) + ", " +
 			d.QuoteIdent(c.database) + ", " + d.QuoteIdent(localStates(c.local, s.Table, table)) + ")"
 		if _, err := db.ExecContext(ctx, create); err != nil {
@@ -286,6 +273,25 @@ func buildClusterStates(ctx context.Context, o Options, db *sql.DB, d Dialect, c
 		}
 	}
 	return nil
+}
+
+// clusterShards lists the native addresses of a cluster's servers, from system.clusters.
+func clusterShards(ctx context.Context, db *sql.DB, cluster string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT host_address, port FROM system.clusters WHERE cluster = $1 ORDER BY shard_num, replica_num", cluster)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var shards []string
+	for rows.Next() {
+		var host string
+		var port uint16
+		if err := rows.Scan(&host, &port); err != nil {
+			return nil, err
+		}
+		shards = append(shards, net.JoinHostPort(host, strconv.Itoa(int(port))))
+	}
+	return shards, rows.Err()
 }
 
 // localStates names a rollup table's states on a shard: after the shard's local table.

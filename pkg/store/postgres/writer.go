@@ -151,6 +151,7 @@ func (w *Writer) insert(ctx context.Context, conn *sql.Conn, columns []store.Col
 		quoted[i] = q(c.Name)
 	}
 	list, id, ts := strings.Join(quoted, ", "), q(store.ColPredictionID), q(store.ColTS)
+	//nolint:gosec // G202: the table and columns are validated and quoted by q; staging is a constant
 	r, err := conn.ExecContext(ctx, "INSERT INTO "+q(w.table)+" ("+list+") SELECT "+list+" FROM "+staging+" s WHERE NOT EXISTS (SELECT 1 FROM "+
 		q(w.table)+" t WHERE t."+id+" = s."+id+") ORDER BY s."+ts)
 	if err != nil {
@@ -161,7 +162,7 @@ func (w *Writer) insert(ctx context.Context, conn *sql.Conn, columns []store.Col
 	if res.Inserted == 0 {
 		return nil
 	}
-	rows, err := conn.QueryContext(ctx, "SELECT "+q(store.ColModel)+", min("+ts+"), max("+ts+") FROM "+staging+" GROUP BY 1")
+	rows, err := conn.QueryContext(ctx, "SELECT "+q(store.ColModel)+", min("+ts+"), max("+ts+") FROM "+staging+" GROUP BY 1") //nolint:gosec // G202: quoted identifiers and a constant
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -74,11 +75,11 @@ func (k RollupKeeper) store() *Store { return &Store{conn: k.conn, d: k.d, table
 
 // Columns lists the prediction table's columns (none when it does not exist).
 func (k RollupKeeper) Columns(ctx context.Context) ([]store.Column, error) {
-	rows, err := k.conn.QueryContext(ctx, k.d.ColumnsQuery(), k.table)
+	rows, err := k.conn.QueryContext(ctx, k.d.ColumnsQuery(), k.table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close() //nolint:errcheck // store.ReadColumns checks rows.Err
+	defer rows.Close()
 	return store.ReadColumns(rows, k.d.Kind)
 }
 
@@ -95,7 +96,7 @@ func (k RollupKeeper) State(ctx context.Context) (labels string, built, current 
 		format sql.NullInt64
 	)
 	err = k.conn.QueryRowContext(ctx, "SELECT labels_table, format FROM "+k.d.QuoteIdent(meta)).Scan(&l, &format)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, false, nil
 	}
 	return l.String, err == nil, format.Int64 == RollupFormat, err
