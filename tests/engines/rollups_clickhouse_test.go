@@ -152,16 +152,7 @@ func replayRollupsOnCurrent(t *testing.T, srv *chserver.Server) {
 // the embedded store's frames through its rollups (rebuilt after the times were made whole
 // seconds, as ClickHouse's DateTime holds them).
 func TestProvisionedDashboardsThroughClickHouseRollups(t *testing.T) {
-	duckPath := demoStore(t)
-	wholeSeconds(t, duckPath)
-	w, err := duckdb.OpenWriter(duckPath, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = w.Close()
+	duckPath := wholeSecondsDemoStore(t)
 	duck := openDuck(t, duckPath)
 	if err := duck.WithOutcomes([]string{demo.OutcomeColumn}); err != nil {
 		t.Fatal(err)
@@ -283,16 +274,7 @@ func TestClickHouseRollupsKeptByTheViews(t *testing.T) {
 // DuckDB data source through its own (from the rows for drift, quality and outcome, which
 // ClickHouse's rollups leave to the rows).
 func TestThePluginBinaryOnClickHouseRollups(t *testing.T) {
-	duckPath := demoStore(t)
-	wholeSeconds(t, duckPath)
-	w, err := duckdb.OpenWriter(duckPath, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.RebuildRollups(context.Background(), ""); err != nil {
-		t.Fatal(err)
-	}
-	_ = w.Close()
+	duckPath := wholeSecondsDemoStore(t)
 	srv := chserver.Start(t)
 	chserver.CopyTable(t, duckPath, "predictions", []*chserver.Server{srv})
 	if err := clickhouse.BuildRollups(context.Background(), clickhouse.Options{Address: srv.Addr, Database: "default", User: "default"}, "predictions", nil, true); err != nil {
@@ -307,4 +289,21 @@ func TestThePluginBinaryOnClickHouseRollups(t *testing.T) {
 			t.Errorf("the plugin binary never read the %s states", table)
 		}
 	}
+}
+
+// wholeSecondsDemoStore is demoStore with its times made whole seconds, as ClickHouse's DateTime
+// holds them, and its rollups rebuilt after.
+func wholeSecondsDemoStore(t *testing.T) string {
+	t.Helper()
+	duckPath := demoStore(t)
+	wholeSeconds(t, duckPath)
+	w, err := duckdb.OpenWriter(duckPath, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.RebuildRollups(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	return duckPath
 }

@@ -22,18 +22,10 @@ const scoreThresholdCells = 100
 // rollups'. A table without a score column gets none: its score tables stay empty, and the
 // threshold and score queries fail as the raw queries do.
 func (s *Store) scoreRollupInsert(ctx context.Context, head func(b *builder, table, columns string), where func(b *builder), group string) ([]Statement, error) {
-	sch, err := s.Schema(ctx)
-	if err != nil {
+	actual, raw, err := s.scoreColumns(ctx)
+	if err != nil || raw == "" {
 		return nil, err
 	}
-	if !sch.HasAll(store.ColScore) {
-		return nil, nil
-	}
-	cols, err := s.columns(ctx, store.ColActualLabel, store.ColScore)
-	if err != nil {
-		return nil, err
-	}
-	actual, raw := cols[0], cols[1]
 	score := "CAST(" + raw + " AS DOUBLE PRECISION)"
 	cell := s.freeName("mw_cell")
 	// Rows are written in hour order so that a range's hours lie in few of the engine's row
@@ -69,6 +61,20 @@ func (s *Store) scoreRollupInsert(ctx context.Context, head func(b *builder, tab
 	b.write(scored, group, ", ", actual, byHour)
 	out = append(out, Statement{SQL: b.String(), Args: b.args})
 	return out, nil
+}
+
+// scoreColumns are the quoted actual_label and score columns the score rollups read; both ""
+// for a table without a score column, whose score rollups stay empty.
+func (s *Store) scoreColumns(ctx context.Context) (actual, score string, err error) {
+	sch, err := s.Schema(ctx)
+	if err != nil || !sch.HasAll(store.ColScore) {
+		return "", "", err
+	}
+	cols, err := s.columns(ctx, store.ColActualLabel, store.ColScore)
+	if err != nil {
+		return "", "", err
+	}
+	return cols[0], cols[1], nil
 }
 
 // thresholdCell is the decimal cell of a score, k with k/100 <= score < (k+1)/100 where k/100

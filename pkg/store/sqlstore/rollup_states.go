@@ -207,18 +207,10 @@ func (s *Store) rollupStates(ctx context.Context, hourStart func(ts string) stri
 // scoreStates are the Score, ScoreRank and ScoreSums tables as states (scoreRollupInsert's
 // rows); none for a table without a score column.
 func (s *Store) scoreStates(ctx context.Context, b *builder, keys func(...StateColumn) []StateColumn) ([]RollupState, error) {
-	sch, err := s.Schema(ctx)
-	if err != nil {
+	actual, raw, err := s.scoreColumns(ctx)
+	if err != nil || raw == "" {
 		return nil, err
 	}
-	if !sch.HasAll(store.ColScore) {
-		return nil, nil
-	}
-	cols, err := s.columns(ctx, store.ColActualLabel, store.ColScore)
-	if err != nil {
-		return nil, err
-	}
-	actual, raw := cols[0], cols[1]
 	score := "CAST(" + raw + " AS " + s.d.DoubleType() + ")"
 	label := StateColumn{Column: "actual_label", Expr: "CAST(" + actual + " AS " + s.d.TextType() + ")"}
 	scored := raw + " IS NOT NULL AND " + actual + " IS NOT NULL"
