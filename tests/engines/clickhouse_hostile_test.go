@@ -95,6 +95,30 @@ func TestClickHouseHostileAndHugeValues(t *testing.T) {
 	if n, err := st.Count(ctx); err != nil || n != int64(len(evils)+1) {
 		t.Errorf("%d rows after the queries (%v): the table must be untouched", n, err)
 	}
+
+	// A hostile segment column name is refused before anything is created.
+	if err := clickhouse.BuildRollups(ctx, clickhouse.Options{Address: srv.Addr, Database: "default", User: "default"}, "predictions", []string{`x"; DROP TABLE predictions; --`}, false); err == nil || !strings.Contains(err.Error(), "segment column") {
+		t.Errorf("hostile segment: %v", err)
+	}
+
+	// The rollups kept per segment hold the same values (the 1 MiB one too) as keys of their
+	// states, and a filter answered from them selects exactly the row holding its value.
+	if err := clickhouse.BuildRollups(ctx, clickhouse.Options{Address: srv.Addr, Database: "default", User: "default"}, "predictions", []string{"segment"}, false); err != nil {
+		t.Fatal(err)
+	}
+	rolled := openClickHouse(t, srv)
+	requireRollups(t, rolled)
+	for _, e := range evils {
+		filter, _ := json.Marshal(map[string]any{"schemaVersion": 1, "queryType": "operations", "model": "m", "format": "numeric",
+			"filters": []map[string]any{{"column": "segment", "op": "=", "values": []string{e}}}})
+		frames := runOn(t, &engine.Engine{Store: rolled, Rollups: true}, filter, query.Window{From: from, To: to})
+		if n := requests(t, frames); n != 1 {
+			t.Errorf("filter on %q through the rollups: %v requests, want the one row holding it", e, n)
+		}
+		if custom, _ := frames[0].Meta.Custom.(map[string]any); custom["source"] != "rollup" {
+			t.Errorf("filter on %q: source %v, want the rollups", e, custom["source"])
+		}
+	}
 }
 
 // requests is the request count of an operations query's numeric frames (-1 when absent).
