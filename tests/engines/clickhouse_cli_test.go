@@ -17,6 +17,18 @@ const goldenColumns = `"prediction_id" String, "ts" DateTime('UTC'), "model" Str
 	"actual_label" Nullable(String), "actual_value" Nullable(Float64), "latency_ms" Nullable(Float64),
 	"error" Nullable(String), "segment" Nullable(String), "size" Nullable(Float64)`
 
+// goldenCluster starts one server, or the shards of a cluster with a Distributed predictions table
+// of the golden families' columns (the admin's to create there), and gives the URL of the first
+// as its default user, who may write.
+func goldenCluster(t *testing.T, shards int) ([]*chserver.Server, string) {
+	t.Helper()
+	servers := chserver.StartCluster(t, shards)
+	if shards > 1 {
+		chserver.CreateTable(t, servers, "predictions", goldenColumns)
+	}
+	return servers, "clickhouse://default@" + servers[0].Addr + "/default?sslmode=disable"
+}
+
 // `modelwatch load --db clickhouse://...` loads prediction files into ClickHouse with the
 // loader's checks, creating the table on one server and through a cluster's Distributed table:
 // the golden families loaded so answer every golden query as the DuckDB store does; loading again
@@ -36,11 +48,7 @@ func TestCLIOnClickHouse(t *testing.T) {
 	gc := goldenQueries(t)
 	for _, shards := range []int{1, 2} {
 		t.Run(fmt.Sprintf("%d shards", shards), func(t *testing.T) {
-			servers := chserver.StartCluster(t, shards)
-			if shards > 1 {
-				chserver.CreateTable(t, servers, "predictions", goldenColumns)
-			}
-			admin := "clickhouse://default@" + servers[0].Addr + "/default?sslmode=disable"
+			servers, admin := goldenCluster(t, shards)
 			out, err := cli(nil, "load", "--db", admin, "--file", golden)
 			if err != nil || !strings.Contains(out, "0 already present") {
 				t.Fatalf("first load: %v\n%s", err, out)

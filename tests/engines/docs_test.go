@@ -20,20 +20,7 @@ import (
 // the test server's postgres; the labels table it grants is created first), and a data source
 // over the documented table and role answers.
 func TestPostgresDocsSQLRuns(t *testing.T) {
-	root, err := provfiles.RepoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "docs", "postgres.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var blocks []string
-	for i, part := range strings.Split(string(raw), "```") {
-		if i%2 == 1 && strings.HasPrefix(part, "sql\n") {
-			blocks = append(blocks, strings.TrimPrefix(part, "sql\n"))
-		}
-	}
+	blocks := docBlocks(t, "postgres.md")["sql"]
 	if len(blocks) != 3 {
 		t.Fatalf("docs/postgres.md has %d sql blocks, want the table's, the reader's and the loader's", len(blocks))
 	}
@@ -78,21 +65,7 @@ func TestPostgresDocsSQLRuns(t *testing.T) {
 // cluster's tables on each shard of a two-shard cluster, and the TTL of current releases on the
 // one chDB embeds (after the table); a data source over each documented table answers.
 func TestClickHouseDocsSQLRuns(t *testing.T) {
-	root, err := provfiles.RepoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "docs", "clickhouse.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := map[string][]string{}
-	for i, part := range strings.Split(string(raw), "```") {
-		if i%2 == 1 {
-			info, body, _ := strings.Cut(part, "\n")
-			blocks[info] = append(blocks[info], body)
-		}
-	}
+	blocks := docBlocks(t, "clickhouse.md")
 	if len(blocks["sql"]) != 2 || len(blocks["sql current"]) != 1 {
 		t.Fatalf("docs/clickhouse.md has %d sql and %d sql current blocks, want the table's and the cluster's, and the TTL", len(blocks["sql"]), len(blocks["sql current"]))
 	}
@@ -130,4 +103,26 @@ func TestClickHouseDocsSQLRuns(t *testing.T) {
 	if out, err := exec.Command("python3", "-c", script).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "1" {
 		t.Errorf("the TTL on the current release: %v\n%s", err, out)
 	}
+}
+
+// docBlocks reads the fenced code blocks of a file of docs/, by their info string ("sql",
+// "sql current", ...), in order.
+func docBlocks(t *testing.T, name string) map[string][]string {
+	t.Helper()
+	root, err := provfiles.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "docs", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := map[string][]string{}
+	for i, part := range strings.Split(string(raw), "```") {
+		if i%2 == 1 {
+			info, body, _ := strings.Cut(part, "\n")
+			blocks[info] = append(blocks[info], body)
+		}
+	}
+	return blocks
 }

@@ -191,11 +191,7 @@ func TestClickHouseRollupsKeptByTheViews(t *testing.T) {
 	duck, segmented := openDuck(t, goldenStore(t)), openDuck(t, segmentedGoldenStore(t))
 	for _, shards := range []int{1, 2} {
 		t.Run(fmt.Sprintf("%d shards", shards), func(t *testing.T) {
-			servers := chserver.StartCluster(t, shards)
-			if shards > 1 {
-				chserver.CreateTable(t, servers, "predictions", goldenColumns)
-			}
-			admin := "clickhouse://default@" + servers[0].Addr + "/default?sslmode=disable"
+			servers, admin := goldenCluster(t, shards)
 			cliOK := func(args ...string) string {
 				t.Helper()
 				out, err := cli(nil, args...)

@@ -13,6 +13,7 @@ import (
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
 // staging is the session's temporary table a load inserts its rows into first.
@@ -76,12 +77,7 @@ func (w *Writer) Close() error { return errors.Join(w.conn.Close(), w.db.Close()
 
 // Columns lists the table's columns in order (none when it does not exist yet).
 func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
-	rows, err := w.conn.QueryContext(ctx, w.d.ColumnsQuery(), w.table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return store.ReadColumns(rows, w.d.Kind)
+	return sqlstore.TableColumns(ctx, w.conn, w.d, w.table)
 }
 
 // Load appends rows: they go into a temporary table of the session first, where a

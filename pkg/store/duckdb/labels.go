@@ -11,6 +11,7 @@ import (
 	duck "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
 // Label is one late ground truth or late outcome for a stored prediction.
@@ -77,7 +78,7 @@ func (w *Writer) LoadLabelsWith(ctx context.Context, labelsTable string, outcome
 		names = append(names, q(c.Name))
 		defs = append(defs, q(c.Name)+" "+engineType(c.Kind))
 	}
-	err := w.inTransaction(ctx, func(conn *sql.Conn) error {
+	err := sqlstore.InTransaction(ctx, w.db, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, labelsDDL(q(labelsTable))); err != nil {
 			return fmt.Errorf("creating labels table %s: %w", labelsTable, err)
 		}

@@ -28,11 +28,6 @@ func (w *Writer) SetRollupSegments(ctx context.Context, labelsTable string, segm
 	return sqlstore.KeepRollups(ctx, w.db, w.d, w.table, func(k sqlstore.RollupKeeper) error { return k.SetSegments(ctx, labelsTable, segments) })
 }
 
-// inTransaction runs fn on one connection inside a transaction, committed when fn succeeds.
-func (w *Writer) inTransaction(ctx context.Context, fn func(*sql.Conn) error) error {
-	return sqlstore.InTransaction(ctx, w.db, fn)
-}
-
 // maintainRollups brings the rollups up to date after rows were written in the open
 // transaction on conn (see sqlstore.RollupKeeper.Maintain). A store whose rollups were never
 // built gets them built whole (its older rows included), so that they never cover part of the

@@ -11,6 +11,7 @@ import (
 	duck "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/mlops/modelwatch/pkg/store"
+	"github.com/mlops/modelwatch/pkg/store/sqlstore"
 )
 
 const staging = "_modelwatch_staging"
@@ -59,23 +60,13 @@ func OpenWriter(path, table string) (*Writer, error) {
 // Close closes the file.
 func (w *Writer) Close() error { return w.db.Close() }
 
-// querier is what *sql.DB and *sql.Conn share.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // Columns returns the table's current columns, or nil if the table does not exist yet.
 func (w *Writer) Columns(ctx context.Context) ([]store.Column, error) {
 	return w.columns(ctx, w.db)
 }
 
-func (w *Writer) columns(ctx context.Context, q querier) ([]store.Column, error) {
-	rows, err := q.QueryContext(ctx, w.d.ColumnsQuery(), w.table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return store.ReadColumns(rows, w.d.Kind)
+func (w *Writer) columns(ctx context.Context, q sqlstore.Queryer) ([]store.Column, error) {
+	return sqlstore.TableColumns(ctx, q, w.d, w.table)
 }
 
 // Load appends rows in one transaction: either every row of the input is stored (or skipped as
@@ -159,9 +150,7 @@ func (w *Writer) load(ctx context.Context, columns []store.Column, stage func(*s
 			return res, err
 		}
 	}
-	affected := "SELECT DISTINCT " + q(store.ColModel) + " AS mw_model, " + q(store.ColModelVersion) + " AS mw_version, " +
-		w.d.HourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
-	if err := w.maintainRollups(ctx, conn, affected, ""); err != nil {
+	if err := w.maintainRollups(ctx, conn, sqlstore.StagedHours(w.d, staging), ""); err != nil {
 		return res, err
 	}
 	if err := exec("DROP TABLE " + staging); err != nil {

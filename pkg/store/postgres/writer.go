@@ -77,11 +77,7 @@ func (w *Writer) onConn(ctx context.Context, fn func(*sql.Conn) error) error {
 
 // columns lists the table's columns on conn.
 func (w *Writer) columns(ctx context.Context, conn *sql.Conn) ([]store.Column, error) {
-	k, err := sqlstore.NewRollupKeeper(conn, w.d, w.table)
-	if err != nil {
-		return nil, err
-	}
-	return k.Columns(ctx)
+	return sqlstore.TableColumns(ctx, conn, w.d, w.table)
 }
 
 // RebuildRollups (re)builds every hourly rollup row of the table in one transaction, joining
@@ -186,10 +182,7 @@ func (w *Writer) maintainRollups(ctx context.Context, conn *sql.Conn, created bo
 	if err != nil {
 		return err
 	}
-	q := w.d.QuoteIdent
-	affected := "SELECT DISTINCT " + q(store.ColModel) + " AS mw_model, " + q(store.ColModelVersion) + " AS mw_version, " +
-		w.d.HourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
-	if built, err := k.Maintain(ctx, affected, ""); built || err != nil || !created {
+	if built, err := k.Maintain(ctx, sqlstore.StagedHours(w.d, staging), ""); built || err != nil || !created {
 		return err
 	}
 	return k.Rebuild(ctx, "")

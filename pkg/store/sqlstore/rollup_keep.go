@@ -75,12 +75,31 @@ func (k RollupKeeper) store() *Store { return &Store{conn: k.conn, d: k.d, table
 
 // Columns lists the prediction table's columns (none when it does not exist).
 func (k RollupKeeper) Columns(ctx context.Context) ([]store.Column, error) {
-	rows, err := k.conn.QueryContext(ctx, k.d.ColumnsQuery(), k.table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
+	return TableColumns(ctx, k.conn, k.d, k.table)
+}
+
+// Queryer is what *sql.DB and *sql.Conn share: where a writer lists a table's columns.
+type Queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// TableColumns lists a table's columns in order with their kinds, as the dialect's catalog
+// gives them (none when the table does not exist): the writers' view of the table.
+func TableColumns(ctx context.Context, q Queryer, d Dialect, table string) ([]store.Column, error) {
+	rows, err := q.QueryContext(ctx, d.ColumnsQuery(), table) //nolint:rowserrcheck // store.ReadColumns checks rows.Err
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return store.ReadColumns(rows, k.d.Kind)
+	return store.ReadColumns(rows, d.Kind)
+}
+
+// StagedHours is the SELECT of the (mw_model, mw_version, mw_hour) triples of the rows in a
+// writer's staging table, for Maintain.
+func StagedHours(d RollupDialect, staging string) string {
+	q := d.QuoteIdent
+	return "SELECT DISTINCT " + q(store.ColModel) + " AS mw_model, " + q(store.ColModelVersion) + " AS mw_version, " +
+		d.HourStart(q(store.ColTS)) + " AS mw_hour FROM " + staging
 }
 
 // State reads which labels table the rollups were built with and whether they are of this

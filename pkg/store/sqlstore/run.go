@@ -11,16 +11,11 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// queryer is what *sql.DB and *sql.Conn share.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // each runs a statement and hands its rows to row, one at a time, until row returns false or
 // the rows end. It is the one place statements run, so that every failure is classified the
 // same way (see queryErr); what says what the statement was doing, for messages.
 func (s *Store) each(ctx context.Context, what string, b *builder, row func(scan func(dest ...any) error) (more bool, err error)) error {
-	var q queryer = s.db
+	var q Queryer = s.db
 	if s.conn != nil {
 		q = s.conn
 	}
