@@ -189,18 +189,15 @@ func versionSeen(seen map[seriesKey]bool, version string) bool {
 	return false
 }
 
-// numericOnlyMethods compare the values themselves, so they need numbers.
-var numericOnlyMethods = []string{metrics.MethodKS, metrics.MethodWasserstein}
-
 // unfitReason says why a method cannot compare a feature of this kind; empty when it can.
 func unfitReason(method string, col store.Column) string {
 	numeric := col.Kind == store.KindDouble || col.Kind == store.KindInteger
-	if numeric || !slices.Contains(numericOnlyMethods, method) {
+	if numeric || !metrics.ComparesValues(method) {
 		return ""
 	}
 	var fit []string
 	for _, m := range metrics.DriftMethods {
-		if !slices.Contains(numericOnlyMethods, m) {
+		if !metrics.ComparesValues(m) {
 			fit = append(fit, m)
 		}
 	}

@@ -21,6 +21,35 @@ type approximated struct {
 	metrics.Approximation
 }
 
+// approximationNotice names the approximated features and how far their results can be: the
+// worst bounds of the methods that state them (ks, wasserstein), and for the others the widest
+// cell, within which every value was read.
+func approximationNotice(features []string, list []approximated) string {
+	var statBound, scoreBound, width float64
+	bounded, unbounded := false, false
+	for _, a := range list {
+		if a.StatisticBound == nil {
+			unbounded = true
+			width = max(width, a.CellWidth)
+			continue
+		}
+		bounded = true
+		statBound = max(statBound, *a.StatisticBound)
+		if a.ScoreBound != nil {
+			scoreBound = max(scoreBound, *a.ScoreBound)
+		}
+	}
+	text := fmt.Sprintf("drift of %s is approximated: a window has more than %d distinct values, so they were counted on a grid of %d cells over the reference range",
+		strings.Join(features, ", "), exactValueLimit, metrics.GridCells)
+	if bounded {
+		text += fmt.Sprintf("; each statistic is within %.3g and each score within %.3g of the exact one", statBound, scoreBound)
+	}
+	if unbounded {
+		text += fmt.Sprintf("; tests without a closed-form bound read every value within one cell (%.3g) of where it was", width)
+	}
+	return text + " (meta.custom.approximations)"
+}
+
 // annotateApproximations tells, in every frame's meta.custom ("approximations") and in a
 // notice, which results were approximated on the grid (ks or wasserstein of a window with more
 // distinct values than exactValueLimit) and by how much they can be off. Histogram frames
@@ -48,14 +77,7 @@ func annotateApproximations(out data.Frames, keys []seriesKey, bucketTimes []tim
 	if len(list) == 0 {
 		return
 	}
-	var worst metrics.Approximation
-	for _, a := range list {
-		worst.StatisticBound = max(worst.StatisticBound, a.StatisticBound)
-		worst.ScoreBound = max(worst.ScoreBound, a.ScoreBound)
-	}
-	notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
-		"drift of %s is approximated: a window has more than %d distinct values, so they were counted on a grid of %d cells over the reference range; each statistic is within %.3g and each score within %.3g of the exact one (meta.custom.approximations)",
-		strings.Join(features, ", "), exactValueLimit, metrics.GridCells, worst.StatisticBound, worst.ScoreBound)}
+	notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: approximationNotice(features, list)}
 	for _, f := range out {
 		if f.Meta == nil {
 			f.Meta = &data.FrameMeta{}

@@ -12,12 +12,6 @@ import (
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
-// cellMethods compare a number feature by its distribution function, which the feature
-// rollup's cells bound at their edges (metrics.KSOnGrid, WassersteinOnGrid); the binned
-// methods and the histogram's bins need each value's bin, which a cell straddling an edge
-// does not give.
-var cellMethods = []string{metrics.MethodKS, metrics.MethodWasserstein, metrics.MethodAuto, ""}
-
 // cellFeatures says (by index of cols) which number features a drift query counts per cell of
 // the feature rollup: those the rollup kept per cell in some hour of the current window (more
 // than store.FeatureRollupCap values), when the method is one of cellMethods, the format not
@@ -25,7 +19,10 @@ var cellMethods = []string{metrics.MethodKS, metrics.MethodWasserstein, metrics.
 // the rollup kept per cell read raw rows. Nil when there are none: every window is read as
 // before.
 func (e *Engine) cellFeatures(ctx context.Context, q query.Query, refScope, curScope store.Scope, width time.Duration, cols []store.Column) ([]bool, error) {
-	if q.Format == query.FormatHistogram || !slices.Contains(cellMethods, q.Method) {
+	// The methods on values read the feature rollup's cells as they read the raw path's grid
+	// (metrics.ValueTestOnGrid); the binned methods and the histogram's bins need each value's
+	// bin, which a cell straddling an edge does not give.
+	if q.Format == query.FormatHistogram || !comparesValues(q.Method) {
 		return nil, nil
 	}
 	curPlan, fs, err := e.featureRollups(ctx, curScope, width)

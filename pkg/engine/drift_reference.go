@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
@@ -122,15 +121,17 @@ func pooledSpread(parts []spread) (n, mean, ss float64) {
 	return n, mean, ss
 }
 
-// exactValueMethods compare the values themselves, so they count values one by one up to
-// exactValueLimit (auto may pick one of them).
-var exactValueMethods = []string{metrics.MethodKS, metrics.MethodWasserstein, metrics.MethodAuto, ""}
+// comparesValues tells whether a query's method compares the values themselves, so that it
+// counts values one by one up to exactValueLimit (auto may pick ks or wasserstein).
+func comparesValues(method string) bool {
+	return method == metrics.MethodAuto || method == "" || metrics.ComparesValues(method)
+}
 
 // distributionFeatures says how the store counts each feature. Text is counted by value
 // (refused above maxDistinctValues). A number is counted by value only while that is what the
 // method compares and it is cheap: up to 20 distinct values for the binned methods (Evidently's
-// rule: fewer values are the buckets themselves), up to exactValueLimit for ks, wasserstein and
-// auto (exact); a series above that limit is counted on the reference bins and, for the
+// rule: fewer values are the buckets themselves), up to exactValueLimit for the methods on
+// values and auto (exact); a series above that limit is counted on the reference bins and, for the
 // methods that compare values, on the fine grid. A number whose reference alone certainly has
 // more distinct values than the limit (its estimate above approxDistinctMargin times the limit)
 // is Binned: the store counts it per bin and grid cell as it
@@ -139,7 +140,7 @@ var exactValueMethods = []string{metrics.MethodKS, metrics.MethodWasserstein, me
 // has more values than the limit never uses its values one by one.
 func distributionFeatures(q query.Query, cols []store.Column, ranges map[string]referenceRange) ([]store.DistributionFeature, error) {
 	out := make([]store.DistributionFeature, len(cols))
-	exact := slices.Contains(exactValueMethods, q.Method)
+	exact := comparesValues(q.Method)
 	for i, c := range cols {
 		f := store.DistributionFeature{Column: c.Name, MaxValues: maxDistinctValues}
 		if isNumeric(c) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -21,13 +22,38 @@ const (
 	MethodKL            = "kl"
 	MethodHellinger     = "hellinger"
 	MethodTVD           = "tvd"
+	// Tests and distances on the values themselves (numbers only).
+	MethodAnderson       = "anderson"
+	MethodCramerVonMises = "cramervonmises"
+	MethodMannWhitney    = "mannwhitney"
+	MethodTTest          = "ttest"
+	MethodEppsSingleton  = "eppssingleton"
+	MethodEnergy         = "energy"
+	// Tests and distances on counts per bucket.
+	MethodFisher = "fisher"
+	MethodGTest  = "gtest"
+	MethodLInf   = "linf"
 )
 
 // DriftMethods lists every selectable method, auto first, in a stable order for messages and
 // editors.
 var DriftMethods = []string{
 	MethodAuto, MethodKS, MethodChiSquare, MethodZ, MethodWasserstein, MethodJensenShannon,
-	MethodPSI, MethodKL, MethodHellinger, MethodTVD,
+	MethodPSI, MethodKL, MethodHellinger, MethodTVD, MethodAnderson, MethodCramerVonMises,
+	MethodMannWhitney, MethodTTest, MethodEppsSingleton, MethodEnergy, MethodFisher, MethodGTest,
+	MethodLInf,
+}
+
+// ValueMethods compare the values themselves (their order or their size), so they need a
+// number feature and its value counts (or the grid standing in for them).
+var ValueMethods = []string{
+	MethodKS, MethodWasserstein, MethodAnderson, MethodCramerVonMises, MethodMannWhitney,
+	MethodTTest, MethodEppsSingleton, MethodEnergy,
+}
+
+// ComparesValues tells whether a method reads value counts rather than counts per bucket.
+func ComparesValues(method string) bool {
+	return slices.Contains(ValueMethods, method)
 }
 
 // Score kinds: how to read DriftResult.Score.
@@ -46,9 +72,11 @@ const (
 // method or auto, whose kind depends on the method it picks).
 func ScoreKindOf(method string) string {
 	switch method {
-	case MethodKS, MethodChiSquare, MethodZ:
+	case MethodKS, MethodChiSquare, MethodZ, MethodAnderson, MethodCramerVonMises, MethodMannWhitney,
+		MethodTTest, MethodEppsSingleton, MethodFisher, MethodGTest:
 		return ScorePValue
-	case MethodWasserstein, MethodJensenShannon, MethodPSI, MethodKL, MethodHellinger, MethodTVD:
+	case MethodWasserstein, MethodJensenShannon, MethodPSI, MethodKL, MethodHellinger, MethodTVD,
+		MethodEnergy, MethodLInf:
 		return ScoreDistance
 	}
 	return ""
@@ -69,9 +97,9 @@ func DefaultThreshold(method string) float64 {
 type DriftResult struct {
 	// Method is the method that ran (never auto: auto is resolved first).
 	Method string `json:"method"`
-	// Statistic is the test statistic (KS D, chi-square, z) or the distance itself.
+	// Statistic is the test statistic (KS D, chi-square, z, U, t, ...) or the distance itself.
 	Statistic *float64 `json:"statistic"`
-	// PValue is set by the tests only (ks, chisquare, z).
+	// PValue is set by the tests only (the methods whose score kind is ScorePValue).
 	PValue *float64 `json:"pValue,omitempty"`
 	// DOF is the chi-square test's degrees of freedom (0 for the other methods).
 	DOF int `json:"dof,omitempty"`
@@ -198,20 +226,15 @@ func Drift(method string, in DriftInput, threshold *float64) (DriftResult, error
 	if threshold != nil {
 		th = *threshold
 	}
-	switch method {
-	case MethodKS, MethodWasserstein:
+	if ComparesValues(method) {
 		if !in.Numeric {
 			return DriftResult{}, fmt.Errorf("%s needs a numeric feature", method)
 		}
 		switch {
-		case in.Values != nil && method == MethodKS:
-			return KS(*in.Values, th)
 		case in.Values != nil:
-			return Wasserstein(*in.Values, th)
-		case in.Grid != nil && method == MethodKS:
-			return KSOnGrid(*in.Grid, th)
+			return ValueTest(method, *in.Values, th)
 		case in.Grid != nil:
-			return WassersteinOnGrid(*in.Grid, th)
+			return ValueTestOnGrid(method, *in.Grid, th)
 		}
 		return DriftResult{}, fmt.Errorf("%s needs the feature's value counts", method)
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // CompareCounts runs one of the binned methods (chisquare, z, jensenshannon, psi, kl,
-// hellinger, tvd) on paired reference and current counts over the same buckets (bins or
+// hellinger, tvd, fisher, gtest, linf) on paired reference and current counts over the same buckets (bins or
 // categories, underflow/overflow and unseen buckets included).
 //
 // Buckets empty in both windows are dropped first: they carry no information, scipy's
@@ -33,7 +33,7 @@ func CompareCounts(method string, reference, current []int64, threshold float64)
 		}
 	}
 	r := DriftResult{Method: method, ScoreKind: ScoreKindOf(method), Threshold: threshold, ReferenceCount: refN, CurrentCount: curN}
-	if r.ScoreKind == "" || method == MethodKS || method == MethodWasserstein {
+	if r.ScoreKind == "" || ComparesValues(method) {
 		return DriftResult{}, fmt.Errorf("%q is not a binned drift method", method)
 	}
 	if reason := emptyWindowReason(refN, curN); reason != "" {
@@ -47,6 +47,18 @@ func CompareCounts(method string, reference, current []int64, threshold float64)
 	case MethodZ:
 		z, p := twoProportionZ(reference, current)
 		r.Statistic, r.PValue = num(z), num(p)
+		return decideDrift(r, p), nil
+	case MethodGTest:
+		stat, dof, p := gTestHomogeneity(ref, cur)
+		r.Statistic, r.DOF, r.PValue = num(stat), dof, num(p)
+		return decideDrift(r, p), nil
+	case MethodFisher:
+		if len(ref) > 2 {
+			r.Reason = fmt.Sprintf("Fisher's exact test compares two categories, the feature has %d", len(ref))
+			return r, nil
+		}
+		odds, p := fisherExact(ref, cur)
+		r.Statistic, r.PValue = odds, num(p)
 		return decideDrift(r, p), nil
 	}
 	var d float64
@@ -63,6 +75,8 @@ func CompareCounts(method string, reference, current []int64, threshold float64)
 		d = hellingerDistance(normalizeShares(ref), normalizeShares(cur))
 	case MethodTVD:
 		d = totalVariation(normalizeShares(ref), normalizeShares(cur))
+	case MethodLInf:
+		d = lInfinity(normalizeShares(ref), normalizeShares(cur))
 	}
 	r.Statistic = num(d)
 	return decideDrift(r, d), nil
@@ -239,6 +253,16 @@ func totalVariation(ref, cur []float64) float64 {
 		s += math.Abs(ref[i] - cur[i])
 	}
 	return s / 2
+}
+
+// lInfinity is the L-infinity distance between the shares, the largest difference in one
+// bucket (NannyML's L-Infinity), in [0, 1].
+func lInfinity(ref, cur []float64) float64 {
+	var d float64
+	for i := range ref {
+		d = math.Max(d, math.Abs(ref[i]-cur[i]))
+	}
+	return d
 }
 
 // sortedValues returns the value counts ordered by value, refusing NaN, infinite and

@@ -64,13 +64,14 @@ type GridCounts struct {
 
 // Approximation says that a result was computed from a grid rather than from every value, and
 // how far the exact result can be: |exact statistic - Statistic| <= StatisticBound and
-// |exact score - Score| <= ScoreBound.
+// |exact score - Score| <= ScoreBound. The bounds are nil for the methods that have none in
+// closed form (every value is then read within CellWidth of where it was).
 type Approximation struct {
-	Kind           string  `json:"kind"`
-	Cells          int     `json:"cells"`
-	CellWidth      float64 `json:"cellWidth"`
-	StatisticBound float64 `json:"statisticBound"`
-	ScoreBound     float64 `json:"scoreBound"`
+	Kind           string   `json:"kind"`
+	Cells          int      `json:"cells"`
+	CellWidth      float64  `json:"cellWidth"`
+	StatisticBound *float64 `json:"statisticBound,omitempty"`
+	ScoreBound     *float64 `json:"scoreBound,omitempty"`
 }
 
 // Approximation kinds: a fine grid over the reference range (the raw rows), or the feature
@@ -159,7 +160,7 @@ func KSOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 	pLo, pHi := ksTwoSampleP(n1, n2, dHi, max(hHi, hLo)), ksTwoSampleP(n1, n2, dLo, hLo)
 	d, p := (dLo+dHi)/2, (pLo+pHi)/2
 	a := g.approximation()
-	a.StatisticBound, a.ScoreBound = (dHi-dLo)/2+ksRounding, (pHi-pLo)/2+ksRounding
+	a.StatisticBound, a.ScoreBound = num((dHi-dLo)/2+ksRounding), num((pHi-pLo)/2+ksRounding)
 	r := DriftResult{Method: MethodKS, Statistic: num(d), PValue: num(p), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2, Approximation: a}
 	return decideDrift(r, p), nil
 }
@@ -220,8 +221,8 @@ func WassersteinOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 		w += (points[i+1].x - points[i].x) * math.Abs(c1/float64(n1)-c2/float64(n2))
 	}
 	a := g.approximation()
-	a.StatisticBound = g.wassersteinBound(n1, n2)
-	bound := a.StatisticBound
+	bound := g.wassersteinBound(n1, n2)
+	a.StatisticBound = num(bound)
 	r := DriftResult{Method: MethodWasserstein, Statistic: num(w), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2, Approximation: a}
 	if g.ReferenceStd == nil {
 		return DriftResult{}, errors.New("wasserstein on a grid needs the reference's standard deviation")
@@ -229,7 +230,7 @@ func WassersteinOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 	std := *g.ReferenceStd
 	switch {
 	case std > 0:
-		r.Approximation.ScoreBound = bound / std
+		r.Approximation.ScoreBound = num(bound / std)
 		return decideDrift(r, w/std), nil
 	case w == 0:
 		return decideDrift(r, 0), nil

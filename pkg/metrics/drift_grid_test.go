@@ -103,11 +103,11 @@ func TestGridApproximationBounds(t *testing.T) {
 				if a == nil || a.Kind != metrics.ApproximationGrid || a.Cells != cells {
 					t.Fatalf("%s %s %d cells: approximation %+v", name, method, cells, a)
 				}
-				if d := math.Abs(*approx.Statistic - *exact.Statistic); d > a.StatisticBound {
-					t.Errorf("%s %s %d cells: statistic off by %v, bound %v", name, method, cells, d, a.StatisticBound)
+				if d := math.Abs(*approx.Statistic - *exact.Statistic); d > *a.StatisticBound {
+					t.Errorf("%s %s %d cells: statistic off by %v, bound %v", name, method, cells, d, *a.StatisticBound)
 				}
-				if d := math.Abs(*approx.Score - *exact.Score); d > a.ScoreBound+1e-12 {
-					t.Errorf("%s %s %d cells: score off by %v, bound %v", name, method, cells, d, a.ScoreBound)
+				if d := math.Abs(*approx.Score - *exact.Score); d > *a.ScoreBound+1e-12 {
+					t.Errorf("%s %s %d cells: score off by %v, bound %v", name, method, cells, d, *a.ScoreBound)
 				}
 				if approx.ReferenceCount != 3000 || approx.CurrentCount != curN {
 					t.Errorf("%s %s: counts %d and %d", name, method, approx.ReferenceCount, approx.CurrentCount)
@@ -134,8 +134,8 @@ func TestGridWassersteinOutsideTheRangeIsExact(t *testing.T) {
 	}
 	// The reference's single cell moves its values by up to half its width: the bound; the
 	// distance itself may move by less.
-	if d := math.Abs(*approx.Statistic - *exact.Statistic); d > approx.Approximation.StatisticBound || approx.Approximation.StatisticBound != 1 {
-		t.Errorf("statistic %v, exact %v, bound %v (want 1: half the width 2, the reference's whole share)", *approx.Statistic, *exact.Statistic, approx.Approximation.StatisticBound)
+	if d := math.Abs(*approx.Statistic - *exact.Statistic); d > *approx.Approximation.StatisticBound || *approx.Approximation.StatisticBound != 1 {
+		t.Errorf("statistic %v, exact %v, bound %v (want 1: half the width 2, the reference's whole share)", *approx.Statistic, *exact.Statistic, *approx.Approximation.StatisticBound)
 	}
 }
 
@@ -249,14 +249,14 @@ func TestCellApproximationBounds(t *testing.T) {
 				if a == nil || a.Kind != metrics.ApproximationCells || a.Cells != len(g.Spans) || approx.Method != exact.Method {
 					t.Fatalf("%s %s alpha %v: method %s (exact %s), approximation %+v", name, method, alpha, approx.Method, exact.Method, a)
 				}
-				if d := math.Abs(*approx.Statistic - *exact.Statistic); d > a.StatisticBound {
-					t.Errorf("%s %s alpha %v: statistic off by %v, bound %v", name, method, alpha, d, a.StatisticBound)
+				if d := math.Abs(*approx.Statistic - *exact.Statistic); d > *a.StatisticBound {
+					t.Errorf("%s %s alpha %v: statistic off by %v, bound %v", name, method, alpha, d, *a.StatisticBound)
 				}
-				if d := math.Abs(*approx.Score - *exact.Score); d > a.ScoreBound+1e-12 {
-					t.Errorf("%s %s alpha %v: score off by %v, bound %v", name, method, alpha, d, a.ScoreBound)
+				if d := math.Abs(*approx.Score - *exact.Score); d > *a.ScoreBound+1e-12 {
+					t.Errorf("%s %s alpha %v: score off by %v, bound %v", name, method, alpha, d, *a.ScoreBound)
 				}
-				if alpha == 0.002 && method == metrics.MethodKS && a.StatisticBound > 0.02 {
-					t.Errorf("%s: ks bound %v on 0.4%% cells", name, a.StatisticBound)
+				if alpha == 0.002 && method == metrics.MethodKS && *a.StatisticBound > 0.02 {
+					t.Errorf("%s: ks bound %v on 0.4%% cells", name, *a.StatisticBound)
 				}
 			}
 		}

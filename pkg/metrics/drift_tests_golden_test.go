@@ -1,0 +1,121 @@
+package metrics
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Golden cases from scripts/golden/drift_tests.py: scipy's results on the raw samples for the
+// drift tests on values and on category counts.
+type goldenTestsFile struct {
+	KVE     [][2]float64 `json:"kve"`
+	Numeric []struct {
+		Name string `json:"name"`
+		ValueCounts
+		Expected map[string]*goldenTestResult `json:"expected"`
+		Rel      float64                      `json:"rel"`
+	} `json:"numeric"`
+	Categories []struct {
+		Name      string                       `json:"name"`
+		Reference []int64                      `json:"reference"`
+		Current   []int64                      `json:"current"`
+		Expected  map[string]*goldenTestResult `json:"expected"`
+	} `json:"categories"`
+}
+
+type goldenTestResult struct {
+	Statistic *float64 `json:"statistic"`
+	PValue    *float64 `json:"pValue"`
+	DOF       int      `json:"dof"`
+}
+
+func loadGoldenTests(t *testing.T) goldenTestsFile {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden", "drift", "tests.json"))
+	if err != nil {
+		t.Fatalf("golden drift tests: %v (regenerate with scripts/golden/drift_tests.py)", err)
+	}
+	var f goldenTestsFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("golden drift tests: %v", err)
+	}
+	if len(f.Numeric) == 0 || len(f.Categories) == 0 {
+		t.Fatal("golden drift tests: no cases")
+	}
+	return f
+}
+
+// checkGoldenTest compares a result with scipy's: undefined where scipy's is, else statistic
+// and p-value within rel (and abs near 0).
+func checkGoldenTest(t *testing.T, res DriftResult, want *goldenTestResult, rel, abs float64) {
+	t.Helper()
+	if want == nil {
+		if res.Score != nil || res.Reason == "" {
+			t.Fatalf("want undefined, got score %v (statistic %v)", deref(res.Score), deref(res.Statistic))
+		}
+		return
+	}
+	if res.Reason != "" {
+		t.Fatalf("undefined (%s), want statistic %v p %v", res.Reason, deref(want.Statistic), deref(want.PValue))
+	}
+	if err := numbersAgree(res.Statistic, want.Statistic, rel, abs); err != nil {
+		t.Errorf("statistic: %v", err)
+	}
+	if want.PValue != nil {
+		if err := numbersAgree(res.PValue, want.PValue, rel, abs); err != nil {
+			t.Errorf("p-value: %v", err)
+		}
+		if res.DOF != want.DOF && want.DOF != 0 {
+			t.Errorf("dof %d, want %d", res.DOF, want.DOF)
+		}
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func TestValueTestsEqualScipy(t *testing.T) {
+	for _, c := range loadGoldenTests(t).Numeric {
+		for _, method := range []string{MethodAnderson, MethodCramerVonMises, MethodMannWhitney, MethodTTest, MethodEppsSingleton, MethodEnergy} {
+			t.Run(c.Name+"/"+method, func(t *testing.T) {
+				want, ok := c.Expected[method]
+				if !ok {
+					t.Fatalf("no expectation for %s", method)
+				}
+				res, err := Drift(method, DriftInput{Numeric: true, Values: &c.ValueCounts}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGoldenTest(t, res, want, c.Rel, 1e-12)
+			})
+		}
+	}
+}
+
+func TestCountTestsEqualScipy(t *testing.T) {
+	for _, c := range loadGoldenTests(t).Categories {
+		for _, method := range []string{MethodFisher, MethodGTest, MethodLInf} {
+			t.Run(c.Name+"/"+method, func(t *testing.T) {
+				res, err := CompareCounts(method, c.Reference, c.Current, DefaultThreshold(method))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGoldenTest(t, res, c.Expected[method], 1e-9, 1e-12)
+			})
+		}
+	}
+}
+
+func TestBesselKQuarterEqualsScipy(t *testing.T) {
+	for _, c := range loadGoldenTests(t).KVE {
+		if got := besselKQuarterScaled(c[0]); !within(got, c[1], 1e-12, 0) {
+			t.Errorf("exp(z) K_1/4(z) at %g: %.17g, scipy %.17g", c[0], got, c[1])
+		}
+	}
+}
