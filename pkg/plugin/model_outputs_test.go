@@ -15,9 +15,10 @@ import (
 )
 
 // The golden quality cases of model outputs (scripts/golden/families.py: numpy's std_ratio and
-// mean_shift of score, predicted_value and size, the label's shares), end to end: the CSV
+// mean_shift of score, predicted_value and size, the label's shares) and every golden drift case
+// (scipy's tests and distances, the model outputs among the features), end to end: the CSV
 // through the loader, each query through QueryData as Grafana sends it.
-func TestModelOutputsQualityMatchesNumpyThroughQueryData(t *testing.T) {
+func TestGoldenQualityAndDriftMatchThroughQueryData(t *testing.T) {
 	db := loadCSV(t, "../../testdata/golden/families/predictions.csv")
 	ds := plugin.New(settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}, plugin.OpenStore)
 	t.Cleanup(ds.Dispose)
@@ -33,14 +34,20 @@ func TestModelOutputsQualityMatchesNumpyThroughQueryData(t *testing.T) {
 		}
 	}
 	readJSON(t, "../../testdata/golden/families/cases.json", &golden)
-	ran := 0
+	quality, drift := 0, 0
 	for _, c := range golden.Cases {
-		if !strings.Contains(c.Name, "std_ratio") {
+		queryType := "quality"
+		switch {
+		case strings.Contains(c.Name, "std_ratio"):
+			quality++
+		case strings.HasPrefix(c.Name, "drift:"):
+			queryType = "drift"
+			drift++
+		default:
 			continue
 		}
-		ran++
 		resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-			RefID: "A", QueryType: "quality", JSON: c.Query, TimeRange: backend.TimeRange{From: golden.From, To: golden.To}, Interval: time.Hour,
+			RefID: "A", QueryType: queryType, JSON: c.Query, TimeRange: backend.TimeRange{From: golden.From, To: golden.To}, Interval: time.Hour,
 		}}})
 		if err != nil {
 			t.Fatal(err)
@@ -75,7 +82,7 @@ func TestModelOutputsQualityMatchesNumpyThroughQueryData(t *testing.T) {
 			}
 		}
 	}
-	if ran < 3 {
-		t.Fatalf("want the 3 golden model output cases, ran %d", ran)
+	if quality < 3 || drift < 17 {
+		t.Fatalf("want the 3 golden model output quality cases and the 17 drift cases, ran %d and %d", quality, drift)
 	}
 }

@@ -1,8 +1,6 @@
 package query
 
 import (
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -36,28 +34,3 @@ func TestOperationsAvailabilityLastSeenAndColumnMetrics(t *testing.T) {
 	}
 }
 
-// The query editor offers exactly the operations metrics the backend accepts: a metric added on
-// one side only would be refused by the backend, or never offered by the editor.
-func TestOperationsMetricsAgreeWithTheEditor(t *testing.T) {
-	src, err := os.ReadFile("../../src/datasource/types.ts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile(`(?s)export const OPERATIONS_METRICS = \[(.*?)\] as const`).FindSubmatch(src)
-	if block == nil {
-		t.Fatal("OPERATIONS_METRICS not found in src/datasource/types.ts")
-	}
-	var ts []string
-	for _, m := range regexp.MustCompile(`'([a-z0-9_]+)'`).FindAllSubmatch(block[1], -1) {
-		ts = append(ts, string(m[1]))
-	}
-	var goNames []string
-	for _, m := range OperationsMetrics {
-		goNames = append(goNames, string(m))
-	}
-	slices.Sort(ts)
-	slices.Sort(goNames)
-	if !slices.Equal(ts, goNames) {
-		t.Errorf("types.ts OPERATIONS_METRICS %v, Go OperationsMetrics %v", ts, goNames)
-	}
-}

@@ -2,8 +2,6 @@ package query
 
 import (
 	"errors"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -45,25 +43,3 @@ func TestOutcomeValidation(t *testing.T) {
 	}
 }
 
-// The query editor offers exactly the outcome metrics the backend accepts.
-func TestOutcomeMetricsAgreeWithTheEditor(t *testing.T) {
-	src, err := os.ReadFile("../../src/datasource/types.ts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile(`(?s)export const OUTCOME_METRICS = \[(.*?)\] as const`).FindSubmatch(src)
-	if block == nil {
-		t.Fatal("OUTCOME_METRICS not found in src/datasource/types.ts")
-	}
-	var ts []string
-	for _, m := range regexp.MustCompile(`'([a-z0-9_]+)'`).FindAllSubmatch(block[1], -1) {
-		ts = append(ts, string(m[1]))
-	}
-	var goNames []string
-	for _, m := range OutcomeMetrics {
-		goNames = append(goNames, string(m))
-	}
-	if !slices.Equal(ts, goNames) {
-		t.Errorf("types.ts OUTCOME_METRICS %v, Go OutcomeMetrics %v", ts, goNames)
-	}
-}

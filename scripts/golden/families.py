@@ -249,11 +249,24 @@ def drift_values(method, numeric, ref, cur):
     reference's (numbers or categories, as text)."""
     from scipy import stats
     from scipy.spatial import distance
+    def test(res):
+        return {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
+
     if numeric:
         x, y = np.array([float(v) for v in ref]), np.array([float(v) for v in cur])
-        if method == "ks":
-            res = stats.ks_2samp(x, y)
-            return {"statistic": float(res.statistic), "p_value": float(res.pvalue), "score": float(res.pvalue)}
+        tests = {
+            "ks": lambda: stats.ks_2samp(x, y),
+            "anderson": lambda: stats.anderson_ksamp([x, y], variant="midrank"),
+            "cramervonmises": lambda: stats.cramervonmises_2samp(x, y),
+            "mannwhitney": lambda: stats.mannwhitneyu(x, y),
+            "ttest": lambda: stats.ttest_ind(x, y, equal_var=False),
+            "eppssingleton": lambda: stats.epps_singleton_2samp(x, y),
+        }
+        if method in tests:
+            return test(tests[method]())
+        if method == "energy":
+            e = stats.energy_distance(x, y)
+            return {"statistic": float(e), "score": float(e)}
         w = stats.wasserstein_distance(x, y)
         return {"statistic": float(w), "score": float(w / np.std(x))}
     cats = sorted(set(ref) | set(cur))
@@ -261,6 +274,16 @@ def drift_values(method, numeric, ref, cur):
     if method == "chisquare":
         chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
         return {"statistic": float(chi2), "p_value": float(p), "score": float(p)}
+    if method == "gtest":
+        g, p, dof, _ = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        return {"statistic": float(g), "p_value": float(p), "score": float(p)}
+    if method == "fisher":
+        if table.shape[1] > 2:  # Fisher's exact test compares two categories: undefined here
+            return {"statistic": None, "p_value": None, "score": None}
+        return test(stats.fisher_exact(table))
+    if method == "linf":
+        d = float(np.max(np.abs(table[0] / table[0].sum() - table[1] / table[1].sum())))
+        return {"statistic": d, "score": d}
     js = distance.jensenshannon(table[0] / table[0].sum(), table[1] / table[1].sum())
     return {"statistic": float(js), "score": float(js)}
 
@@ -272,7 +295,8 @@ def output_drift_cases(rows):
     start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
     cases = []
     for model, method, feature, numeric in [("cls", "ks", "score", True), ("cls", "chisquare", "predicted_label", False),
-                                            ("reg", "wasserstein", "predicted_value", True)]:
+                                            ("reg", "wasserstein", "predicted_value", True),
+                                            ("cls", "fisher", "predicted_label", False), ("cls", "anderson", "score", True)]:
         mrows = [r for r in rows if r["model"] == model and r["model_version"] in ("A", "B")]
         series = []
         # An input beside the output (a category for chisquare, which bins numbers): the rollup
@@ -295,7 +319,9 @@ def drift_cases(rows):
     start = START.strftime("%Y-%m-%dT%H:%M:%SZ")
     ref_rows = [r for r in rows if r["ts"] < ref_end]
     cases = []
-    for method, feature in [("ks", "size"), ("wasserstein", "size"), ("chisquare", "segment"), ("jensenshannon", "segment")]:
+    for method, feature in [("ks", "size"), ("wasserstein", "size"), ("chisquare", "segment"), ("jensenshannon", "segment"),
+                            ("anderson", "size"), ("cramervonmises", "size"), ("mannwhitney", "size"), ("ttest", "size"),
+                            ("eppssingleton", "size"), ("energy", "size"), ("gtest", "segment"), ("linf", "segment")]:
         series = []
         for version in ["A", "B"]:
             cur = [r[feature] for r in rows if r["model_version"] == version and r[feature] != ""]

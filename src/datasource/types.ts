@@ -149,6 +149,15 @@ export const DRIFT_METHODS = [
   'kl',
   'hellinger',
   'tvd',
+  'anderson',
+  'cramervonmises',
+  'mannwhitney',
+  'ttest',
+  'eppssingleton',
+  'energy',
+  'fisher',
+  'gtest',
+  'linf',
 ] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
 
