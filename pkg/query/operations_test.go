@@ -33,4 +33,3 @@ func TestOperationsAvailabilityLastSeenAndColumnMetrics(t *testing.T) {
 		t.Fatalf("a column name beyond the text limit: %v", err)
 	}
 }
-

@@ -42,4 +42,3 @@ func TestOutcomeValidation(t *testing.T) {
 		t.Fatalf("compareTo on outcome: %+v, %v", q.Change, err)
 	}
 }
-
