@@ -84,13 +84,23 @@ func CompareCounts(method string, reference, current []int64, threshold float64)
 
 // chiSquareHomogeneity is Pearson's test of homogeneity on the 2 x k table (reference and
 // current rows, bucket columns), as scipy.stats.chi2_contingency(correction=False): expected
-// counts from the margins, dof = k-1. With a single bucket there is nothing to test: scipy
-// returns statistic 0 and p-value 1, and so does this.
+// counts from the margins, dof = k-1.
 //
 // It differs from Evidently's chi-square, a goodness-of-fit of the current counts against
 // the reference shares, which treats the reference as exact and so overstates drift when the
 // reference window is small.
 func chiSquareHomogeneity(ref, cur []float64) (stat float64, dof int, p float64) {
+	return homogeneityTest(ref, cur, func(observed, expected float64) float64 {
+		d := observed - expected
+		return d * d / expected
+	})
+}
+
+// homogeneityTest sums a divergence of each cell of the 2 x k table (reference and current
+// rows, bucket columns) from its expected count under homogeneity (from the margins) and reads
+// the sum as chi-square with k-1 degrees of freedom. With a single bucket there is nothing to
+// test: statistic 0 and p-value 1, as scipy.
+func homogeneityTest(ref, cur []float64, divergence func(observed, expected float64) float64) (stat float64, dof int, p float64) {
 	k := len(ref)
 	dof = k - 1
 	if dof <= 0 {
@@ -104,11 +114,7 @@ func chiSquareHomogeneity(ref, cur []float64) (stat float64, dof int, p float64)
 	n := refN + curN
 	for i := range ref {
 		col := ref[i] + cur[i]
-		for _, cell := range [2][2]float64{{ref[i], refN}, {cur[i], curN}} {
-			expected := cell[1] * col / n
-			d := cell[0] - expected
-			stat += d * d / expected
-		}
+		stat += divergence(ref[i], refN*col/n) + divergence(cur[i], curN*col/n)
 	}
 	return stat, dof, chiSquareSF(stat, dof)
 }

@@ -10,22 +10,9 @@ import "math"
 // observed ln(observed / expected), expected counts from the margins, dof = k-1; a single
 // bucket gives 0 and p-value 1.
 func gTestHomogeneity(ref, cur []float64) (stat float64, dof int, p float64) {
-	dof = len(ref) - 1
-	if dof <= 0 {
-		return 0, 0, 1
-	}
-	var refN, curN float64
-	for i := range ref {
-		refN += ref[i]
-		curN += cur[i]
-	}
-	n := refN + curN
-	for i := range ref {
-		col := ref[i] + cur[i]
-		stat += relEntr(ref[i], refN*col/n) + relEntr(cur[i], curN*col/n)
-	}
-	stat *= 2
-	return stat, dof, chiSquareSF(stat, dof)
+	return homogeneityTest(ref, cur, func(observed, expected float64) float64 {
+		return 2 * relEntr(observed, expected)
+	})
 }
 
 // fisherExact is Fisher's exact test on the 2 x 2 table [[ref_a, ref_b], [cur_a, cur_b]] (a the
