@@ -251,13 +251,16 @@ func TestIngestRateLimits(t *testing.T) {
 	if secs, _ := strconv.Atoi(r.retryAfter); r.status != http.StatusTooManyRequests || secs < 1 || secs > 6 {
 		t.Fatalf("the next full batch: %d %s (Retry-After %q, want about 5 s)", r.status, r.raw, r.retryAfter)
 	}
-	rows := ingestSource(t, func(s *settings.Settings) { s.Ingest.RowsPerSecond = 100; s.Ingest.MaxBatchRows = 100 })
+	// 10 rows a second against a bucket of 101: the second batch needs 5 s of refill, far more
+	// than the first batch's write takes on a loaded machine (at 100 rows a second, a write of
+	// half a second let the second batch through).
+	rows := ingestSource(t, func(s *settings.Settings) { s.Ingest.RowsPerSecond = 10; s.Ingest.MaxBatchRows = 100 })
 	if r := post(t, rows, "predictions", editor, csvType, csvRows(0, 99, "m")); r.status != http.StatusOK {
 		t.Fatalf("first 100 lines: %d %s", r.status, r.raw)
 	}
 	r = post(t, rows, "predictions", editor, csvType, csvRows(99, 50, "m"))
 	secs, _ := strconv.Atoi(r.retryAfter)
-	if r.status != http.StatusTooManyRequests || secs < 1 || !strings.Contains(r.raw, "more than 100 rows per second") {
+	if r.status != http.StatusTooManyRequests || secs < 1 || !strings.Contains(r.raw, "more than 10 rows per second") {
 		t.Fatalf("over the row rate: %d %s (Retry-After %q)", r.status, r.raw, r.retryAfter)
 	}
 }
