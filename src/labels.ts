@@ -299,6 +299,16 @@ export const labels = {
       tooltip: 'Multiclass precision, recall and F1 without a positive class. Leave empty for the positive class.',
       placeholder: 'Positive class',
     },
+    zeroDivision: {
+      label: 'Zero division',
+      tooltip:
+        "Precision, recall and F1 where their denominator is 0 (a class never predicted or never seen), as scikit-learn's zero_division. Empty: undefined (no value).",
+      placeholder: 'Undefined',
+    },
+    zeroDivisionOptions: {
+      '0': { label: '0', description: 'As scikit-learn zero_division=0' },
+      '1': { label: '1', description: 'As scikit-learn zero_division=1' },
+    },
     averageOptions: {
       none: { label: 'None', description: 'One series per class' },
       macro: { label: 'Macro', description: 'Unweighted mean over the classes' },

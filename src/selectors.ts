@@ -49,6 +49,7 @@ export const selectors = {
     champion: 'modelwatch-query-champion',
     challenger: 'modelwatch-query-challenger',
     average: 'modelwatch-query-average',
+    zeroDivision: 'modelwatch-query-zero-division',
     compare: 'modelwatch-query-compare',
     features: 'modelwatch-query-features',
     referenceShift: 'modelwatch-query-reference-shift',

@@ -209,11 +209,11 @@ func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 }
 
 // averaged computes a multiclass-averaged metric (precision, recall, F1) from a matrix.
-func averaged(average string, m query.Metric, c metrics.Confusion) *float64 {
+func averaged(average string, m query.Metric, c metrics.Confusion, zd metrics.ZeroDivision) *float64 {
 	if m == query.Accuracy {
-		return metrics.Classification[string(m)](c, "")
+		return metrics.Classification[string(m)](c, "", zd)
 	}
-	prf := metrics.Multiclass[average](c)
+	prf := metrics.Multiclass[average](c, zd)
 	switch m {
 	case query.Precision:
 		return prf.Precision
@@ -225,11 +225,11 @@ func averaged(average string, m query.Metric, c metrics.Confusion) *float64 {
 
 // classMetric is one class's one-vs-rest precision, recall or F1 (scikit-learn's average=None);
 // accuracy is the whole matrix's.
-func classMetric(m query.Metric, c metrics.Confusion, class string) *float64 {
+func classMetric(m query.Metric, c metrics.Confusion, class string, zd metrics.ZeroDivision) *float64 {
 	if m == query.Accuracy {
-		return metrics.Classification[string(m)](c, "")
+		return metrics.Classification[string(m)](c, "", zd)
 	}
-	for _, p := range metrics.PerClass(c) {
+	for _, p := range metrics.PerClass(c, zd) {
 		if p.Label != class {
 			continue
 		}

@@ -7,24 +7,33 @@ type Binary struct {
 	TP, FP, FN, TN int64
 }
 
-// Func computes one classification metric from a confusion matrix and a positive class.
-type Func func(c Confusion, positive string) *float64
+// Func computes one classification metric from a confusion matrix, a positive class and the
+// value of a zero division (ZeroDivision).
+type Func func(c Confusion, positive string, zd ZeroDivision) *float64
+
+// ZeroDivision is scikit-learn's zero_division: the value precision, recall and F1 take where
+// their denominator is 0 although the matrix has rows. Nil (the default) leaves them undefined,
+// as scikit-learn's np.nan; 0 and 1 as scikit-learn's 0 and 1. A matrix without rows (a bucket
+// without predictions) is undefined whatever it says: there is nothing to score.
+type ZeroDivision *float64
 
 // Classification maps the public metric names to their definitions. Each matches
-// scikit-learn with zero_division=nan on binary data (nil where scikit-learn gives nan); on
+// scikit-learn on binary data (nil where scikit-learn with zero_division=np.nan gives nan); on
 // more than two classes the binary metrics are one-vs-rest for the positive class and accuracy
 // is the share of the diagonal.
 var Classification = map[string]Func{
-	"accuracy": func(c Confusion, _ string) *float64 {
+	"accuracy": func(c Confusion, _ string, _ ZeroDivision) *float64 {
 		return ratio(c.Correct(), c.Total())
 	},
-	"precision": binary(func(b Binary) *float64 { return ratio(b.TP, b.TP+b.FP) }),
-	"recall":    binary(func(b Binary) *float64 { return ratio(b.TP, b.TP+b.FN) }),
-	"f1": binary(func(b Binary) *float64 {
-		// 2TP / (2TP + FP + FN): scikit-learn's form, 0 (not undefined) when TP is 0 but some
-		// row was positive in truth or prediction.
-		return ratio(2*b.TP, 2*b.TP+b.FP+b.FN)
-	}),
+	"precision": func(c Confusion, positive string, zd ZeroDivision) *float64 {
+		return prfOf(c.Binary(positive), zd).Precision
+	},
+	"recall": func(c Confusion, positive string, zd ZeroDivision) *float64 {
+		return prfOf(c.Binary(positive), zd).Recall
+	},
+	"f1": func(c Confusion, positive string, zd ZeroDivision) *float64 {
+		return prfOf(c.Binary(positive), zd).F1
+	},
 	"specificity":       binary(func(b Binary) *float64 { return ratio(b.TN, b.TN+b.FP) }),
 	"fpr":               binary(func(b Binary) *float64 { return ratio(b.FP, b.FP+b.TN) }),
 	"fnr":               binary(func(b Binary) *float64 { return ratio(b.FN, b.FN+b.TP) }),
@@ -33,7 +42,7 @@ var Classification = map[string]Func{
 }
 
 func binary(f func(Binary) *float64) Func {
-	return func(c Confusion, positive string) *float64 { return f(c.Binary(positive)) }
+	return func(c Confusion, positive string, _ ZeroDivision) *float64 { return f(c.Binary(positive)) }
 }
 
 // mcc is Matthews' correlation coefficient; scikit-learn returns 0 when the denominator is 0.

@@ -32,7 +32,14 @@ func TestMulticlassGolden(t *testing.T) {
 				Support int64
 				goldenPRF
 			}
-			Averages map[string]goldenPRF
+			Averages     map[string]goldenPRF
+			ZeroDivision map[string]struct {
+				PerClass []struct {
+					Label string
+					goldenPRF
+				}
+				Averages map[string]goldenPRF
+			}
 		}
 	}
 	decodeGoldenFile(t, "ranking/multiclass.json", &golden)
@@ -42,7 +49,7 @@ func TestMulticlassGolden(t *testing.T) {
 	for _, tc := range golden.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			c := matrix(tc.Labels, tc.Matrix)
-			per := PerClass(c)
+			per := PerClass(c, nil)
 			if len(per) != len(tc.PerClass) {
 				t.Fatalf("%d classes, want %d", len(per), len(tc.PerClass))
 			}
@@ -56,7 +63,28 @@ func TestMulticlassGolden(t *testing.T) {
 				t.Fatalf("%d averages, want %d", len(Multiclass), len(tc.Averages))
 			}
 			for name, want := range tc.Averages {
-				checkPRF(t, name, Multiclass[name](c), want, 1e-9)
+				checkPRF(t, name, Multiclass[name](c, nil), want, 1e-9)
+			}
+			// scikit-learn's zero_division 0 and 1: per class (and so every binary metric of a
+			// positive class, one-vs-rest) and the averages.
+			if len(tc.ZeroDivision) != 2 {
+				t.Fatalf("%d zero_division variants, want 2", len(tc.ZeroDivision))
+			}
+			for value, zc := range tc.ZeroDivision {
+				zd := 0.0
+				if value == "1" {
+					zd = 1
+				}
+				per := PerClass(c, &zd)
+				for i, want := range zc.PerClass {
+					checkPRF(t, "zero_division "+value+" "+want.Label, per[i].PRF, want.goldenPRF, 1e-12)
+					binary := PRF{Precision: Classification["precision"](c, want.Label, &zd),
+						Recall: Classification["recall"](c, want.Label, &zd), F1: Classification["f1"](c, want.Label, &zd)}
+					checkPRF(t, "zero_division "+value+" binary "+want.Label, binary, want.goldenPRF, 1e-12)
+				}
+				for name, want := range zc.Averages {
+					checkPRF(t, "zero_division "+value+" "+name, Multiclass[name](c, &zd), want, 1e-9)
+				}
 			}
 		})
 	}
@@ -94,7 +122,7 @@ func TestMulticlassDefinitions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			checkPRF(t, tc.avg, Multiclass[tc.avg](tc.c), tc.want, 1e-12)
+			checkPRF(t, tc.avg, Multiclass[tc.avg](tc.c, nil), tc.want, 1e-12)
 		})
 	}
 }
@@ -109,7 +137,7 @@ func TestPerClassHandChecked(t *testing.T) {
 		{Label: "c", Support: 1, PRF: PRF{nil, &zero, &zero}},
 		{Label: "d", Support: 0, PRF: PRF{nil, nil, nil}}, // a label without rows
 	}
-	got := PerClass(c)
+	got := PerClass(c, nil)
 	for i := range want {
 		if got[i].Label != want[i].Label || got[i].Support != want[i].Support {
 			t.Fatalf("class %d: %+v", i, got[i])

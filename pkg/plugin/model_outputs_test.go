@@ -15,10 +15,11 @@ import (
 )
 
 // The golden quality cases of model outputs (scripts/golden/families.py: numpy's std_ratio and
-// mean_shift of score, predicted_value and size, the label's shares) and every golden drift case
-// (scipy's tests and distances, the model outputs among the features), end to end: the CSV
-// through the loader, each query through QueryData as Grafana sends it.
-func TestGoldenQualityAndDriftMatchThroughQueryData(t *testing.T) {
+// mean_shift of score, predicted_value and size, the label's shares), every golden drift case
+// (scipy's tests and distances, the model outputs among the features) and the zeroDivision
+// cases (scikit-learn's zero_division), end to end: the CSV through the loader, each query
+// through QueryData as Grafana sends it.
+func TestGoldenQualityDriftAndZeroDivisionMatchThroughQueryData(t *testing.T) {
 	db := loadCSV(t, "../../testdata/golden/families/predictions.csv")
 	ds := plugin.New(settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}, plugin.OpenStore)
 	t.Cleanup(ds.Dispose)
@@ -34,7 +35,7 @@ func TestGoldenQualityAndDriftMatchThroughQueryData(t *testing.T) {
 		}
 	}
 	readJSON(t, "../../testdata/golden/families/cases.json", &golden)
-	quality, drift := 0, 0
+	quality, drift, zeroDivision := 0, 0, 0
 	for _, c := range golden.Cases {
 		queryType := "quality"
 		switch {
@@ -43,6 +44,9 @@ func TestGoldenQualityAndDriftMatchThroughQueryData(t *testing.T) {
 		case strings.HasPrefix(c.Name, "drift:"):
 			queryType = "drift"
 			drift++
+		case strings.Contains(c.Name, "zeroDivision"):
+			queryType = "classification"
+			zeroDivision++
 		default:
 			continue
 		}
@@ -82,7 +86,7 @@ func TestGoldenQualityAndDriftMatchThroughQueryData(t *testing.T) {
 			}
 		}
 	}
-	if quality < 3 || drift < 17 {
-		t.Fatalf("want the 3 golden model output quality cases and the 17 drift cases, ran %d and %d", quality, drift)
+	if quality < 3 || drift < 17 || zeroDivision < 4 {
+		t.Fatalf("want the 3 golden model output quality cases, the 17 drift cases and the 4 zeroDivision cases, ran %d, %d and %d", quality, drift, zeroDivision)
 	}
 }

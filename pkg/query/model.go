@@ -3,7 +3,10 @@
 // nothing about SQL or the plugin SDK.
 package query
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // SchemaVersion is the version of the saved query JSON that this build writes and reads.
 const SchemaVersion = 1
@@ -276,6 +279,9 @@ type Raw struct {
 	CombineVersions bool   `json:"combineVersions,omitempty"`
 	Outcome         string `json:"outcome,omitempty"`
 	Value           string `json:"value,omitempty"`
+	// ZeroDivision is scikit-learn's zero_division for precision, recall and F1: null (the
+	// default, undefined), 0 or 1, as a JSON number or a string (a template variable).
+	ZeroDivision json.RawMessage `json:"zeroDivision,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -320,4 +326,7 @@ type Query struct {
 	// OutcomeValue the text that counts as positive in the rate of a text column.
 	Outcome      string
 	OutcomeValue string
+	// ZeroDivision is the value of precision, recall and F1 where their denominator is 0 (nil:
+	// undefined).
+	ZeroDivision *float64
 }

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -118,6 +119,12 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Average != "" && !slices.Contains(Averages, q.Average) {
 		return Query{}, invalid("unknown average %q: use one of %s", clip(raw.Average), strings.Join(Averages, ", "))
 	}
+	if q.ZeroDivision, err = zeroDivision(raw.ZeroDivision); err != nil {
+		return Query{}, err
+	}
+	if q.ZeroDivision != nil && q.Type != TypeClassification {
+		return Query{}, invalid("zeroDivision applies to classification's precision, recall and F1, not to %s: remove it", q.Type)
+	}
 	if q.Type == TypeClassification && q.PositiveClass == "" && q.Average == "" {
 		return Query{}, invalid("positiveClass is required for classification metrics: name the class that counts as positive, or set average (macro, micro, weighted) for multiclass precision, recall and F1")
 	}
@@ -205,6 +212,36 @@ func checkColumn(q Query) error {
 		}
 	}
 	return nil
+}
+
+// zeroDivision reads scikit-learn's zero_division: absent, null, "null" or "nan" leave a zero
+// division undefined; 0 and 1 (numbers or strings) are its value.
+func zeroDivision(raw json.RawMessage) (*float64, error) {
+	var v any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, invalid("zeroDivision is not JSON: use null, 0 or 1")
+		}
+	}
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case float64:
+		if v == 0 || v == 1 {
+			return &v, nil
+		}
+	case string:
+		switch strings.TrimSpace(v) {
+		case "", "null", "nan":
+			return nil, nil
+		case "0":
+			return new(float64), nil
+		case "1":
+			one := 1.0
+			return &one, nil
+		}
+	}
+	return nil, invalid("zeroDivision is %s: use null (undefined, the default), 0 or 1, as scikit-learn's zero_division", clip(string(raw)))
 }
 
 // averagedMetrics are the metrics a multiclass average applies to (accuracy needs none).

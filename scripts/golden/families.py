@@ -406,6 +406,30 @@ def multiclass_cases(rows):
                   "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": "none",
                             "metrics": ["precision", "recall", "f1"], "format": "numeric"},
                   "series": series})
+    # zeroDivision as scikit-learn's zero_division, on the rows where fox is never predicted:
+    # its precision divides by zero.
+    no_fox = [(t, p_) for t, p_ in zip(y_true, y_pred) if p_ != "fox"]
+    t_nf, p_nf = [t for t, _ in no_fox], [p_ for _, p_ in no_fox]
+    not_fox = [{"column": "predicted_label", "op": "!=", "values": ["fox"]}]
+    for zd, average in [(0, "macro"), (1, "weighted")]:
+        p, r_, f, _ = metrics.precision_recall_fscore_support(t_nf, p_nf, average=average, zero_division=zd)
+        cases.append({"name": f"classification: {average} average with zeroDivision {zd}, a class never predicted",
+                      "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": average,
+                                "metrics": ["precision", "recall", "f1"], "format": "numeric", "filters": not_fox, "zeroDivision": zd},
+                      "series": [{"labels": {"model": "multi", "version": "A"},
+                                  "values": {"precision": float(p), "recall": float(r_), "f1": float(f)}}]})
+    p, r_, f, _ = metrics.precision_recall_fscore_support(t_nf, p_nf, average=None, labels=labels, zero_division=1)
+    cases.append({"name": "classification: per class with zeroDivision \"1\" (a template variable's string)",
+                  "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": "none",
+                            "metrics": ["precision", "recall", "f1"], "format": "numeric", "filters": not_fox, "zeroDivision": "1"},
+                  "series": [{"labels": {"model": "multi", "version": "A", "class": c},
+                              "values": {"precision": float(p[i]), "recall": float(r_[i]), "f1": float(f[i])}}
+                             for i, c in enumerate(labels)]})
+    p = metrics.precision_score([t == "fox" for t in t_nf], [q == "fox" for q in p_nf], zero_division=0)
+    cases.append({"name": "classification: binary precision with zeroDivision 0, the positive class never predicted",
+                  "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "positiveClass": "fox",
+                            "metrics": ["precision"], "format": "numeric", "filters": not_fox, "zeroDivision": 0},
+                  "series": [{"labels": {"model": "multi", "version": "A"}, "values": {"precision": float(p)}}]})
     return cases
 
 

@@ -164,11 +164,9 @@ def multiclass_case(name: str, actual, predicted, labels=None) -> dict:
     actual = np.asarray(actual)
     predicted = np.asarray(predicted)
     labels = sorted(set(actual) | set(predicted) | set(labels or []))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # single-label and zero-division warnings
-        cm = confusion_matrix(actual, predicted, labels=labels)
+    def scores(zero_division):
         p, r, f, sup = precision_recall_fscore_support(
-            actual, predicted, labels=labels, average=None, zero_division=np.nan
+            actual, predicted, labels=labels, average=None, zero_division=zero_division
         )
         per_class = [
             {"label": l, "support": int(n), "precision": number(a), "recall": number(b), "f1": number(c)}
@@ -176,14 +174,27 @@ def multiclass_case(name: str, actual, predicted, labels=None) -> dict:
         ]
         averages = {}
         for avg in ("macro", "micro", "weighted"):
-            a, b, c, _ = precision_recall_fscore_support(actual, predicted, average=avg, zero_division=np.nan)
+            a, b, c, _ = precision_recall_fscore_support(actual, predicted, average=avg, zero_division=zero_division)
             averages[avg] = {"precision": number(a), "recall": number(b), "f1": number(c)}
+        return per_class, averages
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # single-label and zero-division warnings
+        cm = confusion_matrix(actual, predicted, labels=labels)
+        per_class, averages = scores(np.nan)
+        # zero_division 0 and 1: per class over the matrix's labels, the averages over the
+        # labels present (labels=None), as the engine computes them.
+        zero_division = {}
+        for zd in (0, 1):
+            zper, zavg = scores(zd)
+            zero_division[str(zd)] = {"perClass": zper, "averages": zavg}
     return {
         "name": name,
         "labels": [str(l) for l in labels],
         "matrix": cm.tolist(),
         "perClass": per_class,
         "averages": averages,
+        "zeroDivision": zero_division,
     }
 
 

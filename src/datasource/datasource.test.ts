@@ -20,6 +20,7 @@ const templateSrv = fakeTemplateSrv({
   version: 'B',
   versions: ['A', 'B'],
   cls: 'churn',
+  zd: '1',
   step: '1h',
   country: ['DE', 'FR'],
   feature: 'age',
@@ -43,6 +44,12 @@ describe('ModelwatchDataSource.applyTemplateVariables', () => {
     const result = newDataSource().applyTemplateVariables(baseQuery, {});
     expect(result.model).toBe('churn-classifier');
     expect(result.positiveClass).toBe('churn');
+  });
+
+  it('replaces a variable in zeroDivision and passes numbers as they are', () => {
+    const ds = newDataSource();
+    expect(ds.applyTemplateVariables({ ...baseQuery, zeroDivision: '$zd' }, {}).zeroDivision).toBe('1');
+    expect(ds.applyTemplateVariables({ ...baseQuery, zeroDivision: 0 }, {}).zeroDivision).toBe(0);
   });
 
   it('expands a multi-value variable into the versions array', () => {

@@ -66,6 +66,9 @@ export class ModelwatchDataSource extends DataSourceWithBackend<ModelwatchQuery,
     if (migrated.groupBy !== undefined) {
       result.groupBy = replace(migrated.groupBy);
     }
+    if (typeof migrated.zeroDivision === 'string') {
+      result.zeroDivision = replace(migrated.zeroDivision);
+    }
     if (migrated.filters) {
       // A filter value that is a multi-value variable becomes one value per selection; numbers
       // and booleans pass as they are (the backend converts strings to the column's type).

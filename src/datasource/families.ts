@@ -20,6 +20,7 @@ export type FamilyField =
   | 'positiveClass'
   | 'threshold'
   | 'average'
+  | 'zeroDivision'
   | 'compare'
   | 'compareTo'
   | 'features'
@@ -54,7 +55,14 @@ const SHAPE_ROW: FamilyField[] = ['format', 'interval', 'groupBy'];
 /** What each family reads, after docs/query-reference.md. */
 export const FAMILIES: Record<QueryType, Family> = {
   classification: {
-    rows: [['versions'], ['metrics'], ['compareTo'], ['positiveClass', 'threshold', 'average'], SHAPE_ROW, ['filters']],
+    rows: [
+      ['versions'],
+      ['metrics'],
+      ['compareTo'],
+      ['positiveClass', 'threshold', 'average', 'zeroDivision'],
+      SHAPE_ROW,
+      ['filters'],
+    ],
     metrics: CLASSIFICATION_METRICS,
     formats: SERIES,
     defaults: { metrics: ['precision', 'recall', 'f1'], format: 'timeseries' },
@@ -142,6 +150,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   positiveClass: ['positiveClass'],
   threshold: ['threshold'],
   average: ['average'],
+  zeroDivision: ['zeroDivision'],
   compare: ['compare'],
   compareTo: ['compareTo'],
   features: ['features'],

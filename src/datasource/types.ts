@@ -137,6 +137,9 @@ export type MetricName =
 export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
 export type Average = (typeof AVERAGES)[number];
 
+/** scikit-learn's zero_division for precision, recall and F1; absent: undefined (null). */
+export const ZERO_DIVISIONS = ['0', '1'] as const;
+
 /** Drift methods, auto first, as the backend lists them. */
 export const DRIFT_METHODS = [
   'auto',
@@ -202,6 +205,11 @@ export interface ModelwatchQuery extends DataQuery {
   reference?: ReferenceWindow;
   /** Classification: multiclass average of precision, recall and F1; none: one series per class. */
   average?: Average;
+  /**
+   * Classification: precision, recall and F1 where their denominator is 0 (scikit-learn's
+   * zero_division); absent or null: undefined. A string is a template variable ("0", "1", "null").
+   */
+  zeroDivision?: 0 | 1 | null | string;
   /** Drift method, bins and threshold. */
   method?: DriftMethod;
   bins?: number;

@@ -7,7 +7,7 @@ import { selectors } from '../../selectors';
 import type { ModelwatchDataSource } from '../datasource';
 import { splitMetric } from '../change';
 import { familyOf, type FamilyField } from '../families';
-import { AVERAGES, COMPARE_METRICS, DRIFT_METHODS, type ModelwatchQuery } from '../types';
+import { AVERAGES, COMPARE_METRICS, DRIFT_METHODS, ZERO_DIVISIONS, type ModelwatchQuery } from '../types';
 import { parseBins, parseDriftThreshold, parseInterval, parseThreshold, type Parsed } from '../validation';
 import { BlurInput } from './BlurInput';
 import { ChampionChallengerFields } from './ChampionChallengerFields';
@@ -30,6 +30,7 @@ const options = <T extends string>(values: readonly T[], describe: (value: T) =>
 const AVERAGE_OPTIONS = options(AVERAGES, (value) => text.averageOptions[value]);
 const COMPARE_OPTIONS = options(COMPARE_METRICS, (value) => ({ label: text.metricOptions[value] }));
 const METHOD_OPTIONS = options(DRIFT_METHODS, (value) => text.methodOptions[value]);
+const ZERO_DIVISION_OPTIONS = options(ZERO_DIVISIONS, (value) => text.zeroDivisionOptions[value]);
 
 function parseThresholdText(value: string): Parsed<number> {
   const parsed = parseThreshold(value);
@@ -126,6 +127,19 @@ const FIELDS: Record<FamilyField, Render> = {
       options={AVERAGE_OPTIONS}
       value={query.average}
       onChange={(average) => update({ average: average as ModelwatchQuery['average'] })}
+    />
+  ),
+  zeroDivision: ({ query, update }) => (
+    <PickerField
+      {...fieldText(text.zeroDivision)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-zero-division"
+      testId={selectors.query.zeroDivision}
+      width={NARROW}
+      isClearable
+      options={ZERO_DIVISION_OPTIONS}
+      value={query.zeroDivision === undefined || query.zeroDivision === null ? undefined : String(query.zeroDivision)}
+      onChange={(value) => update({ zeroDivision: value === undefined ? undefined : (Number(value) as 0 | 1) })}
     />
   ),
   compare: ({ query, update, errors }) => (

@@ -30,6 +30,7 @@ const FIELD_LABELS = [
   text.positiveClass.label,
   text.threshold.label,
   text.average.label,
+  text.zeroDivision.label,
   text.compare.label,
   text.compareTo.label,
   text.features.label,
@@ -57,6 +58,7 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
       text.positiveClass.label,
       text.threshold.label,
       text.average.label,
+      text.zeroDivision.label,
       ...SHAPE,
     ],
   ],
@@ -390,6 +392,12 @@ describe('QueryEditor inputs', () => {
     await choose(text.average.label, text.averageOptions.macro.label);
     expect(onChange.mock.calls[0][0].average).toBe('macro');
     expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it("saves scikit-learn's zero_division as a number and clears it to undefined", async () => {
+    const { onChange } = await renderEditor({ ...classification });
+    await choose(text.zeroDivision.label, text.zeroDivisionOptions['1'].label);
+    expect(onChange).toHaveBeenLastCalledWith({ ...classification, zeroDivision: 1 });
   });
 
   it('refuses bins outside [2, 1000]', async () => {
