@@ -121,6 +121,12 @@ export const labels = {
         tooltip: "DuckDB's worker threads for this store. Default: the server's cores.",
         placeholder: 'all cores',
       },
+      definitions: {
+        label: 'Drift definitions',
+        tooltip:
+          "Whose definitions drift follows where the peers differ, for queries that name none: Modelwatch's (the default) or Evidently's, so a team moving from Evidently sees its numbers.",
+        placeholder: 'Modelwatch',
+      },
       rollups: {
         label: 'Use rollups',
         tooltip:
@@ -304,6 +310,16 @@ export const labels = {
       tooltip:
         "Precision, recall and F1 where their denominator is 0 (a class never predicted or never seen), as scikit-learn's zero_division. Empty: undefined (no value).",
       placeholder: 'Undefined',
+    },
+    definitions: {
+      label: 'Definitions',
+      tooltip:
+        "Whose definitions drift follows where the peers differ: this project's, or Evidently's (goodness-of-fit chi-square and G-test, one-sided Mann-Whitney, Student's t-test, its bins, thresholds and comparisons). Empty: the data source's.",
+      placeholder: 'Data source',
+    },
+    definitionsOptions: {
+      modelwatch: { label: 'Modelwatch', description: 'This project’s definitions (docs/query-reference.md)' },
+      evidently: { label: 'Evidently', description: 'As Evidently 0.7 computes each test' },
     },
     zeroDivisionOptions: {
       '0': { label: '0', description: 'As scikit-learn zero_division=0' },

@@ -42,7 +42,8 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if err != nil {
 		return nil, err
 	}
-	features, err := distributionFeatures(q, cols, ranges)
+	defs := e.definitions(q)
+	features, err := distributionFeatures(q, defs, cols, ranges)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 				if err != nil {
 					return nil, err
 				}
-				res, err := driftResult(q, col, in)
+				res, err := driftResult(q, defs, col, in)
 				if err != nil {
 					return nil, err
 				}
@@ -139,6 +140,9 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 		annotateApproximations(out, keys, bucketTimes, results)
 	}
 	annotateFeatureSource(out, plan, rawColumns)
+	if defs != metrics.DefinitionsModelwatch {
+		annotateDefinitions(out, defs)
+	}
 	for _, v := range absent {
 		notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
 			"version %q has no rows between %s and %s: its drift is undefined", v, q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))}
@@ -208,12 +212,12 @@ func unfitReason(method string, col store.Column) string {
 // driftResult runs the query's method on one feature. A method that does not fit the feature's
 // kind (possible only when the query asks for every feature) gives the feature an undefined
 // result with the reason, so that the other features still get theirs.
-func driftResult(q query.Query, col store.Column, in metrics.DriftInput) (metrics.DriftResult, error) {
+func driftResult(q query.Query, defs metrics.Definitions, col store.Column, in metrics.DriftInput) (metrics.DriftResult, error) {
 	reason := unfitReason(q.Method, col)
 	if reason == "" {
-		return metrics.Drift(q.Method, in, q.DriftThreshold)
+		return metrics.DriftWith(q.Method, in, q.DriftThreshold, defs)
 	}
-	th := metrics.DefaultThreshold(q.Method)
+	th := metrics.DefaultThresholdOf(q.Method, defs)
 	if q.DriftThreshold != nil {
 		th = *q.DriftThreshold
 	}
@@ -227,6 +231,14 @@ func driftResult(q query.Query, col store.Column, in metrics.DriftInput) (metric
 		}
 	}
 	return res, nil
+}
+
+// annotateDefinitions names the peer definitions the results follow in every frame's
+// meta.custom ("definitions").
+func annotateDefinitions(out data.Frames, defs metrics.Definitions) {
+	for _, f := range out {
+		frames.Custom(f)["definitions"] = string(defs)
+	}
 }
 
 // driftOutput reads one output of a drift result.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/mlops/modelwatch/pkg/frames"
 	"github.com/mlops/modelwatch/pkg/metrics"
 )
 
@@ -79,15 +80,7 @@ func annotateApproximations(out data.Frames, keys []seriesKey, bucketTimes []tim
 	}
 	notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: approximationNotice(features, list)}
 	for _, f := range out {
-		if f.Meta == nil {
-			f.Meta = &data.FrameMeta{}
-		}
-		custom, _ := f.Meta.Custom.(map[string]any)
-		if custom == nil {
-			custom = map[string]any{}
-		}
-		custom["approximations"] = list
-		f.Meta.Custom = custom
+		frames.Custom(f)["approximations"] = list
 		f.Meta.Notices = append(f.Meta.Notices, notice)
 	}
 }

@@ -138,9 +138,9 @@ func comparesValues(method string) bool {
 // reads the rows, without grouping it by value first (what made a continuous feature cost one
 // group per row). The answers are those of counting by value, since a window whose reference
 // has more values than the limit never uses its values one by one.
-func distributionFeatures(q query.Query, cols []store.Column, ranges map[string]referenceRange) ([]store.DistributionFeature, error) {
+func distributionFeatures(q query.Query, defs metrics.Definitions, cols []store.Column, ranges map[string]referenceRange) ([]store.DistributionFeature, error) {
 	out := make([]store.DistributionFeature, len(cols))
-	exact := comparesValues(q.Method)
+	exact := comparesValues(q.Method) || metrics.ReadsValueCounts(q.Method, defs)
 	for i, c := range cols {
 		f := store.DistributionFeature{Column: c.Name, MaxValues: maxDistinctValues}
 		if isNumeric(c) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
 )
@@ -31,6 +32,21 @@ type Engine struct {
 	// Rollups lets the operations, classification and confusion families answer from the
 	// store's hourly rollups when they can (see rollupFor); false reads raw rows only.
 	Rollups bool
+	// Definitions are the data source's choice of drift definitions, for queries that name
+	// none; empty: this project's.
+	Definitions metrics.Definitions
+}
+
+// definitions are the drift definitions a query follows: its own, else the data source's,
+// else this project's.
+func (e *Engine) definitions(q query.Query) metrics.Definitions {
+	switch {
+	case q.Definitions != "":
+		return q.Definitions
+	case e.Definitions != "":
+		return e.Definitions
+	}
+	return metrics.DefinitionsModelwatch
 }
 
 // Run answers one validated query. Every family first goes through the series cap.

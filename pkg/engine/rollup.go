@@ -7,6 +7,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/mlops/modelwatch/pkg/frames"
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
 	"github.com/mlops/modelwatch/pkg/store"
@@ -348,13 +349,7 @@ func annotateSource(fs data.Frames, p *rollupPlan, latencyQuantiles bool) {
 		source = SourceRollup
 	}
 	for _, f := range fs {
-		if f.Meta == nil {
-			f.Meta = &data.FrameMeta{}
-		}
-		custom, _ := f.Meta.Custom.(map[string]any)
-		if custom == nil {
-			custom = map[string]any{}
-		}
+		custom := frames.Custom(f)
 		custom["source"] = source
 		for k, v := range p.meta() {
 			custom[k] = v
@@ -362,6 +357,5 @@ func annotateSource(fs data.Frames, p *rollupPlan, latencyQuantiles bool) {
 		if p != nil && latencyQuantiles {
 			custom["latencyQuantileRelativeError"] = metrics.SketchAlpha
 		}
-		f.Meta.Custom = custom
 	}
 }

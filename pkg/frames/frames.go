@@ -120,6 +120,20 @@ func (c Coverage) Notices() []data.Notice {
 	return out
 }
 
+// Custom is a frame's meta.custom as a map, created (with the meta) when the frame has none,
+// so that several steps can each add their keys.
+func Custom(f *data.Frame) map[string]any {
+	if f.Meta == nil {
+		f.Meta = &data.FrameMeta{}
+	}
+	custom, _ := f.Meta.Custom.(map[string]any)
+	if custom == nil {
+		custom = map[string]any{}
+		f.Meta.Custom = custom
+	}
+	return custom
+}
+
 // Annotate adds coverage notices and custom meta to every frame.
 func Annotate(fs data.Frames, c Coverage, custom map[string]any) {
 	for _, f := range fs {

@@ -205,12 +205,17 @@ func ChooseMethod(numeric bool, referenceRows int64, uniqueValues int) string {
 	return MethodJensenShannon
 }
 
-// Drift runs one method on one feature. A nil threshold means the method's default. Method
-// auto resolves with ChooseMethod. An error means the request cannot be answered (unknown
-// method, or input the method needs is missing or malformed); statistically undefined cases
-// (an empty window, a constant reference) are not errors but results with a nil score and a
-// Reason.
+// Drift runs one method on one feature with this project's definitions (DriftWith).
 func Drift(method string, in DriftInput, threshold *float64) (DriftResult, error) {
+	return DriftWith(method, in, threshold, DefinitionsModelwatch)
+}
+
+// DriftWith runs one method on one feature with the given definitions. A nil threshold means
+// the method's default under them. Method auto resolves with ChooseMethod. An error means the
+// request cannot be answered (unknown method, or input the method needs is missing or
+// malformed); statistically undefined cases (an empty window, a constant reference) are not
+// errors but results with a nil score and a Reason.
+func DriftWith(method string, in DriftInput, threshold *float64, defs Definitions) (DriftResult, error) {
 	if method == "" || method == MethodAuto {
 		unique, rows, err := in.uniqueAndReferenceRows()
 		if err != nil {
@@ -218,31 +223,41 @@ func Drift(method string, in DriftInput, threshold *float64) (DriftResult, error
 		}
 		method = ChooseMethod(in.Numeric, rows, unique)
 	}
-	kind := ScoreKindOf(method)
-	if kind == "" {
+	if ScoreKindOf(method) == "" {
 		return DriftResult{}, fmt.Errorf("unknown drift method %q: use one of %s", method, strings.Join(DriftMethods, ", "))
 	}
-	th := DefaultThreshold(method)
+	th := DefaultThresholdOf(method, defs)
 	if threshold != nil {
 		th = *threshold
 	}
+	r, err := driftWith(method, in, th, defs)
+	if err != nil || defs != DefinitionsEvidently {
+		return r, err
+	}
+	return evidentlyVerdict(r), nil
+}
+
+func driftWith(method string, in DriftInput, th float64, defs Definitions) (DriftResult, error) {
 	if ComparesValues(method) {
 		if !in.Numeric {
 			return DriftResult{}, fmt.Errorf("%s needs a numeric feature", method)
 		}
 		switch {
 		case in.Values != nil:
-			return ValueTest(method, *in.Values, th)
+			return valueTest(method, *in.Values, th, defs)
 		case in.Grid != nil:
-			return ValueTestOnGrid(method, *in.Grid, th)
+			return valueTestOnGrid(method, *in.Grid, th, defs)
 		}
 		return DriftResult{}, fmt.Errorf("%s needs the feature's value counts", method)
+	}
+	if defs == DefinitionsEvidently && in.Numeric && evidentlyBinsNumbers(method) {
+		return evidentlyBinnedNumbers(method, in, th)
 	}
 	ref, cur, err := in.buckets()
 	if err != nil {
 		return DriftResult{}, fmt.Errorf("%s: %w", method, err)
 	}
-	return CompareCounts(method, ref, cur, th)
+	return compareCounts(method, ref, cur, th, defs)
 }
 
 // uniqueAndReferenceRows counts the distinct non-null values over both windows and the

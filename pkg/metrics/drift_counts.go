@@ -16,6 +16,13 @@ import (
 // chi2_contingency would divide by their zero expected count, and Evidently's epsilon would
 // turn them into noise.
 func CompareCounts(method string, reference, current []int64, threshold float64) (DriftResult, error) {
+	return compareCounts(method, reference, current, threshold, DefinitionsModelwatch)
+}
+
+// compareCounts is CompareCounts with the given definitions: Evidently's chi-square and G-test
+// are goodness-of-fit tests against the reference shares, its Hellinger distance sqrt(1 - the
+// sum of sqrt(p q)).
+func compareCounts(method string, reference, current []int64, threshold float64, defs Definitions) (DriftResult, error) {
 	if len(reference) != len(current) {
 		return DriftResult{}, fmt.Errorf("reference has %d buckets, current %d", len(reference), len(current))
 	}
@@ -38,6 +45,21 @@ func CompareCounts(method string, reference, current []int64, threshold float64)
 	}
 	if reason := emptyWindowReason(refN, curN); reason != "" {
 		return undefinedResult(method, threshold, refN, curN, reason), nil
+	}
+	evidently := defs == DefinitionsEvidently
+	switch method {
+	case MethodChiSquare, MethodGTest:
+		if !evidently {
+			break
+		}
+		stat, dof, p := goodnessOfFit(method, ref, cur)
+		r.Statistic, r.DOF, r.PValue = finite(stat), dof, num(p)
+		return decideDrift(r, p), nil
+	case MethodHellinger:
+		if evidently {
+			r.Statistic = num(evidentlyHellinger(normalizeShares(ref), normalizeShares(cur)))
+			return decideDrift(r, *r.Statistic), nil
+		}
 	}
 	switch method {
 	case MethodChiSquare:

@@ -193,6 +193,11 @@ func (g GridCounts) wassersteinBound(n1, n2 int64) float64 {
 // values there: collapsing them to their mean changes nothing. The score is normed by the
 // reference's exact standard deviation, and so is its bound.
 func WassersteinOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
+	return wassersteinOnGrid(g, threshold, false)
+}
+
+// wassersteinOnGrid is WassersteinOnGrid, with Evidently's floor of the norm when floored.
+func wassersteinOnGrid(g GridCounts, threshold float64, floored bool) (DriftResult, error) {
 	if err := g.validate(); err != nil {
 		return DriftResult{}, err
 	}
@@ -228,6 +233,9 @@ func WassersteinOnGrid(g GridCounts, threshold float64) (DriftResult, error) {
 		return DriftResult{}, errors.New("wasserstein on a grid needs the reference's standard deviation")
 	}
 	std := *g.ReferenceStd
+	if floored {
+		std = math.Max(std, evidentlyStdFloor)
+	}
 	switch {
 	case std > 0:
 		r.Approximation.ScoreBound = num(bound / std)

@@ -428,6 +428,14 @@ func pelzGoodCDF(n int64, x float64) float64 {
 // and undefined otherwise. Evidently floors the std at 0.001 instead, which depends on the
 // feature's unit; an undefined score says plainly that the normed distance does not exist.
 func Wasserstein(v ValueCounts, threshold float64) (DriftResult, error) {
+	return wasserstein(v, threshold, false)
+}
+
+// evidentlyStdFloor is the least reference standard deviation Evidently norms W1 by.
+const evidentlyStdFloor = 0.001
+
+// wasserstein is Wasserstein, with Evidently's floor of the norm when floored.
+func wasserstein(v ValueCounts, threshold float64, floored bool) (DriftResult, error) {
 	xs, ref, cur, err := v.sortedValues()
 	if err != nil {
 		return DriftResult{}, err
@@ -443,6 +451,9 @@ func Wasserstein(v ValueCounts, threshold float64) (DriftResult, error) {
 		w += (xs[i+1] - xs[i]) * math.Abs(c1/float64(n1)-c2/float64(n2))
 	}
 	std := populationStd(xs, ref, n1)
+	if floored {
+		std = math.Max(std, evidentlyStdFloor)
+	}
 	r := DriftResult{Method: MethodWasserstein, Statistic: num(w), Threshold: threshold, ReferenceCount: n1, CurrentCount: n2}
 	switch {
 	case std > 0:

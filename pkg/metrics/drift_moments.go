@@ -10,10 +10,12 @@ import (
 // Tests on the sizes of the values (moments, characteristic functions, distances between
 // distribution functions), computed from counts per distinct value.
 
-// welchT is Welch's unequal-variances t-test, as scipy.stats.ttest_ind(reference, current,
+// tTest is Welch's unequal-variances t-test, as scipy.stats.ttest_ind(reference, current,
 // equal_var=False): Statistic t = (mean_ref - mean_cur) / sqrt(s1^2/n1 + s2^2/n2) with sample
-// variances (ddof 1), Welch-Satterthwaite degrees of freedom, two-sided p-value.
-func welchT(s weightedSamples) testOutcome {
+// variances (ddof 1), Welch-Satterthwaite degrees of freedom, two-sided p-value. pooled is
+// Student's test with one pooled variance and n1 + n2 - 2 degrees of freedom
+// (ttest_ind(reference, current), Evidently's t_test).
+func tTest(s weightedSamples, pooled bool) testOutcome {
 	if s.n1 < 2 || s.n2 < 2 {
 		return undefinedOutcome("the test needs at least 2 rows per window, there are %d and %d", s.n1, s.n2)
 	}
@@ -28,6 +30,11 @@ func welchT(s weightedSamples) testOutcome {
 	}
 	t := (m1 - m2) / math.Sqrt(a+b)
 	df := (a + b) * (a + b) / (a*a/(n1-1) + b*b/(n2-1))
+	if pooled {
+		df = n1 + n2 - 2
+		sp := ((n1-1)*v1 + (n2-1)*v2) / df
+		t = (m1 - m2) / math.Sqrt(sp*(1/n1+1/n2))
+	}
 	p := 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
 	return testOutcome{statistic: t, pValue: math.Min(p, 1)}
 }

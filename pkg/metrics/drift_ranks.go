@@ -228,8 +228,10 @@ func besselKQuarterScaled(z float64) float64 {
 // has at most 8 rows and no value repeats (the null distribution of U counted as Gaussian
 // binomial coefficients), else the normal approximation with the tie correction. scipy's exact
 // path is kept while the count fits 64 bits and U has at most a million values; beyond (at most
-// 8 rows against several hundred) the normal approximation answers.
-func mannWhitney(s weightedSamples) testOutcome {
+// 8 rows against several hundred) the normal approximation answers. less is Evidently's
+// one-sided test (alternative="less": the reference tends to lie below the current window),
+// whose p-value is the survival function at U2 = n1 n2 - U1, not doubled.
+func mannWhitney(s weightedSamples, less bool) testOutcome {
 	var u1, curBefore, ties float64
 	repeated := false
 	for j := range s.xs {
@@ -241,10 +243,13 @@ func mannWhitney(s weightedSamples) testOutcome {
 		repeated = repeated || t > 1
 	}
 	n1, n2 := float64(s.n1), float64(s.n2)
-	u := math.Max(u1, n1*n2-u1)
+	u, sides := math.Max(u1, n1*n2-u1), 2.0
+	if less {
+		u, sides = n1*n2-u1, 1
+	}
 	if (s.n1 <= 8 || s.n2 <= 8) && !repeated {
 		if p, ok := mannWhitneyExactSF(int64(u), s.n1, s.n2); ok {
-			return testOutcome{statistic: u1, pValue: math.Min(2*p, 1)}
+			return testOutcome{statistic: u1, pValue: math.Min(sides*p, 1)}
 		}
 	}
 	n := n1 + n2
@@ -254,7 +259,7 @@ func mannWhitney(s weightedSamples) testOutcome {
 	if math.IsNaN(p) { // every row at one value: no difference
 		p = 1
 	}
-	return testOutcome{statistic: u1, pValue: math.Min(math.Max(2*p, 0), 1)}
+	return testOutcome{statistic: u1, pValue: math.Min(math.Max(sides*p, 0), 1)}
 }
 
 // mannWhitneyExactSF is Pr(U' >= u) under the null for window sizes n1 and n2 without ties: the

@@ -8,11 +8,16 @@ import (
 
 // ValueTest runs one of the ValueMethods on exact value counts.
 func ValueTest(method string, v ValueCounts, threshold float64) (DriftResult, error) {
+	return valueTest(method, v, threshold, DefinitionsModelwatch)
+}
+
+func valueTest(method string, v ValueCounts, threshold float64, defs Definitions) (DriftResult, error) {
+	evidently := defs == DefinitionsEvidently
 	switch method {
 	case MethodKS:
 		return KS(v, threshold)
 	case MethodWasserstein:
-		return Wasserstein(v, threshold)
+		return wasserstein(v, threshold, evidently)
 	}
 	xs, ref, cur, err := v.sortedValues()
 	if err != nil {
@@ -30,9 +35,9 @@ func ValueTest(method string, v ValueCounts, threshold float64) (DriftResult, er
 	case MethodCramerVonMises:
 		out = cramerVonMises(s)
 	case MethodMannWhitney:
-		out = mannWhitney(s)
+		out = mannWhitney(s, evidently)
 	case MethodTTest:
-		out = welchT(s)
+		out = tTest(s, evidently)
 	case MethodEppsSingleton:
 		out = eppsSingleton(s)
 	case MethodEnergy:
@@ -80,17 +85,21 @@ type weightedSamples struct {
 // mean in the cell, which keeps each window's mean exact. The result carries the grid's
 // Approximation without bounds, which these statistics do not have in closed form.
 func ValueTestOnGrid(method string, g GridCounts, threshold float64) (DriftResult, error) {
+	return valueTestOnGrid(method, g, threshold, DefinitionsModelwatch)
+}
+
+func valueTestOnGrid(method string, g GridCounts, threshold float64, defs Definitions) (DriftResult, error) {
 	switch method {
 	case MethodKS:
 		return KSOnGrid(g, threshold)
 	case MethodWasserstein:
-		return WassersteinOnGrid(g, threshold)
+		return wassersteinOnGrid(g, threshold, defs == DefinitionsEvidently)
 	}
 	if err := g.validate(); err != nil {
 		return DriftResult{}, err
 	}
 	pooled := method == MethodAnderson || method == MethodCramerVonMises || method == MethodMannWhitney
-	r, err := ValueTest(method, g.cellMeans(pooled), threshold)
+	r, err := valueTest(method, g.cellMeans(pooled), threshold, defs)
 	if err != nil {
 		return DriftResult{}, err
 	}

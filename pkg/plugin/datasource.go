@@ -188,7 +188,8 @@ func (d *Datasource) engine() (*engine.Engine, error) {
 		d.store = s
 		d.remember(now)
 	}
-	return &engine.Engine{Store: d.store, Cache: d.cache, MaxSeries: d.settings.Limits.Series(), Rollups: d.settings.UseRollups()}, nil
+	return &engine.Engine{Store: d.store, Cache: d.cache, MaxSeries: d.settings.Limits.Series(), Rollups: d.settings.UseRollups(),
+		Definitions: d.settings.DriftDefinitions()}, nil
 }
 
 // writable is a store this process writes (duckdb.Live).

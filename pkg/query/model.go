@@ -6,6 +6,8 @@ package query
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/mlops/modelwatch/pkg/metrics"
 )
 
 // SchemaVersion is the version of the saved query JSON that this build writes and reads.
@@ -282,6 +284,9 @@ type Raw struct {
 	// ZeroDivision is scikit-learn's zero_division for precision, recall and F1: null (the
 	// default, undefined), 0 or 1, as a JSON number or a string (a template variable).
 	ZeroDivision json.RawMessage `json:"zeroDivision,omitempty"`
+	// Definitions picks whose definitions drift follows where the peers differ (modelwatch,
+	// evidently); empty: the data source's.
+	Definitions string `json:"definitions,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -329,4 +334,6 @@ type Query struct {
 	// ZeroDivision is the value of precision, recall and F1 where their denominator is 0 (nil:
 	// undefined).
 	ZeroDivision *float64
+	// Definitions are whose definitions drift follows; empty: the data source's.
+	Definitions metrics.Definitions
 }

@@ -119,6 +119,11 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.Average != "" && !slices.Contains(Averages, q.Average) {
 		return Query{}, invalid("unknown average %q: use one of %s", clip(raw.Average), strings.Join(Averages, ", "))
 	}
+	if strings.TrimSpace(raw.Definitions) != "" {
+		if q.Definitions, err = metrics.ParseDefinitions(raw.Definitions); err != nil {
+			return Query{}, invalid("%v", err)
+		}
+	}
 	if q.ZeroDivision, err = zeroDivision(raw.ZeroDivision); err != nil {
 		return Query{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/store"
 )
 
@@ -45,6 +46,9 @@ type Settings struct {
 	// Rollups lets operations, classification and confusion queries answer from the store's
 	// hourly rollups when they can (nil: true); false always reads raw rows.
 	Rollups *bool `json:"rollups,omitempty"`
+	// Definitions are whose definitions drift follows where the peers differ, for the queries
+	// that name none: modelwatch (empty) or evidently.
+	Definitions string `json:"definitions,omitempty"`
 	// Ingest enables the write routes (off by default) and bounds them.
 	Ingest Ingest `json:"ingest,omitzero"`
 	// Limits bound the work of one query.
@@ -125,6 +129,9 @@ func (s Settings) Validate() error {
 	if err := s.Ingest.validate(); err != nil {
 		return err
 	}
+	if _, err := metrics.ParseDefinitions(s.Definitions); err != nil {
+		return fmt.Errorf("%w: definitions: %v", ErrSettings, err)
+	}
 	if s.LabelsTable != "" {
 		if err := store.ValidIdentifier(s.LabelsTable); err != nil {
 			return fmt.Errorf("%w: labelsTable: %v", ErrSettings, err)
@@ -136,6 +143,12 @@ func (s Settings) Validate() error {
 // UseRollups says whether queries may answer from rollups: the rollups setting, true unless
 // set to false.
 func (s Settings) UseRollups() bool { return s.Rollups == nil || *s.Rollups }
+
+// DriftDefinitions are the data source's drift definitions (validated by Validate).
+func (s Settings) DriftDefinitions() metrics.Definitions {
+	d, _ := metrics.ParseDefinitions(s.Definitions)
+	return d
+}
 
 func baseNames() string {
 	names := make([]string, len(store.BaseColumns))

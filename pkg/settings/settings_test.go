@@ -72,6 +72,21 @@ func TestRollupsSetting(t *testing.T) {
 	}
 }
 
+// The data source's drift definitions: empty is this project's, evidently Evidently's; any other
+// name is refused with the accepted ones.
+func TestDefinitionsSetting(t *testing.T) {
+	for json, want := range map[string]string{`{"path":"/x"}`: "modelwatch", `{"path":"/x","definitions":"evidently"}`: "evidently"} {
+		s, _, err := Load([]byte(json), nil)
+		if err != nil || string(s.DriftDefinitions()) != want {
+			t.Errorf("%s: %q, %v", json, s.DriftDefinitions(), err)
+		}
+	}
+	_, _, err := Load([]byte(`{"path":"/x","definitions":"nannyml"}`), nil)
+	if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), "use one of modelwatch, evidently") {
+		t.Errorf("definitions nannyml: %v", err)
+	}
+}
+
 func TestIngestSettings(t *testing.T) {
 	s, _, err := Load([]byte(`{"path":"/x.duckdb","ingest":{"enabled":true}}`), nil)
 	if err != nil {

@@ -26,6 +26,7 @@ export type FamilyField =
   | 'features'
   | 'reference'
   | 'method'
+  | 'definitions'
   | 'bins'
   | 'driftThreshold'
   | 'format'
@@ -103,6 +104,7 @@ export const FAMILIES: Record<QueryType, Family> = {
       ['features'],
       ['reference'],
       ['method', 'bins', 'driftThreshold'],
+      ['definitions'],
       ['metrics'],
       SHAPE_ROW,
       ['filters'],
@@ -156,6 +158,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   features: ['features'],
   reference: ['reference'],
   method: ['method'],
+  definitions: ['definitions'],
   bins: ['bins'],
   driftThreshold: ['driftThreshold'],
   format: ['format'],

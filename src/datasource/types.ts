@@ -137,6 +137,10 @@ export type MetricName =
 export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
 export type Average = (typeof AVERAGES)[number];
 
+/** Whose drift definitions to follow where the peers differ; absent: the data source's (default modelwatch). */
+export const DEFINITIONS = ['modelwatch', 'evidently'] as const;
+export type Definitions = (typeof DEFINITIONS)[number];
+
 /** scikit-learn's zero_division for precision, recall and F1; absent: undefined (null). */
 export const ZERO_DIVISIONS = ['0', '1'] as const;
 
@@ -212,6 +216,8 @@ export interface ModelwatchQuery extends DataQuery {
   zeroDivision?: 0 | 1 | null | string;
   /** Drift method, bins and threshold. */
   method?: DriftMethod;
+  /** Drift: whose definitions to follow where the peers differ; absent: the data source's. */
+  definitions?: Definitions;
   bins?: number;
   driftThreshold?: number;
   /** Comparison: the metric tested between versions[0] (champion) and versions[1] (challenger). */
@@ -294,6 +300,8 @@ export interface ModelwatchOptions extends DataSourceJsonData {
   threads?: number;
   /** Answer from the store's hourly rollups when a query allows it; default true. */
   rollups?: boolean;
+  /** Drift definitions of the queries that name none; absent: modelwatch. */
+  definitions?: Definitions;
   /** Columns logged about what happened after a prediction (clicked): outcomes, not model inputs. */
   outcomeColumns?: string[];
   /** The write routes for predictions and late labels; absent means off, with every default. */

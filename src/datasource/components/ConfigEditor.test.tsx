@@ -94,6 +94,18 @@ describe('ConfigEditor limits', () => {
     expect(onOptionsChange.mock.calls[1][0].jsonData.rollups).toBeUndefined();
   });
 
+  it("keeps Modelwatch's drift definitions out of jsonData and saves Evidently's", async () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={options} onOptionsChange={onOptionsChange} />);
+    const l = labels.config.limits.definitions;
+    await choose(l.label, labels.query.definitionsOptions.evidently.label);
+    const evidently = onOptionsChange.mock.calls[0][0];
+    expect(evidently.jsonData.definitions).toBe('evidently');
+    rerender(<ConfigEditor options={evidently} onOptionsChange={onOptionsChange} />);
+    await choose(l.label, labels.query.definitionsOptions.modelwatch.label);
+    expect(onOptionsChange.mock.calls[1][0].jsonData.definitions).toBeUndefined();
+  });
+
   it('names every limit and the rollups switch for assistive technology', () => {
     render(<ConfigEditor options={options} onOptionsChange={jest.fn()} />);
     const l = labels.config.limits;

@@ -4,7 +4,14 @@ import { Combobox, InlineField, Input, type ComboboxOption } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { IngestOptions, ModelwatchOptions, ModelwatchSecureOptions, StoreType } from '../types';
+import {
+  DEFINITIONS,
+  type Definitions,
+  type IngestOptions,
+  type ModelwatchOptions,
+  type ModelwatchSecureOptions,
+  type StoreType,
+} from '../types';
 import { ColumnMapping } from './ColumnMapping';
 import { IngestSettings } from './IngestSettings';
 import { LimitsEditor } from './LimitsEditor';
@@ -18,6 +25,11 @@ const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [
   { value: 'postgres', ...labels.config.storeOptions.postgres },
   { value: 'clickhouse', ...labels.config.storeOptions.clickhouse },
 ];
+
+const DEFINITIONS_OPTIONS: Array<ComboboxOption<Definitions>> = DEFINITIONS.map((value) => ({
+  value,
+  ...labels.query.definitionsOptions[value],
+}));
 
 type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions, ModelwatchSecureOptions>;
 
@@ -128,6 +140,21 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       </InlineField>
       <ColumnMapping columns={jsonData.columns ?? {}} onChange={(columns) => update({ columns })} />
       <LimitsEditor jsonData={jsonData} embedded={store === 'duckdb'} onChange={update} />
+      <InlineField
+        label={labels.config.limits.definitions.label}
+        tooltip={labels.config.limits.definitions.tooltip}
+        labelWidth={LABEL_WIDTH}
+        htmlFor={selectors.config.definitions}
+      >
+        <Combobox<Definitions>
+          id={selectors.config.definitions}
+          data-testid={selectors.config.definitions}
+          width={INPUT_WIDTH}
+          options={DEFINITIONS_OPTIONS}
+          value={jsonData.definitions ?? 'modelwatch'}
+          onChange={(option) => update({ definitions: option.value === 'modelwatch' ? undefined : option.value })}
+        />
+      </InlineField>
       {store === 'duckdb' && (
         <IngestSettings uid={options.uid} ingest={jsonData.ingest ?? {}} onChange={updateIngest} />
       )}

@@ -7,7 +7,7 @@ import { selectors } from '../../selectors';
 import type { ModelwatchDataSource } from '../datasource';
 import { splitMetric } from '../change';
 import { familyOf, type FamilyField } from '../families';
-import { AVERAGES, COMPARE_METRICS, DRIFT_METHODS, ZERO_DIVISIONS, type ModelwatchQuery } from '../types';
+import { AVERAGES, COMPARE_METRICS, DEFINITIONS, DRIFT_METHODS, ZERO_DIVISIONS, type ModelwatchQuery } from '../types';
 import { parseBins, parseDriftThreshold, parseInterval, parseThreshold, type Parsed } from '../validation';
 import { BlurInput } from './BlurInput';
 import { ChampionChallengerFields } from './ChampionChallengerFields';
@@ -31,6 +31,7 @@ const AVERAGE_OPTIONS = options(AVERAGES, (value) => text.averageOptions[value])
 const COMPARE_OPTIONS = options(COMPARE_METRICS, (value) => ({ label: text.metricOptions[value] }));
 const METHOD_OPTIONS = options(DRIFT_METHODS, (value) => text.methodOptions[value]);
 const ZERO_DIVISION_OPTIONS = options(ZERO_DIVISIONS, (value) => text.zeroDivisionOptions[value]);
+const DEFINITIONS_OPTIONS = options(DEFINITIONS, (value) => text.definitionsOptions[value]);
 
 function parseThresholdText(value: string): Parsed<number> {
   const parsed = parseThreshold(value);
@@ -140,6 +141,19 @@ const FIELDS: Record<FamilyField, Render> = {
       options={ZERO_DIVISION_OPTIONS}
       value={query.zeroDivision === undefined || query.zeroDivision === null ? undefined : String(query.zeroDivision)}
       onChange={(value) => update({ zeroDivision: value === undefined ? undefined : (Number(value) as 0 | 1) })}
+    />
+  ),
+  definitions: ({ query, update }) => (
+    <PickerField
+      {...fieldText(text.definitions)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-definitions"
+      testId={selectors.query.definitions}
+      width={NARROW}
+      isClearable
+      options={DEFINITIONS_OPTIONS}
+      value={query.definitions}
+      onChange={(definitions) => update({ definitions: definitions as ModelwatchQuery['definitions'] })}
     />
   ),
   compare: ({ query, update, errors }) => (

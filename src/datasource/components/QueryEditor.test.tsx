@@ -38,6 +38,7 @@ const FIELD_LABELS = [
   text.method.label,
   text.bins.label,
   text.driftThreshold.label,
+  text.definitions.label,
   text.format.label,
   text.interval.label,
   text.groupBy.label,
@@ -86,6 +87,7 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
       text.method.label,
       text.bins.label,
       text.driftThreshold.label,
+      text.definitions.label,
       text.outputs.label,
       ...SHAPE,
     ],
@@ -398,6 +400,13 @@ describe('QueryEditor inputs', () => {
     const { onChange } = await renderEditor({ ...classification });
     await choose(text.zeroDivision.label, text.zeroDivisionOptions['1'].label);
     expect(onChange).toHaveBeenLastCalledWith({ ...classification, zeroDivision: 1 });
+  });
+
+  it("saves a drift query's definitions and clears them to the data source's", async () => {
+    const drift: ModelwatchQuery = { ...base, queryType: 'drift' };
+    const { onChange } = await renderEditor(drift);
+    await choose(text.definitions.label, text.definitionsOptions.evidently.label);
+    expect(onChange).toHaveBeenLastCalledWith({ ...drift, definitions: 'evidently' });
   });
 
   it('refuses bins outside [2, 1000]', async () => {
