@@ -217,6 +217,7 @@ export const labels = {
       precision: 'Precision',
       recall: 'Recall',
       f1: 'F1',
+      fbeta: 'F-beta',
       specificity: 'Specificity',
       mcc: 'Matthews correlation (MCC)',
       balanced_accuracy: 'Balanced accuracy',
@@ -284,7 +285,7 @@ export const labels = {
       tooltip: 'Values returned for each series. Leave empty for the default.',
       placeholder: 'Default outputs',
     },
-    metricsWithAverage: 'With an average only accuracy, precision, recall and F1 are available.',
+    metricsWithAverage: 'With an average only accuracy, precision, recall, F1, F-beta and MCC are available.',
     scoreMetricsNeedClass: 'ROC AUC, average precision, log loss and Brier need the positive class.',
     champion: { label: 'Champion', tooltip: 'The version in service (versions[0]).', placeholder: 'Choose a version' },
     challenger: {
@@ -449,6 +450,20 @@ export const labels = {
       columnPlaceholder: 'Column',
       valuePlaceholder: 'Value',
       incomplete: 'Each filter needs a column and a value (in and not in: one or more values).',
+    },
+    beta: {
+      label: 'Beta',
+      tooltip:
+        "The beta of F-beta: recall counts beta times as much as precision (scikit-learn's fbeta_score). Empty: 1, F1.",
+      placeholder: '1',
+      outOfRange: 'Beta must be a number above 0 and at most 1000000.',
+    },
+    labels: {
+      label: 'Classes',
+      tooltip:
+        "The classes the macro, micro and weighted averages run over, comma-separated (scikit-learn's labels). Empty: the classes present.",
+      placeholder: 'Classes present',
+      needsAverage: 'Classes choose what the macro, micro or weighted average runs over: set the average.',
     },
     threshold: {
       label: 'Threshold',

@@ -52,6 +52,8 @@ export const selectors = {
     average: 'modelwatch-query-average',
     zeroDivision: 'modelwatch-query-zero-division',
     definitions: 'modelwatch-query-definitions',
+    beta: 'modelwatch-query-beta',
+    labels: 'modelwatch-query-labels',
     compare: 'modelwatch-query-compare',
     features: 'modelwatch-query-features',
     referenceShift: 'modelwatch-query-reference-shift',

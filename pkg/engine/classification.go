@@ -180,11 +180,11 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 		case slices.Contains(query.ScoreMetrics, m):
 			return sc.value(k, m, bucket)
 		case perClass(q):
-			return classMetric(m, c.matrices[k][bucket], class, q.ZeroDivision)
+			return classMetric(m, c.matrices[k][bucket], class, q.Scoring())
 		case q.Average != "":
-			return averaged(q.Average, m, c.matrices[k][bucket], q.ZeroDivision)
+			return averaged(q.Average, m, c.matrices[k][bucket], q.Scoring())
 		}
-		return metrics.Classification[string(m)](c.matrices[k][bucket], q.PositiveClass, q.ZeroDivision)
+		return metrics.Classification[string(m)](c.matrices[k][bucket], q.PositiveClass, q.Scoring())
 	}
 	out := shape(ctx, q, keys, c.buckets, value)
 	custom := map[string]any{"positiveClass": q.PositiveClass}

@@ -208,38 +208,44 @@ func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 	return metrics.Brier(p)
 }
 
-// averaged computes a multiclass-averaged metric (precision, recall, F1) from a matrix.
-func averaged(average string, m query.Metric, c metrics.Confusion, zd metrics.ZeroDivision) *float64 {
-	if m == query.Accuracy {
-		return metrics.Classification[string(m)](c, "", zd)
+// averaged computes a multiclass-averaged metric (precision, recall, F1, F-beta) from a matrix;
+// accuracy and MCC are the whole matrix's.
+func averaged(average string, m query.Metric, c metrics.Confusion, s metrics.Scoring) *float64 {
+	switch m {
+	case query.Accuracy:
+		return metrics.Classification[string(m)](c, "", s)
+	case query.MCC:
+		return metrics.MulticlassMCC(c)
 	}
-	prf := metrics.Multiclass[average](c, zd)
+	return prfMetric(m, metrics.Multiclass[average](c, s))
+}
+
+// prfMetric reads precision, recall, F1 or F-beta.
+func prfMetric(m query.Metric, prf metrics.PRF) *float64 {
 	switch m {
 	case query.Precision:
 		return prf.Precision
 	case query.Recall:
 		return prf.Recall
+	case query.FBeta:
+		return prf.FBeta
 	}
 	return prf.F1
 }
 
 // classMetric is one class's one-vs-rest precision, recall or F1 (scikit-learn's average=None);
 // accuracy is the whole matrix's.
-func classMetric(m query.Metric, c metrics.Confusion, class string, zd metrics.ZeroDivision) *float64 {
-	if m == query.Accuracy {
-		return metrics.Classification[string(m)](c, "", zd)
+func classMetric(m query.Metric, c metrics.Confusion, class string, s metrics.Scoring) *float64 {
+	switch m {
+	case query.Accuracy:
+		return metrics.Classification[string(m)](c, "", s)
+	case query.MCC:
+		return metrics.MulticlassMCC(c)
 	}
-	for _, p := range metrics.PerClass(c, zd) {
-		if p.Label != class {
-			continue
+	for _, p := range metrics.PerClass(c, s) {
+		if p.Label == class {
+			return prfMetric(m, p.PRF)
 		}
-		switch m {
-		case query.Precision:
-			return p.Precision
-		case query.Recall:
-			return p.Recall
-		}
-		return p.F1
 	}
 	return nil
 }

@@ -7,32 +7,29 @@ type Binary struct {
 	TP, FP, FN, TN int64
 }
 
-// Func computes one classification metric from a confusion matrix, a positive class and the
-// value of a zero division (ZeroDivision).
-type Func func(c Confusion, positive string, zd ZeroDivision) *float64
-
-// ZeroDivision is scikit-learn's zero_division: the value precision, recall and F1 take where
-// their denominator is 0 although the matrix has rows. Nil (the default) leaves them undefined,
-// as scikit-learn's np.nan; 0 and 1 as scikit-learn's 0 and 1. A matrix without rows (a bucket
-// without predictions) is undefined whatever it says: there is nothing to score.
-type ZeroDivision *float64
+// Func computes one classification metric from a confusion matrix, a positive class and
+// scikit-learn's scoring options.
+type Func func(c Confusion, positive string, s Scoring) *float64
 
 // Classification maps the public metric names to their definitions. Each matches
 // scikit-learn on binary data (nil where scikit-learn with zero_division=np.nan gives nan); on
 // more than two classes the binary metrics are one-vs-rest for the positive class and accuracy
 // is the share of the diagonal.
 var Classification = map[string]Func{
-	"accuracy": func(c Confusion, _ string, _ ZeroDivision) *float64 {
+	"accuracy": func(c Confusion, _ string, _ Scoring) *float64 {
 		return ratio(c.Correct(), c.Total())
 	},
-	"precision": func(c Confusion, positive string, zd ZeroDivision) *float64 {
-		return prfOf(c.Binary(positive), zd).Precision
+	"precision": func(c Confusion, positive string, s Scoring) *float64 {
+		return prfOf(c.Binary(positive), s).Precision
 	},
-	"recall": func(c Confusion, positive string, zd ZeroDivision) *float64 {
-		return prfOf(c.Binary(positive), zd).Recall
+	"recall": func(c Confusion, positive string, s Scoring) *float64 {
+		return prfOf(c.Binary(positive), s).Recall
 	},
-	"f1": func(c Confusion, positive string, zd ZeroDivision) *float64 {
-		return prfOf(c.Binary(positive), zd).F1
+	"f1": func(c Confusion, positive string, s Scoring) *float64 {
+		return prfOf(c.Binary(positive), s).F1
+	},
+	"fbeta": func(c Confusion, positive string, s Scoring) *float64 {
+		return prfOf(c.Binary(positive), s).FBeta
 	},
 	"specificity":       binary(func(b Binary) *float64 { return ratio(b.TN, b.TN+b.FP) }),
 	"fpr":               binary(func(b Binary) *float64 { return ratio(b.FP, b.FP+b.TN) }),
@@ -42,7 +39,7 @@ var Classification = map[string]Func{
 }
 
 func binary(f func(Binary) *float64) Func {
-	return func(c Confusion, positive string, _ ZeroDivision) *float64 { return f(c.Binary(positive)) }
+	return func(c Confusion, positive string, _ Scoring) *float64 { return f(c.Binary(positive)) }
 }
 
 // mcc is Matthews' correlation coefficient; scikit-learn returns 0 when the denominator is 0.

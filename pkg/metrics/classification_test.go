@@ -39,7 +39,7 @@ func TestClassificationDefinitions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for name, want := range tc.want {
-				got := Classification[name](tc.c, "churn", nil)
+				got := Classification[name](tc.c, "churn", Scoring{})
 				switch {
 				case math.IsNaN(want):
 					if got != nil {
@@ -61,7 +61,7 @@ func TestMulticlassIsOneVsRest(t *testing.T) {
 	if b != (Binary{TP: 3, FN: 3, FP: 1, TN: 9}) {
 		t.Fatalf("one-vs-rest for b: %+v", b)
 	}
-	if acc := *Classification["accuracy"](c, "b", nil); math.Abs(acc-12.0/16) > 1e-12 {
+	if acc := *Classification["accuracy"](c, "b", Scoring{}); math.Abs(acc-12.0/16) > 1e-12 {
 		t.Fatalf("accuracy is the diagonal share, got %v", acc)
 	}
 	if got := c.Binary("zzz"); got != (Binary{TN: 16}) {

@@ -175,7 +175,7 @@ func TestProportionsFromConfusion(t *testing.T) {
 		if got != w {
 			t.Errorf("%s: %+v, want %+v", name, got, w)
 		}
-		if r := ratio(got.Successes, got.Trials); *r != *Classification[name](c, "churn", nil) {
+		if r := ratio(got.Successes, got.Trials); *r != *Classification[name](c, "churn", Scoring{}) {
 			t.Errorf("%s: %v is not the classification metric", name, *r)
 		}
 	}

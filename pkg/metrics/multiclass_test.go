@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"math"
+	"strconv"
 	"testing"
 )
 
@@ -40,6 +41,15 @@ func TestMulticlassGolden(t *testing.T) {
 				}
 				Averages map[string]goldenPRF
 			}
+			FBeta map[string]struct {
+				PerClass []*float64
+				Averages map[string]*float64
+			}
+			LabelsSubset struct {
+				Labels   []string
+				Averages map[string]goldenPRF
+			}
+			MCC *float64
 		}
 	}
 	decodeGoldenFile(t, "ranking/multiclass.json", &golden)
@@ -49,7 +59,7 @@ func TestMulticlassGolden(t *testing.T) {
 	for _, tc := range golden.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			c := matrix(tc.Labels, tc.Matrix)
-			per := PerClass(c, nil)
+			per := PerClass(c, Scoring{})
 			if len(per) != len(tc.PerClass) {
 				t.Fatalf("%d classes, want %d", len(per), len(tc.PerClass))
 			}
@@ -63,7 +73,29 @@ func TestMulticlassGolden(t *testing.T) {
 				t.Fatalf("%d averages, want %d", len(Multiclass), len(tc.Averages))
 			}
 			for name, want := range tc.Averages {
-				checkPRF(t, name, Multiclass[name](c, nil), want, 1e-9)
+				checkPRF(t, name, Multiclass[name](c, Scoring{}), want, 1e-9)
+			}
+			// F-beta per class and averaged (fbeta_score), the averages over a subset of the
+			// labels (labels=, one of them absent from the matrix), and the multiclass MCC.
+			for beta, fb := range tc.FBeta {
+				b, _ := strconv.ParseFloat(beta, 64)
+				s := Scoring{Beta: b}
+				for i, p := range PerClass(c, s) {
+					if err := numbersAgree(p.FBeta, fb.PerClass[i], 1e-12, 0); err != nil {
+						t.Errorf("fbeta %s %s: %v", beta, p.Label, err)
+					}
+				}
+				for name, want := range fb.Averages {
+					if err := numbersAgree(Multiclass[name](c, s).FBeta, want, 1e-9, 0); err != nil {
+						t.Errorf("fbeta %s %s: %v", beta, name, err)
+					}
+				}
+			}
+			for name, want := range tc.LabelsSubset.Averages {
+				checkPRF(t, "labels subset "+name, Multiclass[name](c, Scoring{Labels: tc.LabelsSubset.Labels}), want, 1e-9)
+			}
+			if err := numbersAgree(MulticlassMCC(c), tc.MCC, 1e-12, 1e-15); err != nil {
+				t.Errorf("mcc: %v", err)
 			}
 			// scikit-learn's zero_division 0 and 1: per class (and so every binary metric of a
 			// positive class, one-vs-rest) and the averages.
@@ -75,15 +107,15 @@ func TestMulticlassGolden(t *testing.T) {
 				if value == "1" {
 					zd = 1
 				}
-				per := PerClass(c, &zd)
+				per := PerClass(c, Scoring{ZeroDivision: &zd})
 				for i, want := range zc.PerClass {
 					checkPRF(t, "zero_division "+value+" "+want.Label, per[i].PRF, want.goldenPRF, 1e-12)
-					binary := PRF{Precision: Classification["precision"](c, want.Label, &zd),
-						Recall: Classification["recall"](c, want.Label, &zd), F1: Classification["f1"](c, want.Label, &zd)}
+					binary := PRF{Precision: Classification["precision"](c, want.Label, Scoring{ZeroDivision: &zd}),
+						Recall: Classification["recall"](c, want.Label, Scoring{ZeroDivision: &zd}), F1: Classification["f1"](c, want.Label, Scoring{ZeroDivision: &zd})}
 					checkPRF(t, "zero_division "+value+" binary "+want.Label, binary, want.goldenPRF, 1e-12)
 				}
 				for name, want := range zc.Averages {
-					checkPRF(t, "zero_division "+value+" "+name, Multiclass[name](c, &zd), want, 1e-9)
+					checkPRF(t, "zero_division "+value+" "+name, Multiclass[name](c, Scoring{ZeroDivision: &zd}), want, 1e-9)
 				}
 			}
 		})
@@ -122,7 +154,7 @@ func TestMulticlassDefinitions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			checkPRF(t, tc.avg, Multiclass[tc.avg](tc.c, nil), tc.want, 1e-12)
+			checkPRF(t, tc.avg, Multiclass[tc.avg](tc.c, Scoring{}), tc.want, 1e-12)
 		})
 	}
 }
@@ -132,16 +164,17 @@ func TestPerClassHandChecked(t *testing.T) {
 	third, half, twoThirds := 1.0/3, 0.5, 2.0/3
 	one, zero := 1.0, 0.0
 	want := []ClassPRF{
-		{Label: "a", Support: 2, PRF: PRF{&one, &half, &twoThirds}},
-		{Label: "b", Support: 1, PRF: PRF{&third, &one, &half}},
-		{Label: "c", Support: 1, PRF: PRF{nil, &zero, &zero}},
-		{Label: "d", Support: 0, PRF: PRF{nil, nil, nil}}, // a label without rows
+		{Label: "a", Support: 2, PRF: PRF{Precision: &one, Recall: &half, F1: &twoThirds}},
+		{Label: "b", Support: 1, PRF: PRF{Precision: &third, Recall: &one, F1: &half}},
+		{Label: "c", Support: 1, PRF: PRF{Recall: &zero, F1: &zero}},
+		{Label: "d", Support: 0}, // a label without rows
 	}
-	got := PerClass(c, nil)
+	got := PerClass(c, Scoring{})
 	for i := range want {
 		if got[i].Label != want[i].Label || got[i].Support != want[i].Support {
 			t.Fatalf("class %d: %+v", i, got[i])
 		}
-		checkPRF(t, want[i].Label, got[i].PRF, goldenPRF(want[i].PRF), 1e-12)
+		w := want[i].PRF
+		checkPRF(t, want[i].Label, got[i].PRF, goldenPRF{Precision: w.Precision, Recall: w.Recall, F1: w.F1}, 1e-12)
 	}
 }

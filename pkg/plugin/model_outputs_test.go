@@ -16,10 +16,10 @@ import (
 
 // The golden quality cases of model outputs (scripts/golden/families.py: numpy's std_ratio and
 // mean_shift of score, predicted_value and size, the label's shares), every golden drift case
-// (scipy's tests and distances, the model outputs among the features) and the zeroDivision
-// cases (scikit-learn's zero_division), end to end: the CSV through the loader, each query
+// (scipy's tests and distances, the model outputs among the features) and every golden
+// classification case (scikit-learn's averages, zero_division, F-beta, labels, MCC), end to end: the CSV through the loader, each query
 // through QueryData as Grafana sends it.
-func TestGoldenQualityDriftAndZeroDivisionMatchThroughQueryData(t *testing.T) {
+func TestGoldenQualityDriftAndClassificationMatchThroughQueryData(t *testing.T) {
 	db := loadCSV(t, "../../testdata/golden/families/predictions.csv")
 	ds := plugin.New(settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}, plugin.OpenStore)
 	t.Cleanup(ds.Dispose)
@@ -35,7 +35,7 @@ func TestGoldenQualityDriftAndZeroDivisionMatchThroughQueryData(t *testing.T) {
 		}
 	}
 	readJSON(t, "../../testdata/golden/families/cases.json", &golden)
-	quality, drift, zeroDivision := 0, 0, 0
+	quality, drift, classification := 0, 0, 0
 	for _, c := range golden.Cases {
 		queryType := "quality"
 		switch {
@@ -44,9 +44,9 @@ func TestGoldenQualityDriftAndZeroDivisionMatchThroughQueryData(t *testing.T) {
 		case strings.HasPrefix(c.Name, "drift:"):
 			queryType = "drift"
 			drift++
-		case strings.Contains(c.Name, "zeroDivision"):
+		case strings.HasPrefix(c.Name, "classification:"):
 			queryType = "classification"
-			zeroDivision++
+			classification++
 		default:
 			continue
 		}
@@ -86,7 +86,7 @@ func TestGoldenQualityDriftAndZeroDivisionMatchThroughQueryData(t *testing.T) {
 			}
 		}
 	}
-	if quality < 3 || drift < 17 || zeroDivision < 4 {
-		t.Fatalf("want the 3 golden model output quality cases, the 17 drift cases and the 4 zeroDivision cases, ran %d, %d and %d", quality, drift, zeroDivision)
+	if quality < 3 || drift < 17 || classification < 14 {
+		t.Fatalf("want the 3 golden model output quality cases, the 17 drift cases and the 14 classification cases, ran %d, %d and %d", quality, drift, classification)
 	}
 }

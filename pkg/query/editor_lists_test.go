@@ -48,6 +48,8 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"OPERATIONS_METRICS", names(OperationsMetrics), false},
 		{"OUTCOME_METRICS", names(OutcomeMetrics), true},
 		{"DRIFT_METHODS", metrics.DriftMethods, true},
+		{"CLASSIFICATION_METRICS", names(ClassificationMetrics), true},
+		{"DEFINITIONS", names(metrics.AllDefinitions), true},
 	} {
 		ts := editorList(t, c.editor)
 		if !c.ordered {

@@ -18,6 +18,8 @@ const (
 	// MaxMetrics bounds metrics; no family has more than 13, the rest is room for the repeats
 	// a template variable can produce.
 	MaxMetrics = 100
+	// MaxLabels bounds labels, the classes of the multiclass averages.
+	MaxLabels = 1000
 	// MaxFilters bounds filters.
 	MaxFilters = 50
 	// MaxFilterValues bounds the values of one filter (a multi-value variable expands into them).

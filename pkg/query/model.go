@@ -62,6 +62,8 @@ const (
 	BalancedAccuracy Metric = "balanced_accuracy"
 	FPR              Metric = "fpr"
 	FNR              Metric = "fnr"
+	// FBeta is the F-beta score (scikit-learn's fbeta_score) at the query's beta (default 1).
+	FBeta Metric = "fbeta"
 	// Ranking and probability metrics read the score (probability of the positive class).
 	ROCAUC           Metric = "roc_auc"
 	AveragePrecision Metric = "average_precision"
@@ -72,7 +74,11 @@ const (
 // ClassificationMetrics lists the classification metrics in their documented order; an empty
 // metrics list in a query means the confusion-based ones (the score-based ones read more).
 var ClassificationMetrics = []Metric{Accuracy, Precision, Recall, F1, Specificity, MCC, BalancedAccuracy, FPR, FNR,
-	ROCAUC, AveragePrecision, LogLoss, Brier}
+	ROCAUC, AveragePrecision, LogLoss, Brier, FBeta}
+
+// ClassificationDefaults are what a classification query without metrics answers: the
+// confusion-based metrics it answered before F-beta existed.
+var ClassificationDefaults = ClassificationMetrics[:9:9]
 
 // ScoreMetrics are the classification metrics computed from the score, not the confusion.
 var ScoreMetrics = []Metric{ROCAUC, AveragePrecision, LogLoss, Brier}
@@ -287,6 +293,10 @@ type Raw struct {
 	// Definitions picks whose definitions drift follows where the peers differ (modelwatch,
 	// evidently); empty: the data source's.
 	Definitions string `json:"definitions,omitempty"`
+	// Beta is fbeta's beta (default 1); Labels the classes the multiclass averages run over
+	// (scikit-learn's labels=; default the classes present).
+	Beta   *float64 `json:"beta,omitempty"`
+	Labels []string `json:"labels,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -336,4 +346,13 @@ type Query struct {
 	ZeroDivision *float64
 	// Definitions are whose definitions drift follows; empty: the data source's.
 	Definitions metrics.Definitions
+	// Beta is fbeta's beta (1 when the query sets none); Labels the classes the multiclass
+	// averages run over (nil: the classes present).
+	Beta   float64
+	Labels []string
+}
+
+// Scoring are the query's scikit-learn options of precision, recall and the F-scores.
+func (q Query) Scoring() metrics.Scoring {
+	return metrics.Scoring{ZeroDivision: q.ZeroDivision, Beta: q.Beta, Labels: q.Labels}
 }

@@ -94,7 +94,7 @@ func TestValidate(t *testing.T) {
 				}
 			}},
 		{name: "an averaged query refuses a positive-class metric",
-			raw: Raw{QueryType: TypeClassification, Model: "m", Average: "weighted", Metrics: []Metric{MCC}}, w: window, wantErr: `metric "mcc" needs a positive class`},
+			raw: Raw{QueryType: TypeClassification, Model: "m", Average: "weighted", Metrics: []Metric{Specificity}}, w: window, wantErr: `metric "specificity" needs a positive class`},
 		{name: "an unknown average names the accepted ones",
 			raw: Raw{QueryType: TypeClassification, Model: "m", Average: "mean"}, w: window, wantErr: "use one of macro, micro, weighted"},
 		{name: "drift refuses an unknown method with the list",

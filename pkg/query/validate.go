@@ -127,6 +127,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if q.ZeroDivision, err = zeroDivision(raw.ZeroDivision); err != nil {
 		return Query{}, err
 	}
+	if err := validateScoring(&q, raw); err != nil {
+		return Query{}, err
+	}
 	if q.ZeroDivision != nil && q.Type != TypeClassification {
 		return Query{}, invalid("zeroDivision applies to classification's precision, recall and F1, not to %s: remove it", q.Type)
 	}
@@ -249,22 +252,52 @@ func zeroDivision(raw json.RawMessage) (*float64, error) {
 	return nil, invalid("zeroDivision is %s: use null (undefined, the default), 0 or 1, as scikit-learn's zero_division", clip(string(raw)))
 }
 
-// averagedMetrics are the metrics a multiclass average applies to (accuracy needs none).
-var averagedMetrics = []Metric{Accuracy, Precision, Recall, F1}
+// averagedMetrics are the metrics a multiclass average applies to (accuracy and MCC are of the
+// whole matrix).
+var averagedMetrics = []Metric{Accuracy, Precision, Recall, F1, FBeta, MCC}
 
 // classificationDefaults is the metric list of a query that names none: the confusion-based
-// metrics, or the averaged ones for multiclass.
+// metrics, or for multiclass the averaged ones it answered before F-beta and MCC.
 func classificationDefaults(q Query) []Metric {
 	if q.Average != "" {
-		return averagedMetrics
+		return averagedMetrics[:4:4]
 	}
-	var out []Metric
-	for _, m := range ClassificationMetrics {
-		if !slices.Contains(ScoreMetrics, m) {
-			out = append(out, m)
+	return ClassificationDefaults
+}
+
+// MaxBeta is the largest F-beta beta a query may ask for (recall alone, for any purpose).
+const MaxBeta = 1e6
+
+// validateScoring reads beta and labels, the classification options of the F-scores and the
+// averages.
+func validateScoring(q *Query, raw Raw) error {
+	q.Beta = 1
+	if raw.Beta != nil {
+		if q.Type != TypeClassification {
+			return invalid("beta applies to classification's fbeta, not to %s: remove it", q.Type)
+		}
+		if b := *raw.Beta; !(b > 0 && b <= MaxBeta) {
+			return invalid("beta is %v: use a number above 0 and at most %g (1 is F1; scikit-learn's fbeta_score)", b, float64(MaxBeta))
+		}
+		q.Beta = *raw.Beta
+	}
+	if len(raw.Labels) == 0 {
+		return nil
+	}
+	if q.Type != TypeClassification || q.Average == "" || q.Average == PerClass {
+		return invalid("labels chooses the classes of the macro, micro and weighted averages: set average to one of them, or filter the rows for average none")
+	}
+	if err := checkLength("labels", len(raw.Labels), MaxLabels); err != nil {
+		return err
+	}
+	// Classes are matched exactly, as positiveClass: no trimming.
+	q.Labels = unique(raw.Labels, nil)
+	for _, l := range q.Labels {
+		if err := checkText("a class of labels", l); err != nil {
+			return err
 		}
 	}
-	return out
+	return nil
 }
 
 // bucketWidth picks the query's own interval when set (refusing one that makes more than

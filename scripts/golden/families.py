@@ -425,6 +425,31 @@ def multiclass_cases(rows):
                   "series": [{"labels": {"model": "multi", "version": "A", "class": c},
                               "values": {"precision": float(p[i]), "recall": float(r_[i]), "f1": float(f[i])}}
                              for i, c in enumerate(labels)]})
+    # F-beta and the multiclass MCC over the whole matrix, macro F-beta at beta 0.5; the micro
+    # average over a subset of the classes (scikit-learn's labels=).
+    f05 = metrics.fbeta_score(y_true, y_pred, beta=0.5, average="macro", zero_division=np.nan)
+    cases.append({"name": "classification: macro fbeta at beta 0.5 and the multiclass mcc",
+                  "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": "macro",
+                            "metrics": ["fbeta", "mcc"], "beta": 0.5, "format": "numeric"},
+                  "series": [{"labels": {"model": "multi", "version": "A"},
+                              "values": {"fbeta": float(f05), "mcc": float(metrics.matthews_corrcoef(y_true, y_pred))}}]})
+    def binary(version):
+        rs = [r for r in rows if r["model"] == "cls" and r["model_version"] == version and r["actual_label"] and r["predicted_label"]]
+        return [r["actual_label"] for r in rs], [r["predicted_label"] for r in rs]
+
+    cases.append({"name": "classification: binary fbeta at beta 2",
+                  "query": {"schemaVersion": 1, "queryType": "classification", "model": "cls", "positiveClass": "yes",
+                            "metrics": ["fbeta", "f1"], "beta": 2, "format": "numeric"},
+                  "series": [{"labels": {"model": "cls", "version": v},
+                              "values": {"fbeta": float(metrics.fbeta_score(*binary(v), beta=2, pos_label="yes")),
+                                         "f1": float(metrics.f1_score(*binary(v), pos_label="yes"))}}
+                             for v in ["A", "B"]]})
+    p, r_, f, _ = metrics.precision_recall_fscore_support(y_true, y_pred, labels=["cat", "fox"], average="micro", zero_division=np.nan)
+    cases.append({"name": "classification: micro average over the labels cat and fox",
+                  "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "average": "micro",
+                            "labels": ["cat", "fox"], "metrics": ["precision", "recall", "f1"], "format": "numeric"},
+                  "series": [{"labels": {"model": "multi", "version": "A"},
+                              "values": {"precision": float(p), "recall": float(r_), "f1": float(f)}}]})
     p = metrics.precision_score([t == "fox" for t in t_nf], [q == "fox" for q in p_nf], zero_division=0)
     cases.append({"name": "classification: binary precision with zeroDivision 0, the positive class never predicted",
                   "query": {"schemaVersion": 1, "queryType": "classification", "model": "multi", "positiveClass": "fox",

@@ -39,6 +39,7 @@ from sklearn.metrics import (
     brier_score_loss,
     confusion_matrix,
     log_loss,
+    matthews_corrcoef,
     precision_recall_fscore_support,
     roc_auc_score,
 )
@@ -188,6 +189,23 @@ def multiclass_case(name: str, actual, predicted, labels=None) -> dict:
         for zd in (0, 1):
             zper, zavg = scores(zd)
             zero_division[str(zd)] = {"perClass": zper, "averages": zavg}
+        # F-beta per class and averaged, at beta 0.5 and 2.
+        fbeta = {}
+        for beta in (0.5, 2):
+            per = precision_recall_fscore_support(actual, predicted, labels=labels, average=None, beta=beta,
+                                                  zero_division=np.nan)[2]
+            avgs = {avg: number(precision_recall_fscore_support(actual, predicted, average=avg, beta=beta,
+                                                                zero_division=np.nan)[2])
+                    for avg in ("macro", "micro", "weighted")}
+            fbeta[str(beta)] = {"perClass": [number(v) for v in per], "averages": avgs}
+        # The averages over a subset of the labels (scikit-learn's labels=): the first label and
+        # one the matrix may not have.
+        subset = [labels[0], "zz-absent"]
+        over_subset = {}
+        for avg in ("macro", "micro", "weighted"):
+            a, b, c, _ = precision_recall_fscore_support(actual, predicted, labels=subset, average=avg, zero_division=np.nan)
+            over_subset[avg] = {"precision": number(a), "recall": number(b), "f1": number(c)}
+        mcc = number(matthews_corrcoef(actual, predicted))
     return {
         "name": name,
         "labels": [str(l) for l in labels],
@@ -195,6 +213,9 @@ def multiclass_case(name: str, actual, predicted, labels=None) -> dict:
         "perClass": per_class,
         "averages": averages,
         "zeroDivision": zero_division,
+        "fbeta": fbeta,
+        "labelsSubset": {"labels": subset, "averages": over_subset},
+        "mcc": mcc,
     }
 
 

@@ -21,6 +21,8 @@ export type FamilyField =
   | 'threshold'
   | 'average'
   | 'zeroDivision'
+  | 'beta'
+  | 'labels'
   | 'compare'
   | 'compareTo'
   | 'features'
@@ -61,6 +63,7 @@ export const FAMILIES: Record<QueryType, Family> = {
       ['metrics'],
       ['compareTo'],
       ['positiveClass', 'threshold', 'average', 'zeroDivision'],
+      ['beta', 'labels'],
       SHAPE_ROW,
       ['filters'],
     ],
@@ -153,6 +156,8 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   threshold: ['threshold'],
   average: ['average'],
   zeroDivision: ['zeroDivision'],
+  beta: ['beta'],
+  labels: ['labels'],
   compare: ['compare'],
   compareTo: ['compareTo'],
   features: ['features'],

@@ -42,10 +42,11 @@ export const CLASSIFICATION_METRICS = [
   'average_precision',
   'log_loss',
   'brier',
+  'fbeta',
 ] as const;
 export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
 /** The classification metrics that a multiclass average applies to. */
-export const AVERAGED_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1'];
+export const AVERAGED_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1', 'fbeta', 'mcc'];
 /** The classification metrics read from the score; they need the positive class. */
 export const SCORE_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier'];
 
@@ -214,6 +215,10 @@ export interface ModelwatchQuery extends DataQuery {
    * zero_division); absent or null: undefined. A string is a template variable ("0", "1", "null").
    */
   zeroDivision?: 0 | 1 | null | string;
+  /** Classification: the beta of fbeta (default 1: F1). */
+  beta?: number;
+  /** Classification: the classes the macro, micro and weighted averages run over; absent: the classes present. */
+  labels?: string[];
   /** Drift method, bins and threshold. */
   method?: DriftMethod;
   /** Drift: whose definitions to follow where the peers differ; absent: the data source's. */

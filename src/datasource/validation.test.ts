@@ -143,6 +143,21 @@ describe('queryErrors', () => {
     ],
     ['classification averaged', { ...base, queryType: 'classification', average: 'macro', metrics: ['f1'] }, {}],
     [
+      'classification averaged over classes, F-beta at beta 2 and the MCC',
+      { ...base, queryType: 'classification', average: 'micro', labels: ['cat'], beta: 2, metrics: ['fbeta', 'mcc'] },
+      {},
+    ],
+    [
+      'classes without an average',
+      { ...base, queryType: 'classification', positiveClass: 'cat', labels: ['cat'] },
+      { labels: labels.query.labels.needsAverage },
+    ],
+    [
+      'a beta of 0',
+      { ...base, queryType: 'classification', positiveClass: 'cat', beta: 0, metrics: ['fbeta'] },
+      { beta: labels.query.beta.outOfRange },
+    ],
+    [
       'a change of a metric without compareTo',
       { ...base, queryType: 'regression', metrics: ['mae', 'mae_change'] },
       { metrics: text.compareTo.needsCompareTo },
@@ -174,7 +189,7 @@ describe('queryErrors', () => {
     ],
     [
       'an average with a metric it does not apply to',
-      { ...base, queryType: 'classification', average: 'macro', metrics: ['mcc'] },
+      { ...base, queryType: 'classification', average: 'macro', metrics: ['specificity'] },
       { metrics: text.metricsWithAverage },
     ],
     [

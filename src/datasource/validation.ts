@@ -25,6 +25,22 @@ function isVariable(value: string): boolean {
   return value.includes('$');
 }
 
+/** Empty text means "beta 1"; anything else must be a number above 0 and at most 1e6. */
+export function parseBeta(value: string): Parsed<number | undefined> {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return { value: undefined };
+  }
+  const beta = Number(trimmed);
+  return Number.isFinite(beta) && beta > 0 && beta <= 1e6 ? { value: beta } : { error: text.beta.outOfRange };
+}
+
+/** A comma-separated list of classes, each once, empty entries dropped; undefined when empty. */
+export function parseClassList(text: string): string[] | undefined {
+  const classes = [...new Set(text.split(',').map((name) => name.trim()))].filter((name) => name !== '');
+  return classes.length > 0 ? classes : undefined;
+}
+
 /** Empty text means "no threshold"; anything else must be a number in [0, 1]. */
 export function parseThreshold(value: string): { threshold?: number; valid: boolean } {
   const trimmed = value.trim();
@@ -217,6 +233,12 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   const interval = query.interval === undefined ? undefined : parseInterval(query.interval).error;
   if (interval) {
     errors.interval = interval;
+  }
+  if (query.labels?.length && (!query.average || query.average === 'none')) {
+    errors.labels = text.labels.needsAverage;
+  }
+  if (query.beta !== undefined && parseBeta(String(query.beta)).error) {
+    errors.beta = text.beta.outOfRange;
   }
   if (query.bins !== undefined && parseBins(String(query.bins)).error) {
     errors.bins = text.bins.outOfRange;

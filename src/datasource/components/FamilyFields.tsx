@@ -8,7 +8,15 @@ import type { ModelwatchDataSource } from '../datasource';
 import { splitMetric } from '../change';
 import { familyOf, type FamilyField } from '../families';
 import { AVERAGES, COMPARE_METRICS, DEFINITIONS, DRIFT_METHODS, ZERO_DIVISIONS, type ModelwatchQuery } from '../types';
-import { parseBins, parseDriftThreshold, parseInterval, parseThreshold, type Parsed } from '../validation';
+import {
+  parseBeta,
+  parseBins,
+  parseClassList,
+  parseDriftThreshold,
+  parseInterval,
+  parseThreshold,
+  type Parsed,
+} from '../validation';
 import { BlurInput } from './BlurInput';
 import { ChampionChallengerFields } from './ChampionChallengerFields';
 import { CompareToEditor } from './CompareToEditor';
@@ -141,6 +149,32 @@ const FIELDS: Record<FamilyField, Render> = {
       options={ZERO_DIVISION_OPTIONS}
       value={query.zeroDivision === undefined || query.zeroDivision === null ? undefined : String(query.zeroDivision)}
       onChange={(value) => update({ zeroDivision: value === undefined ? undefined : (Number(value) as 0 | 1) })}
+    />
+  ),
+  beta: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.beta)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-beta"
+      testId={selectors.query.beta}
+      width={NARROW}
+      value={asText(query.beta)}
+      parse={parseBeta}
+      onCommit={(beta) => update({ beta })}
+      error={errors.beta}
+    />
+  ),
+  labels: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.labels)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-labels"
+      testId={selectors.query.labels}
+      width={WIDE}
+      value={(query.labels ?? []).join(', ')}
+      parse={(value) => ({ value: parseClassList(value) })}
+      onCommit={(labels) => update({ labels })}
+      error={errors.labels}
     />
   ),
   definitions: ({ query, update }) => (

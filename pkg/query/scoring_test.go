@@ -1,0 +1,94 @@
+package query
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// zeroDivision takes scikit-learn's null, 0 and 1, as numbers or as the strings a template
+// variable gives; anything else is refused with what to write, echoing at most a clip of it.
+func TestZeroDivision(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	base := Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", PositiveClass: "yes"}
+	for raw, want := range map[string]*float64{
+		``: nil, `null`: nil, `"null"`: nil, `"nan"`: nil, `" "`: nil,
+		`0`: ptr(0.0), `1`: ptr(1.0), `"0"`: ptr(0.0), `" 1 "`: ptr(1.0), `1.0`: ptr(1.0),
+	} {
+		r := base
+		r.ZeroDivision = json.RawMessage(raw)
+		q, err := Validate(r, w)
+		if err != nil {
+			t.Errorf("zeroDivision %s: %v", raw, err)
+			continue
+		}
+		if (q.ZeroDivision == nil) != (want == nil) || (want != nil && *q.ZeroDivision != *want) {
+			t.Errorf("zeroDivision %s: got %v, want %v", raw, q.ZeroDivision, want)
+		}
+	}
+	huge := `"` + strings.Repeat("x", 1<<20) + `"`
+	for _, raw := range []string{`0.5`, `2`, `-1`, `"warn"`, `true`, `[0]`, `{"a":1}`, huge} {
+		r := base
+		r.ZeroDivision = json.RawMessage(raw)
+		_, err := Validate(r, w)
+		if err == nil || !strings.Contains(err.Error(), "use null (undefined, the default), 0 or 1") || len(err.Error()) > 400 {
+			t.Errorf("zeroDivision %.40s: %v", raw, err)
+		}
+	}
+	r := base
+	r.QueryType, r.ZeroDivision = TypeRegression, json.RawMessage(`0`)
+	if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "applies to classification") {
+		t.Errorf("zeroDivision on regression: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// beta and labels, the options of F-beta and the multiclass averages: bounded, and refused with
+// what to do where they do not apply.
+func TestBetaAndLabels(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	avg := Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", Average: "macro"}
+	q, err := Validate(avg, w)
+	if err != nil || q.Beta != 1 || q.Labels != nil || len(q.Metrics) != 4 {
+		t.Fatalf("defaults: beta %v labels %v metrics %v, %v", q.Beta, q.Labels, q.Metrics, err)
+	}
+	r := avg
+	r.Beta, r.Labels, r.Metrics = ptr(0.5), []string{"cat", " dog", "cat", ""}, []Metric{FBeta, MCC}
+	if q, err = Validate(r, w); err != nil || q.Beta != 0.5 || len(q.Labels) != 2 || q.Labels[1] != " dog" {
+		t.Fatalf("beta 0.5 over cat and ' dog': %v %q, %v", q.Beta, q.Labels, err)
+	}
+	for _, b := range []float64{0, -1, 2e6} {
+		r := avg
+		r.Beta = ptr(b)
+		if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "use a number above 0") {
+			t.Errorf("beta %v: %v", b, err)
+		}
+	}
+	r = avg
+	r.QueryType, r.Average, r.Beta = TypeRegression, "", ptr(2.0)
+	if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "beta applies to classification") {
+		t.Errorf("beta on regression: %v", err)
+	}
+	for _, average := range []string{"", "none"} {
+		r := avg
+		r.Average, r.PositiveClass, r.Labels = average, "yes", []string{"cat"}
+		if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "labels chooses the classes") {
+			t.Errorf("labels with average %q: %v", average, err)
+		}
+	}
+	r = avg
+	r.Labels = make([]string, MaxLabels+1)
+	if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "labels has 1001 entries") {
+		t.Errorf("1001 labels: %v", err)
+	}
+	r.Labels = []string{strings.Repeat("c", MaxText+1)}
+	if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "a class of labels is") || len(err.Error()) > 400 {
+		t.Errorf("a huge class: %v", err)
+	}
+	// The defaults of a query without metrics did not grow with fbeta.
+	if q, _ := Validate(Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", PositiveClass: "yes"}, w); len(q.Metrics) != 9 {
+		t.Errorf("binary defaults: %v", q.Metrics)
+	}
+}
