@@ -236,6 +236,10 @@ export const labels = {
       error_p50: 'Error p50',
       error_p90: 'Error p90',
       error_p99: 'Error p99',
+      explained_variance: 'Explained variance',
+      max_error: 'Max error',
+      median_absolute_error: 'Median absolute error',
+      pinball: 'Pinball loss',
       throughput: 'Throughput (rows/s)',
       error_rate: 'Error rate',
       latency_p50: 'Latency p50',
@@ -450,6 +454,18 @@ export const labels = {
       columnPlaceholder: 'Column',
       valuePlaceholder: 'Value',
       incomplete: 'Each filter needs a column and a value (in and not in: one or more values).',
+    },
+    quantile: {
+      label: 'Quantile',
+      tooltip:
+        "The quantile (alpha) the pinball loss scores, between 0 and 1 (scikit-learn's mean_pinball_loss). Empty: 0.5, half the MAE.",
+      placeholder: '0.5',
+      outOfRange: 'The quantile must be a number between 0 and 1, exclusive.',
+    },
+    forceFinite: {
+      label: 'Finite R2',
+      tooltip:
+        "On: constant actuals give R2 and explained variance 1 for a perfect fit and 0 otherwise (scikit-learn's force_finite, the default). Off: undefined.",
     },
     beta: {
       label: 'Beta',

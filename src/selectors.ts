@@ -53,6 +53,8 @@ export const selectors = {
     zeroDivision: 'modelwatch-query-zero-division',
     definitions: 'modelwatch-query-definitions',
     beta: 'modelwatch-query-beta',
+    quantile: 'modelwatch-query-quantile',
+    forceFinite: 'modelwatch-query-force-finite',
     labels: 'modelwatch-query-labels',
     compare: 'modelwatch-query-compare',
     features: 'modelwatch-query-features',

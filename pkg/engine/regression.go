@@ -22,7 +22,17 @@ var (
 	varPopActual       = store.Measure{Kind: store.MeasureVarPopActual}
 	nonZeroActual      = store.Measure{Kind: store.MeasureNonZeroActual}
 	sumAbsPctError     = store.Measure{Kind: store.MeasureSumAbsPctError}
+	varSampError       = store.Measure{Kind: store.MeasureVarSampError}
+	maxAbsError        = store.Measure{Kind: store.MeasureMaxAbsError}
+	medianAbsError     = store.Measure{Kind: store.MeasureAbsErrorQuantile, Q: 0.5}
 )
+
+// readDirectly are the regression metrics that are a measure themselves, not a function of
+// the sums.
+var readDirectly = map[query.Metric]store.Measure{
+	query.ErrorP50: errorQuantiles[query.ErrorP50], query.ErrorP90: errorQuantiles[query.ErrorP90],
+	query.ErrorP99: errorQuantiles[query.ErrorP99], query.MaxError: maxAbsError, query.MedianAbsoluteError: medianAbsError,
+}
 
 // errorQuantiles maps the quantile metrics to their measures.
 var errorQuantiles = map[query.Metric]store.Measure{
@@ -44,6 +54,11 @@ var regressionNeeds = map[query.Metric][]store.Measure{
 	query.ErrorP50:  {errorQuantiles[query.ErrorP50]},
 	query.ErrorP90:  {errorQuantiles[query.ErrorP90]},
 	query.ErrorP99:  {errorQuantiles[query.ErrorP99]},
+	// max_error and median_absolute_error read the rows (the rollups keep neither).
+	query.ExplainedVariance:   {pairedMeasure, sumSqErrorMeasure, varSampError, varPopActual},
+	query.MaxError:            {maxAbsError},
+	query.MedianAbsoluteError: {medianAbsError},
+	query.Pinball:             {pairedMeasure, sumErrorMeasure, sumAbsErrorMeasure},
 }
 
 // regression answers the error metrics of a regression model over rows with both a predicted
@@ -55,8 +70,8 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 		return nil, err
 	}
 	value := func(k seriesKey, m query.Metric, b int) *float64 {
-		if quantile, ok := errorQuantiles[m]; ok {
-			return a.of(k, b, quantile)
+		if measure, ok := readDirectly[m]; ok {
+			return a.of(k, b, measure)
 		}
 		// Sums a metric does not read were not asked for and stay zero here.
 		n := int64(orZero(a.of(k, b, pairedMeasure)))
@@ -68,9 +83,10 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 			SumSqActual:  float64(n) * orZero(a.of(k, b, varPopActual)),
 			MapeN:        int64(orZero(a.of(k, b, nonZeroActual))),
 			SumAbsPctErr: orZero(a.of(k, b, sumAbsPctError)),
+			SumSqErrDev:  float64(max(n-1, 0)) * orZero(a.of(k, b, varSampError)),
 		}
 		sums.ZeroActual = sums.N - sums.MapeN
-		return metrics.Regression[string(m)](sums)
+		return metrics.Regression[string(m)](sums, q.RegressionOptions())
 	}
 	out := shape(ctx, q, a.keys, a.buckets, value)
 	annotateSource(out, a.plan, false)

@@ -47,10 +47,22 @@ type RegressionSums struct {
 	MapeN        int64
 	SumAbsPctErr float64
 	ZeroActual   int64
+	// SumSqErrDev is the sum of the squared deviations of the errors from their mean (the
+	// store's stable sample variance of the errors times N-1), explained variance's numerator.
+	SumSqErrDev float64
+}
+
+// RegressionOptions are scikit-learn's options of the regression metrics.
+type RegressionOptions struct {
+	// Alpha is mean_pinball_loss's alpha, the quantile the loss scores (0.5 when 0).
+	Alpha float64
+	// KeepNonFinite is force_finite=False: R2 and explained variance of constant actuals are
+	// undefined (scikit-learn's nan or -inf) instead of 1 for a perfect fit and 0 otherwise.
+	KeepNonFinite bool
 }
 
 // RegressionFunc computes one regression metric from the sums.
-type RegressionFunc func(s RegressionSums) *float64
+type RegressionFunc func(s RegressionSums, o RegressionOptions) *float64
 
 // Regression maps the public metric names to their definitions. Each equals scikit-learn's
 // function of the same meaning on the rows that the sums cover (nil where scikit-learn gives nan
@@ -65,13 +77,20 @@ type RegressionFunc func(s RegressionSums) *float64
 //	r2          r2_score; nil below two rows; with constant actuals 1 for perfect predictions
 //	            and 0 otherwise (scikit-learn's force_finite default)
 //	mean_error  mean(predicted - actual), the bias: positive when the model over-predicts
+//	explained_variance  explained_variance_score: 1 - Var(actual - predicted) / Var(actual),
+//	            constant actuals as r2
+//	pinball     mean_pinball_loss at alpha: alpha times the mean shortfall (actual above the
+//	            prediction) plus 1 - alpha times the mean excess, from the sums of the errors
+//	            and of their absolute values
 var Regression = map[string]RegressionFunc{
-	"mae":        func(s RegressionSums) *float64 { return meanOver(s.SumAbsErr, s.N) },
-	"mse":        func(s RegressionSums) *float64 { return meanOver(s.SumSqErr, s.N) },
-	"rmse":       rmse,
-	"mape":       func(s RegressionSums) *float64 { return meanOver(s.SumAbsPctErr, s.MapeN) },
-	"r2":         r2,
-	"mean_error": func(s RegressionSums) *float64 { return meanOver(s.SumErr, s.N) },
+	"mae":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsErr, s.N) },
+	"mse":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumSqErr, s.N) },
+	"rmse":               rmse,
+	"mape":               func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsPctErr, s.MapeN) },
+	"r2":                 r2,
+	"mean_error":         func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumErr, s.N) },
+	"explained_variance": explainedVariance,
+	"pinball":            pinball,
 }
 
 // r2ConstantSpread is the share of SumSqActual below which SStot counts as zero, i.e. the
@@ -83,24 +102,62 @@ var Regression = map[string]RegressionFunc{
 const r2ConstantSpread = 1e-12
 
 // r2 is 1 - SSres/SStot, as scikit-learn's r2_score computes it.
-func r2(s RegressionSums) *float64 {
+func r2(s RegressionSums, o RegressionOptions) *float64 {
 	if s.N < 2 {
 		// scikit-learn: "R^2 score is not well-defined with less than two samples" (nan).
 		return nil
 	}
+	return oneLess(s, s.SumSqErr, o)
+}
+
+// explainedVariance is 1 - Var(error)/Var(actual), scikit-learn's explained_variance_score: R2
+// with the errors' mean taken out of the residuals. One row has no spread in either, which
+// scikit-learn's force_finite scores 1.
+func explainedVariance(s RegressionSums, o RegressionOptions) *float64 {
+	if s.N < 1 {
+		return nil
+	}
+	dev := s.SumSqErrDev
+	if dev <= r2ConstantSpread*s.SumSqErr {
+		dev = 0 // a constant error (a pure bias) leaves only rounding
+	}
+	return oneLess(s, dev, o)
+}
+
+// oneLess is 1 - residual/SStot for R2 and explained variance. Constant actuals give, as
+// scikit-learn's force_finite=True, 1 for no residual and 0 otherwise rather than nan or -inf,
+// numbers an alert can use; undefined with KeepNonFinite (force_finite=False).
+func oneLess(s RegressionSums, residual float64, o RegressionOptions) *float64 {
 	ssTot := s.SumSqActual - s.SumActual*s.SumActual/float64(s.N)
 	if ssTot <= r2ConstantSpread*s.SumSqActual {
-		// Constant actuals: scikit-learn (force_finite=True) returns 1 for a perfect fit and 0
-		// otherwise, rather than nan or -inf. Both are numbers an alert can use, so we follow.
-		if s.SumSqErr == 0 {
+		switch {
+		case o.KeepNonFinite:
+			return nil
+		case residual == 0:
 			return num(1)
 		}
 		return num(0)
 	}
-	return num(1 - s.SumSqErr/ssTot)
+	return num(1 - residual/ssTot)
 }
 
-func rmse(s RegressionSums) *float64 {
+// pinball is scikit-learn's mean_pinball_loss(actual, predicted, alpha): with d = actual -
+// predicted = -error, mean(alpha max(d, 0) + (1 - alpha) max(-d, 0)). The sums of max(-e, 0)
+// and max(e, 0) are (sum|e| - sum e)/2 and (sum|e| + sum e)/2.
+func pinball(s RegressionSums, o RegressionOptions) *float64 {
+	if s.N <= 0 {
+		return nil
+	}
+	alpha := o.Alpha
+	if alpha == 0 {
+		alpha = 0.5
+	}
+	short := math.Max((s.SumAbsErr-s.SumErr)/2, 0)
+	excess := math.Max((s.SumAbsErr+s.SumErr)/2, 0)
+	return num((alpha*short + (1-alpha)*excess) / float64(s.N))
+}
+
+func rmse(s RegressionSums, _ RegressionOptions) *float64 {
 	m := meanOver(s.SumSqErr, s.N)
 	if m == nil {
 		return nil

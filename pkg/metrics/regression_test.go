@@ -44,6 +44,7 @@ func TestRegressionGolden(t *testing.T) {
 			Name     string
 			Sums     RegressionSums
 			Expected map[string]*float64
+			Options  map[string]*float64
 		}
 	}
 	decodeGoldenFile(t, "regression/cases.json", &golden)
@@ -62,7 +63,21 @@ func TestRegressionGolden(t *testing.T) {
 				}
 				// 1e-9 relative (the contract with scikit-learn); the absolute slack only
 				// matters for expected zeros.
-				if err := numbersAgree(f(tc.Sums), want, 1e-9, 1e-15); err != nil {
+				if err := numbersAgree(f(tc.Sums, RegressionOptions{}), want, 1e-9, 1e-15); err != nil {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+			// Options: the pinball loss at alpha 0.9, force_finite=False.
+			for name, got := range map[string]*float64{
+				"pinball_alpha_0.9":                     Regression["pinball"](tc.Sums, RegressionOptions{Alpha: 0.9}),
+				"r2_force_finite_false":                 Regression["r2"](tc.Sums, RegressionOptions{KeepNonFinite: true}),
+				"explained_variance_force_finite_false": Regression["explained_variance"](tc.Sums, RegressionOptions{KeepNonFinite: true}),
+			} {
+				want, ok := tc.Options[name]
+				if !ok {
+					t.Fatalf("no expectation for %s", name)
+				}
+				if err := numbersAgree(got, want, 1e-9, 1e-15); err != nil {
 					t.Errorf("%s: %v", name, err)
 				}
 			}
@@ -106,7 +121,7 @@ func TestRegressionDefinitions(t *testing.T) {
 				if math.IsNaN(want) {
 					w = nil
 				}
-				if err := numbersAgree(Regression[name](tc.s), w, 1e-12, 0); err != nil {
+				if err := numbersAgree(Regression[name](tc.s, RegressionOptions{}), w, 1e-12, 0); err != nil {
 					t.Errorf("%s: %v", name, err)
 				}
 			}
@@ -150,8 +165,8 @@ func TestR2Cancellation(t *testing.T) {
 	}
 	want := 1 - ssRes.sum/ssTot.sum
 
-	shifted := *Regression["r2"](sums(actual[0]))
-	raw := *Regression["r2"](sums(0))
+	shifted := *Regression["r2"](sums(actual[0]), RegressionOptions{})
+	raw := *Regression["r2"](sums(0), RegressionOptions{})
 	relShifted := math.Abs(shifted-want) / math.Abs(want)
 	relRaw := math.Abs(raw-want) / math.Abs(want)
 	t.Logf("r2 %.12f: shifted sums give %.12f (relative error %.2g), raw sums %.6g (%.2g)",

@@ -49,6 +49,7 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"OUTCOME_METRICS", names(OutcomeMetrics), true},
 		{"DRIFT_METHODS", metrics.DriftMethods, true},
 		{"CLASSIFICATION_METRICS", names(ClassificationMetrics), true},
+		{"REGRESSION_METRICS", names(RegressionMetrics), true},
 		{"DEFINITIONS", names(metrics.AllDefinitions), true},
 	} {
 		ts := editorList(t, c.editor)

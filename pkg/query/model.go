@@ -101,10 +101,21 @@ const (
 	ErrorP50  Metric = "error_p50"
 	ErrorP90  Metric = "error_p90"
 	ErrorP99  Metric = "error_p99"
+	// Beside scikit-learn's functions of the same names: explained_variance_score,
+	// max_error, median_absolute_error, mean_pinball_loss at the query's quantile.
+	ExplainedVariance   Metric = "explained_variance"
+	MaxError            Metric = "max_error"
+	MedianAbsoluteError Metric = "median_absolute_error"
+	Pinball             Metric = "pinball"
 )
 
 // RegressionMetrics lists the regression metrics in their documented order.
-var RegressionMetrics = []Metric{MAE, MSE, RMSE, MAPE, R2, MeanError, ErrorP50, ErrorP90, ErrorP99}
+var RegressionMetrics = []Metric{MAE, MSE, RMSE, MAPE, R2, MeanError, ErrorP50, ErrorP90, ErrorP99,
+	ExplainedVariance, MaxError, MedianAbsoluteError, Pinball}
+
+// RegressionDefaults are what a regression query without metrics answers (the metrics it
+// answered before the last four existed).
+var RegressionDefaults = RegressionMetrics[:9:9]
 
 // Operations metrics of the model as a service.
 const (
@@ -297,6 +308,10 @@ type Raw struct {
 	// (scikit-learn's labels=; default the classes present).
 	Beta   *float64 `json:"beta,omitempty"`
 	Labels []string `json:"labels,omitempty"`
+	// Quantile is the pinball loss's alpha (default 0.5); ForceFinite false leaves R2 and
+	// explained variance of constant actuals undefined (scikit-learn's force_finite=False).
+	Quantile    *float64 `json:"quantile,omitempty"`
+	ForceFinite *bool    `json:"forceFinite,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -350,6 +365,14 @@ type Query struct {
 	// averages run over (nil: the classes present).
 	Beta   float64
 	Labels []string
+	// Quantile is the pinball loss's alpha; KeepNonFinite is forceFinite false.
+	Quantile      float64
+	KeepNonFinite bool
+}
+
+// RegressionOptions are the query's scikit-learn options of the regression metrics.
+func (q Query) RegressionOptions() metrics.RegressionOptions {
+	return metrics.RegressionOptions{Alpha: q.Quantile, KeepNonFinite: q.KeepNonFinite}
 }
 
 // Scoring are the query's scikit-learn options of precision, recall and the F-scores.

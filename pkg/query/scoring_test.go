@@ -92,3 +92,31 @@ func TestBetaAndLabels(t *testing.T) {
 		t.Errorf("binary defaults: %v", q.Metrics)
 	}
 }
+
+// quantile and forceFinite, the regression options: bounded, regression only, and the defaults
+// of a query without metrics did not grow with the new metrics.
+func TestRegressionOptions(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	reg := Raw{SchemaVersion: 1, QueryType: TypeRegression, Model: "m"}
+	q, err := Validate(reg, w)
+	if err != nil || q.Quantile != 0.5 || q.KeepNonFinite || len(q.Metrics) != 9 {
+		t.Fatalf("defaults: quantile %v keep %v metrics %v, %v", q.Quantile, q.KeepNonFinite, q.Metrics, err)
+	}
+	r := reg
+	no := false
+	r.Quantile, r.ForceFinite, r.Metrics = ptr(0.9), &no, []Metric{Pinball, ExplainedVariance, MaxError, MedianAbsoluteError}
+	if q, err = Validate(r, w); err != nil || q.Quantile != 0.9 || !q.KeepNonFinite || q.RegressionOptions().Alpha != 0.9 {
+		t.Fatalf("quantile 0.9, forceFinite false: %+v, %v", q, err)
+	}
+	for _, a := range []float64{0, 1, -0.5, 2} {
+		r := reg
+		r.Quantile = ptr(a)
+		if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "between 0 and 1, exclusive") {
+			t.Errorf("quantile %v: %v", a, err)
+		}
+	}
+	r = Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", PositiveClass: "yes", ForceFinite: &no}
+	if _, err := Validate(r, w); err == nil || !strings.Contains(err.Error(), "apply to regression") {
+		t.Errorf("forceFinite on classification: %v", err)
+	}
+}

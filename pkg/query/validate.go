@@ -130,6 +130,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if err := validateScoring(&q, raw); err != nil {
 		return Query{}, err
 	}
+	if err := validateRegressionOptions(&q, raw); err != nil {
+		return Query{}, err
+	}
 	if q.ZeroDivision != nil && q.Type != TypeClassification {
 		return Query{}, invalid("zeroDivision applies to classification's precision, recall and F1, not to %s: remove it", q.Type)
 	}
@@ -162,6 +165,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	}
 	if q.Type == TypeQuality {
 		q.Metrics = QualityDefaults
+	}
+	if q.Type == TypeRegression {
+		q.Metrics = RegressionDefaults
 	}
 	if q.Type == TypeOutcome {
 		q.Metrics = OutcomeDefaults
@@ -263,6 +269,26 @@ func classificationDefaults(q Query) []Metric {
 		return averagedMetrics[:4:4]
 	}
 	return ClassificationDefaults
+}
+
+// validateRegressionOptions reads quantile (the pinball loss's alpha, default 0.5) and
+// forceFinite (default true), the regression family's options.
+func validateRegressionOptions(q *Query, raw Raw) error {
+	q.Quantile = 0.5
+	if raw.Quantile == nil && raw.ForceFinite == nil {
+		return nil
+	}
+	if q.Type != TypeRegression {
+		return invalid("quantile and forceFinite apply to regression's pinball, r2 and explained_variance, not to %s: remove them", q.Type)
+	}
+	if raw.Quantile != nil {
+		if a := *raw.Quantile; !(a > 0 && a < 1) {
+			return invalid("quantile is %v: use a number between 0 and 1, exclusive (the pinball loss's alpha; 0.5 is half the MAE)", a)
+		}
+		q.Quantile = *raw.Quantile
+	}
+	q.KeepNonFinite = raw.ForceFinite != nil && !*raw.ForceFinite
+	return nil
 }
 
 // MaxBeta is the largest F-beta beta a query may ask for (recall alone, for any purpose).

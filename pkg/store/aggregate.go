@@ -23,6 +23,9 @@ const (
 	MeasureNonZeroActual   MeasureKind = "nonzero_actual"    // paired rows with actual != 0 (MAPE's rows)
 	MeasureSumAbsPctError  MeasureKind = "sum_abs_pct_error" // sum |error / actual| over those rows
 	MeasureErrorQuantile   MeasureKind = "error_quantile"    // quantile of error (linear interpolation)
+	MeasureMaxAbsError     MeasureKind = "max_abs_error"     // max |error|
+	// MeasureAbsErrorQuantile is a quantile of |error| (linear interpolation).
+	MeasureAbsErrorQuantile MeasureKind = "abs_error_quantile"
 
 	// Coverage of a classification model's rows, as the confusion counts report it, for a query
 	// that reads no confusion counts (score metrics alone): rows without ground truth, and rows

@@ -133,6 +133,38 @@ def regression(rows):
     return {k: (None if v is None else float(v)) for k, v in out.items()}
 
 
+def regression_more_cases(reg_rows):
+    """explained_variance and the pinball loss at quantile 0.9 (from the rollups' sums), and
+    max_error and median_absolute_error (from the rows), as scikit-learn, per version, with
+    force_finite=False (version C has one row: explained variance and r2 undefined)."""
+    def pairs(version):
+        ps = [(num(r["predicted_value"]), num(r["actual_value"])) for r in reg_rows if r["model_version"] == version]
+        ps = [(p, a) for p, a in ps if p is not None and a is not None]
+        return np.array([a for _, a in ps]), np.array([p for p, _ in ps])
+
+    sums, rows = [], []
+    for version in ["A", "B", "C"]:
+        y_true, y_pred = pairs(version)
+        labels = {"model": "reg", "version": version}
+        sums.append({"labels": labels, "values": {
+            "explained_variance": none_if_nan(metrics.explained_variance_score(y_true, y_pred, force_finite=False)),
+            "pinball": float(metrics.mean_pinball_loss(y_true, y_pred, alpha=0.9)),
+            "r2": none_if_nan(metrics.r2_score(y_true, y_pred, force_finite=False)),
+        }})
+        rows.append({"labels": labels, "values": {
+            "max_error": float(metrics.max_error(y_true, y_pred)),
+            "median_absolute_error": float(metrics.median_absolute_error(y_true, y_pred)),
+        }})
+    base = {"schemaVersion": 1, "queryType": "regression", "model": "reg", "format": "numeric"}
+    return [
+        {"name": "regression: explained variance and pinball at 0.9, forceFinite false",
+         "query": {**base, "quantile": 0.9, "forceFinite": False, "metrics": ["explained_variance", "pinball", "r2"]},
+         "series": sums},
+        {"name": "regression: max error and median absolute error (read from the rows)",
+         "query": {**base, "metrics": ["max_error", "median_absolute_error"]}, "series": rows},
+    ]
+
+
 def operations(rows, seconds):
     lat = np.array([num(r["latency_ms"]) for r in rows if r["latency_ms"] != ""])
     n = len(rows)
@@ -558,6 +590,7 @@ def main():
                     series.append({"labels": labels, "values": compute[family](rs)})
             query = {"schemaVersion": 1, "queryType": family, "model": "reg", "format": "numeric", **extra}
             cases.append({"name": f"{family}: {name}", "query": query, "series": series})
+    cases += regression_more_cases(reg_rows)
     cases += quality_cases(reg_rows)
     cases += output_cases(rows)
     cases += output_drift_cases(rows)

@@ -30,7 +30,9 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from sklearn.metrics import (
+    explained_variance_score,
     mean_absolute_error,
+    mean_pinball_loss,
     mean_absolute_percentage_error,
     mean_squared_error,
     r2_score,
@@ -45,6 +47,11 @@ OUT = REPO / "testdata" / "golden" / "regression" / "cases.json"
 def number(v: float) -> float | None:
     v = float(v)
     return None if math.isnan(v) else v
+
+
+def finite(v: float) -> float | None:
+    v = float(v)
+    return v if math.isfinite(v) else None
 
 
 def case(name: str, actual, predicted, shift: float | None = None) -> dict:
@@ -66,6 +73,7 @@ def case(name: str, actual, predicted, shift: float | None = None) -> dict:
         "MapeN": int(nz.sum()),
         "SumAbsPctErr": math.fsum(np.abs(e[nz]) / np.abs(y[nz])),
         "ZeroActual": int((~nz).sum()),
+        "SumSqErrDev": math.fsum((e - math.fsum(e) / len(e)) ** 2),
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # r2 below two rows warns and returns nan
@@ -76,8 +84,17 @@ def case(name: str, actual, predicted, shift: float | None = None) -> dict:
             "mape": number(mean_absolute_percentage_error(y[nz], p[nz])) if nz.any() else None,
             "r2": number(r2_score(y, p)),
             "mean_error": number(np.mean(e)),
+            "explained_variance": number(explained_variance_score(y, p)),
+            "pinball": number(mean_pinball_loss(y, p)),
         }
-    return {"name": name, "rows": int(len(y)), "shift": c, "sums": sums, "expected": expected}
+        # Options: mean_pinball_loss at alpha 0.9, and force_finite=False (nan and -inf are
+        # undefined here).
+        options = {
+            "pinball_alpha_0.9": number(mean_pinball_loss(y, p, alpha=0.9)),
+            "r2_force_finite_false": finite(r2_score(y, p, force_finite=False)),
+            "explained_variance_force_finite_false": finite(explained_variance_score(y, p, force_finite=False)),
+        }
+    return {"name": name, "rows": int(len(y)), "shift": c, "sums": sums, "expected": expected, "options": options}
 
 
 def main() -> None:
@@ -112,8 +129,12 @@ def main() -> None:
     # returns about -1e33; the contract (constant actuals -> 0) holds here instead.
     c = case("constant 0.1 actuals, shift 0: r2 0, not -1e33", y, y + rng.normal(0, 1, 50), shift=0.0)
     assert c["expected"]["r2"] < -1e20, c["expected"]["r2"]
-    c["sklearnDiffers"] = {"r2": c["expected"]["r2"]}
+    c["sklearnDiffers"] = {"r2": c["expected"]["r2"], "explained_variance": c["expected"]["explained_variance"]}
     c["expected"]["r2"] = 0.0
+    c["expected"]["explained_variance"] = 0.0
+    # Without force_finite the actuals count as constant too: undefined, not -1e33.
+    c["options"]["r2_force_finite_false"] = None
+    c["options"]["explained_variance_force_finite_false"] = None
     cases.append(c)
 
     y = np.zeros(20)

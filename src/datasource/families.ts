@@ -22,6 +22,8 @@ export type FamilyField =
   | 'average'
   | 'zeroDivision'
   | 'beta'
+  | 'quantile'
+  | 'forceFinite'
   | 'labels'
   | 'compare'
   | 'compareTo'
@@ -78,7 +80,7 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: {},
   },
   regression: {
-    rows: [['versions'], ['metrics'], ['compareTo'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], ['quantile', 'forceFinite'], SHAPE_ROW, ['filters']],
     metrics: REGRESSION_METRICS,
     formats: SERIES,
     defaults: { metrics: ['mae', 'rmse'], format: 'timeseries' },
@@ -157,6 +159,8 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   average: ['average'],
   zeroDivision: ['zeroDivision'],
   beta: ['beta'],
+  quantile: ['quantile'],
+  forceFinite: ['forceFinite'],
   labels: ['labels'],
   compare: ['compare'],
   compareTo: ['compareTo'],

@@ -60,6 +60,10 @@ export const REGRESSION_METRICS = [
   'error_p50',
   'error_p90',
   'error_p99',
+  'explained_variance',
+  'max_error',
+  'median_absolute_error',
+  'pinball',
 ] as const;
 export const OPERATIONS_METRICS = [
   'throughput',
@@ -215,6 +219,10 @@ export interface ModelwatchQuery extends DataQuery {
    * zero_division); absent or null: undefined. A string is a template variable ("0", "1", "null").
    */
   zeroDivision?: 0 | 1 | null | string;
+  /** Regression: the quantile (alpha) of the pinball loss, in (0, 1); default 0.5. */
+  quantile?: number;
+  /** Regression: false leaves r2 and explained_variance of constant actuals undefined (scikit-learn's force_finite). */
+  forceFinite?: boolean;
   /** Classification: the beta of fbeta (default 1: F1). */
   beta?: number;
   /** Classification: the classes the macro, micro and weighted averages run over; absent: the classes present. */

@@ -25,6 +25,18 @@ function isVariable(value: string): boolean {
   return value.includes('$');
 }
 
+/** Empty text means "quantile 0.5"; anything else must be a number strictly between 0 and 1. */
+export function parseQuantile(value: string): Parsed<number | undefined> {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return { value: undefined };
+  }
+  const quantile = Number(trimmed);
+  return Number.isFinite(quantile) && quantile > 0 && quantile < 1
+    ? { value: quantile }
+    : { error: text.quantile.outOfRange };
+}
+
 /** Empty text means "beta 1"; anything else must be a number above 0 and at most 1e6. */
 export function parseBeta(value: string): Parsed<number | undefined> {
   const trimmed = value.trim();
@@ -236,6 +248,9 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   }
   if (query.labels?.length && (!query.average || query.average === 'none')) {
     errors.labels = text.labels.needsAverage;
+  }
+  if (query.quantile !== undefined && parseQuantile(String(query.quantile)).error) {
+    errors.quantile = text.quantile.outOfRange;
   }
   if (query.beta !== undefined && parseBeta(String(query.beta)).error) {
     errors.beta = text.beta.outOfRange;

@@ -100,6 +100,8 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		store.MeasureNonZeroActual:    {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureSumAbsPctError:   {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureErrorQuantile:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureMaxAbsError:      {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureAbsErrorQuantile: {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureUnlabeled:        {store.ColActualLabel},
 		store.MeasureUnpredictedLabel: {store.ColActualLabel, store.ColPredictedLabel},
 		store.MeasureUnscored:         {store.ColActualLabel, store.ColScore},
@@ -131,7 +133,7 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	if err != nil {
 		return "", err
 	}
-	if (m.Kind == store.MeasureLatencyQuantile || m.Kind == store.MeasureErrorQuantile) && !(m.Q >= 0 && m.Q <= 1) {
+	if (m.Kind == store.MeasureLatencyQuantile || m.Kind == store.MeasureErrorQuantile || m.Kind == store.MeasureAbsErrorQuantile) && !(m.Q >= 0 && m.Q <= 1) {
 		return "", fmt.Errorf("%w: quantile %v is outside [0, 1]", store.ErrSchema, m.Q)
 	}
 	count := func(cond string) string {
@@ -186,6 +188,10 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return "sum(CASE WHEN " + paired + " AND " + act + " <> 0 THEN abs(" + errExpr + " / " + act + ") END)", nil
 	case store.MeasureErrorQuantile:
 		return s.d.Quantile(over(errExpr), m.Q), nil
+	case store.MeasureAbsErrorQuantile:
+		return s.d.Quantile(over("abs"+errExpr), m.Q), nil
+	case store.MeasureMaxAbsError:
+		return "max(" + over("abs"+errExpr) + ")", nil
 	}
 	return "", fmt.Errorf("%w: unknown measure %q", store.ErrSchema, m.Kind)
 }

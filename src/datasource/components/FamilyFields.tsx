@@ -14,6 +14,7 @@ import {
   parseClassList,
   parseDriftThreshold,
   parseInterval,
+  parseQuantile,
   parseThreshold,
   type Parsed,
 } from '../validation';
@@ -163,6 +164,29 @@ const FIELDS: Record<FamilyField, Render> = {
       onCommit={(beta) => update({ beta })}
       error={errors.beta}
     />
+  ),
+  quantile: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.quantile)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-quantile"
+      testId={selectors.query.quantile}
+      width={NARROW}
+      value={asText(query.quantile)}
+      parse={parseQuantile}
+      onCommit={(quantile) => update({ quantile })}
+      error={errors.quantile}
+    />
+  ),
+  forceFinite: ({ query, update }) => (
+    <InlineField label={text.forceFinite.label} tooltip={text.forceFinite.tooltip} labelWidth={LABEL_WIDTH}>
+      <InlineSwitch
+        id="modelwatch-query-force-finite"
+        data-testid={selectors.query.forceFinite}
+        value={query.forceFinite ?? true}
+        onChange={(event) => update({ forceFinite: event.currentTarget.checked ? undefined : false })}
+      />
+    </InlineField>
   ),
   labels: ({ query, update, errors }) => (
     <BlurInput

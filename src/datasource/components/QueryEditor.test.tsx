@@ -33,6 +33,8 @@ const FIELD_LABELS = [
   text.zeroDivision.label,
   text.beta.label,
   text.labels.label,
+  text.quantile.label,
+  text.forceFinite.label,
   text.compare.label,
   text.compareTo.label,
   text.features.label,
@@ -68,7 +70,17 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
     ],
   ],
   ['confusion', [text.versions.label, text.positiveClass.label, text.threshold.label, text.filters.label]],
-  ['regression', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
+  [
+    'regression',
+    [
+      text.versions.label,
+      text.metrics.label,
+      text.compareTo.label,
+      text.quantile.label,
+      text.forceFinite.label,
+      ...SHAPE,
+    ],
+  ],
   ['operations', [text.versions.label, text.metrics.label, text.compareTo.label, text.column.label, ...SHAPE]],
   ['coverage', [text.versions.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
   [
