@@ -2,11 +2,11 @@ package engine_test
 
 import (
 	"context"
-	"slices"
 	"database/sql"
 	"database/sql/driver"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
