@@ -124,7 +124,7 @@ export const labels = {
       definitions: {
         label: 'Drift definitions',
         tooltip:
-          "Whose definitions drift follows where the peers differ, for queries that name none: Modelwatch's (the default) or Evidently's, so a team moving from Evidently sees its numbers.",
+          "Whose definitions drift follows where the peers differ, for queries that name none: Modelwatch's (the default), Evidently's or NannyML's, so a team moving from a peer sees its numbers.",
         placeholder: 'Modelwatch',
       },
       rollups: {
@@ -319,12 +319,13 @@ export const labels = {
     definitions: {
       label: 'Definitions',
       tooltip:
-        "Whose definitions drift follows where the peers differ: this project's, or Evidently's (goodness-of-fit chi-square and G-test, one-sided Mann-Whitney, Student's t-test, its bins, thresholds and comparisons). Empty: the data source's.",
+        "Whose definitions drift follows where the peers differ: this project's, Evidently's (goodness-of-fit chi-square and G-test, one-sided Mann-Whitney, Student's t-test, its bins, thresholds and comparisons) or NannyML's (Jensen-Shannon in base 2 and Hellinger on its bins). Empty: the data source's.",
       placeholder: 'Data source',
     },
     definitionsOptions: {
       modelwatch: { label: 'Modelwatch', description: 'This project’s definitions (docs/query-reference.md)' },
       evidently: { label: 'Evidently', description: 'As Evidently 0.7 computes each test' },
+      nannyml: { label: 'NannyML', description: 'Jensen-Shannon and Hellinger as NannyML 0.13 bins them' },
     },
     zeroDivisionOptions: {
       '0': { label: '0', description: 'As scikit-learn zero_division=0' },

@@ -21,10 +21,14 @@ const (
 	// over both windows for the binned distances of numbers, its default thresholds and its
 	// comparisons with them.
 	DefinitionsEvidently Definitions = "evidently"
+	// DefinitionsNannyML are NannyML's (0.13, univariate drift): Jensen-Shannon in base 2 and
+	// Hellinger on the reference's categories, or on numpy's "doane" bins of the reference's
+	// values, with every current row outside them in one leftover bucket.
+	DefinitionsNannyML Definitions = "nannyml"
 )
 
 // AllDefinitions lists the accepted definitions, the default first.
-var AllDefinitions = []Definitions{DefinitionsModelwatch, DefinitionsEvidently}
+var AllDefinitions = []Definitions{DefinitionsModelwatch, DefinitionsEvidently, DefinitionsNannyML}
 
 // ParseDefinitions reads a definitions name; empty means the default. The error quotes at most
 // the first 64 bytes of an unknown name.
@@ -48,10 +52,11 @@ func ParseDefinitions(name string) (Definitions, error) {
 }
 
 // ReadsValueCounts tells whether a method under the definitions needs a number's value counts
-// (or the grid standing in for them): the methods on values, and under Evidently's
-// definitions the binned distances, whose bins depend on both windows' values.
+// (or the grid standing in for them): the methods on values, and the binned distances whose
+// bins depend on the values under the peers' definitions.
 func ReadsValueCounts(method string, d Definitions) bool {
-	return ComparesValues(method) || (d == DefinitionsEvidently && evidentlyBinsNumbers(method))
+	return ComparesValues(method) || (d == DefinitionsEvidently && evidentlyBinsNumbers(method)) ||
+		(d == DefinitionsNannyML && nannymlBins(method))
 }
 
 // evidentlyThresholds are Evidently's default thresholds where they differ from this project's

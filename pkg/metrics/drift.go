@@ -253,6 +253,9 @@ func driftWith(method string, in DriftInput, th float64, defs Definitions) (Drif
 	if defs == DefinitionsEvidently && in.Numeric && evidentlyBinsNumbers(method) {
 		return evidentlyBinnedNumbers(method, in, th)
 	}
+	if defs == DefinitionsNannyML && nannymlBins(method) {
+		return nannymlBinned(method, in, th)
+	}
 	ref, cur, err := in.buckets()
 	if err != nil {
 		return DriftResult{}, fmt.Errorf("%s: %w", method, err)

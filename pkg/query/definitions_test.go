@@ -13,7 +13,7 @@ import (
 func TestDefinitions(t *testing.T) {
 	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
 	base := Raw{SchemaVersion: 1, QueryType: TypeDrift, Model: "m"}
-	for raw, want := range map[string]metrics.Definitions{"": "", " evidently ": metrics.DefinitionsEvidently, "modelwatch": metrics.DefinitionsModelwatch} {
+	for raw, want := range map[string]metrics.Definitions{"": "", " evidently ": metrics.DefinitionsEvidently, "modelwatch": metrics.DefinitionsModelwatch, "nannyml": metrics.DefinitionsNannyML} {
 		r := base
 		r.Definitions = raw
 		q, err := Validate(r, w)
@@ -21,11 +21,11 @@ func TestDefinitions(t *testing.T) {
 			t.Errorf("definitions %q: %q, %v", raw, q.Definitions, err)
 		}
 	}
-	for _, raw := range []string{"Evidently", "nannyml", "scipy", strings.Repeat("e", 1<<20)} {
+	for _, raw := range []string{"Evidently", "NannyML", "scipy", strings.Repeat("e", 1<<20)} {
 		r := base
 		r.Definitions = raw
 		_, err := Validate(r, w)
-		if err == nil || !strings.Contains(err.Error(), "use one of modelwatch, evidently") || len(err.Error()) > 400 {
+		if err == nil || !strings.Contains(err.Error(), "use one of modelwatch, evidently, nannyml") || len(err.Error()) > 400 {
 			t.Errorf("definitions %.20q: %v", raw, err)
 		}
 	}

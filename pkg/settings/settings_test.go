@@ -81,9 +81,9 @@ func TestDefinitionsSetting(t *testing.T) {
 			t.Errorf("%s: %q, %v", json, s.DriftDefinitions(), err)
 		}
 	}
-	_, _, err := Load([]byte(`{"path":"/x","definitions":"nannyml"}`), nil)
-	if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), "use one of modelwatch, evidently") {
-		t.Errorf("definitions nannyml: %v", err)
+	_, _, err := Load([]byte(`{"path":"/x","definitions":"scipy"}`), nil)
+	if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), "use one of modelwatch, evidently, nannyml") {
+		t.Errorf("definitions scipy: %v", err)
 	}
 }
 

@@ -143,7 +143,7 @@ export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
 export type Average = (typeof AVERAGES)[number];
 
 /** Whose drift definitions to follow where the peers differ; absent: the data source's (default modelwatch). */
-export const DEFINITIONS = ['modelwatch', 'evidently'] as const;
+export const DEFINITIONS = ['modelwatch', 'evidently', 'nannyml'] as const;
 export type Definitions = (typeof DEFINITIONS)[number];
 
 /** scikit-learn's zero_division for precision, recall and F1; absent: undefined (null). */
