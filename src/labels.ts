@@ -407,9 +407,10 @@ export const labels = {
     },
     bins: {
       label: 'Bins',
-      tooltip: 'Equal-width bins of numeric features between the reference minimum and maximum.',
+      tooltip:
+        "Equal-width bins of numeric features between the reference minimum and maximum: a number, or numpy's rule sturges, sqrt, rice or scott, which picks the number from the reference.",
       placeholder: '20',
-      outOfRange: 'Bins must be a whole number from 2 to 1000.',
+      outOfRange: 'Bins must be a whole number from 2 to 1000, or sturges, sqrt, rice or scott.',
     },
     driftThreshold: {
       label: 'Drift threshold',

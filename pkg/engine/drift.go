@@ -143,6 +143,13 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if defs != metrics.DefinitionsModelwatch {
 		annotateDefinitions(out, defs)
 	}
+	if capped := cappedBinRule(q, cols, ranges); len(capped) > 0 {
+		notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
+			"bins %q would draw more than %d reference bins for %s: %d were drawn", q.BinRule, metrics.MaxBins, strings.Join(capped, ", "), metrics.MaxBins)}
+		for _, f := range out {
+			f.AppendNotices(notice)
+		}
+	}
 	for _, v := range absent {
 		notice := data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
 			"version %q has no rows between %s and %s: its drift is undefined", v, q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))}
@@ -231,6 +238,23 @@ func driftResult(q query.Query, defs metrics.Definitions, col store.Column, in m
 		}
 	}
 	return res, nil
+}
+
+// cappedBinRule names the features for which the query's bin rule asked for more than
+// metrics.MaxBins bins.
+func cappedBinRule(q query.Query, cols []store.Column, ranges map[string]referenceRange) []string {
+	if q.BinRule == "" {
+		return nil
+	}
+	var out []string
+	for _, c := range cols {
+		if r := ranges[c.Name]; isNumeric(c) && r.min != nil && r.max != nil {
+			if _, capped := metrics.BinsByRule(q.BinRule, r.rows, *r.max-*r.min, orZero(r.std), c.Kind == store.KindInteger); capped {
+				out = append(out, c.Name)
+			}
+		}
+	}
+	return out
 }
 
 // annotateDefinitions names the peer definitions the results follow in every frame's

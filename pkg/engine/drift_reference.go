@@ -29,6 +29,8 @@ const exactValueLimit = metrics.GridCells
 // fields: the reference has no values.
 type referenceRange struct {
 	min, max, std *float64
+	// rows are the reference's non-null values (over its versions), for numpy's bin rules.
+	rows float64
 	// distinct is a lower bound of the pooled reference's distinct values: the largest of the
 	// versions' estimates (the store's approximate counts) divided by approxDistinctMargin.
 	// It is all the decision needs (see distributionFeatures).
@@ -81,6 +83,9 @@ func (e *Engine) referenceRanges(ctx context.Context, sc store.Scope, cache *Cac
 			r.distinct = max(r.distinct, int64(orZero(row.Values[j+5]))/approxDistinctMargin)
 		}
 		r.std = pooledStd(parts)
+		for _, p := range parts {
+			r.rows += p.n
+		}
 		out[name] = r
 	}
 	return out, nil
@@ -150,7 +155,11 @@ func distributionFeatures(q query.Query, defs metrics.Definitions, cols []store.
 			}
 		}
 		if r := ranges[c.Name]; isNumeric(c) && r.min != nil && r.max != nil {
-			edges, err := metrics.EqualWidthEdges(*r.min, *r.max, q.Bins)
+			bins := q.Bins
+			if q.BinRule != "" {
+				bins, _ = metrics.BinsByRule(q.BinRule, r.rows, *r.max-*r.min, orZero(r.std), c.Kind == store.KindInteger)
+			}
+			edges, err := metrics.EqualWidthEdges(*r.min, *r.max, bins)
 			if err != nil {
 				return nil, err
 			}

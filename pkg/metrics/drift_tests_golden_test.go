@@ -10,7 +10,14 @@ import (
 // Golden cases from scripts/golden/drift_tests.py: scipy's results on the raw samples for the
 // drift tests on values and on category counts.
 type goldenTestsFile struct {
-	KVE     [][2]float64 `json:"kve"`
+	KVE      [][2]float64 `json:"kve"`
+	BinRules []struct {
+		Name, Rule    string
+		Rows          int64
+		Min, Max, Std float64
+		Integer       bool
+		Edges         []float64
+	} `json:"binRules"`
 	Numeric []struct {
 		Name string `json:"name"`
 		ValueCounts
@@ -117,5 +124,30 @@ func TestBesselKQuarterEqualsScipy(t *testing.T) {
 		if got := besselKQuarterScaled(c[0]); !within(got, c[1], 1e-12, 0) {
 			t.Errorf("exp(z) K_1/4(z) at %g: %.17g, scipy %.17g", c[0], got, c[1])
 		}
+	}
+}
+
+// numpy's bin rules from the reference's row count, range and standard deviation draw numpy's
+// edges (numpy.histogram_bin_edges with the rule's name).
+func TestBinRulesEqualNumpy(t *testing.T) {
+	cases := loadGoldenTests(t).BinRules
+	if len(cases) < 20 {
+		t.Fatalf("%d cases, want the script's 20", len(cases))
+	}
+	for _, c := range cases {
+		bins, capped := BinsByRule(c.Rule, float64(c.Rows), c.Max-c.Min, c.Std, c.Integer)
+		edges, err := EqualWidthEdges(c.Min, c.Max, bins)
+		if err != nil || capped || len(edges) != len(c.Edges) {
+			t.Errorf("%s: %d bins (capped %v), numpy %d, %v", c.Name, bins, capped, len(c.Edges)-1, err)
+			continue
+		}
+		for i := range edges {
+			if !within(edges[i], c.Edges[i], 1e-15, 1e-15) {
+				t.Errorf("%s: edge %d %v, numpy %v", c.Name, i, edges[i], c.Edges[i])
+			}
+		}
+	}
+	if bins, capped := BinsByRule(BinRuleSqrt, 1e9, 10, 1, false); bins != MaxBins || !capped {
+		t.Errorf("the square-root rule on a billion rows: %d bins (capped %v), want the cap %d", bins, capped, MaxBins)
 	}
 }

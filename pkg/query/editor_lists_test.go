@@ -51,6 +51,7 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"CLASSIFICATION_METRICS", names(ClassificationMetrics), true},
 		{"REGRESSION_METRICS", names(RegressionMetrics), true},
 		{"DEFINITIONS", names(metrics.AllDefinitions), true},
+		{"BIN_RULES", metrics.BinRules, true},
 	} {
 		ts := editorList(t, c.editor)
 		if !c.ordered {

@@ -289,7 +289,7 @@ type Raw struct {
 	Average        string     `json:"average,omitempty"`
 	Compare        Metric     `json:"compare,omitempty"`
 	Method         string     `json:"method,omitempty"`
-	Bins           int        `json:"bins,omitempty"`
+	Bins           Bins       `json:"bins,omitzero"`
 	DriftThreshold *float64   `json:"driftThreshold,omitempty"`
 	Column         string     `json:"column,omitempty"`
 	CompareTo      *CompareTo `json:"compareTo,omitempty"`
@@ -343,6 +343,9 @@ type Query struct {
 	// number of reference bins and the threshold (nil: the method's default).
 	Method         string
 	Bins           int
+	// BinRule, when set, is numpy's rule that picks the number of bins per feature from its
+	// reference (metrics.BinRules); Bins is then unused.
+	BinRule        string
 	DriftThreshold *float64
 	// Column is the numeric column of the operations column metrics (column_p95 of cpu_ms).
 	Column string

@@ -524,13 +524,27 @@ func validateDrift(q *Query, raw Raw) error {
 	if !slices.Contains(metrics.DriftMethods, q.Method) {
 		return invalid("unknown drift method %q: use one of %s", clip(raw.Method), strings.Join(metrics.DriftMethods, ", "))
 	}
-	q.Bins = raw.Bins
+	q.Bins, q.BinRule = raw.Bins.Count, raw.Bins.Rule
+	if q.BinRule != "" {
+		if !slices.Contains(metrics.BinRules, q.BinRule) {
+			return invalid("unknown bins rule %q: use a number of bins from 2 to %d, or one of %s", clip(q.BinRule), MaxBins, strings.Join(metrics.BinRules, ", "))
+		}
+		q.Bins = 0
+		return validateDriftThreshold(q, raw)
+	}
 	if q.Bins == 0 {
 		q.Bins = DefaultBins
 	}
-	if q.Bins < 2 || q.Bins > 1000 {
-		return invalid("bins %d is outside [2, 1000]", raw.Bins)
+	if q.Bins < 2 || q.Bins > MaxBins {
+		return invalid("bins %d is outside [2, %d]: use a number in it, or a rule (%s)", raw.Bins.Count, MaxBins, strings.Join(metrics.BinRules, ", "))
 	}
+	return validateDriftThreshold(q, raw)
+}
+
+// MaxBins bounds the reference bins of a numeric feature, given or picked by a rule.
+const MaxBins = metrics.MaxBins
+
+func validateDriftThreshold(q *Query, raw Raw) error {
 	if t := raw.DriftThreshold; t != nil && (math.IsNaN(*t) || *t < 0) {
 		return invalid("driftThreshold %g must be a non-negative number", *t)
 	}

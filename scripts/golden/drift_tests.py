@@ -150,16 +150,52 @@ def category_cases(rng):
     return cases
 
 
+def bin_rule_cases(rng):
+    """numpy.histogram_bin_edges(reference, rule) for the rules that depend only on the row
+    count, range and standard deviation: the edges the engine must draw on the reference range."""
+    cases = []
+    samples = [
+        ("normal 1000 rows", rng.normal(50, 10, 1000)),
+        ("skewed 20000 rows", rng.lognormal(0, 1, 20000)),
+        ("integers 500 rows", rng.integers(0, 40, 500)),
+        ("integers 200000 rows, narrow", rng.integers(0, 12, 200000)),
+        ("three rows", np.array([1.0, 2.0, 4.0])),
+    ]
+    for name, x in samples:
+        for rule in ("sturges", "sqrt", "rice", "scott"):
+            edges = np.histogram_bin_edges(x, bins=rule)
+            cases.append({"name": f"{name} {rule}", "rule": rule, "rows": int(len(x)), "min": float(x.min()),
+                          "max": float(x.max()), "std": float(np.std(x.astype(float))),
+                          "integer": bool(np.issubdtype(x.dtype, np.integer)), "edges": [float(e) for e in edges]})
+    return cases
+
+
+def bin_rule_queries():
+    """numpy's edges on the reference of a drift histogram query over the families CSV (model
+    reg, versions A and B, feature size, the first day as the reference), per rule."""
+    import csv
+    path = Path(__file__).resolve().parents[2] / "testdata" / "golden" / "families" / "predictions.csv"
+    with open(path) as f:
+        ref = np.array([float(r["size"]) for r in csv.DictReader(f) if r["model"] == "reg" and r["model_version"] in ("A", "B")
+                        and r["size"] != "" and r["ts"] < "2026-03-02T00:00:00Z"])
+    return [{"rule": rule, "edges": [float(e) for e in np.histogram_bin_edges(ref, bins=rule)],
+             "query": {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": ["size"],
+                       "method": "psi", "bins": rule, "format": "histogram",
+                       "reference": {"type": "range", "from": "2026-03-01T00:00:00Z", "to": "2026-03-02T00:00:00Z"}}}
+            for rule in ("sturges", "sqrt", "rice", "scott")]
+
+
 def main():
     rng = np.random.default_rng(SEED)
     data = {"generator": f"scripts/golden/drift_tests.py with scipy {scipy.__version__}, numpy {np.__version__}",
             "numeric": numeric_cases(rng), "categories": category_cases(rng),
             # exp(z) K_{1/4}(z), the Bessel function in Cramer-von Mises' limiting distribution.
-            "kve": [[z, float(special.kve(0.25, z))] for z in (1e-8, 1e-6, 1e-3, 0.1, 1.0, 10.0, 100.0, 1e4)]}
+            "kve": [[z, float(special.kve(0.25, z))] for z in (1e-8, 1e-6, 1e-3, 0.1, 1.0, 10.0, 100.0, 1e4)],
+            "binRules": bin_rule_cases(rng), "binRuleQueries": bin_rule_queries()}
     # One case per line: small diffs when a case changes.
     compact = lambda v: json.dumps(v, separators=(",", ":"))
     lines = [f' "generator": {compact(data["generator"])}', f' "kve": {compact(data["kve"])}']
-    for key in ("numeric", "categories"):
+    for key in ("numeric", "categories", "binRules", "binRuleQueries"):
         cases = ",\n  ".join(compact(c) for c in data[key])
         lines.append(f' "{key}": [\n  {cases}\n ]')
     OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")

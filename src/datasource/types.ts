@@ -185,6 +185,8 @@ export type FilterOp = (typeof FILTER_OPS)[number];
 export const MULTI_VALUE_OPS: readonly FilterOp[] = ['in', 'not in'];
 
 export const DRIFT_BINS = { min: 2, max: 1000, default: 20 } as const;
+/** numpy's bin rules that bins may name instead of a number, as the backend lists them. */
+export const BIN_RULES = ['sturges', 'sqrt', 'rice', 'scott'] as const;
 
 export type ResultFormat = 'timeseries' | 'numeric' | 'histogram';
 
@@ -231,7 +233,8 @@ export interface ModelwatchQuery extends DataQuery {
   method?: DriftMethod;
   /** Drift: whose definitions to follow where the peers differ; absent: the data source's. */
   definitions?: Definitions;
-  bins?: number;
+  /** Drift: a number of reference bins, or one of numpy's rules (BIN_RULES). */
+  bins?: number | string;
   driftThreshold?: number;
   /** Comparison: the metric tested between versions[0] (champion) and versions[1] (challenger). */
   compare?: CompareMetric;

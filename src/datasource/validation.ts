@@ -8,6 +8,7 @@ import {
   COLUMN_METRICS,
   COMPARE_METRICS,
   COMPARE_NEEDS_POSITIVE_CLASS,
+  BIN_RULES,
   DRIFT_BINS,
   MULTI_VALUE_OPS,
   SCORE_METRICS,
@@ -121,10 +122,13 @@ export function isRfc3339(value: string): boolean {
   return RFC3339.test(value.trim()) && Number.isFinite(Date.parse(value.trim()));
 }
 
-export function parseBins(value: string): Parsed<number> {
+export function parseBins(value: string): Parsed<number | string> {
   const trimmed = value.trim();
   if (trimmed === '') {
     return {};
+  }
+  if ((BIN_RULES as readonly string[]).includes(trimmed)) {
+    return { value: trimmed };
   }
   const bins = Number(trimmed);
   return Number.isInteger(bins) && bins >= DRIFT_BINS.min && bins <= DRIFT_BINS.max

@@ -436,6 +436,9 @@ describe('QueryEditor inputs', () => {
     expect(screen.queryByText(text.bins.outOfRange)).not.toBeInTheDocument();
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(onChange.mock.calls[0][0].bins).toBe(40);
+    fireEvent.change(input, { target: { value: ' sturges ' } });
+    fireEvent.blur(input);
+    expect(onChange.mock.calls[1][0].bins).toBe('sturges');
   });
 
   it('refuses an interval that is not a duration', async () => {
