@@ -341,8 +341,8 @@ type Query struct {
 	Average string
 	// Method, Bins and DriftThreshold configure drift: the method name (auto by default), the
 	// number of reference bins and the threshold (nil: the method's default).
-	Method         string
-	Bins           int
+	Method string
+	Bins   int
 	// BinRule, when set, is numpy's rule that picks the number of bins per feature from its
 	// reference (metrics.BinRules); Bins is then unused.
 	BinRule        string
