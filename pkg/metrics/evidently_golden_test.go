@@ -8,23 +8,45 @@ import (
 	"testing"
 )
 
+// peerSamples are two samples as the peers' golden scripts write them: counts per distinct value
+// of a number, or per category.
+type peerSamples struct {
+	Name      string
+	Numeric   bool
+	Values    []float64
+	Labels    []string
+	Reference []int64
+	Current   []int64
+}
+
+// input lays the samples out as the drift methods read them.
+func (p peerSamples) input() DriftInput {
+	if p.Numeric {
+		return DriftInput{Numeric: true, Values: &ValueCounts{Values: p.Values, Reference: p.Reference, Current: p.Current}}
+	}
+	return DriftInput{Categories: &Categories{Labels: p.Labels, Reference: p.Reference, Current: p.Current}}
+}
+
+// readPeerGolden reads one peer's golden file (testdata/golden/<peer>/cases.json).
+func readPeerGolden(t *testing.T, peer, script string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden", peer, "cases.json"))
+	if err != nil {
+		t.Fatalf("%v (regenerate with scripts/golden/%s)", err, script)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Golden cases from scripts/golden/evidently_drift.py: Evidently 0.7.23's own stat tests on the
 // raw samples. With definitions "evidently" every method gives Evidently's score, threshold and
 // verdict on the counts.
 func TestEvidentlyDefinitionsEqualEvidently(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden", "evidently", "cases.json"))
-	if err != nil {
-		t.Fatalf("%v (regenerate with scripts/golden/evidently_drift.py)", err)
-	}
 	var golden struct {
 		Cases []struct {
-			Name      string
-			Numeric   bool
-			Values    []float64
-			Labels    []string
-			Reference []int64
-			Current   []int64
-			Expected  map[string]struct {
+			peerSamples
+			Expected map[string]struct {
 				Evidently string
 				Score     *float64
 				Drifted   bool
@@ -33,17 +55,10 @@ func TestEvidentlyDefinitionsEqualEvidently(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal(raw, &golden); err != nil {
-		t.Fatal(err)
-	}
+	readPeerGolden(t, "evidently", "evidently_drift.py", &golden)
 	compared := 0
 	for _, c := range golden.Cases {
-		in := DriftInput{Numeric: c.Numeric}
-		if c.Numeric {
-			in.Values = &ValueCounts{Values: c.Values, Reference: c.Reference, Current: c.Current}
-		} else {
-			in.Categories = &Categories{Labels: c.Labels, Reference: c.Reference, Current: c.Current}
-		}
+		in := c.input()
 		for method, want := range c.Expected {
 			if want.Refused != "" {
 				continue // Evidently answers nothing here (see the script)

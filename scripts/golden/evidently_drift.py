@@ -28,6 +28,7 @@ from pathlib import Path
 import evidently
 import numpy as np
 import pandas as pd
+from peer_samples import categorical_samples, numeric_samples
 from evidently.legacy.calculations.stattests.registry import get_stattest
 from evidently.legacy.core import ColumnType
 
@@ -64,19 +65,13 @@ def run(ref, cur, kind, names):
 
 
 def numeric_case(name, ref, cur):
-    ref, cur = pd.Series(np.asarray(ref, dtype=float)), pd.Series(np.asarray(cur, dtype=float))
-    values = np.unique(np.concatenate([ref, cur]))
-    return {"name": name, "numeric": True, "values": values.tolist(),
-            "reference": [int((ref == v).sum()) for v in values], "current": [int((cur == v).sum()) for v in values],
-            "expected": run(ref, cur, ColumnType.Numerical, NUMERIC)}
+    ref, cur, counts = numeric_samples(name, ref, cur)
+    return {**counts, "expected": run(ref, cur, ColumnType.Numerical, NUMERIC)}
 
 
 def categorical_case(name, ref, cur):
-    ref, cur = pd.Series(ref), pd.Series(cur)
-    labels = sorted(set(ref) | set(cur))
-    return {"name": name, "numeric": False, "labels": labels,
-            "reference": [int((ref == v).sum()) for v in labels], "current": [int((cur == v).sum()) for v in labels],
-            "expected": run(ref, cur, ColumnType.Categorical, CATEGORICAL)}
+    ref, cur, counts = categorical_samples(name, ref, cur)
+    return {**counts, "expected": run(ref, cur, ColumnType.Categorical, CATEGORICAL)}
 
 
 FAMILIES = Path(__file__).resolve().parents[2] / "testdata" / "golden" / "families"

@@ -25,6 +25,7 @@ from pathlib import Path
 import nannyml
 import numpy as np
 import pandas as pd
+from peer_samples import categorical_samples, numeric_samples
 from nannyml.chunk import DefaultChunker
 from nannyml.drift.univariate.methods import FeatureType, MethodFactory
 from nannyml.thresholds import StandardDeviationThreshold
@@ -53,19 +54,13 @@ def run(ref, cur, kind, methods):
 
 
 def numeric_case(name, ref, cur):
-    ref, cur = pd.Series(np.asarray(ref, dtype=float)), pd.Series(np.asarray(cur, dtype=float))
-    values = np.unique(np.concatenate([ref, cur]))
-    return {"name": name, "numeric": True, "values": values.tolist(),
-            "reference": [int((ref == v).sum()) for v in values], "current": [int((cur == v).sum()) for v in values],
-            "expected": run(ref, cur, FeatureType.CONTINUOUS, CONTINUOUS)}
+    ref, cur, counts = numeric_samples(name, ref, cur)
+    return {**counts, "expected": run(ref, cur, FeatureType.CONTINUOUS, CONTINUOUS)}
 
 
 def categorical_case(name, ref, cur):
-    ref, cur = pd.Series(ref), pd.Series(cur)
-    labels = sorted(set(ref) | set(cur))
-    return {"name": name, "numeric": False, "labels": labels,
-            "reference": [int((ref == v).sum()) for v in labels], "current": [int((cur == v).sum()) for v in labels],
-            "expected": run(ref, cur, FeatureType.CATEGORICAL, CATEGORICAL)}
+    ref, cur, counts = categorical_samples(name, ref, cur)
+    return {**counts, "expected": run(ref, cur, FeatureType.CATEGORICAL, CATEGORICAL)}
 
 
 def query_cases():
