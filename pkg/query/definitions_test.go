@@ -13,7 +13,11 @@ import (
 func TestDefinitions(t *testing.T) {
 	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
 	base := Raw{SchemaVersion: 1, QueryType: TypeDrift, Model: "m"}
-	for raw, want := range map[string]metrics.Definitions{"": "", " evidently ": metrics.DefinitionsEvidently, "modelwatch": metrics.DefinitionsModelwatch, "nannyml": metrics.DefinitionsNannyML} {
+	for _, c := range []struct {
+		raw  string
+		want metrics.Definitions
+	}{{"", ""}, {" evidently ", metrics.DefinitionsEvidently}, {"modelwatch", metrics.DefinitionsModelwatch}, {"nannyml", metrics.DefinitionsNannyML}} {
+		raw, want := c.raw, c.want
 		r := base
 		r.Definitions = raw
 		q, err := Validate(r, w)
