@@ -322,6 +322,16 @@ export const labels = {
         "Whose definitions drift follows where the peers differ: this project's, Evidently's (goodness-of-fit chi-square and G-test, one-sided Mann-Whitney, Student's t-test, its bins, thresholds and comparisons) or NannyML's (Jensen-Shannon in base 2 and Hellinger on its bins). Empty: the data source's.",
       placeholder: 'Data source',
     },
+    nulls: {
+      label: 'Nulls',
+      tooltip:
+        'Rows without a value: left out of drift (the default; quality reports their share), or one more category of the binned methods.',
+      placeholder: 'Drop',
+    },
+    nullsOptions: {
+      drop: { label: 'Drop', description: 'Left out of the distributions' },
+      category: { label: 'Category', description: 'One more bucket of the binned methods' },
+    },
     definitionsOptions: {
       modelwatch: { label: 'Modelwatch', description: 'This project’s definitions (docs/query-reference.md)' },
       evidently: { label: 'Evidently', description: 'As Evidently 0.7 computes each test' },

@@ -52,6 +52,7 @@ export const selectors = {
     average: 'modelwatch-query-average',
     zeroDivision: 'modelwatch-query-zero-division',
     definitions: 'modelwatch-query-definitions',
+    nulls: 'modelwatch-query-nulls',
     beta: 'modelwatch-query-beta',
     quantile: 'modelwatch-query-quantile',
     forceFinite: 'modelwatch-query-force-finite',

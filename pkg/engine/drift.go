@@ -126,6 +126,7 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 				if err != nil {
 					return nil, err
 				}
+				in.NullsAsCategory = q.Nulls == query.NullsCategory
 				res, err := driftResult(q, defs, col, in)
 				if err != nil {
 					return nil, err

@@ -136,9 +136,9 @@ func driftInput(numeric bool, ref, cur *counts, f store.DistributionFeature, ref
 		for i, l := range labels {
 			c.Reference[i], c.Current[i] = ref.texts[l], cur.texts[l]
 		}
-		return metrics.DriftInput{Categories: &c}, nil
+		return metrics.DriftInput{Categories: &c, ReferenceNulls: ref.nulls, CurrentNulls: cur.nulls}, nil
 	}
-	in := metrics.DriftInput{Numeric: true}
+	in := metrics.DriftInput{Numeric: true, ReferenceNulls: ref.nulls, CurrentNulls: cur.nulls}
 	if ref.rollupCells != nil || cur.rollupCells != nil {
 		// Counted per cell of the feature rollup (both windows: see cellFeatures).
 		g := gridOfCells(ref, cur, refRange.std)

@@ -174,6 +174,10 @@ type DriftInput struct {
 	// windows known apart from the counts (the store counted them), for auto when Values is
 	// nil.
 	UniqueValues int
+	// NullsAsCategory makes the rows without a value one more bucket of the binned methods
+	// (ReferenceNulls and CurrentNulls of them) instead of leaving them out.
+	NullsAsCategory              bool
+	ReferenceNulls, CurrentNulls int64
 }
 
 // MaxValueBuckets is the number of distinct values up to which a numeric feature's values,
@@ -259,6 +263,9 @@ func driftWith(method string, in DriftInput, th float64, defs Definitions) (Drif
 	ref, cur, err := in.buckets()
 	if err != nil {
 		return DriftResult{}, fmt.Errorf("%s: %w", method, err)
+	}
+	if in.NullsAsCategory && in.ReferenceNulls+in.CurrentNulls > 0 {
+		ref, cur = append(slices.Clone(ref), in.ReferenceNulls), append(slices.Clone(cur), in.CurrentNulls)
 	}
 	return compareCounts(method, ref, cur, th, defs)
 }

@@ -31,3 +31,20 @@ func TestBinsNumberOrRule(t *testing.T) {
 		}
 	}
 }
+
+// nulls is drop (the default) or category, on drift only.
+func TestNulls(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	for raw, want := range map[string]string{"": NullsDrop, "drop": NullsDrop, " category ": NullsCategory} {
+		q, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeDrift, Model: "m", Nulls: raw}, w)
+		if err != nil || q.Nulls != want {
+			t.Errorf("nulls %q: %q, %v", raw, q.Nulls, err)
+		}
+	}
+	if _, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeDrift, Model: "m", Nulls: "keep"}, w); err == nil || !strings.Contains(err.Error(), `use "drop"`) {
+		t.Errorf("nulls keep: %v", err)
+	}
+	if _, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeQuality, Model: "m", Nulls: "category"}, w); err == nil || !strings.Contains(err.Error(), "nulls applies to drift") {
+		t.Errorf("nulls on quality: %v", err)
+	}
+}

@@ -52,6 +52,7 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"REGRESSION_METRICS", names(RegressionMetrics), true},
 		{"DEFINITIONS", names(metrics.AllDefinitions), true},
 		{"BIN_RULES", metrics.BinRules, true},
+		{"NULLS", []string{NullsDrop, NullsCategory}, true},
 	} {
 		ts := editorList(t, c.editor)
 		if !c.ordered {

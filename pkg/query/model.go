@@ -312,6 +312,8 @@ type Raw struct {
 	// explained variance of constant actuals undefined (scikit-learn's force_finite=False).
 	Quantile    *float64 `json:"quantile,omitempty"`
 	ForceFinite *bool    `json:"forceFinite,omitempty"`
+	// Nulls is drift's handling of rows without a value: drop (the default) or category.
+	Nulls string `json:"nulls,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -371,7 +373,15 @@ type Query struct {
 	// Quantile is the pinball loss's alpha; KeepNonFinite is forceFinite false.
 	Quantile      float64
 	KeepNonFinite bool
+	// Nulls is drift's handling of rows without a value (NullsDrop or NullsCategory).
+	Nulls string
 }
+
+// Drift's handling of rows without a value: left out, or one more bucket of the binned methods.
+const (
+	NullsDrop     = "drop"
+	NullsCategory = "category"
+)
 
 // RegressionOptions are the query's scikit-learn options of the regression metrics.
 func (q Query) RegressionOptions() metrics.RegressionOptions {

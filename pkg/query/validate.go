@@ -100,6 +100,8 @@ func Validate(raw Raw, w Window) (Query, error) {
 		if err := validateDrift(&q, raw); err != nil {
 			return Query{}, err
 		}
+	} else if strings.TrimSpace(raw.Nulls) != "" {
+		return Query{}, invalid("nulls applies to drift, not to %s (quality's missing_share counts the rows without a value): remove it", q.Type)
 	}
 	if q.Type == TypeQuality || q.Type == TypeDrift {
 		q.Features = unique(raw.Features, trimmed)
@@ -545,6 +547,14 @@ func validateDrift(q *Query, raw Raw) error {
 const MaxBins = metrics.MaxBins
 
 func validateDriftThreshold(q *Query, raw Raw) error {
+	q.Nulls = strings.TrimSpace(raw.Nulls)
+	switch q.Nulls {
+	case "":
+		q.Nulls = NullsDrop
+	case NullsDrop, NullsCategory:
+	default:
+		return invalid("nulls is %q: use %q (rows without a value are left out, the default) or %q (they are one more category of the binned methods)", clip(raw.Nulls), NullsDrop, NullsCategory)
+	}
 	if t := raw.DriftThreshold; t != nil && (math.IsNaN(*t) || *t < 0) {
 		return invalid("driftThreshold %g must be a non-negative number", *t)
 	}

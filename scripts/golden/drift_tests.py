@@ -185,17 +185,57 @@ def bin_rule_queries():
             for rule in ("sturges", "sqrt", "rice", "scott")]
 
 
+def nulls_cases(rng):
+    """nulls: "category" end to end: testdata/golden/drift/nulls.csv (a plan category and an age
+    in whole years, both with missing values, more of them in the current day) and scipy's
+    chi-square of homogeneity and Jensen-Shannon distance with the rows without a value as one
+    more bucket, and without them; the current window is both days, the reference the first."""
+    import csv
+    path = Path(__file__).resolve().parents[2] / "testdata" / "golden" / "drift" / "nulls.csv"
+    rows = []
+    for i in range(1200):
+        day = 1 if i < 600 else 2
+        missing = 0.05 if day == 1 else 0.15
+        plan = "" if rng.random() < missing else str(rng.choice(["basic", "plus", "pro"], p=[0.5, 0.3, 0.2]))
+        age = "" if rng.random() < missing else str(int(rng.integers(18, 30)))
+        rows.append({"prediction_id": f"n-{i:05d}", "ts": f"2026-03-0{day}T{(i % 600) // 25:02d}:{i % 60:02d}:00Z",
+                     "model": "m", "model_version": "A", "predicted_label": "yes", "plan": plan, "age": age})
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    # The queries run over 2026-03-01 to 03-03 (both days) against the first day.
+    ref = [r for r in rows if r["ts"] < "2026-03-02"]
+    cur = rows
+    cases = []
+    for feature in ("plan", "age"):
+        for nulls in ("category", "drop"):
+            keys = sorted({r[feature] for r in rows} - {""}, key=lambda k: (float(k) if feature == "age" else k))
+            if nulls == "category":
+                keys.append("")
+            table = np.array([[sum(1 for r in w if r[feature] == k) for k in keys] for w in (ref, cur)])
+            chi = stats.chi2_contingency(table, correction=False)
+            p, q = table[0] / table[0].sum(), table[1] / table[1].sum()
+            from scipy.spatial import distance
+            for method, score in (("chisquare", float(chi.pvalue)), ("jensenshannon", float(distance.jensenshannon(p, q)))):
+                cases.append({"feature": feature, "nulls": nulls, "method": method, "score": score,
+                              "query": {"schemaVersion": 1, "queryType": "drift", "model": "m", "features": [feature],
+                                        "method": method, "nulls": nulls, "format": "numeric", "metrics": ["score"],
+                                        "reference": {"type": "range", "from": "2026-03-01T00:00:00Z", "to": "2026-03-02T00:00:00Z"}}})
+    return cases
+
+
 def main():
     rng = np.random.default_rng(SEED)
     data = {"generator": f"scripts/golden/drift_tests.py with scipy {scipy.__version__}, numpy {np.__version__}",
             "numeric": numeric_cases(rng), "categories": category_cases(rng),
             # exp(z) K_{1/4}(z), the Bessel function in Cramer-von Mises' limiting distribution.
             "kve": [[z, float(special.kve(0.25, z))] for z in (1e-8, 1e-6, 1e-3, 0.1, 1.0, 10.0, 100.0, 1e4)],
-            "binRules": bin_rule_cases(rng), "binRuleQueries": bin_rule_queries()}
+            "binRules": bin_rule_cases(rng), "binRuleQueries": bin_rule_queries(), "nulls": nulls_cases(rng)}
     # One case per line: small diffs when a case changes.
     compact = lambda v: json.dumps(v, separators=(",", ":"))
     lines = [f' "generator": {compact(data["generator"])}', f' "kve": {compact(data["kve"])}']
-    for key in ("numeric", "categories", "binRules", "binRuleQueries"):
+    for key in ("numeric", "categories", "binRules", "binRuleQueries", "nulls"):
         cases = ",\n  ".join(compact(c) for c in data[key])
         lines.append(f' "{key}": [\n  {cases}\n ]')
     OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")

@@ -31,6 +31,7 @@ export type FamilyField =
   | 'reference'
   | 'method'
   | 'definitions'
+  | 'nulls'
   | 'bins'
   | 'driftThreshold'
   | 'format'
@@ -109,7 +110,7 @@ export const FAMILIES: Record<QueryType, Family> = {
       ['features'],
       ['reference'],
       ['method', 'bins', 'driftThreshold'],
-      ['definitions'],
+      ['definitions', 'nulls'],
       ['metrics'],
       SHAPE_ROW,
       ['filters'],
@@ -168,6 +169,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   reference: ['reference'],
   method: ['method'],
   definitions: ['definitions'],
+  nulls: ['nulls'],
   bins: ['bins'],
   driftThreshold: ['driftThreshold'],
   format: ['format'],

@@ -187,6 +187,8 @@ export const MULTI_VALUE_OPS: readonly FilterOp[] = ['in', 'not in'];
 export const DRIFT_BINS = { min: 2, max: 1000, default: 20 } as const;
 /** numpy's bin rules that bins may name instead of a number, as the backend lists them. */
 export const BIN_RULES = ['sturges', 'sqrt', 'rice', 'scott'] as const;
+/** Drift's handling of rows without a value; absent: drop. */
+export const NULLS = ['drop', 'category'] as const;
 
 export type ResultFormat = 'timeseries' | 'numeric' | 'histogram';
 
@@ -231,6 +233,8 @@ export interface ModelwatchQuery extends DataQuery {
   labels?: string[];
   /** Drift method, bins and threshold. */
   method?: DriftMethod;
+  /** Drift: rows without a value left out (drop, the default) or one more category of the binned methods. */
+  nulls?: (typeof NULLS)[number];
   /** Drift: whose definitions to follow where the peers differ; absent: the data source's. */
   definitions?: Definitions;
   /** Drift: a number of reference bins, or one of numpy's rules (BIN_RULES). */

@@ -7,7 +7,15 @@ import { selectors } from '../../selectors';
 import type { ModelwatchDataSource } from '../datasource';
 import { splitMetric } from '../change';
 import { familyOf, type FamilyField } from '../families';
-import { AVERAGES, COMPARE_METRICS, DEFINITIONS, DRIFT_METHODS, ZERO_DIVISIONS, type ModelwatchQuery } from '../types';
+import {
+  AVERAGES,
+  COMPARE_METRICS,
+  DEFINITIONS,
+  DRIFT_METHODS,
+  NULLS,
+  ZERO_DIVISIONS,
+  type ModelwatchQuery,
+} from '../types';
 import {
   parseBeta,
   parseBins,
@@ -41,6 +49,7 @@ const COMPARE_OPTIONS = options(COMPARE_METRICS, (value) => ({ label: text.metri
 const METHOD_OPTIONS = options(DRIFT_METHODS, (value) => text.methodOptions[value]);
 const ZERO_DIVISION_OPTIONS = options(ZERO_DIVISIONS, (value) => text.zeroDivisionOptions[value]);
 const DEFINITIONS_OPTIONS = options(DEFINITIONS, (value) => text.definitionsOptions[value]);
+const NULLS_OPTIONS = options(NULLS, (value) => text.nullsOptions[value]);
 
 function parseThresholdText(value: string): Parsed<number> {
   const parsed = parseThreshold(value);
@@ -199,6 +208,19 @@ const FIELDS: Record<FamilyField, Render> = {
       parse={(value) => ({ value: parseClassList(value) })}
       onCommit={(labels) => update({ labels })}
       error={errors.labels}
+    />
+  ),
+  nulls: ({ query, update }) => (
+    <PickerField
+      {...fieldText(text.nulls)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-nulls"
+      testId={selectors.query.nulls}
+      width={NARROW}
+      isClearable
+      options={NULLS_OPTIONS}
+      value={query.nulls}
+      onChange={(nulls) => update({ nulls: nulls as ModelwatchQuery['nulls'] })}
     />
   ),
   definitions: ({ query, update }) => (
