@@ -240,6 +240,8 @@ export const labels = {
       max_error: 'Max error',
       median_absolute_error: 'Median absolute error',
       pinball: 'Pinball loss',
+      msle: 'MSLE',
+      rmsle: 'RMSLE',
       throughput: 'Throughput (rows/s)',
       error_rate: 'Error rate',
       latency_p50: 'Latency p50',

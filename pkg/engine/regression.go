@@ -25,6 +25,8 @@ var (
 	varSampError       = store.Measure{Kind: store.MeasureVarSampError}
 	maxAbsError        = store.Measure{Kind: store.MeasureMaxAbsError}
 	medianAbsError     = store.Measure{Kind: store.MeasureAbsErrorQuantile, Q: 0.5}
+	sumSqLogError      = store.Measure{Kind: store.MeasureSumSqLogError}
+	logInvalid         = store.Measure{Kind: store.MeasureLogInvalid}
 )
 
 // readDirectly are the regression metrics that are a measure themselves, not a function of
@@ -59,6 +61,9 @@ var regressionNeeds = map[query.Metric][]store.Measure{
 	query.MaxError:            {maxAbsError},
 	query.MedianAbsoluteError: {medianAbsError},
 	query.Pinball:             {pairedMeasure, sumErrorMeasure, sumAbsErrorMeasure},
+	// The logarithmic errors read the rows too.
+	query.MSLE:  {pairedMeasure, sumSqLogError, logInvalid},
+	query.RMSLE: {pairedMeasure, sumSqLogError, logInvalid},
 }
 
 // regression answers the error metrics of a regression model over rows with both a predicted
@@ -84,6 +89,8 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 			MapeN:        int64(orZero(a.of(k, b, nonZeroActual))),
 			SumAbsPctErr: orZero(a.of(k, b, sumAbsPctError)),
 			SumSqErrDev:  float64(max(n-1, 0)) * orZero(a.of(k, b, varSampError)),
+			SumSqLogErr:  orZero(a.of(k, b, sumSqLogError)),
+			LogInvalid:   int64(orZero(a.of(k, b, logInvalid))),
 		}
 		sums.ZeroActual = sums.N - sums.MapeN
 		return metrics.Regression[string(m)](sums, q.RegressionOptions())

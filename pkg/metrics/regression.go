@@ -50,6 +50,10 @@ type RegressionSums struct {
 	// SumSqErrDev is the sum of the squared deviations of the errors from their mean (the
 	// store's stable sample variance of the errors times N-1), explained variance's numerator.
 	SumSqErrDev float64
+	// SumSqLogErr is sum((ln(1 + actual) - ln(1 + predicted))^2) and LogInvalid the rows with a
+	// value at or below -1, where that logarithm is undefined.
+	SumSqLogErr float64
+	LogInvalid  int64
 }
 
 // RegressionOptions are scikit-learn's options of the regression metrics.
@@ -82,6 +86,8 @@ type RegressionFunc func(s RegressionSums, o RegressionOptions) *float64
 //	pinball     mean_pinball_loss at alpha: alpha times the mean shortfall (actual above the
 //	            prediction) plus 1 - alpha times the mean excess, from the sums of the errors
 //	            and of their absolute values
+//	msle, rmsle mean_squared_log_error and root_mean_squared_log_error; nil when a value is at
+//	            or below -1
 var Regression = map[string]RegressionFunc{
 	"mae":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsErr, s.N) },
 	"mse":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumSqErr, s.N) },
@@ -91,6 +97,22 @@ var Regression = map[string]RegressionFunc{
 	"mean_error":         func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumErr, s.N) },
 	"explained_variance": explainedVariance,
 	"pinball":            pinball,
+	"msle":               msle,
+	"rmsle": func(s RegressionSums, o RegressionOptions) *float64 {
+		if m := msle(s, o); m != nil {
+			return num(math.Sqrt(*m))
+		}
+		return nil
+	},
+}
+
+// msle is scikit-learn's mean_squared_log_error; undefined when a value is at or below -1
+// (scikit-learn refuses such targets) or without rows.
+func msle(s RegressionSums, _ RegressionOptions) *float64 {
+	if s.LogInvalid > 0 {
+		return nil
+	}
+	return meanOver(s.SumSqLogErr, s.N)
 }
 
 // r2ConstantSpread is the share of SumSqActual below which SStot counts as zero, i.e. the

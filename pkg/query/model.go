@@ -107,14 +107,16 @@ const (
 	MaxError            Metric = "max_error"
 	MedianAbsoluteError Metric = "median_absolute_error"
 	Pinball             Metric = "pinball"
+	MSLE                Metric = "msle"
+	RMSLE               Metric = "rmsle"
 )
 
 // RegressionMetrics lists the regression metrics in their documented order.
 var RegressionMetrics = []Metric{MAE, MSE, RMSE, MAPE, R2, MeanError, ErrorP50, ErrorP90, ErrorP99,
-	ExplainedVariance, MaxError, MedianAbsoluteError, Pinball}
+	ExplainedVariance, MaxError, MedianAbsoluteError, Pinball, MSLE, RMSLE}
 
 // RegressionDefaults are what a regression query without metrics answers (the metrics it
-// answered before the last four existed).
+// answered before the ones after error_p99 existed).
 var RegressionDefaults = RegressionMetrics[:9:9]
 
 // Operations metrics of the model as a service.

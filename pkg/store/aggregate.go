@@ -24,6 +24,11 @@ const (
 	MeasureSumAbsPctError  MeasureKind = "sum_abs_pct_error" // sum |error / actual| over those rows
 	MeasureErrorQuantile   MeasureKind = "error_quantile"    // quantile of error (linear interpolation)
 	MeasureMaxAbsError     MeasureKind = "max_abs_error"     // max |error|
+	// MeasureSumSqLogError is sum((ln(1 + actual) - ln(1 + predicted))^2) over the paired rows
+	// whose values are both above -1; MeasureLogInvalid counts the paired rows with one at or
+	// below -1, where the logarithmic errors are undefined.
+	MeasureSumSqLogError MeasureKind = "sum_sq_log_error"
+	MeasureLogInvalid    MeasureKind = "log_invalid"
 	// MeasureAbsErrorQuantile is a quantile of |error| (linear interpolation).
 	MeasureAbsErrorQuantile MeasureKind = "abs_error_quantile"
 

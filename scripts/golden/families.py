@@ -135,7 +135,7 @@ def regression(rows):
 
 def regression_more_cases(reg_rows):
     """explained_variance and the pinball loss at quantile 0.9 (from the rollups' sums), and
-    max_error and median_absolute_error (from the rows), as scikit-learn, per version, with
+    max_error, median_absolute_error, msle and rmsle (from the rows), as scikit-learn, per version, with
     force_finite=False (version C has one row: explained variance and r2 undefined)."""
     def pairs(version):
         ps = [(num(r["predicted_value"]), num(r["actual_value"])) for r in reg_rows if r["model_version"] == version]
@@ -151,17 +151,20 @@ def regression_more_cases(reg_rows):
             "pinball": float(metrics.mean_pinball_loss(y_true, y_pred, alpha=0.9)),
             "r2": none_if_nan(metrics.r2_score(y_true, y_pred, force_finite=False)),
         }})
+        valid = bool((y_true > -1).all() and (y_pred > -1).all())
         rows.append({"labels": labels, "values": {
             "max_error": float(metrics.max_error(y_true, y_pred)),
             "median_absolute_error": float(metrics.median_absolute_error(y_true, y_pred)),
+            "msle": float(metrics.mean_squared_log_error(y_true, y_pred)) if valid else None,
+            "rmsle": float(metrics.root_mean_squared_log_error(y_true, y_pred)) if valid else None,
         }})
     base = {"schemaVersion": 1, "queryType": "regression", "model": "reg", "format": "numeric"}
     return [
         {"name": "regression: explained variance and pinball at 0.9, forceFinite false",
          "query": {**base, "quantile": 0.9, "forceFinite": False, "metrics": ["explained_variance", "pinball", "r2"]},
          "series": sums},
-        {"name": "regression: max error and median absolute error (read from the rows)",
-         "query": {**base, "metrics": ["max_error", "median_absolute_error"]}, "series": rows},
+        {"name": "regression: max error, median absolute error and the logarithmic errors (read from the rows)",
+         "query": {**base, "metrics": ["max_error", "median_absolute_error", "msle", "rmsle"]}, "series": rows},
     ]
 
 

@@ -33,6 +33,8 @@ from sklearn.metrics import (
     explained_variance_score,
     mean_absolute_error,
     mean_pinball_loss,
+    mean_squared_log_error,
+    root_mean_squared_log_error,
     mean_absolute_percentage_error,
     mean_squared_error,
     r2_score,
@@ -74,7 +76,10 @@ def case(name: str, actual, predicted, shift: float | None = None) -> dict:
         "SumAbsPctErr": math.fsum(np.abs(e[nz]) / np.abs(y[nz])),
         "ZeroActual": int((~nz).sum()),
         "SumSqErrDev": math.fsum((e - math.fsum(e) / len(e)) ** 2),
+        "SumSqLogErr": math.fsum(((np.log1p(y) - np.log1p(p)) ** 2)[(y > -1) & (p > -1)]),
+        "LogInvalid": int(((y <= -1) | (p <= -1)).sum()),
     }
+    log_valid = sums["LogInvalid"] == 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # r2 below two rows warns and returns nan
         expected = {
@@ -86,6 +91,8 @@ def case(name: str, actual, predicted, shift: float | None = None) -> dict:
             "mean_error": number(np.mean(e)),
             "explained_variance": number(explained_variance_score(y, p)),
             "pinball": number(mean_pinball_loss(y, p)),
+            "msle": number(mean_squared_log_error(y, p)) if log_valid else None,
+            "rmsle": number(root_mean_squared_log_error(y, p)) if log_valid else None,
         }
         # Options: mean_pinball_loss at alpha 0.9, and force_finite=False (nan and -inf are
         # undefined here).

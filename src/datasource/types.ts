@@ -64,6 +64,8 @@ export const REGRESSION_METRICS = [
   'max_error',
   'median_absolute_error',
   'pinball',
+  'msle',
+  'rmsle',
 ] as const;
 export const OPERATIONS_METRICS = [
   'throughput',

@@ -101,6 +101,8 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		store.MeasureSumAbsPctError:   {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureErrorQuantile:    {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureMaxAbsError:      {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureSumSqLogError:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureLogInvalid:       {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureAbsErrorQuantile: {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureUnlabeled:        {store.ColActualLabel},
 		store.MeasureUnpredictedLabel: {store.ColActualLabel, store.ColPredictedLabel},
@@ -192,6 +194,11 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return s.d.Quantile(over("abs"+errExpr), m.Q), nil
 	case store.MeasureMaxAbsError:
 		return "max(" + over("abs"+errExpr) + ")", nil
+	case store.MeasureSumSqLogError:
+		logErr := "(ln(1 + " + act + ") - ln(1 + " + pred + "))"
+		return "sum(CASE WHEN " + paired + " AND " + act + " > -1 AND " + pred + " > -1 THEN " + logErr + " * " + logErr + " END)", nil
+	case store.MeasureLogInvalid:
+		return count(paired + " AND (" + act + " <= -1 OR " + pred + " <= -1)"), nil
 	}
 	return "", fmt.Errorf("%w: unknown measure %q", store.ErrSchema, m.Kind)
 }
