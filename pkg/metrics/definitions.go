@@ -190,16 +190,27 @@ func sturgesEdges(lo, hi float64, n int64) []float64 {
 	if lo == hi {
 		return []float64{lo - 0.5, hi + 0.5}
 	}
-	width := (hi - lo) / (math.Log2(float64(n)) + 1)
-	bins := int(math.Ceil((hi - lo) / width))
-	edges, _ := EqualWidthEdges(lo, hi, bins)
+	return ruleEdges(lo, hi, (hi-lo)/(math.Log2(float64(n))+1))
+}
+
+// ruleEdges are numpy's equal bins of a rule's width from lo to hi: ceil((hi - lo) / width)
+// bins, one when the width is 0 or the range overflows a float, at most MaxBins.
+func ruleEdges(lo, hi, width float64) []float64 {
+	bins := 1
+	if b := math.Ceil((hi - lo) / width); width > 0 && b > 1 {
+		bins = int(math.Min(b, MaxBins))
+	}
+	edges, err := EqualWidthEdges(lo, hi, bins)
+	if err != nil {
+		return []float64{lo, hi}
+	}
 	return edges
 }
 
 // binValues counts values with counts on edges as numpy.histogram does (the last bin closed),
 // values outside the edges left out.
 func binValues(edges, xs []float64, counts []int64) []int64 {
-	out := make([]int64, len(edges)-1)
+	out := make([]int64, max(len(edges)-1, 0))
 	for i, x := range xs {
 		if b := BinIndex(edges, x); b >= 1 && b <= len(out) {
 			out[b-1] += counts[i]

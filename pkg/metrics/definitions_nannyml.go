@@ -103,13 +103,7 @@ func doaneEdges(xs []float64, counts []int64) []float64 {
 	if lo == hi {
 		return []float64{lo - 0.5, hi + 0.5}
 	}
-	n := float64(countTotal(counts))
-	bins := 1
-	if width := doaneWidth(xs, counts, n, hi-lo); width > 0 {
-		bins = int(math.Ceil((hi - lo) / width))
-	}
-	edges, _ := EqualWidthEdges(lo, hi, bins)
-	return edges
+	return ruleEdges(lo, hi, doaneWidth(xs, counts, float64(countTotal(counts)), hi-lo))
 }
 
 func doaneWidth(xs []float64, counts []int64, n, ptp float64) float64 {

@@ -415,6 +415,12 @@ func EqualWidthEdges(min, max float64, bins int) ([]float64, error) {
 	edges := make([]float64, bins+1)
 	for i := range edges {
 		edges[i] = float64(i)*step + min
+		if math.IsInf(step, 0) {
+			// A range wider than the largest float (from near -MaxFloat64 to near +MaxFloat64):
+			// the same points as a convex combination, which cannot overflow.
+			t := float64(i) / float64(bins)
+			edges[i] = min*(1-t) + max*t
+		}
 	}
 	edges[bins] = max
 	return edges, nil
@@ -480,10 +486,17 @@ func emptyWindowReason(refN, curN int64) string {
 	return ""
 }
 
-// decideDrift fills the score, its kind and the verdict. A NaN or infinite score becomes
-// undefined rather than reaching a frame.
+// decideDrift fills the score, its kind and the verdict. A NaN or infinite score, statistic or
+// p-value becomes undefined rather than reaching a frame.
 func decideDrift(r DriftResult, score float64) DriftResult {
 	r.ScoreKind = ScoreKindOf(r.Method)
+	// Values too large for the arithmetic (a spread beyond the largest float) are undefined,
+	// never NaN or infinite in a frame.
+	for _, v := range []**float64{&r.Statistic, &r.PValue} {
+		if *v != nil && (math.IsNaN(**v) || math.IsInf(**v, 0)) {
+			*v = nil
+		}
+	}
 	if math.IsNaN(score) || math.IsInf(score, 0) {
 		r.Score = nil
 		if r.Reason == "" {

@@ -98,3 +98,37 @@ func TestNewDriftTestsOnBillionsOfRows(t *testing.T) {
 		}
 	}
 }
+
+// Values at the ends of the float range and windows of one repeated value: every method answers
+// a number or an undefined result with a reason, never an error, NaN or infinity.
+func TestEveryMethodOnExtremeValues(t *testing.T) {
+	inputs := map[string]metrics.DriftInput{
+		"extremes": {Numeric: true, Values: &metrics.ValueCounts{
+			Values:    []float64{-math.MaxFloat64, -1e300, 0, 1e300, math.MaxFloat64},
+			Reference: []int64{3, 5, 7, 5, 3}, Current: []int64{1, 2, 9, 9, 6}}},
+		"one value each": {Numeric: true, Values: &metrics.ValueCounts{Values: []float64{1, 2}, Reference: []int64{40, 0}, Current: []int64{0, 30}}},
+		"categories": {Categories: &metrics.Categories{Labels: []string{"", "a", strings.Repeat("x", 1<<16)}, Reference: []int64{5, 0, 1 << 40}, Current: []int64{0, 7, 1 << 41}}},
+	}
+	for name, in := range inputs {
+		for _, method := range metrics.DriftMethods {
+			if !in.Numeric && metrics.ComparesValues(method) {
+				continue
+			}
+			for _, defs := range metrics.AllDefinitions {
+				res, err := metrics.DriftWith(method, in, nil, defs)
+				if err != nil {
+					t.Errorf("%s %s %s: %v", name, method, defs, err)
+					continue
+				}
+				for _, v := range []*float64{res.Statistic, res.PValue, res.Score} {
+					if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
+						t.Errorf("%s %s %s: %+v", name, method, defs, res)
+					}
+				}
+				if res.Score == nil && res.Reason == "" {
+					t.Errorf("%s %s %s: undefined without a reason: %+v", name, method, defs, res)
+				}
+			}
+		}
+	}
+}
