@@ -107,7 +107,7 @@ func TestEveryMethodOnExtremeValues(t *testing.T) {
 			Values:    []float64{-math.MaxFloat64, -1e300, 0, 1e300, math.MaxFloat64},
 			Reference: []int64{3, 5, 7, 5, 3}, Current: []int64{1, 2, 9, 9, 6}}},
 		"one value each": {Numeric: true, Values: &metrics.ValueCounts{Values: []float64{1, 2}, Reference: []int64{40, 0}, Current: []int64{0, 30}}},
-		"categories": {Categories: &metrics.Categories{Labels: []string{"", "a", strings.Repeat("x", 1<<16)}, Reference: []int64{5, 0, 1 << 40}, Current: []int64{0, 7, 1 << 41}}},
+		"categories":     {Categories: &metrics.Categories{Labels: []string{"", "a", strings.Repeat("x", 1<<16)}, Reference: []int64{5, 0, 1 << 40}, Current: []int64{0, 7, 1 << 41}}},
 	}
 	for name, in := range inputs {
 		for _, method := range metrics.DriftMethods {
