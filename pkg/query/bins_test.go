@@ -35,7 +35,8 @@ func TestBinsNumberOrRule(t *testing.T) {
 // nulls is drop (the default) or category, on drift only.
 func TestNulls(t *testing.T) {
 	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
-	for raw, want := range map[string]string{"": NullsDrop, "drop": NullsDrop, " category ": NullsCategory} {
+	for _, c := range [][2]string{{"", NullsDrop}, {"drop", NullsDrop}, {" category ", NullsCategory}} {
+		raw, want := c[0], c[1]
 		q, err := Validate(Raw{SchemaVersion: 1, QueryType: TypeDrift, Model: "m", Nulls: raw}, w)
 		if err != nil || q.Nulls != want {
 			t.Errorf("nulls %q: %q, %v", raw, q.Nulls, err)
