@@ -182,7 +182,7 @@ func TestCompareToErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q.Metrics) != 3*len(query.RegressionMetrics) || q.Metrics[1] != "mae_reference" || q.Metrics[2] != "mae_change" || q.Change.As != query.ChangePct {
+	if len(q.Metrics) != 3*len(query.RegressionDefaults) || q.Metrics[1] != "mae_reference" || q.Metrics[2] != "mae_change" || q.Change.As != query.ChangePct {
 		t.Errorf("defaults with compareTo: %v, %+v", q.Metrics, q.Change)
 	}
 	_ = context.Background
