@@ -20,7 +20,6 @@ environment. Run from anywhere: python3 scripts/golden/evidently_drift.py (fixed
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 import evidently
 import numpy as np
 import pandas as pd
-from peer_samples import categorical_samples, numeric_samples
+from peer_samples import categorical_samples, drift_query, numeric_samples, write_cases
 from evidently.legacy.calculations.stattests.registry import get_stattest
 from evidently.legacy.core import ColumnType
 
@@ -112,10 +111,7 @@ def query_cases():
                 series.append({"version": version, **result})
             if any("refused" in x for x in series):
                 continue
-            query = {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": [feature],
-                     "method": ours, "format": "numeric", "definitions": "evidently",
-                     "metrics": ["score", "threshold", "drifted"],
-                     "reference": {"type": "range", "from": "2026-03-01T00:00:00Z", "to": ref_end}}
+            query = drift_query(feature, ours, "evidently", ref_end)
             cases.append({"name": f"{ours} on {feature}", "query": query, "series": series})
     return cases
 
@@ -140,11 +136,7 @@ def main():
     ]
     queries = query_cases()
     generator = f"scripts/golden/evidently_drift.py with evidently {evidently.__version__}, pandas {pd.__version__}, numpy {np.__version__}"
-    compact = lambda v: json.dumps(v, separators=(",", ":"))
-    lines = lambda items: ",\n  ".join(compact(c) for c in items)
-    OUT.write_text("{\n \"generator\": " + compact(generator) + ",\n \"cases\": [\n  " + lines(cases) + "\n ],\n"
-                   " \"queries\": [\n  " + lines(queries) + "\n ]\n}\n")
-    print(f"wrote {len(cases)} cases and {len(queries)} queries to {OUT}")
+    write_cases(OUT, generator, cases, queries)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,13 @@ Run from anywhere: python3 scripts/golden/nannyml_drift.py (fixed seed).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import nannyml
 import numpy as np
 import pandas as pd
-from peer_samples import categorical_samples, numeric_samples
+from peer_samples import categorical_samples, drift_query, numeric_samples, write_cases
 from nannyml.chunk import DefaultChunker
 from nannyml.drift.univariate.methods import FeatureType, MethodFactory
 from nannyml.thresholds import StandardDeviationThreshold
@@ -76,9 +75,7 @@ def query_cases():
         for key, ours in [("jensen_shannon", "jensenshannon"), ("hellinger", "hellinger")]:
             series = [{"version": v, "method": ours, "score": value(key, kind, ref, conv(col[col["model_version"] == v][feature]).reset_index(drop=True))}
                       for v in ["A", "B"]]
-            query = {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": [feature],
-                     "method": ours, "format": "numeric", "definitions": "nannyml", "metrics": ["score", "threshold", "drifted"],
-                     "reference": {"type": "range", "from": "2026-03-01T00:00:00Z", "to": ref_end}}
+            query = drift_query(feature, ours, "nannyml", ref_end)
             cases.append({"name": f"{ours} on {feature}", "query": query, "series": series})
     return cases
 
@@ -98,12 +95,7 @@ def main():
         categorical_case("two unseen categories", rng.choice(["n", "s"], 200), rng.choice(["n", "s", "e", "w"], 150)),
     ]
     generator = f"scripts/golden/nannyml_drift.py with nannyml {nannyml.__version__}, pandas {pd.__version__}, numpy {np.__version__}"
-    compact = lambda v: json.dumps(v, separators=(",", ":"))
-    lines = lambda items: ",\n  ".join(compact(c) for c in items)
-    queries = query_cases()
-    OUT.write_text("{\n \"generator\": " + compact(generator) + ",\n \"cases\": [\n  " + lines(cases) + "\n ],\n"
-                   " \"queries\": [\n  " + lines(queries) + "\n ]\n}\n")
-    print(f"wrote {len(cases)} cases and {len(queries)} queries to {OUT}")
+    write_cases(OUT, generator, cases, query_cases())
 
 
 if __name__ == "__main__":

@@ -48,10 +48,10 @@ export function parseBeta(value: string): Parsed<number | undefined> {
   return Number.isFinite(beta) && beta > 0 && beta <= 1e6 ? { value: beta } : { error: text.beta.outOfRange };
 }
 
-/** A comma-separated list of classes, each once, empty entries dropped; undefined when empty. */
-export function parseClassList(text: string): string[] | undefined {
-  const classes = [...new Set(text.split(',').map((name) => name.trim()))].filter((name) => name !== '');
-  return classes.length > 0 ? classes : undefined;
+/** A comma-separated list (column names, classes), each once, spaces around entries and empty entries dropped; undefined when empty. */
+export function parseCommaList(text: string): string[] | undefined {
+  const entries = [...new Set(text.split(',').map((name) => name.trim()))].filter((name) => name !== '');
+  return entries.length > 0 ? entries : undefined;
 }
 
 /** Empty text means "no threshold"; anything else must be a number in [0, 1]. */

@@ -12,6 +12,7 @@ import {
   type ModelwatchSecureOptions,
   type StoreType,
 } from '../types';
+import { parseCommaList } from '../validation';
 import { ColumnMapping } from './ColumnMapping';
 import { IngestSettings } from './IngestSettings';
 import { LimitsEditor } from './LimitsEditor';
@@ -32,12 +33,6 @@ const DEFINITIONS_OPTIONS: Array<ComboboxOption<Definitions>> = DEFINITIONS.map(
 }));
 
 type Props = DataSourcePluginOptionsEditorProps<ModelwatchOptions, ModelwatchSecureOptions>;
-
-/** A comma-separated list of column names, each once, spaces dropped; undefined when empty. */
-export function parseColumnList(text: string): string[] | undefined {
-  const names = [...new Set(text.split(',').map((name) => name.trim()))].filter((name) => name !== '');
-  return names.length > 0 ? names : undefined;
-}
 
 /**
  * Settings of one Modelwatch data source: which prediction store to read (an embedded DuckDB file,
@@ -134,7 +129,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           placeholder={labels.config.outcomeColumns.placeholder}
           defaultValue={(jsonData.outcomeColumns ?? []).join(', ')}
           onBlur={(event: FocusEvent<HTMLInputElement>) =>
-            update({ outcomeColumns: parseColumnList(event.currentTarget.value) })
+            update({ outcomeColumns: parseCommaList(event.currentTarget.value) })
           }
         />
       </InlineField>

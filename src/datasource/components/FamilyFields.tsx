@@ -19,7 +19,7 @@ import {
 import {
   parseBeta,
   parseBins,
-  parseClassList,
+  parseCommaList,
   parseDriftThreshold,
   parseInterval,
   parseQuantile,
@@ -205,7 +205,7 @@ const FIELDS: Record<FamilyField, Render> = {
       testId={selectors.query.labels}
       width={WIDE}
       value={(query.labels ?? []).join(', ')}
-      parse={(value) => ({ value: parseClassList(value) })}
+      parse={(value) => ({ value: parseCommaList(value) })}
       onCommit={(labels) => update({ labels })}
       error={errors.labels}
     />
