@@ -83,6 +83,8 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.comparison(ctx, q)
 	case query.TypeOutcome:
 		return e.outcome(ctx, q)
+	case query.TypeEstimation:
+		return e.estimation(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

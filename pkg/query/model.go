@@ -27,10 +27,11 @@ const (
 	TypeDrift          Type = "drift"
 	TypeComparison     Type = "comparison"
 	TypeOutcome        Type = "outcome"
+	TypeEstimation     Type = "estimation"
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison, TypeOutcome}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison, TypeOutcome, TypeEstimation}
 
 // Format is the shape of a classification result.
 type Format string
@@ -249,6 +250,7 @@ var metricsOf = map[Type][]Metric{
 	TypeDrift:          DriftMetrics,
 	TypeComparison:     ComparisonOutputs,
 	TypeOutcome:        OutcomeMetrics,
+	TypeEstimation:     EstimationOutputs,
 }
 
 // ReferenceType says how the reference window is chosen.
@@ -316,6 +318,10 @@ type Raw struct {
 	ForceFinite *bool    `json:"forceFinite,omitempty"`
 	// Nulls is drift's handling of rows without a value: drop (the default) or category.
 	Nulls string `json:"nulls,omitempty"`
+	// Estimate lists the metrics an estimation query estimates (default all); Calibration is
+	// isotonic (the default) or none.
+	Estimate    []Metric `json:"estimate,omitempty"`
+	Calibration string   `json:"calibration,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -335,7 +341,7 @@ type Query struct {
 	GroupBy       string
 	// Features lists the feature columns of a per-feature family; empty: every feature.
 	Features []string
-	// RefFrom and RefTo bound the reference window of a per-feature family.
+	// RefFrom and RefTo bound the reference window of a per-feature family or an estimation.
 	RefFrom, RefTo time.Time
 	// Compare is the metric a comparison tests between versions[0] (champion) and versions[1]
 	// (challenger).
@@ -377,6 +383,10 @@ type Query struct {
 	KeepNonFinite bool
 	// Nulls is drift's handling of rows without a value (NullsDrop or NullsCategory).
 	Nulls string
+	// Estimate lists the metrics an estimation query estimates; Calibration is how the scores
+	// are calibrated on the reference window (CalibrationIsotonic or CalibrationNone).
+	Estimate    []Metric
+	Calibration string
 }
 
 // Drift's handling of rows without a value: left out, or one more bucket of the binned methods.

@@ -103,8 +103,17 @@ func Validate(raw Raw, w Window) (Query, error) {
 	} else if strings.TrimSpace(raw.Nulls) != "" {
 		return Query{}, invalid("nulls applies to drift, not to %s (quality's missing_share counts the rows without a value): remove it", q.Type)
 	}
-	if q.Type == TypeQuality || q.Type == TypeDrift {
-		q.Features = unique(raw.Features, trimmed)
+	if q.Type == TypeEstimation {
+		if err := validateEstimation(&q, raw); err != nil {
+			return Query{}, err
+		}
+	} else if err := checkNotEstimation(q.Type, raw); err != nil {
+		return Query{}, err
+	}
+	if q.Type == TypeQuality || q.Type == TypeDrift || q.Type == TypeEstimation {
+		if q.Type != TypeEstimation {
+			q.Features = unique(raw.Features, trimmed)
+		}
 		if q.RefFrom, q.RefTo, err = referenceWindow(raw.Reference, q.From, q.To); err != nil {
 			return Query{}, err
 		}
@@ -173,6 +182,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	}
 	if q.Type == TypeOutcome {
 		q.Metrics = OutcomeDefaults
+	}
+	if q.Type == TypeEstimation {
+		q.Metrics = EstimationDefaults
 	}
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise
@@ -416,6 +428,7 @@ func checkLengths(raw Raw) error {
 		{"versions", len(raw.Versions), MaxVersions},
 		{"features", len(raw.Features), MaxFeatures},
 		{"metrics", len(raw.Metrics), MaxMetrics},
+		{"estimate", len(raw.Estimate), MaxMetrics},
 		{"filters", len(raw.Filters), MaxFilters},
 	} {
 		if err := checkLength(l.field, l.n, l.limit); err != nil {

@@ -10,9 +10,9 @@ import (
 )
 
 // ScoreCounts counts positives and negatives per cell of a fixed score grid per bucket,
-// version and group, with each cell's least and greatest score, in one scan: O(rows) in the
-// engine, at most req.Cells rows per series and bucket handed to row, in bucket order, whatever
-// the number of distinct scores.
+// version and group, with each cell's least and greatest score (and, when asked, each side's
+// sum of scores), in one scan: O(rows) in the engine, at most req.Cells rows per series and
+// bucket handed to row, in bucket order, whatever the number of distinct scores.
 func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest, row func(store.ScoreCountRow)) error {
 	b, err := s.scoreStatement(ctx, req)
 	if err != nil {
@@ -25,6 +25,9 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest, row fun
 	)
 	// The scan targets live outside the callback: one allocation for the query, not one a row.
 	dest := []any{&micros, &ver, &grp, &cell, &r.Min, &r.Max, &r.Positives, &r.Negatives}
+	if req.Sums {
+		dest = append(dest, &r.SumPositives, &r.SumNegatives)
+	}
 	return s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
 		if err := scan(dest...); err != nil {
 			return false, err
@@ -46,19 +49,24 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 	if err != nil {
 		return nil, err
 	}
-	q, err := s.columns(ctx, store.ColScore, store.ColActualLabel)
+	split, err := s.scoreSplit(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	score := "CAST(" + q[0] + " AS " + s.d.DoubleType() + ")"
-	actual := q[1]
 	b := &builder{d: s.d}
+	// Each condition binds its values where it is written: placeholders are numbered in the
+	// order they appear.
 	err = s.grouped(b, sc, req.Bucket, func() {
-		b.write(", ", s.gridCell(b, score, req.Cells), " AS ", sc.alias.score,
-			", min(", score, "), max(", score, ")",
-			", CAST(", countIf(s.d, actual+" = "+b.bind(req.PositiveClass)), " AS "+s.d.BigintType()+")",
-			", CAST(", countIf(s.d, actual+" <> "+b.bind(req.PositiveClass)), " AS "+s.d.BigintType()+")")
-	}, q[0]+" IS NOT NULL AND "+actual+" IS NOT NULL", []string{sc.alias.score}, 0)
+		b.write(", ", s.gridCell(b, split.score, req.Cells), " AS ", sc.alias.score,
+			", min(", split.score, "), max(", split.score, ")")
+		b.write(", CAST(", countIf(s.d, split.side(b, req, true)), " AS "+s.d.BigintType()+")")
+		b.write(", CAST(", countIf(s.d, split.side(b, req, false)), " AS "+s.d.BigintType()+")")
+		if req.Sums {
+			for _, positive := range []bool{true, false} {
+				b.write(", sum(CASE WHEN ", split.side(b, req, positive), " THEN ", clampedScore(split.score), " ELSE 0.0 END)")
+			}
+		}
+	}, split.where(), []string{sc.alias.score}, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +76,74 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 	return b, nil
 }
 
+// scoreSides holds the quoted columns a score grid reads: the score cast to a double, and the
+// column that splits a cell's rows (the actual label, or the predicted label when the
+// prediction is read from it).
+type scoreSides struct {
+	score, scoreColumn, label string
+}
+
+func (s *Store) scoreSplit(ctx context.Context, req store.ScoreRequest) (scoreSides, error) {
+	splitBy := store.ColActualLabel
+	switch {
+	case req.Split == store.SplitPredicted && req.Threshold != nil:
+		splitBy = "" // the score itself decides
+	case req.Split == store.SplitPredicted:
+		splitBy = store.ColPredictedLabel
+	case req.Split != store.SplitActual:
+		return scoreSides{}, fmt.Errorf("%w: unknown score split %d", store.ErrSchema, req.Split)
+	}
+	names := []string{store.ColScore}
+	if splitBy != "" {
+		names = append(names, splitBy)
+	}
+	q, err := s.columns(ctx, names...)
+	if err != nil {
+		return scoreSides{}, err
+	}
+	sides := scoreSides{score: "CAST(" + q[0] + " AS " + s.d.DoubleType() + ")", scoreColumn: q[0]}
+	if splitBy != "" {
+		sides.label = q[1]
+	}
+	return sides, nil
+}
+
+// side is the SQL condition of a cell's positive or negative side, binding the class or
+// threshold.
+func (sides scoreSides) side(b *builder, req store.ScoreRequest, positive bool) string {
+	if sides.label == "" { // predicted from the clamped score, as the cell is
+		op := " < "
+		if positive {
+			op = " >= "
+		}
+		return clampedScore(sides.score) + op + b.bind(*req.Threshold)
+	}
+	op := " <> "
+	if positive {
+		op = " = "
+	}
+	return sides.label + op + b.bind(req.PositiveClass)
+}
+
+// where is the condition of the rows the grid reads: a score, and a label on the splitting
+// side when one is read.
+func (sides scoreSides) where() string {
+	if sides.label == "" {
+		return sides.scoreColumn + " IS NOT NULL"
+	}
+	return sides.scoreColumn + " IS NOT NULL AND " + sides.label + " IS NOT NULL"
+}
+
+// clampedScore is a score clamped to [0, 1]; NaN sorts above every number in the engines, so
+// it clamps to 1.
+func clampedScore(score string) string {
+	return "least(greatest(" + score + ", 0.0), 1.0)"
+}
+
 // gridCell is the cell of a score on a grid of cells over [0, 1], binding the cell count: the
 // score is clamped to [0, 1] first (NaN sorts above every number in the engines, so it clamps to
 // 1), then floor(score * cells), and 1 itself goes to the last cell. As metrics.GridCell.
 func (s *Store) gridCell(b *builder, score string, cells int) string {
-	clamped := "least(greatest(" + score + ", 0.0), 1.0)"
+	clamped := clampedScore(score)
 	return "least(CAST(floor(" + clamped + " * " + b.bind(float64(cells)) + ") AS " + s.d.BigintType() + "), " + b.bind(int64(cells-1)) + ")"
 }
