@@ -154,7 +154,7 @@ func Expect(cells []EstimateCell, c Calibration) Expected {
 	}
 	p := e.TP + e.FN
 	n := float64(e.Rows) - p
-	if p <= 0 || n <= 0 {
+	if !(p > 0 && n > 0) { // also NaN
 		return e
 	}
 	// Pairs ranked correctly: a positive above every negative of the lower cells.

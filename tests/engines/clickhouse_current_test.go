@@ -15,7 +15,7 @@ import (
 	"github.com/mlops/modelwatch/tests/internal/chserver"
 )
 
-// Every statement the golden families and the provisioned dashboards send to ClickHouse 18.16
+// Every statement the golden families, the estimation queries and the provisioned dashboards send to ClickHouse 18.16
 // also runs, with the same answer, on the current release that chDB embeds (pip install
 // chdb): the generated SQL keeps to what both accept.
 func TestGeneratedSQLRunsOnTheCurrentClickHouse(t *testing.T) {
@@ -25,6 +25,9 @@ func TestGeneratedSQLRunsOnTheCurrentClickHouse(t *testing.T) {
 	st := openClickHouse(t, golden)
 	for _, c := range gc.Cases {
 		run(t, st, c.Query, gc.From, gc.To)
+	}
+	for _, q := range estimationQueries {
+		run(t, st, []byte(q.json), gc.From, gc.To)
 	}
 	replayOnCurrent(t, golden, 50)
 
