@@ -204,6 +204,10 @@ export const labels = {
       drift: { label: 'Drift', description: 'Feature distributions against a reference window' },
       comparison: { label: 'Champion vs challenger', description: 'Is the challenger significantly better?' },
       outcome: { label: 'Outcomes', description: 'Clicks, purchases, feedback: what happened after the prediction' },
+      estimation: {
+        label: 'Estimated performance',
+        description: 'ROC AUC, F1 and friends from the scores, before the labels arrive',
+      },
     },
     model: { label: 'Model', tooltip: 'Model name as logged; a $variable is allowed.', placeholder: 'Choose a model' },
     versions: {
@@ -285,6 +289,11 @@ export const labels = {
       ci_low: '95% interval, low',
       ci_high: '95% interval, high',
       challenger_better: 'Challenger better (0/1)',
+      estimated: 'Estimated',
+      lower: 'Band, low (3 sampling errors)',
+      upper: 'Band, high (3 sampling errors)',
+      sampling_error: 'Sampling error',
+      realized: 'Realized (labelled rows)',
     },
     outputs: {
       label: 'Outputs',
@@ -306,6 +315,7 @@ export const labels = {
       placeholder: 'Choose a class',
       required: 'Choose the positive class, or set an average for multiclass metrics.',
       requiredWithThreshold: 'A threshold needs the positive class: the class predicted when score >= threshold.',
+      requiredForEstimation: 'Estimation needs the positive class: the class whose probability the score is.',
     },
     average: {
       label: 'Average',
@@ -329,6 +339,22 @@ export const labels = {
       tooltip:
         'Rows without a value: left out of drift (the default; quality reports their share), or one more category of the binned methods.',
       placeholder: 'Drop',
+    },
+    estimate: {
+      label: 'Estimate',
+      tooltip:
+        "The metrics estimated from the scores alone (confidence-based, as NannyML's CBPE), each a series labelled metric. Empty: all six.",
+      placeholder: 'All six',
+    },
+    calibration: {
+      label: 'Calibration',
+      tooltip:
+        'How the scores become probabilities: isotonic regression fitted on the reference window’s labelled rows (the default), or none when the scores are calibrated already.',
+      placeholder: 'Isotonic',
+    },
+    calibrationOptions: {
+      isotonic: { label: 'Isotonic', description: 'Fitted on the reference window (NannyML’s calibrator)' },
+      none: { label: 'None', description: 'The scores are probabilities already' },
     },
     nullsOptions: {
       drop: { label: 'Drop', description: 'Left out of the distributions' },

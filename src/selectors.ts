@@ -53,6 +53,8 @@ export const selectors = {
     zeroDivision: 'modelwatch-query-zero-division',
     definitions: 'modelwatch-query-definitions',
     nulls: 'modelwatch-query-nulls',
+    estimate: 'modelwatch-query-estimate',
+    calibration: 'modelwatch-query-calibration',
     beta: 'modelwatch-query-beta',
     quantile: 'modelwatch-query-quantile',
     forceFinite: 'modelwatch-query-force-finite',

@@ -9,14 +9,15 @@ import (
 	"github.com/mlops/modelwatch/pkg/metrics"
 )
 
-// editorList reads one `export const NAME = [...] as const` list of the query editor.
+// editorList reads one `export const NAME = [...] as const` (or `export const NAME: T[] = [...]`)
+// list of the query editor.
 func editorList(t *testing.T, name string) []string {
 	t.Helper()
 	src, err := os.ReadFile("../../src/datasource/types.ts")
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile(`(?s)export const ` + name + ` = \[(.*?)\] as const`).FindSubmatch(src)
+	block := regexp.MustCompile(`(?s)export const ` + name + `(?::[^=]*)? = \[(.*?)\](?: as const)?;`).FindSubmatch(src)
 	if block == nil {
 		t.Fatalf("%s not found in src/datasource/types.ts", name)
 	}
@@ -45,6 +46,7 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		backend []string
 		ordered bool
 	}{
+		{"QUERY_TYPES", names(Types), true},
 		{"OPERATIONS_METRICS", names(OperationsMetrics), false},
 		{"OUTCOME_METRICS", names(OutcomeMetrics), true},
 		{"DRIFT_METHODS", metrics.DriftMethods, true},
@@ -53,6 +55,9 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"DEFINITIONS", names(metrics.AllDefinitions), true},
 		{"BIN_RULES", metrics.BinRules, true},
 		{"NULLS", []string{NullsDrop, NullsCategory}, true},
+		{"ESTIMATION_OUTPUTS", names(EstimationOutputs), true},
+		{"ESTIMABLE_METRICS", names(Estimable), true},
+		{"CALIBRATIONS", Calibrations, true},
 	} {
 		ts := editorList(t, c.editor)
 		if !c.ordered {

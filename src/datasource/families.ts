@@ -3,6 +3,7 @@ import {
   COMPARISON_OUTPUTS,
   COVERAGE_METRICS,
   DRIFT_OUTPUTS,
+  ESTIMATION_OUTPUTS,
   OPERATIONS_METRICS,
   OUTCOME_METRICS,
   QUALITY_METRICS,
@@ -41,6 +42,8 @@ export type FamilyField =
   | 'combineVersions'
   | 'outcome'
   | 'outcomeValue'
+  | 'estimate'
+  | 'calibration'
   | 'filters';
 
 export interface Family {
@@ -140,6 +143,21 @@ export const FAMILIES: Record<QueryType, Family> = {
     formats: SERIES,
     defaults: { metrics: ['rate', 'count', 'coverage'], format: 'timeseries' },
   },
+  estimation: {
+    rows: [
+      ['versions'],
+      ['reference'],
+      ['estimate', 'calibration'],
+      ['positiveClass', 'threshold'],
+      ['metrics'],
+      SHAPE_ROW,
+      ['filters'],
+    ],
+    metrics: ESTIMATION_OUTPUTS,
+    metricsAreOutputs: true,
+    formats: SERIES,
+    defaults: { estimate: [], metrics: [], format: 'timeseries', reference: { type: 'previous' } },
+  },
 };
 
 export function familyOf(query: ModelwatchQuery): Family {
@@ -179,6 +197,8 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   combineVersions: ['combineVersions'],
   outcome: ['outcome'],
   outcomeValue: ['value'],
+  estimate: ['estimate'],
+  calibration: ['calibration'],
   filters: ['filters'],
 };
 

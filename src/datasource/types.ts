@@ -13,7 +13,8 @@ export type QueryType =
   | 'quality'
   | 'drift'
   | 'comparison'
-  | 'outcome';
+  | 'outcome'
+  | 'estimation';
 /** Every family, in the order of docs/query-reference.md and the query editor. */
 export const QUERY_TYPES: readonly QueryType[] = [
   'classification',
@@ -25,6 +26,7 @@ export const QUERY_TYPES: readonly QueryType[] = [
   'drift',
   'comparison',
   'outcome',
+  'estimation',
 ];
 
 /** Classification metrics that the backend computes, in display order. */
@@ -131,6 +133,12 @@ export const COMPARISON_OUTPUTS = [
   'p_value',
   'challenger_better',
 ] as const;
+/** What an estimation returns per estimated metric. */
+export const ESTIMATION_OUTPUTS = ['estimated', 'lower', 'upper', 'sampling_error', 'realized'] as const;
+/** The metrics an estimation estimates from the scores, in the backend's order. */
+export const ESTIMABLE_METRICS = ['roc_auc', 'f1', 'precision', 'recall', 'specificity', 'accuracy'] as const;
+/** How an estimation calibrates the scores on the reference window; absent: isotonic. */
+export const CALIBRATIONS = ['isotonic', 'none'] as const;
 export type MetricName =
   | ClassificationMetric
   | (typeof REGRESSION_METRICS)[number]
@@ -139,7 +147,8 @@ export type MetricName =
   | (typeof QUALITY_METRICS)[number]
   | (typeof DRIFT_OUTPUTS)[number]
   | (typeof COMPARISON_OUTPUTS)[number]
-  | (typeof OUTCOME_METRICS)[number];
+  | (typeof OUTCOME_METRICS)[number]
+  | (typeof ESTIMATION_OUTPUTS)[number];
 
 export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
 export type Average = (typeof AVERAGES)[number];
@@ -216,7 +225,7 @@ export interface ModelwatchQuery extends DataQuery {
   groupBy?: string;
   /** Quality and drift: feature columns; empty: every feature. */
   features?: string[];
-  /** Quality and drift: the reference window. */
+  /** Quality, drift and estimation: the reference window. */
   reference?: ReferenceWindow;
   /** Classification: multiclass average of precision, recall and F1; none: one series per class. */
   average?: Average;
@@ -254,6 +263,10 @@ export interface ModelwatchQuery extends DataQuery {
   outcome?: string;
   /** Outcome of a text column: the text that counts as positive in the rate, e.g. yes. */
   value?: string;
+  /** Estimation: the metrics estimated from the scores; absent or empty: all of ESTIMABLE_METRICS. */
+  estimate?: string[];
+  /** Estimation: isotonic calibration on the reference window (default), or none. */
+  calibration?: (typeof CALIBRATIONS)[number];
 }
 
 /** How compareTo compares a metric with its reference value (docs/query-reference.md). */

@@ -236,6 +236,9 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   if (type === 'comparison') {
     Object.assign(errors, comparisonErrors(query));
   }
+  if (type === 'estimation' && !query.positiveClass) {
+    errors.positiveClass = text.positiveClass.requiredForEstimation;
+  }
   if (
     type === 'operations' &&
     !query.column &&

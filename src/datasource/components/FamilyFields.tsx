@@ -13,6 +13,8 @@ import {
   DEFINITIONS,
   DRIFT_METHODS,
   NULLS,
+  ESTIMABLE_METRICS,
+  CALIBRATIONS,
   ZERO_DIVISIONS,
   type ModelwatchQuery,
 } from '../types';
@@ -50,6 +52,8 @@ const METHOD_OPTIONS = options(DRIFT_METHODS, (value) => text.methodOptions[valu
 const ZERO_DIVISION_OPTIONS = options(ZERO_DIVISIONS, (value) => text.zeroDivisionOptions[value]);
 const DEFINITIONS_OPTIONS = options(DEFINITIONS, (value) => text.definitionsOptions[value]);
 const NULLS_OPTIONS = options(NULLS, (value) => text.nullsOptions[value]);
+const ESTIMATE_OPTIONS = options(ESTIMABLE_METRICS, (value) => ({ label: text.metricOptions[value] }));
+const CALIBRATION_OPTIONS = options(CALIBRATIONS, (value) => text.calibrationOptions[value]);
 
 function parseThresholdText(value: string): Parsed<number> {
   const parsed = parseThreshold(value);
@@ -221,6 +225,31 @@ const FIELDS: Record<FamilyField, Render> = {
       options={NULLS_OPTIONS}
       value={query.nulls}
       onChange={(nulls) => update({ nulls: nulls as ModelwatchQuery['nulls'] })}
+    />
+  ),
+  estimate: ({ query, update }) => (
+    <MultiPickerField
+      {...fieldText(text.estimate)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-estimate"
+      testId={selectors.query.estimate}
+      width={WIDE}
+      options={ESTIMATE_OPTIONS}
+      value={query.estimate ?? []}
+      onChange={(estimate) => update({ estimate })}
+    />
+  ),
+  calibration: ({ query, update }) => (
+    <PickerField
+      {...fieldText(text.calibration)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-calibration"
+      testId={selectors.query.calibration}
+      width={NARROW}
+      isClearable
+      options={CALIBRATION_OPTIONS}
+      value={query.calibration}
+      onChange={(calibration) => update({ calibration: calibration as ModelwatchQuery['calibration'] })}
     />
   ),
   definitions: ({ query, update }) => (
