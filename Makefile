@@ -105,6 +105,9 @@ test-browser: backend deps
 	$(CLI) query --db $(TEST_DB) --from 2026-03-10T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"compare":"precision","positiveClass":"churn","threshold":0.5,"format":"numeric"}' \
 	  > $(ARTIFACTS)/frames/comparison-numeric.json
+	$(CLI) query --db $(TEST_DB) --from 2026-03-17T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"estimation","model":"churn-classifier","versions":["A"],"positiveClass":"churn","estimate":["f1","roc_auc"],"interval":"1d","reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-16T00:00:00Z"}}' \
+	  > $(ARTIFACTS)/frames/estimation.json
 	MODELWATCH_FRAMES_DIR=$(ARTIFACTS)/frames npm run test:browser
 
 clean:

@@ -561,8 +561,10 @@ export const labels = {
       'No drift histogram in the data. Use a Modelwatch query of type "Drift" with format "Histogram" (format: histogram).',
     noComparisonFrames:
       'No champion/challenger comparison in the data. Use a Modelwatch query of type "Comparison" with two versions and format "Time series"; add a second query with format "Numeric" for the whole-range summary.',
+    noEstimationFrames:
+      'No estimated performance in the data. Use a Modelwatch query of type "Estimated performance" with format "Time series".',
     noModelwatchFrames:
-      'Nothing this panel can draw in the data. Use a Modelwatch query of type "Confusion matrix", "Drift" with format "Histogram", or "Comparison".',
+      'Nothing this panel can draw in the data. Use a Modelwatch query of type "Confusion matrix", "Drift" with format "Histogram", "Comparison", or "Estimated performance".',
     drift: {
       reference: 'Reference',
       current: 'Current',
@@ -600,6 +602,16 @@ export const labels = {
         gtest: 'G-test',
         linf: 'L-inf',
       },
+    },
+    estimation: {
+      estimated: 'Estimated',
+      realized: 'Realized',
+      band: 'Band (3 sampling errors)',
+      noLabels: 'labels not arrived',
+      calibration: 'calibration',
+      lastEstimate: 'last estimate',
+      lastRealized: 'last realized',
+      gap: 'realized − estimated',
     },
     comparison: {
       champion: 'champion',
@@ -646,6 +658,7 @@ export const labels = {
         confusion: 'Confusion matrix',
         drift: 'Drift histogram',
         comparison: 'Champion/challenger',
+        estimation: 'Estimated performance',
       },
       normalize: { name: 'Normalise', description: 'Share shown in each cell, and the colour scale.' },
       normalizeOptions: { none: 'None', row: 'By actual (row)', column: 'By predicted (column)', total: 'By total' },

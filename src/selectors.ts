@@ -105,6 +105,13 @@ export const selectors = {
       tick: 'modelwatch-drift-tick',
       tooltip: 'modelwatch-drift-tooltip',
     },
+    estimation: {
+      view: 'modelwatch-estimation',
+      block: 'modelwatch-estimation-block',
+      summary: 'modelwatch-estimation-summary',
+      chart: 'modelwatch-estimation-chart',
+      legend: 'modelwatch-estimation-legend',
+    },
     comparison: {
       tooltip: 'modelwatch-comparison-tooltip',
       view: 'modelwatch-comparison',

@@ -74,6 +74,7 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 	}
 	out := shapeEstimation(q, c.keys, c.buckets, value)
 	custom := map[string]any{
+		"kind":          "estimation",
 		"positiveClass": q.PositiveClass, "calibration": q.Calibration, "samplingBand": metrics.SamplingBand,
 		"scoreGridCells": metrics.ScoreGridCells,
 		"referenceRange": map[string]any{"from": q.RefFrom, "to": q.RefTo},

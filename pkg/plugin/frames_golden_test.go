@@ -57,6 +57,11 @@ func frameCases() []frameCase {
 			from:  week, to: goldenEnd, interval: 24 * time.Hour,
 		},
 		{
+			name:  "estimation_timeseries",
+			query: `{"schemaVersion":1,"queryType":"estimation","model":"churn-classifier","versions":["A"],"positiveClass":"churn","estimate":["f1","roc_auc"],"interval":"1d","reference":{"type":"range","from":"2026-02-01T00:00:00Z","to":"2026-02-15T00:00:00Z"}}`,
+			from:  week, to: goldenEnd, interval: 24 * time.Hour,
+		},
+		{
 			name:  "comparison_numeric",
 			query: `{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"compare":"precision","positiveClass":"churn","threshold":0.5,"format":"numeric"}`,
 			from:  week, to: goldenEnd,

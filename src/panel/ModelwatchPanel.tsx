@@ -13,6 +13,7 @@ const MISSING: Record<ConcreteView | 'any', string> = {
   confusion: labels.panel.noConfusionFrames,
   drift: labels.panel.noDriftFrames,
   comparison: labels.panel.noComparisonFrames,
+  estimation: labels.panel.noEstimationFrames,
   any: labels.panel.noModelwatchFrames,
 };
 

@@ -9,6 +9,9 @@ import { goldenFrames, goldenFramesJSON, rawValues } from '../test/goldenFrames'
 import { comparisonsFromFrames } from './data/comparison';
 import { confusionMatricesFromFrames } from './data/confusion';
 import { driftHistogramsFromFrames } from './data/drift';
+import { estimationsFromFrames } from './data/estimation';
+import { panelContent } from './views/panelContent';
+import { DEFAULT_PANEL_OPTIONS } from './types';
 import { ComparisonView } from './views/ComparisonView';
 import { ConfusionMatrix, formatCount } from './views/ConfusionMatrix';
 import { DriftHistograms } from './views/DriftHistograms';
@@ -164,5 +167,75 @@ describe('golden frames from the backend: comparison', () => {
     expect(summary).toHaveTextContent('Precision · churn-classifier · B (challenger) vs A (champion)');
     expect(summary).toHaveTextContent(text.wholeRange);
     expect(within(summary).getByTestId(ids.verdict)).toHaveTextContent(text.verdict.better);
+  });
+});
+
+describe('golden frames from the backend: estimation', () => {
+  const ids = selectors.panel.estimation;
+  const text = labels.panel.estimation;
+  const json = goldenFramesJSON('estimation_timeseries');
+  const valuesOf = (metric: string, output: string) => {
+    const frame = json.find((f) => f.schema?.name === output && f.schema?.fields[1]?.labels?.metric === metric);
+    if (!frame) {
+      throw new Error(`no ${metric} ${output} frame in estimation_timeseries.json`);
+    }
+    return rawValues(frame, output) as Array<number | null>;
+  };
+
+  it('reads one model per estimated metric with its estimate, band and realized values', () => {
+    const estimations = estimationsFromFrames(goldenFrames('estimation_timeseries'));
+    expect(estimations.map((e) => e.metric)).toEqual(['f1', 'roc_auc']);
+    for (const estimation of estimations) {
+      expect(estimation.labels).toEqual({ model: 'churn-classifier', version: 'A' });
+      expect(estimation.calibration).toBe('isotonic');
+      expect(estimation.times).toEqual(rawValues(json[0], 'time'));
+      for (const output of ['estimated', 'lower', 'upper', 'realized'] as const) {
+        expect(estimation.series[output]).toEqual(valuesOf(estimation.metric, output));
+      }
+    }
+  });
+
+  it('is the view auto picks, with a block, a legend and a chart per metric', () => {
+    const { view, element } = panelContent({
+      series: goldenFrames('estimation_timeseries'),
+      options: DEFAULT_PANEL_OPTIONS,
+      width: 800,
+      height: 600,
+      timeZone: 'utc',
+    });
+    expect(view).toBe('estimation');
+    render(element!);
+    const blocks = screen.getAllByTestId(ids.block);
+    expect(blocks).toHaveLength(2);
+    const summary = within(blocks[0]).getByTestId(ids.summary);
+    expect(summary).toHaveTextContent('F1 · churn-classifier · A');
+    expect(summary).toHaveTextContent(text.lastEstimate);
+    expect(summary).toHaveTextContent('calibration isotonic');
+    const legend = within(blocks[0]).getByTestId(ids.legend);
+    for (const name of [text.estimated, text.band, text.realized]) {
+      expect(legend).toHaveTextContent(name);
+    }
+    // The chart's table (what screen readers get): a row per bucket, the estimate and the
+    // realized value wherever the backend has one.
+    const table = within(within(blocks[0]).getByTestId(ids.chart)).getByRole('table');
+    const rows = within(table)
+      .getAllByRole('row')
+      .map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent));
+    expect(rows[0]).toEqual(['Time', text.estimated, text.realized, text.band]);
+    expect(rows).toHaveLength(valuesOf('f1', 'estimated').length + 1);
+    expect(rows.slice(1).filter((row) => row[2] !== '-')).toHaveLength(
+      valuesOf('f1', 'realized').filter((v) => v !== null).length
+    );
+  });
+
+  it('says which query to write when the frames hold no estimation', () => {
+    const { view, element } = panelContent({
+      series: goldenFrames('confusion'),
+      options: { ...DEFAULT_PANEL_OPTIONS, view: 'estimation' },
+      width: 800,
+      height: 600,
+    });
+    expect(view).toBe('estimation');
+    expect(element).toBeUndefined();
   });
 });

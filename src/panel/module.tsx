@@ -45,6 +45,7 @@ export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
             { value: 'confusion', label: text.viewOptions.confusion },
             { value: 'drift', label: text.viewOptions.drift },
             { value: 'comparison', label: text.viewOptions.comparison },
+            { value: 'estimation', label: text.viewOptions.estimation },
           ],
         },
       })

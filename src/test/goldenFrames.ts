@@ -6,7 +6,8 @@ import { dataFrameFromJSON, type DataFrame, type DataFrameJSON } from '@grafana/
 // pkg/plugin/frames_golden_test.go (`go test ./pkg/plugin -run TestFramesMatchGoldenFiles -update`).
 // Both test suites read them, so a change of frame shape fails on both sides.
 
-export type GoldenFramesName = 'confusion' | 'drift_histogram' | 'comparison_timeseries' | 'comparison_numeric';
+export type GoldenFramesName =
+  'confusion' | 'drift_histogram' | 'comparison_timeseries' | 'comparison_numeric' | 'estimation_timeseries';
 
 const framesDir = path.resolve(__dirname, '../../testdata/frames');
 

@@ -29,6 +29,7 @@ export const FRAME_KINDS = {
   confusion: 'confusion',
   drift: 'drift-histogram',
   comparison: 'comparison',
+  estimation: 'estimation',
 } as const;
 
 /** The first kind among the frames that the panel knows, in frame order. */

@@ -7,11 +7,13 @@ import { annotationMarkers } from '../data/annotations';
 import { comparisonsFromFrames } from '../data/comparison';
 import { confusionMatricesFromFrames, limitClasses } from '../data/confusion';
 import { driftHistogramsFromFrames } from '../data/drift';
+import { estimationsFromFrames } from '../data/estimation';
 import { resolveView } from '../data/frames';
 import type { ConcreteView, ModelwatchPanelOptions } from '../types';
 import { ComparisonView } from './ComparisonView';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DriftHistograms } from './DriftHistograms';
+import { EstimationView } from './EstimationView';
 import type { ValueDisplay } from './format';
 
 export interface PanelContentInput {
@@ -100,6 +102,26 @@ export function panelContent({
               thresholds={thresholds}
               annotations={annotationMarkers(annotations)}
               alertState={alertState}
+              display={display}
+            />
+          ),
+      };
+    }
+    case 'estimation': {
+      const estimations = estimationsFromFrames(series);
+      return {
+        view,
+        element:
+          estimations.length === 0 ? undefined : (
+            <EstimationView
+              estimations={estimations}
+              width={width}
+              height={height}
+              timeZone={timeZone}
+              timeRange={timeRange}
+              onChangeTimeRange={onChangeTimeRange}
+              thresholds={thresholds}
+              annotations={annotationMarkers(annotations)}
               display={display}
             />
           ),
