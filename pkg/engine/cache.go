@@ -171,6 +171,8 @@ func valueSize(v any) int {
 		}
 	case *referenceValues:
 		size += v.size()
+	case calibrations:
+		size += v.size()
 	}
 	return size
 }

@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
@@ -18,14 +21,45 @@ type calibrated struct {
 	ok          bool
 }
 
+// calibrations are the reference's calibration of every series.
+type calibrations map[seriesKey]*calibrated
+
+// size estimates the bytes the calibrations hold, for the cache's bound: the fitted points
+// dominate (up to two floats per grid cell and series).
+func (c calibrations) size() int {
+	const perSeries, float = 512, 8
+	n := 0
+	for k, cal := range c {
+		n += perSeries + len(k.Version) + len(k.Group) + 2*cal.calibration.Points()*float
+	}
+	return n
+}
+
 // estimationReference reads the reference window of every series (the same version and group
 // as the series, over the query's reference window): the score grid split by the ground truth,
 // which calibrates the scores and gives ROC AUC's sampling component, and the confusion counts
 // at the query's decision rule, which give the other sampling components. Two grouped scans of
-// the reference rows; at most a grid's cells per series in memory.
-func (e *Engine) estimationReference(ctx context.Context, q query.Query, versions []string, negative string) (map[seriesKey]*calibrated, error) {
+// the reference rows; at most a grid's cells per series in memory. Once the window has ended
+// its calibrations are cached (a write into it forgets them), so a refreshing dashboard or an
+// alert rule reads only the current window.
+func (e *Engine) estimationReference(ctx context.Context, q query.Query, versions []string, negative string) (calibrations, error) {
 	sc := scope(q, versions)
 	sc.From, sc.To = q.RefFrom, q.RefTo
+	var cache *Cache
+	if q.RefTo.Before(time.Now()) {
+		cache = e.Cache
+	}
+	threshold := "label"
+	if q.Threshold != nil {
+		threshold = strconv.FormatFloat(*q.Threshold, 'g', -1, 64)
+	}
+	key := cacheKey("estimation-reference", sc, fmt.Sprintf("%q|%q|%s|%s", q.PositiveClass, negative, threshold, q.Calibration))
+	return cachedWindow(cache, sc, key, func() (calibrations, error) {
+		return e.readEstimationReference(ctx, q, sc, negative)
+	})
+}
+
+func (e *Engine) readEstimationReference(ctx context.Context, q query.Query, sc store.Scope, negative string) (calibrations, error) {
 	cells := map[seriesKey][]metrics.CalibrationCell{}
 	bars := map[seriesKey][]metrics.ScoreCount{}
 	req := store.ScoreRequest{Scope: sc, PositiveClass: q.PositiveClass, Cells: metrics.ScoreGridCells, Sums: true}
@@ -64,7 +98,7 @@ func (e *Engine) estimationReference(ctx context.Context, q query.Query, version
 			c.TN += r.Count
 		}
 	}
-	out := map[seriesKey]*calibrated{}
+	out := calibrations{}
 	for k, cs := range cells {
 		cal := &calibrated{}
 		for _, c := range cs {

@@ -95,6 +95,9 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
+// Points is the number of fitted points (0 for the identity).
+func (c Calibration) Points() int { return len(c.x) }
+
 // Apply is the calibrated probability of a score: numpy's interp between the fitted points,
 // clipped to the first and last (scikit-learn's predict with out_of_bounds="clip").
 func (c Calibration) Apply(score float64) float64 {

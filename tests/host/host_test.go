@@ -490,6 +490,14 @@ var ruleCases = map[string][]ruleCase{
 		{"erratic scores at the end", daysBefore(0), tenureOrScore("score", "A", rulecheck.StateAlerting)},
 		{"steady scores fifteen days before the end", daysBefore(15), tenureOrScore("score", "A", rulecheck.StateNormal)},
 	},
+	"modelwatch-concept-drift": {
+		{"the same scores, fewer churners at the end", daysBefore(0), churnEstimate("f1", rulecheck.StateAlerting)},
+		{"the same scores, fewer churners five days before the end", daysBefore(5), churnEstimate("f1", rulecheck.StateAlerting)},
+		{"scores as meaningful as two weeks earlier twelve days before the end", daysBefore(12), churnEstimate("f1", rulecheck.StateNormal)},
+		// 34 days before the end there are no rows to calibrate on: no estimate, no band, and
+		// one NoData instance, which the rule's noDataState OK keeps quiet.
+		{"no reference rows twenty days before the end", daysBefore(20), map[string]rulecheck.State{data.Labels{}.String(): rulecheck.StateNoData}},
+	},
 	"modelwatch-tenure-missing": {
 		{"missing tenure at the end", daysBefore(0), merged(tenureOrScore("tenure_months", "A", rulecheck.StateAlerting), tenureOrScore("tenure_months", "B", rulecheck.StateAlerting))},
 		{"complete inputs five days before the end", daysBefore(5), merged(tenureOrScore("tenure_months", "A", rulecheck.StateNormal), tenureOrScore("tenure_months", "B", rulecheck.StateNormal))},
@@ -528,6 +536,12 @@ func churnBoth(a, b rulecheck.State) map[string]rulecheck.State {
 		data.Labels{"model": demo.ChurnModel, "version": "A"}.String(): a,
 		data.Labels{"model": demo.ChurnModel, "version": "B"}.String(): b,
 	}
+}
+
+// churnEstimate is the instance of an estimation rule on champion A: the estimated metric is
+// a label.
+func churnEstimate(metric string, s rulecheck.State) map[string]rulecheck.State {
+	return map[string]rulecheck.State{data.Labels{"model": demo.ChurnModel, "version": "A", "metric": metric}.String(): s}
 }
 
 // ageOf is the instance of a per-feature rule on the basket forecaster's age input; drift rows

@@ -90,6 +90,12 @@ var incidents = map[string]incident{
 		start: func(m demo.Times) time.Time { return m.DegradeAt },
 		lag:   30 * time.Hour,
 	},
+	"modelwatch-concept-drift": {
+		what:  "champion A degrades from DegradeAt while its scores still promise the old F1; the rule reads the last 24 hours, calibrated on the same hours 14 days earlier",
+		start: func(m demo.Times) time.Time { return m.DegradeAt },
+		// The day's realized F1 leaves the estimate's band about 12 hours in.
+		lag: 18 * time.Hour,
+	},
 	"modelwatch-tenure-missing": {
 		what:  "15% of the requests lack tenure_months in the last 2 days; the rule reads the last 6 hours",
 		start: func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) },
