@@ -14,6 +14,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
 
@@ -64,6 +65,21 @@ SELECT CASE WHEN cur THEN date_trunc('day', ts) END AS bucket, CASE WHEN cur THE
   count(*) AS n, count(score) AS present, avg(score) AS mean, stddev_samp(score) AS std
 FROM windows WHERE model_version = 'A' GROUP BY ALL`
 		st.check = checkQualityAgainstReference("score", "std_ratio")
+	case "modelwatch-classification/panel-6": // F1 and ROC AUC of A estimated from the scores per day, calibrated 14 days earlier
+		shift, err := queryShift(r)
+		if err != nil {
+			return true, err
+		}
+		reference(shift)
+		st.sql = windowsCTE + `
+SELECT cur, CASE WHEN cur THEN date_trunc('day', ts) END AS bucket,
+  least(CAST(floor(least(greatest(score, 0), 1) * 16384) AS BIGINT), 16383) AS cell,
+  count(*) FILTER (WHERE score >= 0.5) AS pp, coalesce(sum(score) FILTER (WHERE score >= 0.5), 0) AS sp,
+  count(*) FILTER (WHERE score < 0.5) AS pn, coalesce(sum(score) FILTER (WHERE score < 0.5), 0) AS sn,
+  count(*) FILTER (WHERE actual_label = 'churn') AS pos, count(*) FILTER (WHERE actual_label IS NOT NULL) AS labelled,
+  coalesce(sum(score) FILTER (WHERE actual_label IS NOT NULL), 0) AS labelled_scores, ` + confusionCells + `
+FROM windows WHERE model_version = 'A' AND score IS NOT NULL GROUP BY ALL`
+		st.check = checkEstimation
 	case "modelwatch-operations/panel-6": // share of requests without tenure_months, per hour
 		st.sql = `SELECT date_trunc('hour', ts) AS bucket, model_version AS version, count(*) AS n, count(tenure_months) AS present
 FROM predictions WHERE model = $1 AND ts >= $2 AND ts < $3 GROUP BY ALL`
@@ -574,4 +590,53 @@ func frameVersion(fr *data.Frame) string {
 	labels, _ := custom["labels"].(map[string]any)
 	v, _ := labels["version"].(string)
 	return v
+}
+
+// checkEstimation calibrates on the reference rows' cells (isotonic, as the panel asks), expects
+// each day's confusion from its cells, and compares the estimated F1 and ROC AUC and the
+// realized F1 with the plugin's series.
+func checkEstimation(rows []sqlRow, frames map[string]data.Frames) error {
+	var reference []metrics.CalibrationCell
+	days := map[time.Time][]metrics.EstimateCell{}
+	realized := map[time.Time][4]float64{}
+	for _, r := range rows {
+		if cur, _ := r["cur"].(bool); !cur {
+			reference = append(reference, metrics.CalibrationCell{Rows: int64(num(r["labelled"])), Positives: int64(num(r["pos"])), SumScores: num(r["labelled_scores"])})
+			continue
+		}
+		day := r["bucket"].(time.Time).UTC()
+		days[day] = append(days[day], metrics.EstimateCell{
+			Cell: int(num(r["cell"])), PredictedPositive: int64(num(r["pp"])), SumPositive: num(r["sp"]),
+			PredictedNegative: int64(num(r["pn"])), SumNegative: num(r["sn"]),
+		})
+		tp, fp, fn, tn := cells(r)
+		c := realized[day]
+		realized[day] = [4]float64{c[0] + tp, c[1] + fp, c[2] + fn, c[3] + tn}
+	}
+	calibration, ok := metrics.FitIsotonic(reference)
+	if !ok {
+		return fmt.Errorf("estimation: no labelled reference row")
+	}
+	for _, m := range []string{"f1", "roc_auc"} {
+		estimated, err := seriesOf(frames["A"], "estimated", map[string]string{"version": "A", "metric": m})
+		if err != nil {
+			return err
+		}
+		for day, cs := range days {
+			want := metrics.Expect(cs, calibration).EstimatedMetric(m)
+			if got := estimated[day]; want == nil || !sameValue(got, *want, 1e-9) {
+				return fmt.Errorf("estimated %s on %s: plugin %s, SQL %v", m, day, show(got), want)
+			}
+		}
+	}
+	got, err := seriesOf(frames["A"], "realized", map[string]string{"version": "A", "metric": "f1"})
+	if err != nil {
+		return err
+	}
+	for day, c := range realized {
+		if want := f1(c[0], c[1], c[2], c[3]); !sameValue(got[day], want, 1e-9) {
+			return fmt.Errorf("realized f1 on %s: plugin %s, SQL %v", day, show(got[day]), want)
+		}
+	}
+	return nil
 }
