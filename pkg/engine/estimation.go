@@ -39,13 +39,13 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 	if err != nil {
 		return nil, err
 	}
+	// The realized ROC AUC is the classification family's: from the ranking rollups when they
+	// answer, else from the rows' score grid.
 	var realizedAUC *scored
 	if slices.Contains(q.Estimate, query.ROCAUC) && slices.Contains(q.Metrics, query.Realized) {
-		realizedAUC = &scored{ranked: map[seriesKey][]metrics.GridRanking{}, cells: metrics.ScoreGridCells}
-		for _, k := range c.keys {
-			realizedAUC.ranked[k] = make([]metrics.GridRanking, max(len(c.buckets), 1))
-		}
-		if err := e.rankGrid(ctx, q, versions, c.buckets, realizedAUC); err != nil {
+		rq := q
+		rq.Type, rq.Metrics = query.TypeClassification, []query.Metric{query.ROCAUC}
+		if realizedAUC, err = e.scores(ctx, rq, c.keys, c.buckets, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -76,13 +76,17 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 	custom := map[string]any{
 		"kind":          "estimation",
 		"positiveClass": q.PositiveClass, "calibration": q.Calibration, "samplingBand": metrics.SamplingBand,
-		"scoreGridCells": metrics.ScoreGridCells,
-		"referenceRange": map[string]any{"from": q.RefFrom, "to": q.RefTo},
+		"estimationGridCells": metrics.ScoreGridCells,
+		"referenceRange":      map[string]any{"from": q.RefFrom, "to": q.RefTo},
 	}
 	if slices.Contains(q.Estimate, query.ROCAUC) {
-		custom["rocAucErrorBound"] = largestAUCBound(expected)
+		custom["estimatedRocAucErrorBound"] = largestAUCBound(expected)
 	}
 	notices := estimationNotices(q, c, ref)
+	if realizedAUC != nil {
+		// The realized ROC AUC's grid and bound, as classification reports them.
+		notices = append(notices, realizedAUC.annotate(query.Query{Metrics: []query.Metric{query.ROCAUC}}, custom)...)
+	}
 	t := c.total()
 	for _, f := range out {
 		fc := frames.Custom(f)

@@ -31,7 +31,11 @@ type estimationCase struct {
 // count as evenly interleaved here. With unrounded scores, rows of different scores share cells.
 func estimationTolerance(version, metric, output string) float64 {
 	switch {
-	case version == "unrounded" && output == "realized" && metric != "roc_auc":
+	case metric == "roc_auc" && output == "realized":
+		// The classification family's ROC AUC: the loader builds the rollups, whose ranking grid
+		// has 1,024 cells; the design's contract for ROC AUC, reported in meta.custom.
+		return 1e-3
+	case version == "unrounded" && output == "realized":
 		return 1e-12 // the confusion matrix is exact
 	case version == "unrounded":
 		return 1e-3 // the design's contract for ROC AUC on the grid, here for every estimate

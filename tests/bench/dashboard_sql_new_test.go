@@ -624,8 +624,11 @@ func checkEstimation(rows []sqlRow, frames map[string]data.Frames) error {
 		}
 		for day, cs := range days {
 			want := metrics.Expect(cs, calibration).EstimatedMetric(m)
-			if got := estimated[day]; want == nil || !sameValue(got, *want, 1e-9) {
-				return fmt.Errorf("estimated %s on %s: plugin %s, SQL %v", m, day, show(got), want)
+			if want == nil {
+				return fmt.Errorf("estimated %s on %s: undefined from the SQL's rows", m, day)
+			}
+			if got := estimated[day]; !sameValue(got, *want, 1e-9) {
+				return fmt.Errorf("estimated %s on %s: plugin %s, SQL %v", m, day, show(got), *want)
 			}
 		}
 	}
