@@ -446,9 +446,9 @@ export const labels = {
     bins: {
       label: 'Bins',
       tooltip:
-        "Equal-width bins of numeric features between the reference minimum and maximum: a number, or numpy's rule sturges, sqrt, rice or scott, which picks the number from the reference.",
+        "Equal-width bins of numeric features between the reference minimum and maximum: a number, or numpy's rule sturges, sqrt, rice, scott, doane, fd or auto, which picks the number from the reference.",
       placeholder: '20',
-      outOfRange: 'Bins must be a whole number from 2 to 1000, or sturges, sqrt, rice or scott.',
+      outOfRange: 'Bins must be a whole number from 2 to 1000, or sturges, sqrt, rice, scott, doane, fd or auto.',
     },
     driftThreshold: {
       label: 'Drift threshold',

@@ -42,6 +42,11 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if err != nil {
 		return nil, err
 	}
+	if metrics.BinRuleReadsShape(q.BinRule) {
+		if err := e.referenceShapes(ctx, refScope, cache, cols, ranges); err != nil {
+			return nil, err
+		}
+	}
 	defs := e.definitions(q)
 	features, err := distributionFeatures(q, defs, cols, ranges)
 	if err != nil {
@@ -250,7 +255,7 @@ func cappedBinRule(q query.Query, cols []store.Column, ranges map[string]referen
 	var out []string
 	for _, c := range cols {
 		if r := ranges[c.Name]; isNumeric(c) && r.min != nil && r.max != nil {
-			if _, capped := metrics.BinsByRule(q.BinRule, r.rows, *r.max-*r.min, orZero(r.std), c.Kind == store.KindInteger); capped {
+			if _, capped := metrics.BinsByRule(q.BinRule, r.binStats(c)); capped {
 				out = append(out, c.Name)
 			}
 		}

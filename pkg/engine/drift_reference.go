@@ -35,6 +35,13 @@ type referenceRange struct {
 	// versions' estimates (the store's approximate counts) divided by approxDistinctMargin.
 	// It is all the decision needs (see distributionFeatures).
 	distinct int64
+	// skewness and iqr are the reference's shape, read only for the bin rules that need it.
+	skewness, iqr float64
+}
+
+// binStats is what numpy's bin rules read of the reference (min and max set).
+func (r referenceRange) binStats(c store.Column) metrics.BinStats {
+	return metrics.BinStats{N: r.rows, PTP: *r.max - *r.min, Std: orZero(r.std), Skewness: r.skewness, IQR: r.iqr, Integer: c.Kind == store.KindInteger}
 }
 
 // approxDistinctMargin is how far the store's estimate of a feature's distinct values is
@@ -126,6 +133,62 @@ func pooledSpread(parts []spread) (n, mean, ss float64) {
 	return n, mean, ss
 }
 
+// referenceShapes reads the skewness and interquartile range of every numeric feature's
+// reference values into ranges, for numpy's doane, fd and auto rules: the reference's value
+// counts pooled over its versions, in one distribution scan, cached once the window has ended.
+// A series with more than exactValueLimit distinct values is counted on the fine grid over the
+// range, each cell taken at its mean, which moves a quartile by at most a cell's width (the
+// range / metrics.GridCells).
+func (e *Engine) referenceShapes(ctx context.Context, sc store.Scope, cache *Cache, cols []store.Column, ranges map[string]referenceRange) error {
+	var features []store.DistributionFeature
+	var names []string
+	for _, c := range cols {
+		r := ranges[c.Name]
+		if !isNumeric(c) || r.min == nil || r.max == nil {
+			continue
+		}
+		names = append(names, c.Name)
+		features = append(features, store.DistributionFeature{
+			Column: c.Name, MaxValues: exactValueLimit, Binned: r.distinct > int64(exactValueLimit),
+			Grid: &store.DistributionGrid{Lo: *r.min, Hi: *r.max, Cells: metrics.GridCells},
+		})
+	}
+	if len(features) == 0 {
+		return nil
+	}
+	rows, err := cachedWindow(cache, sc, cacheKey("drift-shape", sc, featuresKey(features)), func() ([]store.DistributionCount, error) {
+		return e.Store.Distribution(ctx, store.DistributionRequest{Scope: sc, Features: features})
+	})
+	if err != nil {
+		return err
+	}
+	counts := make([]map[float64]int64, len(features))
+	for i := range counts {
+		counts[i] = map[float64]int64{}
+	}
+	for _, d := range rows {
+		if d.Null || d.Count <= 0 || d.Feature < 0 || d.Feature >= len(features) {
+			continue
+		}
+		v := d.Number
+		if !d.Exact {
+			v = d.Sum / float64(d.Count) // the cell's mean
+		}
+		counts[d.Feature][v] += d.Count
+	}
+	for i, name := range names {
+		values := make([]float64, 0, len(counts[i]))
+		ns := make([]int64, 0, len(counts[i]))
+		for v, n := range counts[i] {
+			values, ns = append(values, v), append(ns, n)
+		}
+		r := ranges[name]
+		r.skewness, r.iqr = metrics.ShapeOfCounts(values, ns)
+		ranges[name] = r
+	}
+	return nil
+}
+
 // comparesValues tells whether a query's method compares the values themselves, so that it
 // counts values one by one up to exactValueLimit (auto may pick ks or wasserstein).
 func comparesValues(method string) bool {
@@ -157,7 +220,7 @@ func distributionFeatures(q query.Query, defs metrics.Definitions, cols []store.
 		if r := ranges[c.Name]; isNumeric(c) && r.min != nil && r.max != nil {
 			bins := q.Bins
 			if q.BinRule != "" {
-				bins, _ = metrics.BinsByRule(q.BinRule, r.rows, *r.max-*r.min, orZero(r.std), c.Kind == store.KindInteger)
+				bins, _ = metrics.BinsByRule(q.BinRule, r.binStats(c))
 			}
 			edges, err := metrics.EqualWidthEdges(*r.min, *r.max, bins)
 			if err != nil {

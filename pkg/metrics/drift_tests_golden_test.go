@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,6 +18,10 @@ type goldenTestsFile struct {
 		Min, Max, Std float64
 		Integer       bool
 		Edges         []float64
+		// Values and Counts are the sample as counts per value, for the rules that read its
+		// shape (doane, fd, auto).
+		Values []float64
+		Counts []int64
 	} `json:"binRules"`
 	Numeric []struct {
 		Name string `json:"name"`
@@ -131,11 +136,18 @@ func TestBesselKQuarterEqualsScipy(t *testing.T) {
 // edges (numpy.histogram_bin_edges with the rule's name).
 func TestBinRulesEqualNumpy(t *testing.T) {
 	cases := loadGoldenTests(t).BinRules
-	if len(cases) < 20 {
-		t.Fatalf("%d cases, want the script's 20", len(cases))
+	if len(cases) < 35 {
+		t.Fatalf("%d cases, want the script's 35", len(cases))
 	}
 	for _, c := range cases {
-		bins, capped := BinsByRule(c.Rule, float64(c.Rows), c.Max-c.Min, c.Std, c.Integer)
+		st := BinStats{N: float64(c.Rows), PTP: c.Max - c.Min, Std: c.Std, Integer: c.Integer}
+		if BinRuleReadsShape(c.Rule) {
+			if len(c.Values) == 0 {
+				t.Fatalf("%s: no value counts for a rule that reads the shape", c.Name)
+			}
+			st.Skewness, st.IQR = ShapeOfCounts(c.Values, c.Counts)
+		}
+		bins, capped := BinsByRule(c.Rule, st)
 		edges, err := EqualWidthEdges(c.Min, c.Max, bins)
 		if err != nil || capped || len(edges) != len(c.Edges) {
 			t.Errorf("%s: %d bins (capped %v), numpy %d, %v", c.Name, bins, capped, len(c.Edges)-1, err)
@@ -147,7 +159,36 @@ func TestBinRulesEqualNumpy(t *testing.T) {
 			}
 		}
 	}
-	if bins, capped := BinsByRule(BinRuleSqrt, 1e9, 10, 1, false); bins != MaxBins || !capped {
+	if bins, capped := BinsByRule(BinRuleSqrt, BinStats{N: 1e9, PTP: 10, Std: 1}); bins != MaxBins || !capped {
 		t.Errorf("the square-root rule on a billion rows: %d bins (capped %v), want the cap %d", bins, capped, MaxBins)
+	}
+}
+
+// The shape of degenerate references: no value, one value, NaN left out; rules whose width is 0
+// draw one bin, as numpy does (doane on two rows, fd on a reference whose middle half is one
+// value), integer data included.
+func TestBinRulesOnDegenerateShapes(t *testing.T) {
+	if s, iqr := ShapeOfCounts(nil, nil); s != 0 || iqr != 0 {
+		t.Errorf("no values: skewness %v, IQR %v", s, iqr)
+	}
+	if s, iqr := ShapeOfCounts([]float64{3, math.NaN()}, []int64{5, 2}); s != 0 || iqr != 0 {
+		t.Errorf("one value and NaN: skewness %v, IQR %v", s, iqr)
+	}
+	// numpy: np.percentile([1,2,2,2,9], [25, 75]) = 2, 2; skewness of the same rows.
+	s, iqr := ShapeOfCounts([]float64{9, 1, 2}, []int64{1, 1, 3})
+	if iqr != 0 || math.Abs(s-1.431697254637635) > 1e-12 {
+		t.Errorf("[1 2 2 2 9]: skewness %.16g, IQR %v", s, iqr)
+	}
+	for _, c := range []struct {
+		rule string
+		st   BinStats
+	}{
+		{BinRuleDoane, BinStats{N: 2, PTP: 3, Std: 1.5}},
+		{BinRuleFD, BinStats{N: 5, PTP: 8, Std: 2.8, IQR: 0}},
+		{BinRuleFD, BinStats{N: 5, PTP: 8, Std: 2.8, IQR: 0, Integer: true}},
+	} {
+		if bins, capped := BinsByRule(c.rule, c.st); bins != 1 || capped {
+			t.Errorf("%s %+v: %d bins, want numpy's 1", c.rule, c.st, bins)
+		}
 	}
 }

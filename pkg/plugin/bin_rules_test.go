@@ -23,8 +23,8 @@ func TestBinRulesDrawNumpysEdgesThroughQueryData(t *testing.T) {
 		}
 	}
 	readJSON(t, "../../testdata/golden/drift/tests.json", &golden)
-	if len(golden.BinRuleQueries) != 4 {
-		t.Fatalf("%d bin rule queries, want 4", len(golden.BinRuleQueries))
+	if len(golden.BinRuleQueries) != 7 {
+		t.Fatalf("%d bin rule queries, want 7", len(golden.BinRuleQueries))
 	}
 	for _, c := range golden.BinRuleQueries {
 		f := runDriftFrames(t, ds, c.Query)[0] // version A's histogram on the pooled reference

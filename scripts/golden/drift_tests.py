@@ -150,9 +150,13 @@ def category_cases(rng):
     return cases
 
 
+RULES = ("sturges", "sqrt", "rice", "scott", "doane", "fd", "auto")
+
+
 def bin_rule_cases(rng):
-    """numpy.histogram_bin_edges(reference, rule) for the rules that depend only on the row
-    count, range and standard deviation: the edges the engine must draw on the reference range."""
+    """numpy.histogram_bin_edges(reference, rule) for every rule the engine takes: the edges it
+    must draw on the reference range from the row count, range and standard deviation, and for
+    doane, fd and auto the sample's shape, given here as counts per value."""
     cases = []
     samples = [
         ("normal 1000 rows", rng.normal(50, 10, 1000)),
@@ -162,11 +166,16 @@ def bin_rule_cases(rng):
         ("three rows", np.array([1.0, 2.0, 4.0])),
     ]
     for name, x in samples:
-        for rule in ("sturges", "sqrt", "rice", "scott"):
+        values, counts = np.unique(x, return_counts=True)
+        for rule in RULES:
             edges = np.histogram_bin_edges(x, bins=rule)
-            cases.append({"name": f"{name} {rule}", "rule": rule, "rows": int(len(x)), "min": float(x.min()),
-                          "max": float(x.max()), "std": float(np.std(x.astype(float))),
-                          "integer": bool(np.issubdtype(x.dtype, np.integer)), "edges": [float(e) for e in edges]})
+            case = {"name": f"{name} {rule}", "rule": rule, "rows": int(len(x)), "min": float(x.min()),
+                    "max": float(x.max()), "std": float(np.std(x.astype(float))),
+                    "integer": bool(np.issubdtype(x.dtype, np.integer)), "edges": [float(e) for e in edges]}
+            if rule in ("doane", "fd", "auto"):
+                case["values"] = [float(v) for v in values]
+                case["counts"] = [int(c) for c in counts]
+            cases.append(case)
     return cases
 
 
@@ -182,7 +191,7 @@ def bin_rule_queries():
              "query": {"schemaVersion": 1, "queryType": "drift", "model": "reg", "versions": ["A", "B"], "features": ["size"],
                        "method": "psi", "bins": rule, "format": "histogram",
                        "reference": {"type": "range", "from": "2026-03-01T00:00:00Z", "to": "2026-03-02T00:00:00Z"}}}
-            for rule in ("sturges", "sqrt", "rice", "scott")]
+            for rule in RULES]
 
 
 def nulls_cases(rng):

@@ -197,7 +197,7 @@ export const MULTI_VALUE_OPS: readonly FilterOp[] = ['in', 'not in'];
 
 export const DRIFT_BINS = { min: 2, max: 1000, default: 20 } as const;
 /** numpy's bin rules that bins may name instead of a number, as the backend lists them. */
-export const BIN_RULES = ['sturges', 'sqrt', 'rice', 'scott'] as const;
+export const BIN_RULES = ['sturges', 'sqrt', 'rice', 'scott', 'doane', 'fd', 'auto'] as const;
 /** Drift's handling of rows without a value; absent: drop. */
 export const NULLS = ['drop', 'category'] as const;
 
