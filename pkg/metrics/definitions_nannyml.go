@@ -89,10 +89,8 @@ func nannymlDoaneBins(xs []float64, ref, cur []int64) (refBins, curBins []int64)
 	return refBins, curBins
 }
 
-// doaneEdges are numpy's "doane" bin edges of the values with counts (the reference): the width
-// ptp / (1 + log2 n + log2(1 + |g1| / sg1)), g1 the skewness (population moments) and sg1 =
-// sqrt(6 (n-2) / ((n+1)(n+3))); ceil(ptp / width) equal bins; one bin when the width is 0 (at
-// most two rows, or no spread), of width 1 around a single value.
+// doaneEdges are numpy's "doane" bin edges of the values with counts (the reference), as
+// BinsByRule draws them from the values' skewness; one bin of width 1 around a single value.
 func doaneEdges(xs []float64, counts []int64) []float64 {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, x := range xs {
@@ -103,33 +101,11 @@ func doaneEdges(xs []float64, counts []int64) []float64 {
 	if lo == hi {
 		return []float64{lo - 0.5, hi + 0.5}
 	}
-	return ruleEdges(lo, hi, doaneWidth(xs, counts, float64(countTotal(counts)), hi-lo))
-}
-
-func doaneWidth(xs []float64, counts []int64, n, ptp float64) float64 {
-	if n <= 2 {
-		return 0
+	skewness, _ := ShapeOfCounts(xs, counts)
+	bins, _ := BinsByRule(BinRuleDoane, BinStats{N: float64(countTotal(counts)), PTP: hi - lo, Skewness: skewness})
+	edges, err := EqualWidthEdges(lo, hi, bins)
+	if err != nil {
+		return []float64{lo, hi}
 	}
-	var mean float64
-	for i, x := range xs {
-		mean += float64(counts[i]) * x
-	}
-	mean /= n
-	var m2 float64
-	for i, x := range xs {
-		d := x - mean
-		m2 += float64(counts[i]) * d * d
-	}
-	sigma := math.Sqrt(m2 / n)
-	if !(sigma > 0) {
-		return 0
-	}
-	var g1 float64
-	for i, x := range xs {
-		z := (x - mean) / sigma
-		g1 += float64(counts[i]) * z * z * z
-	}
-	g1 /= n
-	sg1 := math.Sqrt(6 * (n - 2) / ((n + 1) * (n + 3)))
-	return ptp / (1 + math.Log2(n) + math.Log2(1+math.Abs(g1)/sg1))
+	return edges
 }
