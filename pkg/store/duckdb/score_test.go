@@ -73,4 +73,39 @@ func TestScoreGridCellsInSQL(t *testing.T) {
 			t.Errorf("score %v: %d positives %d negatives, want 1 and 0", s, r.Positives, r.Negatives)
 		}
 	}
+
+	// Split by the prediction at a threshold, with score sums (what estimation reads): the
+	// score is clamped to [0, 1] (NaN to 1) both for the side and for the sum, so a stray value
+	// counts as a certain prediction and never makes a sum NaN or infinite.
+	threshold := 0.5
+	rows = rows[:0]
+	err = st.ScoreCounts(context.Background(), store.ScoreRequest{
+		Scope: store.Scope{Model: "m", From: ts, To: ts.Add(time.Hour)}, PositiveClass: "yes", Cells: cells,
+		Split: store.SplitPredicted, Threshold: &threshold, Sums: true,
+	}, func(r store.ScoreCountRow) { rows = append(rows, r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(scores) {
+		t.Fatalf("split by prediction: got %d rows, want %d", len(rows), len(scores))
+	}
+	for _, r := range rows {
+		s := scores[r.Version[0]-'a']
+		clamped := math.Min(math.Max(s, 0), 1)
+		if math.IsNaN(s) {
+			clamped = 1
+		}
+		positive := clamped >= threshold
+		var wantPos, wantNeg int64
+		var wantSumPos, wantSumNeg float64
+		if positive {
+			wantPos, wantSumPos = 1, clamped
+		} else {
+			wantNeg, wantSumNeg = 1, clamped
+		}
+		if r.Positives != wantPos || r.Negatives != wantNeg || r.SumPositives != wantSumPos || r.SumNegatives != wantSumNeg {
+			t.Errorf("score %v: predicted %d/%d with sums %v/%v, want %d/%d with %v/%v",
+				s, r.Positives, r.Negatives, r.SumPositives, r.SumNegatives, wantPos, wantNeg, wantSumPos, wantSumNeg)
+		}
+	}
 }

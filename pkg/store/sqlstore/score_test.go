@@ -45,3 +45,43 @@ func TestScoreStatement(t *testing.T) {
 		}
 	}
 }
+
+// Split by the prediction, the grid reads every scored row whether or not its label arrived:
+// the logged predicted label decides (rows without one left out), or the clamped score against
+// a bound threshold; each condition binds its value where it is written, so the placeholders
+// and arguments agree in number and order.
+func TestScoreStatementSplitByPrediction(t *testing.T) {
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	threshold := 0.7
+	for _, c := range []struct {
+		name      string
+		threshold *float64
+		want      []string
+	}{
+		{"predicted label", nil, []string{`"predicted_label" = $`, `"predicted_label" <> $`, `"score" IS NOT NULL AND "predicted_label" IS NOT NULL`, `sum(CASE WHEN "predicted_label" = $`}},
+		{"threshold", &threshold, []string{`least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) >= $`, `least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) < $`, `WHERE "model" = $`}},
+	} {
+		req := store.ScoreRequest{Scope: store.Scope{Model: "m", From: from, To: from.Add(time.Hour)}, PositiveClass: "yes", Cells: 16384,
+			Split: store.SplitPredicted, Threshold: c.threshold, Sums: true}
+		b, err := storeWithSchema(allColumns...).scoreStatement(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sql := b.String()
+		for _, w := range c.want {
+			if !strings.Contains(sql, w) {
+				t.Errorf("%s: SQL lacks %q:\n%s", c.name, w, sql)
+			}
+		}
+		if strings.Contains(sql, `"actual_label"`) {
+			t.Errorf("%s: the prediction split reads the label:\n%s", c.name, sql)
+		}
+		if n := strings.Count(sql, "$"); n != len(b.args) {
+			t.Errorf("%s: %d placeholders, %d arguments:\n%s", c.name, n, len(b.args), sql)
+		}
+	}
+	req := store.ScoreRequest{Scope: store.Scope{Model: "m"}, Cells: 16, Split: store.ScoreSplit(7)}
+	if _, err := storeWithSchema(allColumns...).scoreStatement(context.Background(), req); err == nil || !strings.Contains(err.Error(), "unknown score split") {
+		t.Errorf("an unknown split: %v", err)
+	}
+}
