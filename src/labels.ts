@@ -603,6 +603,11 @@ export const labels = {
         linf: 'L-inf',
       },
     },
+    /** The time charts of the comparison and estimation views. */
+    chart: {
+      threshold: 'Threshold',
+      annotation: 'Annotation',
+    },
     estimation: {
       estimated: 'Estimated',
       realized: 'Realized',
@@ -628,8 +633,6 @@ export const labels = {
       },
       wholeRange: 'whole range',
       lastBucket: 'last bucket',
-      threshold: 'Threshold',
-      annotation: 'Annotation',
       alertState: {
         title: 'Alert state',
         states: {

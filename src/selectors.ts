@@ -105,6 +105,12 @@ export const selectors = {
       tick: 'modelwatch-drift-tick',
       tooltip: 'modelwatch-drift-tooltip',
     },
+    /** The time charts of the comparison and estimation views (TimeChart). */
+    chart: {
+      tooltip: 'modelwatch-chart-tooltip',
+      threshold: 'modelwatch-chart-threshold',
+      annotation: 'modelwatch-chart-annotation',
+    },
     estimation: {
       view: 'modelwatch-estimation',
       block: 'modelwatch-estimation-block',
@@ -113,15 +119,12 @@ export const selectors = {
       legend: 'modelwatch-estimation-legend',
     },
     comparison: {
-      tooltip: 'modelwatch-comparison-tooltip',
       view: 'modelwatch-comparison',
       summary: 'modelwatch-comparison-summary',
       verdict: 'modelwatch-comparison-verdict',
       legend: 'modelwatch-comparison-legend',
       metricChart: 'modelwatch-comparison-metric-chart',
       deltaChart: 'modelwatch-comparison-delta-chart',
-      threshold: 'modelwatch-comparison-threshold',
-      annotation: 'modelwatch-comparison-annotation',
       alertState: 'modelwatch-comparison-alert-state',
     },
   },

@@ -103,9 +103,9 @@ describe('ModelwatchPanel', () => {
     const metric = screen.getByTestId(selectors.panel.comparison.metricChart);
     expect(
       within(metric)
-        .getAllByTestId(selectors.panel.comparison.threshold)
+        .getAllByTestId(selectors.panel.chart.threshold)
         .map((el) => el.textContent)
-    ).toEqual([`${labels.panel.comparison.threshold} 0.65`, `${labels.panel.comparison.threshold} 0.72`]);
+    ).toEqual([`${labels.panel.chart.threshold} 0.65`, `${labels.panel.chart.threshold} 0.72`]);
   });
 
   it("draws the dashboard's annotations and the alert state on the comparison", async () => {
@@ -118,7 +118,7 @@ describe('ModelwatchPanel', () => {
     props.timeRange = fixtureTimeRange();
     render(<ModelwatchPanel {...props} />);
     // One marker on the metric chart, one on the delta chart, once uPlot has drawn them.
-    expect(await screen.findAllByTestId(selectors.panel.comparison.annotation)).toHaveLength(2);
+    expect(await screen.findAllByTestId(selectors.panel.chart.annotation)).toHaveLength(2);
     expect(screen.getByTestId(selectors.panel.comparison.alertState)).toHaveTextContent(
       labels.panel.comparison.alertState.states.pending
     );

@@ -12,8 +12,8 @@ const ids = {
   legend: byTestId('modelwatch-comparison-legend'),
   metricChart: byTestId('modelwatch-comparison-metric-chart'),
   deltaChart: byTestId('modelwatch-comparison-delta-chart'),
-  tooltip: byTestId('modelwatch-comparison-tooltip'),
-  annotation: byTestId('modelwatch-comparison-annotation'),
+  tooltip: byTestId('modelwatch-chart-tooltip'),
+  annotation: byTestId('modelwatch-chart-annotation'),
 };
 const METRIC_CHART = 'modelwatch-comparison-metric-chart';
 const DELTA_CHART = 'modelwatch-comparison-delta-chart';

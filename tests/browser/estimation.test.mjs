@@ -11,7 +11,7 @@ const ids = {
   block: byTestId('modelwatch-estimation-block'),
   summary: byTestId('modelwatch-estimation-summary'),
   legend: byTestId('modelwatch-estimation-legend'),
-  tooltip: byTestId('modelwatch-comparison-tooltip'),
+  tooltip: byTestId('modelwatch-chart-tooltip'),
 };
 // Must match labels.panel.estimation and labels.query.metricOptions in src/labels.ts.
 const NAMES = { estimated: 'Estimated', realized: 'Realized', band: 'Band (3 sampling errors)' };

@@ -170,7 +170,7 @@ describe('ComparisonView', () => {
     renderComparison({ annotations });
     for (const chart of [screen.getByTestId(ids.metricChart), screen.getByTestId(ids.deltaChart)]) {
       // The markers are placed once uPlot has drawn the plot (its "ready" hook).
-      const markers = await within(chart).findAllByTestId(ids.annotation);
+      const markers = await within(chart).findAllByTestId(selectors.panel.chart.annotation);
       expect(markers.map((marker) => marker.getAttribute('aria-label'))).toEqual(['Deployed B', 'Label backfill']);
       expect(markers.map((marker) => Number(marker.getAttribute('data-time')))).toEqual([
         FIXED_TIME + 2 * DAY,
@@ -181,7 +181,7 @@ describe('ComparisonView', () => {
 
   it('shows no annotation and no alert badge when there are none', () => {
     renderComparison();
-    expect(screen.queryAllByTestId(ids.annotation)).toHaveLength(0);
+    expect(screen.queryAllByTestId(selectors.panel.chart.annotation)).toHaveLength(0);
     expect(screen.queryByTestId(ids.alertState)).not.toBeInTheDocument();
   });
 

@@ -15,8 +15,8 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { AnnotationMarker } from '../data/annotations';
 import type { ComparisonModel } from '../data/comparison';
-import { ComparisonChart, type TimeMarker } from './ComparisonChart';
-import { axisWidthFor, type PlotBand, type PlotLine } from './comparisonPlot';
+import { TimeChart, type TimeMarker } from './TimeChart';
+import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { ComparisonSummary, metricText } from './ComparisonSummary';
 import { signed, valueFormatter, type ValueDisplay } from './format';
 
@@ -144,7 +144,7 @@ function Comparison({
         from: annotation.time,
         to: annotation.timeEnd,
         color: theme.visualization.getColorByName(annotation.color ?? 'yellow'),
-        label: annotation.text || text.annotation,
+        label: annotation.text || labels.panel.chart.annotation,
       })),
     [annotations, theme]
   );
@@ -192,7 +192,7 @@ function Comparison({
       </div>
       {times.length > 0 && (
         <>
-          <ComparisonChart
+          <TimeChart
             testId={selectors.panel.comparison.metricChart}
             ariaLabel={`${metric}: ${names.champion}, ${names.challenger}`}
             times={times}
@@ -209,7 +209,7 @@ function Comparison({
             syncKey={syncKey}
             onZoom={onChangeTimeRange}
           />
-          <ComparisonChart
+          <TimeChart
             testId={selectors.panel.comparison.deltaChart}
             ariaLabel={`${text.deltaTitle} (${text.interval})`}
             times={times}

@@ -1,6 +1,6 @@
 // Estimated against realized performance: per estimated metric (and version or group), the
 // estimate with its band of 3 sampling errors and the realized metric where labels arrived,
-// drawn on the same Grafana uPlot chart as the comparison (ComparisonChart), with the dashboard's
+// drawn on the same Grafana uPlot chart as the comparison (TimeChart), with the dashboard's
 // crosshair, tooltip, zoom and annotations.
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
@@ -18,8 +18,8 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { AnnotationMarker } from '../data/annotations';
 import type { EstimationModel } from '../data/estimation';
-import { ComparisonChart, type TimeMarker } from './ComparisonChart';
-import { axisWidthFor, type PlotBand, type PlotLine } from './comparisonPlot';
+import { TimeChart, type TimeMarker } from './TimeChart';
+import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { valueFormatter, type ValueDisplay } from './format';
 
 export interface EstimationViewProps {
@@ -118,7 +118,7 @@ function Estimation({
         from: annotation.time,
         to: annotation.timeEnd,
         color: theme.visualization.getColorByName(annotation.color ?? 'yellow'),
-        label: annotation.text || labels.panel.comparison.annotation,
+        label: annotation.text || labels.panel.chart.annotation,
       })),
     [annotations, theme]
   );
@@ -140,7 +140,7 @@ function Estimation({
         <VizLegend placement="bottom" displayMode={LegendDisplayMode.List} items={legendItems} />
       </div>
       {times.length > 0 && (
-        <ComparisonChart
+        <TimeChart
           testId={selectors.panel.estimation.chart}
           ariaLabel={`${title}: ${text.estimated}, ${text.band}, ${text.realized}`}
           times={times}

@@ -1,8 +1,8 @@
-// The uPlot configuration of the champion/challenger charts, built with @grafana/ui's
+// The uPlot configuration of the time charts (champion/challenger, estimation), built with @grafana/ui's
 // UPlotConfigBuilder as Grafana's time series panel builds its own: a time x scale, one y scale,
 // lines with Grafana's field styles, the delta's 95% band as a uPlot band, thresholds drawn by
 // Grafana's threshold hook, and a zero line. Pure: no React, no canvas; the chart component
-// (ComparisonChart.tsx) adds the tooltip, the dashboard event bus and the zoom.
+// (TimeChart.tsx) adds the tooltip, the dashboard event bus and the zoom.
 import type uPlot from 'uplot';
 import { colorManipulator, type GrafanaTheme2, type ThresholdsConfig, type TimeRange } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
@@ -45,7 +45,7 @@ export interface TimeMarker {
   label: string;
 }
 
-export interface ComparisonPlotInput {
+export interface TimePlotInput {
   theme: GrafanaTheme2;
   timeZone: TimeZone;
   /** Bucket times in epoch milliseconds, ascending. */
@@ -77,7 +77,7 @@ const BAND_OPACITY = 0.2;
 const PADDING = { top: 8, right: 20 };
 
 /** The data in uPlot's aligned layout: times first, then each line, then the band's high and low. */
-export function comparisonPlotData(input: Pick<ComparisonPlotInput, 'times' | 'lines' | 'band'>): uPlot.AlignedData {
+export function timePlotData(input: Pick<TimePlotInput, 'times' | 'lines' | 'band'>): uPlot.AlignedData {
   const columns: Array<Array<number | null>> = input.lines.map((line) => line.values);
   if (input.band) {
     columns.push(input.band.high, input.band.low);
@@ -96,8 +96,8 @@ export function axisWidthFor(values: Array<number | null>, format: (value: numbe
   return Math.ceil(widest) + AXIS_PADDING;
 }
 
-/** The builder for one chart; its series indices follow comparisonPlotData's columns. */
-export function comparisonPlotConfig(input: ComparisonPlotInput): UPlotConfigBuilder {
+/** The builder for one chart; its series indices follow timePlotData's columns. */
+export function timePlotConfig(input: TimePlotInput): UPlotConfigBuilder {
   const { theme, timeZone } = input;
   const builder = new UPlotConfigBuilder(timeZone);
 

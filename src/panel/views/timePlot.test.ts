@@ -1,17 +1,11 @@
 import '../../test/uplotEnvironment';
 import { createTheme, ThresholdsMode } from '@grafana/data';
 
-import {
-  axisWidthFor,
-  bucketRange,
-  comparisonPlotConfig,
-  comparisonPlotData,
-  type ComparisonPlotInput,
-} from './comparisonPlot';
+import { axisWidthFor, bucketRange, timePlotConfig, timePlotData, type TimePlotInput } from './timePlot';
 
 const DAY = 86_400_000;
 const times = [0, DAY, 2 * DAY];
-const input: ComparisonPlotInput = {
+const input: TimePlotInput = {
   theme: createTheme(),
   timeZone: 'utc',
   times,
@@ -24,15 +18,15 @@ const input: ComparisonPlotInput = {
   syncKey: 'panel-1',
 };
 
-describe('comparisonPlotData', () => {
+describe('timePlotData', () => {
   it('lays out times, each line, then the band high and low, as the series indices of the config', () => {
-    expect(comparisonPlotData(input)).toEqual([times, [0.1, null, -0.2], [0.2, null, -0.1], [0, null, -0.3]]);
+    expect(timePlotData(input)).toEqual([times, [0.1, null, -0.2], [0.2, null, -0.1], [0, null, -0.3]]);
   });
 });
 
-describe('comparisonPlotConfig', () => {
+describe('timePlotConfig', () => {
   it('fills the band between the series of its high and low edges', () => {
-    const config = comparisonPlotConfig(input).getConfig();
+    const config = timePlotConfig(input).getConfig();
     // Series 0 is time; 1 the line; 2 and 3 the band's edges, drawn without a line of their own.
     expect(config.series).toHaveLength(4);
     expect(config.bands).toEqual([expect.objectContaining({ series: [2, 3] })]);
@@ -40,7 +34,7 @@ describe('comparisonPlotConfig', () => {
   });
 
   it('uses a time x scale over the range, and a fixed padding and axis width so stacked charts align', () => {
-    const config = comparisonPlotConfig(input).getConfig();
+    const config = timePlotConfig(input).getConfig();
     expect(config.scales?.x?.time).toBe(true);
     expect(config.padding).toEqual([8, 20, 0, 0]);
     expect(config.axes?.[1].size).toBe(40);
@@ -49,8 +43,8 @@ describe('comparisonPlotConfig', () => {
 
   it('draws thresholds, the reference line and annotations with draw hooks, only when asked', () => {
     // Grafana's threshold hook draws before the series ("drawClear"); the others after ("draw").
-    const drawHooks = (extra: Partial<ComparisonPlotInput>) => {
-      const hooks = comparisonPlotConfig({ ...input, ...extra }).getConfig().hooks;
+    const drawHooks = (extra: Partial<TimePlotInput>) => {
+      const hooks = timePlotConfig({ ...input, ...extra }).getConfig().hooks;
       return (hooks?.draw?.length ?? 0) + (hooks?.drawClear?.length ?? 0);
     };
     const none = drawHooks({});
@@ -68,7 +62,7 @@ describe('comparisonPlotConfig', () => {
   });
 
   it('formats the y axis with the panel unit', () => {
-    const config = comparisonPlotConfig({ ...input, formatY: (value) => `${value * 100}%` }).getConfig();
+    const config = timePlotConfig({ ...input, formatY: (value) => `${value * 100}%` }).getConfig();
     const values = config.axes?.[1].values as (u: unknown, splits: number[]) => string[];
     expect(values(null, [0.5])).toEqual(['50%']);
   });

@@ -1,5 +1,6 @@
-// One champion/challenger chart drawn by Grafana's own uPlot components: UPlotChart with the
-// configuration of comparisonPlot.ts, Grafana's tooltip (TooltipPlugin2: hover, pinning, drag to
+// One time chart of the comparison and estimation views, drawn by Grafana's own uPlot
+// components: UPlotChart with the
+// configuration of timePlot.ts, Grafana's tooltip (TooltipPlugin2: hover, pinning, drag to
 // zoom the dashboard's time range), the dashboard event bus (EventBusPlugin: the shared
 // crosshair with the other panels) and the dashboard's annotations as markers on the time axis.
 import React, { useLayoutEffect, useMemo, useReducer, useState } from 'react';
@@ -29,18 +30,11 @@ import {
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import {
-  bucketRange,
-  comparisonPlotConfig,
-  comparisonPlotData,
-  type PlotBand,
-  type PlotLine,
-  type TimeMarker,
-} from './comparisonPlot';
+import { bucketRange, timePlotConfig, timePlotData, type PlotBand, type PlotLine, type TimeMarker } from './timePlot';
 
 export type { TimeMarker };
 
-export interface ComparisonChartProps {
+export interface TimeChartProps {
   testId: string;
   ariaLabel: string;
   times: number[];
@@ -65,7 +59,7 @@ export interface ComparisonChartProps {
 /** Grafana's "all series at the hovered time" tooltip mode (TooltipHoverMode.xAll). */
 const HOVER_ALL_SERIES = 1;
 
-export function ComparisonChart(props: ComparisonChartProps) {
+export function TimeChart(props: TimeChartProps) {
   const { times, lines, band, thresholds, referenceLine, timeZone, timeRange, formatY, showTimeAxis } = props;
   const { axisWidth, syncKey, markers } = props;
   const theme = useTheme2();
@@ -75,7 +69,7 @@ export function ComparisonChart(props: ComparisonChartProps) {
 
   const config = useMemo(
     () =>
-      comparisonPlotConfig({
+      timePlotConfig({
         theme,
         timeZone,
         times,
@@ -106,7 +100,7 @@ export function ComparisonChart(props: ComparisonChartProps) {
       syncKey,
     ]
   );
-  const data = useMemo(() => comparisonPlotData({ times, lines, band }), [times, lines, band]);
+  const data = useMemo(() => timePlotData({ times, lines, band }), [times, lines, band]);
   // The frame other panels receive with the crosshair's time (DataHoverEvent's payload).
   const frame = useMemo(
     () =>
@@ -168,7 +162,7 @@ function ChartTooltip({ u, index, lines, band, timeZone, formatY }: ChartTooltip
     });
   }
   return (
-    <div data-testid={selectors.panel.comparison.tooltip}>
+    <div data-testid={selectors.panel.chart.tooltip}>
       <SeriesTable timestamp={dateTimeFormat(time, { timeZone })} series={series} />
     </div>
   );
@@ -190,7 +184,7 @@ function AnnotationMarkers({ config, markers, timeZone }: AnnotationMarkersProps
   const [plot, setPlot] = useState<uPlot | null>(null);
   const [, redraw] = useReducer((n: number) => n + 1, 0);
 
-  // The lines and regions are drawn by the configuration (comparisonPlot.ts); the markers
+  // The lines and regions are drawn by the configuration (timePlot.ts); the markers
   // follow the plot: placed when it is ready, moved when it redraws.
   useLayoutEffect(() => {
     config.addHook('ready', (u: uPlot) => setPlot(u));
@@ -212,7 +206,7 @@ function AnnotationMarkers({ config, markers, timeZone }: AnnotationMarkersProps
             <Tooltip key={marker.key} content={`${marker.label} (${dateTimeFormat(marker.from, { timeZone })})`}>
               <div
                 className={styles.marker}
-                data-testid={selectors.panel.comparison.annotation}
+                data-testid={selectors.panel.chart.annotation}
                 data-time={marker.from}
                 style={{ left, width: Math.max(8, right - left), borderBottomColor: marker.color }}
                 tabIndex={0}
@@ -227,7 +221,7 @@ function AnnotationMarkers({ config, markers, timeZone }: AnnotationMarkersProps
 }
 
 /** The chart's values as a table for screen readers: a canvas has none to read. */
-function ValuesTable({ ariaLabel, times, lines, band, timeZone, formatY }: ComparisonChartProps) {
+function ValuesTable({ ariaLabel, times, lines, band, timeZone, formatY }: TimeChartProps) {
   const styles = useStyles2(getStyles);
   const text = (value: number | null | undefined) => (value == null ? '-' : formatY(value));
   return (
@@ -260,7 +254,7 @@ function ValuesTable({ ariaLabel, times, lines, band, timeZone, formatY }: Compa
 }
 
 /** The thresholds drawn on the chart, for screen readers (the base step has no line). */
-function ThresholdList({ thresholds, formatY }: Pick<ComparisonChartProps, 'thresholds' | 'formatY'>) {
+function ThresholdList({ thresholds, formatY }: Pick<TimeChartProps, 'thresholds' | 'formatY'>) {
   const styles = useStyles2(getStyles);
   const steps = (thresholds?.steps ?? []).filter((step) => Number.isFinite(step.value));
   if (steps.length === 0) {
@@ -269,8 +263,8 @@ function ThresholdList({ thresholds, formatY }: Pick<ComparisonChartProps, 'thre
   return (
     <ul className={styles.visuallyHidden}>
       {steps.map((step) => (
-        <li key={step.value} data-testid={selectors.panel.comparison.threshold}>
-          {`${labels.panel.comparison.threshold} ${formatY(step.value)}`}
+        <li key={step.value} data-testid={selectors.panel.chart.threshold}>
+          {`${labels.panel.chart.threshold} ${formatY(step.value)}`}
         </li>
       ))}
     </ul>
