@@ -136,33 +136,20 @@ func (e *Engine) expect(ctx context.Context, q query.Query, versions []string, c
 		req.Bucket = q.Bucket
 	}
 	cells := map[seriesKey][]metrics.EstimateCell{}
-	current := -1
-	fold := func() {
+	f := newBucketFolder(c.buckets, q.Bucket, "score cells", func(bucket int) {
 		for k, cs := range cells {
 			var cal metrics.Calibration
 			if r := ref[k]; r != nil {
 				cal = r.calibration
 			}
-			out[k][current] = bucketEstimate{metrics.Expect(cs, cal)}
+			out[k][bucket] = bucketEstimate{metrics.Expect(cs, cal)}
 			cells[k] = cs[:0]
 		}
-	}
-	var order error
+	})
 	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
 		k := keyOf(q, r.Version, r.Group)
-		i := bucketIndex(c.buckets, q.Bucket, r.Bucket)
-		if _, ok := out[k]; !ok || i < 0 || order != nil {
+		if _, ok := out[k]; !ok || f.at(r.Bucket) < 0 {
 			return
-		}
-		if i != current {
-			if i < current {
-				order = fmt.Errorf("score cells of the bucket at %s came after a later bucket's: the store must hand them in bucket order", r.Bucket.Format(time.RFC3339))
-				return
-			}
-			if current >= 0 {
-				fold()
-			}
-			current = i
 		}
 		cells[k] = append(cells[k], metrics.EstimateCell{
 			Cell: r.Cell, Spread: r.Min < r.Max,
@@ -170,14 +157,8 @@ func (e *Engine) expect(ctx context.Context, q query.Query, versions []string, c
 			SumPositive: r.SumPositives, SumNegative: r.SumNegatives,
 		})
 	})
-	if err == nil {
-		err = order
-	}
-	if err != nil {
+	if err := f.done(err); err != nil {
 		return nil, err
-	}
-	if current >= 0 {
-		fold()
 	}
 	return out, nil
 }

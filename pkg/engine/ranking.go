@@ -115,42 +115,20 @@ func (e *Engine) rankGrid(ctx context.Context, q query.Query, versions []string,
 	// when the next bucket begins, so memory holds one bucket's cells (series x cells at most),
 	// not the whole range's.
 	histograms := map[seriesKey][]metrics.ScoreCount{}
-	current := -1
-	rank := func() {
+	f := newBucketFolder(bucketTimes, q.Bucket, "score cells", func(bucket int) {
 		for k, h := range histograms {
-			s.ranked[k][current] = metrics.RankGrid(h)
+			s.ranked[k][bucket] = metrics.RankGrid(h)
 			histograms[k] = h[:0] // RankGrid sorted a copy: the array serves the next bucket
 		}
-	}
-	var order error
+	})
 	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
 		k := keyOf(q, r.Version, r.Group)
-		i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
-		if _, ok := s.ranked[k]; !ok || i < 0 || order != nil {
+		if _, ok := s.ranked[k]; !ok || f.at(r.Bucket) < 0 {
 			return
-		}
-		if i != current {
-			if i < current {
-				order = fmt.Errorf("score cells of the bucket at %s came after a later bucket's: the store must hand them in bucket order", r.Bucket.Format(time.RFC3339))
-				return
-			}
-			if current >= 0 {
-				rank()
-			}
-			current = i
 		}
 		histograms[k] = append(histograms[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
 	})
-	if err == nil {
-		err = order
-	}
-	if err != nil {
-		return err
-	}
-	if current >= 0 {
-		rank()
-	}
-	return nil
+	return f.done(err)
 }
 
 // gridBounds are the error bounds of the grid-based metrics, with the custom meta keys that

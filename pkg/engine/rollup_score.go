@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
@@ -121,35 +120,18 @@ func (e *Engine) rollupRankGrid(ctx context.Context, q query.Query, p *rollupPla
 			}
 		}
 	}
-	current := -1
-	var order error
+	f := newBucketFolder(bucketTimes, q.Bucket, "ranking rollup cells", func(bucket int) {
+		rank(bucket, cells)
+		cells = newGridCells()
+	})
 	err := ss.RollupScoreCounts(ctx, p.request(q.Model, versions, width), q.PositiveClass,
 		func(r store.ScoreCountRow) {
-			i := bucketIndex(bucketTimes, q.Bucket, r.Bucket)
-			if i < 0 || order != nil {
-				return
+			if f.at(r.Bucket) >= 0 {
+				cells.add(r)
 			}
-			if i != current {
-				if i < current {
-					order = fmt.Errorf("ranking rollup cells of the bucket at %s came after a later bucket's", r.Bucket.Format(time.RFC3339))
-					return
-				}
-				if current >= 0 {
-					rank(current, cells)
-					cells = newGridCells()
-				}
-				current = i
-			}
-			cells.add(r)
 		})
-	if err == nil {
-		err = order
-	}
-	if err != nil {
+	if err := f.done(err); err != nil {
 		return err
-	}
-	if current >= 0 {
-		rank(current, cells)
 	}
 	for i, g := range edges {
 		rank(i, g)

@@ -15,7 +15,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { AnnotationMarker } from '../data/annotations';
 import type { ComparisonModel } from '../data/comparison';
-import { TimeChart, type TimeMarker } from './TimeChart';
+import { TimeChart, useTimeMarkers } from './TimeChart';
 import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { ComparisonSummary, metricText } from './ComparisonSummary';
 import { signed, valueFormatter, type ValueDisplay } from './format';
@@ -137,17 +137,7 @@ function Comparison({
     [colors, series]
   );
   const zeroLine = useMemo(() => ({ value: 0, color: theme.colors.text.secondary }), [theme]);
-  const markers = useMemo<TimeMarker[]>(
-    () =>
-      annotations.map((annotation) => ({
-        key: annotation.key,
-        from: annotation.time,
-        to: annotation.timeEnd,
-        color: theme.visualization.getColorByName(annotation.color ?? 'yellow'),
-        label: annotation.text || labels.panel.chart.annotation,
-      })),
-    [annotations, theme]
-  );
+  const markers = useTimeMarkers(annotations);
   // Both charts get the same y axis width, so that their plots (and crosshairs) line up.
   const axisWidth = useMemo(
     () =>

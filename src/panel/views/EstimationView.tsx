@@ -18,7 +18,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { AnnotationMarker } from '../data/annotations';
 import type { EstimationModel } from '../data/estimation';
-import { TimeChart, type TimeMarker } from './TimeChart';
+import { TimeChart, useTimeMarkers } from './TimeChart';
 import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { valueFormatter, type ValueDisplay } from './format';
 
@@ -111,17 +111,7 @@ function Estimation({
     () => ({ label: text.band, color: colors.estimated, low: series.lower, high: series.upper }),
     [colors, series]
   );
-  const markers = useMemo<TimeMarker[]>(
-    () =>
-      annotations.map((annotation) => ({
-        key: annotation.key,
-        from: annotation.time,
-        to: annotation.timeEnd,
-        color: theme.visualization.getColorByName(annotation.color ?? 'yellow'),
-        label: annotation.text || labels.panel.chart.annotation,
-      })),
-    [annotations, theme]
-  );
+  const markers = useTimeMarkers(annotations);
   const axisWidth = useMemo(
     () => axisWidthFor([...series.estimated, ...series.lower, ...series.upper, ...series.realized], format),
     [series, format]

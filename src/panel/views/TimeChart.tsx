@@ -30,6 +30,7 @@ import {
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
+import type { AnnotationMarker } from '../data/annotations';
 import { bucketRange, timePlotConfig, timePlotData, type PlotBand, type PlotLine, type TimeMarker } from './timePlot';
 
 export type { TimeMarker };
@@ -300,3 +301,19 @@ const getStyles = (theme: GrafanaTheme2) => ({
     border: 0,
   }),
 });
+
+/** The dashboard's annotations as the time charts' markers, in the theme's colours. */
+export function useTimeMarkers(annotations: AnnotationMarker[]): TimeMarker[] {
+  const theme = useTheme2();
+  return useMemo(
+    () =>
+      annotations.map((annotation) => ({
+        key: annotation.key,
+        from: annotation.time,
+        to: annotation.timeEnd,
+        color: theme.visualization.getColorByName(annotation.color ?? 'yellow'),
+        label: annotation.text || labels.panel.chart.annotation,
+      })),
+    [annotations, theme]
+  );
+}
