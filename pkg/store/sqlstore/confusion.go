@@ -64,7 +64,9 @@ func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionReque
 	err = s.grouped(b, sc, req.Bucket, func() {
 		b.write(", ", actual, ", ")
 		if req.Threshold != nil {
-			b.write("CASE WHEN ", predicted, " IS NULL THEN NULL WHEN ", predicted, " >= ", b.bind(*req.Threshold),
+			// The clamped score, as the rollups' threshold cells hold it: a NaN score is 1 on
+			// every engine (ClickHouse would compare it false).
+			b.write("CASE WHEN ", predicted, " IS NULL THEN NULL WHEN ", s.clampedScore("CAST("+predicted+" AS "+s.d.DoubleType()+")"), " >= ", b.bind(*req.Threshold),
 				" THEN ", b.bind(req.PositiveClass), " ELSE ", b.bind(req.NegativeClass), " END")
 		} else {
 			b.write(predicted)

@@ -64,7 +64,7 @@ func TestConfusionStatement(t *testing.T) {
 		{
 			name:     "buckets and threshold: predicted class derived from score, all values bound",
 			req:      store.ConfusionRequest{Scope: store.Scope{Model: "m", From: from, To: to}, Bucket: time.Hour, Threshold: &threshold, PositiveClass: "churn", NegativeClass: "stay"},
-			wantSQL:  []string{`bucket("ts", $1)`, `"score" >= $2 THEN $3 ELSE $4`, `"model" = $5`, `GROUP BY "model_version", mw_group, "actual_label", mw_predicted, mw_bucket`},
+			wantSQL:  []string{`bucket("ts", $1)`, `CASE WHEN isnan(CAST("score" AS DOUBLE PRECISION)) THEN 1.0 ELSE least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) END >= $2 THEN $3 ELSE $4`, `"model" = $5`, `GROUP BY "model_version", mw_group, "actual_label", mw_predicted, mw_bucket`},
 			notSQL:   []string{"churn", "stay", "0.5"},
 			wantArgs: 7,
 		},

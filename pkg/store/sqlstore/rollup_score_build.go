@@ -83,7 +83,7 @@ func (s *Store) scoreColumns(ctx context.Context) (actual, score string, err err
 // (0.29 * 100 = 28.999999999999996) and is corrected against the cell's bounds. Scores are
 // clamped to [0, 1] as in gridCell (NaN to 1), and 1 goes to the last cell.
 func (s *Store) thresholdCell(b *builder, score string) string {
-	c := "least(greatest(" + score + ", 0.0), 1.0)"
+	c := s.clampedScore(score)
 	n := b.bind(float64(scoreThresholdCells))
 	last := b.bind(int64(scoreThresholdCells - 1))
 	k := "least(CAST(floor(" + c + " * " + n + ") AS " + s.d.BigintType() + "), " + last + ")"

@@ -63,7 +63,7 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 		b.write(", CAST(", countIf(s.d, split.side(b, req, false)), " AS "+s.d.BigintType()+")")
 		if req.Sums {
 			for _, positive := range []bool{true, false} {
-				b.write(", sum(CASE WHEN ", split.side(b, req, positive), " THEN ", clampedScore(split.score), " ELSE 0.0 END)")
+				b.write(", sum(CASE WHEN ", split.side(b, req, positive), " THEN ", split.clamped, " ELSE 0.0 END)")
 			}
 		}
 	}, split.where(), []string{sc.alias.score}, 0)
@@ -80,7 +80,7 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 // column that splits a cell's rows (the actual label, or the predicted label when the
 // prediction is read from it).
 type scoreSides struct {
-	score, scoreColumn, label string
+	score, clamped, scoreColumn, label string
 }
 
 func (s *Store) scoreSplit(ctx context.Context, req store.ScoreRequest) (scoreSides, error) {
@@ -101,7 +101,8 @@ func (s *Store) scoreSplit(ctx context.Context, req store.ScoreRequest) (scoreSi
 	if err != nil {
 		return scoreSides{}, err
 	}
-	sides := scoreSides{score: "CAST(" + q[0] + " AS " + s.d.DoubleType() + ")", scoreColumn: q[0]}
+	score := "CAST(" + q[0] + " AS " + s.d.DoubleType() + ")"
+	sides := scoreSides{score: score, clamped: s.clampedScore(score), scoreColumn: q[0]}
 	if splitBy != "" {
 		sides.label = q[1]
 	}
@@ -116,7 +117,7 @@ func (sides scoreSides) side(b *builder, req store.ScoreRequest, positive bool) 
 		if positive {
 			op = " >= "
 		}
-		return clampedScore(sides.score) + op + b.bind(*req.Threshold)
+		return sides.clamped + op + b.bind(*req.Threshold)
 	}
 	op := " <> "
 	if positive {
@@ -134,16 +135,17 @@ func (sides scoreSides) where() string {
 	return sides.scoreColumn + " IS NOT NULL AND " + sides.label + " IS NOT NULL"
 }
 
-// clampedScore is a score clamped to [0, 1]; NaN sorts above every number in the engines, so
-// it clamps to 1.
-func clampedScore(score string) string {
-	return "least(greatest(" + score + ", 0.0), 1.0)"
+// clampedScore is a score clamped to [0, 1], NaN to 1 (as metrics.GridCell): said explicitly,
+// since the engines disagree on NaN's order (DuckDB and PostgreSQL sort it above every number,
+// so least(greatest(NaN, 0), 1) is 1 there, and 0 on ClickHouse).
+func (s *Store) clampedScore(score string) string {
+	return "CASE WHEN " + isNaN(s.d, score) + " THEN 1.0 ELSE least(greatest(" + score + ", 0.0), 1.0) END"
 }
 
 // gridCell is the cell of a score on a grid of cells over [0, 1], binding the cell count: the
-// score is clamped to [0, 1] first (NaN sorts above every number in the engines, so it clamps to
-// 1), then floor(score * cells), and 1 itself goes to the last cell. As metrics.GridCell.
+// score is clamped to [0, 1] first (NaN to 1), then floor(score * cells), and 1 itself goes to
+// the last cell. As metrics.GridCell.
 func (s *Store) gridCell(b *builder, score string, cells int) string {
-	clamped := clampedScore(score)
+	clamped := s.clampedScore(score)
 	return "least(CAST(floor(" + clamped + " * " + b.bind(float64(cells)) + ") AS " + s.d.BigintType() + "), " + b.bind(int64(cells-1)) + ")"
 }

@@ -21,7 +21,7 @@ func TestScoreStatement(t *testing.T) {
 	}
 	sql := b.String()
 	for _, w := range []string{
-		`least(CAST(floor(least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) * $2) AS BIGINT), $3) AS mw_score`,
+		`least(CAST(floor(CASE WHEN isnan(CAST("score" AS DOUBLE PRECISION)) THEN 1.0 ELSE least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) END * $2) AS BIGINT), $3) AS mw_score`,
 		`min(CAST("score" AS DOUBLE PRECISION)), max(CAST("score" AS DOUBLE PRECISION))`,
 		`"score" IS NOT NULL AND "actual_label" IS NOT NULL`,
 		`GROUP BY "model_version", mw_group, mw_score, mw_bucket ORDER BY mw_bucket`,
@@ -59,7 +59,7 @@ func TestScoreStatementSplitByPrediction(t *testing.T) {
 		want      []string
 	}{
 		{"predicted label", nil, []string{`"predicted_label" = $`, `"predicted_label" <> $`, `"score" IS NOT NULL AND "predicted_label" IS NOT NULL`, `sum(CASE WHEN "predicted_label" = $`}},
-		{"threshold", &threshold, []string{`least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) >= $`, `least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) < $`, `WHERE "model" = $`}},
+		{"threshold", &threshold, []string{`least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) END >= $`, `least(greatest(CAST("score" AS DOUBLE PRECISION), 0.0), 1.0) END < $`, `WHERE "model" = $`}},
 	} {
 		req := store.ScoreRequest{Scope: store.Scope{Model: "m", From: from, To: from.Add(time.Hour)}, PositiveClass: "yes", Cells: 16384,
 			Split: store.SplitPredicted, Threshold: c.threshold, Sums: true}
