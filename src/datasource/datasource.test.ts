@@ -24,6 +24,8 @@ const templateSrv = fakeTemplateSrv({
   step: '1h',
   country: ['DE', 'FR'],
   feature: 'age',
+  estimated: ['f1', 'roc_auc'],
+  classes: ['cat', 'dog'],
 });
 
 const newDataSource = () => new ModelwatchDataSource(settings, templateSrv);
@@ -108,6 +110,15 @@ describe('ModelwatchDataSource.applyTemplateVariables', () => {
       { column: 'country', op: 'in', values: ['DE', 'FR'] },
       { column: 'age', op: '>=', values: [40] },
     ]);
+  });
+
+  it('expands multi-value variables in estimation metrics and classification classes', () => {
+    const out = newDataSource().applyTemplateVariables(
+      { ...baseQuery, queryType: 'estimation', estimate: ['$estimated', 'f1'], labels: ['$classes', 'fox'] },
+      {}
+    );
+    expect(out.estimate).toEqual(['f1', 'roc_auc']);
+    expect(out.labels).toEqual(['cat', 'dog', 'fox']);
   });
 
   it('interpolates the interval', () => {

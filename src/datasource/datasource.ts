@@ -63,6 +63,12 @@ export class ModelwatchDataSource extends DataSourceWithBackend<ModelwatchQuery,
     if (migrated.features) {
       result.features = this.expandList(migrated.features, scopedVars);
     }
+    if (migrated.estimate) {
+      result.estimate = this.expandList(migrated.estimate, scopedVars);
+    }
+    if (migrated.labels) {
+      result.labels = this.expandList(migrated.labels, scopedVars);
+    }
     if (migrated.groupBy !== undefined) {
       result.groupBy = replace(migrated.groupBy);
     }
