@@ -50,7 +50,7 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 		}
 	}
 	value := func(k seriesKey, m query.Metric, o query.Metric, b int) *float64 {
-		x := expected[k][b]
+		x, r := expected[k][b], ref[k]
 		switch o {
 		case query.Realized:
 			if m == query.ROCAUC {
@@ -58,10 +58,10 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 			}
 			return metrics.Classification[string(m)](c.matrices[k][b], q.PositiveClass, q.Scoring())
 		case query.SamplingError:
-			return x.samplingError(ref[k], m)
+			return r.samplingError(x, m)
 		}
-		v := x.estimate(ref[k], m)
-		se := x.samplingError(ref[k], m)
+		v := r.estimate(x, m)
+		se := r.samplingError(x, m)
 		switch {
 		case o == query.Estimated || v == nil:
 			return v
@@ -100,33 +100,30 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 	return out, nil
 }
 
-// bucketEstimate is one series' expected confusion in one bucket.
-type bucketEstimate struct {
-	metrics.Expected
-}
-
-func (x bucketEstimate) estimate(ref *calibrated, m query.Metric) *float64 {
-	if ref == nil || !ref.ok {
+// estimate is a metric of a series' expected confusion in a bucket; nil without a calibration.
+func (c *calibrated) estimate(x metrics.Expected, m query.Metric) *float64 {
+	if c == nil || !c.ok {
 		return nil
 	}
 	return x.EstimatedMetric(string(m))
 }
 
-func (x bucketEstimate) samplingError(ref *calibrated, m query.Metric) *float64 {
-	if ref == nil || !ref.ok {
+// samplingError is a metric's sampling error over a bucket's rows.
+func (c *calibrated) samplingError(x metrics.Expected, m query.Metric) *float64 {
+	if c == nil || !c.ok {
 		return nil
 	}
-	return ref.sampling[string(m)].Error(x.Rows)
+	return c.sampling[string(m)].Error(x.Rows)
 }
 
 // expect reads the query window's score grid split by the prediction, bucket by bucket, and
 // folds each bucket's cells into its expected confusion under the series' calibration: memory
 // holds one bucket's cells (series x cells at most).
-func (e *Engine) expect(ctx context.Context, q query.Query, versions []string, c *counted, ref map[seriesKey]*calibrated) (map[seriesKey][]bucketEstimate, error) {
+func (e *Engine) expect(ctx context.Context, q query.Query, versions []string, c *counted, ref map[seriesKey]*calibrated) (map[seriesKey][]metrics.Expected, error) {
 	n := max(len(c.buckets), 1)
-	out := map[seriesKey][]bucketEstimate{}
+	out := map[seriesKey][]metrics.Expected{}
 	for _, k := range c.keys {
-		out[k] = make([]bucketEstimate, n)
+		out[k] = make([]metrics.Expected, n)
 	}
 	req := store.ScoreRequest{
 		Scope: scope(q, versions), PositiveClass: q.PositiveClass, Cells: metrics.ScoreGridCells,
@@ -142,7 +139,7 @@ func (e *Engine) expect(ctx context.Context, q query.Query, versions []string, c
 			if r := ref[k]; r != nil {
 				cal = r.calibration
 			}
-			out[k][bucket] = bucketEstimate{metrics.Expect(cs, cal)}
+			out[k][bucket] = metrics.Expect(cs, cal)
 			cells[k] = cs[:0]
 		}
 	})
@@ -201,7 +198,7 @@ func shapeEstimation(q query.Query, keys []seriesKey, bucketTimes []time.Time, v
 	return data.Frames{frames.NumericLong(q.RefID, append(labelNames(q), query.EstimatedLabel), names, rows)}
 }
 
-func largestAUCBound(expected map[seriesKey][]bucketEstimate) float64 {
+func largestAUCBound(expected map[seriesKey][]metrics.Expected) float64 {
 	largest := 0.0
 	for _, buckets := range expected {
 		for _, x := range buckets {

@@ -120,11 +120,10 @@ func (c Calibration) Apply(score float64) float64 {
 
 // Expected is a window's expected confusion matrix and ROC AUC under a calibration.
 type Expected struct {
-	Rows               int64
-	TP, FP, FN, TN     float64
-	rocAUC, aucBound   float64
-	rocAUCDefined      bool
-	rocAUCBoundDefined bool
+	Rows           int64
+	TP, FP, FN, TN float64
+	// rocAUC and its grid bound; nil without both classes.
+	rocAUC, aucBound *float64
 }
 
 // Expect computes a window's expected confusion from its cells: a row predicted positive is a
@@ -170,8 +169,7 @@ func Expect(cells []EstimateCell, c Calibration) Expected {
 		}
 		negativesBelow += negatives
 	}
-	e.rocAUC, e.rocAUCDefined = correct/(p*n), true
-	e.aucBound, e.rocAUCBoundDefined = spread/(p*n), true
+	e.rocAUC, e.aucBound = num(correct/(p*n)), num(spread/(p*n))
 	return e
 }
 
@@ -208,11 +206,7 @@ func (e Expected) EstimatedMetric(name string) *float64 {
 	case "f1":
 		return ratio(e.TP, e.TP+(e.FP+e.FN)/2)
 	case "roc_auc":
-		if !e.rocAUCDefined {
-			return nil
-		}
-		v := e.rocAUC
-		return &v
+		return e.rocAUC
 	}
 	return nil
 }
@@ -220,11 +214,7 @@ func (e Expected) EstimatedMetric(name string) *float64 {
 // ROCAUCErrorBound bounds the estimated ROC AUC's difference from the same estimate on the rows:
 // the pairs within spread cells, at one half each. Nil when the estimate is undefined.
 func (e Expected) ROCAUCErrorBound() *float64 {
-	if !e.rocAUCBoundDefined {
-		return nil
-	}
-	v := e.aucBound
-	return &v
+	return e.aucBound
 }
 
 // EstimableMetrics are the metrics Expected estimates, in their documented order.

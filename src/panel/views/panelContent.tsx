@@ -86,45 +86,33 @@ export function panelContent({
           ),
       };
     }
-    case 'comparison': {
-      const comparisons = comparisonsFromFrames(series);
-      return {
-        view,
-        element:
-          comparisons.length === 0 ? undefined : (
-            <ComparisonView
-              comparisons={comparisons}
-              width={width}
-              height={height}
-              timeZone={timeZone}
-              timeRange={timeRange}
-              onChangeTimeRange={onChangeTimeRange}
-              thresholds={thresholds}
-              annotations={annotationMarkers(annotations)}
-              alertState={alertState}
-              display={display}
-            />
-          ),
-      };
-    }
+    case 'comparison':
     case 'estimation': {
+      // Both draw time charts on the dashboard's time axis, thresholds and annotations.
+      const time = {
+        width,
+        height,
+        timeZone,
+        timeRange,
+        onChangeTimeRange,
+        thresholds,
+        annotations: annotationMarkers(annotations),
+        display,
+      };
+      if (view === 'comparison') {
+        const comparisons = comparisonsFromFrames(series);
+        return {
+          view,
+          element:
+            comparisons.length === 0 ? undefined : (
+              <ComparisonView comparisons={comparisons} alertState={alertState} {...time} />
+            ),
+        };
+      }
       const estimations = estimationsFromFrames(series);
       return {
         view,
-        element:
-          estimations.length === 0 ? undefined : (
-            <EstimationView
-              estimations={estimations}
-              width={width}
-              height={height}
-              timeZone={timeZone}
-              timeRange={timeRange}
-              onChangeTimeRange={onChangeTimeRange}
-              thresholds={thresholds}
-              annotations={annotationMarkers(annotations)}
-              display={display}
-            />
-          ),
+        element: estimations.length === 0 ? undefined : <EstimationView estimations={estimations} {...time} />,
       };
     }
     default:
