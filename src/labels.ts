@@ -208,6 +208,10 @@ export const labels = {
         label: 'Estimated performance',
         description: 'ROC AUC, F1 and friends from the scores, before the labels arrive',
       },
+      multivariate: {
+        label: 'Multivariate drift',
+        description: 'Several features at once: how well the reference’s principal components reconstruct them',
+      },
     },
     model: { label: 'Model', tooltip: 'Model name as logged; a $variable is allowed.', placeholder: 'Choose a model' },
     versions: {
@@ -294,6 +298,9 @@ export const labels = {
       upper: 'Band, high (3 sampling errors)',
       sampling_error: 'Sampling error',
       realized: 'Realized (labelled rows)',
+      reconstruction_error: 'Reconstruction error',
+      threshold_lower: 'Threshold, low (reference buckets)',
+      threshold_upper: 'Threshold, high (reference buckets)',
     },
     outputs: {
       label: 'Outputs',
@@ -351,6 +358,13 @@ export const labels = {
       tooltip:
         'How the scores become probabilities: isotonic regression fitted on the reference window’s labelled rows (the default), or none when the scores are calibrated already.',
       placeholder: 'Isotonic',
+    },
+    components: {
+      label: 'Components',
+      tooltip:
+        'The principal components of the reference window that reconstruct each row: a share of its variance they explain (below 1), or their number. Empty: 0.65, as NannyML.',
+      placeholder: '0.65',
+      outOfRange: 'Components must be a share between 0 and 1, exclusive, or a whole number from 1 to 64.',
     },
     calibrationOptions: {
       isotonic: { label: 'Isotonic', description: 'Fitted on the reference window (NannyML’s calibrator)' },

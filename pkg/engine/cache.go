@@ -173,6 +173,8 @@ func valueSize(v any) int {
 		size += v.size()
 	case calibrations:
 		size += v.size()
+	case *reconstruction:
+		size += v.size()
 	}
 	return size
 }

@@ -85,6 +85,8 @@ func (e *Engine) Run(ctx context.Context, q query.Query) (data.Frames, error) {
 		return e.outcome(ctx, q)
 	case query.TypeEstimation:
 		return e.estimation(ctx, q)
+	case query.TypeMultivariate:
+		return e.multivariate(ctx, q)
 	}
 	return nil, fmt.Errorf("%w: queryType %q", ErrUnsupported, q.Type)
 }

@@ -60,7 +60,7 @@ func TestEstimationEqualsNannyMLThroughQueryData(t *testing.T) {
 	}
 	for _, c := range golden.Cases {
 		t.Run(c.Version, func(t *testing.T) {
-			fs := runEstimation(t, ds, c.Query, c.From, c.To, 24*time.Hour)
+			fs := runRange(t, ds, c.Query, c.From, c.To, 24*time.Hour)
 			got := map[string][]*float64{} // metric/output -> daily values
 			for _, f := range fs {
 				v := f.Fields[1]
@@ -112,15 +112,15 @@ func floats(f *data.Field) []*float64 {
 	return out
 }
 
-// runEstimation runs an estimation query through QueryData over a range.
-func runEstimation(t *testing.T, ds *plugin.Datasource, q map[string]any, from, to time.Time, interval time.Duration) data.Frames {
+// runRange runs a query through QueryData over a range with a bucket width.
+func runRange(t *testing.T, ds *plugin.Datasource, q map[string]any, from, to time.Time, interval time.Duration) data.Frames {
 	t.Helper()
 	raw, err := json.Marshal(q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-		RefID: "A", QueryType: "estimation", JSON: raw, TimeRange: backend.TimeRange{From: from, To: to}, Interval: interval,
+		RefID: "A", QueryType: q["queryType"].(string), JSON: raw, TimeRange: backend.TimeRange{From: from, To: to}, Interval: interval,
 	}}})
 	if err != nil {
 		t.Fatal(err)

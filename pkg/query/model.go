@@ -31,7 +31,7 @@ const (
 )
 
 // Types lists every family, in the order the docs and errors show them.
-var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison, TypeOutcome, TypeEstimation}
+var Types = []Type{TypeClassification, TypeConfusion, TypeRegression, TypeOperations, TypeCoverage, TypeQuality, TypeDrift, TypeComparison, TypeOutcome, TypeEstimation, TypeMultivariate}
 
 // Format is the shape of a classification result.
 type Format string
@@ -251,6 +251,7 @@ var metricsOf = map[Type][]Metric{
 	TypeComparison:     ComparisonOutputs,
 	TypeOutcome:        OutcomeMetrics,
 	TypeEstimation:     EstimationOutputs,
+	TypeMultivariate:   MultivariateOutputs,
 }
 
 // ReferenceType says how the reference window is chosen.
@@ -322,6 +323,9 @@ type Raw struct {
 	// isotonic (the default) or none.
 	Estimate    []Metric `json:"estimate,omitempty"`
 	Calibration string   `json:"calibration,omitempty"`
+	// Components is multivariate drift's principal components: a share of the reference's
+	// variance (default 0.65) or a whole number of components.
+	Components *float64 `json:"components,omitempty"`
 }
 
 // Query is a validated query: every field checked, defaults applied, the time range and bucket
@@ -341,7 +345,8 @@ type Query struct {
 	GroupBy       string
 	// Features lists the feature columns of a per-feature family; empty: every feature.
 	Features []string
-	// RefFrom and RefTo bound the reference window of a per-feature family or an estimation.
+	// RefFrom and RefTo bound the reference window of a per-feature family, an estimation or
+	// multivariate drift.
 	RefFrom, RefTo time.Time
 	// Compare is the metric a comparison tests between versions[0] (champion) and versions[1]
 	// (challenger).
@@ -387,6 +392,9 @@ type Query struct {
 	// are calibrated on the reference window (CalibrationIsotonic or CalibrationNone).
 	Estimate    []Metric
 	Calibration string
+	// Components is the share of the reference's variance its kept principal components
+	// explain (below 1), or their number (1 and above): multivariate drift's.
+	Components float64
 }
 
 // Drift's handling of rows without a value: left out, or one more bucket of the binned methods.

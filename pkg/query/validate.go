@@ -110,7 +110,14 @@ func Validate(raw Raw, w Window) (Query, error) {
 	} else if err := checkNotEstimation(q.Type, raw); err != nil {
 		return Query{}, err
 	}
-	if q.Type == TypeQuality || q.Type == TypeDrift || q.Type == TypeEstimation {
+	if q.Type == TypeMultivariate {
+		if err := validateMultivariate(&q, raw); err != nil {
+			return Query{}, err
+		}
+	} else if err := checkNotMultivariate(q.Type, raw); err != nil {
+		return Query{}, err
+	}
+	if q.Type == TypeQuality || q.Type == TypeDrift || q.Type == TypeEstimation || q.Type == TypeMultivariate {
 		if q.Type != TypeEstimation {
 			q.Features = unique(raw.Features, trimmed)
 		}
@@ -185,6 +192,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	}
 	if q.Type == TypeEstimation {
 		q.Metrics = EstimationDefaults
+	}
+	if q.Type == TypeMultivariate {
+		q.Metrics = MultivariateDefaults
 	}
 	if q.Type == TypeDrift && q.Format == FormatTimeSeries {
 		q.Metrics = []Metric{DriftScore} // a time series of the score unless asked otherwise

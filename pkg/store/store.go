@@ -34,6 +34,12 @@ type Store interface {
 	// up to req.Cells rows per series and bucket, which the caller folds bucket by bucket
 	// instead of holding them all.
 	ScoreCounts(ctx context.Context, req ScoreRequest, row func(ScoreCountRow)) error
+	// Moments returns the row count, sums and pairwise product sums of encoded feature columns
+	// over a scope, pooled over its versions and groups, in one scan.
+	Moments(ctx context.Context, req MomentsRequest) (Moments, error)
+	// Residuals returns, per bucket x version x group, the count, sum and sum of squares of
+	// each row's distance from its projection on a basis of its encoded feature columns.
+	Residuals(ctx context.Context, req ResidualRequest) ([]ResidualRow, error)
 	// Aggregates returns measures per bucket x version x group.
 	Aggregates(ctx context.Context, req AggregateRequest) ([]AggregateRow, error)
 	// Close releases the store's connections.

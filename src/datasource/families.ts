@@ -4,6 +4,7 @@ import {
   COVERAGE_METRICS,
   DRIFT_OUTPUTS,
   ESTIMATION_OUTPUTS,
+  MULTIVARIATE_OUTPUTS,
   OPERATIONS_METRICS,
   OUTCOME_METRICS,
   QUALITY_METRICS,
@@ -44,6 +45,7 @@ export type FamilyField =
   | 'outcomeValue'
   | 'estimate'
   | 'calibration'
+  | 'components'
   | 'filters';
 
 export interface Family {
@@ -158,6 +160,13 @@ export const FAMILIES: Record<QueryType, Family> = {
     formats: SERIES,
     defaults: { estimate: [], metrics: [], format: 'timeseries', reference: { type: 'previous' } },
   },
+  multivariate: {
+    rows: [['versions'], ['features'], ['reference'], ['components'], ['metrics'], SHAPE_ROW, ['filters']],
+    metrics: MULTIVARIATE_OUTPUTS,
+    metricsAreOutputs: true,
+    formats: SERIES,
+    defaults: { features: [], metrics: [], format: 'timeseries', reference: { type: 'previous' } },
+  },
 };
 
 export function familyOf(query: ModelwatchQuery): Family {
@@ -199,6 +208,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   outcomeValue: ['value'],
   estimate: ['estimate'],
   calibration: ['calibration'],
+  components: ['components'],
   filters: ['filters'],
 };
 

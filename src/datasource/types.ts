@@ -14,7 +14,8 @@ export type QueryType =
   | 'drift'
   | 'comparison'
   | 'outcome'
-  | 'estimation';
+  | 'estimation'
+  | 'multivariate';
 /** Every family, in the order of docs/query-reference.md and the query editor. */
 export const QUERY_TYPES: readonly QueryType[] = [
   'classification',
@@ -27,6 +28,7 @@ export const QUERY_TYPES: readonly QueryType[] = [
   'comparison',
   'outcome',
   'estimation',
+  'multivariate',
 ];
 
 /** Classification metrics that the backend computes, in display order. */
@@ -139,6 +141,16 @@ export const ESTIMATION_OUTPUTS = ['estimated', 'lower', 'upper', 'sampling_erro
 export const ESTIMABLE_METRICS = ['roc_auc', 'f1', 'precision', 'recall', 'specificity', 'accuracy'] as const;
 /** How an estimation calibrates the scores on the reference window; absent: isotonic. */
 export const CALIBRATIONS = ['isotonic', 'none'] as const;
+/** What multivariate drift returns per series and bucket, in the backend's order. */
+export const MULTIVARIATE_OUTPUTS = [
+  'reconstruction_error',
+  'sampling_error',
+  'lower',
+  'upper',
+  'threshold_lower',
+  'threshold_upper',
+  'drifted',
+] as const;
 export type MetricName =
   | ClassificationMetric
   | (typeof REGRESSION_METRICS)[number]
@@ -148,7 +160,8 @@ export type MetricName =
   | (typeof DRIFT_OUTPUTS)[number]
   | (typeof COMPARISON_OUTPUTS)[number]
   | (typeof OUTCOME_METRICS)[number]
-  | (typeof ESTIMATION_OUTPUTS)[number];
+  | (typeof ESTIMATION_OUTPUTS)[number]
+  | (typeof MULTIVARIATE_OUTPUTS)[number];
 
 export const AVERAGES = ['none', 'macro', 'micro', 'weighted'] as const;
 export type Average = (typeof AVERAGES)[number];
@@ -267,6 +280,8 @@ export interface ModelwatchQuery extends DataQuery {
   estimate?: string[];
   /** Estimation: isotonic calibration on the reference window (default), or none. */
   calibration?: (typeof CALIBRATIONS)[number];
+  /** Multivariate drift: the share of the reference's variance its kept principal components explain (below 1), or their number; absent: 0.65. */
+  components?: number;
 }
 
 /** How compareTo compares a metric with its reference value (docs/query-reference.md). */

@@ -38,6 +38,18 @@ export function parseQuantile(value: string): Parsed<number | undefined> {
     : { error: text.quantile.outOfRange };
 }
 
+/** Empty text means "0.65 of the variance"; anything else a share in (0, 1) or a whole number of components from 1 to 64. */
+export function parseComponents(value: string): Parsed<number | undefined> {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    return { value: undefined };
+  }
+  const components = Number(trimmed);
+  const share = components > 0 && components < 1;
+  const count = Number.isInteger(components) && components >= 1 && components <= 64;
+  return share || count ? { value: components } : { error: text.components.outOfRange };
+}
+
 /** Empty text means "beta 1"; anything else must be a number above 0 and at most 1e6. */
 export function parseBeta(value: string): Parsed<number | undefined> {
   const trimmed = value.trim();
@@ -258,6 +270,9 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   }
   if (query.quantile !== undefined && parseQuantile(String(query.quantile)).error) {
     errors.quantile = text.quantile.outOfRange;
+  }
+  if (query.components !== undefined && parseComponents(String(query.components)).error) {
+    errors.components = text.components.outOfRange;
   }
   if (query.beta !== undefined && parseBeta(String(query.beta)).error) {
     errors.beta = text.beta.outOfRange;

@@ -22,6 +22,7 @@ import {
   parseBeta,
   parseBins,
   parseCommaList,
+  parseComponents,
   parseDriftThreshold,
   parseInterval,
   parseQuantile,
@@ -340,6 +341,19 @@ const FIELDS: Record<FamilyField, Render> = {
       parse={parseBins}
       onCommit={(bins) => update({ bins })}
       error={errors.bins}
+    />
+  ),
+  components: ({ query, update, errors }) => (
+    <BlurInput
+      {...fieldText(text.components)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-components"
+      testId={selectors.query.components}
+      width={NARROW}
+      value={asText(query.components)}
+      parse={parseComponents}
+      onCommit={(components) => update({ components })}
+      error={errors.components}
     />
   ),
   driftThreshold: ({ query, update, errors }) => (

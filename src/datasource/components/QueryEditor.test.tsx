@@ -49,6 +49,7 @@ const FIELD_LABELS = [
   text.groupBy.label,
   text.outcome.label,
   text.outcomeValue.label,
+  text.components.label,
   text.filters.label,
 ];
 
@@ -123,6 +124,17 @@ const FAMILY_FIELDS: Array<[QueryType, string[]]> = [
     ],
   ],
   ['outcome', [text.versions.label, text.outcome.label, text.metrics.label, text.compareTo.label, ...SHAPE]],
+  [
+    'multivariate',
+    [
+      text.versions.label,
+      text.features.label,
+      text.reference.label,
+      text.components.label,
+      text.outputs.label,
+      ...SHAPE,
+    ],
+  ],
 ];
 
 describe('QueryEditor fields', () => {
@@ -135,7 +147,7 @@ describe('QueryEditor fields', () => {
     }
   });
 
-  it('offers all nine families with a description each', async () => {
+  it('offers every family with a description each', async () => {
     await renderEditor(classification);
     const menu = await openMenu(text.queryType.label);
     for (const option of Object.values(text.queryTypeOptions)) {
