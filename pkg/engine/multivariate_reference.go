@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
@@ -67,6 +68,10 @@ func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query,
 	counts, err := e.featureCounts(ctx, cols, sc)
 	if err != nil {
 		return nil, err
+	}
+	if counts[0].Rows == 0 {
+		return nil, fmt.Errorf("%w: the reference window (%s to %s) has no rows to fit multivariate drift on: choose a reference window with predictions",
+			query.ErrInvalidQuery, sc.From.Format(time.RFC3339), sc.To.Format(time.RFC3339))
 	}
 	r := &reconstruction{}
 	enc := make([]metrics.Encoding, len(cols))

@@ -26,10 +26,11 @@ type FeatureCounts struct {
 	Categories  map[string]int64
 }
 
-// Encoding turns one feature into a number per row: a category's Code (0 for a category the
+// Encoding turns the feature Name into a number per row: a category's Code (0 for a category the
 // reference never had), Fill where the row has no value; then standardized by Center and Scale
 // (set by Standardize).
 type Encoding struct {
+	Name       string
 	Categories []string
 	Codes      []float64
 	Fill       float64
@@ -50,7 +51,7 @@ func Encode(name string, c FeatureCounts) (Encoding, error) {
 		if math.IsNaN(m) || math.IsInf(m, 0) {
 			return Encoding{}, fmt.Errorf("feature %q has a mean of %v in the reference window (a NaN or infinite value): leave it out of features", name, m)
 		}
-		return Encoding{Fill: m, Center: m, Scale: 1}, nil
+		return Encoding{Name: name, Fill: m, Center: m, Scale: 1}, nil
 	}
 	if len(c.Categories) == 0 {
 		return Encoding{}, fmt.Errorf("feature %q has no value in the reference window: it cannot be imputed; leave it out of features", name)
@@ -69,7 +70,7 @@ func Encode(name string, c FeatureCounts) (Encoding, error) {
 		}
 	}
 	rows := float64(c.Rows)
-	enc := Encoding{Categories: cats, Codes: make([]float64, len(cats)), Scale: 1}
+	enc := Encoding{Name: name, Categories: cats, Codes: make([]float64, len(cats)), Scale: 1}
 	for i, k := range cats {
 		n := c.Categories[k]
 		if k == mode {
@@ -112,6 +113,13 @@ func Standardize(enc []Encoding, rows int64, sums []float64, product func(i, j i
 	for i := range d {
 		for j := i; j < d; j++ {
 			cov.SetSym(i, j, product(i, j)/n-mean[i]*mean[j])
+		}
+	}
+	for i := range d {
+		for j := i; j < d; j++ {
+			if v := cov.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return Standardized{}, fmt.Errorf("feature %q has values out of scale in the reference window (their products overflow a double): leave it out of features", enc[i].Name)
+			}
 		}
 	}
 	out := Standardized{Encodings: slices.Clone(enc)}

@@ -15,7 +15,8 @@ import (
 	"github.com/mlops/modelwatch/tests/internal/chserver"
 )
 
-// Every statement the golden families, the estimation queries and the provisioned dashboards send to ClickHouse 18.16
+// Every statement the golden families, the estimation and multivariate queries and the provisioned
+// dashboards send to ClickHouse 18.16
 // also runs, with the same answer, on the current release that chDB embeds (pip install
 // chdb): the generated SQL keeps to what both accept.
 func TestGeneratedSQLRunsOnTheCurrentClickHouse(t *testing.T) {
@@ -26,7 +27,7 @@ func TestGeneratedSQLRunsOnTheCurrentClickHouse(t *testing.T) {
 	for _, c := range gc.Cases {
 		run(t, st, c.Query, gc.From, gc.To)
 	}
-	for _, q := range estimationQueries {
+	for _, q := range append(estimationQueries, multivariateQueries...) {
 		run(t, st, []byte(q.json), gc.From, gc.To)
 	}
 	replayOnCurrent(t, golden, 50)

@@ -179,7 +179,8 @@ func (s *Store) encoded(b *builder, col store.Column, c store.EncodedColumn) (st
 		if len(c.Categories) > 0 {
 			return "", fmt.Errorf("%w: feature %q is %s: a number column is not encoded by category", store.ErrSchema, c.Column, col.Kind)
 		}
-		value = "coalesce(CAST(" + q + " AS " + s.d.DoubleType() + "), " + s.number(b, c.Fill) + ")"
+		// A CASE rather than coalesce: ClickHouse 18.16 refuses coalesce with a Nullable constant.
+		value = "CASE WHEN " + q + " IS NULL THEN " + s.number(b, c.Fill) + " ELSE CAST(" + q + " AS " + s.d.DoubleType() + ") END"
 	case store.KindText, store.KindBoolean:
 		var sb strings.Builder
 		sb.WriteString("CASE WHEN " + q + " IS NULL THEN " + s.number(b, c.Fill))

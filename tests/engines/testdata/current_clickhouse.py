@@ -41,7 +41,9 @@ def same_cell(a, b):
         return False
     if math.isnan(x) or math.isnan(y):
         return math.isnan(x) and math.isnan(y)
-    return abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+    # Relative to the larger, with a floor: a sum of centered values (multivariate drift's
+    # moments) cancels to rounding noise near 0, whose digits depend on the summation order.
+    return abs(x - y) <= max(1e-9 * max(abs(x), abs(y)), 1e-9)
 
 
 def split(text):

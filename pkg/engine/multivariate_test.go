@@ -1,0 +1,174 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mlops/modelwatch/pkg/engine"
+	"github.com/mlops/modelwatch/pkg/query"
+	"github.com/mlops/modelwatch/pkg/store"
+)
+
+// encodedCountingStore counts the statements over encoded columns that reach the store.
+type encodedCountingStore struct {
+	store.Store
+	moments, residuals atomic.Int64
+}
+
+func (c *encodedCountingStore) Moments(ctx context.Context, req store.MomentsRequest) (store.Moments, error) {
+	c.moments.Add(1)
+	return c.Store.Moments(ctx, req)
+}
+
+func (c *encodedCountingStore) Residuals(ctx context.Context, req store.ResidualRequest) ([]store.ResidualRow, error) {
+	c.residuals.Add(1)
+	return c.Store.Residuals(ctx, req)
+}
+
+func multivariateQuery(t *testing.T, js string, w query.Window) query.Query {
+	t.Helper()
+	raw, err := query.Parse([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Validate(raw, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// A refresh of a multivariate panel reads only the current window: the reference window has
+// ended, so its fit and thresholds come from the cache, and the answer does not change. The
+// first run reads the reference's moments and its buckets' residuals, then the window's.
+func TestMultivariateReferenceIsCached(t *testing.T) {
+	eng, fc := openFamilies(t)
+	counting := &encodedCountingStore{Store: eng.Store}
+	cached := &engine.Engine{Store: counting, Cache: engine.NewCache()}
+	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls","components":1,"format":"numeric",
+		"metrics":["reconstruction_error","threshold_upper","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`,
+		query.Window{From: fc.From, To: fc.To})
+	first, err := cached.Run(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, r := counting.moments.Load(), counting.residuals.Load(); m != 1 || r != 2 {
+		t.Fatalf("first run: %d moments and %d residual scans, want 1 and 2 (reference buckets, window)", m, r)
+	}
+	second, err := cached.Run(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, r := counting.moments.Load(), counting.residuals.Load(); m != 1 || r != 3 {
+		t.Fatalf("after a refresh: %d moments and %d residual scans, want 1 and 3 (the reference came from the cache)", m, r)
+	}
+	for _, name := range []string{"reconstruction_error", "threshold_upper", "drifted"} {
+		a, _ := first[0].FieldByName(name)
+		b, _ := second[0].FieldByName(name)
+		if a.Len() == 0 || a.Len() != b.Len() {
+			t.Fatalf("%s: %d and %d rows", name, a.Len(), b.Len())
+		}
+		for i := range a.Len() {
+			x, y := a.At(i).(*float64), b.At(i).(*float64)
+			if x == nil || y == nil || *x != *y {
+				t.Fatalf("%s row %d: %v then %v", name, i, x, y)
+			}
+		}
+	}
+}
+
+// A query over one bucket's range answers the same numbers in a table as in a time series; the
+// frames say what was measured against (the features, the kept components and their share of
+// the variance, the reference's buckets).
+func TestMultivariateTableEqualsItsOneBucket(t *testing.T) {
+	eng, fc := openFamilies(t)
+	w := query.Window{From: fc.From, To: fc.From.Add(24 * 3600e9)}
+	base := `"schemaVersion":1,"queryType":"multivariate","model":"cls","versions":["A"],"components":1,"interval":"1d",
+		"metrics":["reconstruction_error","sampling_error","lower","upper"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}`
+	table, err := eng.Run(context.Background(), multivariateQuery(t, `{`+base+`,"format":"numeric"}`, w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	series, err := eng.Run(context.Background(), multivariateQuery(t, `{`+base+`,"format":"timeseries"}`, w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(series) != 4 || table[0].Rows() != 1 {
+		t.Fatalf("%d series frames and %d table rows, want 4 and 1", len(series), table[0].Rows())
+	}
+	for _, f := range series {
+		v := f.Fields[1]
+		col, _ := table[0].FieldByName(v.Name)
+		x, y := v.At(0).(*float64), col.At(0).(*float64)
+		if v.Len() != 1 || x == nil || y == nil || *x != *y {
+			t.Errorf("%s: series %v, table %v", v.Name, x, y)
+		}
+	}
+	custom := table[0].Meta.Custom.(map[string]any)
+	if custom["kind"] != "multivariate" || custom["components"] != 1 || custom["referenceBuckets"] != 1 ||
+		strings.Join(custom["features"].([]string), ",") != "segment,size" || strings.Join(custom["categoricalFeatures"].([]string), ",") != "segment" {
+		t.Errorf("meta.custom %v", custom)
+	}
+	if e := custom["explainedVariance"].(float64); !(e > 0.5 && e <= 1) {
+		t.Errorf("explained variance %v: one component of two explains at least half", e)
+	}
+	if n := table[0].Meta.Notices; len(n) != 1 || !strings.Contains(n[0].Text, "its thresholds need at least two") {
+		t.Errorf("notices %v: one reference bucket of 1d draws no spread", n)
+	}
+}
+
+// What cannot be fitted is refused with what to do: one feature, an unknown one, a reference
+// window without rows, more components than features.
+func TestMultivariateRefusals(t *testing.T) {
+	eng, fc := openFamilies(t)
+	w := query.Window{From: fc.From, To: fc.To}
+	for _, c := range []struct{ js, want string }{
+		{`"features":["size"]`, "at least two features together, got 1"},
+		{`"features":["size","nope"]`, `"nope" is not a feature column`},
+		{`"reference":{"type":"range","from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}`,
+			"the reference window (2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z) has no rows to fit multivariate drift on"},
+		{`"components":3,"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}`, "components is 3 but there are 2 features"},
+	} {
+		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls",`+c.js+`}`, w)
+		_, err := eng.Run(context.Background(), q)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.js, err, c.want)
+		}
+		if err != nil && !errors.Is(err, query.ErrInvalidQuery) && !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: %v is neither an invalid query nor a missing column", c.js, err)
+		}
+	}
+}
+
+// Careless reference data is refused with what to do, never answered with numbers it cannot
+// hold: a text feature with more categories than the encoding binds, and numbers whose squares
+// overflow a double.
+func TestMultivariateRefusesWhatItCannotEncode(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("prediction_id,ts,model,model_version,big,x,id\n")
+	for i := range store.MaxEncodedCategories + 1 {
+		big := strconv.Itoa(i % 7)
+		if i == 3 {
+			big = "1e200"
+		}
+		fmt.Fprintf(&sb, "p%d,2026-03-01T%02d:%02d:00Z,m,v1,%s,%d,user-%d\n", i, i/60%24, i%60, big, i%5, i)
+	}
+	st := openStore(t, loadCSVText(t, sb.String()))
+	eng := &engine.Engine{Store: st}
+	w := query.Window{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)}
+	for _, c := range []struct{ features, want string }{
+		{`["id","x"]`, `feature "id" has 501 categories in the reference window, more than the 500 multivariate drift encodes`},
+		{`["big","x"]`, `feature "big" has values out of scale in the reference window`},
+	} {
+		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","features":`+c.features+`}`, w)
+		if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, query.ErrInvalidQuery) {
+			t.Errorf("%s: %v, want %q", c.features, err, c.want)
+		}
+	}
+}
