@@ -164,7 +164,7 @@ func TestMultivariateRefusesWhatItCannotEncode(t *testing.T) {
 	w := query.Window{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)}
 	for _, c := range []struct{ features, want string }{
 		{`["id","x"]`, `feature "id" has 501 categories in the reference window, more than the 500 multivariate drift encodes`},
-		{`["big","x"]`, `feature "big" has values out of scale in the reference window`},
+		{`["x","big"]`, `feature "big" has values out of scale in the reference window`},
 	} {
 		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","features":`+c.features+`}`, w)
 		if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, query.ErrInvalidQuery) {

@@ -115,11 +115,10 @@ func Standardize(enc []Encoding, rows int64, sums []float64, product func(i, j i
 			cov.SetSym(i, j, product(i, j)/n-mean[i]*mean[j])
 		}
 	}
+	// A product overflows only where a square does: the diagonal names the feature.
 	for i, e := range enc {
-		for j := i; j < d; j++ {
-			if v := cov.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-				return Standardized{}, fmt.Errorf("feature %q has values out of scale in the reference window (their products overflow a double): leave it out of features", e.Name)
-			}
+		if v := cov.At(i, i); math.IsNaN(v) || math.IsInf(v, 0) {
+			return Standardized{}, fmt.Errorf("feature %q has values out of scale in the reference window (their squares overflow a double): leave it out of features", e.Name)
 		}
 	}
 	out := Standardized{Encodings: slices.Clone(enc)}
