@@ -108,6 +108,9 @@ test-browser: backend deps
 	$(CLI) query --db $(TEST_DB) --from 2026-03-17T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"estimation","model":"churn-classifier","versions":["A"],"positiveClass":"churn","estimate":["f1","roc_auc"],"interval":"1d","reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-16T00:00:00Z"}}' \
 	  > $(ARTIFACTS)/frames/estimation.json
+	$(CLI) query --db $(TEST_DB) --outcome-columns clicked --from 2026-03-17T00:00:00Z --to $(TEST_END) --query \
+	  '{"schemaVersion":1,"queryType":"multivariate","model":"churn-classifier","versions":["A"],"interval":"1d","metrics":["reconstruction_error","lower","upper","threshold_lower","threshold_upper","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-16T00:00:00Z"}}' \
+	  > $(ARTIFACTS)/frames/multivariate.json
 	MODELWATCH_FRAMES_DIR=$(ARTIFACTS)/frames npm run test:browser
 
 clean:

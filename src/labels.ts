@@ -577,8 +577,10 @@ export const labels = {
       'No champion/challenger comparison in the data. Use a Modelwatch query of type "Comparison" with two versions and format "Time series"; add a second query with format "Numeric" for the whole-range summary.',
     noEstimationFrames:
       'No estimated performance in the data. Use a Modelwatch query of type "Estimated performance" with format "Time series".',
+    noMultivariateFrames:
+      'No multivariate drift in the data. Use a Modelwatch query of type "Multivariate drift" with format "Time series".',
     noModelwatchFrames:
-      'Nothing this panel can draw in the data. Use a Modelwatch query of type "Confusion matrix", "Drift" with format "Histogram", "Comparison", or "Estimated performance".',
+      'Nothing this panel can draw in the data. Use a Modelwatch query of type "Confusion matrix", "Drift" with format "Histogram", "Comparison", "Estimated performance" or "Multivariate drift".',
     drift: {
       reference: 'Reference',
       current: 'Current',
@@ -632,6 +634,19 @@ export const labels = {
       lastRealized: 'last realized',
       gap: 'realized − estimated',
     },
+    multivariate: {
+      error: 'Reconstruction error',
+      band: 'Band (3 sampling errors)',
+      thresholds: 'Thresholds (±3σ)',
+      thresholdUpper: 'Threshold, high',
+      thresholdLower: 'Threshold, low',
+      lastError: 'last error',
+      drifted: 'drifted',
+      within: 'within thresholds',
+      driftedBuckets: 'drifted buckets',
+      features: 'features',
+      components: 'components explain',
+    },
     comparison: {
       champion: 'champion',
       challenger: 'challenger',
@@ -676,6 +691,7 @@ export const labels = {
         drift: 'Drift histogram',
         comparison: 'Champion/challenger',
         estimation: 'Estimated performance',
+        multivariate: 'Multivariate drift',
       },
       normalize: { name: 'Normalise', description: 'Share shown in each cell, and the colour scale.' },
       normalizeOptions: { none: 'None', row: 'By actual (row)', column: 'By predicted (column)', total: 'By total' },

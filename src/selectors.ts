@@ -119,6 +119,14 @@ export const selectors = {
       chart: 'modelwatch-estimation-chart',
       legend: 'modelwatch-estimation-legend',
     },
+    multivariate: {
+      view: 'modelwatch-multivariate',
+      block: 'modelwatch-multivariate-block',
+      summary: 'modelwatch-multivariate-summary',
+      verdict: 'modelwatch-multivariate-verdict',
+      chart: 'modelwatch-multivariate-chart',
+      legend: 'modelwatch-multivariate-legend',
+    },
     comparison: {
       view: 'modelwatch-comparison',
       summary: 'modelwatch-comparison-summary',

@@ -141,6 +141,9 @@ func annotateMultivariate(out data.Frames, q query.Query, ref *reconstruction) {
 		custom["categoricalFeatures"] = []string{}
 	}
 	var notices []data.Notice
+	for _, why := range ref.skipped {
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: "left out: " + why})
+	}
 	if ref.buckets < 2 {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 			"the reference window has %d bucket(s) of %s with rows: its thresholds need at least two (their spread); widen the reference or narrow the interval", ref.buckets, q.Bucket)})

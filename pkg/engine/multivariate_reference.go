@@ -18,10 +18,12 @@ type reconstruction struct {
 	features    []string
 	categorical []string
 	fit         metrics.Standardized
-	rows        int64
-	buckets     int // reference buckets with rows
-	lower       *float64
-	upper       *float64
+	// skipped says why features of an all-features query were left out (no value to impute).
+	skipped []string
+	rows    int64
+	buckets int // reference buckets with rows
+	lower   *float64
+	upper   *float64
 }
 
 // columns are the store's encodings of the features, in order.
@@ -65,7 +67,7 @@ func (e *Engine) reconstructionReference(ctx context.Context, q query.Query, col
 }
 
 func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query, cols []store.Column, sc store.Scope) (*reconstruction, error) {
-	counts, err := e.featureCounts(ctx, cols, sc)
+	counts, problems, err := e.featureCounts(ctx, cols, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -74,22 +76,35 @@ func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query,
 			query.ErrInvalidQuery, sc.From.Format(time.RFC3339), sc.To.Format(time.RFC3339))
 	}
 	r := &reconstruction{}
-	enc := make([]metrics.Encoding, len(cols))
+	var enc []metrics.Encoding
 	for i, c := range cols {
+		x, err := metrics.Encode(c.Name, counts[i])
+		if problems[i] != nil {
+			err = problems[i]
+		}
+		switch {
+		case err != nil && len(q.Features) > 0:
+			return nil, fmt.Errorf("%w: %v", query.ErrInvalidQuery, err)
+		case err != nil: // every feature was asked for: one that cannot be fitted is left out, and said
+			r.skipped = append(r.skipped, err.Error())
+			continue
+		}
 		r.features = append(r.features, c.Name)
 		if counts[i].Categorical {
 			r.categorical = append(r.categorical, c.Name)
 		}
-		if enc[i], err = metrics.Encode(c.Name, counts[i]); err != nil {
-			return nil, fmt.Errorf("%w: %v", query.ErrInvalidQuery, err)
-		}
-		r.fit.Encodings = append(r.fit.Encodings, enc[i])
+		enc = append(enc, x)
 	}
+	if len(enc) < 2 {
+		return nil, fmt.Errorf("%w: multivariate drift reads at least two features together, and the reference window has values of %d (%s)",
+			query.ErrInvalidQuery, len(enc), strings.Join(r.skipped, "; "))
+	}
+	r.fit.Encodings = enc
 	m, err := e.Store.Moments(ctx, store.MomentsRequest{Scope: sc, Columns: r.columns()})
 	if err != nil {
 		return nil, err
 	}
-	d := len(cols)
+	d := len(enc)
 	product := func(i, j int) float64 { return m.Products[store.Pair(i, j, d)] }
 	if r.fit, err = metrics.Standardize(enc, m.Rows, m.Sums, product, q.Components); err != nil {
 		return nil, fmt.Errorf("%w: %v", query.ErrInvalidQuery, err)
@@ -114,24 +129,25 @@ func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query,
 
 // featureCounts reads what imputing and encoding the features needs from one scan of the
 // reference: each number feature's count and sum, each other feature's rows per category (at
-// most store.MaxEncodedCategories; a feature with more is refused).
-func (e *Engine) featureCounts(ctx context.Context, cols []store.Column, sc store.Scope) ([]metrics.FeatureCounts, error) {
+// most store.MaxEncodedCategories: a feature with more has a problem instead).
+func (e *Engine) featureCounts(ctx context.Context, cols []store.Column, sc store.Scope) ([]metrics.FeatureCounts, []error, error) {
 	features := make([]store.DistributionFeature, len(cols))
 	out := make([]metrics.FeatureCounts, len(cols))
+	problems := make([]error, len(cols))
 	for i, c := range cols {
 		if isNumeric(c) {
 			features[i] = store.DistributionFeature{Column: c.Name, Binned: true}
 			continue
 		}
 		if c.Kind != store.KindText && c.Kind != store.KindBoolean {
-			return nil, fmt.Errorf("%w: feature %q is %s: multivariate drift reads numbers, text and booleans", query.ErrInvalidQuery, c.Name, c.Kind)
+			return nil, nil, fmt.Errorf("%w: feature %q is %s: multivariate drift reads numbers, text and booleans", query.ErrInvalidQuery, c.Name, c.Kind)
 		}
 		features[i] = store.DistributionFeature{Column: c.Name, MaxValues: store.MaxEncodedCategories}
 		out[i] = metrics.FeatureCounts{Categorical: true, Categories: map[string]int64{}}
 	}
 	rows, err := e.Store.Distribution(ctx, store.DistributionRequest{Scope: sc, Features: features})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, r := range rows {
 		c := &out[r.Feature]
@@ -142,11 +158,11 @@ func (e *Engine) featureCounts(ctx context.Context, cols []store.Column, sc stor
 			c.Values += r.Count
 			c.Sum += r.Sum
 		case !r.Exact:
-			return nil, fmt.Errorf("%w: feature %q has %d categories in the reference window, more than the %d multivariate drift encodes: leave it out of features",
-				query.ErrInvalidQuery, cols[r.Feature].Name, r.Distinct, store.MaxEncodedCategories)
+			problems[r.Feature] = fmt.Errorf("feature %q has %d categories in the reference window, more than the %d multivariate drift encodes: leave it out of features",
+				cols[r.Feature].Name, r.Distinct, store.MaxEncodedCategories)
 		default:
 			c.Categories[r.Text] += r.Count
 		}
 	}
-	return out, nil
+	return out, problems, nil
 }

@@ -151,24 +151,49 @@ func TestMultivariateRefusals(t *testing.T) {
 // overflow a double.
 func TestMultivariateRefusesWhatItCannotEncode(t *testing.T) {
 	var sb strings.Builder
-	sb.WriteString("prediction_id,ts,model,model_version,big,x,id\n")
-	for i := range store.MaxEncodedCategories + 1 {
+	sb.WriteString("prediction_id,ts,model,model_version,big,x,id,empty,y\n")
+	for i := range store.MaxEncodedCategories + 2 {
 		big := strconv.Itoa(i % 7)
 		if i == 3 {
 			big = "1e200"
 		}
-		fmt.Fprintf(&sb, "p%d,2026-03-01T%02d:%02d:00Z,m,v1,%s,%d,user-%d\n", i, i/60%24, i%60, big, i%5, i)
+		fmt.Fprintf(&sb, "p%d,2026-03-01T%02d:%02d:00Z,m,v1,%s,%d,user-%d,,%d\n", i, i/60%24, i%60, big, i%5, i, i%3)
 	}
 	st := openStore(t, loadCSVText(t, sb.String()))
 	eng := &engine.Engine{Store: st}
 	w := query.Window{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)}
 	for _, c := range []struct{ features, want string }{
-		{`["id","x"]`, `feature "id" has 501 categories in the reference window, more than the 500 multivariate drift encodes`},
+		{`["id","x"]`, `feature "id" has 502 categories in the reference window, more than the 500 multivariate drift encodes`},
 		{`["x","big"]`, `feature "big" has values out of scale in the reference window`},
+		{`["x","empty"]`, `feature "empty" has no value in the reference window`},
 	} {
 		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","features":`+c.features+`}`, w)
 		if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, query.ErrInvalidQuery) {
 			t.Errorf("%s: %v, want %q", c.features, err, c.want)
+		}
+	}
+	// Asked for every feature, the ones that cannot be encoded are left out, and said.
+	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","format":"numeric"}`, w)
+	if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), `feature "big" has values out of scale`) {
+		t.Errorf("every feature, big among them: %v", err)
+	}
+	q.Features = nil
+	q.Filters = []query.Filter{{Column: "big", Op: query.OpLt, Values: []any{100.0}}}
+	out, err := eng.Run(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := out[0].Meta.Custom.(map[string]any)
+	if got := strings.Join(custom["features"].([]string), ","); got != "big,x,y" {
+		t.Errorf("features %s, want big, x and y (id and empty left out)", got)
+	}
+	var said []string
+	for _, n := range out[0].Meta.Notices {
+		said = append(said, n.Text)
+	}
+	for _, want := range []string{`left out: feature "id" has 501 categories`, `left out: feature "empty" has no value`} {
+		if !strings.Contains(strings.Join(said, "\n"), want) {
+			t.Errorf("notices %q lack %q", said, want)
 		}
 	}
 }

@@ -62,6 +62,11 @@ func frameCases() []frameCase {
 			from:  week, to: goldenEnd, interval: 24 * time.Hour,
 		},
 		{
+			name:  "multivariate_timeseries",
+			query: `{"schemaVersion":1,"queryType":"multivariate","model":"churn-classifier","interval":"1d","metrics":["reconstruction_error","lower","upper","threshold_lower","threshold_upper","drifted"],"reference":{"type":"range","from":"2026-02-01T00:00:00Z","to":"2026-02-15T00:00:00Z"}}`,
+			from:  goldenEnd.Add(-14 * 24 * time.Hour), to: goldenEnd, interval: 24 * time.Hour,
+		},
+		{
 			name:  "comparison_numeric",
 			query: `{"schemaVersion":1,"queryType":"comparison","model":"churn-classifier","versions":["A","B"],"compare":"precision","positiveClass":"churn","threshold":0.5,"format":"numeric"}`,
 			from:  week, to: goldenEnd,

@@ -14,6 +14,7 @@ const MISSING: Record<ConcreteView | 'any', string> = {
   drift: labels.panel.noDriftFrames,
   comparison: labels.panel.noComparisonFrames,
   estimation: labels.panel.noEstimationFrames,
+  multivariate: labels.panel.noMultivariateFrames,
   any: labels.panel.noModelwatchFrames,
 };
 

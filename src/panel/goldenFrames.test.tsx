@@ -10,6 +10,7 @@ import { comparisonsFromFrames } from './data/comparison';
 import { confusionMatricesFromFrames } from './data/confusion';
 import { driftHistogramsFromFrames } from './data/drift';
 import { estimationsFromFrames } from './data/estimation';
+import { multivariateFromFrames } from './data/multivariate';
 import { panelContent } from './views/panelContent';
 import { DEFAULT_PANEL_OPTIONS } from './types';
 import { ComparisonView } from './views/ComparisonView';
@@ -236,6 +237,80 @@ describe('golden frames from the backend: estimation', () => {
       height: 600,
     });
     expect(view).toBe('estimation');
+    expect(element).toBeUndefined();
+  });
+});
+
+describe('golden frames from the backend: multivariate drift', () => {
+  const ids = selectors.panel.multivariate;
+  const text = labels.panel.multivariate;
+  const json = goldenFramesJSON('multivariate_timeseries');
+  const valuesOf = (version: string, output: string) => {
+    const frame = json.find((f) => f.schema?.name === output && f.schema?.fields[1]?.labels?.version === version);
+    if (!frame) {
+      throw new Error(`no ${version} ${output} frame in multivariate_timeseries.json`);
+    }
+    return rawValues(frame, output) as Array<number | null>;
+  };
+
+  it('reads one model per version with its error, band, thresholds and verdicts', () => {
+    const models = multivariateFromFrames(goldenFrames('multivariate_timeseries'));
+    expect(models.map((m) => m.labels.version)).toEqual(['A', 'B']);
+    for (const model of models) {
+      const version = model.labels.version;
+      expect(model.labels).toEqual({ model: 'churn-classifier', version });
+      expect(model.features).toEqual(['age', 'tenure_months', 'plan', 'country', 'is_mobile']);
+      expect(model.components).toBeGreaterThan(0);
+      expect(model.explainedVariance).toBeGreaterThanOrEqual(0.65);
+      expect(model.times).toEqual(rawValues(json[0], 'time'));
+      for (const output of ['reconstruction_error', 'lower', 'upper', 'threshold_lower', 'threshold_upper'] as const) {
+        expect(model.series[output]).toEqual(valuesOf(version, output));
+      }
+      expect(model.driftedBuckets).toBe(valuesOf(version, 'drifted').filter((v) => v === 1).length);
+    }
+  });
+
+  it('is the view auto picks, with a verdict, a legend and a chart per version', () => {
+    const { view, element } = panelContent({
+      series: goldenFrames('multivariate_timeseries'),
+      options: DEFAULT_PANEL_OPTIONS,
+      width: 800,
+      height: 600,
+      timeZone: 'utc',
+    });
+    expect(view).toBe('multivariate');
+    render(element!);
+    const blocks = screen.getAllByTestId(ids.block);
+    expect(blocks).toHaveLength(2);
+    const summary = within(blocks[0]).getByTestId(ids.summary);
+    expect(summary).toHaveTextContent('churn-classifier · A');
+    expect(summary).toHaveTextContent(text.lastError);
+    expect(summary).toHaveTextContent(`5 ${text.features}`);
+    // The demo's signups grow older in its last week: A's last day is outside the thresholds.
+    const last = valuesOf('A', 'drifted').at(-1);
+    expect(last).toBe(1);
+    expect(within(summary).getByTestId(ids.verdict)).toHaveTextContent(text.drifted);
+    const legend = within(blocks[0]).getByTestId(ids.legend);
+    for (const name of [text.error, text.band, text.thresholds]) {
+      expect(legend).toHaveTextContent(name);
+    }
+    // The chart's table (what screen readers get): a row per bucket with the error.
+    const table = within(within(blocks[0]).getByTestId(ids.chart)).getByRole('table');
+    const rows = within(table)
+      .getAllByRole('row')
+      .map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent));
+    expect(rows[0]).toEqual(['Time', text.error, text.thresholdUpper, text.thresholdLower, text.band]);
+    expect(rows).toHaveLength(valuesOf('A', 'reconstruction_error').length + 1);
+  });
+
+  it('says which query to write when the frames hold no multivariate drift', () => {
+    const { view, element } = panelContent({
+      series: goldenFrames('estimation_timeseries'),
+      options: { ...DEFAULT_PANEL_OPTIONS, view: 'multivariate' },
+      width: 800,
+      height: 600,
+    });
+    expect(view).toBe('multivariate');
     expect(element).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { DEFAULT_PANEL_OPTIONS, PANEL_OPTIONS_VERSION, type ModelwatchPanelOptio
 
 // Version 1 knew `auto` and `confusion`; version 2 added `drift` and `comparison`. The option
 // names did not change, so a version 1 panel keeps its choices.
-const VIEWS = new Set(['auto', 'confusion', 'drift', 'comparison', 'estimation']);
+const VIEWS = new Set(['auto', 'confusion', 'drift', 'comparison', 'estimation', 'multivariate']);
 const NORMALIZATIONS = new Set(['none', 'row', 'column', 'total']);
 
 /**

@@ -46,6 +46,7 @@ export const plugin = new PanelPlugin<ModelwatchPanelOptions>(ModelwatchPanel)
             { value: 'drift', label: text.viewOptions.drift },
             { value: 'comparison', label: text.viewOptions.comparison },
             { value: 'estimation', label: text.viewOptions.estimation },
+            { value: 'multivariate', label: text.viewOptions.multivariate },
           ],
         },
       })

@@ -2,7 +2,7 @@
 export const PANEL_OPTIONS_VERSION = 2;
 
 /** The views the panel can draw; `auto` picks one from the frames' `meta.custom.kind`. */
-export type PanelView = 'auto' | 'confusion' | 'drift' | 'comparison' | 'estimation';
+export type PanelView = 'auto' | 'confusion' | 'drift' | 'comparison' | 'estimation' | 'multivariate';
 /** The views that draw something, i.e. every choice but `auto`. */
 export type ConcreteView = Exclude<PanelView, 'auto'>;
 export type Normalization = 'none' | 'row' | 'column' | 'total';

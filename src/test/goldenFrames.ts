@@ -7,7 +7,12 @@ import { dataFrameFromJSON, type DataFrame, type DataFrameJSON } from '@grafana/
 // Both test suites read them, so a change of frame shape fails on both sides.
 
 export type GoldenFramesName =
-  'confusion' | 'drift_histogram' | 'comparison_timeseries' | 'comparison_numeric' | 'estimation_timeseries';
+  | 'confusion'
+  | 'drift_histogram'
+  | 'comparison_timeseries'
+  | 'comparison_numeric'
+  | 'estimation_timeseries'
+  | 'multivariate_timeseries';
 
 const framesDir = path.resolve(__dirname, '../../testdata/frames');
 

@@ -30,6 +30,7 @@ export const FRAME_KINDS = {
   drift: 'drift-histogram',
   comparison: 'comparison',
   estimation: 'estimation',
+  multivariate: 'multivariate',
 } as const;
 
 /** The first kind among the frames that the panel knows, in frame order. */

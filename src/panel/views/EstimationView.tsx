@@ -3,14 +3,7 @@
 // drawn on the same Grafana uPlot chart as the comparison (TimeChart), with the dashboard's
 // crosshair, tooltip, zoom and annotations.
 import React, { useMemo, useState } from 'react';
-import { css } from '@emotion/css';
-import {
-  dateTimeFormat,
-  type AbsoluteTimeRange,
-  type GrafanaTheme2,
-  type ThresholdsConfig,
-  type TimeRange,
-} from '@grafana/data';
+import { dateTimeFormat, type AbsoluteTimeRange, type ThresholdsConfig, type TimeRange } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
 import { LegendDisplayMode, useStyles2, useTheme2, VizLegend, type VizLegendItem } from '@grafana/ui';
 
@@ -21,6 +14,7 @@ import type { EstimationModel } from '../data/estimation';
 import { TimeChart, useTimeMarkers } from './TimeChart';
 import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { valueFormatter, type ValueDisplay } from './format';
+import { BlockSummary, blockHeight, chartHeight, getBlockStyles } from './BlockSummary';
 
 export interface EstimationViewProps {
   estimations: EstimationModel[];
@@ -36,10 +30,6 @@ export interface EstimationViewProps {
 }
 
 const text = labels.panel.estimation;
-const SUMMARY_HEIGHT = 44;
-const LEGEND_HEIGHT = 22;
-const GAP = 8;
-const MIN_HEIGHT = 160;
 
 /** The name of an estimated metric as the query editor shows it. */
 export function estimatedMetricText(metric: string): string {
@@ -52,8 +42,8 @@ export function estimationTitle(estimation: EstimationModel): string {
 }
 
 export function EstimationView({ estimations, width, height, ...rest }: EstimationViewProps) {
-  const styles = useStyles2(getStyles);
-  const blockHeight = Math.max(MIN_HEIGHT, Math.floor((height - GAP * (estimations.length - 1)) / estimations.length));
+  const styles = useStyles2(getBlockStyles);
+  const perBlock = blockHeight(height, estimations.length);
   // One crosshair for every chart of the panel.
   const [syncKey] = useState(() => `modelwatch-estimation-${Math.random().toString(36).slice(2)}`);
   return (
@@ -63,7 +53,7 @@ export function EstimationView({ estimations, width, height, ...rest }: Estimati
           key={estimation.key}
           estimation={estimation}
           width={width}
-          height={blockHeight}
+          height={perBlock}
           syncKey={syncKey}
           {...rest}
         />
@@ -90,7 +80,7 @@ function Estimation({
   syncKey,
 }: EstimationProps) {
   const theme = useTheme2();
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getBlockStyles);
   const format = useMemo(() => valueFormatter(display), [display]);
   const colors = useMemo(
     () => ({
@@ -122,7 +112,6 @@ function Estimation({
     { label: text.band, color: colors.estimated, yAxis: 1 },
     { label: text.realized, color: colors.realized, yAxis: 1 },
   ];
-  const chartHeight = Math.max(100, height - SUMMARY_HEIGHT - LEGEND_HEIGHT - GAP);
   return (
     <section className={styles.block} style={{ height }} data-testid={selectors.panel.estimation.block}>
       <EstimationSummary estimation={estimation} title={title} format={format} timeZone={timeZone} />
@@ -139,7 +128,7 @@ function Estimation({
           thresholds={thresholds}
           markers={markers}
           width={width}
-          height={chartHeight}
+          height={chartHeight(height)}
           timeZone={timeZone}
           timeRange={timeRange}
           formatY={format}
@@ -162,7 +151,6 @@ interface EstimationSummaryProps {
 
 /** The block's header: the last estimate with its band, and the last realized value (or that no labels arrived). */
 function EstimationSummary({ estimation, title, format, timeZone }: EstimationSummaryProps) {
-  const styles = useStyles2(getStyles);
   const { series, times, lastEstimated, lastRealized } = estimation;
   const day = (i: number) => dateTimeFormat(times[i], { format: 'YYYY-MM-DD HH:mm', timeZone });
   const details = [
@@ -176,49 +164,5 @@ function EstimationSummary({ estimation, title, format, timeZone }: EstimationSu
   ]
     .filter(Boolean)
     .join(' · ');
-  return (
-    <div className={styles.summary} data-testid={selectors.panel.estimation.summary}>
-      <div className={styles.title} title={title}>
-        {title}
-      </div>
-      <div className={styles.details} title={details}>
-        {details}
-      </div>
-    </div>
-  );
+  return <BlockSummary testId={selectors.panel.estimation.summary} title={title} details={details} />;
 }
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    display: 'flex',
-    flexDirection: 'column',
-    gap: GAP,
-    overflow: 'auto',
-  }),
-  block: css({
-    display: 'flex',
-    flexDirection: 'column',
-    flexShrink: 0,
-    gap: 2,
-  }),
-  summary: css({
-    borderLeft: `3px solid ${theme.colors.primary.main}`,
-    padding: theme.spacing(0.5, 1),
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-    minWidth: 0,
-  }),
-  title: css({
-    fontWeight: theme.typography.fontWeightMedium,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  }),
-  details: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  }),
-});

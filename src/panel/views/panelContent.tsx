@@ -9,11 +9,13 @@ import { confusionMatricesFromFrames, limitClasses } from '../data/confusion';
 import { driftHistogramsFromFrames } from '../data/drift';
 import { estimationsFromFrames } from '../data/estimation';
 import { resolveView } from '../data/frames';
+import { multivariateFromFrames } from '../data/multivariate';
 import type { ConcreteView, ModelwatchPanelOptions } from '../types';
 import { ComparisonView } from './ComparisonView';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DriftHistograms } from './DriftHistograms';
 import { EstimationView } from './EstimationView';
+import { MultivariateView } from './MultivariateView';
 import type { ValueDisplay } from './format';
 
 export interface PanelContentInput {
@@ -87,8 +89,9 @@ export function panelContent({
       };
     }
     case 'comparison':
-    case 'estimation': {
-      // Both draw time charts on the dashboard's time axis, thresholds and annotations.
+    case 'estimation':
+    case 'multivariate': {
+      // All three draw time charts on the dashboard's time axis, thresholds and annotations.
       const time = {
         width,
         height,
@@ -108,6 +111,10 @@ export function panelContent({
               <ComparisonView comparisons={comparisons} alertState={alertState} {...time} />
             ),
         };
+      }
+      if (view === 'multivariate') {
+        const models = multivariateFromFrames(series);
+        return { view, element: models.length === 0 ? undefined : <MultivariateView models={models} {...time} /> };
       }
       const estimations = estimationsFromFrames(series);
       return {

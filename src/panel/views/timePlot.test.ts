@@ -33,6 +33,15 @@ describe('timePlotConfig', () => {
     expect(config.series[2].width).toBe(0);
   });
 
+  it('draws a dashed line thin and without points, e.g. a threshold the same in every bucket', () => {
+    const threshold = { key: 'threshold', label: 'Threshold', color: '#f2495c', values: [0.8, 0.8, 0.8], dashed: true };
+    const config = timePlotConfig({ ...input, lines: [...input.lines, threshold] }).getConfig();
+    expect(config.series[1].dash).toBeUndefined();
+    expect(config.series[2].dash).toEqual([8, 6]);
+    expect(config.series[2].width).toBeLessThan(config.series[1].width!);
+    expect(config.series[2].points?.show).toBe(false);
+  });
+
   it('uses a time x scale over the range, and a fixed padding and axis width so stacked charts align', () => {
     const config = timePlotConfig(input).getConfig();
     expect(config.scales?.x?.time).toBe(true);

@@ -25,6 +25,8 @@ export interface PlotLine {
   label: string;
   color: string;
   values: Array<number | null>;
+  /** A dashed line without points, e.g. a threshold that is the same in every bucket. */
+  dashed?: boolean;
 }
 
 /** A band between two series of values, e.g. a confidence interval around a line. */
@@ -145,9 +147,10 @@ export function timePlotConfig(input: TimePlotInput): UPlotConfigBuilder {
       drawStyle: DrawStyle.Line,
       lineInterpolation: LineInterpolation.Linear,
       lineColor: line.color,
-      lineWidth: 2,
+      lineWidth: line.dashed ? 1 : 2,
+      lineStyle: line.dashed ? { fill: 'dash', dash: [8, 6] } : undefined,
       fillOpacity: 0,
-      showPoints: PointVisibility.Always,
+      showPoints: line.dashed ? PointVisibility.Never : PointVisibility.Always,
       pointSize: 5,
       pointColor: line.color,
       spanNulls: false,
