@@ -197,3 +197,35 @@ func TestMultivariateRefusesWhatItCannotEncode(t *testing.T) {
 		}
 	}
 }
+
+// A number out of scale in the range whose distance from the kept components overflows a double
+// makes its bucket's error null, not infinite: the other buckets still answer.
+func TestMultivariateOutOfScaleRowNullsItsBucket(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("prediction_id,ts,model,model_version,a,b\n")
+	for i := range 40 {
+		a := strconv.Itoa(i % 7)
+		if i == 35 {
+			a = "1e200"
+		}
+		// b follows a (the first component is their diagonal), but for the noise of i%3 == 0.
+		fmt.Fprintf(&sb, "p%d,2026-03-0%dT%02d:00:00Z,m,v1,%s,%d\n", i, 1+i/20, i%20, a, i%7+min(i%3, 1))
+	}
+	st := openStore(t, loadCSVText(t, sb.String()))
+	eng := &engine.Engine{Store: st}
+	w := query.Window{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 20, 0, 0, 0, time.UTC)}
+	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","interval":"4h","components":1,
+		"metrics":["reconstruction_error","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`, w)
+	out, err := eng.Run(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Buckets of 4 hours from midnight: the row of 15:00 is in the fourth.
+	values := out[0].Fields[1]
+	for i := range values.Len() {
+		v := values.At(i).(*float64)
+		if (v == nil) != (i == 3) {
+			t.Errorf("bucket %d: error %v, want null only in the bucket holding 1e200", i, deref(v))
+		}
+	}
+}

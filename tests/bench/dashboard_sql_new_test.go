@@ -175,6 +175,12 @@ SELECT bucket, version, age_bin, tenure_bin, plan, country, is_mobile,
 FROM binned
 GROUP BY GROUPING SETS ((bucket, version, age_bin), (bucket, version, tenure_bin), (bucket, version, plan), (bucket, version, country), (bucket, version, is_mobile))`
 		st.check = checkJensenShannonPerDay
+	case "modelwatch-drift-explorer/panel-4": // every input at once: reconstruction error per day and version
+		shift, err := queryShift(r)
+		if err != nil {
+			return true, err
+		}
+		handMultivariate(st, shift, from, to)
 	case "modelwatch-outcomes/panel-1": // click-through rate per hour
 		st.sql = `SELECT date_trunc('hour', ts) AS bucket, model_version AS version, count(clicked) AS present, count(*) FILTER (WHERE clicked) AS positive
 FROM predictions WHERE model = $1 AND ts >= $2 AND ts < $3 GROUP BY ALL`

@@ -32,6 +32,9 @@ type handStatement struct {
 	sql   string
 	args  []any
 	check func(rows []sqlRow, frames map[string]data.Frames) error
+	// next, when set, is a second statement that needs numbers only this one's rows give (a fit
+	// done outside SQL): it runs right after, and its rows are the ones check sees.
+	next func(rows []sqlRow) (handStatement, error)
 }
 
 // handWritten returns the statement of a provisioned panel. A panel without one fails the
@@ -243,6 +246,19 @@ type querier interface {
 }
 
 func queryRows(ctx context.Context, q querier, st handStatement) ([]sqlRow, error) {
+	out, err := statementRows(ctx, q, st)
+	if err != nil || st.next == nil {
+		return out, err
+	}
+	next, err := st.next(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s: hand-written SQL: %w", st.panel, err)
+	}
+	next.panel = st.panel
+	return queryRows(ctx, q, next)
+}
+
+func statementRows(ctx context.Context, q querier, st handStatement) ([]sqlRow, error) {
 	rows, err := q.QueryContext(ctx, st.sql, st.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: hand-written SQL: %w", st.panel, err)
