@@ -41,9 +41,12 @@ func (e *Engine) multivariate(ctx context.Context, q query.Query) (data.Frames, 
 			return nil, err
 		}
 	}
-	rows, err := e.Store.Residuals(ctx, store.ResidualRequest{Scope: scope(q, versions), Bucket: width, Columns: ref.columns(), Basis: ref.fit.Components})
-	if err != nil {
-		return nil, err
+	var rows []store.ResidualRow
+	if !ref.empty {
+		rows, err = e.Store.Residuals(ctx, store.ResidualRequest{Scope: scope(q, versions), Bucket: width, Columns: ref.columns(), Basis: ref.fit.Components})
+		if err != nil {
+			return nil, err
+		}
 	}
 	n := max(len(bucketTimes), 1)
 	errs := map[seriesKey][]metrics.ReconstructionErrors{}
@@ -137,14 +140,21 @@ func annotateMultivariate(out data.Frames, q query.Query, ref *reconstruction) {
 		"referenceRange": map[string]any{"from": q.RefFrom, "to": q.RefTo}, "referenceRows": ref.rows,
 		"referenceBuckets": ref.buckets, "samplingBand": metrics.SamplingBand, "thresholdStds": metrics.ThresholdStds,
 	}
-	if ref.categorical == nil {
-		custom["categoricalFeatures"] = []string{}
+	for _, k := range []string{"features", "categoricalFeatures"} { // lists, also when empty
+		if l, _ := custom[k].([]string); l == nil {
+			custom[k] = []string{}
+		}
 	}
 	var notices []data.Notice
+	if ref.empty {
+		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+			"the reference window (%s to %s) has no rows to fit multivariate drift on: every value is null; choose a reference window with predictions",
+			q.RefFrom.Format(time.RFC3339), q.RefTo.Format(time.RFC3339))})
+	}
 	for _, why := range ref.skipped {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: "left out: " + why})
 	}
-	if ref.buckets < 2 {
+	if ref.buckets < 2 && !ref.empty {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 			"the reference window has %d bucket(s) of %s with rows: its thresholds need at least two (their spread); widen the reference or narrow the interval", ref.buckets, q.Bucket)})
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/query"
@@ -15,6 +14,8 @@ import (
 // reconstruction is what the reference window gives multivariate drift: the features'
 // encodings and principal components, and the thresholds its buckets' errors draw.
 type reconstruction struct {
+	// empty says the reference window has no rows: nothing is fitted.
+	empty       bool
 	features    []string
 	categorical []string
 	fit         metrics.Standardized
@@ -72,8 +73,9 @@ func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query,
 		return nil, err
 	}
 	if counts[0].Rows == 0 {
-		return nil, fmt.Errorf("%w: the reference window (%s to %s) has no rows to fit multivariate drift on: choose a reference window with predictions",
-			query.ErrInvalidQuery, sc.From.Format(time.RFC3339), sc.To.Format(time.RFC3339))
+		// Nothing to fit on (a reference before the model served): every output is null, as an
+		// estimation without a calibration, so that an alert rule sees no data, not an error.
+		return &reconstruction{empty: true}, nil
 	}
 	r := &reconstruction{}
 	var enc []metrics.Encoding

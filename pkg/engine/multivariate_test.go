@@ -123,16 +123,14 @@ func TestMultivariateTableEqualsItsOneBucket(t *testing.T) {
 	}
 }
 
-// What cannot be fitted is refused with what to do: one feature, an unknown one, a reference
-// window without rows, more components than features.
+// What cannot be fitted is refused with what to do: one feature, an unknown one, more
+// components than features.
 func TestMultivariateRefusals(t *testing.T) {
 	eng, fc := openFamilies(t)
 	w := query.Window{From: fc.From, To: fc.To}
 	for _, c := range []struct{ js, want string }{
 		{`"features":["size"]`, "at least two features together, got 1"},
 		{`"features":["size","nope"]`, `"nope" is not a feature column`},
-		{`"reference":{"type":"range","from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}`,
-			"the reference window (2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z) has no rows to fit multivariate drift on"},
 		{`"components":3,"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}`, "components is 3 but there are 2 features"},
 	} {
 		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls",`+c.js+`}`, w)
@@ -227,5 +225,26 @@ func TestMultivariateOutOfScaleRowNullsItsBucket(t *testing.T) {
 		if (v == nil) != (i == 3) {
 			t.Errorf("bucket %d: error %v, want null only in the bucket holding 1e200", i, deref(v))
 		}
+	}
+}
+
+// A reference window without rows (before the model served) fits nothing: every value is null
+// and a warning says why, so that an alert rule sees no data instead of an error.
+func TestMultivariateWithoutReferenceRowsIsNull(t *testing.T) {
+	eng, fc := openFamilies(t)
+	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls","versions":["A"],"format":"numeric","metrics":["reconstruction_error","drifted"],
+		"reference":{"type":"range","from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}}`, query.Window{From: fc.From, To: fc.To})
+	out, err := eng.Run(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"reconstruction_error", "drifted"} {
+		f, _ := out[0].FieldByName(name)
+		if f.Len() != 1 || f.At(0).(*float64) != nil {
+			t.Errorf("%s: %d rows, first %v: want version A's null", name, f.Len(), f.At(0))
+		}
+	}
+	if n := out[0].Meta.Notices; len(n) == 0 || !strings.Contains(n[0].Text, "the reference window (2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z) has no rows") {
+		t.Errorf("notices %v", n)
 	}
 }

@@ -4,8 +4,8 @@ package bench_test
 // without Modelwatch. A first statement encodes the reference window's inputs (missing numbers
 // as their mean, a category as its share of the rows, a missing one as the most frequent's) and
 // returns their means and covariances; the principal components are fitted here (gonum's
-// eigendecomposition of the correlation matrix, the fewest components explaining more than 65%
-// of the variance); a second statement encodes both windows the same way and returns each
+// eigendecomposition of the correlation matrix, the two largest, as the panel asks); a second
+// statement encodes both windows the same way and returns each
 // day's mean distance from the components, per version in the range and pooled over versions
 // in the reference (whose days give the thresholds).
 
@@ -116,8 +116,8 @@ SELECT cur, bucket, version, count(*) AS n, avg(sqrt(` + strings.Join(e, " + ") 
 	st.check = checkMultivariate
 }
 
-// fitComponents reads the reference's moments and keeps the principal components of its
-// correlation matrix that explain more than 65% of the variance, largest first.
+// fitComponents reads the reference's moments and keeps the panel's two principal components of
+// its correlation matrix, largest first.
 func fitComponents(rows []sqlRow, d int) (basis [][]float64, mean, std []float64, err error) {
 	if len(rows) != 1 || num(rows[0]["rows"]) <= float64(d) {
 		return nil, nil, nil, fmt.Errorf("multivariate: the reference has too few rows: %v", rows)
@@ -141,16 +141,11 @@ func fitComponents(rows []sqlRow, d int) (basis [][]float64, mean, std []float64
 	if !eig.Factorize(corr, true) {
 		return nil, nil, nil, fmt.Errorf("multivariate: no eigendecomposition")
 	}
-	values := eig.Values(nil)
 	var vectors mat.Dense
 	eig.VectorsTo(&vectors)
-	var total, explained float64
-	for _, v := range values {
-		total += v
-	}
-	for j := d - 1; j >= 0 && explained <= 0.65; j-- { // ascending eigenvalues: the largest last
+	// The panel keeps two components (ascending eigenvalues: the largest last).
+	for j := d - 1; j >= d-2; j-- {
 		basis = append(basis, mat.Col(nil, j, &vectors))
-		explained += values[j] / total
 	}
 	return basis, mean, std, nil
 }

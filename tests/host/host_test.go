@@ -498,6 +498,14 @@ var ruleCases = map[string][]ruleCase{
 		// one NoData instance, which the rule's noDataState OK keeps quiet.
 		{"no reference rows twenty days before the end", daysBefore(20), map[string]rulecheck.State{data.Labels{}.String(): rulecheck.StateNoData}},
 	},
+	"modelwatch-multivariate-drift": {
+		{"older signups at the end", daysBefore(0), churnA(rulecheck.StateAlerting)},
+		{"older signups three days before the end", daysBefore(3), churnA(rulecheck.StateAlerting)},
+		{"the usual inputs eight days before the end", daysBefore(8), churnA(rulecheck.StateNormal)},
+		// 24 days before the end the reference (38 to 31 days before) precedes the demo: no fit,
+		// null values, and one NoData instance, which the rule's noDataState OK keeps quiet.
+		{"no reference rows twenty-four days before the end", daysBefore(24), map[string]rulecheck.State{data.Labels{}.String(): rulecheck.StateNoData}},
+	},
 	"modelwatch-tenure-missing": {
 		{"missing tenure at the end", daysBefore(0), merged(tenureOrScore("tenure_months", "A", rulecheck.StateAlerting), tenureOrScore("tenure_months", "B", rulecheck.StateAlerting))},
 		{"complete inputs five days before the end", daysBefore(5), merged(tenureOrScore("tenure_months", "A", rulecheck.StateNormal), tenureOrScore("tenure_months", "B", rulecheck.StateNormal))},

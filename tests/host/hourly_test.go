@@ -96,6 +96,16 @@ var incidents = map[string]incident{
 		// The day's realized F1 leaves the estimate's band about 12 hours in.
 		lag: 18 * time.Hour,
 	},
+	"modelwatch-multivariate-drift": {
+		what:  "the signups of churn-classifier grow older from ShiftAt (7 days before the end); the rule reads the mean error of the last 7 days against the 6-hour buckets of the same week 14 days earlier",
+		start: func(m demo.Times) time.Time { return m.ShiftAt },
+		// The week's mean error climbs as older signups fill it, past the thresholds for good
+		// about 42 hours in.
+		lag: 44 * time.Hour,
+		// Until its reference week (21 to 14 days before) lies inside the demo, the rule fits on
+		// a few hours of rows whose buckets hardly spread: it is judged from then on.
+		judgedFrom: func(m demo.Times) time.Time { return m.Start.Add(21 * 24 * time.Hour) },
+	},
 	"modelwatch-tenure-missing": {
 		what:  "15% of the requests lack tenure_months in the last 2 days; the rule reads the last 6 hours",
 		start: func(m demo.Times) time.Time { return m.End.Add(-48 * time.Hour) },
