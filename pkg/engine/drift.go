@@ -52,13 +52,9 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 	if err != nil {
 		return nil, err
 	}
-	var bucketTimes []time.Time
-	var width time.Duration
-	if q.Format == query.FormatTimeSeries {
-		width = q.Bucket
-		if bucketTimes, err = buckets(q.From, q.To, q.Bucket); err != nil {
-			return nil, err
-		}
+	bucketTimes, width, err := timeBuckets(q)
+	if err != nil {
+		return nil, err
 	}
 	cellForm, err := e.cellFeatures(ctx, q, refScope, scope(q, versions), width, cols)
 	if err != nil {

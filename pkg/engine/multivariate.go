@@ -33,13 +33,9 @@ func (e *Engine) multivariate(ctx context.Context, q query.Query) (data.Frames, 
 	if err != nil {
 		return nil, err
 	}
-	var bucketTimes []time.Time
-	var width time.Duration
-	if q.Format == query.FormatTimeSeries {
-		width = q.Bucket
-		if bucketTimes, err = buckets(q.From, q.To, q.Bucket); err != nil {
-			return nil, err
-		}
+	bucketTimes, width, err := timeBuckets(q)
+	if err != nil {
+		return nil, err
 	}
 	var rows []store.ResidualRow
 	if !ref.empty {
@@ -91,40 +87,9 @@ func (e *Engine) multivariate(ctx context.Context, q query.Query) (data.Frames, 
 		}
 		return metrics.Outside(x.Mean(), ref.lower, ref.upper)
 	}
-	out := shapeMultivariate(q, keys, bucketTimes, value)
+	out := shape(ctx, q, keys, bucketTimes, value)
 	annotateMultivariate(out, q, ref)
 	return out, nil
-}
-
-// shapeMultivariate builds the frames: one timeseries-multi frame per series and output, or
-// one numeric-long frame with a row per series and a number field per output.
-func shapeMultivariate(q query.Query, keys []seriesKey, bucketTimes []time.Time, value func(seriesKey, query.Metric, int) *float64) data.Frames {
-	if q.Format == query.FormatTimeSeries {
-		var series []frames.Series
-		for _, k := range keys {
-			for _, o := range q.Metrics {
-				vals := make([]*float64, len(bucketTimes))
-				for i := range bucketTimes {
-					vals[i] = value(k, o, i)
-				}
-				series = append(series, frames.Series{Metric: string(o), Times: bucketTimes, Values: vals, Labels: labels(q, k)})
-			}
-		}
-		return frames.TimeSeries(q.RefID, series)
-	}
-	names := make([]string, len(q.Metrics))
-	for i, o := range q.Metrics {
-		names[i] = string(o)
-	}
-	rows := make([]frames.Row, 0, len(keys))
-	for _, k := range keys {
-		row := frames.Row{Labels: labelValues(q, k), Values: map[string]*float64{}}
-		for _, o := range q.Metrics {
-			row.Values[string(o)] = value(k, o, 0)
-		}
-		rows = append(rows, row)
-	}
-	return data.Frames{frames.NumericLong(q.RefID, labelNames(q), names, rows)}
 }
 
 // annotateMultivariate says what the errors were measured against: the features, the kept

@@ -31,19 +31,6 @@ func (c *encodedCountingStore) Residuals(ctx context.Context, req store.Residual
 	return c.Store.Residuals(ctx, req)
 }
 
-func multivariateQuery(t *testing.T, js string, w query.Window) query.Query {
-	t.Helper()
-	raw, err := query.Parse([]byte(js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := query.Validate(raw, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q
-}
-
 // A refresh of a multivariate panel reads only the current window: the reference window has
 // ended, so its fit and thresholds come from the cache, and the answer does not change. The
 // first run reads the reference's moments and its buckets' residuals, then the window's.
@@ -51,8 +38,8 @@ func TestMultivariateReferenceIsCached(t *testing.T) {
 	eng, fc := openFamilies(t)
 	counting := &encodedCountingStore{Store: eng.Store}
 	cached := &engine.Engine{Store: counting, Cache: engine.NewCache()}
-	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls","components":1,"format":"numeric",
-		"metrics":["reconstruction_error","threshold_upper","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`,
+	q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"multivariate","model":"cls","components":1,"format":"numeric",
+		"metrics":["reconstruction_error","threshold_upper","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`),
 		query.Window{From: fc.From, To: fc.To})
 	first, err := cached.Run(context.Background(), q)
 	if err != nil {
@@ -91,11 +78,11 @@ func TestMultivariateTableEqualsItsOneBucket(t *testing.T) {
 	w := query.Window{From: fc.From, To: fc.From.Add(24 * 3600e9)}
 	base := `"schemaVersion":1,"queryType":"multivariate","model":"cls","versions":["A"],"components":1,"interval":"1d",
 		"metrics":["reconstruction_error","sampling_error","lower","upper"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}`
-	table, err := eng.Run(context.Background(), multivariateQuery(t, `{`+base+`,"format":"numeric"}`, w))
+	table, err := eng.Run(context.Background(), validQuery(t, []byte(`{`+base+`,"format":"numeric"}`), w))
 	if err != nil {
 		t.Fatal(err)
 	}
-	series, err := eng.Run(context.Background(), multivariateQuery(t, `{`+base+`,"format":"timeseries"}`, w))
+	series, err := eng.Run(context.Background(), validQuery(t, []byte(`{`+base+`,"format":"timeseries"}`), w))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +120,7 @@ func TestMultivariateRefusals(t *testing.T) {
 		{`"features":["size","nope"]`, `"nope" is not a feature column`},
 		{`"components":3,"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}`, "components is 3 but there are 2 features"},
 	} {
-		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls",`+c.js+`}`, w)
+		q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"multivariate","model":"cls",`+c.js+`}`), w)
 		_, err := eng.Run(context.Background(), q)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.js, err, c.want)
@@ -165,13 +152,13 @@ func TestMultivariateRefusesWhatItCannotEncode(t *testing.T) {
 		{`["x","big"]`, `feature "big" has values out of scale in the reference window`},
 		{`["x","empty"]`, `feature "empty" has no value in the reference window`},
 	} {
-		q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","features":`+c.features+`}`, w)
+		q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"multivariate","model":"m","features":`+c.features+`}`), w)
 		if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, query.ErrInvalidQuery) {
 			t.Errorf("%s: %v, want %q", c.features, err, c.want)
 		}
 	}
 	// Asked for every feature, the ones that cannot be encoded are left out, and said.
-	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","format":"numeric"}`, w)
+	q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"multivariate","model":"m","format":"numeric"}`), w)
 	if _, err := eng.Run(context.Background(), q); err == nil || !strings.Contains(err.Error(), `feature "big" has values out of scale`) {
 		t.Errorf("every feature, big among them: %v", err)
 	}
@@ -212,8 +199,8 @@ func TestMultivariateOutOfScaleRowNullsItsBucket(t *testing.T) {
 	st := openStore(t, loadCSVText(t, sb.String()))
 	eng := &engine.Engine{Store: st}
 	w := query.Window{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 20, 0, 0, 0, time.UTC)}
-	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"m","interval":"4h","components":1,
-		"metrics":["reconstruction_error","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`, w)
+	q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"multivariate","model":"m","interval":"4h","components":1,
+		"metrics":["reconstruction_error","drifted"],"reference":{"type":"range","from":"2026-03-01T00:00:00Z","to":"2026-03-02T00:00:00Z"}}`), w)
 	out, err := eng.Run(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
@@ -232,8 +219,8 @@ func TestMultivariateOutOfScaleRowNullsItsBucket(t *testing.T) {
 // and a warning says why, so that an alert rule sees no data instead of an error.
 func TestMultivariateWithoutReferenceRowsIsNull(t *testing.T) {
 	eng, fc := openFamilies(t)
-	q := multivariateQuery(t, `{"schemaVersion":1,"queryType":"multivariate","model":"cls","versions":["A"],"format":"numeric","metrics":["reconstruction_error","drifted"],
-		"reference":{"type":"range","from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}}`, query.Window{From: fc.From, To: fc.To})
+	q := validQuery(t, []byte(`{"schemaVersion":1,"queryType":"multivariate","model":"cls","versions":["A"],"format":"numeric","metrics":["reconstruction_error","drifted"],
+		"reference":{"type":"range","from":"2020-01-01T00:00:00Z","to":"2020-01-02T00:00:00Z"}}`), query.Window{From: fc.From, To: fc.To})
 	out, err := eng.Run(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)

@@ -125,6 +125,16 @@ func labelValues(q query.Query, k seriesKey) []string {
 	return vals
 }
 
+// timeBuckets are a query's buckets and their width when it answers a time series; none, and
+// width 0 (the whole range), for the other formats.
+func timeBuckets(q query.Query) ([]time.Time, time.Duration, error) {
+	if q.Format != query.FormatTimeSeries {
+		return nil, 0, nil
+	}
+	times, err := buckets(q.From, q.To, q.Bucket)
+	return times, q.Bucket, err
+}
+
 // bucketIndex places a bucket start among the result's buckets; -1 when outside.
 func bucketIndex(buckets []time.Time, width time.Duration, t time.Time) int {
 	if len(buckets) == 0 {

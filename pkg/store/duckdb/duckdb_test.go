@@ -38,6 +38,37 @@ func writeRows(t *testing.T, path string, rows [][]driver.Value) {
 	}
 }
 
+// storeOf loads rows of the given columns into a new store (each row's line number appended,
+// as the loader records it) and opens it for queries, closed when the test ends.
+func storeOf(t *testing.T, cols []store.Column, rows [][]driver.Value) store.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "p.duckdb")
+	w, err := duckdb.OpenWriter(path, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
+		for i, r := range rows {
+			if err := emit(append(r, int64(i+2))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := duckdb.Open(path, "predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
 func sample(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "p.duckdb")
 	ts := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -5,13 +5,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // encodedRow is one row of the encoded-columns store: a number (nil: none), a category and a
@@ -27,38 +25,17 @@ const hostile = "x' OR '1'='1'; DROP TABLE predictions; --"
 
 func encodedStore(t *testing.T, rows []encodedRow) (store.Store, time.Time) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "p.duckdb")
-	w, err := duckdb.OpenWriter(path, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cols := []store.Column{
 		{Name: "prediction_id", Kind: store.KindText}, {Name: "ts", Kind: store.KindTimestamp},
 		{Name: "model", Kind: store.KindText}, {Name: "model_version", Kind: store.KindText},
 		{Name: "x", Kind: store.KindDouble}, {Name: "c", Kind: store.KindText}, {Name: "flag", Kind: store.KindBoolean},
 	}
 	ts := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	_, err = w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
-		for i, r := range rows {
-			at := ts.Add(time.Duration(i) * time.Minute)
-			if err := emit([]driver.Value{"p" + string(rune('a'+i)), at, "m", "A", r.x, r.c, r.flag, int64(i + 2)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	values := make([][]driver.Value, len(rows))
+	for i, r := range rows {
+		values[i] = []driver.Value{"p" + string(rune('a'+i)), ts.Add(time.Duration(i) * time.Minute), "m", "A", r.x, r.c, r.flag}
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := duckdb.Open(path, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st, ts
+	return storeOf(t, cols, values), ts
 }
 
 // The store encodes each row as store.EncodedColumn says, with hostile categories bound rather

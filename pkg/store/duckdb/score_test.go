@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql/driver"
 	"math"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
 	"github.com/mlops/modelwatch/pkg/store"
-	"github.com/mlops/modelwatch/pkg/store/duckdb"
 )
 
 // The engine's grid cell of a score is the one metrics.GridCell defines, edges and scores the
@@ -20,39 +18,20 @@ func TestScoreGridCellsInSQL(t *testing.T) {
 	const cells = metrics.ScoreGridCells
 	scores := []float64{0, 1, 0.5, 1.0 / cells, math.Nextafter(1.0/cells, 0), math.Nextafter(1, 0),
 		0.0003, 0.0002, 0.1234, 0.9999, -0.25, 1.5, math.Inf(-1), math.Inf(1), math.NaN()}
-	path := filepath.Join(t.TempDir(), "p.duckdb")
-	w, err := duckdb.OpenWriter(path, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cols := []store.Column{
 		{Name: "prediction_id", Kind: store.KindText}, {Name: "ts", Kind: store.KindTimestamp},
 		{Name: "model", Kind: store.KindText}, {Name: "model_version", Kind: store.KindText},
 		{Name: "score", Kind: store.KindDouble}, {Name: "actual_label", Kind: store.KindText},
 	}
 	ts := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	_, err = w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
-		for i, s := range scores {
-			// One version per score, so that each row is its own series and cell.
-			if err := emit([]driver.Value{"p" + string(rune('a'+i)), ts, "m", string(rune('a' + i)), s, "yes", int64(i + 2)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	values := make([][]driver.Value, len(scores))
+	for i, s := range scores {
+		// One version per score, so that each row is its own series and cell.
+		values[i] = []driver.Value{"p" + string(rune('a'+i)), ts, "m", string(rune('a' + i)), s, "yes"}
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := duckdb.Open(path, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storeOf(t, cols, values)
 	var rows []store.ScoreCountRow
-	err = st.ScoreCounts(context.Background(), store.ScoreRequest{
+	err := st.ScoreCounts(context.Background(), store.ScoreRequest{
 		Scope: store.Scope{Model: "m", From: ts, To: ts.Add(time.Hour)}, PositiveClass: "yes", Cells: cells,
 	}, func(r store.ScoreCountRow) { rows = append(rows, r) })
 	if err != nil {

@@ -2,31 +2,20 @@
 // estimate with its band of 3 sampling errors and the realized metric where labels arrived,
 // drawn on the same Grafana uPlot chart as the comparison (TimeChart), with the dashboard's
 // crosshair, tooltip, zoom and annotations.
-import React, { useMemo, useState } from 'react';
-import { dateTimeFormat, type AbsoluteTimeRange, type ThresholdsConfig, type TimeRange } from '@grafana/data';
+import React, { useMemo } from 'react';
+import { dateTimeFormat } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
-import { LegendDisplayMode, useStyles2, useTheme2, VizLegend, type VizLegendItem } from '@grafana/ui';
+import { useTheme2, type VizLegendItem } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { AnnotationMarker } from '../data/annotations';
 import type { EstimationModel } from '../data/estimation';
-import { TimeChart, useTimeMarkers } from './TimeChart';
-import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
-import { valueFormatter, type ValueDisplay } from './format';
-import { BlockSummary, blockHeight, chartHeight, getBlockStyles } from './BlockSummary';
+import type { PlotBand, PlotLine } from './timePlot';
+import { valueFormatter } from './format';
+import { BlockSummary, TimeBlock, TimeBlocks, type TimeBlockFrame, type TimeViewProps } from './TimeBlock';
 
-export interface EstimationViewProps {
+export interface EstimationViewProps extends TimeViewProps {
   estimations: EstimationModel[];
-  width: number;
-  height: number;
-  timeZone?: TimeZone;
-  timeRange?: TimeRange;
-  onChangeTimeRange?: (range: AbsoluteTimeRange) => void;
-  /** The panel's thresholds, drawn on every chart (an alert rule's level, e.g. F1 0.6). */
-  thresholds?: ThresholdsConfig;
-  annotations?: AnnotationMarker[];
-  display?: ValueDisplay;
 }
 
 const text = labels.panel.estimation;
@@ -41,47 +30,20 @@ export function estimationTitle(estimation: EstimationModel): string {
   return [estimatedMetricText(estimation.metric), ...Object.values(estimation.labels)].filter(Boolean).join(' · ');
 }
 
-export function EstimationView({ estimations, width, height, ...rest }: EstimationViewProps) {
-  const styles = useStyles2(getBlockStyles);
-  const perBlock = blockHeight(height, estimations.length);
-  // One crosshair for every chart of the panel.
-  const [syncKey] = useState(() => `modelwatch-estimation-${Math.random().toString(36).slice(2)}`);
+export function EstimationView({ estimations, ...view }: EstimationViewProps) {
   return (
-    <div className={styles.container} style={{ width, height }} data-testid={selectors.panel.estimation.view}>
-      {estimations.map((estimation) => (
-        <Estimation
-          key={estimation.key}
-          estimation={estimation}
-          width={width}
-          height={perBlock}
-          syncKey={syncKey}
-          {...rest}
-        />
-      ))}
-    </div>
+    <TimeBlocks
+      testId={selectors.panel.estimation.view}
+      items={estimations}
+      block={(estimation, frame) => <Estimation key={estimation.key} estimation={estimation} {...frame} />}
+      {...view}
+    />
   );
 }
 
-interface EstimationProps extends Omit<EstimationViewProps, 'estimations'> {
-  estimation: EstimationModel;
-  syncKey: string;
-}
-
-function Estimation({
-  estimation,
-  width,
-  height,
-  timeZone = 'browser',
-  timeRange,
-  onChangeTimeRange,
-  thresholds,
-  annotations = [],
-  display,
-  syncKey,
-}: EstimationProps) {
+function Estimation({ estimation, ...frame }: TimeBlockFrame & { estimation: EstimationModel }) {
   const theme = useTheme2();
-  const styles = useStyles2(getBlockStyles);
-  const format = useMemo(() => valueFormatter(display), [display]);
+  const format = useMemo(() => valueFormatter(frame.display), [frame.display]);
   const colors = useMemo(
     () => ({
       estimated: theme.visualization.getColorByName('blue'),
@@ -101,44 +63,33 @@ function Estimation({
     () => ({ label: text.band, color: colors.estimated, low: series.lower, high: series.upper }),
     [colors, series]
   );
-  const markers = useTimeMarkers(annotations);
-  const axisWidth = useMemo(
-    () => axisWidthFor([...series.estimated, ...series.lower, ...series.upper, ...series.realized], format),
-    [series, format]
-  );
+  const values = useMemo(() => [...series.estimated, ...series.lower, ...series.upper, ...series.realized], [series]);
   const title = estimationTitle(estimation);
-  const legendItems: VizLegendItem[] = [
+  const legend: VizLegendItem[] = [
     { label: text.estimated, color: colors.estimated, yAxis: 1 },
     { label: text.band, color: colors.estimated, yAxis: 1 },
     { label: text.realized, color: colors.realized, yAxis: 1 },
   ];
   return (
-    <section className={styles.block} style={{ height }} data-testid={selectors.panel.estimation.block}>
-      <EstimationSummary estimation={estimation} title={title} format={format} timeZone={timeZone} />
-      <div data-testid={selectors.panel.estimation.legend}>
-        <VizLegend placement="bottom" displayMode={LegendDisplayMode.List} items={legendItems} />
-      </div>
-      {times.length > 0 && (
-        <TimeChart
-          testId={selectors.panel.estimation.chart}
-          ariaLabel={`${title}: ${text.estimated}, ${text.band}, ${text.realized}`}
-          times={times}
-          lines={lines}
-          band={band}
-          thresholds={thresholds}
-          markers={markers}
-          width={width}
-          height={chartHeight(height)}
-          timeZone={timeZone}
-          timeRange={timeRange}
-          formatY={format}
-          showTimeAxis
-          axisWidth={axisWidth}
-          syncKey={syncKey}
-          onZoom={onChangeTimeRange}
+    <TimeBlock
+      ids={selectors.panel.estimation}
+      title={title}
+      summary={
+        <EstimationSummary
+          estimation={estimation}
+          title={title}
+          format={format}
+          timeZone={frame.timeZone ?? 'browser'}
         />
-      )}
-    </section>
+      }
+      legend={legend}
+      times={times}
+      lines={lines}
+      band={band}
+      values={values}
+      format={format}
+      {...frame}
+    />
   );
 }
 

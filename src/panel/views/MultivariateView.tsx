@@ -2,31 +2,20 @@
 // reference window's principal components, with its band of 3 sampling errors and the
 // thresholds drawn from the reference's own buckets, on the same Grafana uPlot chart as the
 // other time views (TimeChart), with the dashboard's crosshair, tooltip, zoom and annotations.
-import React, { useMemo, useState } from 'react';
-import { dateTimeFormat, type AbsoluteTimeRange, type ThresholdsConfig, type TimeRange } from '@grafana/data';
+import React, { useMemo } from 'react';
+import { dateTimeFormat } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
-import { Badge, LegendDisplayMode, useStyles2, useTheme2, VizLegend, type VizLegendItem } from '@grafana/ui';
+import { Badge, useTheme2, type VizLegendItem } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { AnnotationMarker } from '../data/annotations';
 import type { MultivariateModel } from '../data/multivariate';
-import { BlockSummary, blockHeight, chartHeight, getBlockStyles } from './BlockSummary';
-import { TimeChart, useTimeMarkers } from './TimeChart';
-import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
-import { valueFormatter, type ValueDisplay } from './format';
+import type { PlotBand, PlotLine } from './timePlot';
+import { valueFormatter } from './format';
+import { BlockSummary, TimeBlock, TimeBlocks, type TimeBlockFrame, type TimeViewProps } from './TimeBlock';
 
-export interface MultivariateViewProps {
+export interface MultivariateViewProps extends TimeViewProps {
   models: MultivariateModel[];
-  width: number;
-  height: number;
-  timeZone?: TimeZone;
-  timeRange?: TimeRange;
-  onChangeTimeRange?: (range: AbsoluteTimeRange) => void;
-  /** The panel's thresholds, drawn on every chart besides the reference's. */
-  thresholds?: ThresholdsConfig;
-  annotations?: AnnotationMarker[];
-  display?: ValueDisplay;
 }
 
 const text = labels.panel.multivariate;
@@ -36,40 +25,20 @@ export function multivariateTitle(model: MultivariateModel): string {
   return Object.values(model.labels).filter(Boolean).join(' · ') || text.error;
 }
 
-export function MultivariateView({ models, width, height, ...rest }: MultivariateViewProps) {
-  const styles = useStyles2(getBlockStyles);
-  const perBlock = blockHeight(height, models.length);
-  // One crosshair for every chart of the panel.
-  const [syncKey] = useState(() => `modelwatch-multivariate-${Math.random().toString(36).slice(2)}`);
+export function MultivariateView({ models, ...view }: MultivariateViewProps) {
   return (
-    <div className={styles.container} style={{ width, height }} data-testid={selectors.panel.multivariate.view}>
-      {models.map((model) => (
-        <Multivariate key={model.key} model={model} width={width} height={perBlock} syncKey={syncKey} {...rest} />
-      ))}
-    </div>
+    <TimeBlocks
+      testId={selectors.panel.multivariate.view}
+      items={models}
+      block={(model, frame) => <Multivariate key={model.key} model={model} {...frame} />}
+      {...view}
+    />
   );
 }
 
-interface MultivariateProps extends Omit<MultivariateViewProps, 'models'> {
-  model: MultivariateModel;
-  syncKey: string;
-}
-
-function Multivariate({
-  model,
-  width,
-  height,
-  timeZone = 'browser',
-  timeRange,
-  onChangeTimeRange,
-  thresholds,
-  annotations = [],
-  display,
-  syncKey,
-}: MultivariateProps) {
+function Multivariate({ model, ...frame }: TimeBlockFrame & { model: MultivariateModel }) {
   const theme = useTheme2();
-  const styles = useStyles2(getBlockStyles);
-  const format = useMemo(() => valueFormatter(display), [display]);
+  const format = useMemo(() => valueFormatter(frame.display), [frame.display]);
   const colors = useMemo(
     () => ({ error: theme.visualization.getColorByName('blue'), threshold: theme.colors.error.main }),
     [theme]
@@ -99,48 +68,31 @@ function Multivariate({
     () => ({ label: text.band, color: colors.error, low: series.lower, high: series.upper }),
     [colors, series]
   );
-  const markers = useTimeMarkers(annotations);
-  const axisWidth = useMemo(
-    () =>
-      axisWidthFor(
-        [...series.reconstruction_error, ...series.lower, ...series.upper, ...series.threshold_upper],
-        format
-      ),
-    [series, format]
+  const values = useMemo(
+    () => [...series.reconstruction_error, ...series.lower, ...series.upper, ...series.threshold_upper],
+    [series]
   );
   const title = multivariateTitle(model);
-  const legendItems: VizLegendItem[] = [
+  const legend: VizLegendItem[] = [
     { label: text.error, color: colors.error, yAxis: 1 },
     { label: text.band, color: colors.error, yAxis: 1 },
     { label: text.thresholds, color: colors.threshold, yAxis: 1 },
   ];
   return (
-    <section className={styles.block} style={{ height }} data-testid={selectors.panel.multivariate.block}>
-      <MultivariateSummary model={model} title={title} format={format} timeZone={timeZone} />
-      <div data-testid={selectors.panel.multivariate.legend}>
-        <VizLegend placement="bottom" displayMode={LegendDisplayMode.List} items={legendItems} />
-      </div>
-      {times.length > 0 && (
-        <TimeChart
-          testId={selectors.panel.multivariate.chart}
-          ariaLabel={`${title}: ${text.error}, ${text.band}, ${text.thresholds}`}
-          times={times}
-          lines={lines}
-          band={band}
-          thresholds={thresholds}
-          markers={markers}
-          width={width}
-          height={chartHeight(height)}
-          timeZone={timeZone}
-          timeRange={timeRange}
-          formatY={format}
-          showTimeAxis
-          axisWidth={axisWidth}
-          syncKey={syncKey}
-          onZoom={onChangeTimeRange}
-        />
-      )}
-    </section>
+    <TimeBlock
+      ids={selectors.panel.multivariate}
+      title={title}
+      summary={
+        <MultivariateSummary model={model} title={title} format={format} timeZone={frame.timeZone ?? 'browser'} />
+      }
+      legend={legend}
+      times={times}
+      lines={lines}
+      band={band}
+      values={values}
+      format={format}
+      {...frame}
+    />
   );
 }
 
