@@ -60,6 +60,15 @@ func compareCounts(method string, reference, current []int64, threshold float64,
 			r.Statistic = num(evidentlyHellinger(normalizeShares(ref), normalizeShares(cur)))
 			return decideDrift(r, *r.Statistic), nil
 		}
+	case MethodTVD:
+		if evidently { // Evidently's TVD test: the distance, and its permutation p-value as the score
+			d := totalVariation(normalizeShares(ref), normalizeShares(cur))
+			p := tvdPermutation(ref, cur, d)
+			r.Statistic, r.PValue = num(d), num(p)
+			r = decideDrift(r, p)
+			r.ScoreKind, r.Drifted = ScorePValue, p < r.Threshold
+			return r, nil
+		}
 	}
 	switch method {
 	case MethodChiSquare:
@@ -274,7 +283,8 @@ func hellingerDistance(ref, cur []float64) float64 {
 }
 
 // totalVariation is the total variation distance, half the L1 distance between the shares, in [0, 1].
-// Evidently's "TVD" test reports a permutation p-value instead; here it is the distance.
+// Evidently's "TVD" test reports a permutation p-value instead (tvdPermutation, with
+// definitions "evidently"); here it is the distance.
 func totalVariation(ref, cur []float64) float64 {
 	var s float64
 	for i := range ref {
