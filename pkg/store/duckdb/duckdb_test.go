@@ -15,34 +15,17 @@ import (
 
 func writeRows(t *testing.T, path string, rows [][]driver.Value) {
 	t.Helper()
-	w, err := duckdb.OpenWriter(path, "predictions")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	cols := []store.Column{
+	loadRows(t, path, []store.Column{
 		{Name: "prediction_id", Kind: store.KindText}, {Name: "ts", Kind: store.KindTimestamp},
 		{Name: "model", Kind: store.KindText}, {Name: "model_version", Kind: store.KindText},
 		{Name: "predicted_label", Kind: store.KindText}, {Name: "actual_label", Kind: store.KindText},
-	}
-	_, err = w.Load(context.Background(), cols, func(emit duckdb.AppendFunc) error {
-		for i, r := range rows {
-			if err := emit(append(r, int64(i+2))); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, rows)
 }
 
-// storeOf loads rows of the given columns into a new store (each row's line number appended,
-// as the loader records it) and opens it for queries, closed when the test ends.
-func storeOf(t *testing.T, cols []store.Column, rows [][]driver.Value) store.Store {
+// loadRows loads rows of the given columns into the store at path, each row's line number
+// appended, as the loader records it.
+func loadRows(t *testing.T, path string, cols []store.Column, rows [][]driver.Value) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "p.duckdb")
 	w, err := duckdb.OpenWriter(path, "predictions")
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +44,14 @@ func storeOf(t *testing.T, cols []store.Column, rows [][]driver.Value) store.Sto
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// storeOf loads rows of the given columns into a new store and opens it for queries, closed
+// when the test ends.
+func storeOf(t *testing.T, cols []store.Column, rows [][]driver.Value) store.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "p.duckdb")
+	loadRows(t, path, cols, rows)
 	st, err := duckdb.Open(path, "predictions")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
-import type { AbsoluteTimeRange, AlertState, ThresholdsConfig, TimeRange } from '@grafana/data';
-import type { TimeZone } from '@grafana/schema';
+import type { AlertState } from '@grafana/data';
 import {
   LegendDisplayMode,
   SeriesVisibilityChangeBehavior,
@@ -13,30 +12,18 @@ import {
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import type { AnnotationMarker } from '../data/annotations';
 import type { ComparisonModel } from '../data/comparison';
 import { TimeChart, useTimeMarkers } from './TimeChart';
 import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { ComparisonSummary, metricText } from './ComparisonSummary';
-import { signed, valueFormatter, type ValueDisplay } from './format';
+import { signed, valueFormatter } from './format';
+import type { TimeViewProps } from './TimeBlock';
 
-export interface ComparisonViewProps {
+/** The time views' props (the thresholds drawn on the metric chart, the annotations on both). */
+export interface ComparisonViewProps extends TimeViewProps {
   comparisons: ComparisonModel[];
-  width: number;
-  height: number;
-  timeZone?: TimeZone;
-  /** The dashboard's time range: the charts' time axis. Without it, the buckets' own range. */
-  timeRange?: TimeRange;
-  /** Changes the dashboard's time range: dragging across a chart zooms to the selection. */
-  onChangeTimeRange?: (range: AbsoluteTimeRange) => void;
-  /** The panel's thresholds (field config defaults), drawn on the metric chart. */
-  thresholds?: ThresholdsConfig;
-  /** The dashboard's annotations, drawn on both time axes. */
-  annotations?: AnnotationMarker[];
   /** The panel's alert state, shown as a badge in each header. */
   alertState?: AlertState;
-  /** The panel's unit and decimals, for the metric and its delta. */
-  display?: ValueDisplay;
 }
 
 const text = labels.panel.comparison;
