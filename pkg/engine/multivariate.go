@@ -38,7 +38,7 @@ func (e *Engine) multivariate(ctx context.Context, q query.Query) (data.Frames, 
 		return nil, err
 	}
 	var rows []store.ResidualRow
-	if !ref.empty {
+	if ref.fitted() {
 		rows, err = e.Store.Residuals(ctx, store.ResidualRequest{Scope: scope(q, versions), Bucket: width, Columns: ref.columns(), Basis: ref.fit.Components})
 		if err != nil {
 			return nil, err
@@ -99,19 +99,15 @@ func annotateMultivariate(out data.Frames, q query.Query, ref *reconstruction) {
 	for _, v := range ref.fit.Explained {
 		explained += v
 	}
+	features, categorical := ref.features() // lists, also when empty
 	custom := map[string]any{
-		"kind": "multivariate", "features": ref.features, "categoricalFeatures": ref.categorical,
+		"kind": "multivariate", "features": features, "categoricalFeatures": categorical,
 		"components": len(ref.fit.Components), "componentsAsked": q.Components, "explainedVariance": explained,
 		"referenceRange": map[string]any{"from": q.RefFrom, "to": q.RefTo}, "referenceRows": ref.rows,
 		"referenceBuckets": ref.buckets, "samplingBand": metrics.SamplingBand, "thresholdStds": metrics.ThresholdStds,
 	}
-	for _, k := range []string{"features", "categoricalFeatures"} { // lists, also when empty
-		if l, _ := custom[k].([]string); l == nil {
-			custom[k] = []string{}
-		}
-	}
 	var notices []data.Notice
-	if ref.empty {
+	if !ref.fitted() {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 			"the reference window (%s to %s) has no rows to fit multivariate drift on: every value is null; choose a reference window with predictions",
 			q.RefFrom.Format(time.RFC3339), q.RefTo.Format(time.RFC3339))})
@@ -119,7 +115,7 @@ func annotateMultivariate(out data.Frames, q query.Query, ref *reconstruction) {
 	for _, why := range ref.skipped {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: "left out: " + why})
 	}
-	if ref.buckets < 2 && !ref.empty {
+	if ref.buckets < 2 && ref.fitted() {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 			"the reference window has %d bucket(s) of %s with rows: its thresholds need at least two (their spread); widen the reference or narrow the interval", ref.buckets, q.Bucket)})
 	}

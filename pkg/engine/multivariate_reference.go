@@ -14,11 +14,8 @@ import (
 // reconstruction is what the reference window gives multivariate drift: the features'
 // encodings and principal components, and the thresholds its buckets' errors draw.
 type reconstruction struct {
-	// empty says the reference window has no rows: nothing is fitted.
-	empty       bool
-	features    []string
-	categorical []string
-	fit         metrics.Standardized
+	// fit has no encodings when the reference window has no rows: nothing is fitted.
+	fit metrics.Standardized
 	// skipped says why features of an all-features query were left out (no value to impute).
 	skipped []string
 	rows    int64
@@ -27,11 +24,26 @@ type reconstruction struct {
 	upper   *float64
 }
 
+// fitted says the reference window had rows to fit on.
+func (r *reconstruction) fitted() bool { return len(r.fit.Encodings) > 0 }
+
+// features are the names of the features read, in order, and of those encoded by category.
+func (r *reconstruction) features() (all, categorical []string) {
+	all, categorical = []string{}, []string{}
+	for _, e := range r.fit.Encodings {
+		all = append(all, e.Name)
+		if len(e.Categories) > 0 {
+			categorical = append(categorical, e.Name)
+		}
+	}
+	return all, categorical
+}
+
 // columns are the store's encodings of the features, in order.
 func (r *reconstruction) columns() []store.EncodedColumn {
-	out := make([]store.EncodedColumn, len(r.features))
+	out := make([]store.EncodedColumn, len(r.fit.Encodings))
 	for i, e := range r.fit.Encodings {
-		out[i] = store.EncodedColumn{Column: r.features[i], Categories: e.Categories, Codes: e.Codes, Fill: e.Fill, Center: e.Center, Scale: e.Scale}
+		out[i] = store.EncodedColumn{Column: e.Name, Categories: e.Categories, Codes: e.Codes, Fill: e.Fill, Center: e.Center, Scale: e.Scale}
 	}
 	return out
 }
@@ -40,9 +52,9 @@ func (r *reconstruction) columns() []store.EncodedColumn {
 // components dominate.
 func (r *reconstruction) size() int {
 	const float = 8
-	n := 512 + len(r.fit.Components)*len(r.features)*float
-	for i, e := range r.fit.Encodings {
-		n += 64 + len(r.features[i]) + len(e.Codes)*float
+	n := 512 + len(r.fit.Components)*len(r.fit.Encodings)*float
+	for _, e := range r.fit.Encodings {
+		n += 64 + len(e.Name) + len(e.Codes)*float
 		for _, c := range e.Categories {
 			n += 16 + len(c)
 		}
@@ -75,7 +87,7 @@ func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query,
 	if counts[0].Rows == 0 {
 		// Nothing to fit on (a reference before the model served): every output is null, as an
 		// estimation without a calibration, so that an alert rule sees no data, not an error.
-		return &reconstruction{empty: true}, nil
+		return &reconstruction{}, nil
 	}
 	r := &reconstruction{}
 	var enc []metrics.Encoding
@@ -90,10 +102,6 @@ func (e *Engine) readReconstructionReference(ctx context.Context, q query.Query,
 		case err != nil: // every feature was asked for: one that cannot be fitted is left out, and said
 			r.skipped = append(r.skipped, err.Error())
 			continue
-		}
-		r.features = append(r.features, c.Name)
-		if counts[i].Categorical {
-			r.categorical = append(r.categorical, c.Name)
 		}
 		enc = append(enc, x)
 	}

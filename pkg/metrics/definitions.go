@@ -75,13 +75,19 @@ func DefaultThresholdOf(method string, d Definitions) float64 {
 }
 
 // evidentlyVerdict applies Evidently's comparison with the threshold where it differs: drift
-// when the p-value is at most the threshold for ks and cramer_von_mises (not below it), and
-// when the energy distance is above it (not at it).
+// when the p-value is at most the threshold for ks and cramer_von_mises (not below it), when
+// the energy distance is above it (not at it), and for TVD, whose score is a permutation
+// p-value there, when the p-value is below it.
 func evidentlyVerdict(r DriftResult) DriftResult {
+	if r.Method == MethodTVD {
+		r.ScoreKind = ScorePValue
+	}
 	if r.Score == nil {
 		return r
 	}
 	switch r.Method {
+	case MethodTVD:
+		r.Drifted = *r.Score < r.Threshold
 	case MethodKS, MethodCramerVonMises:
 		r.Drifted = *r.Score <= r.Threshold
 	case MethodEnergy:

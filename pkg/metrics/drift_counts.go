@@ -61,13 +61,11 @@ func compareCounts(method string, reference, current []int64, threshold float64,
 			return decideDrift(r, *r.Statistic), nil
 		}
 	case MethodTVD:
-		if evidently { // Evidently's TVD test: the distance, and its permutation p-value as the score
+		if evidently { // Evidently's TVD test: the distance, and its permutation p-value as the score (evidentlyVerdict)
 			d := totalVariation(normalizeShares(ref), normalizeShares(cur))
 			p := tvdPermutation(ref, cur, d)
 			r.Statistic, r.PValue = num(d), num(p)
-			r = decideDrift(r, p)
-			r.ScoreKind, r.Drifted = ScorePValue, p < r.Threshold
-			return r, nil
+			return decideDrift(r, p), nil
 		}
 	}
 	switch method {

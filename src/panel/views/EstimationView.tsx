@@ -74,14 +74,7 @@ function Estimation({ estimation, ...frame }: TimeBlockFrame & { estimation: Est
     <TimeBlock
       ids={selectors.panel.estimation}
       title={title}
-      summary={
-        <EstimationSummary
-          estimation={estimation}
-          title={title}
-          format={format}
-          timeZone={frame.timeZone ?? 'browser'}
-        />
-      }
+      summary={<EstimationSummary estimation={estimation} title={title} format={format} timeZone={frame.timeZone} />}
       legend={legend}
       times={times}
       lines={lines}

@@ -82,9 +82,7 @@ function Multivariate({ model, ...frame }: TimeBlockFrame & { model: Multivariat
     <TimeBlock
       ids={selectors.panel.multivariate}
       title={title}
-      summary={
-        <MultivariateSummary model={model} title={title} format={format} timeZone={frame.timeZone ?? 'browser'} />
-      }
+      summary={<MultivariateSummary model={model} title={title} format={format} timeZone={frame.timeZone} />}
       legend={legend}
       times={times}
       lines={lines}

@@ -25,8 +25,9 @@ export interface TimeViewProps {
   display?: ValueDisplay;
 }
 
-/** One block's share of the view: its height, and the crosshair key of the panel's charts. */
-export type TimeBlockFrame = TimeViewProps & { syncKey: string };
+/** One block's share of the view: its height, the time zone (the browser's when the panel has
+ * none), and the crosshair key of the panel's charts. */
+export type TimeBlockFrame = Omit<TimeViewProps, 'timeZone'> & { timeZone: TimeZone; syncKey: string };
 
 interface TimeBlocksProps<T> extends TimeViewProps {
   testId: string;
@@ -36,14 +37,22 @@ interface TimeBlocksProps<T> extends TimeViewProps {
 }
 
 /** The view: one block per item, stacked, scrolling when they do not fit. */
-export function TimeBlocks<T>({ testId, items, block, width, height, ...rest }: TimeBlocksProps<T>) {
+export function TimeBlocks<T>({
+  testId,
+  items,
+  block,
+  width,
+  height,
+  timeZone = 'browser',
+  ...rest
+}: TimeBlocksProps<T>) {
   const styles = useStyles2(getBlockStyles);
   const perBlock = blockHeight(height, items.length);
   // One crosshair for every chart of the panel.
   const [syncKey] = useState(() => `${testId}-${Math.random().toString(36).slice(2)}`);
   return (
     <div className={styles.container} style={{ width, height }} data-testid={testId}>
-      {items.map((item) => block(item, { width, height: perBlock, syncKey, ...rest }))}
+      {items.map((item) => block(item, { width, height: perBlock, timeZone, syncKey, ...rest }))}
     </div>
   );
 }
@@ -74,7 +83,7 @@ export function TimeBlock({
   format,
   width,
   height,
-  timeZone = 'browser',
+  timeZone,
   timeRange,
   onChangeTimeRange,
   thresholds,
