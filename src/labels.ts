@@ -307,7 +307,17 @@ export const labels = {
       tooltip: 'Values returned for each series. Leave empty for the default.',
       placeholder: 'Default outputs',
     },
-    metricsWithAverage: 'With an average only accuracy, precision, recall, F1, F-beta and MCC are available.',
+    metricsWithAverage:
+      'With an average only accuracy, precision, recall, F1, F-beta, MCC, ROC AUC, average precision, log loss and Brier are available.',
+    multiclassScores: {
+      micro:
+        'Multiclass ROC AUC and average precision are averaged macro or weighted (or per class with None), not micro.',
+      perClass: 'Log loss and Brier are one number over every class: choose macro, micro or weighted, or remove them.',
+      labels: "Classes apply to the confusion-based averages; the score metrics read every class's probability column.",
+      needsAuc: 'Multiclass AUC is the scheme of ROC AUC: add ROC AUC to the metrics, or clear it.',
+      needsAverage: 'Multiclass AUC needs an average (macro or weighted): set one, or clear it.',
+      ovoPerClass: 'One-vs-one is averaged over pairs of classes: choose macro or weighted, or one-vs-rest.',
+    },
     scoreMetricsNeedClass: 'ROC AUC, average precision, log loss and Brier need the positive class.',
     champion: { label: 'Champion', tooltip: 'The version in service (versions[0]).', placeholder: 'Choose a version' },
     challenger: {
@@ -326,7 +336,8 @@ export const labels = {
     },
     average: {
       label: 'Average',
-      tooltip: 'Multiclass precision, recall and F1 without a positive class. Leave empty for the positive class.',
+      tooltip:
+        "Multiclass metrics without a positive class: precision, recall and F1 from the counts, ROC AUC, average precision, log loss and Brier from each class's probability column score_<class>. Leave empty for the positive class.",
       placeholder: 'Positive class',
     },
     zeroDivision: {
@@ -365,6 +376,16 @@ export const labels = {
         'The principal components of the reference window that reconstruct each row: a share of its variance they explain (below 1), or their number. Empty: 0.65, as NannyML.',
       placeholder: '0.65',
       outOfRange: 'Components must be a share between 0 and 1, exclusive, or a whole number from 1 to 64.',
+    },
+    multiClass: {
+      label: 'Multiclass AUC',
+      tooltip:
+        "With an average, ROC AUC from each class's probability column score_<class>: each class against the rest, or each pair of classes (Hand and Till), as scikit-learn's multi_class.",
+      placeholder: 'One-vs-rest',
+    },
+    multiClassOptions: {
+      ovr: { label: 'One-vs-rest', description: 'Each class against all others' },
+      ovo: { label: 'One-vs-one', description: 'Each pair of classes (Hand and Till)' },
     },
     calibrationOptions: {
       isotonic: { label: 'Isotonic', description: 'Fitted on the reference window (NannyML’s calibrator)' },

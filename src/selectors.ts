@@ -55,6 +55,7 @@ export const selectors = {
     nulls: 'modelwatch-query-nulls',
     estimate: 'modelwatch-query-estimate',
     calibration: 'modelwatch-query-calibration',
+    multiClass: 'modelwatch-query-multi-class',
     components: 'modelwatch-query-components',
     beta: 'modelwatch-query-beta',
     quantile: 'modelwatch-query-quantile',

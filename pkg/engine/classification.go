@@ -97,23 +97,32 @@ func needsConfusion(q query.Query) bool {
 // log-loss and Brier sums the query asks for (returned, for scores). When the rollups answer
 // the scores, the confusion counts (from the rollups too) give the coverage instead of a scan.
 func (e *Engine) covered(ctx context.Context, q query.Query) (*counted, *aggregated, error) {
-	if p, _, err := e.rankingRollups(ctx, q); err != nil || p != nil {
-		if err != nil {
-			return nil, nil, err
+	if q.Average == "" { // multiclass scores never come from the rollups
+		if p, _, err := e.rankingRollups(ctx, q); err != nil || p != nil {
+			if err != nil {
+				return nil, nil, err
+			}
+			c, err := e.count(ctx, q, q.Format == query.FormatTimeSeries)
+			return c, nil, err
 		}
-		c, err := e.count(ctx, q, q.Format == query.FormatTimeSeries)
-		return c, nil, err
 	}
 	labels, _, err := e.classes(ctx, q) // the same checks of the positive class and threshold as count's
 	if err != nil {
 		return nil, nil, err
+	}
+	needs := probabilityNeeds(q.PositiveClass)
+	if q.Average != "" {
+		if _, err := e.classColumns(ctx, q, labels); err != nil {
+			return nil, nil, err
+		}
+		needs = classProbabilityNeeds(labels)
 	}
 	unlabeled := store.Measure{Kind: store.MeasureUnlabeled}
 	unpredicted := store.Measure{Kind: store.MeasureUnpredictedLabel}
 	if q.Threshold != nil {
 		unpredicted = store.Measure{Kind: store.MeasureUnscored}
 	}
-	measures := append([]store.Measure{rowsMeasure, unlabeled, unpredicted}, measuresFor(q.Metrics, probabilityNeeds(q.PositiveClass))...)
+	measures := append([]store.Measure{rowsMeasure, unlabeled, unpredicted}, measuresFor(q.Metrics, needs)...)
 	a, err := e.aggregate(ctx, q, measures)
 	if err != nil {
 		return nil, nil, err
@@ -159,7 +168,7 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 	}
 	var sc *scored
 	if needsScores(q) {
-		if sc, err = e.scores(ctx, q, c.keys, c.buckets, sums); err != nil {
+		if sc, err = e.scores(ctx, q, c.labels, c.keys, c.buckets, sums); err != nil {
 			return nil, err
 		}
 	}
@@ -178,7 +187,7 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 		k.Class = ""
 		switch {
 		case slices.Contains(query.ScoreMetrics, m):
-			return sc.value(k, m, bucket)
+			return sc.value(k, class, m, bucket)
 		case perClass(q):
 			return classMetric(m, c.matrices[k][bucket], class, q.Scoring())
 		case q.Average != "":
@@ -190,6 +199,9 @@ func (e *Engine) classification(ctx context.Context, q query.Query) (data.Frames
 	custom := map[string]any{"positiveClass": q.PositiveClass}
 	if q.Average != "" {
 		custom["average"] = q.Average
+	}
+	if q.MultiClass != "" {
+		custom["multiClass"] = q.MultiClass
 	}
 	var notices []data.Notice
 	if sc != nil {

@@ -45,7 +45,7 @@ func (e *Engine) estimation(ctx context.Context, q query.Query) (data.Frames, er
 	if slices.Contains(q.Estimate, query.ROCAUC) && slices.Contains(q.Metrics, query.Realized) {
 		rq := q
 		rq.Type, rq.Metrics = query.TypeClassification, []query.Metric{query.ROCAUC}
-		if realizedAUC, err = e.scores(ctx, rq, c.keys, c.buckets, nil); err != nil {
+		if realizedAUC, err = e.scores(ctx, rq, nil, c.keys, c.buckets, nil); err != nil {
 			return nil, err
 		}
 	}

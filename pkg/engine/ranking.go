@@ -21,6 +21,11 @@ type scored struct {
 	probabilities map[seriesKey][]metrics.ProbabilitySums
 	cells         int         // the grid's resolution
 	plan          *rollupPlan // nil: read from raw rows
+	// A multiclass query's (one with an average) classes, each class's rankings per series and
+	// bucket, and whether Brier is halved (two classes, as scikit-learn's scale_by_half).
+	classList []string
+	classes   map[seriesKey][]classScores
+	halfBrier bool
 }
 
 // probabilityNeeds declares the sums log loss and Brier read, over rows with a score and
@@ -49,9 +54,14 @@ func needsScores(q query.Query) bool {
 // not nil, already holds them). The rollups answer when the planner allows and the store keeps
 // ranking rollups (on their coarser grid, store.ScoreRollupCells, its error bound reported as
 // the raw grid's); else one scan of the raw rows each.
-func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bucketTimes []time.Time, sums *aggregated) (*scored, error) {
+//
+// A multiclass query (one with an average) reads each class's probability column instead:
+// one scan per class for ROC AUC and average precision (never from the rollups, which hold the
+// positive class's score), one aggregate for log loss and Brier.
+func (e *Engine) scores(ctx context.Context, q query.Query, classes []string, keys []seriesKey, bucketTimes []time.Time, sums *aggregated) (*scored, error) {
 	n := max(len(bucketTimes), 1)
-	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}, probabilities: map[seriesKey][]metrics.ProbabilitySums{}, cells: metrics.ScoreGridCells}
+	s := &scored{ranked: map[seriesKey][]metrics.GridRanking{}, probabilities: map[seriesKey][]metrics.ProbabilitySums{}, cells: metrics.ScoreGridCells,
+		classes: map[seriesKey][]classScores{}}
 	versions := make([]string, 0, len(keys))
 	for _, k := range keys {
 		s.ranked[k] = make([]metrics.GridRanking, n)
@@ -59,6 +69,9 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 		if !slices.Contains(versions, k.Version) {
 			versions = append(versions, k.Version)
 		}
+	}
+	if q.Average != "" {
+		return s, e.multiclassScores(ctx, q, classes, versions, bucketTimes, sums, s)
 	}
 	measures := measuresFor(q.Metrics, probabilityNeeds(q.PositiveClass))
 	p, ss, err := e.rankingRollups(ctx, q)
@@ -92,17 +105,58 @@ func (e *Engine) scores(ctx context.Context, q query.Query, keys []seriesKey, bu
 			return nil, err
 		}
 	}
-	pos := []string{q.PositiveClass}
+	s.sums(sums, probabilityNeeds(q.PositiveClass))
+	return s, nil
+}
+
+// sums reads the log-loss and Brier sums of every series and bucket from an aggregate that
+// holds the measures needs declares.
+func (s *scored) sums(a *aggregated, needs map[query.Metric][]store.Measure) {
+	n, loss, brier := needs[query.LogLoss][0], needs[query.LogLoss][1], needs[query.Brier][1]
 	for k, ps := range s.probabilities {
 		for b := range ps {
 			ps[b] = metrics.ProbabilitySums{
-				N:               int64(orZero(sums.of(k, b, store.Measure{Kind: store.MeasureScoredLabeled, Values: pos}))),
-				SumLogLoss:      orZero(sums.of(k, b, store.Measure{Kind: store.MeasureLogLossSum, Values: pos})),
-				SumSquaredError: orZero(sums.of(k, b, store.Measure{Kind: store.MeasureBrierSum, Values: pos})),
+				N:               int64(orZero(a.of(k, b, n))),
+				SumLogLoss:      orZero(a.of(k, b, loss)),
+				SumSquaredError: orZero(a.of(k, b, brier)),
 			}
 		}
 	}
-	return s, nil
+}
+
+// multiclassScores fills s for a multiclass query from each class's probability column.
+func (e *Engine) multiclassScores(ctx context.Context, q query.Query, classes, versions []string, bucketTimes []time.Time, sums *aggregated, s *scored) error {
+	columns, err := e.classColumns(ctx, q, classes)
+	if err != nil {
+		return err
+	}
+	s.classList, s.halfBrier = classes, len(classes) == 2
+	if needsGrid(q) {
+		if err := e.classGrids(ctx, q, classes, columns, versions, bucketTimes, s); err != nil {
+			return err
+		}
+		if q.Average != query.PerClass {
+			for k, buckets := range s.classes {
+				for b, cs := range buckets {
+					r := &s.ranked[k][b]
+					r.ROCAUC, r.ROCAUCErrorBound = classRanking(cs, classes, q, "", query.ROCAUC)
+					r.AveragePrecision, r.AveragePrecisionErrorBound = classRanking(cs, classes, q, "", query.AveragePrecision)
+				}
+			}
+		}
+	}
+	needs := classProbabilityNeeds(classes)
+	measures := measuresFor(q.Metrics, needs)
+	if len(measures) == 0 {
+		return nil
+	}
+	if sums == nil {
+		if sums, err = e.aggregate(ctx, q, measures); err != nil {
+			return err
+		}
+	}
+	s.sums(sums, needs)
+	return nil
 }
 
 // rankGrid reads the raw rows' score grid into s.ranked.
@@ -160,6 +214,15 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 				}
 			}
 		}
+		for _, buckets := range s.classes { // per class: each class's own bound
+			for _, cs := range buckets {
+				for _, r := range cs.ovr {
+					if b := g.bound(r); b != nil {
+						largest = max(largest, *b)
+					}
+				}
+			}
+		}
 		custom[g.key] = largest
 		if largest > metrics.ScoreErrorTolerance {
 			notices = append(notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
@@ -171,8 +234,12 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 	return notices
 }
 
-// value computes one score-based metric of a series in a bucket.
-func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
+// value computes one score-based metric of a series in a bucket; class names the class of a
+// multiclass query per class.
+func (s *scored) value(k seriesKey, class string, m query.Metric, b int) *float64 {
+	if class != "" && (m == query.ROCAUC || m == query.AveragePrecision) {
+		return s.classValue(k, class, m, b)
+	}
 	switch m {
 	case query.ROCAUC:
 		return s.ranked[k][b].ROCAUC
@@ -183,7 +250,19 @@ func (s *scored) value(k seriesKey, m query.Metric, b int) *float64 {
 	if m == query.LogLoss {
 		return metrics.LogLoss(p)
 	}
+	if s.halfBrier {
+		p.SumSquaredError /= 2
+	}
 	return metrics.Brier(p)
+}
+
+// classValue is one class's one-vs-rest ROC AUC or average precision.
+func (s *scored) classValue(k seriesKey, class string, m query.Metric, b int) *float64 {
+	r := s.classes[k][b].ovr[class]
+	if m == query.AveragePrecision {
+		return r.AveragePrecision
+	}
+	return r.ROCAUC
 }
 
 // averaged computes a multiclass-averaged metric (precision, recall, F1, F-beta) from a matrix;

@@ -58,6 +58,7 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"ESTIMATION_OUTPUTS", names(EstimationOutputs), true},
 		{"ESTIMABLE_METRICS", names(Estimable), true},
 		{"CALIBRATIONS", Calibrations, true},
+		{"MULTI_CLASS_SCHEMES", MultiClassSchemes, true},
 		{"MULTIVARIATE_OUTPUTS", names(MultivariateOutputs), true},
 	} {
 		ts := editorList(t, c.editor)

@@ -91,6 +91,16 @@ var Averages = []string{"macro", "micro", "weighted", "none"}
 // PerClass is the average that keeps the classes apart.
 const PerClass = "none"
 
+// Multiclass ROC AUC's schemes, as scikit-learn's multi_class: each class against the rest,
+// or each pair of classes (Hand and Till).
+const (
+	MultiClassOvR = "ovr"
+	MultiClassOvO = "ovo"
+)
+
+// MultiClassSchemes lists the schemes in the order the editor offers them.
+var MultiClassSchemes = []string{MultiClassOvR, MultiClassOvO}
+
 // Regression metrics; error is predicted − actual.
 const (
 	MAE       Metric = "mae"
@@ -313,6 +323,9 @@ type Raw struct {
 	// (scikit-learn's labels=; default the classes present).
 	Beta   *float64 `json:"beta,omitempty"`
 	Labels []string `json:"labels,omitempty"`
+	// MultiClass is multiclass ROC AUC's scheme: ovr (one-vs-rest, the default) or ovo
+	// (one-vs-one, Hand and Till), as scikit-learn's multi_class.
+	MultiClass string `json:"multiClass,omitempty"`
 	// Quantile is the pinball loss's alpha (default 0.5); ForceFinite false leaves R2 and
 	// explained variance of constant actuals undefined (scikit-learn's force_finite=False).
 	Quantile    *float64 `json:"quantile,omitempty"`
@@ -351,9 +364,13 @@ type Query struct {
 	// Compare is the metric a comparison tests between versions[0] (champion) and versions[1]
 	// (challenger).
 	Compare Metric
-	// Average is macro, micro or weighted for multiclass precision, recall and F1; empty:
-	// binary metrics for the positive class.
+	// Average is macro, micro or weighted for multiclass precision, recall and F1 (and macro
+	// or weighted for ROC AUC and average precision from the classes' probability columns);
+	// empty: binary metrics for the positive class.
 	Average string
+	// MultiClass is multiclass ROC AUC's scheme, MultiClassOvR or MultiClassOvO; empty
+	// without an average.
+	MultiClass string
 	// Method, Bins and DriftThreshold configure drift: the method name (auto by default), the
 	// number of reference bins and the threshold (nil: the method's default).
 	Method string

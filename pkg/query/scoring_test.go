@@ -120,3 +120,54 @@ func TestRegressionOptions(t *testing.T) {
 		t.Errorf("forceFinite on classification: %v", err)
 	}
 }
+
+// multiClass and the score metrics under an average: ROC AUC one-vs-rest by default, one-vs-one
+// on request; each combination scikit-learn does not define refused with what to do instead,
+// echoing at most a clip of a hostile value.
+func TestMulticlassScoreMetrics(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	base := Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", Average: "macro", Metrics: []Metric{ROCAUC, AveragePrecision, LogLoss, Brier}}
+	q, err := Validate(base, w)
+	if err != nil || q.MultiClass != MultiClassOvR || len(q.Metrics) != 4 {
+		t.Fatalf("macro score metrics: multiClass %q metrics %v, %v", q.MultiClass, q.Metrics, err)
+	}
+	r := base
+	r.Average, r.MultiClass, r.Metrics = "weighted", " ovo ", []Metric{ROCAUC}
+	if q, err = Validate(r, w); err != nil || q.MultiClass != MultiClassOvO {
+		t.Fatalf("weighted ovo: %q, %v", q.MultiClass, err)
+	}
+	r = base
+	r.Average, r.Metrics = PerClass, []Metric{ROCAUC, AveragePrecision}
+	if q, err = Validate(r, w); err != nil || q.MultiClass != MultiClassOvR {
+		t.Fatalf("per class: %q, %v", q.MultiClass, err)
+	}
+	r = base
+	r.Metrics = []Metric{LogLoss}
+	if q, err = Validate(r, w); err != nil || q.MultiClass != "" {
+		t.Fatalf("log loss alone has no scheme: %q, %v", q.MultiClass, err)
+	}
+	huge := strings.Repeat("x", 1<<20)
+	for name, c := range map[string]struct {
+		edit func(*Raw)
+		want string
+	}{
+		"unknown scheme":     {func(r *Raw) { r.MultiClass = "ovx" }, "use ovr (one-vs-rest) or ovo"},
+		"huge scheme":        {func(r *Raw) { r.MultiClass = huge }, "use ovr (one-vs-rest) or ovo"},
+		"scheme without auc": {func(r *Raw) { r.MultiClass, r.Metrics = "ovo", []Metric{LogLoss} }, "add roc_auc to metrics"},
+		"scheme, no average": {func(r *Raw) { r.Average, r.PositiveClass, r.MultiClass = "", "cat", "ovr" }, "set average (macro or weighted)"},
+		"ovo per class":      {func(r *Raw) { r.Average, r.MultiClass, r.Metrics = PerClass, "ovo", []Metric{ROCAUC} }, "not per class"},
+		"micro roc_auc":      {func(r *Raw) { r.Average, r.Metrics = "micro", []Metric{ROCAUC} }, "not micro"},
+		"micro AP":           {func(r *Raw) { r.Average, r.Metrics = "micro", []Metric{AveragePrecision} }, "not micro"},
+		"log loss per class": {func(r *Raw) { r.Average, r.Metrics = PerClass, []Metric{LogLoss} }, "one number over every class"},
+		"brier per class":    {func(r *Raw) { r.Average, r.Metrics = PerClass, []Metric{Brier} }, "one number over every class"},
+		"labels with scores": {func(r *Raw) { r.Labels = []string{"cat"} }, "remove labels or those metrics"},
+		"other family":       {func(r *Raw) { r.QueryType, r.Average, r.Metrics, r.MultiClass = TypeRegression, "", nil, "ovr" }, "multiClass applies to classification"},
+	} {
+		r := base
+		c.edit(&r)
+		_, err := Validate(r, w)
+		if err == nil || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 400 {
+			t.Errorf("%s: %.200v, want %q", name, err, c.want)
+		}
+	}
+}

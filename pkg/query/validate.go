@@ -217,13 +217,13 @@ func Validate(raw Raw, w Window) (Query, error) {
 		return Query{}, err
 	}
 	if q.Type == TypeClassification && q.Average != "" {
-		for _, m := range q.BaseMetrics() {
-			if !slices.Contains(averagedMetrics, m) {
-				return Query{}, invalid("metric %q needs a positive class; with average %q use %s", m, q.Average, join(averagedMetrics))
-			}
+		if err := validateMulticlass(&q, raw); err != nil {
+			return Query{}, err
 		}
+	} else if strings.TrimSpace(raw.MultiClass) != "" {
+		return Query{}, invalid("multiClass applies to classification's multiclass roc_auc, with an average: set average (macro or weighted), or remove multiClass")
 	}
-	if q.Type == TypeClassification && q.PositiveClass == "" {
+	if q.Type == TypeClassification && q.PositiveClass == "" && q.Average == "" {
 		for _, m := range q.BaseMetrics() {
 			if slices.Contains(ScoreMetrics, m) {
 				return Query{}, invalid("metric %q needs positiveClass (the class whose probability score is)", m)
@@ -283,8 +283,49 @@ func zeroDivision(raw json.RawMessage) (*float64, error) {
 }
 
 // averagedMetrics are the metrics a multiclass average applies to (accuracy and MCC are of the
-// whole matrix).
-var averagedMetrics = []Metric{Accuracy, Precision, Recall, F1, FBeta, MCC}
+// whole matrix; the score metrics read the classes' probability columns).
+var averagedMetrics = []Metric{Accuracy, Precision, Recall, F1, FBeta, MCC, ROCAUC, AveragePrecision, LogLoss, Brier}
+
+// validateMulticlass checks the metrics a multiclass average runs over and reads multiClass:
+// ROC AUC and average precision per class and averaged macro or weighted (scikit-learn's
+// micro pools every class's probabilities, which the per-column histograms do not hold), one
+// vs one for ROC AUC alone and never per class; log loss and Brier are of all classes together
+// (the average does not change them), so not per class.
+func validateMulticlass(q *Query, raw Raw) error {
+	scored := false
+	for _, m := range q.BaseMetrics() {
+		switch {
+		case !slices.Contains(averagedMetrics, m):
+			return invalid("metric %q needs a positive class; with average %q use %s", m, q.Average, join(averagedMetrics))
+		case (m == ROCAUC || m == AveragePrecision) && q.Average == "micro":
+			return invalid("multiclass %s is averaged macro or weighted (or per class with none), not micro: change average", m)
+		case (m == LogLoss || m == Brier) && q.Average == PerClass:
+			return invalid("multiclass %s is one number over every class, not per class: use average macro, micro or weighted (it does not change %s), or remove it", m, m)
+		}
+		scored = scored || slices.Contains(ScoreMetrics, m)
+	}
+	if scored && len(q.Labels) > 0 {
+		return invalid("labels chooses the classes of the confusion-based averages; roc_auc, average_precision, log_loss and brier read every class's probability column: remove labels or those metrics")
+	}
+	scheme := strings.TrimSpace(raw.MultiClass)
+	if scheme == "" {
+		if slices.Contains(q.BaseMetrics(), ROCAUC) {
+			q.MultiClass = MultiClassOvR
+		}
+		return nil
+	}
+	if !slices.Contains(MultiClassSchemes, scheme) {
+		return invalid("unknown multiClass %q: use ovr (one-vs-rest) or ovo (one-vs-one), as scikit-learn's multi_class", clip(raw.MultiClass))
+	}
+	if !slices.Contains(q.BaseMetrics(), ROCAUC) {
+		return invalid("multiClass is multiclass roc_auc's scheme: add roc_auc to metrics, or remove multiClass")
+	}
+	if scheme == MultiClassOvO && q.Average == PerClass {
+		return invalid("one-vs-one roc_auc is averaged over pairs of classes, not per class: use average macro or weighted, or multiClass ovr")
+	}
+	q.MultiClass = scheme
+	return nil
+}
 
 // classificationDefaults is the metric list of a query that names none: the confusion-based
 // metrics, or for multiclass the averaged ones it answered before F-beta and MCC.

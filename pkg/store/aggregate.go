@@ -46,6 +46,14 @@ const (
 	MeasureLogLossSum    MeasureKind = "log_loss_sum"
 	MeasureBrierSum      MeasureKind = "brier_sum"
 
+	// Multiclass probability measures: Values are every class, each with its probability column
+	// score_<class> (ClassScoreColumn), over rows with ground truth among the classes and every
+	// class's probability. Log loss reads the actual class's probability, clipped as above;
+	// Brier sums (p_c - y_c)^2 over the classes.
+	MeasureClassScoredLabeled MeasureKind = "class_scored_labeled"
+	MeasureClassLogLossSum    MeasureKind = "class_log_loss_sum"
+	MeasureClassBrierSum      MeasureKind = "class_brier_sum"
+
 	// Sample variances over paired rows, for comparing two versions' mean errors.
 	MeasureVarSampError    MeasureKind = "var_samp_error"
 	MeasureVarSampAbsError MeasureKind = "var_samp_abs_error"

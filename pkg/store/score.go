@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // ScoreRequest asks for a histogram of scores on a fixed grid, split by the ground truth: per
 // cell of Cells equal cells over [0, 1] (cell i holds i/Cells <= score < (i+1)/Cells, the last
@@ -22,6 +25,29 @@ type ScoreRequest struct {
 	// Sums asks for each side's sum of scores, each score clamped to [0, 1] as for its cell
 	// (ScoreCountRow.SumPositives and SumNegatives).
 	Sums bool
+	// ScoreColumn is the column whose values are counted: empty for score, or a class's own
+	// probability column (ClassScoreColumn) for multiclass ranking metrics.
+	ScoreColumn string
+	// ByActual, with SplitActual, hands one row per cell and actual class instead of splitting
+	// by PositiveClass: ScoreCountRow.Actual names the class, Positives counts its rows and
+	// Negatives is 0 (a multiclass model's one-vs-rest and one-vs-one histograms of one
+	// column, from one scan). Not with Sums.
+	ByActual bool
+}
+
+// ClassScorePrefix starts the name of a multiclass model's probability columns: the
+// probability of class c is the column score_c (ClassScoreColumn).
+const ClassScorePrefix = ColScore + "_"
+
+// ClassScoreColumn names the probability column of a class: score_<class>. The class must
+// make a valid column name (ValidIdentifier), or the model's scores cannot be read per class.
+func ClassScoreColumn(class string) (string, error) {
+	name := ClassScorePrefix + class
+	if err := ValidIdentifier(name); err != nil {
+		return "", fmt.Errorf("%w: class %q has no probability column: a multiclass model's probability of class c is the column %sc, "+
+			"and %q is not a column name (letters, digits and underscores, at most 63 characters)", ErrSchema, class, ClassScorePrefix, name)
+	}
+	return name, nil
 }
 
 // ScoreSplit is what divides the rows of a score cell in two.
@@ -37,6 +63,11 @@ const (
 	SplitPredicted
 )
 
+// MaxScoreClasses bounds the classes whose probability columns a multiclass query reads: one
+// scan per class for ROC AUC and average precision, and one-vs-one ranks a histogram per
+// ordered pair of classes (K^2 of them).
+const MaxScoreClasses = 100
+
 // MaxScoreCells bounds ScoreRequest.Cells: the grid's rows per series.
 const MaxScoreCells = 1 << 20
 
@@ -46,6 +77,7 @@ const MaxScoreCells = 1 << 20
 type ScoreCountRow struct {
 	Bucket                     time.Time
 	Version, Group             string
+	Actual                     string // with ScoreRequest.ByActual
 	Cell                       int
 	Min, Max                   float64
 	Positives, Negatives       int64

@@ -46,6 +46,7 @@ export type FamilyField =
   | 'estimate'
   | 'calibration'
   | 'components'
+  | 'multiClass'
   | 'filters';
 
 export interface Family {
@@ -71,7 +72,7 @@ export const FAMILIES: Record<QueryType, Family> = {
       ['metrics'],
       ['compareTo'],
       ['positiveClass', 'threshold', 'average', 'zeroDivision'],
-      ['beta', 'labels'],
+      ['beta', 'labels', 'multiClass'],
       SHAPE_ROW,
       ['filters'],
     ],
@@ -209,6 +210,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   estimate: ['estimate'],
   calibration: ['calibration'],
   components: ['components'],
+  multiClass: ['multiClass'],
   filters: ['filters'],
 };
 

@@ -49,8 +49,22 @@ export const CLASSIFICATION_METRICS = [
   'fbeta',
 ] as const;
 export type ClassificationMetric = (typeof CLASSIFICATION_METRICS)[number];
-/** The classification metrics that a multiclass average applies to. */
-export const AVERAGED_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1', 'fbeta', 'mcc'];
+/**
+ * The classification metrics a multiclass average applies to; the score metrics read each
+ * class's probability column score_<class>.
+ */
+export const AVERAGED_METRICS: readonly string[] = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'fbeta',
+  'mcc',
+  'roc_auc',
+  'average_precision',
+  'log_loss',
+  'brier',
+];
 /** The classification metrics read from the score; they need the positive class. */
 export const SCORE_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier'];
 
@@ -141,6 +155,8 @@ export const ESTIMATION_OUTPUTS = ['estimated', 'lower', 'upper', 'sampling_erro
 export const ESTIMABLE_METRICS = ['roc_auc', 'f1', 'precision', 'recall', 'specificity', 'accuracy'] as const;
 /** How an estimation calibrates the scores on the reference window; absent: isotonic. */
 export const CALIBRATIONS = ['isotonic', 'none'] as const;
+/** Multiclass ROC AUC's schemes, as scikit-learn's multi_class: one-vs-rest, one-vs-one. */
+export const MULTI_CLASS_SCHEMES = ['ovr', 'ovo'] as const;
 /** What multivariate drift returns per series and bucket, in the backend's order. */
 export const MULTIVARIATE_OUTPUTS = [
   'reconstruction_error',
@@ -280,6 +296,8 @@ export interface ModelwatchQuery extends DataQuery {
   estimate?: string[];
   /** Estimation: isotonic calibration on the reference window (default), or none. */
   calibration?: (typeof CALIBRATIONS)[number];
+  /** Classification with an average: multiclass ROC AUC one-vs-rest (the default) or one-vs-one. */
+  multiClass?: (typeof MULTI_CLASS_SCHEMES)[number];
   /** Multivariate drift: the share of the reference's variance its kept principal components explain (below 1), or their number; absent: 0.65. */
   components?: number;
 }

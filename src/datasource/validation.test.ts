@@ -188,6 +188,57 @@ describe('queryErrors', () => {
       { compareTo: text.reference.emptyRange },
     ],
     [
+      'multiclass ROC AUC one-vs-one with the other score metrics',
+      {
+        ...base,
+        queryType: 'classification',
+        average: 'weighted',
+        multiClass: 'ovo',
+        metrics: ['roc_auc', 'average_precision', 'log_loss', 'brier'],
+      },
+      {},
+    ],
+    [
+      'per-class ROC AUC and average precision',
+      { ...base, queryType: 'classification', average: 'none', metrics: ['roc_auc', 'average_precision'] },
+      {},
+    ],
+    [
+      'micro-averaged ROC AUC',
+      { ...base, queryType: 'classification', average: 'micro', metrics: ['roc_auc'] },
+      { metrics: text.multiclassScores.micro },
+    ],
+    [
+      'per-class log loss',
+      { ...base, queryType: 'classification', average: 'none', metrics: ['log_loss'] },
+      { metrics: text.multiclassScores.perClass },
+    ],
+    [
+      'classes with the score metrics',
+      { ...base, queryType: 'classification', average: 'macro', labels: ['cat'], metrics: ['brier'] },
+      { labels: text.multiclassScores.labels },
+    ],
+    [
+      'a multiclass scheme without ROC AUC',
+      { ...base, queryType: 'classification', average: 'macro', multiClass: 'ovr', metrics: ['f1'] },
+      { multiClass: text.multiclassScores.needsAuc },
+    ],
+    [
+      'one-vs-one per class',
+      { ...base, queryType: 'classification', average: 'none', multiClass: 'ovo', metrics: ['roc_auc'] },
+      { multiClass: text.multiclassScores.ovoPerClass },
+    ],
+    [
+      'a multiclass scheme without an average',
+      { ...base, queryType: 'classification', positiveClass: 'cat', multiClass: 'ovo', metrics: ['roc_auc'] },
+      { multiClass: text.multiclassScores.needsAverage },
+    ],
+    [
+      'score metrics without a positive class or an average',
+      { ...base, queryType: 'classification', metrics: ['roc_auc'] },
+      { positiveClass: text.positiveClass.required, metrics: text.scoreMetricsNeedClass },
+    ],
+    [
       'an average with a metric it does not apply to',
       { ...base, queryType: 'classification', average: 'macro', metrics: ['specificity'] },
       { metrics: text.metricsWithAverage },

@@ -202,12 +202,43 @@ function baseMetrics(query: ModelwatchQuery): string[] {
 function classificationErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
   const metrics = baseMetrics(query);
   if (query.average) {
-    return metrics.every((metric) => AVERAGED_METRICS.includes(metric)) ? {} : { metrics: text.metricsWithAverage };
+    if (!metrics.every((metric) => AVERAGED_METRICS.includes(metric))) {
+      return { metrics: text.metricsWithAverage };
+    }
+    return multiclassScoreErrors(query, metrics);
+  }
+  const errors: Partial<Record<FamilyField, string>> = {};
+  if (query.multiClass) {
+    errors.multiClass = text.multiclassScores.needsAverage;
   }
   if (!query.positiveClass) {
-    return { positiveClass: text.positiveClass.required };
+    errors.positiveClass = text.positiveClass.required;
   }
-  return {};
+  if (!query.positiveClass && metrics.some((metric) => SCORE_METRICS.includes(metric))) {
+    errors.metrics = text.scoreMetricsNeedClass;
+  }
+  return errors;
+}
+
+/** What the backend refuses of the score metrics under a multiclass average (validateMulticlass). */
+function multiclassScoreErrors(query: ModelwatchQuery, metrics: string[]): Partial<Record<FamilyField, string>> {
+  const ranked = metrics.some((metric) => metric === 'roc_auc' || metric === 'average_precision');
+  const scored = metrics.some((metric) => SCORE_METRICS.includes(metric));
+  const errors: Partial<Record<FamilyField, string>> = {};
+  if (ranked && query.average === 'micro') {
+    errors.metrics = text.multiclassScores.micro;
+  } else if (query.average === 'none' && metrics.some((metric) => metric === 'log_loss' || metric === 'brier')) {
+    errors.metrics = text.multiclassScores.perClass;
+  }
+  if (scored && query.labels?.length) {
+    errors.labels = text.multiclassScores.labels;
+  }
+  if (query.multiClass && !metrics.includes('roc_auc')) {
+    errors.multiClass = text.multiclassScores.needsAuc;
+  } else if (query.multiClass === 'ovo' && query.average === 'none') {
+    errors.multiClass = text.multiclassScores.ovoPerClass;
+  }
+  return errors;
 }
 
 function comparisonErrors(query: ModelwatchQuery): Partial<Record<FamilyField, string>> {
@@ -241,9 +272,6 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   }
   if (type === 'classification') {
     Object.assign(errors, classificationErrors(query));
-    if (!query.positiveClass && baseMetrics(query).some((metric) => SCORE_METRICS.includes(metric))) {
-      errors.metrics = text.scoreMetricsNeedClass;
-    }
   }
   if (type === 'comparison') {
     Object.assign(errors, comparisonErrors(query));

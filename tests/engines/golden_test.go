@@ -44,12 +44,18 @@ func loadGolden(t *testing.T, srv *pgserver.Server) string {
 // goldenStore loads the golden families' predictions into a DuckDB store through the loader.
 func goldenStore(t *testing.T) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "families.duckdb")
+	return csvStore(t, "../../testdata/golden/families/predictions.csv")
+}
+
+// csvStore loads a golden CSV into a new DuckDB store through the loader.
+func csvStore(t *testing.T, csv string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "golden.duckdb")
 	w, err := duckdb.OpenWriter(db, "predictions")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ingest.LoadFile(context.Background(), w, "../../testdata/golden/families/predictions.csv"); err != nil {
+	if _, err := ingest.LoadFile(context.Background(), w, csv); err != nil {
 		t.Fatal(err)
 	}
 	_ = w.Close()
@@ -78,16 +84,23 @@ func TestGoldenFamiliesEqualTheEmbeddedStore(t *testing.T) {
 // goldenQueries reads the golden families' queries.
 func goldenQueries(t *testing.T) goldenCases {
 	t.Helper()
-	raw, err := os.ReadFile("../../testdata/golden/families/cases.json")
+	gc := casesOf(t, "../../testdata/golden/families/cases.json")
+	if len(gc.Cases) < 10 {
+		t.Fatalf("only %d golden cases", len(gc.Cases))
+	}
+	return gc
+}
+
+// casesOf reads a golden cases file's window and queries.
+func casesOf(t *testing.T, path string) goldenCases {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var gc goldenCases
 	if err := json.Unmarshal(raw, &gc); err != nil {
 		t.Fatal(err)
-	}
-	if len(gc.Cases) < 10 {
-		t.Fatalf("only %d golden cases", len(gc.Cases))
 	}
 	return gc
 }

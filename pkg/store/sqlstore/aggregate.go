@@ -111,6 +111,8 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	switch m.Kind {
 	case store.MeasureScoredLabeled, store.MeasureLogLossSum, store.MeasureBrierSum:
 		return s.probabilityMeasure(ctx, b, m)
+	case store.MeasureClassScoredLabeled, store.MeasureClassLogLossSum, store.MeasureClassBrierSum:
+		return s.classProbabilityMeasure(ctx, b, m)
 	case store.MeasureLabelDelayMean, store.MeasureLabelDelayQuantile:
 		return s.labelDelay(ctx, m)
 	case store.MeasureLabeled:
@@ -306,6 +308,55 @@ func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Meas
 	}
 	p := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN " + score + " ELSE 1 - " + score + " END"
 	clipped := "least(greatest(" + p + ", " + logLossEps + "), 1 - " + logLossEps + ")"
+	return "sum(CASE WHEN " + scored + " THEN -ln(" + clipped + ") END)", nil
+}
+
+// classProbabilityMeasure is a multiclass probability measure over m.Values, the classes, each
+// bound where it is written.
+func (s *Store) classProbabilityMeasure(ctx context.Context, b *builder, m store.Measure) (string, error) {
+	if len(m.Values) < 2 || len(m.Values) > store.MaxScoreClasses {
+		return "", fmt.Errorf("%w: %s needs 2 to %d classes, not %d", store.ErrSchema, m.Kind, store.MaxScoreClasses, len(m.Values))
+	}
+	names := []string{store.ColActualLabel}
+	for _, class := range m.Values {
+		name, err := store.ClassScoreColumn(class)
+		if err != nil {
+			return "", err
+		}
+		if err := s.classScoreColumn(ctx, name); err != nil {
+			return "", err
+		}
+		names = append(names, name)
+	}
+	q, err := s.columns(ctx, names...)
+	if err != nil {
+		return "", err
+	}
+	actual, scores := q[0], q[1:]
+	double := func(col string) string { return "CAST(" + col + " AS " + s.d.DoubleType() + ")" }
+	conds := []string{actual + " IS NOT NULL", b.in(actual, m.Values)}
+	for _, col := range scores {
+		conds = append(conds, col+" IS NOT NULL")
+	}
+	scored := strings.Join(conds, " AND ")
+	switch m.Kind {
+	case store.MeasureClassScoredLabeled:
+		return "CAST(" + countIf(s.d, scored) + " AS " + s.d.DoubleType() + ")", nil
+	case store.MeasureClassBrierSum:
+		terms := make([]string, len(scores))
+		for i, col := range scores {
+			y := "CASE WHEN " + actual + " = " + b.bind(m.Values[i]) + " THEN 1.0 ELSE 0.0 END"
+			terms[i] = "(" + double(col) + " - (" + y + ")) * (" + double(col) + " - (" + y + "))"
+		}
+		return "sum(CASE WHEN " + scored + " THEN " + strings.Join(terms, " + ") + " END)", nil
+	}
+	var p strings.Builder
+	p.WriteString("CASE")
+	for i, col := range scores {
+		p.WriteString(" WHEN " + actual + " = " + b.bind(m.Values[i]) + " THEN " + double(col))
+	}
+	p.WriteString(" END")
+	clipped := "least(greatest(" + p.String() + ", " + logLossEps + "), 1 - " + logLossEps + ")"
 	return "sum(CASE WHEN " + scored + " THEN -ln(" + clipped + ") END)", nil
 }
 

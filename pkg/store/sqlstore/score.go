@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/store"
@@ -19,20 +20,23 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest, row fun
 		return err
 	}
 	var (
-		micros, cell int64
-		ver, grp     sql.NullString
-		r            store.ScoreCountRow
+		micros, cell     int64
+		ver, grp, actual sql.NullString
+		r                store.ScoreCountRow
 	)
 	// The scan targets live outside the callback: one allocation for the query, not one a row.
 	dest := []any{&micros, &ver, &grp, &cell, &r.Min, &r.Max, &r.Positives, &r.Negatives}
 	if req.Sums {
 		dest = append(dest, &r.SumPositives, &r.SumNegatives)
 	}
+	if req.ByActual {
+		dest = append(dest, &actual)
+	}
 	return s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
 		if err := scan(dest...); err != nil {
 			return false, err
 		}
-		r.Version, r.Group, r.Cell = ver.String, grp.String, int(cell)
+		r.Version, r.Group, r.Cell, r.Actual = ver.String, grp.String, int(cell), actual.String
 		if req.Bucket > 0 {
 			r.Bucket = time.UnixMicro(micros).UTC()
 		}
@@ -53,12 +57,23 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 	if err != nil {
 		return nil, err
 	}
+	if req.ByActual && (req.Split != store.SplitActual || req.Sums) {
+		return nil, fmt.Errorf("%w: a score grid by actual class splits by the ground truth and has no sums", store.ErrSchema)
+	}
 	b := &builder{d: s.d}
+	keys := []string{sc.alias.score}
+	if req.ByActual {
+		keys = append(keys, split.label)
+	}
 	// Each condition binds its values where it is written: placeholders are numbered in the
 	// order they appear.
 	err = s.grouped(b, sc, req.Bucket, func() {
 		b.write(", ", s.gridCell(b, split.score, req.Cells), " AS ", sc.alias.score,
 			", min(", split.score, "), max(", split.score, ")")
+		if req.ByActual {
+			b.write(", CAST(count(*) AS "+s.d.BigintType()+"), CAST(0 AS "+s.d.BigintType()+"), ", split.label)
+			return
+		}
 		b.write(", CAST(", countIf(s.d, split.side(b, req, true)), " AS "+s.d.BigintType()+")")
 		b.write(", CAST(", countIf(s.d, split.side(b, req, false)), " AS "+s.d.BigintType()+")")
 		if req.Sums {
@@ -66,7 +81,7 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 				b.write(", sum(CASE WHEN ", split.side(b, req, positive), " THEN ", split.clamped, " ELSE 0.0 END)")
 			}
 		}
-	}, split.where(), []string{sc.alias.score}, 0)
+	}, split.where(), keys, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +108,14 @@ func (s *Store) scoreSplit(ctx context.Context, req store.ScoreRequest) (scoreSi
 	case req.Split != store.SplitActual:
 		return scoreSides{}, fmt.Errorf("%w: unknown score split %d", store.ErrSchema, req.Split)
 	}
-	names := []string{store.ColScore}
+	scoreColumn := store.ColScore
+	if req.ScoreColumn != "" {
+		if err := s.classScoreColumn(ctx, req.ScoreColumn); err != nil {
+			return scoreSides{}, err
+		}
+		scoreColumn = req.ScoreColumn
+	}
+	names := []string{scoreColumn}
 	if splitBy != "" {
 		names = append(names, splitBy)
 	}
@@ -148,4 +170,23 @@ func (s *Store) clampedScore(score string) string {
 func (s *Store) gridCell(b *builder, score string, cells int) string {
 	clamped := s.clampedScore(score)
 	return "least(CAST(floor(" + clamped + " * " + b.bind(float64(cells)) + ") AS " + s.d.BigintType() + "), " + b.bind(int64(cells-1)) + ")"
+}
+
+// classScoreColumn checks that a column named as a class's probabilities is one: a number
+// column named score_<class>, not one of the table's base columns.
+func (s *Store) classScoreColumn(ctx context.Context, name string) error {
+	sch, err := s.Schema(ctx)
+	if err != nil {
+		return err
+	}
+	c, ok := sch.Column(name)
+	switch {
+	case !strings.HasPrefix(name, store.ClassScorePrefix) || store.RoleOf(name) != store.RoleFeature:
+		return fmt.Errorf("%w: %q is not a class's probability column: those are named %s<class>", store.ErrSchema, name, store.ClassScorePrefix)
+	case !ok:
+		return sch.Require(name)
+	case c.Kind != store.KindDouble && c.Kind != store.KindInteger:
+		return fmt.Errorf("%w: column %q holds %s, not probabilities: a class's probability column holds numbers", store.ErrSchema, name, c.Kind)
+	}
+	return nil
 }

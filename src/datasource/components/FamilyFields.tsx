@@ -15,6 +15,7 @@ import {
   NULLS,
   ESTIMABLE_METRICS,
   CALIBRATIONS,
+  MULTI_CLASS_SCHEMES,
   ZERO_DIVISIONS,
   type ModelwatchQuery,
 } from '../types';
@@ -55,6 +56,7 @@ const DEFINITIONS_OPTIONS = options(DEFINITIONS, (value) => text.definitionsOpti
 const NULLS_OPTIONS = options(NULLS, (value) => text.nullsOptions[value]);
 const ESTIMATE_OPTIONS = options(ESTIMABLE_METRICS, (value) => ({ label: text.metricOptions[value] }));
 const CALIBRATION_OPTIONS = options(CALIBRATIONS, (value) => text.calibrationOptions[value]);
+const MULTI_CLASS_OPTIONS = options(MULTI_CLASS_SCHEMES, (value) => text.multiClassOptions[value]);
 
 function parseThresholdText(value: string): Parsed<number> {
   const parsed = parseThreshold(value);
@@ -251,6 +253,20 @@ const FIELDS: Record<FamilyField, Render> = {
       options={CALIBRATION_OPTIONS}
       value={query.calibration}
       onChange={(calibration) => update({ calibration: calibration as ModelwatchQuery['calibration'] })}
+    />
+  ),
+  multiClass: ({ query, update, errors }) => (
+    <PickerField
+      {...fieldText(text.multiClass)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-multi-class"
+      testId={selectors.query.multiClass}
+      width={NARROW}
+      isClearable
+      options={MULTI_CLASS_OPTIONS}
+      value={query.multiClass}
+      onChange={(multiClass) => update({ multiClass: multiClass as ModelwatchQuery['multiClass'] })}
+      error={errors.multiClass}
     />
   ),
   definitions: ({ query, update }) => (
