@@ -477,6 +477,7 @@ export const labels = {
       fisher: { label: "Fisher's exact", description: 'Test for two categories: p-value' },
       gtest: { label: 'G-test', description: 'Likelihood-ratio test: p-value' },
       linf: { label: 'L-infinity', description: 'Largest change of one share' },
+      mmd: { label: 'Empirical MMD', description: 'Kernel test on numbers: permutation p-value' },
     },
     bins: {
       label: 'Bins',
@@ -638,6 +639,7 @@ export const labels = {
         fisher: 'Fisher',
         gtest: 'G-test',
         linf: 'L-inf',
+        mmd: 'MMD',
       },
     },
     /** The time charts of the comparison and estimation views. */

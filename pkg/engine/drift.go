@@ -98,6 +98,9 @@ func (e *Engine) drift(ctx context.Context, q query.Query) (data.Frames, error) 
 		}
 		current[fs].add(r, isNumeric(cols[r.Feature]), features[r.Feature])
 	}
+	if err := checkKernelTests(q, len(cols)*len(seriesKeys(q, versions, seen))*max(len(bucketTimes), 1)); err != nil {
+		return nil, err
+	}
 	results := map[driftSeries]metrics.DriftResult{}
 	inputs := map[driftSeries]metrics.DriftInput{}
 	var keys []seriesKey

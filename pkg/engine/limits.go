@@ -93,3 +93,19 @@ func plural(n int, thing string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
 }
+
+// MaxKernelTests bounds the MMD tests of one drift query (features x series x buckets): each
+// builds a kernel over up to metrics.MMDMaxValues distinct values and multiplies it with a
+// vector for each of metrics.MMDPermutations splits (0.14 s at the most distinct values on 2
+// cores, BenchmarkMMD), so 100 keep a query to seconds.
+const MaxKernelTests = 100
+
+// checkKernelTests refuses an mmd drift query that would run more than MaxKernelTests tests,
+// after its rows are read and before any test runs, saying how to ask for fewer.
+func checkKernelTests(q query.Query, tests int) error {
+	if q.Method != metrics.MethodMMD || tests <= MaxKernelTests {
+		return nil
+	}
+	return fmt.Errorf("%w: mmd runs a kernel permutation test per feature, series and bucket, at most %d per query; this query would run %d: "+
+		"use a wider interval or the numeric format, or fewer features, versions or groups", query.ErrInvalidQuery, MaxKernelTests, tests)
+}

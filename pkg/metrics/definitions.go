@@ -62,7 +62,7 @@ func ReadsValueCounts(method string, d Definitions) bool {
 // evidentlyThresholds are Evidently's default thresholds where they differ from this project's
 // (0.05 for p-values, 0.1 for distances).
 var evidentlyThresholds = map[string]float64{
-	MethodAnderson: 0.1, MethodCramerVonMises: 0.1, MethodFisher: 0.1, MethodGTest: 0.1,
+	MethodAnderson: 0.1, MethodCramerVonMises: 0.1, MethodFisher: 0.1, MethodGTest: 0.1, MethodMMD: 0.1,
 }
 
 // DefaultThresholdOf is the threshold a method uses under the definitions when the query sets

@@ -29,6 +29,7 @@ const (
 	MethodTTest          = "ttest"
 	MethodEppsSingleton  = "eppssingleton"
 	MethodEnergy         = "energy"
+	MethodMMD            = "mmd" // Evidently's empirical_mmd
 	// Tests and distances on counts per bucket.
 	MethodFisher = "fisher"
 	MethodGTest  = "gtest"
@@ -41,14 +42,14 @@ var DriftMethods = []string{
 	MethodAuto, MethodKS, MethodChiSquare, MethodZ, MethodWasserstein, MethodJensenShannon,
 	MethodPSI, MethodKL, MethodHellinger, MethodTVD, MethodAnderson, MethodCramerVonMises,
 	MethodMannWhitney, MethodTTest, MethodEppsSingleton, MethodEnergy, MethodFisher, MethodGTest,
-	MethodLInf,
+	MethodLInf, MethodMMD,
 }
 
 // ValueMethods compare the values themselves (their order or their size), so they need a
 // number feature and its value counts (or the grid standing in for them).
 var ValueMethods = []string{
 	MethodKS, MethodWasserstein, MethodAnderson, MethodCramerVonMises, MethodMannWhitney,
-	MethodTTest, MethodEppsSingleton, MethodEnergy,
+	MethodTTest, MethodEppsSingleton, MethodEnergy, MethodMMD,
 }
 
 // ComparesValues tells whether a method reads value counts rather than counts per bucket.
@@ -73,7 +74,7 @@ const (
 func ScoreKindOf(method string) string {
 	switch method {
 	case MethodKS, MethodChiSquare, MethodZ, MethodAnderson, MethodCramerVonMises, MethodMannWhitney,
-		MethodTTest, MethodEppsSingleton, MethodFisher, MethodGTest:
+		MethodTTest, MethodEppsSingleton, MethodFisher, MethodGTest, MethodMMD:
 		return ScorePValue
 	case MethodWasserstein, MethodJensenShannon, MethodPSI, MethodKL, MethodHellinger, MethodTVD,
 		MethodEnergy, MethodLInf:

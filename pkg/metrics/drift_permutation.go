@@ -8,11 +8,16 @@ import (
 // PermutationIterations is the number of random splits of Evidently's TVD permutation test.
 const PermutationIterations = 1000
 
-// PermutationSlack is how far two permutation p-values of PermutationIterations splits each
-// (independent draws, e.g. Evidently's and this one) may lie apart: 5 standard errors of their
-// difference at p, plus one split. Tests compare with it, and the query reference quotes it.
-func PermutationSlack(p float64) float64 {
-	return 5*math.Sqrt(2*p*(1-p)/PermutationIterations) + 1.0/PermutationIterations
+// PermutationSlack is how far two permutation p-values of a method's splits each (independent
+// draws, e.g. Evidently's and this one) may lie apart: 5 standard errors of their difference at
+// p, plus one split. Tests compare with it, and the query reference quotes it. Zero for a
+// method without splits.
+func PermutationSlack(method string, p float64) float64 {
+	splits := map[string]float64{MethodTVD: PermutationIterations, MethodMMD: MMDPermutations}[method]
+	if splits == 0 {
+		return 0
+	}
+	return 5*math.Sqrt(2*p*(1-p)/splits) + 1/splits
 }
 
 // permutationSeed seeds the splits, so that a query answers the same p-value every time (as
@@ -38,28 +43,35 @@ func tvdPermutation(ref, cur []float64, observed float64) float64 {
 	// Splits as far as the observed distance count as far: the same sums in another order may
 	// differ in the last bits.
 	limit := observed - 1e-12*math.Max(1, observed)
-	split := make([]float64, n)
+	split := make([]int64, n)
 	hits := 0
 	for range PermutationIterations {
-		left, draws := refN+curN, refN
+		drawSplit(rng, pooled, refN+curN, refN, split)
 		var d float64
 		for i, k := range pooled {
-			x := draws
-			if i < n-1 {
-				x = hypergeometric(rng, left, k, draws)
-			}
-			split[i] = float64(x)
-			left -= k
-			draws -= x
-		}
-		for i, k := range pooled {
-			d += math.Abs(split[i]/float64(refN) - (float64(k)-split[i])/float64(curN))
+			d += math.Abs(float64(split[i])/float64(refN) - float64(k-split[i])/float64(curN))
 		}
 		if d/2 >= limit {
 			hits++
 		}
 	}
 	return float64(hits) / PermutationIterations
+}
+
+// drawSplit draws a random split of pooled rows (counts per value or bucket, total rows in
+// all) into draws rows and the rest: each value's share of the draws without replacement, value
+// after value (a multivariate hypergeometric draw, exact), written to split.
+func drawSplit(rng *rand.Rand, pooled []int64, total, draws int64, split []int64) {
+	left := total
+	for i, k := range pooled {
+		x := draws
+		if i < len(pooled)-1 {
+			x = hypergeometric(rng, left, k, draws)
+		}
+		split[i] = x
+		left -= k
+		draws -= x
+	}
 }
 
 // hypergeometric draws the successes among n draws without replacement from a population of

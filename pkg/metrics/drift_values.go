@@ -30,6 +30,8 @@ func valueTest(method string, v ValueCounts, threshold float64, defs Definitions
 	}
 	var out testOutcome
 	switch method {
+	case MethodMMD:
+		out, r.Approximation = mmdTest(s)
 	case MethodAnderson:
 		out = andersonDarling(s)
 	case MethodCramerVonMises:
@@ -103,7 +105,9 @@ func valueTestOnGrid(method string, g GridCounts, threshold float64, defs Defini
 	if err != nil {
 		return DriftResult{}, err
 	}
-	r.Approximation = g.approximation()
+	if r.Approximation == nil { // MMD's own coarser cells, when it read fewer
+		r.Approximation = g.approximation()
+	}
 	return r, nil
 }
 

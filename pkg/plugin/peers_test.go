@@ -146,8 +146,8 @@ func checkPeerQuery(t *testing.T, ds *plugin.Datasource, definitions string, c p
 		// A permutation p-value (Evidently's TVD) agrees within the draws' error, its verdict
 		// where the p-value is clear of the threshold.
 		tolerance, clear := 1e-9, true
-		if want.Method == metrics.MethodTVD && want.Score != nil && want.Threshold != nil {
-			tolerance = metrics.PermutationSlack(*want.Score)
+		if slack := metrics.PermutationSlack(want.Method, 0.5); slack > 0 && want.Score != nil && want.Threshold != nil {
+			tolerance = metrics.PermutationSlack(want.Method, *want.Score)
 			clear = math.Abs(*want.Score-*want.Threshold) > tolerance
 		}
 		switch {

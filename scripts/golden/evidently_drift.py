@@ -9,9 +9,11 @@ counts and expects the same score and verdict. `queries` are drift queries with 
 "evidently" on testdata/golden/families/predictions.csv with Evidently's results on the rows
 each selects, which pkg/plugin/evidently_test.go runs from the CSV through QueryData.
 
-Evidently's TVD is a permutation p-value (1,000 random splits, numpy's generator seeded with 0):
-the Go tests compare it within the Monte Carlo error of two such estimates, not exactly. Left
-out: empirical_mmd (a permutation test on the raw values). Where Evidently refuses
+Evidently's TVD is a permutation p-value (1,000 random splits, numpy's generator seeded with 0),
+and so is its empirical_mmd (100 random permutations of numpy's global generator, seeded here
+with SEED before each call): the Go tests compare them within the Monte Carlo error of two such
+estimates, not exactly. The MMD statistic itself (Evidently's mmd_2samp on its kernel matrix,
+not permuted) is recorded beside the p-value and compared exactly. Where Evidently refuses
 or fails (fisher_exact and g_test on windows of unequal sizes; cramer_von_mises' exact path on
 at most 20 rows, which numpy 2 breaks inside Evidently's copy of it) the case records why and has
 no expectation for that method.
@@ -30,6 +32,7 @@ import evidently
 import numpy as np
 import pandas as pd
 from peer_samples import categorical_samples, drift_query, numeric_samples, write_cases
+from evidently.legacy.calculations.stattests.mmd_stattest import kernel_matrix, mmd_2samp
 from evidently.legacy.calculations.stattests.registry import get_stattest
 from evidently.legacy.core import ColumnType
 
@@ -39,7 +42,7 @@ OUT = Path(__file__).resolve().parents[2] / "testdata" / "golden" / "evidently" 
 # Evidently's test names and this project's.
 NUMERIC = {"ks": "ks", "wasserstein": "wasserstein", "anderson": "anderson", "cramer_von_mises": "cramervonmises",
            "mannw": "mannwhitney", "t_test": "ttest", "es": "eppssingleton", "ed": "energy", "psi": "psi",
-           "kl_div": "kl", "jensenshannon": "jensenshannon", "hellinger": "hellinger"}
+           "kl_div": "kl", "jensenshannon": "jensenshannon", "hellinger": "hellinger", "empirical_mmd": "mmd"}
 CATEGORICAL = {"chisquare": "chisquare", "z": "z", "g_test": "gtest", "fisher_exact": "fisher", "psi": "psi",
                "kl_div": "kl", "jensenshannon": "jensenshannon", "hellinger": "hellinger", "TVD": "tvd"}
 
@@ -53,6 +56,7 @@ def run(ref, cur, kind, names):
     results = {}
     for evidently_name, ours in names.items():
         test = get_stattest(ref, cur, kind, evidently_name)
+        np.random.seed(SEED)  # empirical_mmd permutes with numpy's global generator
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -62,7 +66,17 @@ def run(ref, cur, kind, names):
                 continue
         results[ours] = {"evidently": evidently_name, "score": fnum(r.drift_score), "drifted": bool(r.drifted),
                          "threshold": float(r.actual_threshold)}
+        if evidently_name == "empirical_mmd":
+            results[ours]["statistic"] = fnum(mmd_statistic(ref, cur))
     return results
+
+
+def mmd_statistic(ref, cur):
+    """The MMD empirical_mmd tests, as its mmd_pval computes it before permuting."""
+    x, y = ref.to_numpy().reshape(-1, 1), cur.to_numpy().reshape(-1, 1)
+    k = kernel_matrix(x, y)
+    k = k - np.diag(np.diagonal(k))
+    return mmd_2samp(k, y.shape[0], permute=False)
 
 
 def numeric_case(name, ref, cur):

@@ -210,6 +210,7 @@ export const DRIFT_METHODS = [
   'fisher',
   'gtest',
   'linf',
+  'mmd',
 ] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
 
