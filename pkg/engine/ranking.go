@@ -21,9 +21,8 @@ type scored struct {
 	probabilities map[seriesKey][]metrics.ProbabilitySums
 	cells         int         // the grid's resolution
 	plan          *rollupPlan // nil: read from raw rows
-	// A multiclass query's (one with an average) classes, each class's rankings per series and
-	// bucket, and whether Brier is halved (two classes, as scikit-learn's scale_by_half).
-	classList []string
+	// A multiclass query's (one with an average) rankings of each class per series and bucket,
+	// and whether Brier is halved (two classes, as scikit-learn's scale_by_half).
 	classes   map[seriesKey][]classScores
 	halfBrier bool
 }
@@ -130,7 +129,7 @@ func (e *Engine) multiclassScores(ctx context.Context, q query.Query, classes, v
 	if err != nil {
 		return err
 	}
-	s.classList, s.halfBrier = classes, len(classes) == 2
+	s.halfBrier = len(classes) == 2
 	if needsGrid(q) {
 		if err := e.classGrids(ctx, q, classes, columns, versions, bucketTimes, s); err != nil {
 			return err
@@ -214,7 +213,10 @@ func (s *scored) annotate(q query.Query, custom map[string]any) []data.Notice {
 				}
 			}
 		}
-		for _, buckets := range s.classes { // per class: each class's own bound
+		for _, buckets := range s.classes { // per class: each class's own bound (averages are in ranked)
+			if q.Average != query.PerClass {
+				break
+			}
 			for _, cs := range buckets {
 				for _, r := range cs.ovr {
 					if b := g.bound(r); b != nil {

@@ -115,6 +115,17 @@ func floats(f *data.Field) []*float64 {
 // runRange runs a query through QueryData over a range with a bucket width.
 func runRange(t *testing.T, ds *plugin.Datasource, q map[string]any, from, to time.Time, interval time.Duration) data.Frames {
 	t.Helper()
+	r := respond(t, ds, q, from, to, interval)
+	if r.Error != nil || len(r.Frames) == 0 {
+		t.Fatalf("%v: %v (%d frames)", q, r.Error, len(r.Frames))
+	}
+	return r.Frames
+}
+
+// respond runs a query through QueryData over a range with a bucket width and returns its
+// response, an error response too.
+func respond(t *testing.T, ds *plugin.Datasource, q map[string]any, from, to time.Time, interval time.Duration) backend.DataResponse {
+	t.Helper()
 	raw, err := json.Marshal(q)
 	if err != nil {
 		t.Fatal(err)
@@ -125,9 +136,5 @@ func runRange(t *testing.T, ds *plugin.Datasource, q map[string]any, from, to ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := resp.Responses["A"]
-	if r.Error != nil || len(r.Frames) == 0 {
-		t.Fatalf("%s: %v (%d frames)", raw, r.Error, len(r.Frames))
-	}
-	return r.Frames
+	return resp.Responses["A"]
 }

@@ -1,8 +1,6 @@
 package plugin_test
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -22,15 +20,7 @@ func TestMMDDriftIsBoundedThroughQueryData(t *testing.T) {
 		Table: settings.DefaultTable}, plugin.OpenStore)
 	t.Cleanup(ds.Dispose)
 	run := func(q map[string]any, interval time.Duration) backend.DataResponse {
-		raw, _ := json.Marshal(q)
-		resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-			RefID: "A", QueryType: "drift", JSON: raw, Interval: interval,
-			TimeRange: backend.TimeRange{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)},
-		}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.Responses["A"]
+		return respond(t, ds, q, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC), interval)
 	}
 	q := map[string]any{"queryType": "drift", "model": "reg", "versions": []string{"A", "B"}, "features": []string{"size"}, "method": "mmd",
 		"metrics": []string{"statistic", "p_value", "drifted"}, "reference": map[string]any{"type": "range", "from": "2026-03-01T00:00:00Z", "to": "2026-03-02T00:00:00Z"}}

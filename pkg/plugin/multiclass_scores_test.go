@@ -1,8 +1,6 @@
 package plugin_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -171,14 +169,7 @@ func TestMulticlassScoresRefuseUnreadableClasses(t *testing.T) {
 		"crowded": {"at most 100", "has 101 classes"},
 	} {
 		for _, metric := range []string{"roc_auc", "log_loss"} {
-			raw, _ := json.Marshal(map[string]any{"queryType": "classification", "model": model, "average": "macro", "metrics": []string{metric}})
-			resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-				RefID: "A", QueryType: "classification", JSON: raw, TimeRange: backend.TimeRange{From: from, To: to}, Interval: time.Hour,
-			}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := resp.Responses["A"]
+			r := respond(t, ds, map[string]any{"queryType": "classification", "model": model, "average": "macro", "metrics": []string{metric}}, from, to, time.Hour)
 			if r.Error == nil || r.Status != backend.StatusBadRequest {
 				t.Fatalf("%s %s: status %d, error %v", model, metric, r.Status, r.Error)
 			}
