@@ -78,7 +78,11 @@ func (e *Engine) count(ctx context.Context, q query.Query, bucketed bool) (*coun
 			cov.Unpredicted += r.Count
 		default:
 			if i := bucketIndex(c.buckets, q.Bucket, r.Bucket); i >= 0 {
-				ms[i].Add(*r.Actual, *r.Predicted, r.Count)
+				n := float64(r.Count)
+				if q.Weight != "" {
+					n = r.Weight
+				}
+				ms[i].Add(*r.Actual, *r.Predicted, n)
 			}
 		}
 		c.coverage[k] = cov

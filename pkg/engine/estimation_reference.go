@@ -66,7 +66,7 @@ func (e *Engine) readEstimationReference(ctx context.Context, q query.Query, sc 
 	err := e.Store.ScoreCounts(ctx, req, func(r store.ScoreCountRow) {
 		k := keyOf(q, r.Version, r.Group)
 		cells[k] = append(cells[k], metrics.CalibrationCell{Rows: r.Positives + r.Negatives, Positives: r.Positives, SumScores: r.SumPositives + r.SumNegatives})
-		bars[k] = append(bars[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
+		bars[k] = append(bars[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, float64(r.Positives), float64(r.Negatives)))
 	})
 	if err != nil {
 		return nil, err

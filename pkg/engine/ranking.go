@@ -115,7 +115,7 @@ func (s *scored) sums(a *aggregated, needs map[query.Metric][]store.Measure) {
 	for k, ps := range s.probabilities {
 		for b := range ps {
 			ps[b] = metrics.ProbabilitySums{
-				N:               int64(orZero(a.of(k, b, n))),
+				N:               orZero(a.of(k, b, n)),
 				SumLogLoss:      orZero(a.of(k, b, loss)),
 				SumSquaredError: orZero(a.of(k, b, brier)),
 			}
@@ -170,7 +170,7 @@ func (e *Engine) rankGrid(ctx context.Context, q query.Query, versions []string,
 	histograms := map[seriesKey][]metrics.ScoreCount{}
 	f := newBucketFolder(bucketTimes, q.Bucket, "score cells", func(bucket int) {
 		for k, h := range histograms {
-			s.ranked[k][bucket] = metrics.RankGrid(h)
+			s.ranked[k][bucket] = rankGrid(h, q.Weight != "")
 			histograms[k] = h[:0] // RankGrid sorted a copy: the array serves the next bucket
 		}
 	})
@@ -179,9 +179,18 @@ func (e *Engine) rankGrid(ctx context.Context, q query.Query, versions []string,
 		if _, ok := s.ranked[k]; !ok || f.at(r.Bucket) < 0 {
 			return
 		}
-		histograms[k] = append(histograms[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, r.Positives, r.Negatives))
+		pos, neg := r.Sides(q.Weight != "")
+		histograms[k] = append(histograms[k], metrics.GridBar(r.Cell, req.Cells, r.Min, r.Max, pos, neg))
 	})
 	return f.done(err)
+}
+
+// rankGrid ranks a histogram of rows, or of sample weights when weighted.
+func rankGrid(h []metrics.ScoreCount, weighted bool) metrics.GridRanking {
+	if weighted {
+		return metrics.RankGridWeighted(h)
+	}
+	return metrics.RankGrid(h)
 }
 
 // gridBounds are the error bounds of the grid-based metrics, with the custom meta keys that

@@ -19,8 +19,8 @@ import (
 type classScores struct {
 	ovr  map[string]metrics.GridRanking
 	ovo  map[[2]string]metrics.GridRanking
-	rows map[string]int64 // rows of the class with its own probability
-	pair map[[2]string]int64
+	rows map[string]float64 // rows of the class with its own probability (their weight, weighted)
+	pair map[[2]string]float64
 }
 
 // classColumns names each class's probability column, refusing a model whose classes are not
@@ -90,7 +90,7 @@ func (e *Engine) classGrids(ctx context.Context, q query.Query, classes, columns
 		s.classes[k] = make([]classScores, n)
 		for b := range n {
 			s.classes[k][b] = classScores{ovr: map[string]metrics.GridRanking{}, ovo: map[[2]string]metrics.GridRanking{},
-				rows: map[string]int64{}, pair: map[[2]string]int64{}}
+				rows: map[string]float64{}, pair: map[[2]string]float64{}}
 		}
 	}
 	for i, class := range classes {
@@ -101,7 +101,7 @@ func (e *Engine) classGrids(ctx context.Context, q query.Query, classes, columns
 		cells := map[seriesKey][]store.ScoreCountRow{}
 		f := newBucketFolder(bucketTimes, q.Bucket, "score cells", func(bucket int) {
 			for k, rows := range cells {
-				rankClass(s.classes[k][bucket], class, classes, rows, req.Cells, q.MultiClass == query.MultiClassOvO)
+				rankClass(s.classes[k][bucket], class, classes, rows, req.Cells, q.MultiClass == query.MultiClassOvO, q.Weight != "")
 				cells[k] = rows[:0]
 			}
 		})
@@ -121,11 +121,12 @@ func (e *Engine) classGrids(ctx context.Context, q query.Query, classes, columns
 
 // rankClass ranks one class's probability column in one bucket from its cells (a row per cell
 // and actual class): one-vs-rest, and with ovo against each other class present.
-func rankClass(into classScores, class string, classes []string, rows []store.ScoreCountRow, cells int, ovo bool) {
-	into.ovr[class] = metrics.RankGrid(classBars(rows, cells, class, func(string) bool { return true }))
+func rankClass(into classScores, class string, classes []string, rows []store.ScoreCountRow, cells int, ovo, weighted bool) {
+	into.ovr[class] = rankGrid(classBars(rows, cells, class, weighted, func(string) bool { return true }), weighted)
 	for _, r := range rows {
 		if r.Actual == class {
-			into.rows[class] += r.Positives
+			n, _ := r.Sides(weighted)
+			into.rows[class] += n
 		}
 	}
 	if !ovo {
@@ -135,8 +136,8 @@ func rankClass(into classScores, class string, classes []string, rows []store.Sc
 		if other == class {
 			continue
 		}
-		h := classBars(rows, cells, class, func(actual string) bool { return actual == class || actual == other })
-		into.ovo[[2]string{class, other}] = metrics.RankGrid(h)
+		h := classBars(rows, cells, class, weighted, func(actual string) bool { return actual == class || actual == other })
+		into.ovo[[2]string{class, other}] = rankGrid(h, weighted)
 		for _, b := range h {
 			into.pair[[2]string{class, other}] += b.Positives + b.Negatives
 		}
@@ -146,10 +147,10 @@ func rankClass(into classScores, class string, classes []string, rows []store.Sc
 // classBars folds the rows of a column's cells whose actual class is kept into histogram bars:
 // the class's rows positive, the others negative, each cell's least and greatest score over
 // the kept rows, in the order the cells first appear.
-func classBars(rows []store.ScoreCountRow, cells int, class string, keep func(actual string) bool) []metrics.ScoreCount {
+func classBars(rows []store.ScoreCountRow, cells int, class string, weighted bool, keep func(actual string) bool) []metrics.ScoreCount {
 	type acc struct {
 		min, max float64
-		pos, neg int64
+		pos, neg float64
 	}
 	byCell := map[int]*acc{}
 	var order []int
@@ -164,10 +165,11 @@ func classBars(rows []store.ScoreCountRow, cells int, class string, keep func(ac
 			order = append(order, r.Cell)
 		}
 		a.min, a.max = min(a.min, r.Min), max(a.max, r.Max)
+		n, _ := r.Sides(weighted) // a row per actual class: its rows (or weight) are on the positive side
 		if r.Actual == class {
-			a.pos += r.Positives
+			a.pos += n
 		} else {
-			a.neg += r.Positives
+			a.neg += n
 		}
 	}
 	bars := make([]metrics.ScoreCount, 0, len(order))
@@ -209,7 +211,7 @@ func classRanking(cs classScores, classes []string, q query.Query, class string,
 					return nil, nil
 				}
 				parts = append(parts, weighted{value: (*va + *vb) / 2, bound: (orZero(ba) + orZero(bb)) / 2,
-					weight: float64(cs.pair[[2]string{a, b}]+cs.pair[[2]string{b, a}]) / 2})
+					weight: (cs.pair[[2]string{a, b}] + cs.pair[[2]string{b, a}]) / 2})
 			}
 		}
 	} else {
@@ -218,7 +220,7 @@ func classRanking(cs classScores, classes []string, q query.Query, class string,
 			if v == nil {
 				return nil, nil
 			}
-			parts = append(parts, weighted{value: *v, bound: orZero(b), weight: float64(cs.rows[c])})
+			parts = append(parts, weighted{value: *v, bound: orZero(b), weight: cs.rows[c]})
 		}
 	}
 	return average(parts, q.Average == "weighted")

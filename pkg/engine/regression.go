@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -70,13 +71,25 @@ var regressionNeeds = map[query.Metric][]store.Measure{
 // and an actual value (the error quantiles from the rollups' error sketch within its relative
 // bound, stated in meta.custom.errorQuantileRelativeError).
 func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, error) {
-	a, err := e.aggregate(ctx, q, measuresFor(q.Metrics, regressionNeeds))
+	needs := regressionNeeds
+	var c centers
+	if q.Weight != "" {
+		var err error
+		if c, err = e.weightedCenters(ctx, q); err != nil {
+			return nil, err
+		}
+		needs = weightedRegressionNeeds(c)
+	}
+	a, err := e.aggregate(ctx, q, measuresFor(q.Metrics, needs))
 	if err != nil {
 		return nil, err
 	}
 	value := func(k seriesKey, m query.Metric, b int) *float64 {
 		if measure, ok := readDirectly[m]; ok {
 			return a.of(k, b, measure)
+		}
+		if q.Weight != "" {
+			return metrics.Regression[string(m)](weightedSums(a, k, b, c), q.RegressionOptions())
 		}
 		// Sums a metric does not read were not asked for and stay zero here.
 		n := int64(orZero(a.of(k, b, pairedMeasure)))
@@ -102,4 +115,83 @@ func (e *Engine) regression(ctx context.Context, q query.Query) (data.Frames, er
 		return ok
 	}))
 	return out, nil
+}
+
+// centers are the shifts of a weighted query's spreads: the weighted means of the actual
+// values and of the errors over the query's whole range and series.
+type centers struct{ actual, err float64 }
+
+// The weighted measures. Every sum but the row counts is of weight times the row's term.
+var (
+	pairedWeight  = store.Measure{Kind: store.MeasurePairedWeight}
+	nonZeroWeight = store.Measure{Kind: store.MeasureNonZeroWeight}
+)
+
+// weightedRegressionNeeds declares the measures of the weighted regression metrics: the same
+// weighted sums, the weights they divide by, and for R2 and explained variance the spreads of
+// the actuals and errors about the query's centers.
+func weightedRegressionNeeds(c centers) map[query.Metric][]store.Measure {
+	actual := []store.Measure{{Kind: store.MeasureShiftedActual, Lo: c.actual}, {Kind: store.MeasureShiftedSqActual, Lo: c.actual}}
+	errs := []store.Measure{{Kind: store.MeasureShiftedError, Lo: c.err}, {Kind: store.MeasureShiftedSqError, Lo: c.err}}
+	base := []store.Measure{pairedMeasure, pairedWeight}
+	with := func(ms ...store.Measure) []store.Measure { return append(slices.Clone(base), ms...) }
+	return map[query.Metric][]store.Measure{
+		query.MAE:               with(sumAbsErrorMeasure),
+		query.MSE:               with(sumSqErrorMeasure),
+		query.RMSE:              with(sumSqErrorMeasure),
+		query.MAPE:              {pairedMeasure, nonZeroActual, nonZeroWeight, sumAbsPctError},
+		query.R2:                with(append([]store.Measure{sumSqErrorMeasure}, actual...)...),
+		query.MeanError:         with(sumErrorMeasure),
+		query.ExplainedVariance: with(append(append([]store.Measure{sumSqErrorMeasure}, actual...), errs...)...),
+		query.Pinball:           with(sumErrorMeasure, sumAbsErrorMeasure),
+		query.MSLE:              with(sumSqLogError, logInvalid),
+		query.RMSLE:             with(sumSqLogError, logInvalid),
+	}
+}
+
+// weightedCenters reads the weighted means of the actual values and of the errors over the
+// query's whole range (one aggregate, only when R2 or explained variance needs a spread): a
+// shift inside the data keeps the weighted spreads' precision, as the unweighted path's
+// variances do.
+func (e *Engine) weightedCenters(ctx context.Context, q query.Query) (centers, error) {
+	if !slices.Contains(q.Metrics, query.R2) && !slices.Contains(q.Metrics, query.ExplainedVariance) {
+		return centers{}, nil
+	}
+	whole := q
+	whole.Format, whole.GroupBy, whole.Change = query.FormatNumeric, "", nil
+	sumActual := store.Measure{Kind: store.MeasureShiftedActual}
+	a, err := e.aggregate(ctx, whole, []store.Measure{pairedWeight, sumActual, sumErrorMeasure})
+	if err != nil {
+		return centers{}, err
+	}
+	var w, sa, se float64
+	for _, k := range a.keys {
+		w += orZero(a.of(k, 0, pairedWeight))
+		sa += orZero(a.of(k, 0, sumActual))
+		se += orZero(a.of(k, 0, sumErrorMeasure))
+	}
+	if !(w > 0) || math.IsInf(sa/w, 0) || math.IsInf(se/w, 0) || math.IsNaN(sa/w) || math.IsNaN(se/w) {
+		return centers{}, nil // no weight (nothing to center) or sums beyond a float: about 0
+	}
+	return centers{actual: sa / w, err: se / w}, nil
+}
+
+// weightedSums reads a series' weighted sums in a bucket.
+func weightedSums(a *aggregated, k seriesKey, b int, c centers) metrics.RegressionSums {
+	of := func(m store.Measure) float64 { return orZero(a.of(k, b, m)) }
+	n := int64(of(pairedMeasure))
+	s := metrics.RegressionSums{
+		N: n, Weighted: true, W: of(pairedWeight),
+		SumErr: of(sumErrorMeasure), SumAbsErr: of(sumAbsErrorMeasure), SumSqErr: of(sumSqErrorMeasure),
+		SumActual:   of(store.Measure{Kind: store.MeasureShiftedActual, Lo: c.actual}),
+		SumSqActual: of(store.Measure{Kind: store.MeasureShiftedSqActual, Lo: c.actual}),
+		MapeN:       int64(of(nonZeroActual)), MapeW: of(nonZeroWeight), SumAbsPctErr: of(sumAbsPctError),
+		SumSqLogErr: of(sumSqLogError), LogInvalid: int64(of(logInvalid)),
+	}
+	s.ZeroActual = s.N - s.MapeN
+	if s.W > 0 {
+		d := of(store.Measure{Kind: store.MeasureShiftedError, Lo: c.err})
+		s.SumSqErrDev = max(of(store.Measure{Kind: store.MeasureShiftedSqError, Lo: c.err})-d*d/s.W, 0)
+	}
+	return s
 }

@@ -48,7 +48,7 @@ const (
 // (no score threshold, no score metric) are the caller's.
 func (e *Engine) rollupFor(ctx context.Context, q query.Query, use segmentUse) (*rollupPlan, error) {
 	rs, ok := e.Store.(store.RollupStore)
-	if !e.Rollups || !ok {
+	if !e.Rollups || !ok || q.Weight != "" { // the rollups count rows, not sample weights
 		return nil, nil
 	}
 	if (len(q.Filters) > 0 && use < segmentFilters) || (q.GroupBy != "" && use < segmentGroups) {

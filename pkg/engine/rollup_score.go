@@ -198,7 +198,7 @@ func (g *gridCells) bars(n int) map[seriesKey][]metrics.ScoreCount {
 	for k, cells := range g.rows {
 		h := make([]metrics.ScoreCount, 0, len(cells))
 		for _, r := range cells {
-			h = append(h, metrics.GridBar(r.Cell, n, r.Min, r.Max, r.Positives, r.Negatives))
+			h = append(h, metrics.GridBar(r.Cell, n, r.Min, r.Max, float64(r.Positives), float64(r.Negatives)))
 		}
 		out[k] = h
 	}
@@ -229,7 +229,7 @@ func (e *Engine) rollupProbabilities(ctx context.Context, q query.Query, p *roll
 		if !ok || i < 0 {
 			continue
 		}
-		ps[i].N += r.N
+		ps[i].N += float64(r.N)
 		ps[i].SumLogLoss += r.SumLogLoss
 		ps[i].SumSquaredError += r.SumSquaredError
 	}

@@ -32,7 +32,7 @@ func perFeature(q query.Query) bool {
 // scope turns a validated query into the store's row selection.
 func scope(q query.Query, versions []string) store.Scope {
 	return store.Scope{Model: q.Model, Versions: versions, From: q.From, To: q.To, Filters: q.Filters, GroupBy: q.GroupBy,
-		CombineVersions: q.CombineVersions}
+		CombineVersions: q.CombineVersions, Weight: q.Weight}
 }
 
 // keyOf is the series a store row belongs to: its version's and group's, or with

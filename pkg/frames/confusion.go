@@ -1,6 +1,8 @@
 package frames
 
 import (
+	"math"
+
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mlops/modelwatch/pkg/metrics"
@@ -37,7 +39,7 @@ func Confusion(refID, model string, labels []string, versions []VersionMatrix) *
 				vers = append(vers, v.Version)
 				actual = append(actual, a)
 				predicted = append(predicted, p)
-				counts = append(counts, v.Matrix.Counts[i][j])
+				counts = append(counts, int64(math.Round(v.Matrix.Counts[i][j]))) // rows: the matrix frame is never weighted
 			}
 		}
 		total.Rows += v.Coverage.Rows

@@ -4,7 +4,7 @@ import "math"
 
 // Binary holds one-vs-rest counts for a positive class.
 type Binary struct {
-	TP, FP, FN, TN int64
+	TP, FP, FN, TN float64
 }
 
 // Func computes one classification metric from a confusion matrix, a positive class and
@@ -74,7 +74,7 @@ func balancedAccuracy(b Binary) *float64 {
 	return num(sum / float64(n))
 }
 
-func ratio(a, b int64) *float64 {
+func ratio(a, b float64) *float64 {
 	if b == 0 {
 		return nil
 	}

@@ -9,7 +9,7 @@ func matrix(labels []string, counts [][]int64) Confusion {
 	c := NewConfusion(labels)
 	for i := range counts {
 		for j, n := range counts[i] {
-			c.Add(c.Labels[i], c.Labels[j], n)
+			c.Add(c.Labels[i], c.Labels[j], float64(n))
 		}
 	}
 	return c

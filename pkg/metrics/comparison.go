@@ -56,21 +56,25 @@ type ProportionFunc func(c Confusion, positive string) Proportion
 // balanced accuracy) are not a share of independent rows and have no such test here.
 var Proportions = map[string]ProportionFunc{
 	"accuracy": func(c Confusion, _ string) Proportion {
-		return Proportion{Successes: c.Correct(), Trials: c.Total()}
+		return Proportion{Successes: rows(c.Correct()), Trials: rows(c.Total())}
 	},
 	"precision": func(c Confusion, positive string) Proportion {
 		b := c.Binary(positive)
-		return Proportion{Successes: b.TP, Trials: b.TP + b.FP}
+		return Proportion{Successes: rows(b.TP), Trials: rows(b.TP + b.FP)}
 	},
 	"recall": func(c Confusion, positive string) Proportion {
 		b := c.Binary(positive)
-		return Proportion{Successes: b.TP, Trials: b.TP + b.FN}
+		return Proportion{Successes: rows(b.TP), Trials: rows(b.TP + b.FN)}
 	},
 	"specificity": func(c Confusion, positive string) Proportion {
 		b := c.Binary(positive)
-		return Proportion{Successes: b.TN, Trials: b.TN + b.FP}
+		return Proportion{Successes: rows(b.TN), Trials: rows(b.TN + b.FP)}
 	},
 }
+
+// rows reads a count of an unweighted confusion matrix (whole numbers in floats) as rows: the
+// tests between versions count rows, never weights.
+func rows(n float64) int64 { return int64(math.Round(n)) }
 
 // CompareProportions compares a proportion metric between two versions with the two-sample
 // z-test, statsmodels' proportions_ztest on [challenger, champion]: z = Delta / SE_pooled with
@@ -91,8 +95,8 @@ var Proportions = map[string]ProportionFunc{
 func CompareProportions(champion, challenger Proportion, higherIsBetter bool) Comparison {
 	out := Comparison{
 		Method:     MethodTwoProportionZ,
-		Champion:   ratio(champion.Successes, champion.Trials),
-		Challenger: ratio(challenger.Successes, challenger.Trials),
+		Champion:   ratio(float64(champion.Successes), float64(champion.Trials)),
+		Challenger: ratio(float64(challenger.Successes), float64(challenger.Trials)),
 	}
 	if out.Champion == nil || out.Challenger == nil {
 		return out

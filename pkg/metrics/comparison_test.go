@@ -175,7 +175,7 @@ func TestProportionsFromConfusion(t *testing.T) {
 		if got != w {
 			t.Errorf("%s: %+v, want %+v", name, got, w)
 		}
-		if r := ratio(got.Successes, got.Trials); *r != *Classification[name](c, "churn", Scoring{}) {
+		if r := ratio(float64(got.Successes), float64(got.Trials)); *r != *Classification[name](c, "churn", Scoring{}) {
 			t.Errorf("%s: %v is not the classification metric", name, *r)
 		}
 	}

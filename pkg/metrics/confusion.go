@@ -6,10 +6,12 @@ package metrics
 import "slices"
 
 // Confusion is a confusion matrix: Counts[i][j] rows whose actual class is Labels[i] and whose
-// predicted class is Labels[j]. Labels are sorted, as scikit-learn orders them.
+// predicted class is Labels[j] (or, weighted, the sum of their sample weights, as
+// scikit-learn's confusion_matrix with sample_weight). Labels are sorted, as scikit-learn orders
+// them.
 type Confusion struct {
 	Labels []string
-	Counts [][]int64
+	Counts [][]float64
 }
 
 // NewConfusion returns an all-zero matrix over the given labels (sorted, deduplicated).
@@ -17,15 +19,16 @@ func NewConfusion(labels []string) Confusion {
 	ls := slices.Clone(labels)
 	slices.Sort(ls)
 	ls = slices.Compact(ls)
-	counts := make([][]int64, len(ls))
+	counts := make([][]float64, len(ls))
 	for i := range counts {
-		counts[i] = make([]int64, len(ls))
+		counts[i] = make([]float64, len(ls))
 	}
 	return Confusion{Labels: ls, Counts: counts}
 }
 
-// Add counts n rows with the given actual and predicted class; both must be among Labels.
-func (c Confusion) Add(actual, predicted string, n int64) {
+// Add counts n rows (or their weight) with the given actual and predicted class; both must be
+// among Labels.
+func (c Confusion) Add(actual, predicted string, n float64) {
 	i, _ := slices.BinarySearch(c.Labels, actual)
 	j, _ := slices.BinarySearch(c.Labels, predicted)
 	if i < len(c.Labels) && j < len(c.Labels) && c.Labels[i] == actual && c.Labels[j] == predicted {
@@ -33,9 +36,9 @@ func (c Confusion) Add(actual, predicted string, n int64) {
 	}
 }
 
-// Total is the number of rows counted.
-func (c Confusion) Total() int64 {
-	var n int64
+// Total is the number of rows counted (their weight, weighted).
+func (c Confusion) Total() float64 {
+	var n float64
 	for _, row := range c.Counts {
 		for _, v := range row {
 			n += v
@@ -44,9 +47,9 @@ func (c Confusion) Total() int64 {
 	return n
 }
 
-// Correct is the number of rows on the diagonal.
-func (c Confusion) Correct() int64 {
-	var n int64
+// Correct is the number of rows on the diagonal (their weight, weighted).
+func (c Confusion) Correct() float64 {
+	var n float64
 	for i := range c.Counts {
 		n += c.Counts[i][i]
 	}

@@ -370,7 +370,7 @@ func (c Categories) UnseenShare() *float64 {
 			unseen += n
 		}
 	}
-	return ratio(unseen, total)
+	return ratio(float64(unseen), float64(total))
 }
 
 // OutOfRangeShare is the share of current rows outside the reference range (the underflow
@@ -379,7 +379,7 @@ func (h Histogram) OutOfRangeShare() *float64 {
 	if len(h.Current) < 2 {
 		return nil
 	}
-	return ratio(h.Current[0]+h.Current[len(h.Current)-1], countTotal(h.Current))
+	return ratio(float64(h.Current[0]+h.Current[len(h.Current)-1]), float64(countTotal(h.Current)))
 }
 
 // Shares divides each count by the total; all nil when the total is 0 (no rows: the shares

@@ -74,7 +74,7 @@ func SamplingComponents(c BinaryCounts, h []ScoreCount) map[string]SamplingCompo
 func rocAUCSamplingComponent(h []ScoreCount) SamplingComponent {
 	bars := slices.Clone(h)
 	slices.SortFunc(bars, func(a, b ScoreCount) int { return cmpFloat(a.Score, b.Score) })
-	var pos, neg int64
+	var pos, neg float64
 	for _, b := range bars {
 		pos += b.Positives
 		neg += b.Negatives
@@ -91,8 +91,7 @@ func rocAUCSamplingComponent(h []ScoreCount) SamplingComponent {
 	}
 	// The j-th of a cell's P positives (j from 0) has A + B(j + 1/2) negatives below it, where A
 	// counts the lower cells' negatives and B = the cell's negatives / P.
-	cellSums := func(a, b float64, p int64) (sum, squares float64) {
-		k := float64(p)
+	cellSums := func(a, b, k float64) (sum, squares float64) {
 		sum = k*a + b*k*k/2
 		squares = k*a*a + a*b*k*k + b*b*(k*k*k/3-k/12)
 		return sum, squares

@@ -32,7 +32,7 @@ type PRF struct {
 // whose actual class is Label).
 type ClassPRF struct {
 	Label   string
-	Support int64
+	Support float64
 	PRF
 }
 

@@ -64,8 +64,8 @@ func TestMulticlassGolden(t *testing.T) {
 				t.Fatalf("%d classes, want %d", len(per), len(tc.PerClass))
 			}
 			for i, want := range tc.PerClass {
-				if per[i].Label != want.Label || per[i].Support != want.Support {
-					t.Errorf("class %d: %s (%d rows), want %s (%d)", i, per[i].Label, per[i].Support, want.Label, want.Support)
+				if per[i].Label != want.Label || per[i].Support != float64(want.Support) {
+					t.Errorf("class %d: %s (%v rows), want %s (%d)", i, per[i].Label, per[i].Support, want.Label, want.Support)
 				}
 				checkPRF(t, want.Label, per[i].PRF, want.goldenPRF, 1e-12)
 			}

@@ -6,7 +6,8 @@ import (
 )
 
 // ScoreCount is one bar of a score histogram for a binary classifier: how many rows with ground
-// truth had this score, split by whether the actual label was the positive class. Grouped by the
+// truth had this score (or, weighted, their sum of sample weights), split by whether the actual
+// label was the positive class. Grouped by the
 // exact score (GROUP BY score), the ranking metrics below equal scikit-learn's on the rows.
 //
 // The store groups by a cell of a fixed grid instead (see score_grid.go), so that the histogram
@@ -16,8 +17,8 @@ import (
 // most how much.
 type ScoreCount struct {
 	Score     float64
-	Positives int64
-	Negatives int64
+	Positives float64
+	Negatives float64
 	// Spread: the bar's rows had different scores whose order among themselves is unknown (a grid
 	// cell with min < max). False for a bar of one exact score.
 	Spread bool
@@ -105,8 +106,9 @@ func (s sorted) averagePrecision() *float64 {
 // score or a negative count.
 type sorted struct {
 	bars     []ScoreCount
-	pos, neg int64
+	pos, neg float64
 	ok       bool
+	weighted bool // the counts are sample weights (RankGridWeighted)
 }
 
 // sortedBars sorts a copy of the histogram (see sorted); the caller's slice is not modified.
@@ -165,10 +167,10 @@ const LogLossEps = 0x1p-52
 // exact however the scores are distributed; from a histogram grouped by exact score
 // ProbabilitySumsOf gives the same numbers.
 type ProbabilitySums struct {
-	N               int64
+	N               float64 // rows, or with sample weights their weight
 	SumLogLoss      float64
 	SumSquaredError float64
-	OutOfRange      int64
+	OutOfRange      float64
 }
 
 // ProbabilitySumsOf sums a histogram's bars into ProbabilitySums, reading each score as the
@@ -182,7 +184,7 @@ func ProbabilitySumsOf(h []ScoreCount) (p ProbabilitySums, ok bool) {
 			p.OutOfRange += b.Positives + b.Negatives
 			continue
 		}
-		pos, neg := float64(b.Positives), float64(b.Negatives)
+		pos, neg := b.Positives, b.Negatives
 		p.N += b.Positives + b.Negatives
 		if b.Positives > 0 {
 			p.SumLogLoss += pos * -math.Log(clipProbability(b.Score))

@@ -25,7 +25,7 @@ func TestRankingGolden(t *testing.T) {
 		t.Run(tc.Name, func(t *testing.T) {
 			h := make([]ScoreCount, len(tc.Histogram))
 			for i, b := range tc.Histogram {
-				h[i] = ScoreCount{Score: b[0], Positives: int64(b[1]), Negatives: int64(b[2])}
+				h[i] = ScoreCount{Score: b[0], Positives: b[1], Negatives: b[2]}
 			}
 			// On the histogram's own scores every metric equals scikit-learn's to 1e-9.
 			for name, want := range tc.ExpectedOnHistogram {

@@ -54,6 +54,28 @@ type RegressionSums struct {
 	// value at or below -1, where that logarithm is undefined.
 	SumSqLogErr float64
 	LogInvalid  int64
+	// Weighted sums carry sample weights (scikit-learn's sample_weight): every sum above but the
+	// counts is then of weight times the row's term, W is the rows' total weight and MapeW that
+	// of the rows with a <> 0; the means divide by them instead of N and MapeN. N still counts
+	// the rows (R2 needs two).
+	Weighted bool
+	W, MapeW float64
+}
+
+// total is what the means divide by: the rows, or their weight.
+func (s RegressionSums) total() float64 {
+	if s.Weighted {
+		return s.W
+	}
+	return float64(s.N)
+}
+
+// mapeTotal is MAPE's divisor: the rows with a <> 0, or their weight.
+func (s RegressionSums) mapeTotal() float64 {
+	if s.Weighted {
+		return s.MapeW
+	}
+	return float64(s.MapeN)
 }
 
 // RegressionOptions are scikit-learn's options of the regression metrics.
@@ -89,12 +111,12 @@ type RegressionFunc func(s RegressionSums, o RegressionOptions) *float64
 //	msle, rmsle mean_squared_log_error and root_mean_squared_log_error; nil when a value is at
 //	            or below -1
 var Regression = map[string]RegressionFunc{
-	"mae":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsErr, s.N) },
-	"mse":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumSqErr, s.N) },
+	"mae":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsErr, s.total()) },
+	"mse":                func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumSqErr, s.total()) },
 	"rmse":               rmse,
-	"mape":               func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsPctErr, s.MapeN) },
+	"mape":               func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumAbsPctErr, s.mapeTotal()) },
 	"r2":                 r2,
-	"mean_error":         func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumErr, s.N) },
+	"mean_error":         func(s RegressionSums, _ RegressionOptions) *float64 { return meanOver(s.SumErr, s.total()) },
 	"explained_variance": explainedVariance,
 	"pinball":            pinball,
 	"msle":               msle,
@@ -112,7 +134,7 @@ func msle(s RegressionSums, _ RegressionOptions) *float64 {
 	if s.LogInvalid > 0 {
 		return nil
 	}
-	return meanOver(s.SumSqLogErr, s.N)
+	return meanOver(s.SumSqLogErr, s.total())
 }
 
 // r2ConstantSpread is the share of SumSqActual below which SStot counts as zero, i.e. the
@@ -150,7 +172,7 @@ func explainedVariance(s RegressionSums, o RegressionOptions) *float64 {
 // scikit-learn's force_finite=True, 1 for no residual and 0 otherwise rather than nan or -inf,
 // numbers an alert can use; undefined with KeepNonFinite (force_finite=False).
 func oneLess(s RegressionSums, residual float64, o RegressionOptions) *float64 {
-	ssTot := s.SumSqActual - s.SumActual*s.SumActual/float64(s.N)
+	ssTot := s.SumSqActual - s.SumActual*s.SumActual/s.total()
 	if ssTot <= r2ConstantSpread*s.SumSqActual {
 		switch {
 		case o.KeepNonFinite:
@@ -176,20 +198,20 @@ func pinball(s RegressionSums, o RegressionOptions) *float64 {
 	}
 	short := math.Max((s.SumAbsErr-s.SumErr)/2, 0)
 	excess := math.Max((s.SumAbsErr+s.SumErr)/2, 0)
-	return num((alpha*short + (1-alpha)*excess) / float64(s.N))
+	return num((alpha*short + (1-alpha)*excess) / s.total())
 }
 
 func rmse(s RegressionSums, _ RegressionOptions) *float64 {
-	m := meanOver(s.SumSqErr, s.N)
+	m := meanOver(s.SumSqErr, s.total())
 	if m == nil {
 		return nil
 	}
 	return num(math.Sqrt(*m))
 }
 
-func meanOver(sum float64, n int64) *float64 {
+func meanOver(sum, n float64) *float64 {
 	if n <= 0 {
 		return nil
 	}
-	return num(sum / float64(n))
+	return num(sum / n)
 }

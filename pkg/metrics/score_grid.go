@@ -32,7 +32,7 @@ func GridCell(score float64, cells int) int {
 // positive and negative rows) into a histogram bar. A cell of one distinct score keeps that
 // score: a bar of the exact histogram. A cell of several stands at its midpoint and is Spread.
 // Either way the bars order as the cells do, which is all the ranking metrics read.
-func GridBar(cell, cells int, least, greatest float64, positives, negatives int64) ScoreCount {
+func GridBar(cell, cells int, least, greatest, positives, negatives float64) ScoreCount {
 	if least == greatest { // false for NaN: a NaN cell is spread
 		return ScoreCount{Score: least, Positives: positives, Negatives: negatives}
 	}
@@ -109,7 +109,7 @@ func (s sorted) averagePrecisionErrorBound() *float64 {
 		if b.Spread && b.Positives > 0 {
 			g := (above + p) / (above + p + aboveNeg + m)
 			up += p * ((above+p)/(above+p+aboveNeg) - g)
-			down += p*g - leastPrecisionSum(above, aboveNeg+m, b.Positives)
+			down += p*g - leastPrecisionSum(above, aboveNeg+m, b.Positives, s.weighted)
 		}
 		above += p
 		aboveNeg += m
@@ -126,24 +126,38 @@ type GridRanking struct {
 // RankGrid computes the GridRanking of a histogram from one sorted copy of it (the functions
 // above each sort their own).
 func RankGrid(h []ScoreCount) GridRanking {
+	return sortedBars(h).rank()
+}
+
+// RankGridWeighted is RankGrid for a histogram of sample weights: a cell's positives are a
+// weight, not rows, so average precision's bound takes the least precision sum's integral,
+// below the sum for any weights of the rows.
+func RankGridWeighted(h []ScoreCount) GridRanking {
 	s := sortedBars(h)
+	s.weighted = true
+	return s.rank()
+}
+
+func (s sorted) rank() GridRanking {
 	return GridRanking{
 		ROCAUC: s.rocAUC(), ROCAUCErrorBound: s.rocAUCErrorBound(),
 		AveragePrecision: s.averagePrecision(), AveragePrecisionErrorBound: s.averagePrecisionErrorBound(),
 	}
 }
 
-// leastPrecisionSum is sum_{i=1..p} (a + i) / (a + i + k), exactly for p up to 4096 and as the
-// integral of x / (x + k) from a to a + p above that (a lower bound: the terms increase).
-func leastPrecisionSum(a, k float64, p int64) float64 {
+// leastPrecisionSum is sum_{i=1..p} (a + i) / (a + i + k), exactly for p up to 4096 rows and as
+// the integral of x / (x + k) from a to a + p above that (a lower bound: the terms increase).
+// Weighted positives (p a weight, not rows) take the integral always: it is below the sum for
+// any weights of the rows, each row's term taken at its cumulative weight (a right Riemann sum).
+func leastPrecisionSum(a, k, p float64, weighted bool) float64 {
 	if k == 0 {
-		return float64(p)
+		return p
 	}
-	if p > 4096 {
-		return float64(p) - k*math.Log1p(float64(p)/(a+k))
+	if weighted || p > 4096 {
+		return p - k*math.Log1p(p/(a+k))
 	}
 	var s float64
-	for i := int64(1); i <= p; i++ {
+	for i := 1.0; i <= p; i++ {
 		x := a + float64(i)
 		s += x / (x + k)
 	}

@@ -58,7 +58,7 @@ func gridOf(scores []float64, positive []bool, cells int) []ScoreCount {
 	}
 	var h []ScoreCount
 	for k, c := range byCell {
-		h = append(h, GridBar(k, cells, c.least, c.greatest, c.pos, c.neg))
+		h = append(h, GridBar(k, cells, c.least, c.greatest, float64(c.pos), float64(c.neg)))
 	}
 	return h
 }
@@ -168,7 +168,7 @@ func TestGridErrorBoundsHoldAndAreReached(t *testing.T) {
 				lo, hi := float64(k)/float64(tc.cells), float64(k+1)/float64(tc.cells)
 				best = append(best, ScoreCount{Score: math.Nextafter(hi, 0), Positives: b.Positives}, ScoreCount{Score: lo, Negatives: b.Negatives})
 				worst = append(worst, ScoreCount{Score: math.Nextafter(hi, 0), Negatives: b.Negatives})
-				for i := range b.Positives {
+				for i := range int(b.Positives) {
 					worst = append(worst, ScoreCount{Score: lo + float64(i)*1e-9, Positives: 1})
 				}
 			}
@@ -189,14 +189,36 @@ func TestGridErrorBoundsHoldAndAreReached(t *testing.T) {
 // exact sum (a wider bound, never a narrower one) and close to it.
 func TestLeastPrecisionSumIntegral(t *testing.T) {
 	for _, c := range []struct{ a, k float64 }{{0, 1}, {10, 5000}, {1e6, 3e5}, {0, 1e7}} {
-		p := int64(20_000)
+		p := 20_000.0
 		var exact float64
-		for i := int64(1); i <= p; i++ {
+		for i := 1.0; i <= p; i++ {
 			exact += (c.a + float64(i)) / (c.a + float64(i) + c.k)
 		}
-		got := leastPrecisionSum(c.a, c.k, p)
+		got := leastPrecisionSum(c.a, c.k, p, false)
 		if got > exact || exact-got > 1 {
 			t.Errorf("a=%g k=%g: integral %.10g, exact sum %.10g", c.a, c.k, got, exact)
+		}
+	}
+}
+
+// With sample weights a cell's positives are a weight, not a number of rows: the least precision
+// sum is then the integral, which stays below the sum for any weights of the rows (each row's
+// term at its cumulative weight), so the average precision bound stays a bound.
+func TestLeastPrecisionSumWeighted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range 400 {
+		a, k := rng.Float64()*50, rng.Float64()*100
+		var total, sum float64
+		for range 1 + rng.IntN(30) {
+			w := rng.Float64() * 3
+			if i%2 == 1 { // halves and whole numbers: totals that are whole numbers of rows too
+				w = float64(1+rng.IntN(4)) / 2
+			}
+			total += w
+			sum += w * (a + total) / (a + total + k)
+		}
+		if got := leastPrecisionSum(a, k, total, true); got > sum+1e-12 {
+			t.Fatalf("a=%g k=%g weight %g: integral %.12g above the weighted sum %.12g", a, k, total, got, sum)
 		}
 	}
 }

@@ -17,15 +17,17 @@ import (
 	"github.com/mlops/modelwatch/pkg/settings"
 )
 
-// multiclassScoreCase is one case of the multiclass score golden file: the query and
-// scikit-learn's value per series (its labels) and metric, per bucket.
-type multiclassScoreCase struct {
+// goldenSeriesCase is one case of a golden file of classification or regression queries: the
+// query and the peer's value per series (its labels) and metric, per bucket.
+type goldenSeriesCase struct {
 	Name   string
 	Query  map[string]any
-	Series []struct {
-		Labels map[string]string
-		Values map[string][]*float64
-	}
+	Series []goldenSeries
+}
+
+type goldenSeries struct {
+	Labels map[string]string
+	Values map[string][]*float64
 }
 
 // multiclassScoreTolerance: the scores have 4 decimals, so no two distinct scores share a cell
@@ -39,21 +41,28 @@ const multiclassScoreTolerance = 1e-12
 // has no rows (one-vs-rest undefined, one-vs-one over the classes present) and a two-class
 // model (Brier halved).
 func TestMulticlassScoresEqualScikitLearnThroughQueryData(t *testing.T) {
-	db := loadCSV(t, "../../testdata/golden/multiclass/predictions.csv")
+	runGoldenSeries(t, "multiclass", 7, func(want float64) float64 { return multiclassScoreTolerance })
+}
+
+// runGoldenSeries runs the cases of testdata/golden/<dir> (at least least of them) from the
+// CSV through the loader and QueryData and compares every series and bucket with the peer's
+// values within tolerance(want).
+func runGoldenSeries(t *testing.T, dir string, least int, tolerance func(want float64) float64) {
+	t.Helper()
+	db := loadCSV(t, "../../testdata/golden/"+dir+"/predictions.csv")
 	ds := plugin.New(settings.Settings{Store: settings.EngineDuckDB, Path: db, Table: settings.DefaultTable}, plugin.OpenStore)
 	t.Cleanup(ds.Dispose)
 	var golden struct {
 		From, To time.Time
-		Cases    []multiclassScoreCase
+		Cases    []goldenSeriesCase
 	}
-	readJSON(t, "../../testdata/golden/multiclass/cases.json", &golden)
-	if len(golden.Cases) != 7 {
-		t.Fatalf("%d golden cases, want the script's 7", len(golden.Cases))
+	readJSON(t, "../../testdata/golden/"+dir+"/cases.json", &golden)
+	if len(golden.Cases) < least {
+		t.Fatalf("%d golden cases, want the script's %d", len(golden.Cases), least)
 	}
 	for _, c := range golden.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			fs := runRange(t, ds, c.Query, golden.From, golden.To, 24*time.Hour)
-			got := seriesValues(t, fs)
+			got := seriesValues(t, runRange(t, ds, c.Query, golden.From, golden.To, 24*time.Hour))
 			compared, nulls := 0, 0
 			for _, s := range c.Series {
 				for metric, want := range s.Values {
@@ -69,13 +78,13 @@ func TestMulticlassScoresEqualScikitLearnThroughQueryData(t *testing.T) {
 						g := values[i]
 						if w == nil || g == nil {
 							if (w == nil) != (g == nil) {
-								t.Errorf("%s bucket %d: %v, scikit-learn's %v", key, i, deref(g), deref(w))
+								t.Errorf("%s bucket %d: %v, the peer's %v", key, i, deref(g), deref(w))
 							}
 							nulls++
 							continue
 						}
-						if d := math.Abs(*g - *w); d > multiclassScoreTolerance {
-							t.Errorf("%s bucket %d: %.15g, scikit-learn's %.15g (off by %.2g)", key, i, *g, *w, d)
+						if d := math.Abs(*g - *w); d > tolerance(*w) {
+							t.Errorf("%s bucket %d: %.15g, the peer's %.15g (off by %.2g)", key, i, *g, *w, d)
 						}
 						compared++
 					}

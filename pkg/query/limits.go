@@ -50,7 +50,7 @@ func checkText(field, value string) error {
 
 // checkTexts applies checkText to every text of a query (filter values: Filter.Check).
 func checkTexts(raw Raw) error {
-	texts := [][2]string{{"model", raw.Model}, {"positiveClass", raw.PositiveClass}, {"groupBy", raw.GroupBy}, {"column", raw.Column}, {"outcome", raw.Outcome}, {"value", raw.Value}}
+	texts := [][2]string{{"model", raw.Model}, {"positiveClass", raw.PositiveClass}, {"groupBy", raw.GroupBy}, {"column", raw.Column}, {"outcome", raw.Outcome}, {"value", raw.Value}, {"weight", raw.Weight}}
 	for i, v := range raw.Versions {
 		texts = append(texts, [2]string{fmt.Sprintf("versions[%d]", i), v})
 	}

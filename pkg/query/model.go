@@ -326,6 +326,9 @@ type Raw struct {
 	// MultiClass is multiclass ROC AUC's scheme: ovr (one-vs-rest, the default) or ovo
 	// (one-vs-one, Hand and Till), as scikit-learn's multi_class.
 	MultiClass string `json:"multiClass,omitempty"`
+	// Weight names a number column of sample weights for classification and regression
+	// metrics (scikit-learn's sample_weight); empty: every row counts 1.
+	Weight string `json:"weight,omitempty"`
 	// Quantile is the pinball loss's alpha (default 0.5); ForceFinite false leaves R2 and
 	// explained variance of constant actuals undefined (scikit-learn's force_finite=False).
 	Quantile    *float64 `json:"quantile,omitempty"`
@@ -371,6 +374,8 @@ type Query struct {
 	// MultiClass is multiclass ROC AUC's scheme, MultiClassOvR or MultiClassOvO; empty
 	// without an average.
 	MultiClass string
+	// Weight is the column of sample weights; empty: unweighted.
+	Weight string
 	// Method, Bins and DriftThreshold configure drift: the method name (auto by default), the
 	// number of reference bins and the threshold (nil: the method's default).
 	Method string

@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,39 @@ func TestMulticlassScoreMetrics(t *testing.T) {
 		r := base
 		c.edit(&r)
 		_, err := Validate(r, w)
+		if err == nil || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 400 {
+			t.Errorf("%s: %.200v, want %q", name, err, c.want)
+		}
+	}
+}
+
+// weight, the column of sample weights: classification and regression only; one-vs-one ROC AUC
+// and the row-counting regression metrics refused with what to do; a regression query without
+// metrics answers its weighted defaults; a huge name is refused before anything else.
+func TestWeight(t *testing.T) {
+	w := Window{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	reg := Raw{SchemaVersion: 1, QueryType: TypeRegression, Model: "m", Weight: " w "}
+	q, err := Validate(reg, w)
+	if err != nil || q.Weight != "w" || slices.ContainsFunc(q.Metrics, func(m Metric) bool { return slices.Contains(Unweighted, m) }) || len(q.Metrics) != 6 {
+		t.Fatalf("weighted regression defaults: %q %v, %v", q.Weight, q.Metrics, err)
+	}
+	cls := Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", PositiveClass: "yes", Weight: "w", Metrics: []Metric{ROCAUC, F1}}
+	if q, err = Validate(cls, w); err != nil || q.Weight != "w" {
+		t.Fatalf("weighted classification: %v", err)
+	}
+	for name, c := range map[string]struct {
+		raw  Raw
+		want string
+	}{
+		"drift":      {Raw{SchemaVersion: 1, QueryType: TypeDrift, Model: "m", Weight: "w"}, "not to drift"},
+		"confusion":  {Raw{SchemaVersion: 1, QueryType: TypeConfusion, Model: "m", Weight: "w"}, "not to confusion"},
+		"comparison": {Raw{SchemaVersion: 1, QueryType: TypeComparison, Model: "m", Weight: "w", Versions: []string{"a", "b"}, Compare: "mae"}, "not to comparison"},
+		"error_p90":  {Raw{SchemaVersion: 1, QueryType: TypeRegression, Model: "m", Weight: "w", Metrics: []Metric{MAE, ErrorP90}}, `metric "error_p90" takes no sample weights`},
+		"max_error":  {Raw{SchemaVersion: 1, QueryType: TypeRegression, Model: "m", Weight: "w", Metrics: []Metric{MaxError}}, `metric "max_error" takes no sample weights`},
+		"ovo":        {Raw{SchemaVersion: 1, QueryType: TypeClassification, Model: "m", Weight: "w", Average: "macro", MultiClass: "ovo", Metrics: []Metric{ROCAUC}}, "one-vs-one roc_auc takes no sample weights"},
+		"huge name":  {Raw{SchemaVersion: 1, QueryType: TypeRegression, Model: "m", Weight: strings.Repeat("w", 1<<20)}, "weight is 1048576 bytes long"},
+	} {
+		_, err := Validate(c.raw, w)
 		if err == nil || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 400 {
 			t.Errorf("%s: %.200v, want %q", name, err, c.want)
 		}

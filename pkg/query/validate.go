@@ -53,6 +53,9 @@ func Validate(raw Raw, w Window) (Query, error) {
 	if !slices.Contains(Types, q.Type) {
 		return Query{}, invalid("unknown queryType %q: use one of %s", clip(raw.QueryType), join(Types))
 	}
+	if q.Weight = trimmed(raw.Weight); q.Weight != "" && !slices.Contains(WeightedTypes, q.Type) {
+		return Query{}, invalid("weight applies to classification and regression metrics (scikit-learn's sample_weight), not to %s: remove it", q.Type)
+	}
 	if q.CombineVersions && !slices.Contains(CombinableTypes, q.Type) {
 		return Query{}, invalid("combineVersions is for %s queries, not %s: %s compares or profiles versions one by one", join(CombinableTypes), q.Type, q.Type)
 	}
@@ -230,7 +233,42 @@ func Validate(raw Raw, w Window) (Query, error) {
 			}
 		}
 	}
+	if err := validateWeight(&q, len(raw.Metrics) == 0); err != nil {
+		return Query{}, err
+	}
 	return q, nil
+}
+
+// WeightedTypes are the query types whose metrics take sample weights.
+var WeightedTypes = []Type{TypeClassification, TypeRegression}
+
+// Unweighted are the regression metrics without sample weights: quantiles of the errors (the
+// store's quantiles count rows) and the largest error (scikit-learn's max_error has none).
+var Unweighted = []Metric{ErrorP50, ErrorP90, ErrorP99, MedianAbsoluteError, MaxError}
+
+// validateWeight checks the metrics of a query with sample weights (classification and
+// regression only, checked first): not one-vs-one ROC AUC (scikit-learn refuses it) nor the
+// metrics in Unweighted; a regression query that names no metrics answers the weighted ones of
+// its defaults.
+func validateWeight(q *Query, defaults bool) error {
+	if q.Weight == "" {
+		return nil
+	}
+	if q.MultiClass == MultiClassOvO {
+		return invalid("one-vs-one roc_auc takes no sample weights (scikit-learn refuses them): use multiClass ovr, or remove weight")
+	}
+	if q.Type != TypeRegression {
+		return nil
+	}
+	if defaults {
+		q.Metrics = slices.DeleteFunc(q.Metrics, func(m Metric) bool { return slices.Contains(Unweighted, m) })
+	}
+	for _, m := range q.BaseMetrics() {
+		if slices.Contains(Unweighted, m) {
+			return invalid("metric %q takes no sample weights (quantiles and the largest error count rows): remove it or weight", m)
+		}
+	}
+	return nil
 }
 
 // CombinableTypes are the query types whose versions may be combined into one series

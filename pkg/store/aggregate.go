@@ -32,6 +32,19 @@ const (
 	// MeasureAbsErrorQuantile is a quantile of |error| (linear interpolation).
 	MeasureAbsErrorQuantile MeasureKind = "abs_error_quantile"
 
+	// With sample weights (Scope.Weight) the sums above (of errors, absolute, squared,
+	// percentage and logarithmic errors) are of weight times the row's term, and these give the
+	// weights themselves and the spreads about a shift (Lo): the paired rows' weight, that of
+	// the rows with actual <> 0, and sum(w (x - Lo)) and sum(w (x - Lo)^2) of the actual and of
+	// the error (weighted R2 and explained variance: the engine's variances are unweighted, and
+	// about a shift near the data the sums keep their precision). Without weights, w is 1.
+	MeasurePairedWeight    MeasureKind = "paired_weight"
+	MeasureNonZeroWeight   MeasureKind = "nonzero_weight"
+	MeasureShiftedActual   MeasureKind = "shifted_actual"
+	MeasureShiftedSqActual MeasureKind = "shifted_sq_actual"
+	MeasureShiftedError    MeasureKind = "shifted_error"
+	MeasureShiftedSqError  MeasureKind = "shifted_sq_error"
+
 	// Coverage of a classification model's rows, as the confusion counts report it, for a query
 	// that reads no confusion counts (score metrics alone): rows without ground truth, and rows
 	// with ground truth but without the prediction the confusion would use (the logged label,
@@ -41,7 +54,8 @@ const (
 	MeasureUnscored         MeasureKind = "unscored"          // rows with an actual_label and a null score
 
 	// Probability measures over rows with a score and ground truth; Values[0] is the positive
-	// class. Log loss clips each probability to [2^-52, 1 - 2^-52] as scikit-learn does.
+	// class. Log loss clips each probability to [2^-52, 1 - 2^-52] as scikit-learn does. With
+	// sample weights the count is of weight and the sums of weight times the row's term.
 	MeasureScoredLabeled MeasureKind = "scored_labeled"
 	MeasureLogLossSum    MeasureKind = "log_loss_sum"
 	MeasureBrierSum      MeasureKind = "brier_sum"

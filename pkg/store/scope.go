@@ -18,4 +18,8 @@ type Scope struct {
 	// CombineVersions counts the rows of all the scope's versions together: rows of the answer
 	// report the version "".
 	CombineVersions bool
+	// Weight names a number column of sample weights: the counting statements that honour it
+	// (confusion counts, score grids, the probability and regression measures) sum the weights
+	// instead of counting rows, and rows without a weight are left out; empty: every row counts 1.
+	Weight string
 }

@@ -82,4 +82,16 @@ type ScoreCountRow struct {
 	Min, Max                   float64
 	Positives, Negatives       int64
 	SumPositives, SumNegatives float64
+	// WeightPositives and WeightNegatives are each side's sum of sample weights when the scope
+	// names a weight column.
+	WeightPositives, WeightNegatives float64
+}
+
+// Sides are the row's positives and negatives as a histogram bar counts them: rows, or with
+// sample weights their weights.
+func (r ScoreCountRow) Sides(weighted bool) (positives, negatives float64) {
+	if weighted {
+		return r.WeightPositives, r.WeightNegatives
+	}
+	return float64(r.Positives), float64(r.Negatives)
 }

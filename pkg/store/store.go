@@ -68,6 +68,8 @@ type ConfusionCount struct {
 	Actual    *string
 	Predicted *string
 	Count     int64
+	// Weight is the rows' sum of sample weights when the scope names a weight column.
+	Weight float64
 }
 
 // Generational is implemented by stores that can say cheaply whether their data changed: a

@@ -104,15 +104,21 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		store.MeasureSumSqLogError:    {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureLogInvalid:       {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureAbsErrorQuantile: {store.ColPredictedValue, store.ColActualValue},
+		store.MeasurePairedWeight:     {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureNonZeroWeight:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureShiftedActual:    {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureShiftedSqActual:  {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureShiftedError:     {store.ColPredictedValue, store.ColActualValue},
+		store.MeasureShiftedSqError:   {store.ColPredictedValue, store.ColActualValue},
 		store.MeasureUnlabeled:        {store.ColActualLabel},
 		store.MeasureUnpredictedLabel: {store.ColActualLabel, store.ColPredictedLabel},
 		store.MeasureUnscored:         {store.ColActualLabel, store.ColScore},
 	}
 	switch m.Kind {
 	case store.MeasureScoredLabeled, store.MeasureLogLossSum, store.MeasureBrierSum:
-		return s.probabilityMeasure(ctx, b, m)
+		return s.probabilityMeasure(ctx, b, sc, m)
 	case store.MeasureClassScoredLabeled, store.MeasureClassLogLossSum, store.MeasureClassBrierSum:
-		return s.classProbabilityMeasure(ctx, b, m)
+		return s.classProbabilityMeasure(ctx, b, sc, m)
 	case store.MeasureLabelDelayMean, store.MeasureLabelDelayQuantile:
 		return s.labelDelay(ctx, m)
 	case store.MeasureLabeled:
@@ -167,15 +173,38 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	errExpr := "(" + pred + " - " + act + ")"
 	// Sums over paired rows only: a CASE without ELSE is NULL elsewhere, which sum() skips.
 	over := func(e string) string { return "CASE WHEN " + paired + " THEN " + e + " END" }
+	weighted := sc.weighted
+	weight := sc.weight
+	if weight == "" {
+		weight = "1.0"
+	}
+	shifted := func(x string) string { return "(" + x + " - " + b.bind(m.Lo) + ")" }
 	switch m.Kind {
 	case store.MeasurePaired:
 		return count(paired), nil
+	case store.MeasurePairedWeight:
+		return "sum(" + over(weight) + ")", nil
+	case store.MeasureNonZeroWeight:
+		return "sum(CASE WHEN " + paired + " AND " + act + " <> 0 THEN " + weight + " END)", nil
+	case store.MeasureShiftedActual, store.MeasureShiftedError:
+		x := act
+		if m.Kind == store.MeasureShiftedError {
+			x = errExpr
+		}
+		return "sum(" + over(weight+" * "+shifted(x)) + ")", nil
+	case store.MeasureShiftedSqActual, store.MeasureShiftedSqError:
+		x := act
+		if m.Kind == store.MeasureShiftedSqError {
+			x = errExpr
+		}
+		d := shifted(x)
+		return "sum(" + over(weight+" * "+d+" * "+d) + ")", nil
 	case store.MeasureSumError:
-		return "sum(" + over(errExpr) + ")", nil
+		return "sum(" + over(weighted(errExpr)) + ")", nil
 	case store.MeasureSumAbsError:
-		return "sum(" + over("abs"+errExpr) + ")", nil
+		return "sum(" + over(weighted("abs"+errExpr)) + ")", nil
 	case store.MeasureSumSqError:
-		return "sum(" + over(errExpr+" * "+errExpr) + ")", nil
+		return "sum(" + over(weighted(errExpr+" * "+errExpr)) + ")", nil
 	case store.MeasureVarPopActual:
 		// The engine's own variance aggregate is computed stably (not as sum of squares minus
 		// squared sum), which R2 needs when actuals are large compared with their spread.
@@ -189,7 +218,7 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 	case store.MeasureNonZeroActual:
 		return count(paired + " AND " + act + " <> 0"), nil
 	case store.MeasureSumAbsPctError:
-		return "sum(CASE WHEN " + paired + " AND " + act + " <> 0 THEN abs(" + errExpr + " / " + act + ") END)", nil
+		return "sum(CASE WHEN " + paired + " AND " + act + " <> 0 THEN " + weighted("abs("+errExpr+" / "+act+")") + " END)", nil
 	case store.MeasureErrorQuantile:
 		return s.d.Quantile(over(errExpr), m.Q), nil
 	case store.MeasureAbsErrorQuantile:
@@ -198,7 +227,7 @@ func (s *Store) measure(ctx context.Context, b *builder, sc scoped, m store.Meas
 		return "max(" + over("abs"+errExpr) + ")", nil
 	case store.MeasureSumSqLogError:
 		logErr := "(ln(1 + " + act + ") - ln(1 + " + pred + "))"
-		return "sum(CASE WHEN " + paired + " AND " + act + " > -1 AND " + pred + " > -1 THEN " + logErr + " * " + logErr + " END)", nil
+		return "sum(CASE WHEN " + paired + " AND " + act + " > -1 AND " + pred + " > -1 THEN " + weighted(logErr+" * "+logErr) + " END)", nil
 	case store.MeasureLogInvalid:
 		return count(paired + " AND (" + act + " <= -1 OR " + pred + " <= -1)"), nil
 	}
@@ -289,7 +318,7 @@ const logLossEps = "2.220446049250313e-16"
 
 // probabilityMeasure is a sum over rows with a score and ground truth; the positive class is
 // bound where it appears.
-func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Measure) (string, error) {
+func (s *Store) probabilityMeasure(ctx context.Context, b *builder, sc scoped, m store.Measure) (string, error) {
 	if len(m.Values) != 1 {
 		return "", fmt.Errorf("%w: %s needs the positive class", store.ErrSchema, m.Kind)
 	}
@@ -301,19 +330,19 @@ func (s *Store) probabilityMeasure(ctx context.Context, b *builder, m store.Meas
 	scored := score + " IS NOT NULL AND " + actual + " IS NOT NULL"
 	switch m.Kind {
 	case store.MeasureScoredLabeled:
-		return "CAST(" + countIf(s.d, scored) + " AS " + s.d.DoubleType() + ")", nil
+		return sc.weightedCount(s.d, scored), nil
 	case store.MeasureBrierSum:
 		y := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN 1.0 ELSE 0.0 END"
-		return "sum(CASE WHEN " + scored + " THEN (" + score + " - (" + y + ")) * (" + score + " - (" + y + ")) END)", nil
+		return "sum(CASE WHEN " + scored + " THEN " + sc.weighted("("+score+" - ("+y+")) * ("+score+" - ("+y+"))") + " END)", nil
 	}
 	p := "CASE WHEN " + actual + " = " + b.bind(m.Values[0]) + " THEN " + score + " ELSE 1 - " + score + " END"
 	clipped := "least(greatest(" + p + ", " + logLossEps + "), 1 - " + logLossEps + ")"
-	return "sum(CASE WHEN " + scored + " THEN -ln(" + clipped + ") END)", nil
+	return "sum(CASE WHEN " + scored + " THEN " + sc.weighted("-ln("+clipped+")") + " END)", nil
 }
 
 // classProbabilityMeasure is a multiclass probability measure over m.Values, the classes, each
 // bound where it is written.
-func (s *Store) classProbabilityMeasure(ctx context.Context, b *builder, m store.Measure) (string, error) {
+func (s *Store) classProbabilityMeasure(ctx context.Context, b *builder, sc scoped, m store.Measure) (string, error) {
 	if len(m.Values) < 2 || len(m.Values) > store.MaxScoreClasses {
 		return "", fmt.Errorf("%w: %s needs 2 to %d classes, not %d", store.ErrSchema, m.Kind, store.MaxScoreClasses, len(m.Values))
 	}
@@ -341,14 +370,14 @@ func (s *Store) classProbabilityMeasure(ctx context.Context, b *builder, m store
 	scored := strings.Join(conds, " AND ")
 	switch m.Kind {
 	case store.MeasureClassScoredLabeled:
-		return "CAST(" + countIf(s.d, scored) + " AS " + s.d.DoubleType() + ")", nil
+		return sc.weightedCount(s.d, scored), nil
 	case store.MeasureClassBrierSum:
 		terms := make([]string, len(scores))
 		for i, col := range scores {
 			y := "CASE WHEN " + actual + " = " + b.bind(m.Values[i]) + " THEN 1.0 ELSE 0.0 END"
 			terms[i] = "(" + double(col) + " - (" + y + ")) * (" + double(col) + " - (" + y + "))"
 		}
-		return "sum(CASE WHEN " + scored + " THEN " + strings.Join(terms, " + ") + " END)", nil
+		return "sum(CASE WHEN " + scored + " THEN " + sc.weighted(strings.Join(terms, " + ")) + " END)", nil
 	}
 	var p strings.Builder
 	p.WriteString("CASE")
@@ -357,7 +386,7 @@ func (s *Store) classProbabilityMeasure(ctx context.Context, b *builder, m store
 	}
 	p.WriteString(" END")
 	clipped := "least(greatest(" + p.String() + ", " + logLossEps + "), 1 - " + logLossEps + ")"
-	return "sum(CASE WHEN " + scored + " THEN -ln(" + clipped + ") END)", nil
+	return "sum(CASE WHEN " + scored + " THEN " + sc.weighted("-ln("+clipped+")") + " END)", nil
 }
 
 // labelDelay is the mean or a quantile of labeled_at − ts in seconds, over rows with a label

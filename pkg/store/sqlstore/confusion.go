@@ -21,11 +21,16 @@ func (s *Store) ConfusionCounts(ctx context.Context, req store.ConfusionRequest)
 			micros              int64
 			ver, grp, act, pred sql.NullString
 			n                   int64
+			w                   sql.NullFloat64
 		)
-		if err := scan(&micros, &ver, &grp, &act, &pred, &n); err != nil {
+		dest := []any{&micros, &ver, &grp, &act, &pred, &n}
+		if req.Weight != "" {
+			dest = append(dest, &w)
+		}
+		if err := scan(dest...); err != nil {
 			return false, err
 		}
-		c := store.ConfusionCount{Version: ver.String, Group: grp.String, Count: n}
+		c := store.ConfusionCount{Version: ver.String, Group: grp.String, Count: n, Weight: w.Float64}
 		if req.Bucket > 0 {
 			c.Bucket = time.UnixMicro(micros).UTC()
 		}
@@ -72,6 +77,9 @@ func (s *Store) confusionStatement(ctx context.Context, req store.ConfusionReque
 			b.write(predicted)
 		}
 		b.write(" AS ", sc.alias.predicted, ", count(*)")
+		if sc.weight != "" {
+			b.write(", ", sc.count())
+		}
 	}, "", []string{actual, sc.alias.predicted}, 0)
 	if err != nil {
 		return nil, err

@@ -18,8 +18,10 @@ type scoped struct {
 	model       string
 	// group is the grouping expression, or a constant empty string when not grouping.
 	group string
-	sch   store.Schema
-	alias aliases
+	// weight is the sample weight as a double, or "" when the scope has none.
+	weight string
+	sch    store.Schema
+	alias  aliases
 }
 
 // aliases name a statement's computed output columns. GROUP BY names them instead of repeating
@@ -81,7 +83,56 @@ func (s *Store) scope(ctx context.Context, sc store.Scope) (scoped, error) {
 		}
 		out.group = "CAST(" + s.col(sc.GroupBy) + " AS " + s.d.TextType() + ")"
 	}
+	if sc.Weight != "" {
+		if err := s.weightColumn(sch, sc.Weight); err != nil {
+			return scoped{}, err
+		}
+		out.weight = "CAST(" + s.col(sc.Weight) + " AS " + s.d.DoubleType() + ")"
+	}
 	return out, nil
+}
+
+// weightColumn checks the column a scope's sample weights come from: a number column of the
+// table that is no base column (a prediction, a truth or the score is not a weight).
+func (s *Store) weightColumn(sch store.Schema, name string) error {
+	if err := store.ValidIdentifier(name); err != nil {
+		return err
+	}
+	c, ok := sch.Column(name)
+	switch {
+	case !ok:
+		return sch.Require(name)
+	case c.Kind != store.KindDouble && c.Kind != store.KindInteger:
+		return fmt.Errorf("%w: weight column %q holds %s: sample weights are numbers", store.ErrSchema, name, c.Kind)
+	case store.RoleOf(name) != store.RoleFeature:
+		return fmt.Errorf("%w: %q is a base column (%s), not sample weights: name a number column of its own, e.g. weight", store.ErrSchema, name, store.RoleOf(name))
+	}
+	return nil
+}
+
+// weighted is a sum's term times the row's sample weight, when the scope has weights.
+func (sc scoped) weighted(term string) string {
+	if sc.weight == "" {
+		return term
+	}
+	return sc.weight + " * (" + term + ")"
+}
+
+// weightedCount counts the rows where cond holds as a double, or with sample weights sums
+// their weights.
+func (sc scoped) weightedCount(d Dialect, cond string) string {
+	if sc.weight == "" {
+		return "CAST(" + countIf(d, cond) + " AS " + d.DoubleType() + ")"
+	}
+	return "sum(CASE WHEN " + cond + " THEN " + sc.weight + " END)"
+}
+
+// count is the statement's count of rows, or with sample weights their sum.
+func (sc scoped) count() string {
+	if sc.weight == "" {
+		return "count(*)"
+	}
+	return "sum(" + sc.weight + ")"
 }
 
 // bucket is the bucket expression of a request: its start in epoch microseconds, or 0.
@@ -135,6 +186,9 @@ func (s *Store) writeWhereJoined(b *builder, sc scoped, join string) error {
 	}
 	if len(sc.sc.Versions) > 0 {
 		where = append(where, b.in(sc.version, sc.sc.Versions))
+	}
+	if sc.weight != "" {
+		where = append(where, sc.weight+" IS NOT NULL")
 	}
 	for _, f := range sc.sc.Filters {
 		col, _ := sc.sch.Column(f.Column)

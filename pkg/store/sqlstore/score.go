@@ -32,6 +32,9 @@ func (s *Store) ScoreCounts(ctx context.Context, req store.ScoreRequest, row fun
 	if req.ByActual {
 		dest = append(dest, &actual)
 	}
+	if req.Weight != "" {
+		dest = append(dest, &r.WeightPositives, &r.WeightNegatives)
+	}
 	return s.each(ctx, "counting scores", b, func(scan func(...any) error) (bool, error) {
 		if err := scan(dest...); err != nil {
 			return false, err
@@ -72,6 +75,9 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 			", min(", split.score, "), max(", split.score, ")")
 		if req.ByActual {
 			b.write(", CAST(count(*) AS "+s.d.BigintType()+"), CAST(0 AS "+s.d.BigintType()+"), ", split.label)
+			if sc.weight != "" {
+				b.write(", ", sc.count(), ", 0.0")
+			}
 			return
 		}
 		b.write(", CAST(", countIf(s.d, split.side(b, req, true)), " AS "+s.d.BigintType()+")")
@@ -79,6 +85,11 @@ func (s *Store) scoreStatement(ctx context.Context, req store.ScoreRequest) (*bu
 		if req.Sums {
 			for _, positive := range []bool{true, false} {
 				b.write(", sum(CASE WHEN ", split.side(b, req, positive), " THEN ", split.clamped, " ELSE 0.0 END)")
+			}
+		}
+		if sc.weight != "" {
+			for _, positive := range []bool{true, false} {
+				b.write(", sum(CASE WHEN ", split.side(b, req, positive), " THEN ", sc.weight, " ELSE 0.0 END)")
 			}
 		}
 	}, split.where(), keys, 0)
