@@ -497,6 +497,15 @@ export const labels = {
       tooltip:
         'One series for the model as a whole, from the rows of every selected version, without a version label: a model that stopped serving, or its total traffic, whatever version serves it.',
     },
+    weight: {
+      label: 'Sample weight',
+      tooltip:
+        "A number column weighing each row, as scikit-learn's sample_weight: counts become sums of weights and means weighted means. Rows without a weight are left out. Not for error quantiles, the median or the largest error.",
+      placeholder: 'Every row counts 1',
+      unweighted:
+        'Error quantiles, the median absolute error and the largest error take no weights: remove them or the weight.',
+      ovo: 'One-vs-one ROC AUC takes no sample weights: use one-vs-rest, or clear the weight.',
+    },
     column: {
       label: 'Column',
       tooltip:

@@ -56,6 +56,7 @@ export const selectors = {
     estimate: 'modelwatch-query-estimate',
     calibration: 'modelwatch-query-calibration',
     multiClass: 'modelwatch-query-multi-class',
+    weight: 'modelwatch-query-weight',
     components: 'modelwatch-query-components',
     beta: 'modelwatch-query-beta',
     quantile: 'modelwatch-query-quantile',

@@ -59,6 +59,7 @@ func TestEditorListsAgreeWithTheBackend(t *testing.T) {
 		{"ESTIMABLE_METRICS", names(Estimable), true},
 		{"CALIBRATIONS", Calibrations, true},
 		{"MULTI_CLASS_SCHEMES", MultiClassSchemes, true},
+		{"UNWEIGHTED_METRICS", names(Unweighted), true},
 		{"MULTIVARIATE_OUTPUTS", names(MultivariateOutputs), true},
 	} {
 		ts := editorList(t, c.editor)

@@ -47,6 +47,7 @@ export type FamilyField =
   | 'calibration'
   | 'components'
   | 'multiClass'
+  | 'weight'
   | 'filters';
 
 export interface Family {
@@ -73,6 +74,7 @@ export const FAMILIES: Record<QueryType, Family> = {
       ['compareTo'],
       ['positiveClass', 'threshold', 'average', 'zeroDivision'],
       ['beta', 'labels', 'multiClass'],
+      ['weight'],
       SHAPE_ROW,
       ['filters'],
     ],
@@ -87,7 +89,7 @@ export const FAMILIES: Record<QueryType, Family> = {
     defaults: {},
   },
   regression: {
-    rows: [['versions'], ['metrics'], ['compareTo'], ['quantile', 'forceFinite'], SHAPE_ROW, ['filters']],
+    rows: [['versions'], ['metrics'], ['compareTo'], ['quantile', 'forceFinite', 'weight'], SHAPE_ROW, ['filters']],
     metrics: REGRESSION_METRICS,
     formats: SERIES,
     defaults: { metrics: ['mae', 'rmse'], format: 'timeseries' },
@@ -211,6 +213,7 @@ const FIELD_KEYS: Record<FamilyField, ReadonlyArray<keyof ModelwatchQuery>> = {
   calibration: ['calibration'],
   components: ['components'],
   multiClass: ['multiClass'],
+  weight: ['weight'],
   filters: ['filters'],
 };
 

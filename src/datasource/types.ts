@@ -155,6 +155,14 @@ export const ESTIMATION_OUTPUTS = ['estimated', 'lower', 'upper', 'sampling_erro
 export const ESTIMABLE_METRICS = ['roc_auc', 'f1', 'precision', 'recall', 'specificity', 'accuracy'] as const;
 /** How an estimation calibrates the scores on the reference window; absent: isotonic. */
 export const CALIBRATIONS = ['isotonic', 'none'] as const;
+/** The regression metrics that take no sample weights (they count rows). */
+export const UNWEIGHTED_METRICS = [
+  'error_p50',
+  'error_p90',
+  'error_p99',
+  'median_absolute_error',
+  'max_error',
+] as const;
 /** Multiclass ROC AUC's schemes, as scikit-learn's multi_class: one-vs-rest, one-vs-one. */
 export const MULTI_CLASS_SCHEMES = ['ovr', 'ovo'] as const;
 /** What multivariate drift returns per series and bucket, in the backend's order. */
@@ -299,6 +307,8 @@ export interface ModelwatchQuery extends DataQuery {
   calibration?: (typeof CALIBRATIONS)[number];
   /** Classification with an average: multiclass ROC AUC one-vs-rest (the default) or one-vs-one. */
   multiClass?: (typeof MULTI_CLASS_SCHEMES)[number];
+  /** Classification and regression: a number column of sample weights (scikit-learn's sample_weight). */
+  weight?: string;
   /** Multivariate drift: the share of the reference's variance its kept principal components explain (below 1), or their number; absent: 0.65. */
   components?: number;
 }

@@ -234,6 +234,21 @@ describe('queryErrors', () => {
       { multiClass: text.multiclassScores.needsAverage },
     ],
     [
+      'weighted classification and regression',
+      { ...base, queryType: 'regression', weight: 'w', metrics: ['mae', 'r2'] },
+      {},
+    ],
+    [
+      'a weighted error quantile',
+      { ...base, queryType: 'regression', weight: 'w', metrics: ['mae', 'error_p90'] },
+      { weight: text.weight.unweighted },
+    ],
+    [
+      'weighted one-vs-one ROC AUC',
+      { ...base, queryType: 'classification', average: 'macro', multiClass: 'ovo', weight: 'w', metrics: ['roc_auc'] },
+      { weight: text.weight.ovo },
+    ],
+    [
       'score metrics without a positive class or an average',
       { ...base, queryType: 'classification', metrics: ['roc_auc'] },
       { positiveClass: text.positiveClass.required, metrics: text.scoreMetricsNeedClass },

@@ -12,6 +12,7 @@ import {
   DRIFT_BINS,
   MULTI_VALUE_OPS,
   SCORE_METRICS,
+  UNWEIGHTED_METRICS,
   type ModelwatchQuery,
   type QueryFilter,
   type ReferenceWindow,
@@ -220,6 +221,10 @@ function classificationErrors(query: ModelwatchQuery): Partial<Record<FamilyFiel
   return errors;
 }
 
+function isUnweighted(metric: string): boolean {
+  return (UNWEIGHTED_METRICS as readonly string[]).includes(metric);
+}
+
 /** What the backend refuses of the score metrics under a multiclass average (validateMulticlass). */
 function multiclassScoreErrors(query: ModelwatchQuery, metrics: string[]): Partial<Record<FamilyField, string>> {
   const ranked = metrics.some((metric) => metric === 'roc_auc' || metric === 'average_precision');
@@ -272,6 +277,12 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   }
   if (type === 'classification') {
     Object.assign(errors, classificationErrors(query));
+  }
+  if (query.weight && query.multiClass === 'ovo') {
+    errors.weight = text.weight.ovo;
+  }
+  if (query.weight && type === 'regression' && baseMetrics(query).some((metric) => isUnweighted(metric))) {
+    errors.weight = text.weight.unweighted;
   }
   if (type === 'comparison') {
     Object.assign(errors, comparisonErrors(query));

@@ -441,6 +441,22 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.column}
     />
   ),
+  weight: ({ query, update, resources, errors }) => (
+    <PickerField
+      {...fieldText(text.weight)}
+      labelWidth={LABEL_WIDTH}
+      id="modelwatch-query-weight"
+      testId={selectors.query.weight}
+      width={NARROW * 2}
+      loading={resources.numericColumns.loading}
+      allowCustomValue
+      isClearable
+      options={[...resources.numericColumns.options, ...resources.variables]}
+      value={query.weight}
+      onChange={(weight) => update({ weight })}
+      error={errors.weight}
+    />
+  ),
   combineVersions: ({ query, update }) => (
     <InlineField label={text.combineVersions.label} tooltip={text.combineVersions.tooltip} labelWidth={LABEL_WIDTH}>
       <InlineSwitch

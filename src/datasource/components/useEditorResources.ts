@@ -73,7 +73,7 @@ export function useEditorResources(
             .filter((column) => column.role === 'feature' && NUMERIC_TYPES.includes(column.type))
             .map((column) => ({ label: column.name, value: column.name, description: column.type }))
         ),
-    uses('column') ? 'numeric-columns' : null
+    uses('column') || uses('weight') ? 'numeric-columns' : null
   );
   const outcomeColumns = useResourceOptions(
     () =>

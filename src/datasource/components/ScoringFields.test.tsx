@@ -16,7 +16,7 @@ const multiclass: ModelwatchQuery = {
   format: 'timeseries',
 };
 
-describe('multiclass score fields', () => {
+describe('multiclass score and sample weight fields', () => {
   it('offers the multiclass ROC AUC scheme beside the average and writes the chosen one', async () => {
     const { onChange } = await renderEditor(multiclass);
     expect(fieldLabels()).toContain(text.multiClass.label);
@@ -36,5 +36,12 @@ describe('multiclass score fields', () => {
   it('says why one-vs-one is not per class', async () => {
     await renderEditor({ ...multiclass, average: 'none', multiClass: 'ovo', metrics: ['roc_auc'] });
     expect(screen.getByText(text.multiclassScores.ovoPerClass)).toBeInTheDocument();
+  });
+
+  it('offers the numeric columns as sample weights and writes the chosen one', async () => {
+    const { onChange } = await renderEditor(multiclass);
+    expect(fieldLabels()).toContain(text.weight.label);
+    await choose(text.weight.label, 'age');
+    expect(onChange.mock.calls[0][0].weight).toBe('age');
   });
 });
