@@ -19,9 +19,7 @@ null where scikit-learn gives nan or raises.
 
 Run: python3 scripts/golden/weights.py (scikit-learn 1.9.1, numpy 2.4.6)
 """
-import csv
 import itertools
-import json
 import math
 import os
 import warnings
@@ -29,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import sklearn
+from series_cases import write_series_cases
 from sklearn import metrics as skm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -250,29 +249,9 @@ CASES = [
 
 
 def main() -> None:
-    rng = np.random.default_rng(20261203)
-    rows = make_rows(rng)
-    os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, "predictions.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=HEADER, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    end = START + timedelta(days=DAYS)
-    daily = [(START + timedelta(days=d), START + timedelta(days=d + 1)) for d in range(DAYS)]
-    cases = []
-    for name, fmt, q in CASES:
-        query = {"format": fmt, "weight": "w", **q}
-        if fmt == "timeseries":
-            query["interval"] = "1d"
-        cases.append({"name": name, "query": query, "series": expected(rows, q, daily if fmt == "timeseries" else [(START, end)])})
-    doc = {
-        "generator": f"scripts/golden/weights.py (scikit-learn {sklearn.__version__}, numpy {np.__version__})",
-        "from": START.strftime("%Y-%m-%dT%H:%M:%SZ"), "to": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "cases": cases,
-    }
-    with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump(doc, f, indent=1)
-        f.write("\n")
+    rows = make_rows(np.random.default_rng(20261203))
+    write_series_cases(OUT, HEADER, rows, CASES, {"weight": "w"}, START, DAYS, lambda q, buckets: expected(rows, q, buckets),
+                       f"scripts/golden/weights.py (scikit-learn {sklearn.__version__}, numpy {np.__version__})")
 
 
 if __name__ == "__main__":

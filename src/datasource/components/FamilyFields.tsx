@@ -75,6 +75,27 @@ export interface FamilyFieldsProps {
 
 type Render = (props: FamilyFieldsProps) => ReactNode;
 
+/** A picker of the table's number columns (and the dashboard's variables) that writes one key. */
+function numericColumnField(key: 'column' | 'weight', id: string): Render {
+  const NumericColumnField = ({ query, update, resources, errors }: FamilyFieldsProps) => (
+    <PickerField
+      {...fieldText(text[key])}
+      labelWidth={LABEL_WIDTH}
+      id={id}
+      testId={selectors.query[key]}
+      width={NARROW * 2}
+      loading={resources.numericColumns.loading}
+      allowCustomValue
+      isClearable
+      options={[...resources.numericColumns.options, ...resources.variables]}
+      value={query[key]}
+      onChange={(value) => update({ [key]: value })}
+      error={errors[key]}
+    />
+  );
+  return NumericColumnField;
+}
+
 /** How each field of the family table is drawn; FAMILIES decides which ones show. */
 const FIELDS: Record<FamilyField, Render> = {
   versions: ({ query, update, resources }) => (
@@ -425,38 +446,8 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(groupBy) => update({ groupBy })}
     />
   ),
-  column: ({ query, update, resources, errors }) => (
-    <PickerField
-      {...fieldText(text.column)}
-      labelWidth={LABEL_WIDTH}
-      id="modelwatch-query-column"
-      testId={selectors.query.column}
-      width={NARROW * 2}
-      loading={resources.numericColumns.loading}
-      allowCustomValue
-      isClearable
-      options={[...resources.numericColumns.options, ...resources.variables]}
-      value={query.column}
-      onChange={(column) => update({ column })}
-      error={errors.column}
-    />
-  ),
-  weight: ({ query, update, resources, errors }) => (
-    <PickerField
-      {...fieldText(text.weight)}
-      labelWidth={LABEL_WIDTH}
-      id="modelwatch-query-weight"
-      testId={selectors.query.weight}
-      width={NARROW * 2}
-      loading={resources.numericColumns.loading}
-      allowCustomValue
-      isClearable
-      options={[...resources.numericColumns.options, ...resources.variables]}
-      value={query.weight}
-      onChange={(weight) => update({ weight })}
-      error={errors.weight}
-    />
-  ),
+  column: numericColumnField('column', 'modelwatch-query-column'),
+  weight: numericColumnField('weight', 'modelwatch-query-weight'),
   combineVersions: ({ query, update }) => (
     <InlineField label={text.combineVersions.label} tooltip={text.combineVersions.tooltip} labelWidth={LABEL_WIDTH}>
       <InlineSwitch
