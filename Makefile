@@ -86,7 +86,7 @@ test-go: backend release
 	MODELWATCH_REQUIRE_STATIC=1 MODELWATCH_PLUGIN_BINARY=$(CURDIR)/$(PLUGIN_BIN) \
 	  MODELWATCH_RELEASE_ZIP=$(CURDIR)/$(RELEASE_ZIP) go test -count=1 -timeout 30m ./tests/...
 
-test-browser: backend deps
+test-browser: frontend backend deps
 	mkdir -p $(ARTIFACTS)/frames $(ARTIFACTS)/screenshots
 	rm -f $(TEST_DB) $(ARTIFACTS)/screenshots/*.png
 	$(CLI) demo --db $(TEST_DB) --end $(TEST_END) >/dev/null

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -60,6 +61,10 @@ type Options struct {
 	Dist string
 	// Host is the folder of the host page (index.html and its scripts), served at /.
 	Host string
+	// Icons is the folder of Grafana's icons (@grafana/ui's dist/public/img/icons), served at
+	// /public/build/img/icons/ as Grafana serves them; its spinner, which Grafana ships itself,
+	// is an empty image.
+	Icons string
 	// Datasources are the data source instances, by uid.
 	Datasources []Datasource
 	// Logs receives the plugin's log lines; nil discards them.
@@ -111,6 +116,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/datasources/uid/{uid}/resources/{path...}", s.resource)
 	mux.HandleFunc("GET /api/plugins/{id}/settings", s.pluginSettings)
 	mux.HandleFunc("GET /public/plugins/{id}/{file...}", s.pluginFile)
+	mux.HandleFunc("GET /public/build/img/icons/{file...}", s.icon)
 	mux.HandleFunc("/api/", http.NotFound) // nothing else of Grafana's API
 	if s.o.Host != "" {
 		mux.Handle("/", http.FileServer(http.Dir(s.o.Host)))
@@ -384,6 +390,21 @@ func (s *Server) pluginSettings(w http.ResponseWriter, r *http.Request) {
 	meta["baseUrl"] = "public/plugins/" + id
 	meta["module"] = "public/plugins/" + id + "/module.js"
 	writeJSON(w, http.StatusOK, meta)
+}
+
+// icon serves one of Grafana's icons, never a file outside the icons folder.
+func (s *Server) icon(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file")
+	if s.o.Icons == "" {
+		http.NotFound(w, r)
+		return
+	}
+	if _, err := fs.Stat(os.DirFS(s.o.Icons), file); err != nil && strings.HasSuffix(file, "/spinner.svg") {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		_, _ = io.WriteString(w, `<svg xmlns="http://www.w3.org/2000/svg"/>`)
+		return
+	}
+	http.ServeFileFS(w, r, os.DirFS(s.o.Icons), file)
 }
 
 // pluginDir is the folder of dist/ a plugin's files are served from.

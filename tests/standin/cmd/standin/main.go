@@ -31,6 +31,7 @@ func run() error {
 	binary := flag.String("binary", "", "the backend plugin binary (dist/datasource/gpx_modelwatch_<os>_<arch>)")
 	dist := flag.String("dist", "dist", "the built plugin (dist/)")
 	host := flag.String("host", "", "the folder of the host page served at /")
+	icons := flag.String("icons", "node_modules/@grafana/ui/dist/public/img/icons", "Grafana's icons, served at /public/build/img/icons/")
 	store := flag.String("store", "", "the DuckDB store of data source modelwatch-demo (modelwatch demo --db)")
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	flag.Parse()
@@ -43,7 +44,7 @@ func run() error {
 	}
 	dir := filepath.Dir(abs)
 	s, err := standin.Start(standin.Options{
-		Binary: *binary, Dist: *dist, Host: *host, Logs: os.Stderr,
+		Binary: *binary, Dist: *dist, Host: *host, Icons: *icons, Logs: os.Stderr,
 		// Grafana's environment for the plugin; the store's folder is the allowed one.
 		Env: []string{"GF_VERSION=12.4.0", "GF_EDITION=oss", "GF_APP_URL=http://localhost:3000/", "GF_PLUGIN_ALLOWED_STORE_DIRS=" + dir},
 		Datasources: []standin.Datasource{

@@ -1,0 +1,196 @@
+// Starts what the stand-in tests need: the host page (tests/browser/standin/host.tsx bundled
+// with esbuild, SystemJS and its AMD extra from node_modules, Grafana's boot data), the Grafana
+// stand-in (tests/standin/cmd/standin, built here) in front of the built plugin (dist/ and its
+// backend binary) over the demo store, and Chromium.
+//
+// Needs: dist/ built (make frontend) with its backend binary (make backend), and the demo store
+// make test-browser writes (artifacts/test-demo.duckdb), or MODELWATCH_STANDIN_STORE.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+import { root, screenshotDir } from '../harness/browser.mjs';
+
+const chromiumPath = process.env.MODELWATCH_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-sync',
+];
+const store = path.resolve(root, process.env.MODELWATCH_STANDIN_STORE ?? 'artifacts/test-demo.duckdb');
+const pluginBinary = path.join(
+  root,
+  'dist',
+  'datasource',
+  `gpx_modelwatch_linux_${os.arch() === 'arm64' ? 'arm64' : 'amd64'}`
+);
+
+/** Grafana's boot data, read by @grafana/runtime's config when it loads. */
+const BOOT = {
+  settings: {
+    featureToggles: {},
+    appSubUrl: '',
+    buildInfo: { version: '12.4.0', edition: 'Open Source' },
+    datasources: {},
+    panels: {},
+  },
+  user: { theme: 'dark', orgId: 1, orgRole: 'Admin', isSignedIn: true, login: 'admin' },
+  navTree: [],
+  assets: {},
+};
+
+async function writeHost(dir) {
+  await esbuild.build({
+    entryPoints: [path.join(root, 'tests', 'browser', 'standin', 'host.tsx')],
+    outfile: path.join(dir, 'host.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    jsx: 'automatic',
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
+  });
+  const systemjs = path.join(root, 'node_modules', 'systemjs', 'dist');
+  copyFileSync(path.join(systemjs, 'system.js'), path.join(dir, 'system.js'));
+  copyFileSync(path.join(systemjs, 'extras', 'amd.js'), path.join(dir, 'amd.js'));
+  // As Grafana's index: its global box sizing (the rest of its global styles loads fonts the
+  // stand-in does not serve), SystemJS and its AMD extra, then the global define hidden from the
+  // libraries (the loader hands it to plugin bundles only), then the page.
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Modelwatch in the Grafana stand-in</title>
+<style>html { box-sizing: border-box; } *, *::before, *::after { box-sizing: inherit; }</style>
+<script>window.grafanaBootData = ${JSON.stringify(BOOT)};</script>
+<script src="/system.js"></script><script src="/amd.js"></script>
+<script>window.__grafana_amd_define = window.define; window.define = undefined;</script>
+</head><body><div id="root"></div><script src="/host.js"></script></body></html>`
+  );
+}
+
+function buildStandin(dir) {
+  const out = path.join(dir, 'standin');
+  const built = spawnSync('go', ['build', '-o', out, './tests/standin/cmd/standin'], { cwd: root, encoding: 'utf8' });
+  assert.equal(built.status, 0, `go build ./tests/standin/cmd/standin: ${built.stderr}`);
+  return out;
+}
+
+/** Starts the stand-in and resolves with its URL once it listens. */
+function startStandin(binary, host) {
+  const child = spawn(
+    binary,
+    [
+      '-binary',
+      pluginBinary,
+      '-dist',
+      path.join(root, 'dist'),
+      '-host',
+      host,
+      '-store',
+      store,
+      '-icons',
+      path.join(root, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons'),
+    ],
+    { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] }
+  );
+  const logs = [];
+  child.stderr.on('data', (chunk) => logs.push(String(chunk)));
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const match = /^listening on (\S+)$/.exec(line);
+      if (match) {
+        resolve({ url: match[1], child, logs });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the stand-in exited (${code}): ${logs.join('').slice(-2000)}`)));
+  });
+}
+
+/**
+ * Starts the host page, the stand-in and Chromium. Returns { open, close, url }: open(params,
+ * theme) loads the host page's view and waits for its state, failing on any page error or
+ * console error.
+ */
+export async function startStandinHost() {
+  for (const [file, how] of [
+    [path.join(root, 'dist', 'module.js'), 'make frontend'],
+    [pluginBinary, 'make backend'],
+    [store, 'make test-browser (it writes the demo store), or set MODELWATCH_STANDIN_STORE'],
+    [chromiumPath, 'apt-get install -y chromium'],
+  ]) {
+    assert.ok(existsSync(file), `${file} not found: ${how}`);
+  }
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'modelwatch-standin-'));
+  let standin;
+  let context;
+  const close = async () => {
+    await context?.close();
+    if (standin) {
+      standin.child.stdin.end();
+      await new Promise((resolve) => (standin.child.exitCode !== null ? resolve() : standin.child.on('exit', resolve)));
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const host = path.join(workDir, 'host');
+    mkdirSync(host);
+    await writeHost(host);
+    standin = await startStandin(buildStandin(workDir), host);
+    context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    });
+    mkdirSync(screenshotDir, { recursive: true });
+    const open = async (params, check, screenshot, allowed = []) => {
+      const page = await context.newPage();
+      const problems = [];
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      // A failed request is reported with its URL (the console's own line has none); the page
+      // expects some (a failing health check, a query the test makes fail), which it reads itself.
+      const expected = allowed;
+      page.on('response', (response) => {
+        if (response.status() >= 400 && !expected.some((pattern) => pattern.test(response.url()))) {
+          problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+        }
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+          problems.push(`console: ${message.text()}`);
+        }
+      });
+      try {
+        await page.setViewportSize({ width: 1200, height: 800 });
+        await page.goto(`${standin.url}/?${new URLSearchParams(params)}`);
+        await page.waitForFunction(() => window.standinState !== undefined, null, { timeout: 60_000 });
+        const state = await page.evaluate(() => window.standinState);
+        assert.equal(state.status, 'ready', state.error);
+        await check(page, state);
+        if (screenshot) {
+          await page.screenshot({ path: path.join(screenshotDir, `${screenshot}.png`), fullPage: true });
+        }
+        assert.deepEqual(problems, []);
+      } finally {
+        await page.close();
+      }
+    };
+    return { open, close, url: standin.url };
+  } catch (error) {
+    await close();
+    if (standin) {
+      error.message += `\nstand-in log:\n${standin.logs.join('').slice(-3000)}`;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,253 @@
+// The host page's views: each draws what Grafana would draw around one of the plugin's
+// components, from the built bundles, over the stand-in's routes.
+import {
+  AppPlugin,
+  DataSourcePlugin,
+  PanelPlugin,
+  createTheme,
+  dateTime,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceApi,
+  type DataSourceInstanceSettings,
+  type DataSourcePluginMeta,
+  type DataSourceSettings,
+} from '@grafana/data';
+import { getBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
+import { Alert, Button, ThemeContext } from '@grafana/ui';
+import React, { useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { lastValueFrom } from 'rxjs';
+
+import { standinState } from './state';
+
+export const APP_ID = 'mlops-modelwatch-app';
+export const DATASOURCE_ID = 'mlops-modelwatch-datasource';
+export const PANEL_ID = 'mlops-modelwatch-panel';
+
+type Load = (id: string) => Promise<unknown>;
+
+/** The demo store's last week, where the demo's incidents are. */
+const RANGE = (() => {
+  const to = dateTime('2026-03-31T00:00:00Z');
+  const from = dateTime('2026-03-24T00:00:00Z');
+  return { from, to, raw: { from, to } };
+})();
+
+/**
+ * The theme as Grafana provides it. Grafana's global styles are left out (they load its fonts,
+ * which the stand-in does not serve): the page sets the body's font, colours and box sizing.
+ */
+function Themed({ mode, children }: { mode: 'dark' | 'light'; children: React.ReactNode }) {
+  const theme = createTheme({ colors: { mode } });
+  Object.assign(document.body.style, {
+    margin: '0',
+    background: theme.colors.background.canvas,
+    color: theme.colors.text.primary,
+    fontFamily: theme.typography.fontFamily,
+    fontSize: `${theme.typography.fontSize}px`,
+  });
+  return (
+    <ThemeContext.Provider value={theme}>
+      <div style={{ padding: 16, boxSizing: 'border-box', minHeight: '100vh' }}>{children}</div>
+    </ThemeContext.Provider>
+  );
+}
+
+/** A data source's settings as Grafana's frontend holds them, from the stand-in's routes. */
+async function instanceSettings(uid: string): Promise<DataSourceInstanceSettings & { settings: DataSourceSettings }> {
+  const backend = getBackendSrv();
+  const [settings, meta] = await Promise.all([
+    backend.get<DataSourceSettings>(`/api/datasources/uid/${uid}`),
+    backend.get<DataSourcePluginMeta>(`/api/plugins/${DATASOURCE_ID}/settings`),
+  ]);
+  return {
+    id: settings.id,
+    uid: settings.uid,
+    type: settings.type,
+    name: settings.name,
+    meta,
+    jsonData: settings.jsonData,
+    access: 'proxy',
+    readOnly: false,
+    settings: { ...settings, typeLogoUrl: '', typeName: 'Modelwatch' },
+  };
+}
+
+/** Loads the data source plugin and makes one instance of it the data source service's. */
+async function dataSource(load: Load, uid: string) {
+  const plugin = (await load(DATASOURCE_ID)) as DataSourcePlugin<DataSourceApi>;
+  if (!(plugin instanceof DataSourcePlugin)) {
+    throw new Error('the data source bundle does not export a DataSourcePlugin');
+  }
+  const settings = await instanceSettings(uid);
+  const DataSourceClass = plugin.DataSourceClass as unknown as new (s: DataSourceInstanceSettings) => DataSourceApi;
+  const ds = new DataSourceClass(settings);
+  setDataSourceSrv({
+    get: async () => ds,
+    getInstanceSettings: (ref?: string | { uid?: string } | null) =>
+      ref === undefined || ref === null || ref === uid || (typeof ref === 'object' && ref.uid === uid)
+        ? settings
+        : undefined,
+    getList: () => [settings],
+    reload: async () => {},
+    registerRuntimeDataSource: () => {},
+  } as unknown as DataSourceSrv);
+  return { plugin, ds, settings };
+}
+
+/** Runs queries through the data source as a panel does (DataSourceWithBackend: /api/ds/query). */
+export async function runQueries(ds: DataSourceApi, targets: DataQueryRequest['targets']): Promise<DataQueryResponse> {
+  const request = {
+    requestId: `standin-${Date.now()}`,
+    interval: '1h',
+    intervalMs: 3_600_000,
+    maxDataPoints: 500,
+    range: RANGE,
+    scopedVars: {},
+    targets,
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: Date.now(),
+  } as unknown as DataQueryRequest;
+  const result = ds.query(request);
+  return result instanceof Promise ? result : lastValueFrom(result);
+}
+
+/** A short account of a query response: frames with their fields, or the error. */
+function describe(response: DataQueryResponse) {
+  return {
+    error: response.errors?.map((e) => e.message).join('; ') ?? response.error?.message,
+    frames: response.data.map((f) => ({
+      name: f.name,
+      fields: (f.fields as Array<{ name: string; values: unknown[] }>).map((field) => field.name),
+      rows: f.length,
+    })),
+  };
+}
+
+/** The three bundles as Grafana's loader imports them, each checked to be the plugin object Grafana expects. */
+async function bundles(load: Load) {
+  const expected: Array<[string, new (...args: never[]) => unknown]> = [
+    [APP_ID, AppPlugin],
+    [DATASOURCE_ID, DataSourcePlugin],
+    [PANEL_ID, PanelPlugin],
+  ];
+  const out: Record<string, string> = {};
+  for (const [id, kind] of expected) {
+    const plugin = await load(id);
+    out[id] = plugin instanceof kind ? kind.name : `not a ${kind.name}: ${Object.prototype.toString.call(plugin)}`;
+  }
+  return out;
+}
+
+function QueryView({
+  editor: Editor,
+  ds,
+  initial,
+}: {
+  editor: React.ComponentType<Record<string, unknown>>;
+  ds: DataSourceApi;
+  initial: Record<string, unknown>;
+}) {
+  const [query, setQuery] = useState(initial);
+  const [result, setResult] = useState<ReturnType<typeof describe> | undefined>();
+  const run = async (q = query) => {
+    const response = await runQueries(ds, [{ ...q, refId: 'A', datasource: { uid: ds.uid, type: ds.type } }]);
+    const described = describe(response);
+    setResult(described);
+    standinState({ status: 'ready', query: q, result: described });
+  };
+  return (
+    <>
+      <Editor
+        datasource={ds}
+        query={query}
+        onChange={setQuery}
+        onRunQuery={() => run()}
+        range={RANGE}
+        app="dashboard"
+      />
+      <div style={{ marginTop: 16 }}>
+        <Button data-testid="standin-run" onClick={() => run()}>
+          Run query
+        </Button>
+      </div>
+      {result && (
+        <pre data-testid="standin-result" style={{ marginTop: 16 }}>
+          {JSON.stringify(result, null, 1)}
+        </pre>
+      )}
+    </>
+  );
+}
+
+function ConfigView({
+  editor: Editor,
+  initial,
+}: {
+  editor: React.ComponentType<Record<string, unknown>>;
+  initial: DataSourceSettings;
+}) {
+  const [options, setOptions] = useState(initial);
+  const [health, setHealth] = useState<{ status: string; message: string } | undefined>();
+  const saveAndTest = async () => {
+    const backend = getBackendSrv();
+    await backend.put(`/api/datasources/uid/${options.uid}`, { name: options.name, jsonData: options.jsonData });
+    let answer: { status: string; message: string };
+    try {
+      answer = await backend.get(`/api/datasources/uid/${options.uid}/health`);
+    } catch (error) {
+      answer = (error as { data: { status: string; message: string } }).data;
+    }
+    setHealth(answer);
+    standinState({ status: 'ready', health: answer, jsonData: options.jsonData });
+  };
+  return (
+    <>
+      <Editor options={options} onOptionsChange={setOptions} />
+      <div style={{ marginTop: 16 }}>
+        <Button data-testid="standin-save-test" onClick={saveAndTest}>
+          Save &amp; test
+        </Button>
+      </div>
+      {health && (
+        <div data-testid="standin-health" style={{ marginTop: 16 }}>
+          <Alert title={health.message} severity={health.status === 'OK' ? 'success' : 'error'} />
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Draws the view the page's parameters name, and reports ready once it is drawn. */
+export async function renderView(params: URLSearchParams, root: HTMLElement, load: Load) {
+  const mode = params.get('theme') === 'light' ? 'light' : 'dark';
+  const view = params.get('view') ?? 'bundles';
+  const uid = params.get('uid') ?? 'modelwatch-demo';
+  const mount = (node: React.ReactNode) => createRoot(root).render(<Themed mode={mode}>{node}</Themed>);
+  switch (view) {
+    case 'bundles': {
+      const checked = await bundles(load);
+      mount(<pre data-testid="standin-bundles">{JSON.stringify(checked, null, 1)}</pre>);
+      standinState({ status: 'ready', bundles: checked });
+      return;
+    }
+    case 'query': {
+      const { plugin, ds } = await dataSource(load, uid);
+      const Editor = plugin.components.QueryEditor as unknown as React.ComponentType<Record<string, unknown>>;
+      const initial = JSON.parse(params.get('query') ?? '{}') as Record<string, unknown>;
+      mount(<QueryView editor={Editor} ds={ds} initial={{ refId: 'A', ...initial }} />);
+      standinState({ status: 'ready' });
+      return;
+    }
+    case 'config': {
+      const { plugin, settings } = await dataSource(load, uid);
+      const Editor = plugin.components.ConfigEditor as unknown as React.ComponentType<Record<string, unknown>>;
+      mount(<ConfigView editor={Editor} initial={settings.settings} />);
+      standinState({ status: 'ready' });
+      return;
+    }
+  }
+  throw new Error(`unknown view ${view}`);
+}
