@@ -1,13 +1,16 @@
 // The built plugin in Chromium, loaded as Grafana loads it, against the real backend binary
 // behind the Grafana stand-in (tests/standin): the three dist/ bundles are the plugin objects
 // Grafana expects; the query editor's pickers fill from the real resource routes and a query
-// run from it returns the binary's frames; the config page's Save & test succeeds on the demo
-// store and fails, with the plugin's message, on a missing one. Screenshots in both themes:
-// artifacts/screenshots/standin-*.png.
+// run from it returns the binary's frames; the classification dashboard's confusion panel draws
+// its matrix from /api/ds/query; the app's Models page draws every model from the real summary
+// route; the config page's Save & test succeeds on the demo store and fails, with the plugin's
+// message, on a missing one. Screenshots in both themes: artifacts/screenshots/standin-*.png.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { THEMES, byTestId } from './harness/browser.mjs';
+import { THEMES, byTestId, root } from './harness/browser.mjs';
 import { startStandinHost } from './standin/standin.mjs';
 
 describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () => {
@@ -73,6 +76,67 @@ describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () =>
           assert.ok(state.result.frames.every((f) => f.rows === 168 && f.fields[0] === 'time'));
         },
         `standin-query-classification-${theme}`
+      );
+    });
+
+    test(`the panel draws the confusion matrix from /api/ds/query (${theme})`, async () => {
+      // The classification dashboard's confusion panel: its query and saved options.
+      const dashboard = JSON.parse(
+        readFileSync(path.join(root, 'provisioning', 'dashboards', 'modelwatch', 'classification.json'), 'utf8')
+      );
+      const panel = dashboard.panels.find((p) => p.targets?.[0]?.queryType === 'confusion');
+      const { datasource: _datasource, ...query } = panel.targets[0];
+      await ready().open(
+        { view: 'panel', theme, query: JSON.stringify(query), options: JSON.stringify(panel.options) },
+        async (page, state) => {
+          assert.equal(state.result.error, undefined);
+          assert.deepEqual(
+            state.result.frames.map((f) => f.fields),
+            [['model', 'version', 'actual', 'predicted', 'count']]
+          );
+          // The matrix's cells, as the panel draws them: two classes, four cells.
+          await page.waitForSelector(byTestId('modelwatch-confusion-matrix'));
+          const cells = await page
+            .locator(`${byTestId('modelwatch-confusion-matrix')} ${byTestId('modelwatch-confusion-cell')}`)
+            .count();
+          assert.equal(cells, 4);
+        },
+        `standin-panel-confusion-${theme}`
+      );
+    });
+
+    test(`the app's Models page from the real summary route (${theme})`, async () => {
+      await ready().open(
+        { view: 'app', theme },
+        async (page) => {
+          await page.waitForSelector(byTestId('modelwatch-models-card'));
+          const cards = await page.locator(byTestId('modelwatch-models-card')).allTextContents();
+          for (const model of ['basket-forecaster', 'churn-classifier', 'search-ranker']) {
+            assert.ok(
+              cards.some((text) => text.includes(model)),
+              `no card of ${model}`
+            );
+          }
+          // The binary's summary: each model's versions; the demo store ends on 2026-03-31, so
+          // the last 24 hours of today hold no prediction and every model is flagged as stopped.
+          const versions = await page.locator(byTestId('modelwatch-models-versions')).allTextContents();
+          const expected = [
+            ['v1', 'v2'],
+            ['A', 'B'],
+            ['r1', 'r2'],
+          ];
+          assert.equal(versions.length, 3);
+          versions.forEach((text, i) =>
+            assert.ok(
+              expected[i].every((v) => text.includes(v)),
+              text
+            )
+          );
+          assert.equal(await page.locator(byTestId('modelwatch-models-stopped')).count(), 3);
+        },
+        `standin-models-${theme}`,
+        // The stand-in imitates no alerting: the page says the rules cannot be read.
+        [/\/api\/(ruler|prometheus)\/grafana\/api\/v1\/rules$/]
       );
     });
 

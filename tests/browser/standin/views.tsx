@@ -3,7 +3,10 @@
 import {
   AppPlugin,
   DataSourcePlugin,
+  EventBusSrv,
+  LoadingState,
   PanelPlugin,
+  type AppPluginMeta,
   createTheme,
   dateTime,
   type DataQueryRequest,
@@ -14,7 +17,7 @@ import {
   type DataSourceSettings,
 } from '@grafana/data';
 import { getBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
-import { Alert, Button, ThemeContext } from '@grafana/ui';
+import { Alert, Button, PanelContextProvider, ThemeContext } from '@grafana/ui';
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { lastValueFrom } from 'rxjs';
@@ -24,6 +27,8 @@ import { standinState } from './state';
 export const APP_ID = 'mlops-modelwatch-app';
 export const DATASOURCE_ID = 'mlops-modelwatch-datasource';
 export const PANEL_ID = 'mlops-modelwatch-panel';
+/** The data sources the stand-in serves (tests/standin/cmd/standin). */
+const DATASOURCES = ['modelwatch-demo'];
 
 type Load = (id: string) => Promise<unknown>;
 
@@ -74,13 +79,15 @@ async function instanceSettings(uid: string): Promise<DataSourceInstanceSettings
   };
 }
 
-/** Loads the data source plugin and makes one instance of it the data source service's. */
+/** Loads the data source plugin and makes one instance of it the data source service's (every
+ * data source the stand-in serves is listed, as Grafana lists the org's). */
 async function dataSource(load: Load, uid: string) {
   const plugin = (await load(DATASOURCE_ID)) as DataSourcePlugin<DataSourceApi>;
   if (!(plugin instanceof DataSourcePlugin)) {
     throw new Error('the data source bundle does not export a DataSourcePlugin');
   }
   const settings = await instanceSettings(uid);
+  const others = await Promise.all(DATASOURCES.filter((other) => other !== uid).map(instanceSettings));
   const DataSourceClass = plugin.DataSourceClass as unknown as new (s: DataSourceInstanceSettings) => DataSourceApi;
   const ds = new DataSourceClass(settings);
   setDataSourceSrv({
@@ -89,7 +96,7 @@ async function dataSource(load: Load, uid: string) {
       ref === undefined || ref === null || ref === uid || (typeof ref === 'object' && ref.uid === uid)
         ? settings
         : undefined,
-    getList: () => [settings],
+    getList: () => [settings, ...others],
     reload: async () => {},
     registerRuntimeDataSource: () => {},
   } as unknown as DataSourceSrv);
@@ -220,6 +227,64 @@ function ConfigView({
   );
 }
 
+/**
+ * The panel as a dashboard draws it: its plugin's component with the data of its query and the
+ * options the dashboard saved (Grafana's defaults need its registry of option editors, which the
+ * stand-in does not have: a provisioned panel saves every option).
+ */
+async function panelView(
+  load: Load,
+  ds: DataSourceApi,
+  target: Record<string, unknown>,
+  options: Record<string, unknown>
+) {
+  const plugin = (await load(PANEL_ID)) as PanelPlugin;
+  if (!(plugin instanceof PanelPlugin) || !plugin.panel) {
+    throw new Error('the panel bundle does not export a PanelPlugin with a panel');
+  }
+  const response = await runQueries(ds, [{ refId: 'A', ...target, datasource: { uid: ds.uid, type: ds.type } }]);
+  const Panel = plugin.panel;
+  const eventBus = new EventBusSrv();
+  const width = 1100;
+  const height = 560;
+  const node = (
+    <PanelContextProvider value={{ eventsScope: 'standin', eventBus }}>
+      <div style={{ width, height }}>
+        <Panel
+          id={1}
+          data={{ state: LoadingState.Done, series: response.data, timeRange: RANGE, errors: response.errors }}
+          timeRange={RANGE}
+          timeZone="utc"
+          options={options}
+          fieldConfig={{ defaults: {}, overrides: [] }}
+          transparent={false}
+          width={width}
+          height={height}
+          renderCounter={0}
+          title="Modelwatch"
+          eventBus={eventBus}
+          onOptionsChange={() => {}}
+          onFieldConfigChange={() => {}}
+          replaceVariables={(text: string) => text}
+          onChangeTimeRange={() => {}}
+        />
+      </div>
+    </PanelContextProvider>
+  );
+  return { node, result: describe(response) };
+}
+
+/** The app's page as Grafana routes to it: the app plugin's root with its meta. */
+async function appView(load: Load) {
+  const plugin = (await load(APP_ID)) as AppPlugin;
+  if (!(plugin instanceof AppPlugin) || !plugin.root) {
+    throw new Error('the app bundle does not export an AppPlugin with a root page');
+  }
+  const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${APP_ID}/settings`);
+  const Root = plugin.root;
+  return <Root meta={meta} basename={`/a/${APP_ID}`} path={`/a/${APP_ID}`} query={{}} onNavChanged={() => {}} />;
+}
+
 /** Draws the view the page's parameters name, and reports ready once it is drawn. */
 export async function renderView(params: URLSearchParams, root: HTMLElement, load: Load) {
   const mode = params.get('theme') === 'light' ? 'light' : 'dark';
@@ -245,6 +310,21 @@ export async function renderView(params: URLSearchParams, root: HTMLElement, loa
       const { plugin, settings } = await dataSource(load, uid);
       const Editor = plugin.components.ConfigEditor as unknown as React.ComponentType<Record<string, unknown>>;
       mount(<ConfigView editor={Editor} initial={settings.settings} />);
+      standinState({ status: 'ready' });
+      return;
+    }
+    case 'panel': {
+      const { ds } = await dataSource(load, uid);
+      const target = JSON.parse(params.get('query') ?? '{}') as Record<string, unknown>;
+      const options = JSON.parse(params.get('options') ?? '{}') as Record<string, unknown>;
+      const { node, result } = await panelView(load, ds, target, options);
+      mount(node);
+      standinState({ status: 'ready', result });
+      return;
+    }
+    case 'app': {
+      await dataSource(load, uid);
+      mount(await appView(load));
       standinState({ status: 'ready' });
       return;
     }
