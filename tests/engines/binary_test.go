@@ -3,8 +3,6 @@ package engines_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,25 +15,6 @@ import (
 	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 )
-
-// pluginBinary is $MODELWATCH_PLUGIN_BINARY (make test's build; a relative path is taken from the
-// repository root), or a binary built from ./pkg for the test.
-func pluginBinary(t *testing.T, root string) string {
-	t.Helper()
-	if bin := os.Getenv("MODELWATCH_PLUGIN_BINARY"); bin != "" {
-		if !filepath.IsAbs(bin) {
-			bin = filepath.Join(root, bin)
-		}
-		return bin
-	}
-	bin := filepath.Join(t.TempDir(), "gpx_modelwatch")
-	build := exec.Command("go", "build", "-o", bin, "./pkg")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./pkg: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // The built plugin binary, started as Grafana starts it, answers every provisioned dashboard
 // query and evaluates every provisioned alert rule on a PostgreSQL data source (settings and
@@ -69,7 +48,7 @@ func pluginBinaryAsOnDuckDB(t *testing.T, duckPath, engine string, rollups bool,
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := pluginhost.Start(pluginBinary(t, root), pluginhost.Options{Env: []string{
+	p, err := pluginhost.Start(pluginhost.TestBinary(t, root), pluginhost.Options{Env: []string{
 		"GF_VERSION=12.4.0", "GF_EDITION=oss", "GF_PLUGIN_ALLOWED_STORE_DIRS=" + filepath.Dir(duckPath),
 	}})
 	if err != nil {

@@ -8,37 +8,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mlops/modelwatch/pkg/demo"
 	"github.com/mlops/modelwatch/tests/internal/demostore"
+	"github.com/mlops/modelwatch/tests/internal/pluginhost"
 	"github.com/mlops/modelwatch/tests/internal/provfiles"
 	"github.com/mlops/modelwatch/tests/standin"
 )
-
-// binary is the plugin under test: MODELWATCH_PLUGIN_BINARY (relative to the repository root),
-// else one built from ./pkg.
-func binary(t *testing.T, root string) string {
-	t.Helper()
-	if b := os.Getenv("MODELWATCH_PLUGIN_BINARY"); b != "" {
-		if !filepath.IsAbs(b) {
-			b = filepath.Join(root, b)
-		}
-		return b
-	}
-	b := filepath.Join(t.TempDir(), fmt.Sprintf("gpx_modelwatch_%s_%s", runtime.GOOS, runtime.GOARCH))
-	cmd := exec.Command("go", "build", "-o", b, "./pkg")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./pkg: %v\n%s", err, out)
-	}
-	return b
-}
 
 // dist lays out the plugin.json files as the build writes them, beside a module.js each.
 func dist(t *testing.T, root string) string {
@@ -77,7 +57,7 @@ func TestStandinServesThePluginAsGrafanaDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := standin.Start(standin.Options{
-		Binary: binary(t, root), Dist: dist(t, root),
+		Binary: pluginhost.TestBinary(t, root), Dist: dist(t, root),
 		Env: []string{"GF_VERSION=12.4.0", "GF_PLUGIN_ALLOWED_STORE_DIRS=" + storeDir},
 		Datasources: []standin.Datasource{
 			{UID: "demo", Name: "Demo", JSONData: map[string]any{"store": "duckdb", "path": store, "table": "predictions"}},

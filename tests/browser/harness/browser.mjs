@@ -21,8 +21,8 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const framesDir = path.resolve(root, process.env.MODELWATCH_FRAMES_DIR ?? 'artifacts/frames');
 export const fixturesDir = path.join(root, 'tests', 'browser', 'fixtures');
 export const screenshotDir = path.join(root, 'artifacts', 'screenshots');
-const chromiumPath = process.env.MODELWATCH_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
+export const chromiumPath = process.env.MODELWATCH_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

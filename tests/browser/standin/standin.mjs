@@ -15,17 +15,8 @@ import readline from 'node:readline';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 
-import { root, screenshotDir } from '../harness/browser.mjs';
+import { CHROMIUM_FLAGS, chromiumPath, root, screenshotDir } from '../harness/browser.mjs';
 
-const chromiumPath = process.env.MODELWATCH_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-sync',
-];
 const store = path.resolve(root, process.env.MODELWATCH_STANDIN_STORE ?? 'artifacts/test-demo.duckdb');
 const pluginBinary = path.join(
   root,

@@ -9,8 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -126,6 +130,29 @@ func dispense(client *goplugin.Client) (*Plugin, error) {
 		}
 	}
 	return p, nil
+}
+
+// BinaryEnv names the built plugin binary the tests start: make test sets it to its build (a
+// relative path is taken from the repository root).
+const BinaryEnv = "MODELWATCH_PLUGIN_BINARY"
+
+// TestBinary is the plugin binary a test starts: $MODELWATCH_PLUGIN_BINARY, else one built from
+// ./pkg of the repository at root into the test's temporary folder.
+func TestBinary(tb testing.TB, root string) string {
+	tb.Helper()
+	if bin := os.Getenv(BinaryEnv); bin != "" {
+		if !filepath.IsAbs(bin) {
+			bin = filepath.Join(root, bin)
+		}
+		return bin
+	}
+	bin := filepath.Join(tb.TempDir(), fmt.Sprintf("gpx_modelwatch_%s_%s", runtime.GOOS, runtime.GOARCH))
+	build := exec.Command("go", "build", "-o", bin, "./pkg")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		tb.Fatalf("go build ./pkg: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // Kill stops the plugin process, as Grafana does on shutdown.
