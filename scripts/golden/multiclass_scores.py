@@ -21,7 +21,6 @@ with a warning: no positives, no precision).
 
 Run: python3 scripts/golden/multiclass_scores.py (scikit-learn 1.9.1, numpy 2.4.6)
 """
-import itertools
 import math
 import os
 import warnings
@@ -29,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import sklearn
-from series_cases import write_series_cases
+from series_cases import expected_series, write_series_cases
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -149,25 +148,12 @@ def selected(rows: list[dict], q: dict, lo: datetime, hi: datetime, version: str
 
 def expected(rows: list[dict], q: dict, buckets: list[tuple[datetime, datetime]]) -> list[dict]:
     classes = SPECIES if q["model"] == "species" else COIN
-    versions = sorted({r["model_version"] for r in rows if r["model"] == q["model"]})
-    groups = [None]
-    if q.get("groupBy"):
-        groups = sorted({r[q["groupBy"]] for r in rows if r["model"] == q["model"]})
-    per_class = q["average"] == "none"
-    series = []
-    for version, group, cls in itertools.product(versions, groups, classes if per_class else [None]):
-        labels = {"model": q["model"], "version": version}
-        if group is not None:
-            labels[q["groupBy"]] = group
-        if cls is not None:
-            labels["class"] = cls
-        values = {m: [] for m in q["metrics"]}
-        for lo, hi in buckets:
-            y, p = selected(rows, q, lo, hi, version, group)
-            for m in q["metrics"]:
-                values[m].append(metric(m, y, p, classes, q, cls) if len(y) else None)
-        series.append({"labels": labels, "values": values})
-    return series
+
+    def value(version, group, cls, lo, hi):
+        y, p = selected(rows, q, lo, hi, version, group)
+        return {m: metric(m, y, p, classes, q, cls) if len(y) else None for m in q["metrics"]}
+
+    return expected_series(rows, q, buckets, classes, value)
 
 
 CASES = [

@@ -19,7 +19,6 @@ null where scikit-learn gives nan or raises.
 
 Run: python3 scripts/golden/weights.py (scikit-learn 1.9.1, numpy 2.4.6)
 """
-import itertools
 import math
 import os
 import warnings
@@ -27,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import sklearn
-from series_cases import write_series_cases
+from series_cases import expected_series, write_series_cases
 from sklearn import metrics as skm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -199,28 +198,13 @@ def selected(rows, q, lo, hi, version, group):
 
 
 def expected(rows, q, buckets):
-    versions = sorted({r["model_version"] for r in rows if r["model"] == q["model"]})
-    groups = [None]
-    if q.get("groupBy"):
-        groups = sorted({r[q["groupBy"]] for r in rows if r["model"] == q["model"]})
-    per_class = q.get("average") == "none"
-    series = []
-    for version, group, cls in itertools.product(versions, groups, SPECIES if per_class else [None]):
-        labels = {"model": q["model"], "version": version}
-        if group is not None:
-            labels[q["groupBy"]] = group
-        if cls is not None:
-            labels["class"] = cls
-        values = {m: [] for m in q["metrics"]}
-        for lo, hi in buckets:
-            sel = selected(rows, q, lo, hi, version, group)
-            for m in q["metrics"]:
-                if q["queryType"] == "regression":
-                    values[m].append(regression(m, sel, q))
-                else:
-                    values[m].append(classification(m, sel, q, cls) if sel else None)
-        series.append({"labels": labels, "values": values})
-    return series
+    def value(version, group, cls, lo, hi):
+        sel = selected(rows, q, lo, hi, version, group)
+        if q["queryType"] == "regression":
+            return {m: regression(m, sel, q) for m in q["metrics"]}
+        return {m: classification(m, sel, q, cls) if sel else None for m in q["metrics"]}
+
+    return expected_series(rows, q, buckets, SPECIES, value)
 
 
 BINARY = ["accuracy", "precision", "recall", "f1", "fbeta", "specificity", "fpr", "fnr", "mcc", "balanced_accuracy",
