@@ -422,6 +422,8 @@ export const labels = {
       placeholder: 'All features',
       /** Marks a model output among the features (pickers and the features() variable). */
       modelOutput: 'model output',
+      multivariateNeedsTwo:
+        'Multivariate drift reads at least two features together: choose another, leave empty for every input, or use Drift for one feature.',
     },
     reference: {
       label: 'Reference',

@@ -143,6 +143,15 @@ describe('queryErrors', () => {
     ],
     ['classification averaged', { ...base, queryType: 'classification', average: 'macro', metrics: ['f1'] }, {}],
     [
+      'multivariate drift of one feature',
+      { ...base, queryType: 'multivariate', features: ['age'] },
+      { features: text.features.multivariateNeedsTwo },
+    ],
+    ['multivariate drift of two features', { ...base, queryType: 'multivariate', features: ['age', 'plan'] }, {}],
+    ['multivariate drift of every input', { ...base, queryType: 'multivariate', features: [] }, {}],
+    ['multivariate drift of a variable', { ...base, queryType: 'multivariate', features: ['$features'] }, {}],
+    ['drift of one feature', { ...base, queryType: 'drift', features: ['age'] }, {}],
+    [
       'classification averaged over classes, F-beta at beta 2 and the MCC',
       { ...base, queryType: 'classification', average: 'micro', labels: ['cat'], beta: 2, metrics: ['fbeta', 'mcc'] },
       {},

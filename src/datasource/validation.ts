@@ -297,6 +297,11 @@ export function queryErrors(query: ModelwatchQuery): Partial<Record<FamilyField,
   ) {
     errors.column = text.column.required;
   }
+  // One named feature cannot be drifted together with others (a $variable may name several).
+  const features = query.features ?? [];
+  if (type === 'multivariate' && features.length === 1 && !features[0].includes('$')) {
+    errors.features = text.features.multivariateNeedsTwo;
+  }
   if (type === 'outcome' && !query.outcome) {
     errors.outcome = text.outcome.required;
   }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { THEMES, byTestId, root } from './harness/browser.mjs';
+import { FAMILY_CASES, buildFamilyQuery } from './standin/checks.mjs';
 import { startStandinHost } from './standin/standin.mjs';
 
 describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () => {
@@ -42,42 +43,15 @@ describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () =>
   });
 
   for (const theme of THEMES) {
-    test(`the query editor fills its pickers from the resources and runs a query (${theme})`, async () => {
-      const query = {
-        queryType: 'classification',
-        model: 'churn-classifier',
-        positiveClass: 'churn',
-        threshold: 0.5,
-        metrics: ['precision', 'recall', 'f1'],
-        format: 'timeseries',
-      };
-      await ready().open(
-        { view: 'query', theme, query: JSON.stringify(query) },
-        async (page) => {
-          // The model picker offers the store's models, read from the resources route.
-          await page.getByRole('combobox', { name: /^Model/ }).click();
-          const options = await page.getByRole('option').allTextContents();
-          assert.ok(
-            options.some((o) => o.startsWith('basket-forecaster')),
-            `model options ${options}`
-          );
-          await page.keyboard.press('Escape');
-          await page.click(byTestId('standin-run'));
-          await page.waitForSelector(byTestId('standin-result'));
-          const state = await page.evaluate(() => window.standinState);
-          assert.equal(state.result.error, undefined);
-          // One series per version served that week (A and B) and metric: 168 hourly buckets each.
-          const names = state.result.frames.map((f) => f.name).sort();
-          assert.deepEqual(
-            names,
-            ['f1', 'f1', 'precision', 'precision', 'recall', 'recall'],
-            JSON.stringify(state.result)
-          );
-          assert.ok(state.result.frames.every((f) => f.rows === 168 && f.fields[0] === 'time'));
-        },
-        `standin-query-classification-${theme}`
-      );
-    });
+    for (const familyCase of FAMILY_CASES) {
+      test(`the ${familyCase.family} query editor: pickers from the resources, a query run (${theme})`, async () => {
+        await ready().open(
+          { view: 'query', theme },
+          async (page) => familyCase.expect(await buildFamilyQuery(page, familyCase)),
+          `standin-query-${familyCase.family.toLowerCase().replace(/\W+/g, '-')}-${theme}`
+        );
+      });
+    }
 
     test(`the panel draws the confusion matrix from /api/ds/query (${theme})`, async () => {
       // The classification dashboard's confusion panel: its query and saved options.

@@ -2,11 +2,12 @@ import React, { useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { InlineField, Input } from '@grafana/ui';
 
 import type { Parsed } from '../validation';
+import type { LabelWidth } from './fieldText';
 
 interface Props<T> {
   label: string;
   tooltip?: string;
-  labelWidth?: number;
+  labelWidth?: LabelWidth;
   id: string;
   testId: string;
   width: number;

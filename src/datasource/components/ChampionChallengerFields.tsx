@@ -3,7 +3,7 @@ import type { SelectableValue } from '@grafana/data';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
-import { fieldText } from './fieldText';
+import { fieldText, type LabelWidth } from './fieldText';
 import { PickerField } from './PickerField';
 
 interface Props {
@@ -12,7 +12,7 @@ interface Props {
   options: Array<SelectableValue<string>>;
   loading: boolean;
   error?: string;
-  labelWidth: number;
+  labelWidth: LabelWidth;
   width: number;
 }
 
@@ -34,6 +34,7 @@ export function ChampionChallengerFields({ versions, onChange, options, loading,
       <PickerField
         {...common}
         {...fieldText(labels.query.challenger)}
+        labelWidth="auto"
         id="modelwatch-query-challenger"
         testId={selectors.query.challenger}
         value={challenger}

@@ -6,6 +6,7 @@ import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { CHANGES, type ChangeKind, type CompareTo } from '../types';
 import { ReferenceEditor, type ReferenceEditorPlace } from './ReferenceEditor';
+import type { LabelWidth } from './fieldText';
 
 const text = labels.query.compareTo;
 
@@ -29,7 +30,7 @@ interface Props {
   value: CompareTo | undefined;
   onChange: (compareTo: CompareTo | undefined) => void;
   error?: string;
-  labelWidth: number;
+  labelWidth: LabelWidth;
 }
 
 /** compareTo: off, or a reference window and how each metric's change is computed. */

@@ -37,13 +37,14 @@ import { FiltersEditor } from './FiltersEditor';
 import { MetricsField } from './MetricsField';
 import { MultiPickerField } from './MultiPickerField';
 import { ReferenceEditor } from './ReferenceEditor';
-import { fieldText } from './fieldText';
+import { fieldText, type LabelWidth } from './fieldText';
 import { PickerField } from './PickerField';
 import type { EditorResources } from './useEditorResources';
 
 const text = labels.query;
-const LABEL_WIDTH = 16;
-const WIDE = 40;
+/** The first column's labels, aligned; the query editor's own first fields share it. */
+export const LABEL_WIDTH = 18;
+export const WIDE = 40;
 const NARROW = 16;
 
 const options = <T extends string>(values: readonly T[], describe: (value: T) => SelectableValue<string>) =>
@@ -73,14 +74,17 @@ export interface FamilyFieldsProps {
   datasource: ModelwatchDataSource;
 }
 
-type Render = (props: FamilyFieldsProps) => ReactNode;
+/** A field's props: the editor's, and its label's width (aligned in the first column, fitted to the text after it). */
+type FieldProps = FamilyFieldsProps & { labelWidth: LabelWidth };
+
+type Render = (props: FieldProps) => ReactNode;
 
 /** A picker of the table's number columns (and the dashboard's variables) that writes one key. */
 function numericColumnField(key: 'column' | 'weight', id: string): Render {
-  const NumericColumnField = ({ query, update, resources, errors }: FamilyFieldsProps) => (
+  const NumericColumnField = ({ query, update, resources, errors, labelWidth }: FieldProps) => (
     <PickerField
       {...fieldText(text[key])}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id={id}
       testId={selectors.query[key]}
       width={NARROW * 2}
@@ -98,10 +102,10 @@ function numericColumnField(key: 'column' | 'weight', id: string): Render {
 
 /** How each field of the family table is drawn; FAMILIES decides which ones show. */
 const FIELDS: Record<FamilyField, Render> = {
-  versions: ({ query, update, resources }) => (
+  versions: ({ query, update, resources, labelWidth }) => (
     <MultiPickerField
       {...fieldText(text.versions)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-versions"
       testId={selectors.query.versions}
       width={WIDE}
@@ -112,32 +116,32 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(versions) => update({ versions })}
     />
   ),
-  championChallenger: ({ query, update, resources, errors }) => (
+  championChallenger: ({ query, update, resources, errors, labelWidth }) => (
     <ChampionChallengerFields
       versions={query.versions ?? []}
       onChange={(versions) => update({ versions })}
       options={[...resources.versions.options, ...resources.variables]}
       loading={resources.versions.loading}
       error={errors.championChallenger}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       width={NARROW * 2}
     />
   ),
-  metrics: ({ query, update, errors }) => (
+  metrics: ({ query, update, errors, labelWidth }) => (
     <MetricsField
       family={familyOf(query)}
       compared={query.compareTo !== undefined}
       value={query.metrics ?? []}
       onChange={(metrics) => update({ metrics })}
       error={errors.metrics}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       width={WIDE * 2}
     />
   ),
-  positiveClass: ({ query, update, resources, errors }) => (
+  positiveClass: ({ query, update, resources, errors, labelWidth }) => (
     <PickerField
       {...fieldText(text.positiveClass)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-positive-class"
       testId={selectors.query.positiveClass}
       width={NARROW * 2}
@@ -150,10 +154,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.positiveClass}
     />
   ),
-  threshold: ({ query, update, errors }) => (
+  threshold: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.threshold)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-threshold"
       testId={selectors.query.threshold}
       width={NARROW}
@@ -163,10 +167,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.threshold}
     />
   ),
-  average: ({ query, update }) => (
+  average: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.average)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-average"
       testId={selectors.query.average}
       width={NARROW}
@@ -176,10 +180,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(average) => update({ average: average as ModelwatchQuery['average'] })}
     />
   ),
-  zeroDivision: ({ query, update }) => (
+  zeroDivision: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.zeroDivision)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-zero-division"
       testId={selectors.query.zeroDivision}
       width={NARROW}
@@ -189,10 +193,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(value) => update({ zeroDivision: value === undefined ? undefined : (Number(value) as 0 | 1) })}
     />
   ),
-  beta: ({ query, update, errors }) => (
+  beta: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.beta)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-beta"
       testId={selectors.query.beta}
       width={NARROW}
@@ -202,10 +206,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.beta}
     />
   ),
-  quantile: ({ query, update, errors }) => (
+  quantile: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.quantile)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-quantile"
       testId={selectors.query.quantile}
       width={NARROW}
@@ -215,8 +219,8 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.quantile}
     />
   ),
-  forceFinite: ({ query, update }) => (
-    <InlineField label={text.forceFinite.label} tooltip={text.forceFinite.tooltip} labelWidth={LABEL_WIDTH}>
+  forceFinite: ({ query, update, labelWidth }) => (
+    <InlineField label={text.forceFinite.label} tooltip={text.forceFinite.tooltip} labelWidth={labelWidth}>
       <InlineSwitch
         id="modelwatch-query-force-finite"
         data-testid={selectors.query.forceFinite}
@@ -225,10 +229,10 @@ const FIELDS: Record<FamilyField, Render> = {
       />
     </InlineField>
   ),
-  labels: ({ query, update, errors }) => (
+  labels: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.labels)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-labels"
       testId={selectors.query.labels}
       width={WIDE}
@@ -238,10 +242,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.labels}
     />
   ),
-  nulls: ({ query, update }) => (
+  nulls: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.nulls)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-nulls"
       testId={selectors.query.nulls}
       width={NARROW}
@@ -251,10 +255,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(nulls) => update({ nulls: nulls as ModelwatchQuery['nulls'] })}
     />
   ),
-  estimate: ({ query, update }) => (
+  estimate: ({ query, update, labelWidth }) => (
     <MultiPickerField
       {...fieldText(text.estimate)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-estimate"
       testId={selectors.query.estimate}
       width={WIDE}
@@ -263,10 +267,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(estimate) => update({ estimate })}
     />
   ),
-  calibration: ({ query, update }) => (
+  calibration: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.calibration)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-calibration"
       testId={selectors.query.calibration}
       width={NARROW}
@@ -276,10 +280,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(calibration) => update({ calibration: calibration as ModelwatchQuery['calibration'] })}
     />
   ),
-  multiClass: ({ query, update, errors }) => (
+  multiClass: ({ query, update, errors, labelWidth }) => (
     <PickerField
       {...fieldText(text.multiClass)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-multi-class"
       testId={selectors.query.multiClass}
       width={NARROW}
@@ -290,10 +294,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.multiClass}
     />
   ),
-  definitions: ({ query, update }) => (
+  definitions: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.definitions)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-definitions"
       testId={selectors.query.definitions}
       width={NARROW}
@@ -303,10 +307,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(definitions) => update({ definitions: definitions as ModelwatchQuery['definitions'] })}
     />
   ),
-  compare: ({ query, update, errors }) => (
+  compare: ({ query, update, errors, labelWidth }) => (
     <PickerField
       {...fieldText(text.compare)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-compare"
       testId={selectors.query.compare}
       width={NARROW * 2}
@@ -316,7 +320,7 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.compare}
     />
   ),
-  compareTo: ({ query, update, errors }) => (
+  compareTo: ({ query, update, errors, labelWidth }) => (
     <CompareToEditor
       value={query.compareTo}
       onChange={(compareTo) =>
@@ -330,13 +334,13 @@ const FIELDS: Record<FamilyField, Render> = {
         )
       }
       error={errors.compareTo}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
     />
   ),
-  features: ({ query, update, resources }) => (
+  features: ({ query, update, resources, errors, labelWidth }) => (
     <MultiPickerField
       {...fieldText(text.features)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-features"
       testId={selectors.query.features}
       width={WIDE * 2}
@@ -345,20 +349,21 @@ const FIELDS: Record<FamilyField, Render> = {
       options={[...resources.features.options, ...resources.variables]}
       value={query.features ?? []}
       onChange={(features) => update({ features })}
+      error={errors.features}
     />
   ),
-  reference: ({ query, update, errors }) => (
+  reference: ({ query, update, errors, labelWidth }) => (
     <ReferenceEditor
       value={query.reference}
       onChange={(reference) => update({ reference })}
       error={errors.reference}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
     />
   ),
-  method: ({ query, update }) => (
+  method: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.method)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-method"
       testId={selectors.query.method}
       width={NARROW * 2}
@@ -367,10 +372,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(method) => update({ method: (method ?? 'auto') as ModelwatchQuery['method'] })}
     />
   ),
-  bins: ({ query, update, errors }) => (
+  bins: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.bins)}
-      labelWidth={NARROW / 2}
+      labelWidth={labelWidth}
       id="modelwatch-query-bins"
       testId={selectors.query.bins}
       width={NARROW / 2}
@@ -380,10 +385,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.bins}
     />
   ),
-  components: ({ query, update, errors }) => (
+  components: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.components)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-components"
       testId={selectors.query.components}
       width={NARROW}
@@ -393,10 +398,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.components}
     />
   ),
-  driftThreshold: ({ query, update, errors }) => (
+  driftThreshold: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.driftThreshold)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-drift-threshold"
       testId={selectors.query.driftThreshold}
       width={NARROW}
@@ -406,10 +411,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.driftThreshold}
     />
   ),
-  format: ({ query, update }) => (
+  format: ({ query, update, labelWidth }) => (
     <PickerField
       {...fieldText(text.format)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-format"
       testId={selectors.query.format}
       width={NARROW}
@@ -418,10 +423,10 @@ const FIELDS: Record<FamilyField, Render> = {
       onChange={(format) => update({ format: (format ?? 'timeseries') as ModelwatchQuery['format'] })}
     />
   ),
-  interval: ({ query, update, errors }) => (
+  interval: ({ query, update, errors, labelWidth }) => (
     <BlurInput
       {...fieldText(text.interval)}
-      labelWidth={NARROW / 2}
+      labelWidth={labelWidth}
       id="modelwatch-query-interval"
       testId={selectors.query.interval}
       width={NARROW / 2}
@@ -431,10 +436,10 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.interval}
     />
   ),
-  groupBy: ({ query, update, resources }) => (
+  groupBy: ({ query, update, resources, labelWidth }) => (
     <PickerField
       {...fieldText(text.groupBy)}
-      labelWidth={NARROW / 2 + 2}
+      labelWidth={labelWidth}
       id="modelwatch-query-group-by"
       testId={selectors.query.groupBy}
       width={NARROW + 4}
@@ -448,8 +453,8 @@ const FIELDS: Record<FamilyField, Render> = {
   ),
   column: numericColumnField('column', 'modelwatch-query-column'),
   weight: numericColumnField('weight', 'modelwatch-query-weight'),
-  combineVersions: ({ query, update }) => (
-    <InlineField label={text.combineVersions.label} tooltip={text.combineVersions.tooltip} labelWidth={LABEL_WIDTH}>
+  combineVersions: ({ query, update, labelWidth }) => (
+    <InlineField label={text.combineVersions.label} tooltip={text.combineVersions.tooltip} labelWidth={labelWidth}>
       <InlineSwitch
         id="modelwatch-query-combine-versions"
         data-testid={selectors.query.combineVersions}
@@ -458,10 +463,10 @@ const FIELDS: Record<FamilyField, Render> = {
       />
     </InlineField>
   ),
-  outcome: ({ query, update, resources, errors }) => (
+  outcome: ({ query, update, resources, errors, labelWidth }) => (
     <PickerField
       {...fieldText(text.outcome)}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       id="modelwatch-query-outcome"
       testId={selectors.query.outcome}
       width={NARROW * 2}
@@ -475,11 +480,11 @@ const FIELDS: Record<FamilyField, Render> = {
       error={errors.outcome}
     />
   ),
-  outcomeValue: ({ query, update, resources, errors }) =>
+  outcomeValue: ({ query, update, resources, errors, labelWidth }) =>
     showsOutcomeValue(query, resources) ? (
       <BlurInput
         {...fieldText(text.outcomeValue)}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={labelWidth}
         id="modelwatch-query-outcome-value"
         testId={selectors.query.outcomeValue}
         width={NARROW}
@@ -489,11 +494,11 @@ const FIELDS: Record<FamilyField, Render> = {
         error={errors.outcomeValue}
       />
     ) : null,
-  filters: ({ query, update, resources, errors, datasource }) => (
+  filters: ({ query, update, resources, errors, datasource, labelWidth }) => (
     <InlineField
       label={text.filters.label}
       tooltip={text.filters.tooltip}
-      labelWidth={LABEL_WIDTH}
+      labelWidth={labelWidth}
       invalid={Boolean(errors.filters)}
       error={errors.filters}
     >
@@ -536,8 +541,10 @@ export function FamilyFields(props: FamilyFieldsProps) {
     <>
       {familyOf(props.query).rows.map((row) => (
         <InlineFieldRow key={row.join()}>
-          {row.map((field) => (
-            <React.Fragment key={field}>{FIELDS[field](props)}</React.Fragment>
+          {row.map((field, i) => (
+            <React.Fragment key={field}>
+              {FIELDS[field]({ ...props, labelWidth: i === 0 ? LABEL_WIDTH : 'auto' })}
+            </React.Fragment>
           ))}
         </InlineFieldRow>
       ))}

@@ -7,6 +7,7 @@ import { CHANGE_SUFFIXES, withChanges } from '../change';
 import type { Family } from '../families';
 import type { MetricName } from '../types';
 import { MultiPickerField } from './MultiPickerField';
+import type { LabelWidth } from './fieldText';
 
 interface Props {
   family: Family;
@@ -15,7 +16,7 @@ interface Props {
   value: string[];
   onChange: (metrics: string[]) => void;
   error?: string;
-  labelWidth: number;
+  labelWidth: LabelWidth;
   width: number;
 }
 

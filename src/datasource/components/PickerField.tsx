@@ -3,11 +3,12 @@ import type { SelectableValue } from '@grafana/data';
 import { Combobox, InlineField, type ComboboxOption } from '@grafana/ui';
 
 import { withValues } from './useResourceOptions';
+import type { LabelWidth } from './fieldText';
 
 export interface PickerProps {
   label: string;
   tooltip?: string;
-  labelWidth?: number;
+  labelWidth?: LabelWidth;
   id: string;
   testId: string;
   width: number;

@@ -9,15 +9,12 @@ import { changeFamily, familyFields } from '../families';
 import { migrateQuery } from '../migration';
 import { QUERY_TYPES, type ModelwatchOptions, type ModelwatchQuery, type QueryType } from '../types';
 import { queryErrors } from '../validation';
-import { FamilyFields } from './FamilyFields';
+import { FamilyFields, LABEL_WIDTH, WIDE } from './FamilyFields';
 import { fieldText } from './fieldText';
 import { PickerField } from './PickerField';
 import { useEditorResources } from './useEditorResources';
 
 type Props = QueryEditorProps<ModelwatchDataSource, ModelwatchQuery, ModelwatchOptions>;
-
-const LABEL_WIDTH = 16;
-const WIDE = 40;
 
 const text = labels.query;
 
@@ -75,7 +72,7 @@ export function QueryEditor({ query: savedQuery, datasource, onChange, onRunQuer
         />
         <PickerField
           {...fieldText(text.model)}
-          labelWidth={LABEL_WIDTH}
+          labelWidth="auto"
           id="modelwatch-query-model"
           testId={selectors.query.model}
           width={WIDE}

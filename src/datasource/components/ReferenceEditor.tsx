@@ -7,6 +7,7 @@ import { selectors } from '../../selectors';
 import type { ReferenceWindow } from '../types';
 import { isRfc3339, parseShift, type Parsed } from '../validation';
 import { BlurInput } from './BlurInput';
+import type { LabelWidth } from './fieldText';
 
 const text = labels.query.reference;
 
@@ -48,7 +49,7 @@ interface Props {
   onChange: (reference: ReferenceWindow) => void;
   /** The saved reference's error (a range that ends before it starts). */
   error?: string;
-  labelWidth: number;
+  labelWidth: LabelWidth;
   /** Default: the reference window of quality and drift. */
   place?: ReferenceEditorPlace;
   /** When set, the editor offers "Off" first, and an absent value is off rather than the previous period. */

@@ -8,6 +8,8 @@ export interface StandinState {
 declare global {
   interface Window {
     standinState?: StandinState;
+    /** Queries the query view has started; its state reports the latest one's answer as `runs`. */
+    standinRunsStarted?: number;
   }
 }
 

@@ -2,6 +2,7 @@
 // components, from the built bundles, over the stand-in's routes.
 import {
   AppPlugin,
+  CoreApp,
   DataSourcePlugin,
   EventBusSrv,
   LoadingState,
@@ -18,7 +19,7 @@ import {
 } from '@grafana/data';
 import { getBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
 import { Alert, Button, PanelContextProvider, ThemeContext } from '@grafana/ui';
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { lastValueFrom } from 'rxjs';
 
@@ -121,15 +122,31 @@ export async function runQueries(ds: DataSourceApi, targets: DataQueryRequest['t
   return result instanceof Promise ? result : lastValueFrom(result);
 }
 
-/** A short account of a query response: frames with their fields, or the error. */
+type Field = { name: string; type: string; values: unknown[]; labels?: Record<string, string> };
+
+/**
+ * A short account of a query response: the error, or per frame its name, field names, rows, the
+ * labels of its value fields and the distinct values of its text fields.
+ */
 function describe(response: DataQueryResponse) {
   return {
     error: response.errors?.map((e) => e.message).join('; ') ?? response.error?.message,
-    frames: response.data.map((f) => ({
-      name: f.name,
-      fields: (f.fields as Array<{ name: string; values: unknown[] }>).map((field) => field.name),
-      rows: f.length,
-    })),
+    frames: response.data.map((f) => {
+      const fields = f.fields as Field[];
+      const labels = fields.filter((field) => field.labels).map((field) => field.labels);
+      const text = Object.fromEntries(
+        fields
+          .filter((field) => field.type === 'string')
+          .map((field) => [field.name, Array.from(new Set(field.values.map(String))).sort()])
+      );
+      return {
+        name: f.name,
+        fields: fields.map((field) => field.name),
+        rows: f.length,
+        ...(labels.length > 0 ? { labels } : {}),
+        ...(Object.keys(text).length > 0 ? { text } : {}),
+      };
+    }),
   };
 }
 
@@ -148,6 +165,14 @@ async function bundles(load: Load) {
   return out;
 }
 
+/** Runs started from the query view; only the latest one reports (an older answer arriving late is dropped). */
+let runsStarted = 0;
+
+/**
+ * The query editor as a panel's query tab holds it: the editor's onChange saves the query, its
+ * onRunQuery runs the latest saved query (as Grafana's query runner reads the panel's queries),
+ * and so does the Run button.
+ */
 function QueryView({
   editor: Editor,
   ds,
@@ -158,25 +183,29 @@ function QueryView({
   initial: Record<string, unknown>;
 }) {
   const [query, setQuery] = useState(initial);
+  const latest = useRef(initial);
   const [result, setResult] = useState<ReturnType<typeof describe> | undefined>();
-  const run = async (q = query) => {
+  const change = (next: Record<string, unknown>) => {
+    latest.current = next;
+    setQuery(next);
+  };
+  const run = async () => {
+    const run = ++runsStarted;
+    window.standinRunsStarted = run;
+    const q = latest.current;
     const response = await runQueries(ds, [{ ...q, refId: 'A', datasource: { uid: ds.uid, type: ds.type } }]);
+    if (run !== runsStarted) {
+      return;
+    }
     const described = describe(response);
     setResult(described);
-    standinState({ status: 'ready', query: q, result: described });
+    standinState({ status: 'ready', runs: run, query: q, result: described });
   };
   return (
     <>
-      <Editor
-        datasource={ds}
-        query={query}
-        onChange={setQuery}
-        onRunQuery={() => run()}
-        range={RANGE}
-        app="dashboard"
-      />
+      <Editor datasource={ds} query={query} onChange={change} onRunQuery={run} range={RANGE} app="dashboard" />
       <div style={{ marginTop: 16 }}>
-        <Button data-testid="standin-run" onClick={() => run()}>
+        <Button data-testid="standin-run" onClick={run}>
           Run query
         </Button>
       </div>
@@ -301,9 +330,10 @@ export async function renderView(params: URLSearchParams, root: HTMLElement, loa
     case 'query': {
       const { plugin, ds } = await dataSource(load, uid);
       const Editor = plugin.components.QueryEditor as unknown as React.ComponentType<Record<string, unknown>>;
-      const initial = JSON.parse(params.get('query') ?? '{}') as Record<string, unknown>;
+      // A new query starts as Grafana starts one: the data source's default query.
+      const initial = JSON.parse(params.get('query') ?? 'null') ?? ds.getDefaultQuery?.(CoreApp.PanelEditor) ?? {};
       mount(<QueryView editor={Editor} ds={ds} initial={{ refId: 'A', ...initial }} />);
-      standinState({ status: 'ready' });
+      standinState({ status: 'ready', runs: 0 });
       return;
     }
     case 'config': {
