@@ -88,7 +88,7 @@ test-go: backend release
 
 test-browser: frontend backend deps
 	mkdir -p $(ARTIFACTS)/frames $(ARTIFACTS)/screenshots
-	rm -f $(TEST_DB) $(ARTIFACTS)/screenshots/*.png
+	rm -f $(TEST_DB) $(ARTIFACTS)/screenshots/*.png $(ARTIFACTS)/axe/*.json
 	$(CLI) demo --db $(TEST_DB) --end $(TEST_END) >/dev/null
 	$(CLI) query --db $(TEST_DB) --from 2026-03-24T00:00:00Z --to $(TEST_END) --query \
 	  '{"schemaVersion":1,"queryType":"confusion","model":"churn-classifier","positiveClass":"churn","threshold":0.5}' \

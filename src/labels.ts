@@ -602,6 +602,8 @@ export const labels = {
     predicted: 'Predicted',
     precision: 'Precision',
     recall: 'Recall',
+    /** After a cell's count in its name: "80.0%, 120 predictions". */
+    predictions: 'predictions',
     otherClasses: 'other',
     noConfusionFrames: 'No confusion matrix in the data. Use a Modelwatch query of type "Confusion matrix".',
     noDriftFrames:
@@ -693,6 +695,7 @@ export const labels = {
         worse: 'Challenger worse',
         same: 'No significant difference',
         unknown: 'Not enough data',
+        unasked: 'No verdict: the query leaves out p_value or challenger_better',
       },
       wholeRange: 'whole range',
       lastBucket: 'last bucket',

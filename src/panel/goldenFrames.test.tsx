@@ -270,6 +270,17 @@ describe('golden frames from the backend: multivariate drift', () => {
     }
   });
 
+  it('tells the drifted buckets as the backend does when the query left the drifted output out', () => {
+    // The default outputs (a dashboard's query without metrics) have no drifted series.
+    const frames = goldenFrames('multivariate_timeseries').filter((frame) => frame.name !== 'drifted');
+    const models = multivariateFromFrames(frames);
+    expect(models.map((m) => m.labels.version)).toEqual(['A', 'B']);
+    for (const model of models) {
+      expect(model.series.drifted).toEqual(valuesOf(model.labels.version, 'drifted'));
+      expect(model.driftedBuckets).toBe(valuesOf(model.labels.version, 'drifted').filter((v) => v === 1).length);
+    }
+  });
+
   it('is the view auto picks, with a verdict, a legend and a chart per version', () => {
     const { view, element } = panelContent({
       series: goldenFrames('multivariate_timeseries'),

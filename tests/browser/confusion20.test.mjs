@@ -40,7 +40,7 @@ harnessTests(
     const cells = matrix.locator(CELL);
     assert.equal(await cells.count(), n * n);
 
-    // Every cell is at least MIN_CELL px, and names actual, predicted, count and share in its tooltip.
+    // Every cell is at least MIN_CELL px, and names actual, predicted, share and count in its tooltip.
     const cellInfo = await cells.evaluateAll((els) =>
       els.map((el) => {
         const box = el.getBoundingClientRect();
@@ -52,7 +52,7 @@ harnessTests(
     cellInfo.forEach((cell, i) => {
       const actual = labels[Math.floor(i / n)];
       const predicted = labels[i % n];
-      assert.match(cell.title, /^Actual .+, predicted .+: [\d,]+ \(\d+\.\d%\)$/);
+      assert.match(cell.title, /^Actual .+, predicted .+: \d+\.\d%, [\d,]+ predictions$/);
       assert.ok(cell.title.startsWith(`Actual ${actual}, predicted ${predicted}:`), cell.title);
     });
 

@@ -6,12 +6,18 @@
 // route; the config page's Save & test succeeds on the demo store and fails, with the plugin's
 // message, on a missing one. Screenshots in both themes: artifacts/screenshots/standin-*.png.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { THEMES, byTestId, root } from './harness/browser.mjs';
-import { FAMILY_CASES, buildFamilyQuery } from './standin/checks.mjs';
+import { THEMES, byTestId } from './harness/browser.mjs';
+import {
+  DASHBOARD_VARIABLES,
+  FAMILY_CASES,
+  buildFamilyQuery,
+  buildQueryWithKeyboard,
+  checkPanel,
+  configureWithKeyboard,
+  panelCases,
+} from './standin/checks.mjs';
 import { startStandinHost } from './standin/standin.mjs';
 
 describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () => {
@@ -53,29 +59,47 @@ describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () =>
       });
     }
 
-    test(`the panel draws the confusion matrix from /api/ds/query (${theme})`, async () => {
-      // The classification dashboard's confusion panel: its query and saved options.
-      const dashboard = JSON.parse(
-        readFileSync(path.join(root, 'provisioning', 'dashboards', 'modelwatch', 'classification.json'), 'utf8')
-      );
-      const panel = dashboard.panels.find((p) => p.targets?.[0]?.queryType === 'confusion');
-      const { datasource: _datasource, ...query } = panel.targets[0];
+    for (const panel of panelCases()) {
+      test(`the panel "${panel.title}" from /api/ds/query (${theme})`, async () => {
+        await ready().open(
+          {
+            view: 'panel',
+            theme,
+            query: JSON.stringify(panel.target),
+            options: JSON.stringify(panel.options),
+            vars: JSON.stringify(DASHBOARD_VARIABLES),
+          },
+          (page, state) => checkPanel(page, state, panel),
+          `standin-panel-${panel.name}-${theme}`
+        );
+      });
+    }
+
+    test(`the query editor with the keyboard alone (${theme})`, async () => {
       await ready().open(
-        { view: 'panel', theme, query: JSON.stringify(query), options: JSON.stringify(panel.options) },
-        async (page, state) => {
-          assert.equal(state.result.error, undefined);
-          assert.deepEqual(
-            state.result.frames.map((f) => f.fields),
-            [['model', 'version', 'actual', 'predicted', 'count']]
-          );
-          // The matrix's cells, as the panel draws them: two classes, four cells.
-          await page.waitForSelector(byTestId('modelwatch-confusion-matrix'));
-          const cells = await page
-            .locator(`${byTestId('modelwatch-confusion-matrix')} ${byTestId('modelwatch-confusion-cell')}`)
-            .count();
-          assert.equal(cells, 4);
+        { view: 'query', theme },
+        async (page) => {
+          const { query, result } = await buildQueryWithKeyboard(page);
+          assert.equal(query.queryType, 'drift');
+          assert.equal(query.model, 'basket-forecaster');
+          assert.deepEqual(query.features, ['age']);
+          assert.deepEqual(query.reference, { type: 'shift', shift: '14d' });
+          assert.equal(result.error, undefined);
+          assert.deepEqual(result.frames[0].text.feature, ['age']);
         },
-        `standin-panel-confusion-${theme}`
+        `standin-keyboard-query-${theme}`
+      );
+    });
+
+    test(`the config page with the keyboard alone (${theme})`, async () => {
+      await ready().open(
+        { view: 'config', theme },
+        async (page) => {
+          const state = await configureWithKeyboard(page);
+          assert.equal(state.jsonData.maxSeries, 500, JSON.stringify(state.jsonData));
+          assert.equal(state.health.status, 'OK', JSON.stringify(state.health));
+        },
+        `standin-keyboard-config-${theme}`
       );
     });
 

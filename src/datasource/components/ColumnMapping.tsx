@@ -23,7 +23,9 @@ export function ColumnMapping({ columns, onChange }: Props) {
   };
   return (
     <Stack direction="column" gap={0.5}>
-      <Text element="h4">{labels.config.columns.title}</Text>
+      <Text element="h3" variant="h4">
+        {labels.config.columns.title}
+      </Text>
       <Text color="secondary">{labels.config.columns.description}</Text>
       {BASE_COLUMNS.map((column) => (
         <InlineField key={column} label={column} labelWidth={20}>

@@ -48,6 +48,7 @@ export function CompareToEditor({ value, onChange, error, labelWidth }: Props) {
       {value && (
         <InlineField label={text.as.label} tooltip={text.as.tooltip}>
           <RadioButtonGroup<ChangeKind>
+            id={`${PLACE.idPrefix}-as`}
             aria-label={text.as.label}
             options={CHANGE_OPTIONS}
             value={value.as ?? 'pct_change'}

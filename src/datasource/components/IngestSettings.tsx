@@ -56,7 +56,9 @@ export function IngestSettings({ uid, ingest, onChange }: Props) {
   const enabled = ingest.enabled ?? false;
   return (
     <Stack direction="column" gap={0.5}>
-      <Text element="h4">{text.title}</Text>
+      <Text element="h3" variant="h4">
+        {text.title}
+      </Text>
       <Text color="secondary" id={DESCRIPTION_ID}>
         {text.enabled.description}
       </Text>

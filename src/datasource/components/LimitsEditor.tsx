@@ -44,7 +44,9 @@ export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
   };
   return (
     <Stack direction="column" gap={0.5}>
-      <Text element="h4">{l.title}</Text>
+      <Text element="h3" variant="h4">
+        {l.title}
+      </Text>
       <Text color="secondary">{l.description}</Text>
       {FIELDS.filter(({ key }) => embedded || !EMBEDDED_ONLY.includes(key)).map(({ key, numeric }) => (
         <InlineField

@@ -85,6 +85,7 @@ export function ReferenceEditor({ value, onChange, error, labelWidth, place = QU
     <>
       <InlineField label={place.label} tooltip={place.tooltip} labelWidth={labelWidth}>
         <RadioButtonGroup<ReferenceType | 'off'>
+          id={place.idPrefix}
           aria-label={place.label}
           options={options}
           value={isOff ? 'off' : reference.type}

@@ -45,6 +45,15 @@ describe('comparisonsFromFrames', () => {
     });
   });
 
+  it('gives no verdict, rather than "not enough data", when the query left out what it reads', () => {
+    // The outputs of the drift dashboard's query: no p_value, no challenger_better.
+    const frames = comparisonFrames(PRECISION_AB).filter((frame) =>
+      frame.fields.every((field) => field.name !== 'p_value' && field.name !== 'challenger_better')
+    );
+    const [comparison] = comparisonsFromFrames(frames);
+    expect(comparison.summary).toMatchObject({ delta: 0.14, pValue: null, verdict: 'unasked' });
+  });
+
   it('summarises from the numeric frame of the same pair when a second query gives one', () => {
     const numeric = dataFrameFromJSON(comparisonNumericJSON(PRECISION_AB_WHOLE_RANGE));
     const comparisons = comparisonsFromFrames([...comparisonFrames(PRECISION_AB), numeric]);

@@ -16,7 +16,8 @@ export const COMPARISON_OUTPUTS = [
 ] as const;
 export type ComparisonOutput = (typeof COMPARISON_OUTPUTS)[number];
 
-export type ComparisonVerdict = 'better' | 'worse' | 'same' | 'unknown';
+/** `unasked`: the query left out p_value or challenger_better, which the verdict reads. */
+export type ComparisonVerdict = 'better' | 'worse' | 'same' | 'unknown' | 'unasked';
 
 export interface ComparisonSummary {
   champion: number | null;
@@ -158,8 +159,10 @@ function emptySeries(length: number): ComparisonModel['series'] {
   return series;
 }
 
+/** The summary of one row: the outputs the frames hold (an output the query left out is absent). */
 function summaryFromRow(values: NumericRow['values']): ComparisonSummary {
   const get = (output: ComparisonOutput) => values[output] ?? null;
+  const asked = 'p_value' in values && 'challenger_better' in values;
   return {
     champion: get('champion'),
     challenger: get('challenger'),
@@ -167,13 +170,20 @@ function summaryFromRow(values: NumericRow['values']): ComparisonSummary {
     ciLow: get('ci_low'),
     ciHigh: get('ci_high'),
     pValue: get('p_value'),
-    verdict: comparisonVerdict(get('challenger_better'), get('p_value'), get('delta')),
+    verdict: asked ? comparisonVerdict(get('challenger_better'), get('p_value'), get('delta')) : 'unasked',
     source: 'numeric',
   };
 }
 
-/** The summary of the last bucket that has a delta; everything null when none has. */
-export function summaryFromSeries(times: number[], series: ComparisonModel['series']): ComparisonSummary {
+/**
+ * The summary of the last bucket that has a delta (everything null when none has), from the
+ * outputs the frames hold.
+ */
+export function summaryFromSeries(
+  times: number[],
+  series: ComparisonModel['series'],
+  outputs: readonly ComparisonOutput[] = COMPARISON_OUTPUTS
+): ComparisonSummary {
   let last = -1;
   for (let i = times.length - 1; i >= 0; i--) {
     if (series.delta[i] !== null) {
@@ -182,10 +192,8 @@ export function summaryFromSeries(times: number[], series: ComparisonModel['seri
     }
   }
   const values: NumericRow['values'] = {};
-  if (last >= 0) {
-    for (const output of COMPARISON_OUTPUTS) {
-      values[output] = series[output][last];
-    }
+  for (const output of outputs) {
+    values[output] = last >= 0 ? series[output][last] : null;
   }
   return { ...summaryFromRow(values), source: 'timeseries', time: last >= 0 ? times[last] : undefined };
 }
@@ -253,7 +261,8 @@ export function comparisonsFromFrames(frames: DataFrame[]): ComparisonModel[] {
     if (row) {
       used.add(row);
     }
-    const summary = row ? summaryFromRow(row.values) : summaryFromSeries(times, series);
+    const outputs = Object.keys(group.fields) as ComparisonOutput[];
+    const summary = row ? summaryFromRow(row.values) : summaryFromSeries(times, series, outputs);
     models.push(modelFrom(group.meta, group.labels, times, series, summary, index));
   });
 

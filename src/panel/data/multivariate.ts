@@ -56,6 +56,7 @@ export function multivariateFromFrames(frames: DataFrame[]): MultivariateModel[]
   return timeGroups(frames, isMultivariateFrame, MULTIVARIATE_SERIES).map((group) => {
     const meta = customMeta<MultivariateMeta>(group.frame);
     const features = Array.isArray(meta.features) ? meta.features.filter((f) => typeof f === 'string') : [];
+    const drifted = driftedSeries(group.series);
     return {
       key: group.key,
       labels: group.labels,
@@ -63,9 +64,29 @@ export function multivariateFromFrames(frames: DataFrame[]): MultivariateModel[]
       components: finite(meta.components),
       explainedVariance: finite(meta.explainedVariance),
       times: group.times,
-      series: group.series,
+      series: { ...group.series, drifted },
       last: lastDefined(group.series.reconstruction_error),
-      driftedBuckets: group.series.drifted.filter((v) => v === 1).length,
+      driftedBuckets: drifted.filter((v) => v === 1).length,
     };
+  });
+}
+
+/**
+ * The `drifted` output where the query asked for it; else, from the error and the thresholds it
+ * was not asked with, the backend's rule (1 at or beyond a threshold, 0 between, null where the
+ * error or both thresholds are missing), so that the view never counts 0 drifted buckets for a
+ * query that left the output out.
+ */
+function driftedSeries(series: Record<MultivariateSeries, Array<number | null>>): Array<number | null> {
+  if (series.drifted.some((v) => v !== null)) {
+    return series.drifted;
+  }
+  return series.reconstruction_error.map((error, i) => {
+    const lower = series.threshold_lower[i];
+    const upper = series.threshold_upper[i];
+    if (error === null || (lower === null && upper === null)) {
+      return null;
+    }
+    return (lower !== null && error <= lower) || (upper !== null && error >= upper) ? 1 : 0;
   });
 }

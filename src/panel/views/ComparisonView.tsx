@@ -18,6 +18,7 @@ import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 import { ComparisonSummary, metricText } from './ComparisonSummary';
 import { signed, valueFormatter } from './format';
 import type { TimeViewProps } from './TimeBlock';
+import { useHeight } from './useHeight';
 
 /** The time views' props (the thresholds drawn on the metric chart, the annotations on both). */
 export interface ComparisonViewProps extends TimeViewProps {
@@ -30,6 +31,8 @@ const text = labels.panel.comparison;
 const SUMMARY_HEIGHT = 48;
 const LEGEND_HEIGHT = 22;
 const GAP = 8;
+/** Between a block's header (summary and legend) and its charts. */
+const INNER_GAP = 2;
 const MIN_HEIGHT = 260;
 
 /** The series names of the legend: each version with its role. */
@@ -96,6 +99,7 @@ function Comparison({
   const styles = useStyles2(getStyles);
   const names = seriesNames(comparison);
   const [hidden, setHidden] = useState<ReadonlySet<SeriesKey>>(new Set());
+  const [headerRef, headerHeight] = useHeight<HTMLDivElement>(SUMMARY_HEIGHT + LEGEND_HEIGHT + INNER_GAP);
   const colors = useMemo(
     () => ({
       champion: theme.visualization.getColorByName('blue'),
@@ -147,7 +151,8 @@ function Comparison({
     },
     { label: text.deltaTitle, color: colors.delta, yAxis: 1, data: 'delta', disabled: hidden.has('delta') },
   ];
-  const chartsHeight = Math.max(120, height - SUMMARY_HEIGHT - LEGEND_HEIGHT - GAP);
+  // The two charts take what the summary and legend leave, as drawn (their text may wrap).
+  const chartsHeight = Math.max(120, height - headerHeight - 2 * INNER_GAP);
   const metricHeight = Math.round(chartsHeight * 0.55);
   const deltaHeight = chartsHeight - metricHeight;
   const metric = metricText(comparison.compare);
@@ -155,17 +160,19 @@ function Comparison({
 
   return (
     <section className={styles.block} style={{ height }} data-testid={selectors.panel.comparison.view}>
-      <ComparisonSummary comparison={comparison} timeZone={timeZone} alertState={alertState} display={display} />
-      <div data-testid={selectors.panel.comparison.legend}>
-        <VizLegend
-          placement="bottom"
-          displayMode={LegendDisplayMode.List}
-          items={legendItems}
-          seriesVisibilityChangeBehavior={SeriesVisibilityChangeBehavior.Isolate}
-          onLabelClick={(item, event) =>
-            item.data && setHidden(nextHidden(hidden, item.data, event.ctrlKey || event.metaKey))
-          }
-        />
+      <div ref={headerRef} className={styles.header}>
+        <ComparisonSummary comparison={comparison} timeZone={timeZone} alertState={alertState} display={display} />
+        <div data-testid={selectors.panel.comparison.legend}>
+          <VizLegend
+            placement="bottom"
+            displayMode={LegendDisplayMode.List}
+            items={legendItems}
+            seriesVisibilityChangeBehavior={SeriesVisibilityChangeBehavior.Isolate}
+            onLabelClick={(item, event) =>
+              item.data && setHidden(nextHidden(hidden, item.data, event.ctrlKey || event.metaKey))
+            }
+          />
+        </div>
       </div>
       {times.length > 0 && (
         <>
@@ -244,6 +251,11 @@ const getStyles = () => ({
     display: 'flex',
     flexDirection: 'column',
     flexShrink: 0,
-    gap: 2,
+    gap: INNER_GAP,
+  }),
+  header: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: INNER_GAP,
   }),
 });

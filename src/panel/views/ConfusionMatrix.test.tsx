@@ -59,7 +59,8 @@ describe('ConfusionMatrix', () => {
 
   it('labels rows with actual and columns with predicted classes', () => {
     renderMatrices([CHURN]);
-    expect(screen.getAllByRole('rowheader').map(shown)).toEqual(['churn', 'stay']);
+    // A row per actual class, then the precision of each predicted class.
+    expect(screen.getAllByRole('rowheader').map(shown)).toEqual(['churn', 'stay', 'Precision']);
     expect(screen.getAllByRole('columnheader').map(shown)).toEqual(['churn', 'stay', labels.panel.recall]);
     expect(tooltip(screen.getAllByTestId(ids.cell)[1])).toContain('Actual churn, predicted stay');
   });
@@ -96,19 +97,22 @@ describe('ConfusionMatrix', () => {
   describe('with 20 classes', () => {
     const fixture = manyClassFixture(20);
 
-    it('draws every cell with a tooltip naming actual, predicted, count and share', () => {
+    it('draws every cell with a tooltip naming actual, predicted, share and count', () => {
       renderMatrices([fixture], 'row', undefined, 600);
       const cells = screen.getAllByTestId(ids.cell);
       expect(cells).toHaveLength(400);
       // Row 7 (automotive_parts_and_accessories) is confused with its neighbour, column 6 (beauty).
       const size = 40 * (20 - 7);
       expect(tooltip(cells[7 * 20 + 6])).toBe(
-        `Actual automotive_parts_and_accessories, predicted beauty: ${Math.round(size * 0.08)} (${(
+        `Actual automotive_parts_and_accessories, predicted beauty: ${(
           (100 * Math.round(size * 0.08)) /
           fixture.counts[7].reduce((sum, count) => sum + count, 0)
-        ).toFixed(1)}%)`
+        ).toFixed(1)}%, ${Math.round(size * 0.08)} predictions`
       );
-      expect(cells.every((cell) => /^Actual .+, predicted .+: [\d,]+ \(\d+\.\d%\)$/.test(tooltip(cell)!))).toBe(true);
+      // The share of the row first, as the cell shows it, then the count.
+      expect(
+        cells.every((cell) => /^Actual .+, predicted .+: \d+\.\d%, [\d,]+ predictions$/.test(tooltip(cell)!))
+      ).toBe(true);
       expect(cells.every((cell) => cell.getAttribute('aria-label') === tooltip(cell))).toBe(true);
     });
 
@@ -118,7 +122,7 @@ describe('ConfusionMatrix', () => {
       expect(headers.map((header) => shown(header)!.length).every((length) => length <= 16)).toBe(true);
       expect(shown(headers[7])).toBe('automotive_part…');
       expect(tooltip(headers[7])).toBe('automotive_parts_and_accessories');
-      const rows = screen.getAllByRole('rowheader');
+      const rows = screen.getAllByRole('rowheader').slice(0, 20);
       expect(tooltip(rows[7])).toBe('automotive_parts_and_accessories');
       // Names shown whole need no tooltip; every header is named in full for screen readers.
       expect(tooltip(rows[0])).toBeUndefined();

@@ -171,13 +171,24 @@ function Matrix({ matrix, options, display, layout }: MatrixProps) {
                 onFocusChange={setFocused}
               />
             ))}
-            <Label placement={layout.recallLabels[a]} fill={secondary} testId={selectors.panel.confusion.recall} />
+            <g
+              role="gridcell"
+              aria-label={`${labels.panel.recall} ${matrix.labels[a]}: ${formatShare(matrix.classes[a].recall, display)}`}
+            >
+              <Label placement={layout.recallLabels[a]} fill={secondary} testId={selectors.panel.confusion.recall} />
+            </g>
           </g>
         ))}
         <g role="row">
-          <Label placement={layout.precisionHeader} fill={primary} />
+          <g role="rowheader" aria-label={labels.panel.precision}>
+            <Label placement={layout.precisionHeader} fill={primary} />
+          </g>
           {matrix.classes.map((stats, p) => (
-            <g key={`precision-${stats.label}`}>
+            <g
+              key={`precision-${stats.label}`}
+              role="gridcell"
+              aria-label={`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}
+            >
               <title>{`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}</title>
               <Label
                 placement={layout.precisionLabels[p]}
@@ -206,10 +217,20 @@ interface CellProps {
   onFocusChange?: (description: string | null) => void;
 }
 
-/** The tooltip of a cell: actual and predicted class, count, and share (of the whole matrix without normalisation). */
+/**
+ * The tooltip and accessible name of a cell: actual and predicted class, then the texts the cell
+ * shows in their order (the normalised share and the count, else the count), then the share of
+ * the whole matrix in parentheses where no share is shown. The name holds the visible text, as
+ * speech input needs.
+ */
 export function cellDescription(cell: ConfusionCell, normalize: Normalization, display?: ValueDisplay): string {
-  const share = cellShare(cell, normalize) ?? cell.shares.total;
-  return `${labels.panel.actual} ${cell.actual}, ${labels.panel.predicted.toLowerCase()} ${cell.predicted}: ${formatCount(cell.count, display)} (${formatShare(share, display)})`;
+  const share = cellShare(cell, normalize);
+  const count = formatCount(cell.count, display);
+  const values =
+    share === null
+      ? `${count} (${formatShare(cell.shares.total, display)})`
+      : `${formatShare(share, display)}, ${count} ${labels.panel.predictions}`;
+  return `${labels.panel.actual} ${cell.actual}, ${labels.panel.predicted.toLowerCase()} ${cell.predicted}: ${values}`;
 }
 
 /** The texts a cell of this detail shows, with their font sizes, from top to bottom. */

@@ -9,6 +9,7 @@ import { LegendDisplayMode, useStyles2, VizLegend, type VizLegendItem } from '@g
 
 import type { AnnotationMarker } from '../data/annotations';
 import type { ValueDisplay } from './format';
+import { useHeight } from './useHeight';
 import { TimeChart, useTimeMarkers } from './TimeChart';
 import { axisWidthFor, type PlotBand, type PlotLine } from './timePlot';
 
@@ -93,11 +94,15 @@ export function TimeBlock({
   const styles = useStyles2(getBlockStyles);
   const markers = useTimeMarkers(annotations);
   const axisWidth = useMemo(() => axisWidthFor(values, format), [values, format]);
+  // The chart takes what the summary and legend leave, as drawn (their text may wrap).
+  const [headerRef, headerHeight] = useHeight<HTMLDivElement>(SUMMARY_HEIGHT + LEGEND_HEIGHT + HEADER_GAP);
   return (
     <section className={styles.block} style={{ height }} data-testid={ids.block}>
-      {summary}
-      <div data-testid={ids.legend}>
-        <VizLegend placement="bottom" displayMode={LegendDisplayMode.List} items={legend} />
+      <div ref={headerRef} className={styles.header}>
+        {summary}
+        <div data-testid={ids.legend}>
+          <VizLegend placement="bottom" displayMode={LegendDisplayMode.List} items={legend} />
+        </div>
       </div>
       {times.length > 0 && (
         <TimeChart
@@ -109,7 +114,7 @@ export function TimeBlock({
           thresholds={thresholds}
           markers={markers}
           width={width}
-          height={chartHeight(height)}
+          height={chartHeight(height, headerHeight)}
           timeZone={timeZone}
           timeRange={timeRange}
           formatY={format}
@@ -127,6 +132,8 @@ const BLOCK_GAP = 8;
 const SUMMARY_HEIGHT = 44;
 const LEGEND_HEIGHT = 22;
 const MIN_BLOCK_HEIGHT = 160;
+/** Between a block's header (summary and legend) and its chart. */
+const HEADER_GAP = 2;
 
 /** The height of each of n blocks stacked in a view of the given height. */
 function blockHeight(height: number, blocks: number): number {
@@ -134,8 +141,8 @@ function blockHeight(height: number, blocks: number): number {
 }
 
 /** The height left for a block's chart below its summary and legend. */
-function chartHeight(block: number): number {
-  return Math.max(100, block - SUMMARY_HEIGHT - LEGEND_HEIGHT - BLOCK_GAP);
+function chartHeight(block: number, header: number): number {
+  return Math.max(100, block - header - HEADER_GAP);
 }
 
 interface BlockSummaryProps {
@@ -174,7 +181,12 @@ const getBlockStyles = (theme: GrafanaTheme2) => ({
     display: 'flex',
     flexDirection: 'column',
     flexShrink: 0,
-    gap: 2,
+    gap: HEADER_GAP,
+  }),
+  header: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: HEADER_GAP,
   }),
   summary: css({
     borderLeft: `3px solid ${theme.colors.primary.main}`,

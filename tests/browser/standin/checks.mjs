@@ -2,8 +2,10 @@
 // plugin (standin.test.mjs) and the suite that breaks the built plugin on purpose and expects
 // these same checks to fail (standin-broken.test.mjs).
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { byTestId } from '../harness/browser.mjs';
+import { byTestId, root } from '../harness/browser.mjs';
 
 /** A label's text as a pattern anchored at its start (labels are followed by their tooltips). */
 const named = (label) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
@@ -282,4 +284,185 @@ export async function buildFamilyQuery(page, { family, model, picks, offers = []
     await choose(page, label, undefined, offered);
   }
   return runQuery(page);
+}
+
+/** The provisioned dashboards' variables, at values the demo store has. */
+export const DASHBOARD_VARIABLES = { model: 'churn-classifier', version: ['A', 'B'], feature: 'age' };
+
+/** What each view of the panel draws, found by its test id. */
+const VIEW_TEST_IDS = {
+  confusion: 'modelwatch-confusion-matrix',
+  drift: 'modelwatch-drift-chart',
+  comparison: 'modelwatch-comparison',
+  estimation: 'modelwatch-estimation',
+  multivariate: 'modelwatch-multivariate',
+};
+
+/**
+ * Every Modelwatch panel of the provisioned dashboards (one of each query and options), with its
+ * query and saved options, and the view it draws; and the comparison view, which no dashboard
+ * draws with the panel, from the drift dashboard's champion / challenger time series query.
+ */
+export function panelCases() {
+  const dir = path.join(root, 'provisioning', 'dashboards', 'modelwatch');
+  const cases = new Map();
+  for (const file of readdirSync(dir).sort()) {
+    const dashboard = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    for (const panel of dashboard.panels ?? []) {
+      const { datasource: _datasource, ...target } = panel.targets?.[0] ?? {};
+      const view = { confusion: 'confusion', estimation: 'estimation', multivariate: 'multivariate', drift: 'drift' }[
+        target.queryType
+      ];
+      const drawn = panel.type === 'mlops-modelwatch-panel' ? view : target.queryType === 'comparison' && 'comparison';
+      if (!drawn || (drawn === 'comparison' && target.format !== 'timeseries')) {
+        continue;
+      }
+      const options =
+        panel.type === 'mlops-modelwatch-panel'
+          ? panel.options
+          : { view: 'auto', normalize: 'row', showCounts: true, optionsVersion: 2 };
+      const key = JSON.stringify([target, options]);
+      if (!cases.has(key)) {
+        cases.set(key, {
+          name: `${drawn}-${file.replace('.json', '')}`,
+          title: panel.title,
+          view: drawn,
+          target,
+          options,
+        });
+      }
+    }
+  }
+  return [...cases.values()];
+}
+
+/** Checks a panel drew its view from the binary's frames, without an error. */
+export async function checkPanel(page, state, { view }) {
+  assert.equal(state.result.error, undefined);
+  assert.ok(state.result.frames.length > 0, JSON.stringify(state.result));
+  await page.waitForSelector(byTestId(VIEW_TEST_IDS[view]));
+  if (view === 'confusion') {
+    // The demo's classifier has two classes: four cells.
+    assert.equal(await page.locator(byTestId('modelwatch-confusion-cell')).count(), 4);
+  }
+  if (view === 'comparison') {
+    // The drift dashboard's query leaves out p_value and challenger_better: the panel says it
+    // cannot give a verdict rather than that there is too little data.
+    const verdict = await page.locator(byTestId('modelwatch-comparison-verdict')).textContent();
+    assert.match(verdict, /^No verdict: the query leaves out p_value or challenger_better/);
+  }
+  if (view === 'multivariate') {
+    // The demo's inputs change their correlation on its 22nd day: in its last week every
+    // version's last day is beyond the thresholds (the dashboard's query leaves the drifted
+    // output out; the panel tells it from the thresholds).
+    const verdicts = await page.locator(byTestId('modelwatch-multivariate-verdict')).allTextContents();
+    assert.ok(verdicts.length > 0 && verdicts.every((v) => v === 'drifted'), JSON.stringify(verdicts));
+  }
+  assert.equal(await page.getByText('No data', { exact: true }).count(), 0, await page.locator('body').innerText());
+}
+
+/** The focused element, as a test names it: its test id, else its id, else its tag. */
+const focused = (page) =>
+  page.evaluate(() => {
+    const element = document.activeElement;
+    return element?.getAttribute('data-testid') || element?.id || element?.tagName;
+  });
+
+/**
+ * Presses Tab until `target` (a test id or id) has the focus, and fails when `most` presses do
+ * not reach it (a control the keyboard cannot reach, or a trap). Returns the presses.
+ */
+export async function tabTo(page, target, most) {
+  const seen = [];
+  for (let presses = 1; presses <= most; presses++) {
+    await page.keyboard.press('Tab');
+    const now = await focused(page);
+    if (now === target) {
+      return presses;
+    }
+    seen.push(now);
+  }
+  return assert.fail(`${target} not reached with ${most} Tab presses: ${seen.join(', ')}`);
+}
+
+/**
+ * In the focused picker: opens its menu, types `text`, waits for the option `value` among the matches, moves the
+ * highlight to it with the arrow keys (a typed custom value may come first) and chooses it with
+ * Enter.
+ */
+async function typeAndChoose(page, text, value) {
+  // The arrow key opens the menu first: Grafana's MultiCombobox drops a key typed while it opens.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.type(text);
+  await page
+    .getByRole('option')
+    .filter({ hasText: new RegExp(`^${value}`) })
+    .first()
+    .waitFor();
+  for (let moves = 0; moves < 10; moves++) {
+    // The highlighted option is marked aria-selected (Grafana's Combobox points the input's
+    // aria-activedescendant at an id its options do not carry).
+    const marked = page.locator('[role="option"][aria-selected="true"]');
+    const highlighted = (await marked.count()) > 0 ? await marked.first().textContent() : undefined;
+    if (highlighted?.startsWith(value) && !/custom value/i.test(highlighted)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.fail(`no option ${value} highlighted after typing ${text}`);
+}
+
+/**
+ * A drift query built with the keyboard alone: each control reached with Tab, the pickers
+ * filtered by typing and chosen with Enter, the reference window's radio group moved with the
+ * arrow keys, the shift typed, and the query run with Enter on the Run button.
+ */
+export async function buildQueryWithKeyboard(page) {
+  await tabTo(page, 'modelwatch-query-type', 4);
+  await typeAndChoose(page, 'Drift', 'Drift');
+  await tabTo(page, 'modelwatch-query-model', 4);
+  await typeAndChoose(page, 'basket', 'basket-forecaster');
+  await tabTo(page, 'modelwatch-query-features', 8);
+  await typeAndChoose(page, 'age', 'age');
+  await page.keyboard.press('Escape');
+  // The reference window: Previous period, Shifted, Fixed range.
+  await tabTo(page, 'option-previous-modelwatch-query-reference', 6);
+  await page.keyboard.press('ArrowRight');
+  await tabTo(page, 'modelwatch-query-reference-shift', 4);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('14d');
+  const before = await page.evaluate(() => window.standinRunsStarted ?? 0);
+  await tabTo(page, 'standin-run', 40);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    (started) => window.standinRunsStarted > started && window.standinState?.runs === window.standinRunsStarted,
+    before,
+    { timeout: 60_000 }
+  );
+  return page.evaluate(() => ({ query: window.standinState.query, result: window.standinState.result }));
+}
+
+/**
+ * The config page with the keyboard alone: the store picker opened with the arrow key and
+ * closed with Escape, the largest number of series typed into its field, then Save & test
+ * pressed with Enter. Returns the saved settings and the health check's answer.
+ */
+export async function configureWithKeyboard(page) {
+  await tabTo(page, 'modelwatch-config-store', 4);
+  await page.keyboard.press('ArrowDown');
+  await page.getByRole('option').first().waitFor();
+  const stores = await page.getByRole('option').allTextContents();
+  assert.ok(
+    ['DuckDB', 'PostgreSQL', 'ClickHouse'].every((store, i) => stores[i]?.startsWith(store)),
+    JSON.stringify(stores)
+  );
+  await page.keyboard.press('Escape');
+  await tabTo(page, 'modelwatch-config-max-series', 60);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('500');
+  await tabTo(page, 'standin-save-test', 40);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="standin-health"]');
+  return page.evaluate(() => window.standinState);
 }

@@ -6,9 +6,9 @@
 // /api/ds/query and the app's page. Every request goes to the Grafana stand-in
 // (tests/standin), which forwards it to the real plugin binary.
 //
-// Not imitated: Grafana's navigation, dashboards, panel chrome, time picker, variables (the
-// template service replaces nothing) and alerting. The page reports its state on
-// window.standinState ({status: 'ready' | 'error', ...}).
+// Not imitated: Grafana's navigation, dashboards, panel chrome, time picker and alerting; the
+// template service knows the variables the page is given (`vars`), with their current values.
+// The page reports its state on window.standinState ({status: 'ready' | 'error', ...}).
 import * as emotionCss from '@emotion/css';
 import * as emotionReact from '@emotion/react';
 import * as grafanaData from '@grafana/data';
@@ -74,6 +74,38 @@ function registerSharedModules() {
   };
 }
 
+/** A dashboard's variables with their current values (a list for a multi-value variable). */
+type Variables = Record<string, string | string[]>;
+
+/**
+ * The template service of a dashboard with these variables: $name and ${name} are replaced by the
+ * current value; a list is handed to the caller's format function, else written as Grafana's
+ * default glob format writes it ({a,b}). Grafana's other formats, $__ variables and scoped
+ * variables are not imitated.
+ */
+function templateSrv(variables: Variables) {
+  const value = (name: string, format: unknown) => {
+    const current = variables[name];
+    if (typeof format === 'function') {
+      return String(format(current));
+    }
+    return Array.isArray(current) && current.length > 1 ? `{${current.join(',')}}` : String(current);
+  };
+  const pattern = /\$(\w+)|\$\{(\w+)\}/g;
+  return {
+    getVariables: () =>
+      Object.keys(variables).map((name) => ({ name, type: 'custom', current: { value: variables[name] } })),
+    replace: (target?: string, _scoped?: unknown, format?: unknown) =>
+      (target ?? '').replace(pattern, (whole: string, plain?: string, braced?: string) => {
+        const name = plain ?? braced ?? '';
+        return name in variables ? value(name, format) : whole;
+      }),
+    containsTemplate: (target?: string) =>
+      Array.from((target ?? '').matchAll(pattern)).some((m) => (m[1] ?? m[2]) in variables),
+    updateTimeRange: () => {},
+  } as unknown as grafanaRuntime.TemplateSrv;
+}
+
 /** Loads a plugin's built module.js as Grafana does and returns its `plugin` export. */
 export async function loadPlugin(id: string): Promise<unknown> {
   const module = await System.import(`/public/plugins/${id}/module.js`);
@@ -83,13 +115,8 @@ export async function loadPlugin(id: string): Promise<unknown> {
 async function main() {
   registerSharedModules();
   grafanaRuntime.setBackendSrv(fetchBackendSrv);
-  grafanaRuntime.setTemplateSrv({
-    getVariables: () => [],
-    replace: (target?: string) => target ?? '',
-    containsTemplate: () => false,
-    updateTimeRange: () => {},
-  } as unknown as grafanaRuntime.TemplateSrv);
   const params = new URLSearchParams(window.location.search);
+  grafanaRuntime.setTemplateSrv(templateSrv(JSON.parse(params.get('vars') ?? '{}') as Variables));
   const root = document.getElementById('root');
   if (!root) {
     throw new Error('no #root');

@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 
 import { CHROMIUM_FLAGS, chromiumPath, root, screenshotDir } from '../harness/browser.mjs';
 
+const axeDir = path.join(root, 'artifacts', 'axe');
 const store = path.resolve(root, process.env.MODELWATCH_STANDIN_STORE ?? 'artifacts/test-demo.duckdb');
 const pluginBinary = path.join(
   root,
@@ -52,16 +53,18 @@ async function writeHost(dir) {
     define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file', '.png': 'file' },
   });
+  assert.ok(existsSync(path.join(dir, 'host.css')), 'the host bundle has no styles: @grafana/ui imports uPlot.min.css');
   const systemjs = path.join(root, 'node_modules', 'systemjs', 'dist');
   copyFileSync(path.join(systemjs, 'system.js'), path.join(dir, 'system.js'));
   copyFileSync(path.join(systemjs, 'extras', 'amd.js'), path.join(dir, 'amd.js'));
-  // As Grafana's index: its global box sizing (the rest of its global styles loads fonts the
-  // stand-in does not serve), SystemJS and its AMD extra, then the global define hidden from the
-  // libraries (the loader hands it to plugin bundles only), then the page.
+  // As Grafana's index: the styles its own bundle carries (uPlot's, imported by @grafana/ui),
+  // SystemJS and its AMD extra, then the global define hidden from the libraries (the loader
+  // hands it to plugin bundles only), then the page (which draws Grafana's global styles with
+  // its theme).
   writeFileSync(
     path.join(dir, 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Modelwatch in the Grafana stand-in</title>
-<style>html { box-sizing: border-box; } *, *::before, *::after { box-sizing: inherit; }</style>
+<link rel="stylesheet" href="/host.css">
 <script>window.grafanaBootData = ${JSON.stringify(BOOT)};</script>
 <script src="/system.js"></script><script src="/amd.js"></script>
 <script>window.__grafana_amd_define = window.define; window.define = undefined;</script>
@@ -108,6 +111,42 @@ function startStandin(binary, host) {
   });
 }
 
+const axeScript = path.join(root, 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * Scans the page as drawn with axe-core (WCAG 2.x A and AA rules and axe's best practices):
+ * every violation is written to artifacts/axe/<name>.json, and a serious or critical one fails.
+ * What the stand-in draws in Grafana's place (its Run query and Save & test buttons, the health
+ * message, the answers it prints; marked data-standin-host) is left out: it is not the plugin.
+ */
+async function assertAccessible(page, name) {
+  await page.addScriptTag({ path: axeScript });
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(
+      { include: [['body']], exclude: [['[data-standin-host]']] },
+      { resultTypes: ['violations'] }
+    );
+    return results.violations.map(({ id, impact, help, helpUrl, nodes }) => ({
+      id,
+      impact,
+      help,
+      helpUrl,
+      nodes: nodes.map((node) => ({ target: node.target, html: node.html, summary: node.failureSummary })),
+    }));
+  });
+  mkdirSync(axeDir, { recursive: true });
+  writeFileSync(path.join(axeDir, `${name}.json`), `${JSON.stringify(violations, null, 1)}\n`);
+  const serious = violations.filter((violation) => ['serious', 'critical'].includes(violation.impact));
+  assert.deepEqual(
+    serious.map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.length} nodes, first ${violation.nodes[0]?.html})`
+    ),
+    [],
+    `axe-core on ${name}`
+  );
+}
+
 /**
  * Starts the host page, the stand-in and Chromium. Returns { open, close, url }: open(params,
  * theme) loads the host page's view and waits for its state, failing on any page error or
@@ -150,7 +189,9 @@ export async function startStandinHost() {
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       // A failed request is reported with its URL (the console's own line has none); the page
       // expects some (a failing health check, a query the test makes fail), which it reads itself.
-      const expected = allowed;
+      // Grafana's fonts are not in its npm packages: the stand-in answers 404 and the page falls
+      // back to the system's sans-serif.
+      const expected = [/\/public\/fonts\//, ...allowed];
       page.on('response', (response) => {
         if (response.status() >= 400 && !expected.some((pattern) => pattern.test(response.url()))) {
           problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
@@ -168,6 +209,7 @@ export async function startStandinHost() {
         const state = await page.evaluate(() => window.standinState);
         assert.equal(state.status, 'ready', state.error);
         await check(page, state);
+        await assertAccessible(page, screenshot ?? params.view);
         if (screenshot) {
           await page.screenshot({ path: path.join(screenshotDir, `${screenshot}.png`), fullPage: true });
         }

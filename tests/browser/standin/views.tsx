@@ -18,7 +18,7 @@ import {
   type DataSourceSettings,
 } from '@grafana/data';
 import { getBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
-import { Alert, Button, PanelContextProvider, ThemeContext } from '@grafana/ui';
+import { Alert, Button, GlobalStyles, PanelContextProvider, ThemeContext } from '@grafana/ui';
 import React, { useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { lastValueFrom } from 'rxjs';
@@ -41,21 +41,19 @@ const RANGE = (() => {
 })();
 
 /**
- * The theme as Grafana provides it. Grafana's global styles are left out (they load its fonts,
- * which the stand-in does not serve): the page sets the body's font, colours and box sizing.
+ * The theme as Grafana provides it, with its global styles (Grafana's fonts are not in its npm
+ * packages: the stand-in answers 404 for them and the page falls back to the system's sans-serif),
+ * and a page's main landmark and title.
  */
-function Themed({ mode, children }: { mode: 'dark' | 'light'; children: React.ReactNode }) {
+function Themed({ mode, title, children }: { mode: 'dark' | 'light'; title: string; children: React.ReactNode }) {
   const theme = createTheme({ colors: { mode } });
-  Object.assign(document.body.style, {
-    margin: '0',
-    background: theme.colors.background.canvas,
-    color: theme.colors.text.primary,
-    fontFamily: theme.typography.fontFamily,
-    fontSize: `${theme.typography.fontSize}px`,
-  });
   return (
     <ThemeContext.Provider value={theme}>
-      <div style={{ padding: 16, boxSizing: 'border-box', minHeight: '100vh' }}>{children}</div>
+      <GlobalStyles />
+      <main style={{ padding: 16, minHeight: '100vh' }}>
+        <h1 style={{ fontSize: theme.typography.h3.fontSize }}>{title}</h1>
+        {children}
+      </main>
     </ThemeContext.Provider>
   );
 }
@@ -204,13 +202,13 @@ function QueryView({
   return (
     <>
       <Editor datasource={ds} query={query} onChange={change} onRunQuery={run} range={RANGE} app="dashboard" />
-      <div style={{ marginTop: 16 }}>
+      <div data-standin-host style={{ marginTop: 16 }}>
         <Button data-testid="standin-run" onClick={run}>
           Run query
         </Button>
       </div>
       {result && (
-        <pre data-testid="standin-result" style={{ marginTop: 16 }}>
+        <pre data-standin-host data-testid="standin-result" style={{ marginTop: 16 }}>
           {JSON.stringify(result, null, 1)}
         </pre>
       )}
@@ -242,13 +240,13 @@ function ConfigView({
   return (
     <>
       <Editor options={options} onOptionsChange={setOptions} />
-      <div style={{ marginTop: 16 }}>
+      <div data-standin-host style={{ marginTop: 16 }}>
         <Button data-testid="standin-save-test" onClick={saveAndTest}>
           Save &amp; test
         </Button>
       </div>
       {health && (
-        <div data-testid="standin-health" style={{ marginTop: 16 }}>
+        <div data-standin-host data-testid="standin-health" style={{ marginTop: 16 }}>
           <Alert title={health.message} severity={health.status === 'OK' ? 'success' : 'error'} />
         </div>
       )}
@@ -314,16 +312,34 @@ async function appView(load: Load) {
   return <Root meta={meta} basename={`/a/${APP_ID}`} path={`/a/${APP_ID}`} query={{}} onNavChanged={() => {}} />;
 }
 
+/** Each view's page title, as Grafana's page header shows it. */
+const TITLES: Record<string, string> = {
+  bundles: 'Plugins',
+  query: 'Edit panel: query',
+  config: 'Data source: Modelwatch',
+  panel: 'Dashboard panel',
+  app: 'Modelwatch',
+};
+
 /** Draws the view the page's parameters name, and reports ready once it is drawn. */
 export async function renderView(params: URLSearchParams, root: HTMLElement, load: Load) {
   const mode = params.get('theme') === 'light' ? 'light' : 'dark';
   const view = params.get('view') ?? 'bundles';
   const uid = params.get('uid') ?? 'modelwatch-demo';
-  const mount = (node: React.ReactNode) => createRoot(root).render(<Themed mode={mode}>{node}</Themed>);
+  const mount = (node: React.ReactNode) =>
+    createRoot(root).render(
+      <Themed mode={mode} title={TITLES[view] ?? view}>
+        {node}
+      </Themed>
+    );
   switch (view) {
     case 'bundles': {
       const checked = await bundles(load);
-      mount(<pre data-testid="standin-bundles">{JSON.stringify(checked, null, 1)}</pre>);
+      mount(
+        <pre data-standin-host data-testid="standin-bundles">
+          {JSON.stringify(checked, null, 1)}
+        </pre>
+      );
       standinState({ status: 'ready', bundles: checked });
       return;
     }
