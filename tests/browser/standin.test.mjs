@@ -138,6 +138,37 @@ describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () =>
       );
     });
 
+    test(`the app's Models page over a store whose predictions end now (${theme})`, async () => {
+      await ready().open(
+        { view: 'app', theme, uid: 'modelwatch-live' },
+        async (page) => {
+          await page.waitForSelector(byTestId('modelwatch-models-card'));
+          const read = (id) => page.locator(byTestId(id)).allInnerTexts();
+          // The binary's summary of the last 24 hours: every model serving, with its volume, its
+          // label coverage and its inputs checked for drift; none stopped.
+          const volumes = await read('modelwatch-models-volume');
+          assert.equal(volumes.length, 3);
+          assert.ok(
+            volumes.every((text) => Number(text.replace(/,/g, '')) > 0),
+            JSON.stringify(volumes)
+          );
+          const coverage = await read('modelwatch-models-coverage');
+          assert.ok(
+            coverage.every((text) => /^\d+\.\d% \([\d,]+ of [\d,]+ labelled\)$/.test(text)),
+            JSON.stringify(coverage)
+          );
+          const drift = await read('modelwatch-models-drift');
+          assert.ok(
+            drift.every((text) => /of 5 inputs/.test(text)),
+            JSON.stringify(drift)
+          );
+          assert.equal(await page.locator(byTestId('modelwatch-models-stopped')).count(), 0);
+        },
+        `standin-models-live-${theme}`,
+        [/\/api\/(ruler|prometheus)\/grafana\/api\/v1\/rules$/]
+      );
+    });
+
     test(`the config page's Save & test, working and missing store (${theme})`, async () => {
       for (const [uid, severity] of [
         ['modelwatch-demo', 'OK'],

@@ -1,10 +1,12 @@
 // Starts what the stand-in tests need: the host page (tests/browser/standin/host.tsx bundled
 // with esbuild, SystemJS and its AMD extra from node_modules, Grafana's boot data), the Grafana
 // stand-in (tests/standin/cmd/standin, built here) in front of the built plugin (dist/ and its
-// backend binary) over the demo store, and Chromium.
+// backend binary) over the demo store and a demo store ending now (written here with the CLI),
+// and Chromium.
 //
-// Needs: dist/ built (make frontend) with its backend binary (make backend), and the demo store
-// make test-browser writes (artifacts/test-demo.duckdb), or MODELWATCH_STANDIN_STORE.
+// Needs: dist/ built (make frontend) with its backend binary (make backend), the CLI (make
+// build), and the demo store make test-browser writes (artifacts/test-demo.duckdb), or
+// MODELWATCH_STANDIN_STORE.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,9 @@ import { CHROMIUM_FLAGS, chromiumPath, root, screenshotDir } from '../harness/br
 
 const axeDir = path.join(root, 'artifacts', 'axe');
 const store = path.resolve(root, process.env.MODELWATCH_STANDIN_STORE ?? 'artifacts/test-demo.duckdb');
+/** The demo data set ending when the suite starts, for the views that read the last hours. */
+const liveStore = path.join(path.dirname(store), 'test-live.duckdb');
+const cli = path.join(root, 'bin', 'modelwatch');
 const pluginBinary = path.join(
   root,
   'dist',
@@ -72,6 +77,13 @@ async function writeHost(dir) {
   );
 }
 
+function writeLiveStore() {
+  rmSync(liveStore, { force: true });
+  rmSync(`${liveStore}.wal`, { force: true });
+  const written = spawnSync(cli, ['demo', '--db', liveStore, '--end', 'now'], { cwd: root, encoding: 'utf8' });
+  assert.equal(written.status, 0, `modelwatch demo --end now: ${written.stderr}`);
+}
+
 function buildStandin(dir) {
   const out = path.join(dir, 'standin');
   const built = spawnSync('go', ['build', '-o', out, './tests/standin/cmd/standin'], { cwd: root, encoding: 'utf8' });
@@ -80,18 +92,20 @@ function buildStandin(dir) {
 }
 
 /** Starts the stand-in and resolves with its URL once it listens. */
-function startStandin(binary, host) {
+function startStandin(binary, host, dist) {
   const child = spawn(
     binary,
     [
       '-binary',
       pluginBinary,
       '-dist',
-      path.join(root, 'dist'),
+      dist,
       '-host',
       host,
       '-store',
       store,
+      '-live',
+      liveStore,
       '-icons',
       path.join(root, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons'),
     ],
@@ -149,15 +163,18 @@ async function assertAccessible(page, name) {
 
 /**
  * Starts the host page, the stand-in and Chromium. Returns { open, close, url }: open(params,
- * theme) loads the host page's view and waits for its state, failing on any page error or
- * console error.
+ * check, screenshot, allowed) loads the host page's view and waits for its state, runs the check,
+ * scans the page with axe-core and takes the screenshot, failing on any page error, console error
+ * or failed request (but those `allowed`). `dist` serves another build of the frontend (the
+ * backend binary stays dist/'s).
  */
-export async function startStandinHost() {
+export async function startStandinHost({ dist = path.join(root, 'dist') } = {}) {
   for (const [file, how] of [
     [path.join(root, 'dist', 'module.js'), 'make frontend'],
     [pluginBinary, 'make backend'],
     [store, 'make test-browser (it writes the demo store), or set MODELWATCH_STANDIN_STORE'],
     [chromiumPath, 'apt-get install -y chromium'],
+    [cli, 'make build'],
   ]) {
     assert.ok(existsSync(file), `${file} not found: ${how}`);
   }
@@ -176,7 +193,8 @@ export async function startStandinHost() {
     const host = path.join(workDir, 'host');
     mkdirSync(host);
     await writeHost(host);
-    standin = await startStandin(buildStandin(workDir), host);
+    writeLiveStore();
+    standin = await startStandin(buildStandin(workDir), host, dist);
     context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
       executablePath: chromiumPath,
       headless: true,

@@ -28,8 +28,6 @@ import { standinState } from './state';
 export const APP_ID = 'mlops-modelwatch-app';
 export const DATASOURCE_ID = 'mlops-modelwatch-datasource';
 export const PANEL_ID = 'mlops-modelwatch-panel';
-/** The data sources the stand-in serves (tests/standin/cmd/standin). */
-const DATASOURCES = ['modelwatch-demo'];
 
 type Load = (id: string) => Promise<unknown>;
 
@@ -78,15 +76,18 @@ async function instanceSettings(uid: string): Promise<DataSourceInstanceSettings
   };
 }
 
-/** Loads the data source plugin and makes one instance of it the data source service's (every
- * data source the stand-in serves is listed, as Grafana lists the org's). */
-async function dataSource(load: Load, uid: string) {
+/**
+ * Loads the data source plugin and makes one instance of it the data source service's; the
+ * service lists the data sources `list` names (of those the stand-in serves), as Grafana lists
+ * the org's.
+ */
+async function dataSource(load: Load, uid: string, list: string[] = [uid]) {
   const plugin = (await load(DATASOURCE_ID)) as DataSourcePlugin<DataSourceApi>;
   if (!(plugin instanceof DataSourcePlugin)) {
     throw new Error('the data source bundle does not export a DataSourcePlugin');
   }
   const settings = await instanceSettings(uid);
-  const others = await Promise.all(DATASOURCES.filter((other) => other !== uid).map(instanceSettings));
+  const listed = await Promise.all(list.map((other) => (other === uid ? settings : instanceSettings(other))));
   const DataSourceClass = plugin.DataSourceClass as unknown as new (s: DataSourceInstanceSettings) => DataSourceApi;
   const ds = new DataSourceClass(settings);
   setDataSourceSrv({
@@ -95,7 +96,7 @@ async function dataSource(load: Load, uid: string) {
       ref === undefined || ref === null || ref === uid || (typeof ref === 'object' && ref.uid === uid)
         ? settings
         : undefined,
-    getList: () => [settings, ...others],
+    getList: () => listed,
     reload: async () => {},
     registerRuntimeDataSource: () => {},
   } as unknown as DataSourceSrv);
@@ -369,7 +370,7 @@ export async function renderView(params: URLSearchParams, root: HTMLElement, loa
       return;
     }
     case 'app': {
-      await dataSource(load, uid);
+      await dataSource(load, uid, (params.get('list') ?? uid).split(','));
       mount(await appView(load));
       standinState({ status: 'ready' });
       return;

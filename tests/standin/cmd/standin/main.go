@@ -33,6 +33,7 @@ func run() error {
 	host := flag.String("host", "", "the folder of the host page served at /")
 	icons := flag.String("icons", "node_modules/@grafana/ui/dist/public/img/icons", "Grafana's icons, served at /public/build/img/icons/")
 	store := flag.String("store", "", "the DuckDB store of data source modelwatch-demo (modelwatch demo --db)")
+	live := flag.String("live", "", "a DuckDB store in the same folder whose predictions end now (modelwatch demo --end now): data source modelwatch-live")
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	flag.Parse()
 	if *binary == "" || *store == "" {
@@ -43,17 +44,29 @@ func run() error {
 		return err
 	}
 	dir := filepath.Dir(abs)
+	datasources := []standin.Datasource{
+		{UID: "modelwatch-demo", Name: "Modelwatch demo", JSONData: map[string]any{
+			"store": "duckdb", "path": abs, "table": "predictions", "outcomeColumns": []string{"clicked"}}},
+		// A data source whose store file does not exist: its health check fails.
+		{UID: "modelwatch-missing", Name: "Modelwatch missing store", JSONData: map[string]any{
+			"store": "duckdb", "path": filepath.Join(dir, "missing.duckdb"), "table": "predictions"}},
+	}
+	if *live != "" {
+		path, err := filepath.Abs(*live)
+		if err != nil {
+			return err
+		}
+		if filepath.Dir(path) != dir {
+			return fmt.Errorf("-live must be in the folder of -store (%s), the one folder the plugin may open", dir)
+		}
+		datasources = append(datasources, standin.Datasource{UID: "modelwatch-live", Name: "Modelwatch live", JSONData: map[string]any{
+			"store": "duckdb", "path": path, "table": "predictions", "outcomeColumns": []string{"clicked"}}})
+	}
 	s, err := standin.Start(standin.Options{
 		Binary: *binary, Dist: *dist, Host: *host, Icons: *icons, Logs: os.Stderr,
 		// Grafana's environment for the plugin; the store's folder is the allowed one.
 		Env: []string{"GF_VERSION=12.4.0", "GF_EDITION=oss", "GF_APP_URL=http://localhost:3000/", "GF_PLUGIN_ALLOWED_STORE_DIRS=" + dir},
-		Datasources: []standin.Datasource{
-			{UID: "modelwatch-demo", Name: "Modelwatch demo", JSONData: map[string]any{
-				"store": "duckdb", "path": abs, "table": "predictions", "outcomeColumns": []string{"clicked"}}},
-			// A data source whose store file does not exist: its health check fails.
-			{UID: "modelwatch-missing", Name: "Modelwatch missing store", JSONData: map[string]any{
-				"store": "duckdb", "path": filepath.Join(dir, "missing.duckdb"), "table": "predictions"}},
-		},
+		Datasources: datasources,
 	})
 	if err != nil {
 		return err
