@@ -65,7 +65,7 @@ func run() error {
 	s, err := standin.Start(standin.Options{
 		Binary: *binary, Dist: *dist, Host: *host, Icons: *icons, Logs: os.Stderr,
 		// Grafana's environment for the plugin; the store's folder is the allowed one.
-		Env: []string{"GF_VERSION=12.4.0", "GF_EDITION=oss", "GF_APP_URL=http://localhost:3000/", "GF_PLUGIN_ALLOWED_STORE_DIRS=" + dir},
+		Env:         []string{"GF_VERSION=12.4.0", "GF_EDITION=oss", "GF_APP_URL=http://localhost:3000/", "GF_PLUGIN_ALLOWED_STORE_DIRS=" + dir},
 		Datasources: datasources,
 	})
 	if err != nil {
