@@ -1,9 +1,10 @@
 import React, { type ChangeEvent } from 'react';
-import { InlineField, Input, Stack, Text } from '@grafana/ui';
+import { InlineField, Input } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import { BASE_COLUMNS, type BaseColumn } from '../types';
+import { CONFIG_LABEL_WIDTH, ConfigSection } from './ConfigSection';
 
 interface Props {
   columns: Partial<Record<BaseColumn, string>>;
@@ -22,13 +23,9 @@ export function ColumnMapping({ columns, onChange }: Props) {
     onChange(next);
   };
   return (
-    <Stack direction="column" gap={0.5}>
-      <Text element="h3" variant="h4">
-        {labels.config.columns.title}
-      </Text>
-      <Text color="secondary">{labels.config.columns.description}</Text>
+    <ConfigSection title={labels.config.columns.title} description={labels.config.columns.description}>
       {BASE_COLUMNS.map((column) => (
-        <InlineField key={column} label={column} labelWidth={20}>
+        <InlineField key={column} label={column} labelWidth={CONFIG_LABEL_WIDTH}>
           <Input
             data-testid={selectors.config.column + column}
             width={32}
@@ -38,6 +35,6 @@ export function ColumnMapping({ columns, onChange }: Props) {
           />
         </InlineField>
       ))}
-    </Stack>
+    </ConfigSection>
   );
 }

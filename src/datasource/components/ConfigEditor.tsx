@@ -17,8 +17,8 @@ import { ColumnMapping } from './ColumnMapping';
 import { IngestSettings } from './IngestSettings';
 import { LimitsEditor } from './LimitsEditor';
 import { ServerSettings } from './ServerSettings';
+import { CONFIG_LABEL_WIDTH } from './ConfigSection';
 
-const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
 
 const STORE_OPTIONS: Array<ComboboxOption<StoreType>> = [
@@ -57,7 +57,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <InlineField
         label={labels.config.store.label}
         tooltip={labels.config.store.tooltip}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={CONFIG_LABEL_WIDTH}
         htmlFor="modelwatch-config-store"
       >
         <Combobox<StoreType>
@@ -75,7 +75,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         <InlineField
           label={labels.config.path.label}
           tooltip={labels.config.path.tooltip}
-          labelWidth={LABEL_WIDTH}
+          labelWidth={CONFIG_LABEL_WIDTH}
           required
         >
           <Input
@@ -88,7 +88,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           />
         </InlineField>
       )}
-      <InlineField label={labels.config.table.label} tooltip={labels.config.table.tooltip} labelWidth={LABEL_WIDTH}>
+      <InlineField
+        label={labels.config.table.label}
+        tooltip={labels.config.table.tooltip}
+        labelWidth={CONFIG_LABEL_WIDTH}
+      >
         <Input
           id="modelwatch-config-table"
           data-testid={selectors.config.table}
@@ -103,7 +107,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         <InlineField
           label={labels.config.labelsTable.label}
           tooltip={labels.config.labelsTable.tooltip}
-          labelWidth={LABEL_WIDTH}
+          labelWidth={CONFIG_LABEL_WIDTH}
         >
           <Input
             id="modelwatch-config-labels-table"
@@ -120,7 +124,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <InlineField
         label={labels.config.outcomeColumns.label}
         tooltip={labels.config.outcomeColumns.tooltip}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={CONFIG_LABEL_WIDTH}
       >
         <Input
           id="modelwatch-config-outcome-columns"
@@ -138,7 +142,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <InlineField
         label={labels.config.limits.definitions.label}
         tooltip={labels.config.limits.definitions.tooltip}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={CONFIG_LABEL_WIDTH}
         htmlFor={selectors.config.definitions}
       >
         <Combobox<Definitions>

@@ -1,15 +1,6 @@
 import React, { useState, type ChangeEvent } from 'react';
 import { config } from '@grafana/runtime';
-import {
-  ClipboardButton,
-  Combobox,
-  InlineField,
-  InlineSwitch,
-  Input,
-  Stack,
-  Text,
-  type ComboboxOption,
-} from '@grafana/ui';
+import { ClipboardButton, Combobox, InlineField, InlineSwitch, Input, type ComboboxOption } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
@@ -22,6 +13,7 @@ import {
   parseIngestLimit,
   type IngestLimitKey,
 } from './ingestOptions';
+import { ConfigSection } from './ConfigSection';
 
 const LABEL_WIDTH = 32;
 const INPUT_WIDTH = 32;
@@ -55,13 +47,7 @@ export function IngestSettings({ uid, ingest, onChange }: Props) {
   const change = (patch: IngestOptions) => onChange(compactIngest({ ...ingest, ...patch }));
   const enabled = ingest.enabled ?? false;
   return (
-    <Stack direction="column" gap={0.5}>
-      <Text element="h3" variant="h4">
-        {text.title}
-      </Text>
-      <Text color="secondary" id={DESCRIPTION_ID}>
-        {text.enabled.description}
-      </Text>
+    <ConfigSection title={text.title} description={text.enabled.description} descriptionId={DESCRIPTION_ID}>
       <InlineField
         label={text.enabled.label}
         tooltip={text.enabled.tooltip}
@@ -108,7 +94,7 @@ export function IngestSettings({ uid, ingest, onChange }: Props) {
           />
         </>
       )}
-    </Stack>
+    </ConfigSection>
   );
 }
 

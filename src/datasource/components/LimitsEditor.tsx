@@ -1,9 +1,10 @@
 import React, { type ChangeEvent } from 'react';
-import { InlineField, InlineSwitch, Input, Stack, Text } from '@grafana/ui';
+import { InlineField, InlineSwitch, Input } from '@grafana/ui';
 
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions } from '../types';
+import { CONFIG_LABEL_WIDTH, ConfigSection } from './ConfigSection';
 
 type LimitSettings = Pick<ModelwatchOptions, 'maxSeries' | 'queryTimeout' | 'memoryLimit' | 'threads' | 'rollups'>;
 type LimitKey = Exclude<keyof LimitSettings, 'rollups'>;
@@ -18,7 +19,6 @@ interface Props {
 /** The settings only the embedded store reads. */
 const EMBEDDED_ONLY: LimitKey[] = ['memoryLimit', 'threads'];
 
-const LABEL_WIDTH = 20;
 const INPUT_WIDTH = 32;
 
 /** The limits in the order shown; numbers are whole and positive, the others free text. */
@@ -43,17 +43,13 @@ export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
     onChange({ [key]: numeric ? wholeNumber(text) : text.trim() || undefined });
   };
   return (
-    <Stack direction="column" gap={0.5}>
-      <Text element="h3" variant="h4">
-        {l.title}
-      </Text>
-      <Text color="secondary">{l.description}</Text>
+    <ConfigSection title={l.title} description={l.description}>
       {FIELDS.filter(({ key }) => embedded || !EMBEDDED_ONLY.includes(key)).map(({ key, numeric }) => (
         <InlineField
           key={key}
           label={l[key].label}
           tooltip={l[key].tooltip}
-          labelWidth={LABEL_WIDTH}
+          labelWidth={CONFIG_LABEL_WIDTH}
           htmlFor={selectors.config[key]}
         >
           <Input
@@ -71,7 +67,7 @@ export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
       <InlineField
         label={l.rollups.label}
         tooltip={l.rollups.tooltip}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={CONFIG_LABEL_WIDTH}
         htmlFor={selectors.config.rollups}
       >
         <InlineSwitch
@@ -81,6 +77,6 @@ export function LimitsEditor({ jsonData, embedded, onChange }: Props) {
           onChange={(event) => onChange({ rollups: event.currentTarget.checked ? undefined : false })}
         />
       </InlineField>
-    </Stack>
+    </ConfigSection>
   );
 }

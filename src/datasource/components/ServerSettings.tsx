@@ -5,8 +5,8 @@ import { Combobox, InlineField, Input, SecretInput, SecretTextArea, type Combobo
 import { labels } from '../../labels';
 import { selectors } from '../../selectors';
 import type { ModelwatchOptions, ModelwatchSecureOptions, ServerStore, SSLMode } from '../types';
+import { CONFIG_LABEL_WIDTH } from './ConfigSection';
 
-const LABEL_WIDTH = 16;
 const INPUT_WIDTH = 48;
 
 type Settings = DataSourceSettings<ModelwatchOptions, ModelwatchSecureOptions>;
@@ -60,7 +60,13 @@ export function ServerSettings({ engine, options, onOptionsChange }: Props) {
       secureJsonData: { ...options.secureJsonData, [key]: '' },
     });
   const text = (key: 'host' | 'database' | 'user', selector: string) => (
-    <InlineField label={l[key].label} tooltip={e[key].tooltip} labelWidth={LABEL_WIDTH} htmlFor={selector} required>
+    <InlineField
+      label={l[key].label}
+      tooltip={e[key].tooltip}
+      labelWidth={CONFIG_LABEL_WIDTH}
+      htmlFor={selector}
+      required
+    >
       <Input
         id={selector}
         data-testid={selector}
@@ -76,7 +82,7 @@ export function ServerSettings({ engine, options, onOptionsChange }: Props) {
   const sslMode = jsonData.sslMode ?? 'require';
   const placeholders = { port: sslMode === 'disable' ? e.plainPort : e.port, poolSize: l.poolSize.placeholder };
   const number = (key: 'port' | 'poolSize', selector: string) => (
-    <InlineField label={l[key].label} tooltip={l[key].tooltip} labelWidth={LABEL_WIDTH} htmlFor={selector}>
+    <InlineField label={l[key].label} tooltip={l[key].tooltip} labelWidth={CONFIG_LABEL_WIDTH} htmlFor={selector}>
       <Input
         id={selector}
         data-testid={selector}
@@ -102,7 +108,7 @@ export function ServerSettings({ engine, options, onOptionsChange }: Props) {
       <InlineField
         label={l.password.label}
         tooltip={l.password.tooltip}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={CONFIG_LABEL_WIDTH}
         htmlFor={selectors.config.serverPassword}
       >
         <SecretInput
@@ -118,7 +124,7 @@ export function ServerSettings({ engine, options, onOptionsChange }: Props) {
       <InlineField
         label={l.sslMode.label}
         tooltip={e.sslMode}
-        labelWidth={LABEL_WIDTH}
+        labelWidth={CONFIG_LABEL_WIDTH}
         htmlFor={selectors.config.serverSSLMode}
       >
         <Combobox<SSLMode>
@@ -134,7 +140,13 @@ export function ServerSettings({ engine, options, onOptionsChange }: Props) {
         CERTIFICATES.map(({ key, field, selector }) => {
           const f = l[field] as { label: string; tooltip: string; placeholder: string };
           return (
-            <InlineField key={key} label={f.label} tooltip={f.tooltip} labelWidth={LABEL_WIDTH} htmlFor={selector}>
+            <InlineField
+              key={key}
+              label={f.label}
+              tooltip={f.tooltip}
+              labelWidth={CONFIG_LABEL_WIDTH}
+              htmlFor={selector}
+            >
               <SecretTextArea
                 id={selector}
                 data-testid={selector}

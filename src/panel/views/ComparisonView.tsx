@@ -156,7 +156,12 @@ function Comparison({
   const metricHeight = Math.round(chartsHeight * 0.55);
   const deltaHeight = chartsHeight - metricHeight;
   const metric = metricText(comparison.compare);
-  const visibleMetricLines = metricLines.filter((line) => !hidden.has(line.key as SeriesKey));
+  // The same lines between renders, so that the chart is not drawn anew (a new uPlot) when only
+  // the block's size changes.
+  const visibleMetricLines = useMemo(
+    () => metricLines.filter((line) => !hidden.has(line.key as SeriesKey)),
+    [metricLines, hidden]
+  );
 
   return (
     <section className={styles.block} style={{ height }} data-testid={selectors.panel.comparison.view}>

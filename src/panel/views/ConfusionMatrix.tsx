@@ -151,7 +151,7 @@ function Matrix({ matrix, options, display, layout }: MatrixProps) {
               <Label placement={layout.columnLabels[p]} fill={primary} tooltip={label} />
             </g>
           ))}
-          <g role="columnheader">
+          <g role="columnheader" aria-label={labels.panel.recall}>
             <Label placement={layout.recallHeader} fill={primary} />
           </g>
         </g>

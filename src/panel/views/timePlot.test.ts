@@ -45,7 +45,7 @@ describe('timePlotConfig', () => {
   it('uses a time x scale over the range, and a fixed padding and axis width so stacked charts align', () => {
     const config = timePlotConfig(input).getConfig();
     expect(config.scales?.x?.time).toBe(true);
-    expect(config.padding).toEqual([8, 20, 0, 0]);
+    expect(config.padding).toEqual([8, 40, 0, 0]);
     expect(config.axes?.[1].size).toBe(40);
     expect(config.cursor?.sync?.key).toBe('panel-1');
   });

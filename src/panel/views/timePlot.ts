@@ -76,7 +76,8 @@ export const X_SCALE = 'x';
 const Y_SCALE = 'y';
 const AXIS_PADDING = 16;
 const BAND_OPACITY = 0.2;
-const PADDING = { top: 8, right: 20 };
+/** The right padding holds half of the last time label, which is centred on the plot's edge. */
+const PADDING = { top: 8, right: 40 };
 
 /** The data in uPlot's aligned layout: times first, then each line, then the band's high and low. */
 export function timePlotData(input: Pick<TimePlotInput, 'times' | 'lines' | 'band'>): uPlot.AlignedData {

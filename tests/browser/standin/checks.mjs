@@ -369,20 +369,24 @@ const focused = (page) =>
   });
 
 /**
- * Presses Tab until `target` (a test id or id) has the focus, and fails when `most` presses do
- * not reach it (a control the keyboard cannot reach, or a trap). Returns the presses.
+ * Presses Tab until `target` (a test id or id) has the focus, then, if it went past it, Shift+Tab
+ * back (Grafana's label tooltips, opening on focus, may let one Tab skip the field after them);
+ * fails when neither reaches it within `most` presses (a control the keyboard cannot reach, or a
+ * trap). Returns the presses.
  */
 export async function tabTo(page, target, most) {
-  const seen = [];
-  for (let presses = 1; presses <= most; presses++) {
-    await page.keyboard.press('Tab');
-    const now = await focused(page);
-    if (now === target) {
-      return presses;
+  const seen = [`from ${await focused(page)}`];
+  for (const key of ['Tab', 'Shift+Tab']) {
+    for (let presses = 1; presses <= most; presses++) {
+      await page.keyboard.press(key);
+      const now = await focused(page);
+      if (now === target) {
+        return presses;
+      }
+      seen.push(`${key} ${now}`);
     }
-    seen.push(now);
   }
-  return assert.fail(`${target} not reached with ${most} Tab presses: ${seen.join(', ')}`);
+  return assert.fail(`${target} not reached with ${most} Tab and Shift+Tab presses: ${seen.join(', ')}`);
 }
 
 /**
@@ -391,24 +395,43 @@ export async function tabTo(page, target, most) {
  * Enter.
  */
 async function typeAndChoose(page, text, value) {
-  // The arrow key opens the menu first: Grafana's MultiCombobox drops a key typed while it opens.
+  // The arrow key opens the menu first (Grafana's MultiCombobox drops a key typed while it
+  // opens), then the text is typed as a person types it, a key at a time.
   await page.keyboard.press('ArrowDown');
-  await page.keyboard.type(text);
+  await page.getByRole('option').first().waitFor();
+  await page.keyboard.type(text, { delay: 40 });
+  const typed = () => page.evaluate((wanted) => document.activeElement?.value === wanted, text);
+  if (!(await typed())) {
+    // A key the picker dropped while it drew: typed again over what it shows, as a person would.
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(text, { delay: 40 });
+  }
+  await page.waitForFunction((wanted) => document.activeElement?.value === wanted, text, { timeout: 5_000 });
   await page
     .getByRole('option')
     .filter({ hasText: new RegExp(`^${value}`) })
     .first()
     .waitFor();
+  // The highlighted option is marked aria-selected (Grafana's Combobox points the input's
+  // aria-activedescendant at an id its options do not carry).
+  const highlighted = () =>
+    page.evaluate(() => {
+      const option = document.querySelector('[role="option"][aria-selected="true"]');
+      return option ? { id: option.id, text: option.textContent } : null;
+    });
   for (let moves = 0; moves < 10; moves++) {
-    // The highlighted option is marked aria-selected (Grafana's Combobox points the input's
-    // aria-activedescendant at an id its options do not carry).
-    const marked = page.locator('[role="option"][aria-selected="true"]');
-    const highlighted = (await marked.count()) > 0 ? await marked.first().textContent() : undefined;
-    if (highlighted?.startsWith(value) && !/custom value/i.test(highlighted)) {
+    const now = await highlighted();
+    if (now?.text.startsWith(value) && !/custom value/i.test(now.text)) {
       await page.keyboard.press('Enter');
       return;
     }
     await page.keyboard.press('ArrowDown');
+    // The highlight moves once the picker has drawn the key.
+    await page.waitForFunction(
+      (before) => (document.querySelector('[role="option"][aria-selected="true"]')?.id ?? null) !== before,
+      now?.id ?? null,
+      { timeout: 5_000 }
+    );
   }
   assert.fail(`no option ${value} highlighted after typing ${text}`);
 }
@@ -429,6 +452,10 @@ export async function buildQueryWithKeyboard(page) {
   // The reference window: Previous period, Shifted, Fixed range.
   await tabTo(page, 'option-previous-modelwatch-query-reference', 6);
   await page.keyboard.press('ArrowRight');
+  // The shift field appears, and the query the editor ran on the change answers, before the
+  // next key (as a person sees the field before moving to it).
+  await page.waitForSelector('[data-testid="modelwatch-query-reference-shift"]');
+  await page.waitForFunction(() => window.standinState?.runs === window.standinRunsStarted, null, { timeout: 60_000 });
   await tabTo(page, 'modelwatch-query-reference-shift', 4);
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('14d');
