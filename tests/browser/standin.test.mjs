@@ -1,10 +1,13 @@
 // The built plugin in Chromium, loaded as Grafana loads it, against the real backend binary
 // behind the Grafana stand-in (tests/standin): the three dist/ bundles are the plugin objects
-// Grafana expects; the query editor's pickers fill from the real resource routes and a query
-// run from it returns the binary's frames; the classification dashboard's confusion panel draws
-// its matrix from /api/ds/query; the app's Models page draws every model from the real summary
-// route; the config page's Save & test succeeds on the demo store and fails, with the plugin's
-// message, on a missing one. Screenshots in both themes: artifacts/screenshots/standin-*.png.
+// Grafana expects; the query editor of every family builds its query as a user does, its pickers
+// filled from the real resource routes, and the query it runs returns the binary's frames; every
+// Modelwatch panel of the provisioned dashboards (and the comparison view) draws from
+// /api/ds/query with the dashboards' variables; both editors work with the keyboard alone; the
+// app's Models page draws every model from the real summary route, over the demo store and over
+// one ending now; the config page's Save & test succeeds on the demo store and fails, with the
+// plugin's message, on a missing one. Every page is scanned with axe-core (reports in
+// artifacts/axe/). Screenshots in both themes: artifacts/screenshots/standin-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 

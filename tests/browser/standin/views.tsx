@@ -189,16 +189,16 @@ function QueryView({
     setQuery(next);
   };
   const run = async () => {
-    const run = ++runsStarted;
-    window.standinRunsStarted = run;
+    const started = ++runsStarted;
+    window.standinRunsStarted = started;
     const q = latest.current;
     const response = await runQueries(ds, [{ ...q, refId: 'A', datasource: { uid: ds.uid, type: ds.type } }]);
-    if (run !== runsStarted) {
+    if (started !== runsStarted) {
       return;
     }
     const described = describe(response);
     setResult(described);
-    standinState({ status: 'ready', runs: run, query: q, result: described });
+    standinState({ status: 'ready', runs: started, query: q, result: described });
   };
   return (
     <>
