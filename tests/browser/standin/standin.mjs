@@ -21,8 +21,6 @@ import { CHROMIUM_FLAGS, chromiumPath, root, screenshotDir } from '../harness/br
 
 const axeDir = path.join(root, 'artifacts', 'axe');
 const store = path.resolve(root, process.env.MODELWATCH_STANDIN_STORE ?? 'artifacts/test-demo.duckdb');
-/** The demo data set ending when the suite starts, for the views that read the last hours. */
-const liveStore = path.join(path.dirname(store), 'test-live.duckdb');
 const cli = path.join(root, 'bin', 'modelwatch');
 const pluginBinary = path.join(
   root,
@@ -77,11 +75,20 @@ async function writeHost(dir) {
   );
 }
 
+/**
+ * Writes the demo data set ending now, for the views that read the last hours, beside the demo
+ * store (the folder the plugin may open), under a name of its own: suites running at once each
+ * have theirs. Returns its path and a function that removes it.
+ */
 function writeLiveStore() {
-  rmSync(liveStore, { force: true });
-  rmSync(`${liveStore}.wal`, { force: true });
-  const written = spawnSync(cli, ['demo', '--db', liveStore, '--end', 'now'], { cwd: root, encoding: 'utf8' });
+  const file = path.join(path.dirname(store), `test-live-${process.pid}-${Date.now()}.duckdb`);
+  const remove = () => [file, `${file}.wal`].forEach((f) => rmSync(f, { force: true }));
+  const written = spawnSync(cli, ['demo', '--db', file, '--end', 'now'], { cwd: root, encoding: 'utf8' });
+  if (written.status !== 0) {
+    remove();
+  }
   assert.equal(written.status, 0, `modelwatch demo --end now: ${written.stderr}`);
+  return { file, remove };
 }
 
 function buildStandin(dir) {
@@ -92,7 +99,7 @@ function buildStandin(dir) {
 }
 
 /** Starts the stand-in and resolves with its URL once it listens. */
-function startStandin(binary, host, dist) {
+function startStandin(binary, host, dist, liveStore) {
   const child = spawn(
     binary,
     [
@@ -181,20 +188,22 @@ export async function startStandinHost({ dist = path.join(root, 'dist') } = {}) 
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'modelwatch-standin-'));
   let standin;
   let context;
+  let live;
   const close = async () => {
     await context?.close();
     if (standin) {
       standin.child.stdin.end();
       await new Promise((resolve) => (standin.child.exitCode !== null ? resolve() : standin.child.on('exit', resolve)));
     }
+    live?.remove();
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
     const host = path.join(workDir, 'host');
     mkdirSync(host);
     await writeHost(host);
-    writeLiveStore();
-    standin = await startStandin(buildStandin(workDir), host, dist);
+    live = writeLiveStore();
+    standin = await startStandin(buildStandin(workDir), host, dist, live.file);
     context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
       executablePath: chromiumPath,
       headless: true,
