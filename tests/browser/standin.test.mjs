@@ -23,6 +23,9 @@ import {
 } from './standin/checks.mjs';
 import { startStandinHost } from './standin/standin.mjs';
 
+/** The alerting routes the Models page reads: the stand-in imitates no alerting (404). */
+const ALERTING = [/\/api\/(ruler|prometheus)\/grafana\/api\/v1\/rules$/];
+
 describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () => {
   let host;
   let setupError;
@@ -137,7 +140,7 @@ describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () =>
         },
         `standin-models-${theme}`,
         // The stand-in imitates no alerting: the page says the rules cannot be read.
-        [/\/api\/(ruler|prometheus)\/grafana\/api\/v1\/rules$/]
+        ALERTING
       );
     });
 
@@ -168,7 +171,7 @@ describe('the built plugin in the Grafana stand-in', { timeout: 600_000 }, () =>
           assert.equal(await page.locator(byTestId('modelwatch-models-stopped')).count(), 0);
         },
         `standin-models-live-${theme}`,
-        [/\/api\/(ruler|prometheus)\/grafana\/api\/v1\/rules$/]
+        ALERTING
       );
     });
 

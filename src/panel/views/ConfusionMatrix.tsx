@@ -173,7 +173,7 @@ function Matrix({ matrix, options, display, layout }: MatrixProps) {
             ))}
             <g
               role="gridcell"
-              aria-label={`${labels.panel.recall} ${matrix.labels[a]}: ${formatShare(matrix.classes[a].recall, display)}`}
+              aria-label={classStat(labels.panel.recall, matrix.labels[a], matrix.classes[a].recall, display)}
             >
               <Label placement={layout.recallLabels[a]} fill={secondary} testId={selectors.panel.confusion.recall} />
             </g>
@@ -183,20 +183,19 @@ function Matrix({ matrix, options, display, layout }: MatrixProps) {
           <g role="rowheader" aria-label={labels.panel.precision}>
             <Label placement={layout.precisionHeader} fill={primary} />
           </g>
-          {matrix.classes.map((stats, p) => (
-            <g
-              key={`precision-${stats.label}`}
-              role="gridcell"
-              aria-label={`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}
-            >
-              <title>{`${labels.panel.precision} ${stats.label}: ${formatShare(stats.precision, display)}`}</title>
-              <Label
-                placement={layout.precisionLabels[p]}
-                fill={secondary}
-                testId={selectors.panel.confusion.precision}
-              />
-            </g>
-          ))}
+          {matrix.classes.map((stats, p) => {
+            const precision = classStat(labels.panel.precision, stats.label, stats.precision, display);
+            return (
+              <g key={`precision-${stats.label}`} role="gridcell" aria-label={precision}>
+                <title>{precision}</title>
+                <Label
+                  placement={layout.precisionLabels[p]}
+                  fill={secondary}
+                  testId={selectors.panel.confusion.precision}
+                />
+              </g>
+            );
+          })}
         </g>
       </svg>
       {focused && (
@@ -206,6 +205,11 @@ function Matrix({ matrix, options, display, layout }: MatrixProps) {
       )}
     </figure>
   );
+}
+
+/** A class's recall or precision as its grid cell is named: "Precision churn: 82.8%". */
+function classStat(name: string, label: string, share: number | null, display?: ValueDisplay): string {
+  return `${name} ${label}: ${formatShare(share, display)}`;
 }
 
 interface CellProps {

@@ -10,37 +10,37 @@ import { byTestId, root } from '../harness/browser.mjs';
 /** A label's text as a pattern anchored at its start (labels are followed by their tooltips). */
 const named = (label) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
-/** The texts of the open picker's options (each a label, then its description, if any). */
-async function optionTexts(page) {
-  await page.getByRole('option').first().waitFor();
-  return page.getByRole('option').allTextContents();
-}
-
 /** Whether an option is `value` itself, not the value typed offered as a custom one. */
 const isOption = (text, value) => text.startsWith(value) && !/custom value/i.test(text);
 
 /**
- * Opens the picker labelled `label`, checks it offers every value of `offers` (read from the
- * stand-in's resource routes, so from the plugin binary; each typed to filter, as a long list
- * draws only its first rows) and chooses `value`, if given.
+ * Types `text` into the open picker `box` (a long list draws only its first rows) and returns
+ * the index of the option that is `text`, failing when the picker does not offer it.
  */
-export async function choose(page, label, value, offers = value === undefined ? [] : [value]) {
+async function filterTo(page, box, label, text) {
+  await box.fill(text);
+  await page.getByRole('option').first().waitFor();
+  const texts = await page.getByRole('option').allTextContents();
+  const index = texts.findIndex((option) => isOption(option, text));
+  assert.ok(index >= 0, `${label} offers ${JSON.stringify(texts)} for ${text}`);
+  return index;
+}
+
+/**
+ * Opens the picker labelled `label`, checks it offers every value of `offers` (read from the
+ * stand-in's resource routes, so from the plugin binary) and chooses `value`, if given.
+ */
+export async function choose(page, label, value, offers = []) {
   const box = page.getByRole('combobox', { name: named(label) });
   await box.click();
-  for (const offer of offers) {
-    await box.fill(offer);
-    const texts = await optionTexts(page);
-    assert.ok(
-      texts.some((text) => isOption(text, offer)),
-      `${label} offers ${JSON.stringify(texts)} for ${offer}`
-    );
+  for (const offer of offers.filter((offer) => offer !== value)) {
+    await filterTo(page, box, label, offer);
   }
   if (value !== undefined) {
-    await box.fill(value);
-    const texts = await optionTexts(page);
-    const index = texts.findIndex((text) => isOption(text, value));
-    assert.ok(index >= 0, `${label} offers ${JSON.stringify(texts)} for ${value}`);
-    await page.getByRole('option').nth(index).click();
+    await page
+      .getByRole('option')
+      .nth(await filterTo(page, box, label, value))
+      .click();
   }
   // A picker of several values stays open: the typed text is cleared and Escape closes it (on a
   // closed single picker Escape would clear the value, as Grafana's Combobox does).
@@ -53,17 +53,25 @@ export async function choose(page, label, value, offers = value === undefined ? 
 }
 
 /**
- * Runs the editor's query with the Run button and waits for its answer (the latest run's: an
- * earlier run the editor started, still answering, is dropped). Returns { query, result }.
+ * Waits for the answer of the latest query the query view started, once it has started more than
+ * `before` (an earlier run still answering is dropped). Returns { query, result }.
  */
-export async function runQuery(page) {
-  await page.click(byTestId('standin-run'));
+async function latestAnswer(page, before) {
   await page.waitForFunction(
-    () => window.standinState?.runs > 0 && window.standinState.runs === window.standinRunsStarted,
-    null,
+    (started) => window.standinRunsStarted > started && window.standinState?.runs === window.standinRunsStarted,
+    before,
     { timeout: 60_000 }
   );
   return page.evaluate(() => ({ query: window.standinState.query, result: window.standinState.result }));
+}
+
+const runsStarted = (page) => page.evaluate(() => window.standinRunsStarted ?? 0);
+
+/** Runs the editor's query with the Run button and returns its answer: { query, result }. */
+export async function runQuery(page) {
+  const before = await runsStarted(page);
+  await page.click(byTestId('standin-run'));
+  return latestAnswer(page, before);
 }
 
 /** The frames' names, sorted: one per series. */
@@ -310,17 +318,14 @@ export function panelCases() {
     const dashboard = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     for (const panel of dashboard.panels ?? []) {
       const { datasource: _datasource, ...target } = panel.targets?.[0] ?? {};
-      const view = { confusion: 'confusion', estimation: 'estimation', multivariate: 'multivariate', drift: 'drift' }[
-        target.queryType
-      ];
-      const drawn = panel.type === 'mlops-modelwatch-panel' ? view : target.queryType === 'comparison' && 'comparison';
-      if (!drawn || (drawn === 'comparison' && target.format !== 'timeseries')) {
+      const isPanel = panel.type === 'mlops-modelwatch-panel';
+      const isComparison = target.queryType === 'comparison' && target.format === 'timeseries';
+      if (!isPanel && !isComparison) {
         continue;
       }
-      const options =
-        panel.type === 'mlops-modelwatch-panel'
-          ? panel.options
-          : { view: 'auto', normalize: 'row', showCounts: true, optionsVersion: 2 };
+      const drawn = isPanel ? target.queryType : 'comparison';
+      // A panel of another type is drawn with the Modelwatch panel's default options.
+      const options = isPanel ? panel.options : { view: 'auto', normalize: 'row', showCounts: true, optionsVersion: 2 };
       const key = JSON.stringify([target, options]);
       if (!cases.has(key)) {
         cases.set(key, {
@@ -390,9 +395,9 @@ export async function tabTo(page, target, most) {
 }
 
 /**
- * In the focused picker: opens its menu, types `text`, waits for the option `value` among the matches, moves the
- * highlight to it with the arrow keys (a typed custom value may come first) and chooses it with
- * Enter.
+ * In the focused picker: opens its menu, types `text`, waits for the option `value` among the
+ * matches, moves the highlight to it with the arrow keys (a typed custom value may come first)
+ * and chooses it with Enter.
  */
 async function typeAndChoose(page, text, value) {
   // The arrow key opens the menu first (Grafana's MultiCombobox drops a key typed while it
@@ -400,8 +405,7 @@ async function typeAndChoose(page, text, value) {
   await page.keyboard.press('ArrowDown');
   await page.getByRole('option').first().waitFor();
   await page.keyboard.type(text, { delay: 40 });
-  const typed = () => page.evaluate((wanted) => document.activeElement?.value === wanted, text);
-  if (!(await typed())) {
+  if ((await page.evaluate(() => document.activeElement?.value)) !== text) {
     // A key the picker dropped while it drew: typed again over what it shows, as a person would.
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type(text, { delay: 40 });
@@ -455,19 +459,14 @@ export async function buildQueryWithKeyboard(page) {
   // The shift field appears, and the query the editor ran on the change answers, before the
   // next key (as a person sees the field before moving to it).
   await page.waitForSelector('[data-testid="modelwatch-query-reference-shift"]');
-  await page.waitForFunction(() => window.standinState?.runs === window.standinRunsStarted, null, { timeout: 60_000 });
+  await latestAnswer(page, 0);
   await tabTo(page, 'modelwatch-query-reference-shift', 4);
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('14d');
-  const before = await page.evaluate(() => window.standinRunsStarted ?? 0);
+  const before = await runsStarted(page);
   await tabTo(page, 'standin-run', 40);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    (started) => window.standinRunsStarted > started && window.standinState?.runs === window.standinRunsStarted,
-    before,
-    { timeout: 60_000 }
-  );
-  return page.evaluate(() => ({ query: window.standinState.query, result: window.standinState.result }));
+  return latestAnswer(page, before);
 }
 
 /**
